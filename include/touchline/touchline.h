@@ -1,0 +1,122 @@
+/*
+** touchline: public interface of libtouchline.
+**
+** Anything not declared here is not API and may change. The header carries
+** no libtsk, libewf or sqlite3 types, so a caller needs none of their headers.
+**
+** Conventions (docs/internals/API.md):
+**  - every function that can fail returns tl_rc; TL_OK is 0;
+**  - details of the last failure live on the handle: tl_case_errmsg();
+**  - a returned const char * is borrowed: valid until the next call on the
+**    same handle or until it is closed.
+*/
+#ifndef TOUCHLINE_H
+#define TOUCHLINE_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <touchline/version.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Result codes. Append only: values never move, retired ones become
+** TL_E_OBSOLETEnn. */
+typedef enum {
+  TL_OK = 0,
+  TL_WARN = 1,          /* partial result; what was produced is kept */
+  TL_CORRUPT = 2,       /* a record or structure is bad; skipped, counted */
+  TL_FAILED = 3,        /* this input cannot be processed */
+  TL_FATAL = 4,         /* the handle is unusable */
+  TL_NOMEM = 5,
+  TL_IO = 6,            /* reading an input or writing the case failed */
+  TL_UNSUPPORTED = 7,   /* format or feature not supported */
+  TL_ABI = 8,           /* version mismatch */
+  TL_STOP = 9,          /* a callback asked to stop; not an error */
+  TL_EXISTS = 10,       /* the evidence is already in the case */
+  TL_INTERRUPTED = 11,  /* cancelled by the user (signal) */
+  TL_USAGE = 12,        /* bad argument */
+  TL_E_LAST             /* never use */
+} tl_rc;
+
+/* Static English text for a code. */
+const char *tl_strerror(tl_rc rc);
+
+/* A case database. Opaque. */
+typedef struct tl_case tl_case;
+
+/* Open (creating when absent) the case database at path. On success *out
+** is a handle to free with tl_case_close(). On failure *out is NULL and, when
+** errmsg is not NULL, *errmsg points to static or thread-owned text valid until
+** the next tl_case_open() call from the same thread. */
+tl_rc tl_case_open(const char *path, tl_case **out, const char **errmsg);
+
+/* Close the handle; NULL is accepted and ignored. */
+void tl_case_close(tl_case *c);
+
+/* Text of the last failure on this handle (borrowed), "" when none. */
+const char *tl_case_errmsg(tl_case *c);
+
+/* Progress snapshot handed to a progress callback (borrowed, call only). */
+struct tl_progress {
+  const char *label;        /* evidence label */
+  const char *stage;        /* "walk", "hash", "index", "commit" */
+  uint64_t n_objects;       /* objects stored so far */
+  uint64_t n_events;        /* events stored so far */
+  uint64_t bytes_done;      /* media bytes hashed so far */
+  uint64_t bytes_total;     /* media size */
+  double elapsed_s;
+};
+
+/* Options for tl_case_ingest(). Zero-initialise, then set struct_size. */
+struct tl_ingest_opts {
+  uint32_t struct_size;     /* sizeof(struct tl_ingest_opts) */
+  const char *label;        /* evidence label; default: image base name */
+  const char *division;     /* organisational division; may be NULL */
+  const char *fat_tz;       /* zone FAT local times are read in; "UTC" */
+  int no_hash;              /* skip MD5/SHA-256 of the media stream */
+  int replace;              /* replace an item with the same path or hash */
+  const char *command_line; /* recorded in the run row; may be NULL */
+  /* Called about four times a second while ingesting; may be NULL. */
+  void (*progress)(const struct tl_progress *p, void *ctx);
+  void *progress_ctx;
+  /* Polled during the walk; when it becomes non-zero the ingest stops,
+  ** rolls back and returns TL_INTERRUPTED. May be NULL. */
+  volatile int *cancel;
+};
+
+/* Summary of one finished ingest, filled by tl_case_ingest(). */
+struct tl_ingest_result {
+  int64_t evidence_id;
+  uint64_t n_objects;
+  uint64_t n_events;
+  uint64_t n_volumes;
+  uint64_t n_filesystems;
+  uint64_t n_corrupt;       /* records skipped as corrupt */
+  uint64_t n_warnings;      /* warnings recorded in the case */
+  const char *verification; /* borrowed: "verified", "mismatch", ... */
+};
+
+/* Ingest one evidence item given by its image path(s). With one path, the
+** other segments of a split raw or EWF set are found from the first. The
+** item is stored in one transaction: a failure or interruption leaves the
+** case as it was, except for the run row that records the attempt. */
+tl_rc tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
+                     const struct tl_ingest_opts *opts,
+                     struct tl_ingest_result *result);
+
+/* Write a description of the case to out: text, or JSON when json != 0. */
+tl_rc tl_case_info(tl_case *c, FILE *out, int json);
+
+/* Time representation used in the case: signed 64-bit nanoseconds since
+** 1970-01-01T00:00:00Z. See docs/internals/SCHEMA.md for out-of-range rules. */
+#define TL_NS_PER_SEC INT64_C(1000000000)
+
+/* Schema version this library writes (PRAGMA user_version of a case). */
+#define TL_SCHEMA_VERSION 1
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* TOUCHLINE_H */

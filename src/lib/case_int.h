@@ -1,0 +1,37 @@
+/*
+** Private definitions shared by libtouchline's modules. Never installed.
+*/
+#ifndef TL_CASE_INT_H
+#define TL_CASE_INT_H
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <touchline/touchline.h>
+
+#define TL_CASE_MAGIC 0x746c6361u /* "tlca" */
+
+struct tl_case {
+  uint32_t magic;       /* TL_CASE_MAGIC while open, 0 after close */
+  sqlite3 *db;
+  char *path;
+  tl_rc errcode;
+  char errmsg[1024];
+};
+
+/* Record rc and a printf-style message on the handle; returns rc. */
+tl_rc Tl_set_error(tl_case *c, tl_rc rc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Copy SQLite's last error on the case database into the handle. */
+tl_rc Tl_set_sqlite_error(tl_case *c, const char *what);
+
+/* Run SQL with no result rows; records the error on failure. */
+tl_rc Tl_exec(tl_case *c, const char *sql);
+
+/* Wall clock now as nanoseconds since 1970 UTC. */
+int64_t Tl_now_ns(void);
+
+/* Monotonic seconds, for rates and progress. */
+double Tl_mono_s(void);
+
+#endif

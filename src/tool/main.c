@@ -1,0 +1,324 @@
+/*
+** touchline: the command-line tool. Uses only the public API in
+** include/touchline/ (the library does the work; this file parses
+** arguments, draws progress and turns results into exit codes).
+*/
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <touchline/touchline.h>
+
+#include "tool.h"
+
+static volatile sig_atomic_t g_cancel_sig;
+static volatile int g_cancel;
+
+static void
+on_signal(int sig)
+{
+  g_cancel_sig = sig;
+  g_cancel = 1;
+}
+
+static void
+usage_main(FILE *o)
+{
+  fputs(
+    "usage: touchline COMMAND [ARGS]\n"
+    "\n"
+    "Build one SQLite case database from evidence disk images: every volume,\n"
+    "file system and file-system object, with lossless timestamps and\n"
+    "provenance.\n"
+    "\n"
+    "commands:\n"
+    "  ingest CASE.db IMAGE...   add an evidence item (raw, split, E01, VMDK,\n"
+    "                            VHD) to the case\n"
+    "  info CASE.db [--json]     what the case holds\n"
+    "  help [COMMAND]            this text, or a command's\n"
+    "\n"
+    "`touchline COMMAND --help` explains a command; man touchline(1).\n",
+    o);
+}
+
+static void
+usage_ingest(FILE *o)
+{
+  fputs(
+    "usage: touchline ingest CASE.db IMAGE [IMAGE...] [options]\n"
+    "\n"
+    "Add one evidence item to the case (created when absent). Give the first\n"
+    "segment of a split raw (.001, .000, .aa) or EWF (.E01) set; the rest\n"
+    "are found. The item is stored atomically: on error or Ctrl-C nothing of\n"
+    "it is kept and the case is as before.\n"
+    "\n"
+    "options:\n"
+    "  -l, --label LABEL      evidence label (default: image name without\n"
+    "                         extension); unique in the case\n"
+    "  -d, --division NAME    division the evidence belongs to\n"
+    "      --fat-tz ZONE      zone FAT local times were written in (default\n"
+    "                         UTC), e.g. Europe/Berlin\n"
+    "      --no-hash          do not compute MD5/SHA-256 of the media\n"
+    "      --replace          replace an item with the same label, path or\n"
+    "                         media hash instead of refusing\n"
+    "  -q, --quiet            no progress on stderr\n"
+    "  -h, --help             this text\n"
+    "\n"
+    "exit status: 0 ingested (warnings are listed by `info`), 1 error,\n"
+    "2 usage, 3 already in the case, 130 interrupted\n",
+    o);
+}
+
+static void
+usage_info(FILE *o)
+{
+  fputs(
+    "usage: touchline info CASE.db [--json]\n"
+    "\n"
+    "Describe the case: each evidence item with division, label, image\n"
+    "files, hashes and verification state, acquisition metadata, volumes,\n"
+    "file systems, object and event counts, time range, warnings and the\n"
+    "run that ingested it.\n",
+    o);
+}
+
+static int
+exit_code(tl_rc rc)
+{
+  switch(rc) {
+  case TL_OK: return 0;
+  case TL_USAGE: return 2;
+  case TL_EXISTS: return 3;
+  case TL_INTERRUPTED: return 130;
+  default: return 1;
+  }
+}
+
+static char *
+join_argv(int argc, char **argv)
+{
+  size_t n = 1;
+  int i;
+  char *s;
+  for(i = 0; i < argc; i++)
+    n += strlen(argv[i]) + 1;
+  if(!(s = malloc(n)))
+    return NULL;
+  s[0] = '\0';
+  for(i = 0; i < argc; i++) {
+    if(i)
+      strcat(s, " "); /* checksrc: allow strcat (sized above) */
+    strcat(s, argv[i]);
+  }
+  return s;
+}
+
+static int
+cmd_ingest(int argc, char **argv, int full_argc, char **full_argv)
+{
+  static const struct option longopts[] = {
+    {"label", required_argument, NULL, 'l'},
+    {"division", required_argument, NULL, 'd'},
+    {"fat-tz", required_argument, NULL, 'z'},
+    {"no-hash", no_argument, NULL, 'H'},
+    {"replace", no_argument, NULL, 'R'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}
+  };
+  struct tl_ingest_opts o;
+  struct tl_ingest_result res;
+  struct tl_progress_view pv;
+  struct sigaction sa;
+  tl_case *c = NULL;
+  const char *err = NULL, *case_path;
+  char *cmdline;
+  int ch, quiet = 0, created, i;
+  tl_rc rc;
+
+  /* recorded as typed, before getopt permutes argv */
+  cmdline = join_argv(full_argc, full_argv);
+  memset(&o, 0, sizeof(o));
+  o.struct_size = sizeof(o);
+  o.fat_tz = "UTC";
+  optind = 1;
+  while((ch = getopt_long(argc, argv, "l:d:qh", longopts, NULL)) != -1) {
+    switch(ch) {
+    case 'l': o.label = optarg; break;
+    case 'd': o.division = optarg; break;
+    case 'z': o.fat_tz = optarg; break;
+    case 'H': o.no_hash = 1; break;
+    case 'R': o.replace = 1; break;
+    case 'q': quiet = 1; break;
+    case 'h': usage_ingest(stdout); free(cmdline); return 0;
+    default: usage_ingest(stderr); free(cmdline); return 2;
+    }
+  }
+  if(argc - optind < 2) {
+    fprintf(stderr, "touchline ingest: need CASE.db and at least one "
+            "IMAGE\n");
+    usage_ingest(stderr);
+    free(cmdline);
+    return 2;
+  }
+  if(o.label && !o.label[0]) {
+    fprintf(stderr, "touchline ingest: --label must not be empty\n");
+    free(cmdline);
+    return 2;
+  }
+  case_path = argv[optind];
+  /* Check the evidence before touching the case, so that a bad path
+  ** leaves no trace, not even a new empty case file. */
+  for(i = optind + 1; i < argc; i++) {
+    struct stat sb;
+    const char *why = NULL;
+    if(stat(argv[i], &sb))
+      why = strerror(errno);
+    else if(S_ISDIR(sb.st_mode))
+      why = "is a directory, not an evidence image";
+    else if(S_ISREG(sb.st_mode) && sb.st_size == 0)
+      why = "empty file (0 bytes)";
+    else if(access(argv[i], R_OK))
+      why = strerror(errno);
+    if(why) {
+      fprintf(stderr, "touchline: %s: %s\n", argv[i], why);
+      free(cmdline);
+      return 1;
+    }
+  }
+  created = access(case_path, F_OK) != 0;
+  if((rc = tl_case_open(case_path, &c, &err))) {
+    fprintf(stderr, "touchline: %s\n", err);
+    free(cmdline);
+    return exit_code(rc);
+  }
+  o.command_line = cmdline;
+  if(!quiet && isatty(STDERR_FILENO)) {
+    tl_progress_init(&pv, stderr);
+    o.progress = tl_progress_draw;
+    o.progress_ctx = &pv;
+  }
+  o.cancel = &g_cancel;
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = on_signal;
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+
+  rc = tl_case_ingest(c, argc - optind - 1,
+                      (const char *const *)argv + optind + 1, &o, &res);
+  if(o.progress)
+    tl_progress_clear(&pv);
+  if(rc) {
+    fprintf(stderr, "touchline: %s\n", tl_case_errmsg(c));
+  }
+  else if(!quiet) {
+    fprintf(stderr, "touchline: %s: evidence %lld: %llu objects, %llu "
+            "events, %llu volume(s), %llu file system(s), verification: %s"
+            "%s\n", argv[optind + 1], (long long)res.evidence_id,
+            (unsigned long long)res.n_objects,
+            (unsigned long long)res.n_events,
+            (unsigned long long)res.n_volumes,
+            (unsigned long long)res.n_filesystems, res.verification,
+            res.n_warnings ? " (warnings: see `touchline info`)" : "");
+  }
+  tl_case_close(c);
+  free(cmdline);
+  if(rc && created) {
+    /* We made this file and it holds no evidence: take it away again. */
+    char j[4096];
+    unlink(case_path);
+    snprintf(j, sizeof(j), "%s-journal", case_path);
+    unlink(j);
+  }
+  if(rc == TL_INTERRUPTED && g_cancel_sig) {
+    signal((int)g_cancel_sig, SIG_DFL);
+    return 128 + (int)g_cancel_sig;
+  }
+  return exit_code(rc);
+}
+
+static int
+cmd_info(int argc, char **argv)
+{
+  tl_case *c = NULL;
+  const char *err = NULL, *path = NULL;
+  int json = 0, i;
+  tl_rc rc;
+  for(i = 1; i < argc; i++) {
+    if(!strcmp(argv[i], "--json"))
+      json = 1;
+    else if(!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+      usage_info(stdout);
+      return 0;
+    }
+    else if(argv[i][0] == '-' || path) {
+      usage_info(stderr);
+      return 2;
+    }
+    else
+      path = argv[i];
+  }
+  if(!path) {
+    usage_info(stderr);
+    return 2;
+  }
+  if(access(path, F_OK)) {
+    fprintf(stderr, "touchline: %s: %s\n", path, strerror(errno));
+    return 1;
+  }
+  if((rc = tl_case_open(path, &c, &err))) {
+    fprintf(stderr, "touchline: %s\n", err);
+    return exit_code(rc);
+  }
+  rc = tl_case_info(c, stdout, json);
+  if(rc)
+    fprintf(stderr, "touchline: %s\n", tl_case_errmsg(c));
+  tl_case_close(c);
+  return exit_code(rc);
+}
+
+int
+main(int argc, char **argv)
+{
+  const char *cmd;
+  if(argc < 2) {
+    usage_main(stderr);
+    return 2;
+  }
+  cmd = argv[1];
+  if(!strcmp(cmd, "-h") || !strcmp(cmd, "--help") ||
+     (!strcmp(cmd, "help") && argc == 2)) {
+    usage_main(stdout);
+    return 0;
+  }
+  if(!strcmp(cmd, "help")) {
+    if(!strcmp(argv[2], "ingest"))
+      usage_ingest(stdout);
+    else if(!strcmp(argv[2], "info"))
+      usage_info(stdout);
+    else {
+      usage_main(stderr);
+      return 2;
+    }
+    return 0;
+  }
+  if(!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
+    printf("touchline %s\n", TL_VERSION);
+    return 0;
+  }
+  if(!strcmp(cmd, "ingest"))
+    return cmd_ingest(argc - 1, argv + 1, argc, argv);
+  if(!strcmp(cmd, "info"))
+    return cmd_info(argc - 1, argv + 1);
+  fprintf(stderr, "touchline: unknown command '%s'\n", cmd);
+  usage_main(stderr);
+  return 2;
+}

@@ -1,0 +1,18 @@
+/* Shared pieces of the touchline tool (not installed). */
+#ifndef TL_TOOL_H
+#define TL_TOOL_H
+
+#include <stdio.h>
+#include <touchline/touchline.h>
+
+/* A one-line progress display redrawn in place on a terminal. */
+struct tl_progress_view {
+  FILE *out;
+  int drawn;
+};
+
+void tl_progress_init(struct tl_progress_view *v, FILE *out);
+void tl_progress_draw(const struct tl_progress *p, void *ctx);
+void tl_progress_clear(struct tl_progress_view *v);
+
+#endif

@@ -1,0 +1,51 @@
+/* Unit tests of the fiddly conversions: FILETIME, UTF-8, UTF-16. */
+#include "config.h"
+
+#include <stdint.h>
+
+#include "names_int.h"
+#include "tap.h"
+#include "timeconv_int.h"
+
+int
+main(void)
+{
+  char buf[64];
+  int cl;
+  int64_t ns;
+
+  /* 2004-02-29 20:00:17.2151472 UTC, as istat prints for DFTT 7 entry 29 */
+  ns = Tl_filetime_to_ns(UINT64_C(127225584172151472), &cl);
+  is_int(ns, INT64_C(1078084817215147200), "FILETIME to ns keeps 100 ns");
+  is_int(cl, 0, "in range, not clamped");
+  is_str(Tl_format_ns(ns, buf, sizeof(buf)),
+         "2004-02-29T20:00:17.215147200Z", "ISO 8601 with 9 digits");
+  ns = Tl_filetime_to_ns(TL_FILETIME_UNIX_EPOCH, &cl);
+  is_int(ns, 0, "FILETIME of 1970-01-01 is 0");
+  ns = Tl_filetime_to_ns(UINT64_C(1), &cl);
+  is_int(cl, 1, "1601 is before int64 ns range: clamped");
+  is_int(ns, INT64_MIN, "clamped to INT64_MIN");
+  ns = Tl_filetime_to_ns(UINT64_MAX, &cl);
+  is_int(cl, 1, "year 60056 clamped");
+  is_int(ns, INT64_MAX, "clamped to INT64_MAX");
+  ns = Tl_unix_to_ns(-1, 500000000, &cl);
+  is_str(Tl_format_ns(ns, buf, sizeof(buf)),
+         "1969-12-31T23:59:59.500000000Z", "negative times format");
+
+  ok(Tl_utf8_valid("caf\xc3\xa9", 5), "valid UTF-8");
+  ok(!Tl_utf8_valid("caf\xe9", 4), "latin-1 byte is not UTF-8");
+  ok(!Tl_utf8_valid("\xc0\xaf", 2), "overlong rejected");
+  ok(!Tl_utf8_valid("\xed\xa0\x80", 3), "surrogate rejected");
+  Tl_utf8_escape("caf\xe9/x", 6, buf, sizeof(buf));
+  is_str(buf, "caf\\xe9/x", "invalid byte escaped as \\xHH");
+  is_int(Tl_utf8_escape("\xff\xfe", 2, NULL, 0), 8, "length when cap=0");
+
+  {
+    const unsigned char u16[] = {'a', 0, 0x3d, 0xd8, 0x00, 0xde, 0x00, 0xd8,
+                                 'b', 0};
+    Tl_utf16le_to_utf8(u16, 5, buf, sizeof(buf));
+    is_str(buf, "a\xf0\x9f\x98\x80\\ud800b",
+           "UTF-16 pair decoded, lone surrogate escaped");
+  }
+  return done_testing();
+}
