@@ -42,6 +42,8 @@ usage_main(FILE *o)
     "  ingest CASE.db IMAGE...   add an evidence item (raw, split, E01, VMDK,\n"
     "                            VHD) to the case\n"
     "  info CASE.db [--json]     what the case holds\n"
+    "  timeline CASE.db [...]    export events: bodyfile, csv, jsonl,\n"
+    "                            l2tcsv, tln\n"
     "  help [COMMAND]            this text, or a command's\n"
     "\n"
     "`touchline COMMAND --help` explains a command; man touchline(1).\n",
@@ -318,6 +320,8 @@ main(int argc, char **argv)
     return cmd_ingest(argc - 1, argv + 1, argc, argv);
   if(!strcmp(cmd, "info"))
     return cmd_info(argc - 1, argv + 1);
+  if(!strcmp(cmd, "timeline"))
+    return cmd_timeline(argc - 1, argv + 1);
   fprintf(stderr, "touchline: unknown command '%s'\n", cmd);
   usage_main(stderr);
   return 2;

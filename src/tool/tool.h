@@ -15,4 +15,7 @@ void tl_progress_init(struct tl_progress_view *v, FILE *out);
 void tl_progress_draw(const struct tl_progress *p, void *ctx);
 void tl_progress_clear(struct tl_progress_view *v);
 
+/* Subcommands implemented in their own files: argv[0] is the command. */
+int cmd_timeline(int argc, char **argv);
+
 #endif

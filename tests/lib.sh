@@ -1,0 +1,22 @@
+# Shared helpers for shell tests (sourced). TAP output.
+# Environment from the harness: TOUCHLINE, TL_SRCDIR, TL_CORPUS, PYTHON3.
+: "${TOUCHLINE:?run through make check}"
+T_N=0
+T_FAIL=0
+ok() { # ok COND_STATUS DESCRIPTION
+  T_N=$((T_N + 1))
+  if [ "$1" -eq 0 ]; then echo "ok $T_N - $2"; else echo "not ok $T_N - $2"; T_FAIL=$((T_FAIL + 1)); fi
+}
+is() { # is GOT WANT DESCRIPTION
+  if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3"; echo "#   got:  '$1'"; echo "#   want: '$2'"; fi
+}
+done_testing() { echo "1..$T_N"; [ "$T_FAIL" -eq 0 ]; }
+skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+# A fresh temporary directory, removed on exit.
+T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/tl-test.XXXXXX")
+trap 'rm -rf "$T_TMP"' EXIT
+# unzip_corpus ZIP: unpack a corpus archive into $T_TMP, print the folder.
+unzip_corpus() {
+  d="$T_TMP/$(basename "$1" .zip)"
+  mkdir -p "$d" && unzip -o -q "$1" -d "$d" && echo "$d"
+}
