@@ -15,8 +15,10 @@ skip_all() { echo "1..0 # SKIP $1"; exit 0; }
 # A fresh temporary directory, removed on exit.
 T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/tl-test.XXXXXX")
 trap 'rm -rf "$T_TMP"' EXIT
-# unzip_corpus ZIP: unpack a corpus archive into $T_TMP, print the folder.
+# unzip_corpus ZIP [NAME]: unpack a corpus archive into $T_TMP; print the
+# path of the file called NAME inside it, or without NAME the folder.
 unzip_corpus() {
   d="$T_TMP/$(basename "$1" .zip)"
-  mkdir -p "$d" && unzip -o -q "$1" -d "$d" && echo "$d"
+  mkdir -p "$d" && unzip -o -q "$1" -d "$d" || return 1
+  if [ -n "${2:-}" ]; then find "$d" -name "$2" | head -n 1; else echo "$d"; fi
 }

@@ -140,6 +140,10 @@ ewf_read_metadata(Tl_image *im)
   if(libewf_handle_open(h, im->segments, im->n_segments,
                         LIBEWF_OPEN_READ, &err) != 1)
     goto done;
+  if(libewf_handle_segment_files_corrupted(h, &err) == 1)
+    im->ewf_corrupted = 1;
+  if(err)
+    libewf_error_free(&err);
   for(i = 0; keys[i] && im->n_meta < TL_MAX_META; i++) {
     if(libewf_handle_get_utf8_header_value(h, (const uint8_t *)keys[i],
                                            strlen(keys[i]), buf, sizeof(buf),

@@ -21,6 +21,7 @@ typedef struct Tl_image {
   char container[32];       /* "raw", "raw (split)", "ewf", "vmdk", ... */
   uint64_t media_size;
   unsigned sector_size;
+  int ewf_corrupted;        /* libewf: segment files truncated/corrupt */
   char stored_md5[33];      /* EWF only; "" when absent */
   char stored_sha1[41];
   int n_meta;

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,6 +245,13 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
   w.label = label;
   w.hasher = hasher;
   w.media_size = im.media_size;
+  if(getenv("TOUCHLINE_FAULT")) {
+    const char *f = getenv("TOUCHLINE_FAULT");
+    w.fault_sig = !strncmp(f, "KILL:", 5) ? SIGKILL :
+                  !strncmp(f, "INT:", 4) ? SIGINT : 0;
+    w.fault_after = strtoull(strchr(f, ':') ? strchr(f, ':') + 1 : "0",
+                             NULL, 10);
+  }
   rc = Tl_walk_image(&w, im.img);
 
   if(old_tz)
@@ -255,9 +263,25 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
     if(rc == TL_INTERRUPTED)
       Tl_set_error(c, rc, "%s: interrupted; nothing of it was kept",
                    paths[0]);
-    else if(rc == TL_UNSUPPORTED)
-      Tl_set_error(c, rc, "%s: %s", paths[0], c->errmsg);
+    else if(rc == TL_UNSUPPORTED) {
+      char why[sizeof(c->errmsg)];
+      snprintf(why, sizeof(why), "%s", c->errmsg);
+      if(im.ewf_corrupted)
+        Tl_set_error(c, TL_FAILED, "%s: EWF set is truncated or corrupt "
+                     "(libewf: segment files corrupted); %s", paths[0], why);
+      else
+        Tl_set_error(c, rc, "%s: %s", paths[0], why);
+      rc = c->errcode;
+    }
     goto out;
+  }
+
+  if(im.ewf_corrupted) {
+    w.n_warnings++;
+    if((rc = Tl_store_warning(&st, ev, 0, 0, "corrupt", "EWF set is "
+                              "truncated or corrupt (libewf: segment files "
+                              "corrupted)")))
+      goto out;
   }
 
   /* Wait for the hash, still reporting progress and honouring Ctrl-C. */

@@ -74,6 +74,7 @@ const char Tl_schema_v1[] =
   "  evidence_id INTEGER NOT NULL REFERENCES evidence(evidence_id),\n"
   "  volume_id INTEGER REFERENCES volume(volume_id),\n"
   "  pool_volume TEXT,\n"
+  "  pool_block INTEGER,\n"
   "  offset_bytes INTEGER NOT NULL,\n"
   "  fs_type TEXT NOT NULL,\n"
   "  block_size INTEGER,\n"

@@ -99,8 +99,8 @@ Tl_store_prepare(tl_case *c, Tl_store *st)
      (rc = prep(c, &st->ins_fs,
                 "INSERT INTO filesystem(evidence_id, volume_id, pool_volume,"
                 " offset_bytes, fs_type, block_size, block_count, "
-                "root_inum, first_inum, last_inum, local_times, time_zone)"
-                " VALUES(?,?,?,?,?,?,?,?,?,?,?,?)")) ||
+                "root_inum, first_inum, last_inum, local_times, time_zone,"
+                " pool_block) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)")) ||
      (rc = prep(c, &st->ins_warning,
                 "INSERT INTO warning(evidence_id, fs_id, volume_id, kind, "
                 "message) VALUES(?,?,?,?,?)")) ||

@@ -9,6 +9,7 @@
 */
 #include "config.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -429,6 +430,11 @@ on_entry(TSK_FS_FILE *f, const char *dir, void *ptr)
   }
   if(w->rc)
     return TSK_WALK_ERROR;
+  if(w->fault_sig && w->n_objects >= w->fault_after) {
+    int sig = w->fault_sig;
+    w->fault_sig = 0;
+    raise(sig);
+  }
   if((w->n_objects & 255) == 0)
     Tl_walk_progress(w, "walk", 0);
   return TSK_WALK_CONT;
@@ -451,7 +457,8 @@ time_source(TSK_FS_TYPE_ENUM t)
 }
 
 static void
-walk_fs(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id, const char *pool_vol)
+walk_fs(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id, const char *pool_vol,
+        int64_t pool_block)
 {
   sqlite3_stmt *s = w->st->ins_fs;
   int local = TSK_FS_TYPE_ISFAT(fs->ftype) != 0;
@@ -471,6 +478,7 @@ walk_fs(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id, const char *pool_vol)
   sqlite3_bind_int64(s, 10, (int64_t)fs->last_inum);
   sqlite3_bind_int(s, 11, local);
   Tl_bind_text(s, 12, local && w->opts->fat_tz ? w->opts->fat_tz : "UTC");
+  Tl_bind_opt_int(s, 13, pool_vol != NULL, pool_block);
   if((w->rc = Tl_store_step(w->st, s, "insert filesystem")))
     return;
   w->fs_id = sqlite3_last_insert_rowid(w->c->db);
@@ -536,7 +544,7 @@ walk_pool(Tl_walk *w, const TSK_POOL_INFO *pool, int64_t volume_id)
       warn(w, volume_id, "no-fs", msg);
     }
     else {
-      walk_fs(w, fs, volume_id, label);
+      walk_fs(w, fs, volume_id, label, (int64_t)v->block);
       tsk_fs_close(fs);
     }
     if(pimg)
@@ -590,7 +598,7 @@ Tl_walk_image(Tl_walk *w, TSK_IMG_INFO *img)
         continue;
       tsk_error_reset();
       if((fs = tsk_fs_open_vol(p, TSK_FS_TYPE_DETECT))) {
-        walk_fs(w, fs, vid, NULL);
+        walk_fs(w, fs, vid, NULL, 0);
         tsk_fs_close(fs);
         continue;
       }
@@ -611,7 +619,7 @@ Tl_walk_image(Tl_walk *w, TSK_IMG_INFO *img)
   else {
     tsk_error_reset();
     if((fs = tsk_fs_open_img(img, 0, TSK_FS_TYPE_DETECT))) {
-      walk_fs(w, fs, 0, NULL);
+      walk_fs(w, fs, 0, NULL, 0);
       tsk_fs_close(fs);
     }
     else {

@@ -30,6 +30,11 @@ typedef struct Tl_walk {
   const char *source;       /* event source for generic metadata times */
   uint64_t fs_objects;
 
+  /* Fault injection for tests (TOUCHLINE_FAULT=SIG:N, docs/TESTS.md): raise
+  ** signal fault_sig once n_objects reaches fault_after. */
+  uint64_t fault_after;
+  int fault_sig;
+
   char *path, *text;        /* scratch buffers, grown as needed */
   size_t path_cap, text_cap;
 } Tl_walk;
