@@ -34,6 +34,7 @@ struct tlx_obj {
   const char *alloc;        /* allocated, deleted, deleted-realloc */
   char name_type, meta_type;  /* '\0' meta_type: no metadata */
   int64_t mode, uid, gid;
+  const char *prefix;       /* bodyfile of several file systems: "label/vol2" */
 };
 
 /* One event row. */
@@ -82,12 +83,14 @@ int tlx_parse_time(const char *s, int utc, int64_t *ns);
 
 /* Path globs: *, ?, ** and \ or / as separator. */
 struct tlx_glob {
-  uint32_t *cp;             /* pattern as code points, folded */
-  uint32_t *cp_exact;       /* pattern as code points, not folded */
+  uint32_t *pat;            /* pattern as code points */
   size_t n;
+  uint32_t *s;              /* scratch: the path being matched */
+  size_t s_cap;
 };
 int tlx_glob_compile(struct tlx_glob *g, const char *pattern);
-int tlx_glob_match(const struct tlx_glob *g, const char *path, size_t len,
+/* 1 when path[0..len) matches; fold: compare without case. */
+int tlx_glob_match(struct tlx_glob *g, const char *path, size_t len,
                    int fold);
 void tlx_glob_free(struct tlx_glob *g);
 

@@ -1,0 +1,802 @@
+/*
+** Writers of `touchline timeline`: bodyfile, csv, jsonl, l2tcsv, tln.
+** docs/TIMELINE.md describes each format, its escaping and what it loses.
+** Each line is built in a buffer and written with one fwrite().
+*/
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "timeline.h"
+
+#define NS INT64_C(1000000000)
+
+/* ---- line buffer ------------------------------------------------------ */
+
+static int
+need(struct tlx_out *o, size_t add, size_t *used)
+{
+  size_t nc;
+  char *nb;
+  if(*used + add + 1 <= o->cap)
+    return 1;
+  nc = o->cap ? o->cap : 1024;
+  while(nc < *used + add + 1)
+    nc *= 2;
+  if(!(nb = realloc(o->buf, nc)))
+    return 0;
+  o->buf = nb;
+  o->cap = nc;
+  return 1;
+}
+
+struct line {
+  struct tlx_out *o;
+  size_t n;
+  int oom;
+};
+
+static void
+put(struct line *l, const char *s, size_t len)
+{
+  if(l->oom || !need(l->o, len, &l->n)) {
+    l->oom = 1;
+    return;
+  }
+  memcpy(l->o->buf + l->n, s, len);
+  l->n += len;
+}
+
+static void
+puts_(struct line *l, const char *s)
+{
+  put(l, s, strlen(s));
+}
+
+static void
+putc_(struct line *l, char c)
+{
+  put(l, &c, 1);
+}
+
+static void
+put_i64(struct line *l, int64_t v)
+{
+  char b[24];
+  int n = snprintf(b, sizeof(b), "%lld", (long long)v);
+  put(l, b, (size_t)n);
+}
+
+static void
+flush_line(struct line *l)
+{
+  if(!l->oom)
+    fwrite(l->o->buf, 1, l->n, l->o->f);
+}
+
+void
+tlx_out_free(struct tlx_out *o)
+{
+  free(o->buf);
+  o->buf = NULL;
+  o->cap = 0;
+}
+
+/* ---- time ------------------------------------------------------------- */
+
+/* Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant). */
+static void
+civil(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+  int64_t era, yy;
+  unsigned doe, yoe, doy, mp;
+  z += 719468;
+  era = (z >= 0 ? z : z - 146096) / 146097;
+  doe = (unsigned)(z - era * 146097);
+  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  yy = (int64_t)yoe + era * 400;
+  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = yy + (*m <= 2);
+}
+
+static int64_t
+days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+  int64_t era;
+  unsigned yoe, doy, doe;
+  y -= m <= 2;
+  era = (y >= 0 ? y : y - 399) / 400;
+  yoe = (unsigned)(y - era * 400);
+  doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + (int64_t)doe - 719468;
+}
+
+static int64_t
+floor_div(int64_t a, int64_t b)
+{
+  int64_t q = a / b;
+  if((a % b) && ((a < 0) != (b < 0)))
+    q--;
+  return q;
+}
+
+long
+tlx_zone_offset(struct tlx_out *o, int64_t t)
+{
+  /* zones change offset on quarter hours at the finest */
+  int64_t key = floor_div(t, 900);
+  struct tm tm;
+  time_t tt = (time_t)t;
+  if(o->utc)
+    return 0;
+  if(o->off_key == key && key != INT64_MIN)
+    return o->off_s;
+  if(!localtime_r(&tt, &tm))
+    return 0;
+  o->off_key = key;
+  o->off_s = tm.tm_gmtoff;
+  return o->off_s;
+}
+
+struct when {
+  int64_t y;
+  unsigned mo, d, h, mi, s;
+  int64_t frac_ns;
+  long off;         /* seconds east of UTC */
+};
+
+static void
+split_time(struct tlx_out *o, int64_t ns, struct when *w)
+{
+  int64_t sec = floor_div(ns, NS), local, days, sod;
+  w->frac_ns = ns - sec * NS;
+  w->off = tlx_zone_offset(o, sec);
+  local = sec + w->off;
+  days = floor_div(local, 86400);
+  sod = local - days * 86400;
+  civil(days, &w->y, &w->mo, &w->d);
+  w->h = (unsigned)(sod / 3600);
+  w->mi = (unsigned)(sod / 60 % 60);
+  w->s = (unsigned)(sod % 60);
+}
+
+/* ISO 8601 with `digits` fractional digits (0, 6, 7 or 9). zulu: write "Z"
+** for UTC, else always "+hh:mm". */
+static void
+put_iso(struct line *l, const struct when *w, int digits, int zulu)
+{
+  char b[64];
+  int n = snprintf(b, sizeof(b), "%04lld-%02u-%02uT%02u:%02u:%02u",
+                   (long long)w->y, w->mo, w->d, w->h, w->mi, w->s);
+  if(digits > 0) {
+    int64_t f = w->frac_ns;
+    int k;
+    for(k = 9; k > digits; k--)
+      f /= 10;
+    n += snprintf(b + n, sizeof(b) - (size_t)n, ".%0*lld", digits,
+                  (long long)f);
+  }
+  if(zulu && w->off == 0)
+    n += snprintf(b + n, sizeof(b) - (size_t)n, "Z");
+  else {
+    long a = w->off < 0 ? -w->off : w->off;
+    n += snprintf(b + n, sizeof(b) - (size_t)n, "%c%02ld:%02ld",
+                  w->off < 0 ? '-' : '+', a / 3600, a / 60 % 60);
+  }
+  put(l, b, (size_t)n);
+}
+
+static int
+digits2(const char **p, int n, int *v)
+{
+  int i;
+  *v = 0;
+  for(i = 0; i < n; i++) {
+    if(!isdigit((unsigned char)(*p)[i]))
+      return -1;
+    *v = *v * 10 + ((*p)[i] - '0');
+  }
+  *p += n;
+  return 0;
+}
+
+int
+tlx_parse_time(const char *s, int utc, int64_t *ns)
+{
+  int y, mo, d, h = 0, mi = 0, sec = 0, has_off = 0, oh = 0, om = 0;
+  int64_t frac = 0, t;
+  long off = 0;
+  const char *p = s;
+  if(digits2(&p, 4, &y) || *p++ != '-' || digits2(&p, 2, &mo) ||
+     *p++ != '-' || digits2(&p, 2, &d))
+    return -1;
+  if(mo < 1 || mo > 12 || d < 1 || d > 31)
+    return -1;
+  if(*p == 'T' || *p == 't' || *p == ' ') {
+    p++;
+    if(digits2(&p, 2, &h) || *p++ != ':' || digits2(&p, 2, &mi))
+      return -1;
+    if(*p == ':') {
+      p++;
+      if(digits2(&p, 2, &sec))
+        return -1;
+      if(*p == '.' || *p == ',') {
+        int k = 0;
+        p++;
+        if(!isdigit((unsigned char)*p))
+          return -1;
+        for(; isdigit((unsigned char)*p); p++, k++)
+          if(k < 9)
+            frac = frac * 10 + (*p - '0');
+        for(; k < 9; k++)
+          frac *= 10;
+      }
+    }
+    if(h > 24 || mi > 59 || sec > 60)
+      return -1;
+  }
+  if(*p == 'Z' || *p == 'z') {
+    has_off = 1;
+    p++;
+  }
+  else if(*p == '+' || *p == '-') {
+    int neg = *p++ == '-';
+    if(digits2(&p, 2, &oh))
+      return -1;
+    if(*p == ':')
+      p++;
+    if(*p && digits2(&p, 2, &om))
+      return -1;
+    off = (oh * 3600L + om * 60L) * (neg ? -1 : 1);
+    has_off = 1;
+  }
+  if(*p)
+    return -1;
+  t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 +
+      mi * 60 + sec;
+  if(has_off)
+    t -= off;
+  else if(!utc) {
+    struct tm tm;
+    time_t tt;
+    memset(&tm, 0, sizeof(tm));
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = sec;
+    tm.tm_isdst = -1;
+    if((tt = mktime(&tm)) == (time_t)-1 && !(y == 1969 && mo == 12))
+      return -1;
+    t = (int64_t)tt;
+  }
+  if(t > INT64_MAX / NS - 1 || t < INT64_MIN / NS + 1)
+    return -1;
+  *ns = t * NS + frac;
+  return 0;
+}
+
+/* ---- shared text ------------------------------------------------------ */
+
+static const char *
+deleted_suffix(const struct tlx_obj *o)
+{
+  if(!strcmp(o->alloc, "deleted-realloc"))
+    return " (deleted-realloc)";
+  if(o->deleted)
+    return " (deleted)";
+  return "";
+}
+
+/* "$SI Modified; $SI Accessed" from source and macb letters. */
+static void
+put_desc(struct line *l, const char *source, const char *macb)
+{
+  static const char *const words[] = {"Modified", "Accessed", "Changed",
+                                      "Created"};
+  int i, first = 1;
+  for(i = 0; i < 4 && macb[i]; i++) {
+    if(macb[i] == '.')
+      continue;
+    if(!first)
+      puts_(l, "; ");
+    puts_(l, source);
+    putc_(l, ' ');
+    puts_(l, words[i]);
+    first = 0;
+  }
+}
+
+static void
+put_addr(struct line *l, const struct tlx_obj *o)
+{
+  put_i64(l, o->inode);
+  if(o->has_attr) {
+    char b[32];
+    int n = snprintf(b, sizeof(b), "-%d-%d", o->attr_type, o->attr_id);
+    put(l, b, (size_t)n);
+  }
+}
+
+/* ---- escaping --------------------------------------------------------- */
+
+/* Escape what would break a '|'-separated line. '|', '%' and '\' become
+** %7C, %25 and %5C, which mactime decodes in every field, so names
+** round-trip through it; a control character becomes the text \xHH,
+** which mactime leaves alone (it drops a row whose name holds a line
+** break). Reversed by turning \xHH into bytes first, then %XX. */
+static void
+put_pct(struct line *l, const char *s, size_t len)
+{
+  static const char hex[] = "0123456789ABCDEF";
+  size_t i, start = 0;
+  for(i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if(c == '|' || c == '%' || c == '\\' || c < 0x20 || c == 0x7f) {
+      char e[4] = {'%', hex[c >> 4], hex[c & 15], 0};
+      put(l, s + start, i - start);
+      if(c < 0x20 || c == 0x7f) {
+        put(l, "\\x", 2);
+        put(l, e + 1, 2);
+      }
+      else
+        put(l, e, 3);
+      start = i + 1;
+    }
+  }
+  put(l, s + start, len - start);
+}
+
+static int
+is_trigger(char c)
+{
+  return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' ||
+         c == '\r';
+}
+
+/* One RFC 4180 cell. A cell a spreadsheet would run as a formula gets a
+** leading apostrophe; so does one that already starts with apostrophes
+** before such a character, which keeps the rule reversible: a reader drops
+** one leading ' when ' followed by '*[=+-@\t\r] starts the cell. */
+static void
+put_csv(struct line *l, const char *s, size_t len)
+{
+  size_t i, start = 0;
+  int quote = 0, neutral = 0;
+  if(len) {
+    size_t k = 0;
+    while(k < len && s[k] == '\'')
+      k++;
+    neutral = k < len && is_trigger(s[k]);
+  }
+  for(i = 0; i < len && !quote; i++)
+    quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+  if(quote)
+    putc_(l, '"');
+  if(neutral)
+    putc_(l, '\'');
+  if(!quote) {
+    put(l, s, len);
+    return;
+  }
+  for(i = 0; i < len; i++)
+    if(s[i] == '"') {
+      put(l, s + start, i + 1 - start);
+      putc_(l, '"');
+      start = i + 1;
+    }
+  put(l, s + start, len - start);
+  putc_(l, '"');
+}
+
+static void
+put_json(struct line *l, const char *s, size_t len)
+{
+  static const char hex[] = "0123456789abcdef";
+  size_t i, start = 0;
+  putc_(l, '"');
+  for(i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)s[i];
+    const char *e = NULL;
+    char u[6];
+    if(c == '"')
+      e = "\\\"";
+    else if(c == '\\')
+      e = "\\\\";
+    else if(c == '\n')
+      e = "\\n";
+    else if(c == '\r')
+      e = "\\r";
+    else if(c == '\t')
+      e = "\\t";
+    else if(c < 0x20 || c == 0x7f) {
+      u[0] = '\\';
+      u[1] = 'u';
+      u[2] = '0';
+      u[3] = '0';
+      u[4] = hex[c >> 4];
+      u[5] = hex[c & 15];
+      put(l, s + start, i - start);
+      put(l, u, 6);
+      start = i + 1;
+      continue;
+    }
+    if(e) {
+      put(l, s + start, i - start);
+      puts_(l, e);
+      start = i + 1;
+    }
+  }
+  put(l, s + start, len - start);
+  putc_(l, '"');
+}
+
+/* ---- building the text pieces of an event ----------------------------- */
+
+/* A scratch line for one composite field (description, timestamp_desc). */
+static size_t
+sub_begin(struct line *l)
+{
+  return l->n;
+}
+
+/* Move text written since `mark` out of the line into a malloc'd string. */
+static char *
+sub_take(struct line *l, size_t mark, size_t *len)
+{
+  char *s;
+  *len = l->n - mark;
+  if(l->oom || !(s = malloc(*len + 1)))
+    return NULL;
+  memcpy(s, l->o->buf + mark, *len);
+  s[*len] = '\0';
+  l->n = mark;
+  return s;
+}
+
+struct ev_text {
+  char *tdesc, *desc, *path;
+  size_t tdesc_n, desc_n, path_n;
+};
+
+static int
+event_text(struct line *l, const struct tlx_event *e, struct ev_text *t)
+{
+  size_t m = sub_begin(l);
+  put_desc(l, e->source, e->macb);
+  t->tdesc = sub_take(l, m, &t->tdesc_n);
+  m = sub_begin(l);
+  put(l, e->o.path, e->o.path_len);
+  puts_(l, deleted_suffix(&e->o));
+  t->path = sub_take(l, m, &t->path_n);
+  m = sub_begin(l);
+  putc_(l, '[');
+  if(t->tdesc)
+    put(l, t->tdesc, t->tdesc_n);
+  puts_(l, "] ");
+  if(t->path)
+    put(l, t->path, t->path_n);
+  t->desc = sub_take(l, m, &t->desc_n);
+  return t->tdesc && t->path && t->desc;
+}
+
+static void
+event_text_free(struct ev_text *t)
+{
+  free(t->tdesc);
+  free(t->desc);
+  free(t->path);
+}
+
+/* ---- formats ---------------------------------------------------------- */
+
+void
+tlx_header(struct tlx_out *o)
+{
+  if(o->fmt == TLX_CSV)
+    fputs("datetime,timestamp_desc,macb,source,division,evidence,volume,"
+          "filesystem,path,name,inode,tsk_addr,size,deleted,alloc,"
+          "description,t_ns\r\n", o->f);
+  else if(o->fmt == TLX_L2TCSV)
+    fputs("date,time,timezone,MACB,source,sourcetype,type,user,host,short,"
+          "desc,version,filename,inode,notes,format,extra\n", o->f);
+}
+
+static void
+csv_str(struct line *l, const char *s)
+{
+  put_csv(l, s, strlen(s));
+  putc_(l, ',');
+}
+
+static void
+row_csv(struct line *l, const struct tlx_event *e, const struct ev_text *t)
+{
+  struct when w;
+  split_time(l->o, e->t_ns, &w);
+  put_iso(l, &w, e->filetime ? 7 : 9, 1);
+  putc_(l, ',');
+  put_csv(l, t->tdesc, t->tdesc_n);
+  putc_(l, ',');
+  csv_str(l, e->macb);
+  csv_str(l, e->source);
+  csv_str(l, e->o.division);
+  csv_str(l, e->o.evidence);
+  csv_str(l, e->o.volume);
+  csv_str(l, e->o.fs_type);
+  put_csv(l, e->o.path, e->o.path_len);
+  putc_(l, ',');
+  csv_str(l, e->o.name);
+  put_i64(l, e->o.inode);
+  putc_(l, ',');
+  put_addr(l, &e->o);
+  putc_(l, ',');
+  put_i64(l, e->o.size);
+  putc_(l, ',');
+  put_i64(l, e->o.deleted);
+  putc_(l, ',');
+  csv_str(l, e->o.alloc);
+  put_csv(l, t->desc, t->desc_n);
+  putc_(l, ',');
+  put_i64(l, e->t_ns);
+  puts_(l, "\r\n");
+}
+
+static void
+json_key(struct line *l, const char *k, int first)
+{
+  if(!first)
+    putc_(l, ',');
+  putc_(l, '"');
+  puts_(l, k);
+  puts_(l, "\":");
+}
+
+static void
+json_str(struct line *l, const char *k, const char *v)
+{
+  json_key(l, k, 0);
+  put_json(l, v, strlen(v));
+}
+
+static void
+json_int(struct line *l, const char *k, int64_t v)
+{
+  json_key(l, k, 0);
+  put_i64(l, v);
+}
+
+static void
+row_jsonl(struct line *l, const struct tlx_event *e, const struct ev_text *t)
+{
+  struct when w;
+  size_t m;
+  char *addr;
+  size_t addr_n;
+  split_time(l->o, e->t_ns, &w);
+  putc_(l, '{');
+  json_key(l, "message", 1);
+  put_json(l, t->desc, t->desc_n);
+  /* Timesketch and Python parse at most microseconds; t_ns keeps all */
+  json_key(l, "datetime", 0);
+  putc_(l, '"');
+  put_iso(l, &w, 6, 0);
+  putc_(l, '"');
+  json_int(l, "timestamp", floor_div(e->t_ns, 1000));
+  json_key(l, "timestamp_desc", 0);
+  put_json(l, t->tdesc, t->tdesc_n);
+  json_int(l, "t_ns", e->t_ns);
+  json_str(l, "timezone", l->o->tz);
+  json_str(l, "macb", e->macb);
+  json_str(l, "source", e->source);
+  json_str(l, "division", e->o.division);
+  json_str(l, "evidence", e->o.evidence);
+  json_str(l, "volume", e->o.volume);
+  json_str(l, "filesystem", e->o.fs_type);
+  json_key(l, "path", 0);
+  put_json(l, e->o.path, e->o.path_len);
+  json_str(l, "name", e->o.name);
+  json_int(l, "inode", e->o.inode);
+  m = sub_begin(l);
+  put_addr(l, &e->o);
+  addr = sub_take(l, m, &addr_n);
+  if(addr)
+    json_str(l, "tsk_addr", addr);
+  free(addr);
+  json_int(l, "size", e->o.size);
+  json_key(l, "deleted", 0);
+  puts_(l, e->o.deleted ? "true" : "false");
+  json_str(l, "alloc", e->o.alloc);
+  json_str(l, "data_type", "fs:stat");
+  puts_(l, "}\n");
+}
+
+static void
+row_l2tcsv(struct line *l, const struct tlx_event *e, const struct ev_text *t)
+{
+  struct when w;
+  char b[64], macb[5];
+  int i;
+  size_t m;
+  char *extra;
+  size_t extra_n;
+  split_time(l->o, e->t_ns, &w);
+  snprintf(b, sizeof(b), "%02u/%02u/%04lld,%02u:%02u:%02u,", w.mo, w.d,
+           (long long)w.y, w.h, w.mi, w.s);
+  puts_(l, b);
+  csv_str(l, l->o->tz);
+  for(i = 0; i < 4; i++)
+    macb[i] = (char)toupper((unsigned char)e->macb[i]);
+  macb[4] = '\0';
+  csv_str(l, macb);
+  csv_str(l, "FILE");
+  m = sub_begin(l);
+  puts_(l, e->o.fs_type);
+  putc_(l, ' ');
+  puts_(l, e->source);
+  extra = sub_take(l, m, &extra_n);
+  if(extra)
+    put_csv(l, extra, extra_n);
+  free(extra);
+  putc_(l, ',');
+  put_csv(l, t->tdesc, t->tdesc_n);
+  putc_(l, ',');
+  if(e->o.meta_type)
+    put_i64(l, e->o.uid);
+  else
+    putc_(l, '-');
+  putc_(l, ',');
+  csv_str(l, e->o.evidence);
+  put_csv(l, t->path, t->path_n);
+  putc_(l, ',');
+  put_csv(l, t->desc, t->desc_n);
+  puts_(l, ",2,");
+  put_csv(l, e->o.path, e->o.path_len);
+  putc_(l, ',');
+  put_i64(l, e->o.inode);
+  putc_(l, ',');
+  csv_str(l, e->o.alloc);
+  csv_str(l, "touchline");
+  m = sub_begin(l);
+  puts_(l, "division: ");
+  puts_(l, e->o.division);
+  puts_(l, "; volume: ");
+  puts_(l, e->o.volume);
+  puts_(l, "; tsk_addr: ");
+  put_addr(l, &e->o);
+  puts_(l, "; size: ");
+  put_i64(l, e->o.size);
+  puts_(l, "; t_ns: ");
+  put_i64(l, e->t_ns);
+  extra = sub_take(l, m, &extra_n);
+  if(extra)
+    put_csv(l, extra, extra_n);
+  free(extra);
+  putc_(l, '\n');
+}
+
+static void
+row_tln(struct line *l, const struct tlx_event *e, const struct ev_text *t)
+{
+  put_i64(l, floor_div(e->t_ns, NS));
+  puts_(l, "|FILE|");
+  put_pct(l, e->o.evidence, strlen(e->o.evidence));
+  putc_(l, '|');
+  if(e->o.meta_type)
+    put_i64(l, e->o.uid);
+  putc_(l, '|');
+  put_pct(l, t->desc, t->desc_n);
+  putc_(l, '\n');
+}
+
+void
+tlx_event_row(struct tlx_out *o, const struct tlx_event *e)
+{
+  struct line l = {o, 0, 0};
+  struct ev_text t;
+  memset(&t, 0, sizeof(t));
+  if(!event_text(&l, e, &t)) {
+    event_text_free(&t);
+    return;
+  }
+  l.n = 0;
+  switch(o->fmt) {
+  case TLX_CSV: row_csv(&l, e, &t); break;
+  case TLX_JSONL: row_jsonl(&l, e, &t); break;
+  case TLX_L2TCSV: row_l2tcsv(&l, e, &t); break;
+  case TLX_TLN: row_tln(&l, e, &t); break;
+  case TLX_BODYFILE: break;
+  }
+  flush_line(&l);
+  event_text_free(&t);
+}
+
+/* ---- bodyfile ----------------------------------------------------------- */
+
+/* tsk_fs_meta_make_ls(): type letter, then rwx with s/S, t/T. */
+static void
+put_mode(struct line *l, const struct tlx_obj *o)
+{
+  char m[12];
+  int64_t v = o->mode;
+  m[0] = o->name_type ? o->name_type : '-';
+  m[1] = '/';
+  if(!o->meta_type) {
+    memcpy(m + 2, "----------", 10);
+    put(l, m, 12);
+    return;
+  }
+  m[2] = o->meta_type;
+  m[3] = (v & 0400) ? 'r' : '-';
+  m[4] = (v & 0200) ? 'w' : '-';
+  m[5] = (v & 04000) ? ((v & 0100) ? 's' : 'S') : ((v & 0100) ? 'x' : '-');
+  m[6] = (v & 040) ? 'r' : '-';
+  m[7] = (v & 020) ? 'w' : '-';
+  m[8] = (v & 02000) ? ((v & 010) ? 's' : 'S') : ((v & 010) ? 'x' : '-');
+  m[9] = (v & 04) ? 'r' : '-';
+  m[10] = (v & 02) ? 'w' : '-';
+  m[11] = (v & 01000) ? ((v & 01) ? 't' : 'T') : ((v & 01) ? 'x' : '-');
+  put(l, m, 12);
+}
+
+static void
+put_body_time(struct line *l, const struct tlx_body *b, int i)
+{
+  int64_t sec, frac;
+  char f[32];
+  if(!b->have[i]) {
+    putc_(l, '0');
+    return;
+  }
+  sec = floor_div(b->t_ns[i], NS);
+  put_i64(l, sec);
+  if(!l->o->fractional)
+    return;
+  frac = b->t_ns[i] - sec * NS;
+  if(b->filetime)
+    snprintf(f, sizeof(f), ".%07lld", (long long)(frac / 100));
+  else
+    snprintf(f, sizeof(f), ".%09lld", (long long)frac);
+  puts_(l, f);
+}
+
+void
+tlx_body_row(struct tlx_out *o, const struct tlx_body *b)
+{
+  struct line l = {o, 0, 0};
+  puts_(&l, "0|");
+  if(b->o.prefix)
+    put_pct(&l, b->o.prefix, strlen(b->o.prefix));
+  put_pct(&l, b->o.path, b->o.path_len);
+  if(b->fn_line)
+    puts_(&l, " ($FILE_NAME)");
+  puts_(&l, deleted_suffix(&b->o));
+  putc_(&l, '|');
+  put_addr(&l, &b->o);
+  putc_(&l, '|');
+  put_mode(&l, &b->o);
+  putc_(&l, '|');
+  put_i64(&l, b->o.meta_type ? b->o.uid : 0);
+  putc_(&l, '|');
+  put_i64(&l, b->o.meta_type ? b->o.gid : 0);
+  putc_(&l, '|');
+  put_i64(&l, b->o.size);
+  putc_(&l, '|');
+  put_body_time(&l, b, 1);  /* atime */
+  putc_(&l, '|');
+  put_body_time(&l, b, 0);  /* mtime */
+  putc_(&l, '|');
+  put_body_time(&l, b, 2);  /* ctime */
+  putc_(&l, '|');
+  put_body_time(&l, b, 3);  /* crtime */
+  putc_(&l, '\n');
+  flush_line(&l);
+}
