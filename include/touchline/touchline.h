@@ -109,12 +109,71 @@ tl_rc tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
 /* Write a description of the case to out: text, or JSON when json != 0. */
 tl_rc tl_case_info(tl_case *c, FILE *out, int json);
 
+/* ---- targets, divisions, matching (docs/TARGETS.md) ------------------ */
+
+/* Options for importing a CSV file. Zero-initialise, set struct_size. */
+struct tl_import_opts {
+  uint32_t struct_size;     /* sizeof(struct tl_import_opts) */
+  int append;               /* add to the register instead of replacing */
+  int skip_bad;             /* import the good rows when some are bad */
+  /* Called for each malformed row (and for notes), with its line number
+  ** (1 = the header). msg is borrowed for the call only. */
+  void (*on_error)(const char *file, long line, const char *msg, void *ctx);
+  void *ctx;
+};
+
+struct tl_import_result {
+  uint64_t n_rows;          /* data rows read */
+  uint64_t n_imported;
+  uint64_t n_bad;
+  uint64_t n_matches;       /* target occurrences after matching */
+  uint64_t n_hashed;        /* objects whose content was hashed */
+};
+
+/* Import the target register (columns path, name, size, md5, sha1,
+** sha256, partner, classification, division, evidence, note) and match it
+** against every object in the case. Nothing is imported when a row is bad,
+** unless skip_bad. */
+tl_rc tl_targets_import(tl_case *c, const char *csv_path,
+                        const struct tl_import_opts *o,
+                        struct tl_import_result *res);
+tl_rc tl_targets_list(tl_case *c, FILE *out);
+tl_rc tl_targets_stats(tl_case *c, FILE *out);
+
+/* Import the division map (columns evidence, path_prefix, division): which
+** division a path inside an evidence item belongs to. Re-runs matching. */
+tl_rc tl_divisions_import(tl_case *c, const char *csv_path,
+                          const struct tl_import_opts *o,
+                          struct tl_import_result *res);
+
+/* Re-run matching of the whole register against the whole case. */
+tl_rc tl_case_match(tl_case *c, struct tl_import_result *res);
+
+/* ---- exposure analysis (docs/EXPOSURE.md) ----------------------------- */
+
+struct tl_exposure_opts {
+  uint32_t struct_size;     /* sizeof(struct tl_exposure_opts) */
+  int64_t from_ns, to_ns;   /* the window [from, to) */
+  int burst_count;          /* targets touched ... (default 50) */
+  int64_t burst_window_ns;  /* ... within this interval (default 10 min) */
+  const char *format;       /* "text", "csv", "json", "html" */
+};
+
+/* Analyse the window and write the report to out. */
+tl_rc tl_case_exposure(tl_case *c, const struct tl_exposure_opts *o,
+                       FILE *out);
+
+/* Parse an ISO 8601 date ("2023-06-01") or date-time with optional
+** fraction and zone ("2023-06-01T12:00:00.5+02:00", "...Z"; no zone means
+** UTC) into ns since 1970. Returns TL_OK or TL_USAGE. */
+tl_rc tl_parse_time(const char *s, int64_t *ns);
+
 /* Time representation used in the case: signed 64-bit nanoseconds since
 ** 1970-01-01T00:00:00Z. See docs/internals/SCHEMA.md for out-of-range rules. */
 #define TL_NS_PER_SEC INT64_C(1000000000)
 
 /* Schema version this library writes (PRAGMA user_version of a case). */
-#define TL_SCHEMA_VERSION 1
+#define TL_SCHEMA_VERSION 2
 
 #ifdef __cplusplus
 }

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "match_int.h"
 #include "walk_int.h"
 
 static char *
@@ -332,6 +333,13 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
     }
   }
 
+  /* the register, when there is one, is matched against the new item */
+  {
+    uint64_t n_m = 0, n_h = 0;
+    Tl_walk_progress(&w, "match", 1);
+    if((rc = Tl_match_run(c, ev, &n_m, &n_h)))
+      goto out;
+  }
   Tl_walk_progress(&w, "commit", 1);
   if((rc = exec_bound(c, "UPDATE evidence SET md5=?, sha1=?, sha256=?, "
                       "verification=?, read_errors=?, n_objects=?, "

@@ -1,5 +1,5 @@
 /*
-** The case database schema, version 1. docs/internals/SCHEMA.md explains
+** The case database schema: version 1, and what version 2 adds. docs/internals/SCHEMA.md explains
 ** each table and column; keep the two in step. A later version adds a
 ** migration step in store.c (Tl_store_migrate) from each older version.
 */
@@ -150,4 +150,47 @@ const char Tl_schema_v1[] =
   "  volume_id INTEGER,\n"
   "  kind TEXT NOT NULL,\n"
   "  message TEXT NOT NULL\n"
+  ");\n";
+
+/* Version 2: the target register, its matches, division mapping and the
+** content hashes computed for matching. Applied on top of version 1, both
+** to new cases and to migrate version-1 cases. */
+const char Tl_schema_v2_delta[] =
+  "CREATE TABLE target(\n"
+  "  target_id INTEGER PRIMARY KEY,\n"
+  "  line INTEGER NOT NULL,\n"
+  "  path TEXT,\n"
+  "  name TEXT,\n"
+  "  size INTEGER,\n"
+  "  md5 TEXT,\n"
+  "  sha1 TEXT,\n"
+  "  sha256 TEXT,\n"
+  "  partner TEXT,\n"
+  "  classification TEXT,\n"
+  "  division TEXT,\n"
+  "  evidence TEXT,\n"
+  "  note TEXT,\n"
+  "  pattern TEXT,\n"
+  "  is_glob INTEGER NOT NULL DEFAULT 0\n"
+  ");\n"
+  "CREATE TABLE target_match(\n"
+  "  target_id INTEGER NOT NULL,\n"
+  "  object_id INTEGER NOT NULL,\n"
+  "  how TEXT NOT NULL,\n"
+  "  PRIMARY KEY(target_id, object_id)\n"
+  ") WITHOUT ROWID;\n"
+  "CREATE INDEX target_match_object ON target_match(object_id);\n"
+  "CREATE TABLE division_map(\n"
+  "  evidence TEXT NOT NULL,\n"
+  "  path_prefix TEXT NOT NULL,\n"
+  "  division TEXT NOT NULL,\n"
+  "  line INTEGER,\n"
+  "  PRIMARY KEY(evidence, path_prefix)\n"
+  ");\n"
+  "CREATE TABLE object_hash(\n"
+  "  object_id INTEGER PRIMARY KEY,\n"
+  "  md5 TEXT,\n"
+  "  sha1 TEXT,\n"
+  "  sha256 TEXT,\n"
+  "  error TEXT\n"
   ");\n";

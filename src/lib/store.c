@@ -45,19 +45,35 @@ Tl_store_init(tl_case *c)
     if((rc = Tl_exec(c, "BEGIN")))
       return rc;
     if((rc = Tl_exec(c, Tl_schema_v1)) ||
+       (rc = Tl_exec(c, Tl_schema_v2_delta)) ||
        (rc = Tl_exec(c, "INSERT INTO case_meta VALUES"
-                        "('schema_version','1'),"
+                        "('schema_version','2'),"
                         "('created_by','touchline " TL_VERSION "'),"
                         "('time_representation',"
                         "'int64 ns since 1970-01-01T00:00:00Z')")) ||
-       (rc = Tl_exec(c, "PRAGMA user_version = 1")) ||
+       (rc = Tl_exec(c, "PRAGMA user_version = 2")) ||
        (rc = Tl_exec(c, "COMMIT"))) {
       sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
       return rc;
     }
     return TL_OK;
   }
-  /* Migrations from older versions go here, one step per version. */
+  /* Migrations, one step per version, each in its own transaction. */
+  if(version == 1) {
+    if((rc = Tl_exec(c, "BEGIN IMMEDIATE")))
+      return rc;
+    if((rc = Tl_exec(c, Tl_schema_v2_delta)) ||
+       (rc = Tl_exec(c, "UPDATE case_meta SET value='2' WHERE "
+                        "key='schema_version'")) ||
+       (rc = Tl_exec(c, "PRAGMA user_version = 2")) ||
+       (rc = Tl_exec(c, "COMMIT"))) {
+      sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+      return rc;
+    }
+    version = 2;
+  }
+  if(version == TL_SCHEMA_VERSION)
+    return TL_OK;
   return Tl_set_error(c, TL_ABI, "%s: unknown case schema version %d",
                       c->path, version);
 }

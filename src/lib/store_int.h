@@ -8,6 +8,7 @@
 #include "case_int.h"
 
 extern const char Tl_schema_v1[];
+extern const char Tl_schema_v2_delta[];
 
 /* Create the schema in a new database or check (and migrate) an old one. */
 tl_rc Tl_store_init(tl_case *c);

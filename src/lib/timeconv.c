@@ -4,7 +4,10 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
+
+#include <touchline/touchline.h>
 
 #include "timeconv_int.h"
 
@@ -62,4 +65,76 @@ Tl_format_ns(int64_t ns, char *buf, unsigned long len)
            tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
            tm.tm_min, tm.tm_sec, (long long)frac);
   return buf;
+}
+
+static int
+digits(const char **p, int n, int *out)
+{
+  int v = 0, i;
+  for(i = 0; i < n; i++) {
+    if((*p)[i] < '0' || (*p)[i] > '9')
+      return 0;
+    v = v * 10 + ((*p)[i] - '0');
+  }
+  *p += n;
+  *out = v;
+  return 1;
+}
+
+tl_rc
+tl_parse_time(const char *s, int64_t *ns)
+{
+  struct tm tm;
+  int y, mo, d, h = 0, mi = 0, sec = 0, oh, om, sign;
+  int64_t frac = 0, scale = 100000000, off = 0;
+  time_t t;
+  const char *p = s;
+
+  memset(&tm, 0, sizeof(tm));
+  if(!digits(&p, 4, &y) || *p++ != '-' || !digits(&p, 2, &mo) ||
+     *p++ != '-' || !digits(&p, 2, &d))
+    return TL_USAGE;
+  if(*p == 'T' || *p == 't' || *p == ' ') {
+    p++;
+    if(!digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &mi))
+      return TL_USAGE;
+    if(*p == ':') {
+      p++;
+      if(!digits(&p, 2, &sec))
+        return TL_USAGE;
+      if(*p == '.' || *p == ',') {
+        p++;
+        if(*p < '0' || *p > '9')
+          return TL_USAGE;
+        for(; *p >= '0' && *p <= '9'; p++) {
+          frac += (*p - '0') * scale;
+          scale /= 10;
+        }
+      }
+    }
+    if(*p == 'Z' || *p == 'z')
+      p++;
+    else if(*p == '+' || *p == '-') {
+      sign = *p++ == '-' ? -1 : 1;
+      if(!digits(&p, 2, &oh))
+        return TL_USAGE;
+      if(*p == ':')
+        p++;
+      if(!digits(&p, 2, &om))
+        return TL_USAGE;
+      off = sign * ((int64_t)oh * 3600 + om * 60);
+    }
+  }
+  if(*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+     sec > 60)
+    return TL_USAGE;
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = sec;
+  t = timegm(&tm);
+  *ns = ((int64_t)t - off) * TL_NS_PER_SEC + frac;
+  return TL_OK;
 }

@@ -44,6 +44,8 @@ usage_main(FILE *o)
     "  info CASE.db [--json]     what the case holds\n"
     "  timeline CASE.db [...]    export events: bodyfile, csv, jsonl,\n"
     "                            l2tcsv, tln\n"
+    "  targets CASE.db import F  the register of targeted files (CSV)\n"
+    "  divisions CASE.db import F  which division a path belongs to\n"
     "  help [COMMAND]            this text, or a command's\n"
     "\n"
     "`touchline COMMAND --help` explains a command; man touchline(1).\n",
@@ -322,6 +324,10 @@ main(int argc, char **argv)
     return cmd_info(argc - 1, argv + 1);
   if(!strcmp(cmd, "timeline"))
     return cmd_timeline(argc - 1, argv + 1);
+  if(!strcmp(cmd, "targets"))
+    return cmd_targets(argc - 1, argv + 1);
+  if(!strcmp(cmd, "divisions"))
+    return cmd_divisions(argc - 1, argv + 1);
   fprintf(stderr, "touchline: unknown command '%s'\n", cmd);
   usage_main(stderr);
   return 2;

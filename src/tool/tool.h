@@ -17,5 +17,8 @@ void tl_progress_clear(struct tl_progress_view *v);
 
 /* Subcommands implemented in their own files: argv[0] is the command. */
 int cmd_timeline(int argc, char **argv);
+int cmd_targets(int argc, char **argv);
+int cmd_divisions(int argc, char **argv);
+int cmd_exposure(int argc, char **argv);
 
 #endif

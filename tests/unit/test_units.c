@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "names_int.h"
+#include "pathglob_int.h"
 #include "tap.h"
 #include "timeconv_int.h"
 
@@ -46,6 +47,45 @@ main(void)
     Tl_utf16le_to_utf8(u16, 5, buf, sizeof(buf));
     is_str(buf, "a\xf0\x9f\x98\x80\\ud800b",
            "UTF-16 pair decoded, lone surrogate escaped");
+  }
+  {
+    static const struct { const char *in, *want; } norm[] = {
+      {"C:\\Users\\alice\\Doc.docx", "/Users/alice/Doc.docx"},
+      {"Shares/Space//x.pdf", "/Shares/Space/x.pdf"},
+      {"\\\\fs01\\Shares\\x.pdf", "/Shares/x.pdf"},
+      {" /a/b/ ", "/a/b"},
+      {"/", "/"},
+    };
+    size_t i;
+    for(i = 0; i < sizeof(norm) / sizeof(norm[0]); i++) {
+      Tl_path_normalize(norm[i].in, buf, sizeof(buf));
+      is_str(buf, norm[i].want, "normalize '%s'", norm[i].in);
+    }
+  }
+  {
+    static const struct { const char *pat, *text; int want; } g[] = {
+      {"/a/*.pdf", "/a/x.pdf", 1},
+      {"/a/*.pdf", "/a/b/x.pdf", 0},
+      {"/a/**/*.pdf", "/a/x.pdf", 1},
+      {"/a/**/*.pdf", "/a/b/c/x.pdf", 1},
+      {"/a/**/*.pdf", "/b/x.pdf", 0},
+      {"/a/**", "/a/b/c", 1},
+      {"/a/**", "/a", 1},
+      {"/**/x.pdf", "/x.pdf", 1},
+      {"/**/x.pdf", "/q/r/x.pdf", 1},
+      {"/a/?.txt", "/a/1.txt", 1},
+      {"/a/?.txt", "/a/12.txt", 0},
+      {"/a/b*c/**/d?", "/a/bxxc/1/2/de", 1},
+      {"/a/*", "/a/b/c", 0},
+      {"/report [final].pdf", "/report [final].pdf", 1},
+    };
+    size_t i;
+    for(i = 0; i < sizeof(g) / sizeof(g[0]); i++)
+      is_int(Tl_glob_match(g[i].pat, g[i].text), g[i].want, "glob '%s' ~ '%s'",
+             g[i].pat, g[i].text);
+    ok(Tl_glob_check("/a/**/b") == NULL, "'/a/**/b' is a good glob");
+    ok(Tl_glob_check("/a**/b") != NULL, "'/a**/b' is a bad glob");
+    ok(Tl_glob_check("/a/***") != NULL, "'***' is a bad glob");
   }
   return done_testing();
 }

@@ -1,0 +1,29 @@
+/*
+** A small RFC 4180 CSV reader for the files users import (targets,
+** division maps): quoted fields, doubled quotes, CRLF or LF, a UTF-8 BOM.
+*/
+#ifndef TL_CSV_INT_H
+#define TL_CSV_INT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define TL_CSV_MAX_FIELDS 64
+
+typedef struct Tl_csv {
+  FILE *f;
+  long line;            /* line the current record starts on (1-based) */
+  long next_line;
+  int n;                /* fields in the current record */
+  char *field[TL_CSV_MAX_FIELDS];
+  char *buf;            /* field storage */
+  size_t cap;
+  const char *error;    /* set when a record is malformed */
+} Tl_csv;
+
+/* Read the next record: 1 a record, 0 end of file, -1 malformed (error
+** says why; the reader has skipped to the next line) or out of memory. */
+int Tl_csv_next(Tl_csv *r);
+void Tl_csv_free(Tl_csv *r);
+
+#endif

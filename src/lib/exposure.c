@@ -1,0 +1,611 @@
+/*
+** Exposure analysis: for every target occurrence, what the evidence inside
+** the window [from, to) says happened to it, and why.
+**
+** Results go to TEMP tables (exposure_int.h); the renderers in report*.c
+** read them. Nothing is written to the case except an index on object
+** names (created once, kept) that copy detection needs.
+**
+** Verdicts, most serious first:
+**   copied    an object with the same name and size, or the same content,
+**             was created inside the window elsewhere (any evidence item);
+**   deleted   the occurrence is deleted: in the window when its deletion
+**             time (ext dtime) or last MFT change ($SI c) falls in it,
+**             else "time unknown";
+**   modified  its modification time falls in the window;
+**   renamed   a new $FILE_NAME (created/changed) in the window on a file
+**             born before it: renamed or moved;
+**   accessed  its access time falls in the window (weak on NTFS: updated
+**             lazily and possibly disabled);
+**   none      no evidence in the window.
+*/
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "exposure_int.h"
+#include "match_int.h"
+#include "report_int.h"
+#include "timeconv_int.h"
+
+/* The division of object o in evidence e: longest mapped path prefix. */
+#define DIVISION_OF(o, e) \
+  "coalesce((SELECT d.division FROM division_map d WHERE d.evidence = " \
+  e ".label AND substr(lower(" o ".path), 1, length(d.path_prefix)) = " \
+  "lower(d.path_prefix) AND (length(" o ".path) = length(d.path_prefix) " \
+  "OR substr(" o ".path, length(d.path_prefix) + 1, 1) = '/' OR " \
+  "d.path_prefix = '/') ORDER BY length(d.path_prefix) DESC LIMIT 1), " \
+  e ".division)"
+
+static tl_rc
+exec1(tl_case *c, const char *sql, int64_t a, int64_t b)
+{
+  sqlite3_stmt *s;
+  int r;
+  if(sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) != SQLITE_OK)
+    return Tl_set_sqlite_error(c, "prepare");
+  if(sqlite3_bind_parameter_count(s) >= 1)
+    sqlite3_bind_int64(s, 1, a);
+  if(sqlite3_bind_parameter_count(s) >= 2)
+    sqlite3_bind_int64(s, 2, b);
+  r = sqlite3_step(s);
+  sqlite3_finalize(s);
+  if(r != SQLITE_DONE && r != SQLITE_ROW)
+    return Tl_set_sqlite_error(c, "analysis");
+  return TL_OK;
+}
+
+/* Every letter of every event of the occurrences inside the window
+** becomes one x_row of that kind. */
+static tl_rc
+collect_rows(tl_case *c, int64_t from, int64_t to)
+{
+  static const char *const kinds[4] = {"modified", "accessed", "changed",
+                                       "created"};
+  char sql[1200];
+  int i;
+  tl_rc rc = TL_OK;
+  for(i = 0; i < 4 && !rc; i++) {
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO x_row(occ_id, t_ns, kind, source, macb, "
+             "object_id, evidence, path, note) SELECT x.occ_id, ev.t_ns, "
+             "CASE WHEN ev.source = '$FN' AND '%s' IN ('created','changed') "
+             "AND coalesce((SELECT min(s.t_ns) FROM event s WHERE "
+             "s.object_id = x.object_id AND s.source = '$SI' AND "
+             "substr(s.macb, 4, 1) = 'b'), ?1) < ?1 THEN 'renamed' ELSE "
+             "'%s' END, ev.source, ev.macb, ev.object_id, x.evidence, "
+             "x.path, CASE WHEN ev.source = '$SI' AND '%s' = 'accessed' "
+             "THEN 'NTFS updates the access time lazily and may have it "
+             "disabled: supports, does not prove, a read' WHEN ev.source "
+             "= '$FN' THEN 'a $FILE_NAME time: set when the name was "
+             "created, renamed or moved' END FROM x_occ x JOIN event ev ON "
+             "ev.object_id = x.object_id WHERE ev.t_ns >= ?1 AND ev.t_ns < "
+             "?2 AND substr(ev.macb, %d, 1) <> '.'",
+             kinds[i], kinds[i], kinds[i], i + 1);
+    rc = exec1(c, sql, from, to);
+  }
+  return rc;
+}
+
+/* Copies: same name and size (or same content) created in the window
+** anywhere else. The copy's own creation row is added to x_row. */
+static tl_rc
+find_copies(tl_case *c, int64_t from, int64_t to)
+{
+  tl_rc rc;
+  /* name + size */
+  rc = exec1(c,
+    "INSERT INTO x_copy(occ_id, object_id, evidence, division, path, "
+    "created_ns, modified_ns, how, signature) "
+    "SELECT x.occ_id, y.object_id, e.label, " DIVISION_OF("y", "e") ", "
+    "y.path, cr.t, (SELECT max(m.t_ns) FROM event m WHERE m.object_id = "
+    "y.object_id AND m.source <> '$FN' AND substr(m.macb, 1, 1) = 'm'), "
+    "'name+size', 0 FROM x_occ x JOIN object o ON o.object_id = x.object_id "
+    "JOIN object y ON y.name = o.name COLLATE NOCASE AND y.size = o.size "
+    "AND y.object_id <> o.object_id AND y.stream IS NULL "
+    "AND NOT (y.fs_id = o.fs_id AND y.inode = o.inode) "
+    "JOIN evidence e ON e.evidence_id = y.evidence_id "
+    "JOIN (SELECT object_id, min(t_ns) AS t FROM event WHERE t_ns >= ?1 AND "
+    "t_ns < ?2 AND substr(macb, 4, 1) = 'b' AND source <> '$FN' GROUP BY "
+    "object_id) cr ON cr.object_id = y.object_id "
+    "WHERE o.size > 0 AND y.object_id NOT IN (SELECT object_id FROM x_occ)",
+    from, to);
+  if(rc)
+    return rc;
+  /* same content: objects created in the window with the size of an
+  ** occurrence whose hash is known, hashed now if they were not yet */
+  {
+    sqlite3_stmt *s;
+    int64_t *ids = NULL;
+    size_t n = 0, cap = 0;
+    uint64_t n_hashed = 0;
+    if(sqlite3_prepare_v2(c->db,
+         "SELECT DISTINCT y.object_id FROM event ev JOIN object y ON "
+         "y.object_id = ev.object_id WHERE ev.t_ns >= ?1 AND ev.t_ns < ?2 "
+         "AND substr(ev.macb, 4, 1) = 'b' AND y.stream IS NULL AND y.size IN "
+         "(SELECT o.size FROM x_occ x JOIN object o ON o.object_id = "
+         "x.object_id JOIN target t ON t.target_id = x.target_id LEFT JOIN "
+         "object_hash h ON h.object_id = o.object_id WHERE o.size > 0 AND "
+         "(t.sha256 IS NOT NULL OR t.sha1 IS NOT NULL OR t.md5 IS NOT NULL "
+         "OR h.sha256 IS NOT NULL)) AND y.object_id NOT IN (SELECT "
+         "object_id FROM x_occ)", -1, &s, NULL) != SQLITE_OK)
+      return Tl_set_sqlite_error(c, "prepare");
+    sqlite3_bind_int64(s, 1, from);
+    sqlite3_bind_int64(s, 2, to);
+    while(sqlite3_step(s) == SQLITE_ROW) {
+      if(n == cap) {
+        int64_t *ni = realloc(ids, sizeof(*ni) * (cap = cap * 2 + 64));
+        if(!ni) {
+          free(ids);
+          sqlite3_finalize(s);
+          return Tl_set_error(c, TL_NOMEM, "out of memory");
+        }
+        ids = ni;
+      }
+      ids[n++] = sqlite3_column_int64(s, 0);
+    }
+    sqlite3_finalize(s);
+    rc = Tl_hash_objects(c, ids, n, &n_hashed);
+    free(ids);
+    if(rc)
+      return rc;
+  }
+  rc = exec1(c,
+    "INSERT INTO x_copy(occ_id, object_id, evidence, division, path, "
+    "created_ns, modified_ns, how, signature) "
+    "SELECT x.occ_id, y.object_id, e.label, " DIVISION_OF("y", "e") ", "
+    "y.path, (SELECT min(t_ns) FROM event b WHERE b.object_id = y.object_id "
+    "AND b.t_ns >= ?1 AND b.t_ns < ?2 AND substr(b.macb, 4, 1) = 'b' AND "
+    "b.source <> '$FN'), (SELECT max(m.t_ns) FROM event m WHERE m.object_id "
+    "= y.object_id AND m.source <> '$FN' AND substr(m.macb, 1, 1) = 'm'), "
+    "'sha256', 0 FROM x_occ x JOIN object o ON o.object_id = x.object_id "
+    "JOIN target t ON t.target_id = x.target_id "
+    "LEFT JOIN object_hash oh ON oh.object_id = o.object_id "
+    "JOIN object_hash yh ON yh.sha256 = coalesce(t.sha256, oh.sha256) OR "
+    "yh.md5 = t.md5 OR yh.sha1 = t.sha1 "
+    "JOIN object y ON y.object_id = yh.object_id AND y.object_id <> "
+    "o.object_id AND NOT (y.fs_id = o.fs_id AND y.inode = o.inode) "
+    "JOIN evidence e ON e.evidence_id = y.evidence_id "
+    "WHERE y.object_id NOT IN (SELECT object_id FROM x_occ) AND NOT EXISTS "
+    "(SELECT 1 FROM x_copy k WHERE k.occ_id = x.occ_id AND k.object_id = "
+    "y.object_id) AND EXISTS (SELECT 1 FROM event b WHERE b.object_id = "
+    "y.object_id AND b.t_ns >= ?1 AND b.t_ns < ?2 AND substr(b.macb, 4, 1) "
+    "= 'b')", from, to);
+  if(rc)
+    return rc;
+  rc = exec1(c, "UPDATE x_copy SET signature = (modified_ns IS NOT NULL AND "
+             "created_ns > modified_ns)", 0, 0);
+  if(!rc)
+    rc = exec1(c,
+      "INSERT INTO x_row(occ_id, t_ns, kind, source, macb, object_id, "
+      "evidence, path, note) SELECT occ_id, created_ns, 'copied', '$SI', "
+      "'...b', object_id, evidence, path, 'a copy (' || how || ') created "
+      "here' || CASE WHEN signature THEN '; created after last modified: "
+      "the copy signature' ELSE '' END FROM x_copy", 0, 0);
+  return rc;
+}
+
+/* Deletions: a time when the file system gives one (ext dtime), else the
+** last MFT entry change of a deleted NTFS entry when it is in the window. */
+static tl_rc
+find_deletions(tl_case *c, int64_t from, int64_t to)
+{
+  tl_rc rc = exec1(c,
+    "INSERT INTO x_row(occ_id, t_ns, kind, source, macb, object_id, "
+    "evidence, path, note) SELECT x.occ_id, o.dtime_ns, 'deleted', "
+    "'inode', '....', o.object_id, x.evidence, x.path, 'inode deletion "
+    "time' FROM x_occ x JOIN object o ON o.object_id = x.object_id WHERE "
+    "o.deleted AND o.dtime_ns >= ?1 AND o.dtime_ns < ?2", from, to);
+  if(!rc)
+    rc = exec1(c,
+      "INSERT INTO x_row(occ_id, t_ns, kind, source, macb, object_id, "
+      "evidence, path, note) SELECT x.occ_id, max(ev.t_ns), 'deleted', "
+      "'$SI', '..c.', ev.object_id, x.evidence, x.path, 'last MFT entry "
+      "change of a deleted entry: consistent with the deletion' FROM x_occ "
+      "x JOIN object o ON o.object_id = x.object_id JOIN event ev ON "
+      "ev.object_id = o.object_id AND ev.source = '$SI' AND substr(ev.macb, "
+      "3, 1) = 'c' WHERE o.deleted AND o.dtime_ns IS NULL GROUP BY "
+      "x.occ_id HAVING max(ev.t_ns) >= ?1 AND max(ev.t_ns) < ?2", from, to);
+  return rc;
+}
+
+static void
+append(char **s, size_t *len, size_t *cap, const char *text)
+{
+  size_t tl = strlen(text);
+  if(*len + tl + 3 > *cap) {
+    size_t nc = (*len + tl + 3) * 2;
+    char *ns = realloc(*s, nc);
+    if(!ns)
+      return;
+    *s = ns;
+    *cap = nc;
+  }
+  if(*len) {
+    memcpy(*s + *len, "; ", 2);
+    *len += 2;
+  }
+  memcpy(*s + *len, text, tl + 1);
+  *len += tl;
+}
+
+/* Flags, verdict, first/last touch and the reasons in words. */
+static tl_rc
+judge(tl_case *c)
+{
+  sqlite3_stmt *q, *r, *u;
+  tl_rc rc = TL_OK;
+  if(sqlite3_prepare_v2(c->db, "SELECT occ_id, deleted FROM x_occ", -1, &q,
+                        NULL) != SQLITE_OK ||
+     sqlite3_prepare_v2(c->db, "SELECT kind, min(t_ns), max(t_ns), count(*),"
+                        " group_concat(DISTINCT source) FROM x_row WHERE "
+                        "occ_id=? GROUP BY kind", -1, &r, NULL) !=
+     SQLITE_OK ||
+     sqlite3_prepare_v2(c->db, "UPDATE x_occ SET accessed=?, copied=?, "
+                        "modified=?, renamed=?, deleted_in_window=?, "
+                        "verdict=?, first_ns=(SELECT min(t_ns) FROM x_row "
+                        "WHERE occ_id=?8), last_ns=(SELECT max(t_ns) FROM "
+                        "x_row WHERE occ_id=?8), n_evidence=(SELECT count(*)"
+                        " FROM x_row WHERE occ_id=?8), reasons=? WHERE "
+                        "occ_id=?8", -1, &u, NULL) != SQLITE_OK)
+    return Tl_set_sqlite_error(c, "prepare");
+  while(sqlite3_step(q) == SQLITE_ROW && !rc) {
+    int64_t occ = sqlite3_column_int64(q, 0);
+    int is_deleted = sqlite3_column_int(q, 1);
+    int acc = 0, cop = 0, mod = 0, ren = 0, del = 0;
+    char *why = NULL, line[400], t1[48], t2[48];
+    size_t len = 0, cap = 0;
+    const char *verdict;
+    sqlite3_bind_int64(r, 1, occ);
+    while(sqlite3_step(r) == SQLITE_ROW) {
+      const char *kind = (const char *)sqlite3_column_text(r, 0);
+      int n = sqlite3_column_int(r, 3);
+      const char *src = (const char *)sqlite3_column_text(r, 4);
+      Tl_format_ns(sqlite3_column_int64(r, 1), t1, sizeof(t1));
+      Tl_format_ns(sqlite3_column_int64(r, 2), t2, sizeof(t2));
+      if(!strcmp(kind, "accessed")) {
+        if(src && strcmp(src, "$FN") == 0)
+          continue;
+        acc = 1;
+        snprintf(line, sizeof(line), "accessed: access time %s in the "
+                 "window (%s%s)", t1, src ? src : "",
+                 src && strstr(src, "$SI") ? "; NTFS updates it lazily and "
+                 "may have it disabled, so it supports but does not prove "
+                 "a read" : "");
+      }
+      else if(!strcmp(kind, "copied")) {
+        cop = 1;
+        snprintf(line, sizeof(line), "copied: %d cop%s created in the "
+                 "window, first %s", n, n == 1 ? "y" : "ies", t1);
+      }
+      else if(!strcmp(kind, "modified")) {
+        if(src && strcmp(src, "$FN") == 0)
+          continue;
+        mod = 1;
+        snprintf(line, sizeof(line), "modified: %s%s%s", t1,
+                 n > 1 ? " .. " : "", n > 1 ? t2 : "");
+      }
+      else if(!strcmp(kind, "renamed")) {
+        ren = 1;
+        snprintf(line, sizeof(line), "renamed or moved: a $FILE_NAME "
+                 "written %s on a file created before the window", t1);
+      }
+      else if(!strcmp(kind, "deleted")) {
+        del = 1;
+        snprintf(line, sizeof(line), "deleted in the window: %s (%s)", t1,
+                 src && !strcmp(src, "inode") ? "inode deletion time" :
+                 "last MFT entry change of the deleted entry");
+      }
+      else
+        continue;
+      append(&why, &len, &cap, line);
+    }
+    sqlite3_reset(r);
+    if(is_deleted && !del) {
+      del = 2;
+      append(&why, &len, &cap, "deleted: the file system records no "
+             "deletion time in the window; when it was deleted is unknown");
+    }
+    verdict = cop ? "copied" : del ? "deleted" : mod ? "modified" :
+              ren ? "renamed" : acc ? "accessed" : "none";
+    if(!len)
+      append(&why, &len, &cap, "no evidence in the window");
+    sqlite3_bind_int(u, 1, acc);
+    sqlite3_bind_int(u, 2, cop);
+    sqlite3_bind_int(u, 3, mod);
+    sqlite3_bind_int(u, 4, ren);
+    sqlite3_bind_int(u, 5, del);
+    sqlite3_bind_text(u, 6, verdict, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(u, 8, occ);
+    sqlite3_bind_text(u, 7, why ? why : "", -1, SQLITE_TRANSIENT);
+    if(sqlite3_step(u) != SQLITE_DONE)
+      rc = Tl_set_sqlite_error(c, "update");
+    sqlite3_reset(u);
+    free(why);
+  }
+  sqlite3_finalize(q);
+  sqlite3_finalize(r);
+  sqlite3_finalize(u);
+  return rc;
+}
+
+/* Timestomping indicators on occurrences and their copies. */
+static tl_rc
+find_anomalies(tl_case *c)
+{
+  tl_rc rc = exec1(c,
+    "INSERT INTO x_anomaly(kind, occ_id, object_id, evidence, path, detail) "
+    "SELECT 'si-created-before-fn-created', a.occ_id, a.object_id, "
+    "a.evidence, a.path, '$SI created ' || strftime('%Y-%m-%dT%H:%M:%fZ', "
+    "a.si_b / 1e9, 'unixepoch') || ' is earlier than $FILE_NAME created ' "
+    "|| strftime('%Y-%m-%dT%H:%M:%fZ', a.fn_b / 1e9, 'unixepoch') || "
+    "': $SI times were probably set back (timestomping)' FROM (SELECT "
+    "x.occ_id, x.object_id, x.evidence, x.path, (SELECT min(t_ns) FROM "
+    "event s WHERE s.object_id = x.object_id AND s.source = '$SI' AND "
+    "substr(s.macb, 4, 1) = 'b') AS si_b, (SELECT min(t_ns) FROM event f "
+    "WHERE f.object_id = x.object_id AND f.source = '$FN' AND "
+    "substr(f.macb, 4, 1) = 'b') AS fn_b FROM (SELECT occ_id, object_id, "
+    "evidence, path FROM x_occ UNION ALL SELECT occ_id, object_id, "
+    "evidence, path FROM x_copy) x) a WHERE a.si_b < a.fn_b", 0, 0);
+  if(!rc)
+    rc = exec1(c,
+      "INSERT INTO x_anomaly(kind, occ_id, object_id, evidence, path, "
+      "detail) SELECT 'si-zero-subseconds', x.occ_id, x.object_id, "
+      "x.evidence, x.path, 'all $SI times have zero sub-seconds (' || "
+      "count(*) || ' instants): typical of tools that set times' FROM "
+      "(SELECT occ_id, object_id, evidence, path FROM x_occ UNION ALL "
+      "SELECT occ_id, object_id, evidence, path FROM x_copy) x JOIN event "
+      "s ON s.object_id = x.object_id AND s.source = '$SI' GROUP BY "
+      "x.occ_id, x.object_id HAVING sum(s.t_ns % 1000000000 <> 0) = 0",
+      0, 0);
+  if(!rc)
+    rc = exec1(c,
+      "INSERT INTO x_anomaly(kind, occ_id, object_id, evidence, path, "
+      "detail) SELECT 'copy-signature', occ_id, object_id, evidence, path, "
+      "'created ' || strftime('%Y-%m-%dT%H:%M:%fZ', created_ns / 1e9, "
+      "'unixepoch') || ' after last modified ' || strftime("
+      "'%Y-%m-%dT%H:%M:%fZ', modified_ns / 1e9, 'unixepoch') || ': a copy' "
+      "FROM x_copy WHERE signature", 0, 0);
+  return rc;
+}
+
+/* Bursts: at least burst_count distinct targets touched within
+** burst_window, per evidence item and division. A sliding window over the
+** touches in time order, with per-target counts; a burst runs as long as
+** the window keeps enough distinct targets. */
+struct hit {
+  int64_t t;
+  int64_t target;
+};
+
+typedef struct burst_scan {
+  int *cnt;          /* touches per target id inside the window */
+  int *seen;         /* stamp per target id, for counting a whole burst */
+  int64_t max_id;
+  int stamp;
+} burst_scan;
+
+static tl_rc
+sweep(tl_case *c, burst_scan *b, sqlite3_stmt *ins, const char *ev,
+      const char *div, const struct hit *h, size_t n, int need,
+      int64_t window)
+{
+  size_t lo = 0, hi, i;
+  int distinct = 0;
+  for(hi = 0; hi < n; hi++) {
+    if(b->cnt[h[hi].target]++ == 0)
+      distinct++;
+    while(h[hi].t - h[lo].t > window)
+      if(--b->cnt[h[lo++].target] == 0)
+        distinct--;
+    if(distinct >= need) {
+      size_t start = lo, end = hi;
+      int total = 0;
+      /* keep going while the window still holds enough targets */
+      while(end + 1 < n) {
+        size_t nx = end + 1;
+        if(b->cnt[h[nx].target]++ == 0)
+          distinct++;
+        while(h[nx].t - h[lo].t > window)
+          if(--b->cnt[h[lo++].target] == 0)
+            distinct--;
+        if(distinct < need)
+          break;
+        end = nx;
+      }
+      b->stamp++;
+      for(i = start; i <= end; i++)
+        if(b->seen[h[i].target] != b->stamp) {
+          b->seen[h[i].target] = b->stamp;
+          total++;
+        }
+      sqlite3_bind_text(ins, 1, ev, -1, SQLITE_TRANSIENT);
+      if(div && *div)
+        sqlite3_bind_text(ins, 2, div, -1, SQLITE_TRANSIENT);
+      else
+        sqlite3_bind_null(ins, 2);
+      sqlite3_bind_int64(ins, 3, h[start].t);
+      sqlite3_bind_int64(ins, 4, h[end].t);
+      sqlite3_bind_int(ins, 5, total);
+      sqlite3_bind_int64(ins, 6, (int64_t)(end - start + 1));
+      if(sqlite3_step(ins) != SQLITE_DONE) {
+        sqlite3_reset(ins);
+        return Tl_set_sqlite_error(c, "insert burst");
+      }
+      sqlite3_reset(ins);
+      /* start afresh after the burst */
+      memset(b->cnt, 0, sizeof(int) * (size_t)(b->max_id + 1));
+      distinct = 0;
+      lo = end + 1;
+      hi = end;
+    }
+  }
+  memset(b->cnt, 0, sizeof(int) * (size_t)(b->max_id + 1));
+  return TL_OK;
+}
+
+static tl_rc
+find_bursts(tl_case *c, int need, int64_t window)
+{
+  sqlite3_stmt *s = NULL, *ins = NULL;
+  struct hit *h = NULL;
+  size_t n = 0, cap = 0;
+  char *ev = NULL, *div = NULL;
+  burst_scan b;
+  tl_rc rc = TL_OK;
+  int r;
+
+  memset(&b, 0, sizeof(b));
+  if(sqlite3_prepare_v2(c->db, "SELECT coalesce(max(target_id), 0) FROM "
+                        "x_occ", -1, &s, NULL) != SQLITE_OK)
+    return Tl_set_sqlite_error(c, "prepare");
+  if(sqlite3_step(s) == SQLITE_ROW)
+    b.max_id = sqlite3_column_int64(s, 0);
+  sqlite3_finalize(s);
+  b.cnt = calloc((size_t)b.max_id + 1, sizeof(int));
+  b.seen = calloc((size_t)b.max_id + 1, sizeof(int));
+  if(!b.cnt || !b.seen) {
+    rc = Tl_set_error(c, TL_NOMEM, "out of memory");
+    goto out;
+  }
+  if(sqlite3_prepare_v2(c->db, "SELECT x.evidence, coalesce(x.division, "
+                        "''), r.t_ns, x.target_id FROM x_row r JOIN x_occ x "
+                        "USING(occ_id) WHERE r.kind <> 'deleted' ORDER BY "
+                        "1, 2, 3", -1, &s, NULL) != SQLITE_OK ||
+     sqlite3_prepare_v2(c->db, "INSERT INTO x_burst(evidence, division, "
+                        "start_ns, end_ns, n_targets, n_events) VALUES"
+                        "(?,?,?,?,?,?)", -1, &ins, NULL) != SQLITE_OK) {
+    rc = Tl_set_sqlite_error(c, "prepare");
+    goto out;
+  }
+  do {
+    const char *e = NULL, *d = NULL;
+    r = sqlite3_step(s);
+    if(r == SQLITE_ROW) {
+      e = (const char *)sqlite3_column_text(s, 0);
+      d = (const char *)sqlite3_column_text(s, 1);
+    }
+    if(n && (r != SQLITE_ROW || strcmp(e, ev) || strcmp(d, div))) {
+      if((rc = sweep(c, &b, ins, ev, div, h, n, need, window)))
+        break;
+      n = 0;
+    }
+    if(r != SQLITE_ROW)
+      break;
+    if(!n) {
+      free(ev);
+      free(div);
+      ev = strdup(e);
+      div = strdup(d);
+      if(!ev || !div) {
+        rc = Tl_set_error(c, TL_NOMEM, "out of memory");
+        break;
+      }
+    }
+    if(n == cap) {
+      struct hit *nh = realloc(h, sizeof(*nh) * (cap = cap * 2 + 1024));
+      if(!nh) {
+        rc = Tl_set_error(c, TL_NOMEM, "out of memory");
+        break;
+      }
+      h = nh;
+    }
+    h[n].t = sqlite3_column_int64(s, 2);
+    h[n].target = sqlite3_column_int64(s, 3);
+    n++;
+  } while(1);
+out:
+  free(h);
+  free(ev);
+  free(div);
+  free(b.cnt);
+  free(b.seen);
+  sqlite3_finalize(s);
+  sqlite3_finalize(ins);
+  return rc;
+}
+
+tl_rc
+Tl_exposure_analyse(tl_case *c, const struct tl_exposure_opts *o)
+{
+  int64_t from = o->from_ns, to = o->to_ns;
+  int burst = o->burst_count > 0 ? o->burst_count : 50;
+  int64_t bw = o->burst_window_ns > 0 ? o->burst_window_ns :
+               INT64_C(600) * TL_NS_PER_SEC;
+  sqlite3_stmt *p;
+  tl_rc rc;
+
+  if((rc = Tl_exec(c, Tl_exposure_ddl)) ||
+     (rc = Tl_exec(c, "CREATE INDEX IF NOT EXISTS object_name ON "
+                      "object(name COLLATE NOCASE)")))
+    return rc;
+  if(sqlite3_prepare_v2(c->db, "INSERT INTO x_param VALUES(?,?)", -1, &p,
+                        NULL) != SQLITE_OK)
+    return Tl_set_sqlite_error(c, "prepare");
+  {
+    const char *keys[] = {"from_ns", "to_ns", "generated_ns", "burst_count",
+                          "burst_window_ns"};
+    int64_t vals[] = {from, to, Tl_now_ns(), burst, bw};
+    int i;
+    for(i = 0; i < 5; i++) {
+      sqlite3_bind_text(p, 1, keys[i], -1, SQLITE_STATIC);
+      sqlite3_bind_int64(p, 2, vals[i]);
+      sqlite3_step(p);
+      sqlite3_reset(p);
+    }
+    sqlite3_bind_text(p, 1, "case_path", -1, SQLITE_STATIC);
+    sqlite3_bind_text(p, 2, c->path, -1, SQLITE_STATIC);
+    sqlite3_step(p);
+    sqlite3_reset(p);
+    sqlite3_bind_text(p, 1, "tool_version", -1, SQLITE_STATIC);
+    sqlite3_bind_text(p, 2, "touchline " TL_VERSION, -1, SQLITE_STATIC);
+    sqlite3_step(p);
+    sqlite3_finalize(p);
+  }
+  if((rc = exec1(c,
+        "INSERT INTO x_occ(target_id, object_id, evidence_id, evidence, "
+        "division, path, deleted, size) SELECT m.target_id, o.object_id, "
+        "o.evidence_id, e.label, " DIVISION_OF("o", "e") ", o.path, "
+        "o.deleted, o.size FROM target_match m JOIN object o USING("
+        "object_id) JOIN evidence e ON e.evidence_id = o.evidence_id ORDER "
+        "BY m.target_id, e.label, o.path", 0, 0)) ||
+     (rc = collect_rows(c, from, to)) ||
+     (rc = find_deletions(c, from, to)) ||
+     (rc = find_copies(c, from, to)) ||
+     (rc = judge(c)) ||
+     (rc = find_anomalies(c)) ||
+     (rc = find_bursts(c, burst, bw)))
+    return rc;
+  return exec1(c,
+    "INSERT INTO x_target(target_id, line, label, partner, classification, "
+    "division, n_occ, found, exposed, verdict, first_ns, last_ns, "
+    "n_evidence) SELECT t.target_id, t.line, coalesce(t.path, t.name, "
+    "'sha256:' || t.sha256, 'sha1:' || t.sha1, 'md5:' || t.md5), t.partner, "
+    "t.classification, t.division, count(x.occ_id), count(x.occ_id) > 0, "
+    "coalesce(max(x.verdict <> 'none'), 0), CASE min(" TL_VRANK("x.verdict")
+    ") WHEN 0 THEN 'copied' WHEN 1 THEN 'deleted' WHEN 2 THEN 'modified' "
+    "WHEN 3 THEN 'renamed' WHEN 4 THEN 'accessed' ELSE 'none' END, "
+    "min(x.first_ns), max(x.last_ns), coalesce(sum(x.n_evidence), 0) FROM "
+    "target t LEFT JOIN x_occ x USING(target_id) GROUP BY t.target_id", 0,
+    0);
+}
+
+tl_rc
+tl_case_exposure(tl_case *c, const struct tl_exposure_opts *o, FILE *out)
+{
+  tl_rc rc;
+  if(!c || c->magic != TL_CASE_MAGIC || !o || o->struct_size < sizeof(*o))
+    return TL_USAGE;
+  if(o->to_ns <= o->from_ns)
+    return Tl_set_error(c, TL_USAGE, "the window is empty: --to must be "
+                        "after --from");
+  /* a read transaction: one consistent view for analysis and report */
+  if((rc = Tl_exec(c, "BEGIN")))
+    return rc;
+  rc = Tl_exposure_analyse(c, o);
+  if(!rc)
+    rc = Tl_report_write(c, out, o->format ? o->format : "text");
+  sqlite3_exec(c->db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
+  return rc;
+}

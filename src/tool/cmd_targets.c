@@ -1,0 +1,178 @@
+/*
+** `touchline targets` and `touchline divisions`: the target register and
+** the division map.
+*/
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <touchline/touchline.h>
+
+#include "tool.h"
+
+static void
+on_row_error(const char *file, long line, const char *msg, void *ctx)
+{
+  (void)ctx;
+  fprintf(stderr, "%s:%ld: %s\n", file, line, msg);
+}
+
+/* Open an existing case; 0 on success, else the exit status. */
+static int
+open_existing(const char *path, tl_case **c)
+{
+  const char *err = NULL;
+  tl_rc rc;
+  if(access(path, F_OK)) {
+    fprintf(stderr, "touchline: %s: %s\n", path, strerror(errno));
+    return 1;
+  }
+  if((rc = tl_case_open(path, c, &err))) {
+    fprintf(stderr, "touchline: %s\n", err);
+    return 1;
+  }
+  return 0;
+}
+
+static void
+usage_targets(FILE *o)
+{
+  fputs(
+    "usage: touchline targets CASE.db import FILE.csv [--append] "
+    "[--skip-bad]\n"
+    "       touchline targets CASE.db list\n"
+    "       touchline targets CASE.db stats\n"
+    "       touchline targets CASE.db match\n"
+    "\n"
+    "The register of targeted files. import reads a CSV file whose header\n"
+    "names its columns: path, name, size, md5, sha1, sha256, partner,\n"
+    "classification, division, evidence, note. A row needs a path (or a\n"
+    "glob with *, ?, **), a name or a hash. Importing replaces the\n"
+    "register unless --append; a malformed row is reported with its line\n"
+    "number and nothing is imported unless --skip-bad. The register is\n"
+    "matched against every object in the case at once, and again whenever\n"
+    "evidence is ingested (match re-runs it by hand). docs/TARGETS.md.\n",
+    o);
+}
+
+static int
+import_common(int argc, char **argv, int divisions)
+{
+  static const struct option lo[] = {
+    {"append", no_argument, NULL, 'a'},
+    {"skip-bad", no_argument, NULL, 's'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}
+  };
+  struct tl_import_opts o;
+  struct tl_import_result r;
+  tl_case *c;
+  int ch, st;
+  tl_rc rc;
+
+  memset(&o, 0, sizeof(o));
+  o.struct_size = sizeof(o);
+  o.on_error = on_row_error;
+  optind = 1;
+  while((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+    if(ch == 'a')
+      o.append = 1;
+    else if(ch == 's')
+      o.skip_bad = 1;
+    else {
+      usage_targets(ch == 'h' ? stdout : stderr);
+      return ch == 'h' ? 0 : 2;
+    }
+  }
+  if(argc - optind != 3) {
+    usage_targets(stderr);
+    return 2;
+  }
+  if(access(argv[optind + 2], R_OK)) {
+    fprintf(stderr, "touchline: %s: %s\n", argv[optind + 2],
+            strerror(errno));
+    return 1;
+  }
+  if((st = open_existing(argv[optind], &c)))
+    return st;
+  rc = divisions ? tl_divisions_import(c, argv[optind + 2], &o, &r) :
+       tl_targets_import(c, argv[optind + 2], &o, &r);
+  if(rc)
+    fprintf(stderr, "touchline: %s\n", tl_case_errmsg(c));
+  else
+    fprintf(stderr, "touchline: %s: %llu row(s) imported%s%llu skipped; "
+            "%llu target occurrence(s) in the case, %llu file(s) hashed\n",
+            argv[optind + 2], (unsigned long long)r.n_imported,
+            o.append ? " (appended), " : ", ",
+            (unsigned long long)r.n_bad, (unsigned long long)r.n_matches,
+            (unsigned long long)r.n_hashed);
+  tl_case_close(c);
+  return rc ? 1 : 0;
+}
+
+int
+cmd_targets(int argc, char **argv)
+{
+  tl_case *c;
+  int st;
+  tl_rc rc;
+  if(argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+    usage_targets(stdout);
+    return 0;
+  }
+  if(argc < 3) {
+    usage_targets(stderr);
+    return 2;
+  }
+  if(!strcmp(argv[2], "import"))
+    return import_common(argc, argv, 0);
+  if(strcmp(argv[2], "list") && strcmp(argv[2], "stats") &&
+     strcmp(argv[2], "match")) {
+    fprintf(stderr, "touchline targets: unknown action '%s'\n", argv[2]);
+    usage_targets(stderr);
+    return 2;
+  }
+  if((st = open_existing(argv[1], &c)))
+    return st;
+  if(!strcmp(argv[2], "list"))
+    rc = tl_targets_list(c, stdout);
+  else if(!strcmp(argv[2], "stats"))
+    rc = tl_targets_stats(c, stdout);
+  else {
+    struct tl_import_result r;
+    rc = tl_case_match(c, &r);
+    if(!rc)
+      printf("%llu target occurrence(s), %llu file(s) hashed\n",
+             (unsigned long long)r.n_matches,
+             (unsigned long long)r.n_hashed);
+  }
+  if(rc)
+    fprintf(stderr, "touchline: %s\n", tl_case_errmsg(c));
+  tl_case_close(c);
+  return rc ? 1 : 0;
+}
+
+int
+cmd_divisions(int argc, char **argv)
+{
+  if(argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+    fputs("usage: touchline divisions CASE.db import FILE.csv [--append] "
+          "[--skip-bad]\n\nMap path prefixes inside evidence items to "
+          "divisions (one file server\nholds the shares of many divisions)."
+          " Columns: evidence (the label),\npath_prefix, division. The "
+          "longest matching prefix wins; elsewhere the\nitem's --division "
+          "applies.\n", stdout);
+    return 0;
+  }
+  if(argc < 3 || strcmp(argv[2], "import")) {
+    fputs("usage: touchline divisions CASE.db import FILE.csv\n", stderr);
+    return 2;
+  }
+  return import_common(argc, argv, 1);
+}
+
