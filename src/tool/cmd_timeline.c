@@ -658,7 +658,8 @@ open_case(const char *path, sqlite3 **db)
     fprintf(stderr, "touchline: %s: %s\n", path, strerror(errno));
     return 1;
   }
-  if(sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+  if(sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY |
+                    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
     fprintf(stderr, "touchline: %s: %s\n", path, sqlite3_errmsg(*db));
     return 1;
   }
