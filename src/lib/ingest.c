@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "match_int.h"
+#include "store_int.h"
 #include "walk_int.h"
 
 static char *
@@ -138,7 +139,7 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
   char md5[33] = "", sha1[41] = "", sha256[65] = "", herr[512] = "";
   uint64_t n_read_err = 0;
   int64_t ev = 0, run = 0, dup;
-  int in_tx = 0, store_ok = 0, i;
+  int in_tx = 0, store_ok = 0, deferred_index = 0, i;
   const char *ver = "not-computed";
   tl_rc rc;
 
@@ -188,6 +189,20 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
   in_tx = 1;
   if(dup && (rc = delete_item(c, dup)))
     goto out;
+  /* Into an empty case, B-tree indexes are cheaper built once at the end
+  ** (sorted) than grown one random key at a time; the DROP is part of the
+  ** transaction, so a rollback brings them back. */
+  {
+    sqlite3_stmt *s;
+    if(sqlite3_prepare_v2(c->db, "SELECT NOT EXISTS(SELECT 1 FROM object)",
+                          -1, &s, NULL) == SQLITE_OK) {
+      if(sqlite3_step(s) == SQLITE_ROW)
+        deferred_index = sqlite3_column_int(s, 0);
+      sqlite3_finalize(s);
+    }
+    if(deferred_index && (rc = Tl_exec(c, Tl_index_drop)))
+      goto out;
+  }
 
   gethostname(host, sizeof(host) - 1);
   if((rc = exec_bound(c, "INSERT INTO run(tool_version, command_line, host,"
@@ -331,6 +346,12 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
       if((rc = delete_item(c, dup)))
         goto out;
     }
+  }
+
+  if(deferred_index) {
+    Tl_walk_progress(&w, "index", 1);
+    if((rc = Tl_exec(c, Tl_index_create)))
+      goto out;
   }
 
   /* the register, when there is one, is matched against the new item */

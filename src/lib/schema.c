@@ -113,7 +113,6 @@ const char Tl_schema_v1[] =
   "  owner_sid TEXT,\n"
   "  dtime_ns INTEGER\n"
   ");\n"
-  "CREATE INDEX object_fs_inode ON object(fs_id, inode);\n"
   "CREATE TABLE ntfs_filename(\n"
   "  object_id INTEGER NOT NULL REFERENCES object(object_id),\n"
   "  attr_id INTEGER NOT NULL,\n"
@@ -141,8 +140,6 @@ const char Tl_schema_v1[] =
   "  raw INTEGER,\n"
   "  clamped INTEGER NOT NULL DEFAULT 0\n"
   ");\n"
-  "CREATE INDEX event_time ON event(t_ns);\n"
-  "CREATE INDEX event_object ON event(object_id);\n"
   "CREATE TABLE warning(\n"
   "  warning_id INTEGER PRIMARY KEY,\n"
   "  evidence_id INTEGER NOT NULL REFERENCES evidence(evidence_id),\n"
@@ -151,6 +148,16 @@ const char Tl_schema_v1[] =
   "  kind TEXT NOT NULL,\n"
   "  message TEXT NOT NULL\n"
   ");\n";
+
+/* The secondary indexes of the object and event tables: part of version 1,
+** kept apart so an ingest into an empty case can build them at the end. */
+const char Tl_index_create[] =
+  "CREATE INDEX IF NOT EXISTS event_time ON event(t_ns);\n"
+  "CREATE INDEX IF NOT EXISTS event_object ON event(object_id);\n";
+const char Tl_index_drop[] =
+  "DROP INDEX IF EXISTS event_time;\n"
+  "DROP INDEX IF EXISTS event_object;\n"
+  "DROP INDEX IF EXISTS object_name;\n";
 
 /* Version 2: the target register, its matches, division mapping and the
 ** content hashes computed for matching. Applied on top of version 1, both

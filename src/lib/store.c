@@ -45,6 +45,7 @@ Tl_store_init(tl_case *c)
     if((rc = Tl_exec(c, "BEGIN")))
       return rc;
     if((rc = Tl_exec(c, Tl_schema_v1)) ||
+       (rc = Tl_exec(c, Tl_index_create)) ||
        (rc = Tl_exec(c, Tl_schema_v2_delta)) ||
        (rc = Tl_exec(c, "INSERT INTO case_meta VALUES"
                         "('schema_version','2'),"

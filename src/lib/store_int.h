@@ -9,6 +9,8 @@
 
 extern const char Tl_schema_v1[];
 extern const char Tl_schema_v2_delta[];
+extern const char Tl_index_create[];
+extern const char Tl_index_drop[];
 
 /* Create the schema in a new database or check (and migrate) an old one. */
 tl_rc Tl_store_init(tl_case *c);
