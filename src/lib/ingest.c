@@ -261,6 +261,18 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
   w.label = label;
   w.hasher = hasher;
   w.media_size = im.media_size;
+  {
+    sqlite3_stmt *s;
+    w.next_object_id = 1;
+    if(sqlite3_prepare_v2(c->db, "SELECT coalesce(max(object_id), 0) + 1 "
+                          "FROM object", -1, &s, NULL) == SQLITE_OK) {
+      if(sqlite3_step(s) == SQLITE_ROW)
+        w.next_object_id = sqlite3_column_int64(s, 0);
+      sqlite3_finalize(s);
+    }
+  }
+  if((rc = Tl_writer_start(c, &w.wr)))
+    goto out;
   if(getenv("TOUCHLINE_FAULT")) {
     const char *f = getenv("TOUCHLINE_FAULT");
     w.fault_sig = !strncmp(f, "KILL:", 5) ? SIGKILL :
@@ -269,6 +281,13 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
                              NULL, 10);
   }
   rc = Tl_walk_image(&w, im.img);
+  {
+    /* the walk is over: let the writer finish before anything else */
+    tl_rc wrc = Tl_writer_finish(w.wr);
+    w.wr = NULL;
+    if(!rc)
+      rc = wrc;
+  }
 
   if(old_tz)
     setenv("TZ", old_tz, 1);
@@ -388,6 +407,7 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
   res->verification = ver;
 
 out:
+  Tl_writer_finish(w.wr);
   if(hasher) {
     Tl_hasher_cancel(hasher);
     Tl_hasher_finish(hasher, md5, sha1, sha256, &n_read_err, NULL, 0);

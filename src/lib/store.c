@@ -95,12 +95,12 @@ Tl_store_prepare(tl_case *c, Tl_store *st)
   memset(st, 0, sizeof(*st));
   st->c = c;
   if((rc = prep(c, &st->ins_object,
-                "INSERT INTO object(evidence_id, fs_id, path, path_bytes, "
-                "name, stream, inode, seq, attr_type, attr_id, "
+                "INSERT INTO object(object_id, evidence_id, fs_id, path, "
+                "path_bytes, name, stream, inode, seq, attr_type, attr_id, "
                 "parent_inode, parent_seq, name_type, meta_type, size, "
                 "alloc, deleted, mode, uid, gid, nlink, owner_sid, "
                 "dtime_ns) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-                "?,?,?,?)")) ||
+                "?,?,?,?,?)")) ||
      (rc = prep(c, &st->ins_event,
                 "INSERT INTO event(object_id, evidence_id, t_ns, source, "
                 "macb, attr_id, raw, clamped) VALUES(?,?,?,?,?,?,?,?)")) ||

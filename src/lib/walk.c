@@ -80,6 +80,8 @@ warn(Tl_walk *w, int64_t volume_id, const char *kind, const char *msg)
 {
   w->n_warnings++;
   if(!w->rc)
+    w->rc = Tl_writer_sync(w->wr);
+  if(!w->rc)
     w->rc = Tl_store_warning(w->st, w->evidence_id, w->fs_id, volume_id,
                              kind, msg);
 }
@@ -103,7 +105,7 @@ emit_times(Tl_walk *w, int64_t object_id, const char *source, int attr_id,
   static const char letters[] = "macb";
   int used[4] = {0, 0, 0, 0};
   int i, j;
-  sqlite3_stmt *s = w->st->ins_event;
+  Tl_writer *wr = w->wr;
   for(i = 0; i < 4 && !w->rc; i++) {
     char macb[5] = "....";
     if(!t->have[i] || used[i])
@@ -113,15 +115,16 @@ emit_times(Tl_walk *w, int64_t object_id, const char *source, int attr_id,
         used[j] = 1;
         macb[j] = letters[j];
       }
-    sqlite3_bind_int64(s, 1, object_id);
-    sqlite3_bind_int64(s, 2, w->evidence_id);
-    sqlite3_bind_int64(s, 3, t->ns[i]);
-    sqlite3_bind_text(s, 4, source, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 5, macb, 4, SQLITE_TRANSIENT);
-    Tl_bind_opt_int(s, 6, attr_id >= 0, attr_id);
-    Tl_bind_opt_int(s, 7, t->has_raw, (int64_t)t->raw[i]);
-    sqlite3_bind_int(s, 8, t->clamped[i]);
-    w->rc = Tl_store_step(w->st, s, "insert event");
+    Tl_row_begin(wr, w->st->ins_event);
+    Tl_row_int(wr, object_id);
+    Tl_row_int(wr, w->evidence_id);
+    Tl_row_int(wr, t->ns[i]);
+    Tl_row_text(wr, source, -1);
+    Tl_row_text(wr, macb, 4);
+    Tl_row_opt_int(wr, attr_id >= 0, attr_id);
+    Tl_row_opt_int(wr, t->has_raw, (int64_t)t->raw[i]);
+    Tl_row_int(wr, t->clamped[i]);
+    w->rc = Tl_row_end(wr);
     w->n_events++;
   }
 }
@@ -179,7 +182,7 @@ store_fn(Tl_walk *w, int64_t object_id, const TSK_FS_ATTR *a)
   const uint8_t *b = a->rd.buf;
   size_t n, name_units;
   struct times4 t;
-  sqlite3_stmt *s = w->st->ins_fn;
+  Tl_writer *wr = w->wr;
   uint64_t parent;
 
   if(!(a->flags & TSK_FS_ATTR_RES) || !b) {
@@ -206,21 +209,21 @@ store_fn(Tl_walk *w, int64_t object_id, const TSK_FS_ATTR *a)
   set_filetime(&t, 2, le64(b + 24));
   set_filetime(&t, 1, le64(b + 32));
 
-  sqlite3_bind_int64(s, 1, object_id);
-  sqlite3_bind_int(s, 2, a->id);
-  sqlite3_bind_text(s, 3, b[65] < 4 ? ns_names[b[65]] : "unknown", -1,
-                    SQLITE_STATIC);
-  sqlite3_bind_text(s, 4, w->text, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64(s, 5, (int64_t)(parent & 0xffffffffffffULL));
-  sqlite3_bind_int64(s, 6, (int64_t)(parent >> 48));
-  sqlite3_bind_int64(s, 7, le32(b + 56));
-  sqlite3_bind_int64(s, 8, (int64_t)le64(b + 40));
-  sqlite3_bind_int64(s, 9, (int64_t)le64(b + 48));
-  sqlite3_bind_int64(s, 10, (int64_t)t.raw[3]);
-  sqlite3_bind_int64(s, 11, (int64_t)t.raw[0]);
-  sqlite3_bind_int64(s, 12, (int64_t)t.raw[2]);
-  sqlite3_bind_int64(s, 13, (int64_t)t.raw[1]);
-  if((w->rc = Tl_store_step(w->st, s, "insert $FILE_NAME")))
+  Tl_row_begin(wr, w->st->ins_fn);
+  Tl_row_int(wr, object_id);
+  Tl_row_int(wr, a->id);
+  Tl_row_text(wr, b[65] < 4 ? ns_names[b[65]] : "unknown", -1);
+  Tl_row_text(wr, w->text, -1);
+  Tl_row_int(wr, (int64_t)(parent & 0xffffffffffffULL));
+  Tl_row_int(wr, (int64_t)(parent >> 48));
+  Tl_row_int(wr, le32(b + 56));
+  Tl_row_int(wr, (int64_t)le64(b + 40));
+  Tl_row_int(wr, (int64_t)le64(b + 48));
+  Tl_row_int(wr, (int64_t)t.raw[3]);
+  Tl_row_int(wr, (int64_t)t.raw[0]);
+  Tl_row_int(wr, (int64_t)t.raw[2]);
+  Tl_row_int(wr, (int64_t)t.raw[1]);
+  if((w->rc = Tl_row_end(wr)))
     return;
   emit_times(w, object_id, "$FN", a->id, &t);
 }
@@ -243,11 +246,12 @@ static int64_t
 store_object(Tl_walk *w, TSK_FS_FILE *f, const char *path, size_t path_len,
              const TSK_FS_ATTR *a, const char *owner_sid)
 {
-  sqlite3_stmt *s = w->st->ins_object;
+  Tl_writer *wr = w->wr;
   const TSK_FS_META *m = f->meta;
-  const char *stream = NULL;
-  size_t len = path_len;
-  int64_t id;
+  const char *stream = NULL, *nm = f->name->name;
+  size_t len = path_len, nl = strlen(nm);
+  int64_t id = w->next_object_id;
+  int path_ok;
 
   if(a && a->name &&
      (a->type != TSK_FS_ATTR_TYPE_NTFS_IDXROOT || strcmp(a->name, "$I30")))
@@ -264,9 +268,15 @@ store_object(Tl_walk *w, TSK_FS_FILE *f, const char *path, size_t path_len,
   }
   path = w->path;
 
-  if(Tl_utf8_valid(path, len)) {
-    sqlite3_bind_text(s, 3, path, (int)len, SQLITE_TRANSIENT);
-    sqlite3_bind_null(s, 4);
+  /* columns in the order of Tl_store's ins_object */
+  Tl_row_begin(wr, w->st->ins_object);
+  Tl_row_int(wr, id);
+  Tl_row_int(wr, w->evidence_id);
+  Tl_row_int(wr, w->fs_id);
+  path_ok = Tl_utf8_valid(path, len);
+  if(path_ok) {
+    Tl_row_text(wr, path, (int)len);
+    Tl_row_text(wr, NULL, 0);
   }
   else {
     size_t need = Tl_utf8_escape(path, len, NULL, 0) + 1;
@@ -275,58 +285,48 @@ store_object(Tl_walk *w, TSK_FS_FILE *f, const char *path, size_t path_len,
       return 0;
     }
     Tl_utf8_escape(path, len, w->text, w->text_cap);
-    sqlite3_bind_text(s, 3, w->text, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_blob(s, 4, path, (int)len, SQLITE_TRANSIENT);
+    Tl_row_text(wr, w->text, -1);
+    Tl_row_blob(wr, path, (int)len);
   }
-  sqlite3_bind_int64(s, 1, w->evidence_id);
-  sqlite3_bind_int64(s, 2, w->fs_id);
+  /* the name column: last component, escaped like the path */
+  if(path_ok || Tl_utf8_valid(nm, nl))
+    Tl_row_text(wr, nm, (int)nl);
+  else {
+    char tmp[1024];
+    Tl_utf8_escape(nm, nl, tmp, sizeof(tmp));
+    Tl_row_text(wr, tmp, -1);
+  }
+  Tl_row_text(wr, stream, -1);
+  Tl_row_int(wr, (int64_t)f->name->meta_addr);
+  Tl_row_opt_int(wr, w->is_ntfs, f->name->meta_seq);
+  Tl_row_opt_int(wr, a != NULL, a ? (int64_t)a->type : 0);
+  Tl_row_opt_int(wr, a != NULL, a ? a->id : 0);
+  Tl_row_int(wr, (int64_t)f->name->par_addr);
+  Tl_row_opt_int(wr, w->is_ntfs, f->name->par_seq);
+  Tl_row_text(wr, tsk_fs_name_type_str[f->name->type <
+                                       TSK_FS_NAME_TYPE_STR_MAX ?
+                                       f->name->type : 0], 1);
+  Tl_row_text(wr, m ? tsk_fs_meta_type_str[m->type <
+                                           TSK_FS_META_TYPE_STR_MAX ?
+                                           m->type : 0] : NULL, 1);
+  Tl_row_opt_int(wr, a || m, a ? a->size : m ? m->size : 0);
+  Tl_row_text(wr, alloc_state(f), -1);
+  Tl_row_int(wr, (f->name->flags & TSK_FS_NAME_FLAG_UNALLOC) != 0);
+  Tl_row_opt_int(wr, m != NULL, m ? (int64_t)m->mode : 0);
+  Tl_row_opt_int(wr, m != NULL, m ? (int64_t)m->uid : 0);
+  Tl_row_opt_int(wr, m != NULL, m ? (int64_t)m->gid : 0);
+  Tl_row_opt_int(wr, m != NULL, m ? m->nlink : 0);
+  Tl_row_text(wr, owner_sid, -1);
   {
-    /* the name column: last component, escaped like the path */
-    const char *nm = f->name->name;
-    size_t nl = strlen(nm);
-    if(Tl_utf8_valid(nm, nl))
-      sqlite3_bind_text(s, 5, nm, (int)nl, SQLITE_TRANSIENT);
-    else {
-      char tmp[1024];
-      Tl_utf8_escape(nm, nl, tmp, sizeof(tmp));
-      sqlite3_bind_text(s, 5, tmp, -1, SQLITE_TRANSIENT);
-    }
-  }
-  Tl_bind_text(s, 6, stream);
-  sqlite3_bind_int64(s, 7, (int64_t)f->name->meta_addr);
-  Tl_bind_opt_int(s, 8, w->is_ntfs, f->name->meta_seq);
-  Tl_bind_opt_int(s, 9, a != NULL, a ? (int64_t)a->type : 0);
-  Tl_bind_opt_int(s, 10, a != NULL, a ? a->id : 0);
-  sqlite3_bind_int64(s, 11, (int64_t)f->name->par_addr);
-  Tl_bind_opt_int(s, 12, w->is_ntfs, f->name->par_seq);
-  sqlite3_bind_text(s, 13,
-                    tsk_fs_name_type_str[f->name->type < TSK_FS_NAME_TYPE_STR_MAX
-                                         ? f->name->type : 0], 1,
-                    SQLITE_STATIC);
-  if(m)
-    sqlite3_bind_text(s, 14,
-                      tsk_fs_meta_type_str[m->type < TSK_FS_META_TYPE_STR_MAX
-                                           ? m->type : 0], 1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null(s, 14);
-  Tl_bind_opt_int(s, 15, a || m, a ? a->size : m ? m->size : 0);
-  sqlite3_bind_text(s, 16, alloc_state(f), -1, SQLITE_STATIC);
-  sqlite3_bind_int(s, 17, (f->name->flags & TSK_FS_NAME_FLAG_UNALLOC) != 0);
-  Tl_bind_opt_int(s, 18, m != NULL, m ? (int64_t)m->mode : 0);
-  Tl_bind_opt_int(s, 19, m != NULL, m ? (int64_t)m->uid : 0);
-  Tl_bind_opt_int(s, 20, m != NULL, m ? (int64_t)m->gid : 0);
-  Tl_bind_opt_int(s, 21, m != NULL, m ? m->nlink : 0);
-  Tl_bind_text(s, 22, owner_sid);
-  if(m && w->is_ext && m->time2.ext2.dtime) {
     int cl;
-    sqlite3_bind_int64(s, 23, Tl_unix_to_ns((int64_t)m->time2.ext2.dtime,
-                                            m->time2.ext2.dtime_nano, &cl));
+    int have = m && w->is_ext && m->time2.ext2.dtime;
+    Tl_row_opt_int(wr, have, have ? Tl_unix_to_ns(
+                     (int64_t)m->time2.ext2.dtime,
+                     m->time2.ext2.dtime_nano, &cl) : 0);
   }
-  else
-    sqlite3_bind_null(s, 23);
-  if((w->rc = Tl_store_step(w->st, s, "insert object")))
+  if((w->rc = Tl_row_end(wr)))
     return 0;
-  id = sqlite3_last_insert_rowid(w->c->db);
+  w->next_object_id++;
   w->n_objects++;
   w->fs_objects++;
   return id;
@@ -465,6 +465,8 @@ walk_fs(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id, const char *pool_vol,
   char msg[600], te[512];
   uint8_t failed;
 
+  if((w->rc = Tl_writer_sync(w->wr)))
+    return;
   sqlite3_bind_int64(s, 1, w->evidence_id);
   Tl_bind_opt_int(s, 2, volume_id > 0, volume_id);
   Tl_bind_text(s, 3, pool_vol);
@@ -505,6 +507,8 @@ walk_fs(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id, const char *pool_vol,
       warn(w, volume_id, "corrupt", msg);
     }
     tsk_error_reset();
+    if(!w->rc)
+      w->rc = Tl_writer_sync(w->wr);
     if(!w->rc) {
       sqlite3_stmt *u;
       if(sqlite3_prepare_v2(w->c->db, "UPDATE filesystem SET n_objects=?, "
@@ -560,6 +564,8 @@ store_volume(Tl_walk *w, const TSK_VS_INFO *vs, const TSK_VS_PART_INFO *p)
   const char *flags = (p->flags & TSK_VS_PART_FLAG_ALLOC) ? "allocated" :
                       (p->flags & TSK_VS_PART_FLAG_META) ? "meta" :
                       "unallocated";
+  if((w->rc = Tl_writer_sync(w->wr)))
+    return 0;
   sqlite3_bind_int64(s, 1, w->evidence_id);
   sqlite3_bind_text(s, 2, tsk_vs_type_toname(vs->vstype), -1,
                     SQLITE_TRANSIENT);

@@ -7,10 +7,13 @@
 
 #include "image_int.h"
 #include "store_int.h"
+#include "writer_int.h"
 
 typedef struct Tl_walk {
   tl_case *c;
   Tl_store *st;
+  Tl_writer *wr;            /* object, event and $FILE_NAME rows go here */
+  int64_t next_object_id;   /* ids are assigned here, not by SQLite */
   const struct tl_ingest_opts *opts;
   int64_t evidence_id;
   const char *label;
