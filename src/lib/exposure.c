@@ -70,19 +70,15 @@ collect_rows(tl_case *c, int64_t from, int64_t to)
     snprintf(sql, sizeof(sql),
              "INSERT INTO x_row(occ_id, t_ns, kind, source, macb, "
              "object_id, evidence, path, note) SELECT x.occ_id, ev.t_ns, "
-             "CASE WHEN ev.source = '$FN' AND '%s' IN ('created','changed') "
-             "AND coalesce((SELECT min(s.t_ns) FROM event s WHERE "
-             "s.object_id = x.object_id AND s.source = '$SI' AND "
-             "substr(s.macb, 4, 1) = 'b'), ?1) < ?1 THEN 'renamed' ELSE "
-             "'%s' END, ev.source, ev.macb, ev.object_id, x.evidence, "
-             "x.path, CASE WHEN ev.source = '$SI' AND '%s' = 'accessed' "
-             "THEN 'NTFS updates the access time lazily and may have it "
-             "disabled: supports, does not prove, a read' WHEN ev.source "
-             "= '$FN' THEN 'a $FILE_NAME time: set when the name was "
-             "created, renamed or moved' END FROM x_occ x JOIN event ev ON "
+             "'%s', ev.source, ev.macb, ev.object_id, x.evidence, x.path, "
+             "CASE WHEN ev.source = '$SI' AND '%s' = 'accessed' THEN 'NTFS "
+             "updates the access time lazily and may have it disabled: "
+             "supports, does not prove, a read' WHEN ev.source = '$FN' THEN "
+             "'a $FILE_NAME time: written when the name was created, "
+             "renamed or moved' END FROM x_occ x JOIN event ev ON "
              "ev.object_id = x.object_id WHERE ev.t_ns >= ?1 AND ev.t_ns < "
              "?2 AND substr(ev.macb, %d, 1) <> '.'",
-             kinds[i], kinds[i], kinds[i], i + 1);
+             kinds[i], kinds[i], i + 1);
     rc = exec1(c, sql, from, to);
   }
   return rc;
@@ -107,9 +103,9 @@ find_copies(tl_case *c, int64_t from, int64_t to)
     "AND NOT (y.fs_id = o.fs_id AND y.inode = o.inode) "
     "JOIN evidence e ON e.evidence_id = y.evidence_id "
     "JOIN (SELECT object_id, min(t_ns) AS t FROM event WHERE t_ns >= ?1 AND "
-    "t_ns < ?2 AND substr(macb, 4, 1) = 'b' AND source <> '$FN' GROUP BY "
-    "object_id) cr ON cr.object_id = y.object_id "
-    "WHERE o.size > 0 AND y.object_id NOT IN (SELECT object_id FROM x_occ)",
+    "t_ns < ?2 AND substr(macb, 4, 1) = 'b' GROUP BY object_id) cr ON "
+    "cr.object_id = y.object_id "
+    "WHERE o.size > 0",
     from, to);
   if(rc)
     return rc;
@@ -128,8 +124,7 @@ find_copies(tl_case *c, int64_t from, int64_t to)
          "x.object_id JOIN target t ON t.target_id = x.target_id LEFT JOIN "
          "object_hash h ON h.object_id = o.object_id WHERE o.size > 0 AND "
          "(t.sha256 IS NOT NULL OR t.sha1 IS NOT NULL OR t.md5 IS NOT NULL "
-         "OR h.sha256 IS NOT NULL)) AND y.object_id NOT IN (SELECT "
-         "object_id FROM x_occ)", -1, &s, NULL) != SQLITE_OK)
+         "OR h.sha256 IS NOT NULL))", -1, &s, NULL) != SQLITE_OK)
       return Tl_set_sqlite_error(c, "prepare");
     sqlite3_bind_int64(s, 1, from);
     sqlite3_bind_int64(s, 2, to);
@@ -156,8 +151,8 @@ find_copies(tl_case *c, int64_t from, int64_t to)
     "created_ns, modified_ns, how, signature) "
     "SELECT x.occ_id, y.object_id, e.label, " DIVISION_OF("y", "e") ", "
     "y.path, (SELECT min(t_ns) FROM event b WHERE b.object_id = y.object_id "
-    "AND b.t_ns >= ?1 AND b.t_ns < ?2 AND substr(b.macb, 4, 1) = 'b' AND "
-    "b.source <> '$FN'), (SELECT max(m.t_ns) FROM event m WHERE m.object_id "
+    "AND b.t_ns >= ?1 AND b.t_ns < ?2 AND substr(b.macb, 4, 1) = 'b'), "
+    "(SELECT max(m.t_ns) FROM event m WHERE m.object_id "
     "= y.object_id AND m.source <> '$FN' AND substr(m.macb, 1, 1) = 'm'), "
     "'sha256', 0 FROM x_occ x JOIN object o ON o.object_id = x.object_id "
     "JOIN target t ON t.target_id = x.target_id "
@@ -167,7 +162,7 @@ find_copies(tl_case *c, int64_t from, int64_t to)
     "JOIN object y ON y.object_id = yh.object_id AND y.object_id <> "
     "o.object_id AND NOT (y.fs_id = o.fs_id AND y.inode = o.inode) "
     "JOIN evidence e ON e.evidence_id = y.evidence_id "
-    "WHERE y.object_id NOT IN (SELECT object_id FROM x_occ) AND NOT EXISTS "
+    "WHERE NOT EXISTS "
     "(SELECT 1 FROM x_copy k WHERE k.occ_id = x.occ_id AND k.object_id = "
     "y.object_id) AND EXISTS (SELECT 1 FROM event b WHERE b.object_id = "
     "y.object_id AND b.t_ns >= ?1 AND b.t_ns < ?2 AND substr(b.macb, 4, 1) "
@@ -207,6 +202,23 @@ find_deletions(tl_case *c, int64_t from, int64_t to)
       "ev.object_id = o.object_id AND ev.source = '$SI' AND substr(ev.macb, "
       "3, 1) = 'c' WHERE o.deleted AND o.dtime_ns IS NULL GROUP BY "
       "x.occ_id HAVING max(ev.t_ns) >= ?1 AND max(ev.t_ns) < ?2", from, to);
+  /* NTFS keeps no deletion time; removing a name modifies its folder, so
+  ** the folder's last modification in the window is the best bound */
+  if(!rc)
+    rc = exec1(c,
+      "INSERT INTO x_row(occ_id, t_ns, kind, source, macb, object_id, "
+      "evidence, path, note) SELECT x.occ_id, max(ev.t_ns), 'deleted', "
+      "ev.source, ev.macb, p.object_id, x.evidence, p.path, 'its folder "
+      "was last modified then: removing a name modifies the folder, so "
+      "this is consistent with (not proof of) the deletion' FROM x_occ x "
+      "JOIN object o ON o.object_id = x.object_id JOIN object p ON p.fs_id "
+      "= o.fs_id AND p.inode = o.parent_inode AND p.stream IS NULL AND "
+      "coalesce(p.meta_type, p.name_type) = 'd' AND p.deleted = 0 JOIN "
+      "event ev ON ev.object_id = p.object_id AND ev.source <> '$FN' AND "
+      "substr(ev.macb, 1, 1) = 'm' WHERE o.deleted AND o.dtime_ns IS NULL "
+      "AND NOT EXISTS (SELECT 1 FROM x_row r WHERE r.occ_id = x.occ_id AND "
+      "r.kind = 'deleted') AND ev.t_ns >= ?1 AND ev.t_ns < ?2 GROUP BY "
+      "x.occ_id", from, to);
   return rc;
 }
 
@@ -231,98 +243,142 @@ append(char **s, size_t *len, size_t *cap, const char *text)
 }
 
 /* Flags, verdict, first/last touch and the reasons in words. */
+struct finding {
+  int acc, mod, ren, del, cop, self_copy, created;
+  char *why;
+  size_t len, cap;
+};
+
+static void
+judge_row(struct finding *f, const char *kind, const char *src, int64_t t1,
+          int64_t t2, int n, int64_t last_mod, int64_t si_born,
+          int64_t from)
+{
+  char line[400], a[48], b[48];
+  int fn = src && !strcmp(src, "$FN");
+  Tl_format_ns(t1, a, sizeof(a));
+  Tl_format_ns(t2, b, sizeof(b));
+  line[0] = '\0';
+  if(!strcmp(kind, "accessed") && !fn) {
+    f->acc = 1;
+    snprintf(line, sizeof(line), "accessed: access time %s%s%s in the "
+             "window (%s%s)", a, n > 1 ? " .. " : "", n > 1 ? b : "", src,
+             !strcmp(src, "$SI") ? "; NTFS updates it lazily and may have "
+             "it disabled, so it supports but does not prove a read" : "");
+  }
+  else if(!strcmp(kind, "modified") && !fn) {
+    f->mod = 1;
+    snprintf(line, sizeof(line), "modified: %s%s%s", a, n > 1 ? " .. " : "",
+             n > 1 ? b : "");
+  }
+  else if(!strcmp(kind, "created") && !fn) {
+    if(last_mod != INT64_MIN && t1 > last_mod) {
+      f->self_copy = 1;
+      snprintf(line, sizeof(line), "copied here: created %s, after its "
+               "last modification (the copy signature)", a);
+    }
+    else {
+      f->created = 1;
+      snprintf(line, sizeof(line), "created in the window: %s", a);
+    }
+  }
+  else if(!strcmp(kind, "created") && fn) {
+    if(si_born != INT64_MIN && si_born < from) {
+      /* $SI says born before the window, $FILE_NAME says in it: $SI
+      ** times were set back after a copy (a timestomped copy) */
+      f->self_copy = 1;
+      snprintf(line, sizeof(line), "copied here: its $FILE_NAME was "
+               "created %s while $SI claims an earlier birth (timestomped)",
+               a);
+    }
+  }
+  else if(!strcmp(kind, "changed") && fn && !f->self_copy) {
+    f->ren = 1;
+    snprintf(line, sizeof(line), "renamed or moved: a $FILE_NAME written "
+             "%s", a);
+  }
+  else if(!strcmp(kind, "copied")) {
+    f->cop = 1;
+    snprintf(line, sizeof(line), "copied: %d cop%s created in the window, "
+             "first %s", n, n == 1 ? "y" : "ies", a);
+  }
+  else if(!strcmp(kind, "deleted")) {
+    f->del = 1;
+    snprintf(line, sizeof(line), "deleted in the window: %s (%s)", a,
+             src && !strcmp(src, "inode") ? "inode deletion time" :
+             "last change of the entry or its folder; NTFS keeps no "
+             "deletion time");
+  }
+  if(line[0])
+    append(&f->why, &f->len, &f->cap, line);
+}
+
 static tl_rc
-judge(tl_case *c)
+judge(tl_case *c, int64_t from)
 {
   sqlite3_stmt *q, *r, *u;
   tl_rc rc = TL_OK;
-  if(sqlite3_prepare_v2(c->db, "SELECT occ_id, deleted FROM x_occ", -1, &q,
+  if(sqlite3_prepare_v2(c->db, "SELECT occ_id, deleted, coalesce((SELECT "
+                        "max(t_ns) FROM event m WHERE m.object_id = "
+                        "x.object_id AND m.source <> '$FN' AND "
+                        "substr(m.macb, 1, 1) = 'm'), -9223372036854775807 "
+                        "- 1), coalesce((SELECT min(t_ns) FROM event b "
+                        "WHERE b.object_id = x.object_id AND b.source <> "
+                        "'$FN' AND substr(b.macb, 4, 1) = 'b'), "
+                        "-9223372036854775807 - 1) FROM x_occ x", -1, &q,
                         NULL) != SQLITE_OK ||
-     sqlite3_prepare_v2(c->db, "SELECT kind, min(t_ns), max(t_ns), count(*),"
-                        " group_concat(DISTINCT source) FROM x_row WHERE "
-                        "occ_id=? GROUP BY kind", -1, &r, NULL) !=
-     SQLITE_OK ||
+     sqlite3_prepare_v2(c->db, "SELECT kind, source, min(t_ns), max(t_ns), "
+                        "count(*) FROM x_row WHERE occ_id=? GROUP BY kind, "
+                        "source ORDER BY source = '$FN', kind = 'changed', "
+                        "kind", -1, &r,
+                        NULL) != SQLITE_OK ||
      sqlite3_prepare_v2(c->db, "UPDATE x_occ SET accessed=?, copied=?, "
                         "modified=?, renamed=?, deleted_in_window=?, "
                         "verdict=?, first_ns=(SELECT min(t_ns) FROM x_row "
                         "WHERE occ_id=?8), last_ns=(SELECT max(t_ns) FROM "
                         "x_row WHERE occ_id=?8), n_evidence=(SELECT count(*)"
-                        " FROM x_row WHERE occ_id=?8), reasons=? WHERE "
+                        " FROM x_row WHERE occ_id=?8), reasons=?7 WHERE "
                         "occ_id=?8", -1, &u, NULL) != SQLITE_OK)
     return Tl_set_sqlite_error(c, "prepare");
   while(sqlite3_step(q) == SQLITE_ROW && !rc) {
     int64_t occ = sqlite3_column_int64(q, 0);
     int is_deleted = sqlite3_column_int(q, 1);
-    int acc = 0, cop = 0, mod = 0, ren = 0, del = 0;
-    char *why = NULL, line[400], t1[48], t2[48];
-    size_t len = 0, cap = 0;
+    int64_t last_mod = sqlite3_column_int64(q, 2);
+    int64_t si_born = sqlite3_column_int64(q, 3);
+    struct finding f;
     const char *verdict;
+    memset(&f, 0, sizeof(f));
     sqlite3_bind_int64(r, 1, occ);
-    while(sqlite3_step(r) == SQLITE_ROW) {
-      const char *kind = (const char *)sqlite3_column_text(r, 0);
-      int n = sqlite3_column_int(r, 3);
-      const char *src = (const char *)sqlite3_column_text(r, 4);
-      Tl_format_ns(sqlite3_column_int64(r, 1), t1, sizeof(t1));
-      Tl_format_ns(sqlite3_column_int64(r, 2), t2, sizeof(t2));
-      if(!strcmp(kind, "accessed")) {
-        if(src && strcmp(src, "$FN") == 0)
-          continue;
-        acc = 1;
-        snprintf(line, sizeof(line), "accessed: access time %s in the "
-                 "window (%s%s)", t1, src ? src : "",
-                 src && strstr(src, "$SI") ? "; NTFS updates it lazily and "
-                 "may have it disabled, so it supports but does not prove "
-                 "a read" : "");
-      }
-      else if(!strcmp(kind, "copied")) {
-        cop = 1;
-        snprintf(line, sizeof(line), "copied: %d cop%s created in the "
-                 "window, first %s", n, n == 1 ? "y" : "ies", t1);
-      }
-      else if(!strcmp(kind, "modified")) {
-        if(src && strcmp(src, "$FN") == 0)
-          continue;
-        mod = 1;
-        snprintf(line, sizeof(line), "modified: %s%s%s", t1,
-                 n > 1 ? " .. " : "", n > 1 ? t2 : "");
-      }
-      else if(!strcmp(kind, "renamed")) {
-        ren = 1;
-        snprintf(line, sizeof(line), "renamed or moved: a $FILE_NAME "
-                 "written %s on a file created before the window", t1);
-      }
-      else if(!strcmp(kind, "deleted")) {
-        del = 1;
-        snprintf(line, sizeof(line), "deleted in the window: %s (%s)", t1,
-                 src && !strcmp(src, "inode") ? "inode deletion time" :
-                 "last MFT entry change of the deleted entry");
-      }
-      else
-        continue;
-      append(&why, &len, &cap, line);
-    }
+    while(sqlite3_step(r) == SQLITE_ROW)
+      judge_row(&f, (const char *)sqlite3_column_text(r, 0),
+                (const char *)sqlite3_column_text(r, 1),
+                sqlite3_column_int64(r, 2), sqlite3_column_int64(r, 3),
+                sqlite3_column_int(r, 4), last_mod, si_born, from);
     sqlite3_reset(r);
-    if(is_deleted && !del) {
-      del = 2;
-      append(&why, &len, &cap, "deleted: the file system records no "
-             "deletion time in the window; when it was deleted is unknown");
+    if(is_deleted && !f.del) {
+      f.del = 2;
+      append(&f.why, &f.len, &f.cap, "deleted: no deletion time is "
+             "recorded in the window; when it was deleted is unknown");
     }
-    verdict = cop ? "copied" : del ? "deleted" : mod ? "modified" :
-              ren ? "renamed" : acc ? "accessed" : "none";
-    if(!len)
-      append(&why, &len, &cap, "no evidence in the window");
-    sqlite3_bind_int(u, 1, acc);
-    sqlite3_bind_int(u, 2, cop);
-    sqlite3_bind_int(u, 3, mod);
-    sqlite3_bind_int(u, 4, ren);
-    sqlite3_bind_int(u, 5, del);
+    f.cop |= f.self_copy;
+    if(f.created && !f.self_copy)
+      f.mod = 1;  /* a new file written in the window */
+    verdict = f.cop ? "copied" : f.del ? "deleted" : f.mod ? "modified" :
+              f.ren ? "renamed" : f.acc ? "accessed" : "none";
+    if(!f.len)
+      append(&f.why, &f.len, &f.cap, "no evidence in the window");
+    sqlite3_bind_int(u, 1, f.acc);
+    sqlite3_bind_int(u, 2, f.cop);
+    sqlite3_bind_int(u, 3, f.mod);
+    sqlite3_bind_int(u, 4, f.ren);
+    sqlite3_bind_int(u, 5, f.del);
     sqlite3_bind_text(u, 6, verdict, -1, SQLITE_STATIC);
     sqlite3_bind_int64(u, 8, occ);
-    sqlite3_bind_text(u, 7, why ? why : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(u, 7, f.why ? f.why : "", -1, SQLITE_TRANSIENT);
     if(sqlite3_step(u) != SQLITE_DONE)
       rc = Tl_set_sqlite_error(c, "update");
     sqlite3_reset(u);
-    free(why);
+    free(f.why);
   }
   sqlite3_finalize(q);
   sqlite3_finalize(r);
@@ -367,10 +423,15 @@ find_anomalies(tl_case *c)
       "'unixepoch') || ' after last modified ' || strftime("
       "'%Y-%m-%dT%H:%M:%fZ', modified_ns / 1e9, 'unixepoch') || ': a copy' "
       "FROM x_copy WHERE signature", 0, 0);
+  /* one line per finding and file: a file can be an occurrence of several
+  ** rows and a copy of other occurrences at once; keep the first */
+  if(!rc)
+    rc = exec1(c, "DELETE FROM x_anomaly WHERE rowid NOT IN (SELECT "
+               "min(rowid) FROM x_anomaly GROUP BY kind, object_id)", 0, 0);
   return rc;
 }
 
-/* Bursts: at least burst_count distinct targets touched within
+/* Bursts: at least burst_count distinct target files touched within
 ** burst_window, per evidence item and division. A sliding window over the
 ** touches in time order, with per-target counts; a burst runs as long as
 ** the window keeps enough distinct targets. */
@@ -457,7 +518,7 @@ find_bursts(tl_case *c, int need, int64_t window)
   int r;
 
   memset(&b, 0, sizeof(b));
-  if(sqlite3_prepare_v2(c->db, "SELECT coalesce(max(target_id), 0) FROM "
+  if(sqlite3_prepare_v2(c->db, "SELECT coalesce(max(object_id), 0) FROM "
                         "x_occ", -1, &s, NULL) != SQLITE_OK)
     return Tl_set_sqlite_error(c, "prepare");
   if(sqlite3_step(s) == SQLITE_ROW)
@@ -469,10 +530,12 @@ find_bursts(tl_case *c, int need, int64_t window)
     rc = Tl_set_error(c, TL_NOMEM, "out of memory");
     goto out;
   }
-  if(sqlite3_prepare_v2(c->db, "SELECT x.evidence, coalesce(x.division, "
-                        "''), r.t_ns, x.target_id FROM x_row r JOIN x_occ x "
-                        "USING(occ_id) WHERE r.kind <> 'deleted' ORDER BY "
-                        "1, 2, 3", -1, &s, NULL) != SQLITE_OK ||
+  /* per evidence item: mass collection on a file server crosses the
+  ** shares of several divisions; each burst lists them afterwards */
+  if(sqlite3_prepare_v2(c->db, "SELECT x.evidence, '', r.t_ns, x.object_id "
+                        "FROM x_row r JOIN x_occ x USING(occ_id) WHERE "
+                        "r.kind <> 'deleted' ORDER BY 1, 3", -1, &s, NULL) !=
+     SQLITE_OK ||
      sqlite3_prepare_v2(c->db, "INSERT INTO x_burst(evidence, division, "
                         "start_ns, end_ns, n_targets, n_events) VALUES"
                         "(?,?,?,?,?,?)", -1, &ins, NULL) != SQLITE_OK) {
@@ -523,6 +586,14 @@ out:
   free(b.seen);
   sqlite3_finalize(s);
   sqlite3_finalize(ins);
+  if(!rc)
+    rc = exec1(c, "UPDATE x_burst SET division = (SELECT group_concat(d || "
+               "' (' || n || ')', ', ') FROM (SELECT coalesce(x.division, "
+               "'-') AS d, count(DISTINCT x.object_id) AS n FROM x_row r "
+               "JOIN x_occ x USING(occ_id) WHERE x.evidence = "
+               "x_burst.evidence AND r.t_ns BETWEEN x_burst.start_ns AND "
+               "x_burst.end_ns AND r.kind <> 'deleted' GROUP BY 1 ORDER BY "
+               "2 DESC, 1))", 0, 0);
   return rc;
 }
 
@@ -538,7 +609,9 @@ Tl_exposure_analyse(tl_case *c, const struct tl_exposure_opts *o)
 
   if((rc = Tl_exec(c, Tl_exposure_ddl)) ||
      (rc = Tl_exec(c, "CREATE INDEX IF NOT EXISTS object_name ON "
-                      "object(name COLLATE NOCASE)")))
+                      "object(name COLLATE NOCASE);"
+                      "CREATE INDEX IF NOT EXISTS object_fs_inode ON "
+                      "object(fs_id, inode)")))
     return rc;
   if(sqlite3_prepare_v2(c->db, "INSERT INTO x_param VALUES(?,?)", -1, &p,
                         NULL) != SQLITE_OK)
@@ -573,7 +646,7 @@ Tl_exposure_analyse(tl_case *c, const struct tl_exposure_opts *o)
      (rc = collect_rows(c, from, to)) ||
      (rc = find_deletions(c, from, to)) ||
      (rc = find_copies(c, from, to)) ||
-     (rc = judge(c)) ||
+     (rc = judge(c, from)) ||
      (rc = find_anomalies(c)) ||
      (rc = find_bursts(c, burst, bw)))
     return rc;

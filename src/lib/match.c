@@ -4,8 +4,9 @@
 ** grouped by the directory they are anchored in.
 **
 ** A row matches by the first criterion it has: path (or path glob), else
-** name (or name glob), else content hash. A size, when given, must equal;
-** evidence and division columns scope the row. Directories and NTFS named
+** name (or name glob), else content hash. A size, when given, must equal
+** for name matches (with a path it is only the registered size: the file
+** may have changed since); evidence and division columns scope the row. Directories and NTFS named
 ** streams are not targets. Case is ignored on case-blind file systems.
 */
 #include "config.h"
@@ -251,7 +252,11 @@ emit(tl_case *c, pending *p, const target *t, int64_t object_id,
 {
   if(p->rc)
     return;
-  if(t->size >= 0 && size != t->size)
+  /* a size narrows name matches; with a path it is the registered size
+  ** of a file that may have changed since */
+  if(t->size >= 0 && size != t->size && !strncmp(how, "name", 4))
+    return;
+  if(t->size >= 0 && size != t->size && !strcmp(how, "alt-name"))
     return;
   if(t->evidence && strcasecmp(t->evidence, label))
     return;
