@@ -592,6 +592,45 @@ nm_trap = WS17.file(U17 + "/Desktop/" + nm_trap_src.name, len(nm_trap_src.conten
                     pre_times(rng, lo=T("2023-03-01T00:00:00Z")), lines=["Draft notes, not the partner document"])
 nm_trap.role = "same name as a name+size target (FS01:%s), other size: not a target" % nm_trap_src.path
 
+# ------------------------------------------------------------ register globs ----
+# glob rows: a few partner folders listed by pattern
+GLOBS = [
+    ("Orbitek", "FS01", "/Shares/SpaceTechnology/Partners/Orbitek/**/*.pdf", "all Orbitek PDFs on the engineering share"),
+    ("Helionix", "FS01", "\\Shares\\Research\\Partners\\Helionix\\*\\*", "everything in the Helionix research sub-folders"),
+    ("AstraForge", "FS01", "shares/spacetechnology/partners/astraforge/drawings/*", "all AstraForge drawings"),
+    ("Kestrel Dynamics", "WS22", "/Users/lchen/Documents/Partners/Kestrel*/**/*.pdf", "Kestrel PDFs on L. Chen's PC"),
+    ("Vantor Optics", "FS01", "/Shares/Research/Partners/VantorOptics/**/*Spec*", "Vantor specifications"),
+    ("Quasaris", "FS01", "/Shares/SpaceTechnology/Partners/Quasaris/Meetings/Quasaris_*_202?-*.*", "Quasaris meeting records"),
+]
+
+
+def glob_re(p, one_or_more=False):
+    p = p.replace("\\", "/").lstrip("/").lower()
+    out, i = "", 0
+    while i < len(p):
+        if p.startswith("**/", i):
+            out += "(?:[^/]*/)+" if one_or_more else "(?:[^/]*/)*"
+            i += 3
+        elif p.startswith("**", i):
+            out += ".*"
+            i += 2
+        elif p[i] == "*":
+            out += "[^/]*"
+            i += 1
+        elif p[i] == "?":
+            out += "[^/]"
+            i += 1
+        else:
+            out += re.escape(p[i])
+            i += 1
+    return re.compile(out + r"\Z")
+
+
+
+def glob_hit(d, label="FS01"):
+    return any(glob_re(g[2]).match(d.path.lstrip("/").lower()) for g in GLOBS if g[1] == label)
+
+
 # ------------------------------------------------------------ intrusion ----
 ALL_FS_DOCS = [d for k, v in fs.items() for d in v]
 
@@ -716,9 +755,11 @@ expense.role = "decoy: created in the window by normal work (not a target)"
 delete(phish, T("2023-06-19T23:40:05.0072184Z"))
 
 # ---- FS01: burst of reads ------------------------------------------------
-burst_pool = [d for k, v in fs.items() if k[0] in ("ST", "RS") for d in v]
+# all in Space Technology (its share and Joint-Propulsion), none under a glob row,
+# so 64 files are 64 distinct targets of one evidence item and division
+burst_pool = [d for k, v in fs.items() if k[0] in ("ST", "JP") for d in v if not glob_hit(d)]
 burst_docs = choose(burst_pool, 64, r)
-burst_clutter = r.sample([c for c in fs_clutter if "/Procurement/" not in c.path], 6)
+burst_clutter = r.sample([c for c in fs_clutter if c.path.startswith(ST + "/Partners/")], 6)
 B0 = T("2023-06-12T01:02:07.3312406Z")
 t = B0
 for d in sorted(burst_docs + burst_clutter, key=lambda d: d.path):
@@ -902,8 +943,10 @@ def hashes(b):
     return hashlib.md5(b).hexdigest(), hashlib.sha1(b).hexdigest(), hashlib.sha256(b).hexdigest()
 
 
-def user_path(p, style, rr):
+def user_path(p, style, rr, label):
     ascii_ok = all(ord(c) < 128 for c in p)
+    if style == "drive":                  # dropped by the matcher
+        return ("C:" + p if label != "FS01" else "\\\\FS01" + p).replace("/", "\\")
     if style == "exact":
         return p
     if style == "noslash":
@@ -927,45 +970,12 @@ def user_path(p, style, rr):
 
 
 PATH_STYLES = ["exact"] * 9 + ["noslash"] * 3 + ["back"] * 3 + ["back_noslash"] * 3 + \
-              ["lower"] * 2 + ["upper_dirs"] + ["mixed"] * 2
+              ["lower"] * 2 + ["upper_dirs"] + ["mixed"] * 2 + ["drive"] * 2
 
 rows = []
 rr = random.Random(SEED + "|register")
 docs_all = [(FS01, d) for d in ALL_FS_DOCS] + [(WS17, d) for v in ws17.values() for d in v] + \
            [(WS22, d) for v in ws22.values() for d in v]
-
-# glob rows: a few partner folders listed by pattern
-GLOBS = [
-    ("Orbitek", "FS01", "/Shares/SpaceTechnology/Partners/Orbitek/**/*.pdf", "all Orbitek PDFs on the engineering share"),
-    ("Helionix", "FS01", "\\Shares\\Research\\Partners\\Helionix\\*\\*", "everything in the Helionix research sub-folders"),
-    ("AstraForge", "FS01", "shares/spacetechnology/partners/astraforge/drawings/*", "all AstraForge drawings"),
-    ("Kestrel Dynamics", "WS22", "/Users/lchen/Documents/Partners/Kestrel*/**/*.pdf", "Kestrel PDFs on L. Chen's PC"),
-    ("Vantor Optics", "FS01", "/Shares/Research/Partners/VantorOptics/**/*Spec*", "Vantor specifications"),
-    ("Quasaris", "FS01", "/Shares/SpaceTechnology/Partners/Quasaris/Meetings/Quasaris_*_202?-*.*", "Quasaris meeting records"),
-]
-
-
-def glob_re(p, one_or_more=False):
-    p = p.replace("\\", "/").lstrip("/").lower()
-    out, i = "", 0
-    while i < len(p):
-        if p.startswith("**/", i):
-            out += "(?:[^/]*/)+" if one_or_more else "(?:[^/]*/)*"
-            i += 3
-        elif p.startswith("**", i):
-            out += ".*"
-            i += 2
-        elif p[i] == "*":
-            out += "[^/]*"
-            i += 1
-        elif p[i] == "?":
-            out += "[^/]"
-            i += 1
-        else:
-            out += re.escape(p[i])
-            i += 1
-    return re.compile(out + r"\Z")
-
 
 glob_cover = {}
 for partner, ev, pat, note in GLOBS:
@@ -1008,7 +1018,7 @@ for img, d in docs_all:
         kind = ("path_hash" if k < 0.30 else "path" if k < 0.62 else "name_size" if k < 0.76 else
                 "name" if k < 0.79 else "sha256" if k < 0.90 else "md5" if k < 0.95 else "sha1")
     if kind in ("path", "path_hash"):
-        row.f["path"] = user_path(d.path, rr.choice(PATH_STYLES), rr)
+        row.f["path"] = user_path(d.path, rr.choice(PATH_STYLES), rr, img.label)
         row.f["evidence"] = img.label if rr.random() < 0.8 else ""
         row.f["note"] = rr.choice(NOTES_PATH)
         if kind == "path_hash":
@@ -1067,42 +1077,64 @@ objects = [(img, n) for img in IMAGES for n in img.files()]
 for img, n in objects:
     n.deleted = n.del_t is not None
     n.h = hashes(n.content)
+    n.division = division_of(img, n.path)
 
 
-def row_matches(row, semantics):
+def norm_user_path(p):
+    p = p.replace("\\", "/")
+    if len(p) >= 2 and p[1] == ":" and p[0].isalpha():
+        p = p[2:]                          # drive letter
+    elif p.startswith("//"):
+        p = "/" + p[2:].split("/", 1)[1]   # UNC host
+    return p.lstrip("/").lower()
+
+
+def row_matches(row, semantics, scope_division=True):
+    """semantics: 'first' (docs/TARGETS.md: path, else name, else content;
+    size restricts), 'and' / 'or' (all / any identifier), 'plus' ('**/'
+    needs at least one folder)"""
     f = row.f
     hits = []
     for img, n in objects:
         if f["evidence"] and f["evidence"] != img.label:
             continue
+        if scope_division and f["division"] and f["division"].lower() != n.division.lower():
+            continue
         ids = []
         if f["path"]:
             p = f["path"]
             if "*" in p or "?" in p:
-                ids.append(bool(glob_re(p, semantics == "plus").match(n.path.lstrip("/").lower())))
+                ids.append(bool(glob_re(norm_user_path(p), semantics == "plus").match(n.path.lstrip("/").lower())))
             else:
-                ids.append(p.replace("\\", "/").lstrip("/").lower() == n.path.lstrip("/").lower())
+                ids.append(norm_user_path(p) == n.path.lstrip("/").lower())
         if f["name"]:
-            ok = f["name"].lower() == n.name.lower()
-            if f["size"]:
-                ok = ok and int(f["size"]) == len(n.content)
-            ids.append(ok)
-        for i, k in enumerate(("md5", "sha1", "sha256")):
-            if f[k]:
-                ids.append(f[k].lower() == n.h[i])
-        if not ids:
-            continue
-        if (all(ids) if semantics == "and" else any(ids)):
+            ids.append(f["name"].lower() == n.name.lower())
+        hs = [f[k].lower() == n.h[i] for i, k in enumerate(("md5", "sha1", "sha256")) if f[k]]
+        size_ok = not f["size"] or int(f["size"]) == len(n.content)
+        if semantics == "first":
+            ok = (ids[0] and size_ok) if ids else (any(hs) and size_ok)
+        else:
+            ids += hs
+            if not ids:
+                continue
+            ok = (all(ids) if semantics == "and" else any(ids)) and size_ok
+        if ok:
             hits.append(n)
     return hits
 
 
 for row in rows:
-    row.hits = row_matches(row, "or")
-    assert row.hits == row_matches(row, "and"), ("and/or differ", row.f)
-    assert row.hits == row_matches(row, "plus"), ("** differs", row.f)
+    row.hits = row_matches(row, "first", scope_division=False)
+    assert row.hits == row_matches(row, "and", False), ("and/first differ", row.f)
+    assert row.hits == row_matches(row, "or", False), ("or/first differ", row.f)
+    assert row.hits == row_matches(row, "plus", False), ("** differs", row.f)
     for d in row.intended:
         assert d in row.hits, ("intended not matched", row.f, d.path)
+    # the division column scopes a row: give it only where every match agrees
+    divs = {n.division for n in row.hits}
+    if row.hits:
+        row.f["division"] = divs.pop() if len(divs) == 1 and rr.random() < 0.9 else ""
+    assert row.hits == row_matches(row, "first"), ("division scope", row.f)
 
 for img, n in objects:
     n.rows = []
@@ -1116,32 +1148,77 @@ for img, n in objects:
     assert len(ps) <= 1, (n.path, ps)
     if ps:
         n.partner = ps[0]
+    n.row_hashes = {rows[i - 1].f[k].lower() for i in n.rows for k in ("md5", "sha1", "sha256")} - {""}
 
 
 # ------------------------------------------------------------- verdicts ----
-def verdict(n):
+# docs/EXPOSURE.md: most serious first, the first that applies.
+def copies_of(n, fn_creation):
+    """objects created in the window elsewhere with n's name and size or n's
+    content (or the content of one of n's rows)"""
+    out = []
+    for img, x in objects:
+        if x is n:
+            continue
+        born = x.clock if fn_creation else x.cr
+        if not inw(born):
+            continue
+        if (x.name.lower() == n.name.lower() and len(x.content) == len(n.content)) or \
+                x.h[2] == n.h[2] or any(h in n.row_hashes for h in x.h):
+            out.append(x)
+    return out
+
+
+def verdict(n, fn_creation=True):
+    if copies_of(n, fn_creation):
+        return "copied"
     if n.deleted:
         return "deleted"
     if inw(n.mt):
         return "modified"
-    if inw(n.cr) and n.cr > n.mt:
-        return "copied"
-    if inw(n.clock) and n.cr < n.clock:
-        return "copied"                   # $SI created stomped below $FN created
+    if inw(n.clock) and n.cr < W0:      # a $FILE_NAME written in the window
+        return "renamed"
     if inw(n.at):
         return "accessed"
     return "none"
 
 
+def anomalies(n):
+    a = []
+    if n.cr < n.clock:
+        a.append("si-created-before-fn-created")
+    if all(t % S == 0 for t in (n.cr, n.mt, n.ct, n.at)):
+        a.append("si-zero-subseconds")
+    if n.cr > n.mt:
+        a.append("copy-signature")
+    return a
+
+
 for img, n in objects:
     n.verdict = verdict(n)
+    n.verdict_si = verdict(n, fn_creation=False)
+    n.copies = copies_of(n, True)
+    n.anomalies = anomalies(n)
     if n.intent == "accessed":          # a read moves only $SI accessed
         assert max(n.cr, n.mt, n.ct, n.clock) < W0 and inw(n.at), n.path
     if n.intent == "copied" and not n.stomped:
         assert inw(n.cr) and inw(n.ct) and inw(n.at) and n.mt < W0, n.path
-    if n.target and n.intent in ("accessed", "copied", "modified", "deleted", "none"):
-        assert n.verdict == n.intent, (n.path, n.verdict, n.intent)
     assert n.target == (n.partner is not None)
+
+# what the scenario did, against the verdicts
+copy_src = {id(c.copy_of): c for img, c in objects if c.copy_of is not None}
+for img, n in objects:
+    if not n.target:
+        continue
+    if id(n) in copy_src:
+        want = "copied"
+    elif n.copy_of is not None:
+        want = "renamed" if n.stomped else "accessed"
+    else:
+        want = n.intent
+    assert n.verdict == want, (n.path, n.verdict, want)
+    if n.verdict_si != n.verdict:        # only the timestomped copy's source
+        assert copy_src[id(n)].stomped, n.path
 
 # intended roles vs the register
 for img, n in objects:
@@ -1150,19 +1227,35 @@ for img, n in objects:
 for c in fs_copies + ws17_copies + ws22_copies + legit_dups:
     assert c.target, c.path
 
-# burst: the largest number of FS01 target objects with $SI accessed in any
-# 10-minute span
-fs_t = sorted(n.at for img, n in objects if img is FS01 and n.target and not n.deleted)
-best, bi = 0, 0
-j = 0
-for i in range(len(fs_t)):
-    while fs_t[i] - fs_t[j] >= 10 * MIN:
-        j += 1
-    if i - j + 1 > best:
-        best, bi = i - j + 1, j
+
+# bursts (docs/EXPOSURE.md): distinct targets touched within 10 minutes, per
+# evidence item and division; a touch is any $SI or $FN time of an
+# occurrence inside the window
+def max_burst(img, div):
+    touches = sorted((t, i) for x_img, n in objects if x_img is img and n.target and n.division == div
+                     for t in {n.cr, n.mt, n.ct, n.at, n.clock} if inw(t) for i in n.rows)
+    best_n, best_at = 0, None
+    j = 0
+    for i in range(len(touches)):
+        while touches[i][0] - touches[j][0] >= 10 * MIN:
+            j += 1
+        k = len({r_ for _, r_ in touches[j:i + 1]})
+        if k > best_n:
+            best_n, best_at = k, (touches[j][0], touches[i][0])
+    return best_n, best_at
+
+
+bursts = {}
+for img in IMAGES:
+    for div in sorted({n.division for n in img.files()}):
+        bursts[(img.label, div)] = max_burst(img, div)
 burst_targets = [n for img, n in objects if img is FS01 and n.target and n.role == "burst"]
-assert best == len(burst_targets) == 64, best
+best = bursts[("FS01", "Space Technology")][0]
+assert best == len(burst_targets) == 64, bursts
+for k, v in bursts.items():
+    assert k == ("FS01", "Space Technology") or v[0] < 50, (k, v)
 burst_all = [n for img, n in objects if img is FS01 and B0 <= n.at < B0 + 10 * MIN]
+stomped_src = stomped.copy_of
 
 # ------------------------------------------------------------ build fs ----
 def run(cmd, env=None, **kw):
@@ -1527,6 +1620,26 @@ for img in IMAGES:
     acquire(img, raw)
 
 # -------------------------------------------------------------- outputs ----
+VERDICT_RULES = [
+    "the verdicts of docs/EXPOSURE.md, most serious first; a file gets the first that applies:",
+    "copied: another object with the file's name and size, or its content (or the content a register row gives for it), was created inside the window, in any evidence item; creation = $FN created (the same as $SI created for every file except the timestomped copy; see verdict_if_only_si_creations)",
+    "deleted: the file's MFT entry is unallocated (every deletion in this case happened inside the window)",
+    "modified: $SI modified in the window",
+    "renamed: a $FILE_NAME was written in the window ($FN created in it) on a file whose $SI created is before the window",
+    "accessed: $SI accessed in the window",
+    "none: none of these",
+    "a target (register row) is found when it matches a file, exposed when one of its files is not none; its verdict is the most serious of its files'",
+]
+MATCHING_RULES = [
+    "docs/TARGETS.md: a row matches by the first of path, name, content (hashes) it has; a size restricts a path or name match and picks hash candidates",
+    "a row applies to every evidence item, or only to the one named in its evidence column; a division column restricts it to files of that division (shares.csv, else the item's ingest division)",
+    "path: '\\' and '/' are the same separator, a leading separator is optional, case is ignored, a drive letter (C:) or UNC host (\\\\FS01) is dropped; '*' and '?' stay within one path component, '**' spans components",
+    "name: the file name, case ignored",
+    "md5/sha1/sha256: hex digest of the file content, case ignored",
+    "in this case every row matches the same files whether its identifiers are all required, any one suffices, or the first one decides",
+    "directories never match; deleted files match (name, path and content are intact)",
+]
+
 FIELDS = ["path", "name", "size", "md5", "sha1", "sha256", "partner", "classification",
           "division", "evidence", "note"]
 with open(os.path.join(OUT, "targets.csv"), "w", newline="", encoding="utf-8") as f:
@@ -1549,17 +1662,22 @@ def tdict(t):
     return {"iso": iso(t), "ns": t * 100}
 
 
-EXPOSED = ("accessed", "copied", "modified", "deleted")
+VERDICTS = ("copied", "deleted", "modified", "renamed", "accessed", "none")
+SEVERITY = {v: i for i, v in enumerate(VERDICTS)}
 files_json = []
 for img, n in sorted(objects, key=lambda x: (IMAGES.index(x[0]), x[1].path)):
     e = {"evidence": img.label, "path": n.path, "name": n.name, "inode": n.inode,
-         "size": len(n.content), "deleted": n.deleted,
-         "division": division_of(img, n.path), "target": n.target, "partner": n.partner,
-         "rows": n.rows, "verdict": n.verdict, "role": n.role,
+         "size": len(n.content), "deleted": n.deleted, "division": n.division,
+         "target": n.target, "partner": n.partner, "rows": n.rows,
+         "verdict": n.verdict, "anomalies": n.anomalies, "role": n.role,
          "md5": n.h[0], "sha1": n.h[1], "sha256": n.h[2],
          "si": {"created": tdict(n.cr), "modified": tdict(n.mt), "changed": tdict(n.ct),
                 "accessed": tdict(n.at)},
          "fn_created": tdict(n.clock), "timestomped": n.stomped}
+    if n.verdict_si != n.verdict:
+        e["verdict_if_only_si_creations"] = n.verdict_si
+    if n.copies:
+        e["copies"] = [{"evidence": c.img.label, "path": c.path, "created": tdict(c.clock)} for c in n.copies]
     if n.copy_of is not None:
         e["copy_of"] = {"evidence": n.copy_of.img.label, "path": n.copy_of.path}
     if n.deleted:
@@ -1569,26 +1687,43 @@ for img, n in sorted(objects, key=lambda x: (IMAGES.index(x[0]), x[1].path)):
         e["before_size"] = len(n.orig)
     files_json.append(e)
 
+
+def row_verdict(row):
+    return min((n.verdict for n in row.hits), key=SEVERITY.get) if row.hits else None
+
+
 partners_json = {}
 for p in PARTNERS:
     prs = [row for row in rows if row.f["partner"] == p[0]]
     hit_files = {id(n): n for row in prs for n in row.hits}
-    v = {k: 0 for k in ("accessed", "copied", "modified", "deleted", "none")}
+    v = {k: 0 for k in VERDICTS}
     for n in hit_files.values():
         v[n.verdict] += 1
+    tv = {k: 0 for k in VERDICTS}
+    for row in prs:
+        if row.hits:
+            tv[row_verdict(row)] += 1
     partners_json[p[0]] = {
         "targeted": len(prs),
         "found": sum(1 for row in prs if row.hits),
-        "exposed": sum(1 for row in prs if any(n.verdict in EXPOSED for n in row.hits)),
+        "exposed": sum(1 for row in prs if row.hits and row_verdict(row) != "none"),
+        "targets_by_verdict": tv,
         "files_found": len(hit_files),
-        "files_exposed": sum(1 for n in hit_files.values() if n.verdict in EXPOSED),
+        "files_exposed": sum(1 for n in hit_files.values() if n.verdict != "none"),
         "files_by_verdict": v,
     }
 tot = {k: sum(pj[k] for pj in partners_json.values()) for k in ("targeted", "found", "exposed", "files_found", "files_exposed")}
 
 rows_json = [{"row": row.no, "line": row.no + 1, "partner": row.f["partner"],
               "matches": [{"evidence": n.img.label, "path": n.path} for n in row.hits],
-              "exposed": any(n.verdict in EXPOSED for n in row.hits)} for row in rows]
+              "verdict": row_verdict(row)} for row in rows]
+
+divisions_json = {}
+for img, n in objects:
+    if n.target:
+        d = divisions_json.setdefault(n.division, {"files": 0, "exposed": 0})
+        d["files"] += 1
+        d["exposed"] += n.verdict != "none"
 
 stage_info = [
     {"evidence": "FS01", "folder": STAGE, "created": tdict(FS01.nodes[STAGE].cr),
@@ -1598,6 +1733,8 @@ stage_info = [
     {"evidence": "WS22", "folder": DS, "created": tdict(WS22.nodes[DS].cr),
      "copies": len(ws22_copies), "archive": None, "archive_created": None},
 ]
+bt0 = min(n.at for n in burst_targets)
+bt1 = max(n.at for n in burst_targets)
 expected = {
     "scenario": "touchline sample case IR-2023-0611: intrusion at a space-technology company",
     "generator": "scripts/make-samples.sh",
@@ -1611,35 +1748,26 @@ expected = {
                   "n_files": len(img.files()), "n_deleted": sum(1 for n in img.files() if n.deleted)}
                  for img in IMAGES],
     "shares": [{"evidence": a, "path_prefix": b, "division": c} for a, b, c in SHARES],
-    "verdict_rules": [
-        "deleted: the file's MFT entry is unallocated (every deletion in this case happened inside the window)",
-        "modified: $SI modified in the window",
-        "copied: $SI created in the window and later than $SI modified; or $FN created in the window and later than $SI created (timestomped copy)",
-        "accessed: $SI accessed in the window",
-        "none: otherwise; first rule that applies wins",
-    ],
-    "matching_rules": [
-        "a row applies to every evidence item, or only to the one named in its evidence column",
-        "path: '\\' and '/' are the same separator, a leading separator is optional, case is ignored; '*' and '?' stay within one path component, '**' spans components",
-        "name: the file name, case ignored; with a size, the size must be equal too",
-        "md5/sha1/sha256: hex digest of the file content, case ignored",
-        "size in a row with a path or only hashes is the registered size; it does not restrict the match",
-        "every identifier a row gives matches the same files: requiring all or any gives the same result in this case",
-        "directories never match; deleted files match (name, path and content are intact)",
-    ],
+    "verdict_rules": VERDICT_RULES,
+    "matching_rules": MATCHING_RULES,
     "partners": partners_json,
     "totals": tot,
-    "burst": {"evidence": "FS01", "start": tdict(min(n.at for n in burst_targets)),
-              "end": tdict(max(n.at for n in burst_targets)), "span_limit_minutes": 10,
+    "divisions": divisions_json,
+    "burst": {"evidence": "FS01", "division": "Space Technology",
+              "start": tdict(bt0), "end": tdict(bt1), "window_minutes": 10,
               "targets": len(burst_targets), "files": len(burst_all),
-              "max_targets_in_any_10_minutes": best},
+              "max_targets_in_any_10_minutes": best,
+              "others_max": {"%s/%s" % k: v[0] for k, v in bursts.items() if k != ("FS01", "Space Technology")}},
     "timestomped": [{"evidence": "WS22", "path": stomped.path, "si_created": tdict(stomped.cr),
                      "fn_created": tdict(stomped.clock), "copy_of": stomped.copy_of.path,
-                     "stomped_at": tdict(stomped.stomp_t)}],
+                     "stomped_at": tdict(stomped.stomp_t), "verdict": stomped.verdict,
+                     "anomalies": stomped.anomalies}],
     "staging": stage_info,
     "files": files_json,
     "rows": rows_json,
 }
+
+
 def dump_json(obj, f):
     """indented, but one line per entry of the long lists"""
     f.write("{\n")
@@ -1663,10 +1791,6 @@ with open(os.path.join(OUT, "expected.json"), "w", encoding="utf-8") as f:
 json.load(open(os.path.join(OUT, "expected.json"), encoding="utf-8"))
 
 # ----------------------------------------------------------- SCENARIO.md ----
-def winpath(img, p):
-    return p if img is FS01 else "C:" + p.replace("/", "\\")
-
-
 def ts(t):
     return iso(t)
 
@@ -1674,8 +1798,7 @@ def ts(t):
 def flist(sel, show=lambda n: ""):
     out = []
     for img, n in sorted(sel, key=lambda x: (IMAGES.index(x[0]), x[1].path)):
-        extra = show(n)
-        out.append("| %s | `%s` | %s | %s |" % (img.label, n.path, n.partner or "-", extra))
+        out.append("| %s | `%s` | %s | %s |" % (img.label, n.path, n.partner or "-", show(n)))
     return "\n".join(out)
 
 
@@ -1683,18 +1806,22 @@ def by(v, target=True):
     return [(img, n) for img, n in objects if n.verdict == v and n.target == target]
 
 
+def span(ts_):
+    return "%s .. %s" % (ts(min(ts_)), ts(max(ts_)))
+
+
 md = []
 A = md.append
 A("# Sample case IR-2023-0611: intrusion at a space-technology company\n")
 A("Generated by `scripts/make-samples.sh` (run as root); every value below is")
-A("also in `expected.json`, which tests read. Do not edit this file by hand:")
-A("rebuild it.\n")
+A("also in `expected.json`, which tests read. Do not edit these files by hand:")
+A("rebuild them.\n")
 A("| file | what |\n|---|---|")
 A("| `evidence/FS01.E01`, `WS17.E01`, `WS22.E01` | the three disk images |")
 A("| `evidence.tsv` | label, division and image of each item (read by `scripts/demo.sh`) |")
-A("| `targets.csv` | the register of targeted partner files |")
-A("| `shares.csv` | which division owns which share of FS01 |")
-A("| `expected.json` | the ground truth: window, rules, every file with its times, verdict and register rows; per-partner counts; burst; timestomp; every register row with the files it matches |")
+A("| `targets.csv` | the register of targeted partner files (`touchline targets CASE import`) |")
+A("| `shares.csv` | which division owns which share of FS01 (`touchline divisions CASE import`) |")
+A("| `expected.json` | the ground truth: window, rules, every file with its times, verdict, anomalies and register rows; per-partner and per-division counts; burst; timestomp; every register row with the files it matches and its verdict |")
 A("| `SCENARIO.md` | this page |\n")
 A("## Evidence\n")
 A("| label | division (ingest `-d`) | image | E01 bytes | media bytes | media MD5 | what |")
@@ -1706,15 +1833,17 @@ A("\nEach image is a disk with an MBR and one NTFS partition (type 0x07) at sect
 A("2048 (byte offset 1048576), 4 KiB clusters. The E01s were made with")
 A("`ewfacquire -c best -d sha1` and carry case number `IR-2023-0611`, evidence")
 A("numbers `EV-2023-0611-01..03`, examiner `R. Okafor (touchline IR team)`, a")
-A("description and notes; they store the media MD5 and SHA-1. `evidence.tsv`")
-A("lists label, division and image for `scripts/demo.sh`:\n")
+A("description and notes; they store the media MD5 and SHA-1.\n")
 A("    touchline ingest case.db samples/evidence/FS01.E01 -d \"Space Technology\" -l FS01")
 A("    touchline ingest case.db samples/evidence/WS17.E01 -d Administration -l WS17")
-A("    touchline ingest case.db samples/evidence/WS22.E01 -d Research -l WS22\n")
-A("In `expected.json` a file altered in the window has `before_sha256` and")
-A("`before_size`: its content before (for a target: as registered).\n")
-A("Paths below are as the case stores them (from the file-system root, `/`).")
-A("On the workstations `/Users/mbauer` is `C:\\Users\\mbauer`.\n")
+A("    touchline ingest case.db samples/evidence/WS22.E01 -d Research -l WS22")
+A("    touchline divisions case.db import samples/shares.csv")
+A("    touchline targets case.db import samples/targets.csv")
+A("    touchline exposure case.db --from 2023-06-05 --to 2023-06-21\n")
+A("Paths below are as the case stores them (from the file-system root, `/`);")
+A("on the workstations `/Users/mbauer` is `C:\\Users\\mbauer`. In `expected.json`")
+A("a file altered in the window has `before_sha256` and `before_size`: its")
+A("content before (for a target: as registered).\n")
 A("## Divisions (`shares.csv`)\n")
 A("FS01 holds the shares of three divisions. `shares.csv` maps a path prefix")
 A("inside an evidence item to a division; the longest matching prefix wins, and")
@@ -1724,121 +1853,132 @@ A("rest of `/Shares/Research` to Research. `/Shares/Public` is in no row: it")
 A("keeps the item's ingest division (FS01: Space Technology). The workstations")
 A("have no rows: everything on them is in their ingest division.\n")
 A("| evidence | path_prefix | division |\n|---|---|---|")
-for s in SHARES:
-    A("| %s | `%s` | %s |" % s)
-A("\n## The window\n")
+for s_ in SHARES:
+    A("| %s | `%s` | %s |" % s_)
+A("\nTarget files per division: " + ", ".join("%s %d (%d exposed)" % (d, v["files"], v["exposed"])
+                                            for d, v in sorted(divisions_json.items())) + ".\n")
+A("## The window and the verdicts\n")
 A("**%s** (inclusive) to **%s** (exclusive). Outside it every file is dated" % (ts(W0), ts(W1)))
-A("2022-01 .. 2023-06-03 (and the file systems were formatted 2021-09 / 2022-01),")
+A("2022-01 .. 2023-06-03 (the file systems were formatted 2021-09 / 2022-01),")
 A("except the timestomped copy (2019) and the boundary files (below): one at exactly")
 A("the window end, two 100 ns before its start.\n")
-A("Verdict of a file, first rule that applies:\n")
-A("1. **deleted**: its MFT entry is unallocated (all deletions in this case happened in the window; the")
-A("   parent folder's `$SI` modified/changed time records the last deletion in it);")
-A("2. **modified**: `$SI` modified in the window;")
-A("3. **copied**: `$SI` created in the window and later than `$SI` modified (the copy")
-A("   signature), or `$FN` created in the window and later than `$SI` created (a")
-A("   timestomped copy);")
-A("4. **accessed**: only `$SI` accessed in the window (the `$SI` MFT-changed time of a file")
-A("   that was only read stays before the window);")
-A("5. **none**.\n")
-A("A target is *exposed* when its verdict is not none.\n")
+A("Verdicts as in docs/EXPOSURE.md, most serious first; a file gets the first that applies:\n")
+A("1. **copied**: another object with the file's name and size, or with its content (or the")
+A("   content its register row gives), was created inside the window, in any evidence item.")
+A("   So the *sources* of the staging copies are copied; the copies themselves are")
+A("   **accessed** (their `$SI` accessed is the copy time) and carry the anomaly")
+A("   `copy-signature` (`$SI` created after `$SI` modified: Windows keeps the modified time")
+A("   when it copies);")
+A("2. **deleted**: its MFT entry is unallocated (all deletions in this case happened in the")
+A("   window; the `$SI` times of a deleted entry stay before it, and the parent folder's `$SI`")
+A("   modified/changed time records the last deletion in it);")
+A("3. **modified**: `$SI` modified in the window;")
+A("4. **renamed**: a `$FILE_NAME` written in the window on a file created (`$SI`) before it:")
+A("   only the timestomped copy;")
+A("5. **accessed**: `$SI` accessed in the window. A file that was only read has nothing else")
+A("   in the window: its `$SI` MFT-changed time and its `$FN` times stay before it;")
+A("6. **none**.\n")
+A("A target (register row) is *found* when it matches a file and *exposed* when one of its")
+A("files is not none; its verdict is the most serious of its files'. Anomalies listed per file")
+A("in `expected.json`: `copy-signature`, `si-created-before-fn-created`, `si-zero-subseconds`.\n")
+A("One file depends on what counts as a creation: `%s` (WS22) is **copied** when the" % stomped_src.path)
+A("`$FN` created time of its timestomped copy counts as that copy's creation (as above), and")
+A("**accessed** when only `$SI` created times do (`verdict_if_only_si_creations`).\n")
 A("## The story (all times UTC)\n")
 A("1. **%s** WS17: M. Bauer (Administration) opens the phishing attachment" % ts(phish.cr))
 A("   `%s` (created in the window; deleted by the intruder at %s)." % (phish.path, ts(phish.del_t)))
-A("2. **%s .. %s** WS17: the intruder reads %d targets in `/Users/mbauer/Documents/Contracts`." % (
-    ts(min(d.at for d in ws17_read)), ts(max(d.at for d in ws17_read)), len(ws17_read)))
-A("3. **%s .. %s** WS17: %d targets are copied to the staging folder" % (
-    ts(min(c.cr for c in ws17_copies)), ts(max(c.cr for c in ws17_copies)), len(ws17_copies)))
+A("2. **%s** WS17: the intruder reads %d targets in `/Users/mbauer/Documents/Contracts`." % (
+    span([d.at for d in ws17_read]), len(ws17_read)))
+A("3. **%s** WS17: %d targets are copied to the staging folder" % (span([c.cr for c in ws17_copies]), len(ws17_copies)))
 A("   `C:\\Users\\Public\\Libraries\\` and archived as `%s` (created %s, ZIP, stored)." % (
     ws17_zip.path, ts(ws17_zip.cr)))
-A("4. **%s .. %s** FS01: the **burst**: with M. Bauer's account the intruder opens" % (
-    ts(min(n.at for n in burst_targets)), ts(max(n.at for n in burst_all))))
+A("4. **%s** FS01: the **burst**: with M. Bauer's account the intruder opens" % span([n.at for n in burst_all]))
 A("   %d targets (and %d non-target files: `desktop.ini`, `Thumbs.db`, logos) in the" % (
     len(burst_targets), len(burst_all) - len(burst_targets)))
-A("   partner folders of `/Shares/SpaceTechnology/Partners` and `/Shares/Research/Partners`")
-A("   within %.1f minutes. No other 10 minutes on FS01 hold more target accesses: the" % (
+A("   partner folders of `/Shares/SpaceTechnology/Partners` and")
+A("   `/Shares/Research/Joint-Propulsion`, all in the Space Technology division, within %.1f" % (
     (max(n.at for n in burst_all) - min(n.at for n in burst_all)) / MIN))
-A("   maximum over any 10-minute span is %d." % best)
+A("   minutes. Each of the 64 files is its own register row.")
 A("5. **%s** FS01: the intruder creates `%s` and copies %d targets into it" % (ts(FS01.nodes[STAGE].cr), STAGE, len(fs_copies)))
-A("   (%s .. %s), then archives them as `%s` (created %s)." % (
-    ts(min(c.cr for c in fs_copies)), ts(max(c.cr for c in fs_copies)), fs_zip.path, ts(fs_zip.cr)))
+A("   (%s), then archives them as `%s` (created %s)." % (span([c.cr for c in fs_copies]), fs_zip.path, ts(fs_zip.cr)))
 A("   Each copy has `$SI` created = the copy time and `$SI` modified = the source's")
-A("   modified time (created after modified); each source's `$SI` accessed = the copy time.")
-A("6. **%s .. %s** FS01: %d targets are altered (content and size change: the" % (
-    ts(min(d.mt for d in fs_mod)), ts(max(d.mt for d in fs_mod)), len(fs_mod)))
-A("   register's size and hashes are of the earlier version; their rows give the path).")
-A("7. **%s .. %s** FS01: %d targets in `/Shares/Research/Partners` are deleted." % (
-    ts(min(d.del_t for d in fs_del)), ts(max(d.del_t for d in fs_del)), len(fs_del)))
-A("8. **%s .. %s** WS22: the intruder reads %d targets in `/Users/lchen/Documents/Partners`," % (
-    ts(min(d.at for d in ws22_read)), ts(max(d.at for d in ws22_read)), len(ws22_read)))
+A("   modified time; each source's `$SI` accessed = the copy time.")
+A("6. **%s** FS01: %d targets are altered (content and size change; their" % (
+    span([d.mt for d in fs_mod]), len(fs_mod)))
+A("   register rows give the path, no size or hash).")
+A("7. **%s** FS01: %d targets in `/Shares/Research/Partners` are deleted" % (
+    span([d.del_t for d in fs_del]), len(fs_del)))
+A("   (two of them read first).")
+A("8. **%s** WS22: the intruder reads %d targets in `/Users/lchen/Documents/Partners`," % (
+    span([d.at for d in ws22_read]), len(ws22_read)))
 A("   creates `C:\\ProgramData\\Microsoft\\DeviceSync` (%s) and copies %d targets into it;" % (
     ts(WS22.nodes[DS].cr), len(ws22_copies)))
-A("   at %s it **timestomps** one copy, `%s`:" % (ts(stomped.stomp_t), stomped.path))
-A("   all four `$SI` times set to %s (zero sub-seconds), its `$FN` times keep" % ts(STOMP))
-A("   the real copy time %s. So `$SI` created < `$FN` created." % ts(stomped.clock))
-A("   Then %d targets are altered (%s ..) and %d deleted (%s .. %s)." % (
-    len(ws22_mod), ts(min(d.mt for d in ws22_mod)), len(ws22_del),
-    ts(min(d.del_t for d in ws22_del)), ts(max(d.del_t for d in ws22_del))))
+A("   at %s it **timestomps** one copy (below). Then %d targets are altered" % (ts(stomped.stomp_t), len(ws22_mod)))
+A("   (%s) and %d deleted (%s)." % (span([d.mt for d in ws22_mod]), len(ws22_del), span([d.del_t for d in ws22_del])))
 A("9. Throughout the window staff work normally (decoys, below), and %d more FS01" % len(fs_scatter))
 A("   targets are read on other days.\n")
 A("## Per partner\n")
-A("`targeted` = rows of `targets.csv`; `found` = rows that match at least one file in the")
-A("evidence; `exposed` = rows with at least one matched file whose verdict is not none.")
-A("`files found` / `files exposed` count distinct files (a row can match a file and its")
-A("copies; a glob row matches many files).\n")
-A("| partner | targeted | found | exposed | files found | files exposed | accessed | copied | modified | deleted |")
-A("|---|---|---|---|---|---|---|---|---|---|")
+A("`targeted` = rows of `targets.csv`; `found` = rows that match at least one file;")
+A("`exposed` = found rows whose verdict is not none; then the rows by verdict. `files`")
+A("counts distinct files (a row can match a file and its copies, a glob row many files).\n")
+A("| partner | targeted | found | exposed | copied | deleted | modified | renamed | accessed | files | files exposed |")
+A("|---|---|---|---|---|---|---|---|---|---|---|")
 for p in PARTNERS:
     j = partners_json[p[0]]
-    v = j["files_by_verdict"]
-    A("| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d |" % (
-        p[0], j["targeted"], j["found"], j["exposed"], j["files_found"], j["files_exposed"],
-        v["accessed"], v["copied"], v["modified"], v["deleted"]))
-A("| **total** | %d | %d | %d | %d | %d | %d | %d | %d | %d |" % (
-    tot["targeted"], tot["found"], tot["exposed"], tot["files_found"], tot["files_exposed"],
-    *[sum(pj["files_by_verdict"][k] for pj in partners_json.values()) for k in ("accessed", "copied", "modified", "deleted")]))
+    v = j["targets_by_verdict"]
+    A("| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d |" % (
+        p[0], j["targeted"], j["found"], j["exposed"], v["copied"], v["deleted"], v["modified"],
+        v["renamed"], v["accessed"], j["files_found"], j["files_exposed"]))
+A("| **total** | %d | %d | %d | %s | %d | %d |" % (
+    tot["targeted"], tot["found"], tot["exposed"],
+    " | ".join(str(sum(pj["targets_by_verdict"][k] for pj in partners_json.values()))
+               for k in ("copied", "deleted", "modified", "renamed", "accessed")),
+    tot["files_found"], tot["files_exposed"]))
 A("")
 A("## The burst\n")
-A("FS01, `$SI` accessed from **%s** to **%s**: **%d targets** (%d files with" % (
-    ts(min(n.at for n in burst_targets)), ts(max(n.at for n in burst_targets)), len(burst_targets), len(burst_all)))
-A("the non-targets). The largest number of FS01 target files accessed in any 10 minutes is %d.\n" % best)
+A("FS01, division Space Technology, `$SI` accessed from **%s** to **%s**:" % (ts(bt0), ts(bt1)))
+A("**%d distinct targets** in %.1f minutes (%d files with the non-targets). Counting distinct" % (
+    len(burst_targets), (bt1 - bt0) / MIN, len(burst_all)))
+A("targets touched (any `$SI` or `$FN` time of a matched file in the window) within 10")
+A("minutes, per evidence item and division, this is the maximum, %d; no other item and" % best)
+A("division reaches 50 (the next largest: %s).\n" % ", ".join(
+    "%s %d" % (k, v) for k, v in sorted(expected["burst"]["others_max"].items(), key=lambda kv: -kv[1])[:3]))
 A("## The timestomped file\n")
 A("| | created | modified | MFT changed | accessed |\n|---|---|---|---|---|")
 A("| `$SI` | %s | %s | %s | %s |" % (ts(stomped.cr), ts(stomped.mt), ts(stomped.ct), ts(stomped.at)))
 A("| `$FN` | %s | %s | %s | %s |" % ((ts(stomped.clock),) * 4))
-A("\nWS22 `%s`, a copy of `%s` (same content, SHA-256 `%s`)." % (stomped.path, stomped.copy_of.path, stomped.h[2]))
-A("Only its `$FN` times place it in the window; its verdict is **copied**. The stomp wrote")
-A("the `$SI` attribute directly, as raw-writing timestomp tools do.\n")
+A("\nWS22 `%s`, a copy of `%s` (same content, SHA-256 `%s`), made at %s;" % (
+    stomped.path, stomped_src.path, stomped.h[2], ts(stomped.clock)))
+A("at %s all four `$SI` times were set to %s (zero sub-seconds) by writing the" % (ts(stomped.stomp_t), ts(STOMP)))
+A("`$SI` attribute directly, as raw-writing timestomp tools do. `$SI` created < `$FN`")
+A("created. Verdict **renamed**; anomalies %s.\n" % ", ".join("`%s`" % a for a in stomped.anomalies))
 A("## Target files by verdict\n")
-for v, title in [("copied", "Copied (the copies; their sources are listed as accessed)"),
-                 ("modified", "Modified"), ("deleted", "Deleted"), ("accessed", "Accessed (read)")]:
+for v, title, show in [
+        ("copied", "Copied (a copy was made in the window)",
+         lambda n: "; ".join("%s `%s`" % (c.img.label, c.path) for c in n.copies)),
+        ("deleted", "Deleted", lambda n: "deleted %s" % ts(n.del_t)),
+        ("modified", "Modified", lambda n: "modified %s" % ts(n.mt)),
+        ("renamed", "Renamed", lambda n: "`$FN` created %s, `$SI` created %s" % (ts(n.clock), ts(n.cr))),
+        ("accessed", "Accessed (read; and the staging copies)",
+         lambda n: "accessed %s%s%s" % (ts(n.at), " (burst)" if n.role == "burst" else "",
+                                        ", staging copy" if n.copy_of is not None else ""))]:
     sel = by(v)
     A("### %s: %d\n" % (title, len(sel)))
     A("| evidence | path | partner | detail |\n|---|---|---|---|")
-    if v == "copied":
-        A(flist(sel, lambda n: "created %s, copy of `%s`%s" % (ts(n.clock), n.copy_of.path,
-                                                                ", **timestomped**" if n.stomped else "")))
-    elif v == "modified":
-        A(flist(sel, lambda n: "modified %s" % ts(n.mt)))
-    elif v == "deleted":
-        A(flist(sel, lambda n: "deleted %s" % ts(n.del_t)))
-    else:
-        A(flist(sel, lambda n: "accessed %s%s" % (ts(n.at), " (burst)" if n.role == "burst" else "")))
+    A(flist(sel, show))
     A("")
-A("All other matched files (%d) have verdict none, among them:\n" % len(by("none")))
+A("All other matched files (%d) are none, among them:\n" % len(by("none")))
 A("- the three copies M. Bauer saved before the window in `/Users/mbauer/Documents/Reference/` (WS17),")
-A("  which match by hash: created after modified, but not in the window;")
-for img, n in objects:
-    if n is bound_tgt:
-        A("- `%s` (%s): last accessed %s, 100 ns before the window." % (n.path, img.label, ts(n.at)))
+A("  which match by hash (copy signature, but dated before the window);")
+A("- `%s` (FS01): last accessed %s, 100 ns before the window;" % (bound_tgt.path, ts(bound_tgt.at)))
 A("- every target with a copy signature dated before the window.\n")
 A("## Decoys and other files touched in the window (not targets)\n")
-A("| evidence | path | verdict by the rules | what |\n|---|---|---|---|")
+A("| evidence | path | by the same rules | what |\n|---|---|---|---|")
 for img, n in sorted(objects, key=lambda x: (IMAGES.index(x[0]), x[1].path)):
     if not n.target and (n.verdict != "none" or n.role):
         A("| %s | `%s` | %s | %s |" % (img.label, n.path, n.verdict, n.role or "-"))
-A("\nA file created in the window that is not a copy (`$SI` created = modified, both in")
-A("the window) gets **modified** by the rules.\n")
+A("\nA file created in the window (`$SI` created = modified, both in it) is")
+A("**modified** by the rules.\n")
 A("## `targets.csv`\n")
 A("Columns `path,name,size,md5,sha1,sha256,partner,classification,division,evidence,note`,")
 A("UTF-8, one header row, RFC 4180 quoting (one file name contains a comma). %d rows over" % len(rows))
@@ -1854,12 +1994,15 @@ A("| kind | rows |\n|---|---|")
 for k in ("path", "glob", "name+size", "name", "hash"):
     A("| %s | %d |" % (k, kinds.get(k, 0)))
 A("\nMatching rules used for the ground truth:\n")
-for s in expected["matching_rules"]:
-    A("- " + s)
+for s_ in MATCHING_RULES:
+    A("- " + s_)
 A("\nPaths are written as users have them: `/` or `\\`, with or without the leading")
-A("separator, in another case (`/shares/spacetechnology/...`, `/SHARES/...`); no drive")
-A("letters. Some hex digests are upper case. Rows whose targets are not in any evidence")
-A("item have the note `not located`. The glob rows:\n")
+A("separator, in another case (`/shares/spacetechnology/...`, `/SHARES/...`), a few with a")
+A("drive letter (`C:\\Users\\...`) or a UNC host (`\\\\FS01\\Shares\\...`). Some hex digests are")
+A("upper case. The `division` column is filled only where all of a row's files are in that")
+A("division (so it never hides a copy in another division). Rows whose targets are in no")
+A("evidence item have the note `not located`. Rows of altered files give only the path. The")
+A("glob rows:\n")
 for partner, ev, pat, note in GLOBS:
     row = [r_ for r_ in rows if r_.f["path"] == pat][0]
     A("- `%s` (%s, %s): %d files" % (pat, partner, ev, len(row.hits)))
@@ -1872,17 +2015,16 @@ A("The script is deterministic: names, sizes, contents, every `$SI` and `$FN` ti
 A("the folder times and the deletions come from a fixed seed, and mkntfs, ntfs-3g and")
 A("ewfacquire run under libfaketime with a scripted, frozen clock (so even mkntfs's")
 A("own system-file times, the volume serial and the acquisition date are fixed).")
-A("Rebuilding on the same Debian release gives the same media bytes (the MD5s above).")
-A("If libfaketime were not used, the only differences would be mkntfs's own")
-A("system-file times and the volume serial (and the `$FN`/MFT-changed times, which")
-A("then come from the wall clock). The E01 container may differ in bytes where")
-A("libewf writes a random set identifier or a different zlib compresses differently;")
-A("the media hashes stored in it do not change. After a rebuild the `inode`")
-A("numbers in `expected.json` are the MFT entries of the files.\n")
+A("Rebuilding on the same Debian release gives byte-identical images and E01s.")
+A("Without libfaketime the only differences would be mkntfs's own system-file times")
+A("and the volume serial (and the `$FN` and MFT-changed times, which would then come")
+A("from the wall clock), so the script refuses to run without it. Another zlib could")
+A("compress the E01 differently; the media and its stored hashes would not change.\n")
 A("The script checks what it built before writing anything else: every file with")
 A("`fls -r -m` (path, deletion, size, times to the second) and `icat` (content),")
 A("and every `$STANDARD_INFORMATION` and `$FILE_NAME` time of every file and folder")
-A("to 100 ns by reading the MFT itself; the E01 media MD5 with `ewfinfo`.")
+A("to 100 ns by reading the MFT itself; the E01 media MD5 with `ewfinfo`. The")
+A("`inode` numbers in `expected.json` are the MFT entries of the files.")
 with open(os.path.join(OUT, "SCENARIO.md"), "w", encoding="utf-8") as f:
     f.write("\n".join(md) + "\n")
 
