@@ -104,13 +104,14 @@ def parse_fls(text):
         fn = name.endswith(" ($FILE_NAME)")
         if fn:
             name = name[: -len(" ($FILE_NAME)")]
+        link = None
         if " -> " in name and f[3].startswith(b"l"):
-            name = name.split(" -> ")[0]
+            name, link = name.split(" -> ", 1)
         ino = f[2].decode().split("-")
         out.append(dict(name=name, inode=int(ino[0]),
                         atype=int(ino[1]) if len(ino) > 1 else None,
                         aid=int(ino[2]) if len(ino) > 2 else None,
-                        fn=fn, deleted=deleted, size=int(f[6]),
+                        fn=fn, deleted=deleted, size=int(f[6]), link=link,
                         times=[int(f[7]), int(f[8]), int(f[9]), int(f[10])]))
     return out
 
@@ -149,7 +150,8 @@ def check_fs(db, img, fs_row, label):
     objs = {}
     for row in db.execute(
             "SELECT object_id, path, inode, attr_type, attr_id, alloc, "
-            "coalesce(size, 0) FROM object WHERE fs_id=?", (fs_id,)):
+            "coalesce(size, 0), link_target FROM object WHERE fs_id=?",
+            (fs_id,)):
         # fls shows control characters as '^'; the case keeps them. A size
         # the file system does not give (no metadata) is NULL, fls prints 0.
         objs.setdefault((CONTROL.sub("^", row[1]), row[2]), []).append(row)
@@ -186,6 +188,9 @@ def check_fs(db, img, fs_row, label):
         if o[5] != want_alloc:
             baddel.append("%s: alloc %s, fls says %s" % (e["name"], o[5],
                                                          want_alloc))
+        if e["link"] is not None and o[7] != e["link"]:
+            badsize.append("%s: link target %s, fls %s" % (e["name"], o[7],
+                                                            e["link"]))
         if o[6] != e["size"]:
             badsize.append("%s: size %s, fls %s" % (e["name"], o[6],
                                                     e["size"]))
@@ -203,7 +208,7 @@ def check_fs(db, img, fs_row, label):
        extra)
     ok(not badtime, "%s: times equal fls to the second" % where, badtime)
     ok(not baddel, "%s: allocation state equals fls" % where, baddel)
-    ok(not badsize, "%s: sizes equal fls" % where, badsize)
+    ok(not badsize, "%s: sizes and link targets equal fls" % where, badsize)
     if "ntfs" in fs_type:
         ok(n_fn > 0 and not badfn,
            "%s: %d $FILE_NAME lines match the case" % (where, n_fn), badfn)

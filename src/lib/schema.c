@@ -163,6 +163,7 @@ const char Tl_index_drop[] =
 ** content hashes computed for matching. Applied on top of version 1, both
 ** to new cases and to migrate version-1 cases. */
 const char Tl_schema_v2_delta[] =
+  "ALTER TABLE object ADD COLUMN link_target TEXT;\n"
   "CREATE TABLE target(\n"
   "  target_id INTEGER PRIMARY KEY,\n"
   "  line INTEGER NOT NULL,\n"

@@ -99,8 +99,8 @@ Tl_store_prepare(tl_case *c, Tl_store *st)
                 "path_bytes, name, stream, inode, seq, attr_type, attr_id, "
                 "parent_inode, parent_seq, name_type, meta_type, size, "
                 "alloc, deleted, mode, uid, gid, nlink, owner_sid, "
-                "dtime_ns) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-                "?,?,?,?,?)")) ||
+                "dtime_ns, link_target) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,"
+                "?,?,?,?,?,?,?,?,?,?,?,?)")) ||
      (rc = prep(c, &st->ins_event,
                 "INSERT INTO event(object_id, evidence_id, t_ns, source, "
                 "macb, attr_id, raw, clamped) VALUES(?,?,?,?,?,?,?,?)")) ||

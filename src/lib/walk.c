@@ -324,6 +324,9 @@ store_object(Tl_walk *w, TSK_FS_FILE *f, const char *path, size_t path_len,
                      (int64_t)m->time2.ext2.dtime,
                      m->time2.ext2.dtime_nano, &cl) : 0);
   }
+  /* a symbolic link's target, as fls prints it after " -> " */
+  Tl_row_text(wr, m && m->type == TSK_FS_META_TYPE_LNK && m->link &&
+              Tl_utf8_valid(m->link, strlen(m->link)) ? m->link : NULL, -1);
   if((w->rc = Tl_row_end(wr)))
     return 0;
   w->next_object_id++;

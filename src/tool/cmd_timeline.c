@@ -194,7 +194,7 @@ bind_object_cond(sqlite3_stmt *s, int i, const struct tl_query *q)
   return i;
 }
 
-/* Object columns 0..18, shared by both queries. */
+/* Object columns 0..19, shared by both queries. */
 #define OBJ_COLS \
   "ev.label, ifnull(ev.division, ''), " \
   "CASE WHEN v.volume_id IS NULL THEN ifnull(fs.pool_volume, '') " \
@@ -204,7 +204,7 @@ bind_object_cond(sqlite3_stmt *s, int i, const struct tl_query *q)
   "o.attr_id, ifnull(o.size, 0), o.deleted, o.alloc, o.name_type, " \
   "o.meta_type, ifnull(o.mode, 0), ifnull(o.uid, 0), ifnull(o.gid, 0), " \
   "ev.label || ifnull('/vol' || v.addr, '') || " \
-  "ifnull('/' || fs.pool_volume, '')"
+  "ifnull('/' || fs.pool_volume, ''), o.link_target"
 
 #define OBJ_JOINS \
   " JOIN evidence ev ON ev.evidence_id = o.evidence_id" \
@@ -250,6 +250,7 @@ read_obj(sqlite3_stmt *s, int base, struct tlx_obj *o, int strip_stream)
   o->uid = sqlite3_column_int64(s, base + 16);
   o->gid = sqlite3_column_int64(s, base + 17);
   o->prefix = col_text(s, base + 18);
+  o->link_target = (const char *)sqlite3_column_text(s, base + 19);
   plain = o->path_len;
   if(stream && *stream) {
     size_t sl = strlen(stream);
@@ -596,30 +597,30 @@ run_body(struct run *r)
     }
     else if(c.skip)
       continue;
-    if(sqlite3_column_type(s, 20) == SQLITE_NULL)
+    if(sqlite3_column_type(s, 21) == SQLITE_NULL)
       continue;
-    t = sqlite3_column_int64(s, 20);
-    src = col_text(s, 21);
-    macb = col_text(s, 22);
+    t = sqlite3_column_int64(s, 21);
+    src = col_text(s, 22);
+    macb = col_text(s, 23);
     if(!strcmp(src, "$FN")) {
-      const char *ns = (const char *)sqlite3_column_text(s, 25);
-      int attr = sqlite3_column_int(s, 23);
+      const char *ns = (const char *)sqlite3_column_text(s, 26);
+      int attr = sqlite3_column_int(s, 24);
       /* fls prints the last non-DOS $FILE_NAME of the entry (ntfs.cpp);
       ** events are stored in attribute order */
       if(ns && !strcmp(ns, "DOS"))
         continue;
       if(attr != c.fn_attr) {
-        const char *nm = (const char *)sqlite3_column_text(s, 26);
+        const char *nm = (const char *)sqlite3_column_text(s, 27);
         memset(&c.fn, 0, sizeof(c.fn));
         c.fn_attr = attr;
         c.fn_units = utf16_units(nm ? nm : c.o.name);
-        c.fn.filetime = sqlite3_column_int(s, 24);
+        c.fn.filetime = sqlite3_column_int(s, 25);
       }
       set_times(&c.fn, macb, t);
     }
     else {
       set_times(&c.main, macb, t);
-      if(sqlite3_column_int(s, 24))
+      if(sqlite3_column_int(s, 25))
         c.main.filetime = 1;
     }
   }

@@ -35,6 +35,7 @@ struct tlx_obj {
   char name_type, meta_type;  /* '\0' meta_type: no metadata */
   int64_t mode, uid, gid;
   const char *prefix;       /* bodyfile of several file systems: "label/vol2" */
+  const char *link_target;  /* symbolic link target, or NULL */
 };
 
 /* One event row. */

@@ -786,6 +786,11 @@ tlx_body_row(struct tlx_out *o, const struct tlx_body *b)
   put_pct(&l, b->o.path, b->o.path_len);
   if(b->fn_line)
     puts_(&l, " ($FILE_NAME)");
+  if(b->o.link_target && !b->fn_line) {
+    /* fls writes a link as "name -> target" */
+    puts_(&l, " -> ");
+    put_pct(&l, b->o.link_target, strlen(b->o.link_target));
+  }
   puts_(&l, deleted_suffix(&b->o));
   putc_(&l, '|');
   put_addr(&l, &b->o);
