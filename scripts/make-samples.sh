@@ -755,11 +755,12 @@ expense.role = "decoy: created in the window by normal work (not a target)"
 delete(phish, T("2023-06-19T23:40:05.0072184Z"))
 
 # ---- FS01: burst of reads ------------------------------------------------
-# all in Space Technology (its share and Joint-Propulsion), none under a glob row,
-# so 64 files are 64 distinct targets of one evidence item and division
-burst_pool = [d for k, v in fs.items() if k[0] in ("ST", "JP") for d in v if not glob_hit(d)]
+# across the Space Technology and Research shares; none under a glob row, so
+# the 64 files are also 64 distinct register rows
+burst_pool = [d for k, v in fs.items() if k[0] in ("ST", "RS") for d in v if not glob_hit(d)]
 burst_docs = choose(burst_pool, 64, r)
-burst_clutter = r.sample([c for c in fs_clutter if c.path.startswith(ST + "/Partners/")], 6)
+burst_clutter = r.sample([c for c in fs_clutter if "/Procurement/" not in c.path
+                          and "/Joint-Propulsion/" not in c.path], 6)
 B0 = T("2023-06-12T01:02:07.3312406Z")
 t = B0
 for d in sorted(burst_docs + burst_clutter, key=lambda d: d.path):
@@ -1152,16 +1153,17 @@ for img, n in objects:
 
 
 # ------------------------------------------------------------- verdicts ----
-# docs/EXPOSURE.md: most serious first, the first that applies.
-def copies_of(n, fn_creation):
+# verdict: what a file's own times show, most serious first (docs/EXPOSURE.md
+# order). exposure_verdict: touchline exposure's, which also calls a file
+# copied when a copy of it was created in the window elsewhere.
+def copies_of(n, fn_creation=True):
     """objects created in the window elsewhere with n's name and size or n's
     content (or the content of one of n's rows)"""
     out = []
     for img, x in objects:
         if x is n:
             continue
-        born = x.clock if fn_creation else x.cr
-        if not inw(born):
+        if not inw(x.clock if fn_creation else x.cr):   # clock: $FN created
             continue
         if (x.name.lower() == n.name.lower() and len(x.content) == len(n.content)) or \
                 x.h[2] == n.h[2] or any(h in n.row_hashes for h in x.h):
@@ -1169,8 +1171,14 @@ def copies_of(n, fn_creation):
     return out
 
 
-def verdict(n, fn_creation=True):
-    if copies_of(n, fn_creation):
+def self_copy(n):
+    """created in the window after its last modification (the copy
+    signature), or $FN born in the window while $SI claims an earlier birth"""
+    return (inw(n.cr) and n.cr > n.mt) or (inw(n.clock) and n.cr < n.clock)
+
+
+def file_verdict(n, copied_elsewhere=False):
+    if self_copy(n) or copied_elsewhere:
         return "copied"
     if n.deleted:
         return "deleted"
@@ -1195,9 +1203,10 @@ def anomalies(n):
 
 
 for img, n in objects:
-    n.verdict = verdict(n)
-    n.verdict_si = verdict(n, fn_creation=False)
-    n.copies = copies_of(n, True)
+    n.copies = copies_of(n)
+    n.verdict = file_verdict(n)
+    n.exposure_verdict = file_verdict(n, bool(n.copies))
+    n.exposure_verdict_si = file_verdict(n, bool(copies_of(n, False)))
     n.anomalies = anomalies(n)
     if n.intent == "accessed":          # a read moves only $SI accessed
         assert max(n.cr, n.mt, n.ct, n.clock) < W0 and inw(n.at), n.path
@@ -1210,14 +1219,12 @@ copy_src = {id(c.copy_of): c for img, c in objects if c.copy_of is not None}
 for img, n in objects:
     if not n.target:
         continue
+    assert n.verdict == n.intent, (n.path, n.verdict, n.intent)
     if id(n) in copy_src:
-        want = "copied"
-    elif n.copy_of is not None:
-        want = "renamed" if n.stomped else "accessed"
+        assert n.exposure_verdict == "copied" and n.role.startswith("copied to"), n.path
     else:
-        want = n.intent
-    assert n.verdict == want, (n.path, n.verdict, want)
-    if n.verdict_si != n.verdict:        # only the timestomped copy's source
+        assert n.exposure_verdict == n.verdict, (n.path, n.exposure_verdict, n.verdict)
+    if n.exposure_verdict_si != n.exposure_verdict:   # only the timestomped copy's source
         assert copy_src[id(n)].stomped, n.path
 
 # intended roles vs the register
@@ -1228,33 +1235,33 @@ for c in fs_copies + ws17_copies + ws22_copies + legit_dups:
     assert c.target, c.path
 
 
-# bursts (docs/EXPOSURE.md): distinct targets touched within 10 minutes, per
-# evidence item and division; a touch is any $SI or $FN time of an
-# occurrence inside the window
-def max_burst(img, div):
-    touches = sorted((t, i) for x_img, n in objects if x_img is img and n.target and n.division == div
-                     for t in {n.cr, n.mt, n.ct, n.at, n.clock} if inw(t) for i in n.rows)
+# bursts: target files touched (any $SI or $FN time in the window) within 10
+# minutes, per evidence item
+def max_burst(img):
+    touches = sorted((t, id(n)) for x_img, n in objects if x_img is img and n.target
+                     for t in {n.cr, n.mt, n.ct, n.at, n.clock} if inw(t))
     best_n, best_at = 0, None
     j = 0
     for i in range(len(touches)):
         while touches[i][0] - touches[j][0] >= 10 * MIN:
             j += 1
-        k = len({r_ for _, r_ in touches[j:i + 1]})
+        k = len({o for _, o in touches[j:i + 1]})
         if k > best_n:
             best_n, best_at = k, (touches[j][0], touches[i][0])
     return best_n, best_at
 
 
-bursts = {}
-for img in IMAGES:
-    for div in sorted({n.division for n in img.files()}):
-        bursts[(img.label, div)] = max_burst(img, div)
+bursts = {img.label: max_burst(img) for img in IMAGES}
 burst_targets = [n for img, n in objects if img is FS01 and n.target and n.role == "burst"]
-best = bursts[("FS01", "Space Technology")][0]
+best = bursts["FS01"][0]
 assert best == len(burst_targets) == 64, bursts
+assert len({r_ for n in burst_targets for r_ in n.rows}) == 64
 for k, v in bursts.items():
-    assert k == ("FS01", "Space Technology") or v[0] < 50, (k, v)
+    assert k == "FS01" or v[0] < 50, (k, v)
 burst_all = [n for img, n in objects if img is FS01 and B0 <= n.at < B0 + 10 * MIN]
+burst_divs = {}
+for n in burst_targets:
+    burst_divs[n.division] = burst_divs.get(n.division, 0) + 1
 stomped_src = stomped.copy_of
 
 # ------------------------------------------------------------ build fs ----
@@ -1621,14 +1628,15 @@ for img in IMAGES:
 
 # -------------------------------------------------------------- outputs ----
 VERDICT_RULES = [
-    "the verdicts of docs/EXPOSURE.md, most serious first; a file gets the first that applies:",
-    "copied: another object with the file's name and size, or its content (or the content a register row gives for it), was created inside the window, in any evidence item; creation = $FN created (the same as $SI created for every file except the timestomped copy; see verdict_if_only_si_creations)",
+    "verdict: what the file's own times show; the first that applies (the order of docs/EXPOSURE.md):",
+    "copied: $SI created in the window and later than $SI modified (the copy signature), or $FN created in the window while $SI created is earlier (a timestomped copy)",
     "deleted: the file's MFT entry is unallocated (every deletion in this case happened inside the window)",
     "modified: $SI modified in the window",
-    "renamed: a $FILE_NAME was written in the window ($FN created in it) on a file whose $SI created is before the window",
+    "renamed: $FN created in the window on a file whose $SI created is before the window (no file here: the timestomped copy is copied first)",
     "accessed: $SI accessed in the window",
     "none: none of these",
-    "a target (register row) is found when it matches a file, exposed when one of its files is not none; its verdict is the most serious of its files'",
+    "exposure_verdict: touchline exposure's (docs/EXPOSURE.md): the same, and also copied when another object with the file's name and size or its content (or the content its register row gives) was created ($FN created) in the window, in any evidence item: so the sources of the copies are copied there and accessed in verdict",
+    "a target (register row) is found when it matches a file and exposed when one of its files is not none; its exposure verdict is the most serious of its files'",
 ]
 MATCHING_RULES = [
     "docs/TARGETS.md: a row matches by the first of path, name, content (hashes) it has; a size restricts a path or name match and picks hash candidates",
@@ -1669,13 +1677,14 @@ for img, n in sorted(objects, key=lambda x: (IMAGES.index(x[0]), x[1].path)):
     e = {"evidence": img.label, "path": n.path, "name": n.name, "inode": n.inode,
          "size": len(n.content), "deleted": n.deleted, "division": n.division,
          "target": n.target, "partner": n.partner, "rows": n.rows,
-         "verdict": n.verdict, "anomalies": n.anomalies, "role": n.role,
+         "verdict": n.verdict, "exposure_verdict": n.exposure_verdict,
+         "anomalies": n.anomalies, "role": n.role,
          "md5": n.h[0], "sha1": n.h[1], "sha256": n.h[2],
          "si": {"created": tdict(n.cr), "modified": tdict(n.mt), "changed": tdict(n.ct),
                 "accessed": tdict(n.at)},
          "fn_created": tdict(n.clock), "timestomped": n.stomped}
-    if n.verdict_si != n.verdict:
-        e["verdict_if_only_si_creations"] = n.verdict_si
+    if n.exposure_verdict_si != n.exposure_verdict:
+        e["exposure_verdict_if_only_si_creations"] = n.exposure_verdict_si
     if n.copies:
         e["copies"] = [{"evidence": c.img.label, "path": c.path, "created": tdict(c.clock)} for c in n.copies]
     if n.copy_of is not None:
@@ -1689,7 +1698,7 @@ for img, n in sorted(objects, key=lambda x: (IMAGES.index(x[0]), x[1].path)):
 
 
 def row_verdict(row):
-    return min((n.verdict for n in row.hits), key=SEVERITY.get) if row.hits else None
+    return min((n.exposure_verdict for n in row.hits), key=SEVERITY.get) if row.hits else None
 
 
 partners_json = {}
@@ -1707,9 +1716,9 @@ for p in PARTNERS:
         "targeted": len(prs),
         "found": sum(1 for row in prs if row.hits),
         "exposed": sum(1 for row in prs if row.hits and row_verdict(row) != "none"),
-        "targets_by_verdict": tv,
+        "targets_by_exposure_verdict": tv,
         "files_found": len(hit_files),
-        "files_exposed": sum(1 for n in hit_files.values() if n.verdict != "none"),
+        "files_exposed": sum(1 for n in hit_files.values() if n.exposure_verdict != "none"),
         "files_by_verdict": v,
     }
 tot = {k: sum(pj[k] for pj in partners_json.values()) for k in ("targeted", "found", "exposed", "files_found", "files_exposed")}
@@ -1723,7 +1732,7 @@ for img, n in objects:
     if n.target:
         d = divisions_json.setdefault(n.division, {"files": 0, "exposed": 0})
         d["files"] += 1
-        d["exposed"] += n.verdict != "none"
+        d["exposed"] += n.exposure_verdict != "none"
 
 stage_info = [
     {"evidence": "FS01", "folder": STAGE, "created": tdict(FS01.nodes[STAGE].cr),
@@ -1753,14 +1762,15 @@ expected = {
     "partners": partners_json,
     "totals": tot,
     "divisions": divisions_json,
-    "burst": {"evidence": "FS01", "division": "Space Technology",
+    "burst": {"evidence": "FS01", "divisions": burst_divs,
               "start": tdict(bt0), "end": tdict(bt1), "window_minutes": 10,
               "targets": len(burst_targets), "files": len(burst_all),
               "max_targets_in_any_10_minutes": best,
-              "others_max": {"%s/%s" % k: v[0] for k, v in bursts.items() if k != ("FS01", "Space Technology")}},
+              "others_max": {k: v[0] for k, v in bursts.items() if k != "FS01"}},
     "timestomped": [{"evidence": "WS22", "path": stomped.path, "si_created": tdict(stomped.cr),
                      "fn_created": tdict(stomped.clock), "copy_of": stomped.copy_of.path,
                      "stomped_at": tdict(stomped.stomp_t), "verdict": stomped.verdict,
+                     "exposure_verdict": stomped.exposure_verdict,
                      "anomalies": stomped.anomalies}],
     "staging": stage_info,
     "files": files_json,
@@ -1862,28 +1872,29 @@ A("**%s** (inclusive) to **%s** (exclusive). Outside it every file is dated" % (
 A("2022-01 .. 2023-06-03 (the file systems were formatted 2021-09 / 2022-01),")
 A("except the timestomped copy (2019) and the boundary files (below): one at exactly")
 A("the window end, two 100 ns before its start.\n")
-A("Verdicts as in docs/EXPOSURE.md, most serious first; a file gets the first that applies:\n")
-A("1. **copied**: another object with the file's name and size, or with its content (or the")
-A("   content its register row gives), was created inside the window, in any evidence item.")
-A("   So the *sources* of the staging copies are copied; the copies themselves are")
-A("   **accessed** (their `$SI` accessed is the copy time) and carry the anomaly")
-A("   `copy-signature` (`$SI` created after `$SI` modified: Windows keeps the modified time")
-A("   when it copies);")
+A("`verdict` in `expected.json` is what a file's own times show; the first that applies")
+A("(the order of docs/EXPOSURE.md):\n")
+A("1. **copied**: `$SI` created in the window and later than `$SI` modified: the *copy")
+A("   signature* (Windows keeps the modified time when it copies), here on every staging")
+A("   copy; or `$FN` created in the window while `$SI` created is earlier: the timestomped copy;")
 A("2. **deleted**: its MFT entry is unallocated (all deletions in this case happened in the")
 A("   window; the `$SI` times of a deleted entry stay before it, and the parent folder's `$SI`")
 A("   modified/changed time records the last deletion in it);")
 A("3. **modified**: `$SI` modified in the window;")
-A("4. **renamed**: a `$FILE_NAME` written in the window on a file created (`$SI`) before it:")
-A("   only the timestomped copy;")
+A("4. **renamed**: `$FN` created in the window on a file `$SI`-created before it (none here);")
 A("5. **accessed**: `$SI` accessed in the window. A file that was only read has nothing else")
-A("   in the window: its `$SI` MFT-changed time and its `$FN` times stay before it;")
+A("   in the window: its `$SI` MFT-changed time and its `$FN` times stay before it. The")
+A("   source of a copy is accessed (the copy read it) and has the role `copied to ...`;")
 A("6. **none**.\n")
+A("`exposure_verdict` is what `touchline exposure` reports (docs/EXPOSURE.md): the same,")
+A("except that a file is also **copied** when another object with its name and size or its")
+A("content was created in the window (`$FN` created), in any evidence item: the sources of")
+A("the copies. With only `$SI` created times as creations, the source of the timestomped")
+A("copy would be accessed (`exposure_verdict_if_only_si_creations`).\n")
 A("A target (register row) is *found* when it matches a file and *exposed* when one of its")
-A("files is not none; its verdict is the most serious of its files'. Anomalies listed per file")
-A("in `expected.json`: `copy-signature`, `si-created-before-fn-created`, `si-zero-subseconds`.\n")
-A("One file depends on what counts as a creation: `%s` (WS22) is **copied** when the" % stomped_src.path)
-A("`$FN` created time of its timestomped copy counts as that copy's creation (as above), and")
-A("**accessed** when only `$SI` created times do (`verdict_if_only_si_creations`).\n")
+A("files is not none (the same under both verdicts). Anomalies per file in `expected.json`:")
+A("`copy-signature` ($SI created after $SI modified, also on the legitimate copies made")
+A("before the window), `si-created-before-fn-created`, `si-zero-subseconds`.\n")
 A("## The story (all times UTC)\n")
 A("1. **%s** WS17: M. Bauer (Administration) opens the phishing attachment" % ts(phish.cr))
 A("   `%s` (created in the window; deleted by the intruder at %s)." % (phish.path, ts(phish.del_t)))
@@ -1895,10 +1906,10 @@ A("   `C:\\Users\\Public\\Libraries\\` and archived as `%s` (created %s, ZIP, st
 A("4. **%s** FS01: the **burst**: with M. Bauer's account the intruder opens" % span([n.at for n in burst_all]))
 A("   %d targets (and %d non-target files: `desktop.ini`, `Thumbs.db`, logos) in the" % (
     len(burst_targets), len(burst_all) - len(burst_targets)))
-A("   partner folders of `/Shares/SpaceTechnology/Partners` and")
-A("   `/Shares/Research/Joint-Propulsion`, all in the Space Technology division, within %.1f" % (
+A("   partner folders of `/Shares/SpaceTechnology/Partners` and `/Shares/Research/Partners`")
+A("   (%s) within %.1f minutes. Each of the 64 files is its own register row." % (
+    ", ".join("%s %d" % kv for kv in sorted(burst_divs.items())),
     (max(n.at for n in burst_all) - min(n.at for n in burst_all)) / MIN))
-A("   minutes. Each of the 64 files is its own register row.")
 A("5. **%s** FS01: the intruder creates `%s` and copies %d targets into it" % (ts(FS01.nodes[STAGE].cr), STAGE, len(fs_copies)))
 A("   (%s), then archives them as `%s` (created %s)." % (span([c.cr for c in fs_copies]), fs_zip.path, ts(fs_zip.cr)))
 A("   Each copy has `$SI` created = the copy time and `$SI` modified = the source's")
@@ -1919,30 +1930,31 @@ A("9. Throughout the window staff work normally (decoys, below), and %d more FS0
 A("   targets are read on other days.\n")
 A("## Per partner\n")
 A("`targeted` = rows of `targets.csv`; `found` = rows that match at least one file;")
-A("`exposed` = found rows whose verdict is not none; then the rows by verdict. `files`")
-A("counts distinct files (a row can match a file and its copies, a glob row many files).\n")
+A("`exposed` = found rows with a file that is not none; then the rows by their exposure")
+A("verdict (the most serious of their files'). `files` counts distinct files (a row can")
+A("match a file and its copies, a glob row many files).\n")
 A("| partner | targeted | found | exposed | copied | deleted | modified | renamed | accessed | files | files exposed |")
 A("|---|---|---|---|---|---|---|---|---|---|---|")
 for p in PARTNERS:
     j = partners_json[p[0]]
-    v = j["targets_by_verdict"]
+    v = j["targets_by_exposure_verdict"]
     A("| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d |" % (
         p[0], j["targeted"], j["found"], j["exposed"], v["copied"], v["deleted"], v["modified"],
         v["renamed"], v["accessed"], j["files_found"], j["files_exposed"]))
 A("| **total** | %d | %d | %d | %s | %d | %d |" % (
     tot["targeted"], tot["found"], tot["exposed"],
-    " | ".join(str(sum(pj["targets_by_verdict"][k] for pj in partners_json.values()))
+    " | ".join(str(sum(pj["targets_by_exposure_verdict"][k] for pj in partners_json.values()))
                for k in ("copied", "deleted", "modified", "renamed", "accessed")),
     tot["files_found"], tot["files_exposed"]))
 A("")
 A("## The burst\n")
-A("FS01, division Space Technology, `$SI` accessed from **%s** to **%s**:" % (ts(bt0), ts(bt1)))
-A("**%d distinct targets** in %.1f minutes (%d files with the non-targets). Counting distinct" % (
-    len(burst_targets), (bt1 - bt0) / MIN, len(burst_all)))
-A("targets touched (any `$SI` or `$FN` time of a matched file in the window) within 10")
-A("minutes, per evidence item and division, this is the maximum, %d; no other item and" % best)
-A("division reaches 50 (the next largest: %s).\n" % ", ".join(
-    "%s %d" % (k, v) for k, v in sorted(expected["burst"]["others_max"].items(), key=lambda kv: -kv[1])[:3]))
+A("FS01, `$SI` accessed from **%s** to **%s**: **%d target files** (%s), each" % (
+    ts(bt0), ts(bt1), len(burst_targets), ", ".join("%s %d" % kv for kv in sorted(burst_divs.items()))))
+A("its own register row, in %.1f minutes (%d files with the non-targets). Counting target" % (
+    (bt1 - bt0) / MIN, len(burst_all)))
+A("files touched (any `$SI` or `$FN` time in the window) within 10 minutes per evidence")
+A("item, this is the maximum, %d; no other item reaches 50 (%s).\n" % (best, ", ".join(
+    "%s %d" % (k, v[0]) for k, v in bursts.items() if k != "FS01")))
 A("## The timestomped file\n")
 A("| | created | modified | MFT changed | accessed |\n|---|---|---|---|---|")
 A("| `$SI` | %s | %s | %s | %s |" % (ts(stomped.cr), ts(stomped.mt), ts(stomped.ct), ts(stomped.at)))
@@ -1951,17 +1963,20 @@ A("\nWS22 `%s`, a copy of `%s` (same content, SHA-256 `%s`), made at %s;" % (
     stomped.path, stomped_src.path, stomped.h[2], ts(stomped.clock)))
 A("at %s all four `$SI` times were set to %s (zero sub-seconds) by writing the" % (ts(stomped.stomp_t), ts(STOMP)))
 A("`$SI` attribute directly, as raw-writing timestomp tools do. `$SI` created < `$FN`")
-A("created. Verdict **renamed**; anomalies %s.\n" % ", ".join("`%s`" % a for a in stomped.anomalies))
+A("created. Verdict **copied** (by its `$FN` birth); anomalies %s. Its source is" % ", ".join("`%s`" % a for a in stomped.anomalies))
+A("accessed (exposure verdict copied).\n")
 A("## Target files by verdict\n")
 for v, title, show in [
-        ("copied", "Copied (a copy was made in the window)",
-         lambda n: "; ".join("%s `%s`" % (c.img.label, c.path) for c in n.copies)),
+        ("copied", "Copied (the copies)",
+         lambda n: "created %s, copy of `%s`%s" % (ts(n.clock), n.copy_of.path,
+                                                  ", **timestomped**" if n.stomped else "")),
         ("deleted", "Deleted", lambda n: "deleted %s" % ts(n.del_t)),
         ("modified", "Modified", lambda n: "modified %s" % ts(n.mt)),
         ("renamed", "Renamed", lambda n: "`$FN` created %s, `$SI` created %s" % (ts(n.clock), ts(n.cr))),
-        ("accessed", "Accessed (read; and the staging copies)",
+        ("accessed", "Accessed (read; the sources of the copies are exposure-verdict copied)",
          lambda n: "accessed %s%s%s" % (ts(n.at), " (burst)" if n.role == "burst" else "",
-                                        ", staging copy" if n.copy_of is not None else ""))]:
+                                        "; copied to " + ", ".join("%s `%s`" % (c.img.label, c.path)
+                                                                   for c in n.copies) if n.copies else ""))]:
     sel = by(v)
     A("### %s: %d\n" % (title, len(sel)))
     A("| evidence | path | partner | detail |\n|---|---|---|---|")
