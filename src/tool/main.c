@@ -46,6 +46,8 @@ usage_main(FILE *o)
     "                            l2tcsv, tln\n"
     "  targets CASE.db import F  the register of targeted files (CSV)\n"
     "  divisions CASE.db import F  which division a path belongs to\n"
+    "  exposure CASE.db --from T --to T [--format html -o report.html]\n"
+    "                            who must be told what: verdict per target\n"
     "  help [COMMAND]            this text, or a command's\n"
     "\n"
     "`touchline COMMAND --help` explains a command; man touchline(1).\n",
@@ -308,6 +310,17 @@ main(int argc, char **argv)
       usage_ingest(stdout);
     else if(!strcmp(argv[2], "info"))
       usage_info(stdout);
+    else if(!strcmp(argv[2], "timeline") || !strcmp(argv[2], "targets") ||
+            !strcmp(argv[2], "divisions") || !strcmp(argv[2], "exposure")) {
+      char *sub[3];
+      sub[0] = argv[2];
+      sub[1] = (char *)"--help";
+      sub[2] = NULL;
+      return !strcmp(argv[2], "timeline") ? cmd_timeline(2, sub) :
+             !strcmp(argv[2], "targets") ? cmd_targets(2, sub) :
+             !strcmp(argv[2], "divisions") ? cmd_divisions(2, sub) :
+             cmd_exposure(2, sub);
+    }
     else {
       usage_main(stderr);
       return 2;
@@ -328,6 +341,8 @@ main(int argc, char **argv)
     return cmd_targets(argc - 1, argv + 1);
   if(!strcmp(cmd, "divisions"))
     return cmd_divisions(argc - 1, argv + 1);
+  if(!strcmp(cmd, "exposure"))
+    return cmd_exposure(argc - 1, argv + 1);
   fprintf(stderr, "touchline: unknown command '%s'\n", cmd);
   usage_main(stderr);
   return 2;
