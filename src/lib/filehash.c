@@ -92,18 +92,6 @@ open_case_fs(tl_case *c, int64_t fs_id, open_fs *o)
   return rc;
 }
 
-static void
-hex(const unsigned char *d, unsigned n, char *out)
-{
-  static const char hx[] = "0123456789abcdef";
-  unsigned i;
-  for(i = 0; i < n; i++) {
-    out[2 * i] = hx[d[i] >> 4];
-    out[2 * i + 1] = hx[d[i] & 15];
-  }
-  out[2 * n] = '\0';
-}
-
 /* Hash one attribute (or the default data) of inode; 0 on success. */
 static int
 hash_one(TSK_FS_INFO *fs, uint64_t inode, int attr_type, int attr_id,
@@ -159,11 +147,11 @@ hash_one(TSK_FS_INFO *fs, uint64_t inode, int attr_type, int attr_id,
   }
   if(!rc) {
     EVP_DigestFinal_ex(m[0], dg, &dl);
-    hex(dg, dl, md5);
+    Tl_hex(dg, dl, md5);
     EVP_DigestFinal_ex(m[1], dg, &dl);
-    hex(dg, dl, sha1);
+    Tl_hex(dg, dl, sha1);
     EVP_DigestFinal_ex(m[2], dg, &dl);
-    hex(dg, dl, sha256);
+    Tl_hex(dg, dl, sha256);
   }
   for(i = 0; i < 3; i++)
     EVP_MD_CTX_free(m[i]);

@@ -34,8 +34,8 @@ struct Tl_hasher {
   char err[512];
 };
 
-static void
-to_hex(const unsigned char *d, unsigned n, char *out)
+void
+Tl_hex(const unsigned char *d, unsigned n, char *out)
 {
   static const char hx[] = "0123456789abcdef";
   unsigned i;
@@ -107,12 +107,12 @@ hash_main(void *arg)
   if(atomic_load(&h->stop))
     goto done;
   EVP_DigestFinal_ex(m5, dg, &dl);
-  to_hex(dg, dl, h->md5);
+  Tl_hex(dg, dl, h->md5);
   EVP_DigestFinal_ex(s256, dg, &dl);
-  to_hex(dg, dl, h->sha256);
+  Tl_hex(dg, dl, h->sha256);
   if(s1) {
     EVP_DigestFinal_ex(s1, dg, &dl);
-    to_hex(dg, dl, h->sha1);
+    Tl_hex(dg, dl, h->sha1);
   }
   if(h->ewf) {
     uint32_t n_cs = 0;

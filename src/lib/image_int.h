@@ -43,6 +43,9 @@ void Tl_image_close(Tl_image *im);
 /* Copy TSK's pending error text (or "unknown error") into buf. */
 const char *Tl_tsk_errstr(char *buf, size_t len);
 
+/* Lower-case hex of n bytes into out (2n + 1 bytes). */
+void Tl_hex(const unsigned char *d, unsigned n, char *out);
+
 /* Media hashing in a background thread (hash.c). */
 typedef struct Tl_hasher Tl_hasher;
 

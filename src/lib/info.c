@@ -109,6 +109,42 @@ range(tl_case *c, int64_t ev, char *lo, char *hi, size_t len)
   "(SELECT count(*) FROM warning w WHERE w.evidence_id=e.evidence_id) " \
   "AS n_warnings, evidence_id FROM evidence e ORDER BY evidence_id"
 
+/* The per-item sections: JSON key, text title, query (and the JSON query
+** when it differs). */
+static const struct {
+  const char *key, *title, *sql, *sql_json;
+} sections[] = {
+  {"files", "image files",
+   "SELECT seq, path, size FROM evidence_file WHERE evidence_id=? "
+   "ORDER BY seq", NULL},
+  {"acquisition", "acquisition",
+   "SELECT key, value FROM evidence_meta WHERE evidence_id=? ORDER BY key",
+   NULL},
+  {"volumes", "volumes",
+   "SELECT addr, vs_type, start_sector, n_sectors, description, flags "
+   "FROM volume WHERE evidence_id=? ORDER BY volume_id", NULL},
+  {"filesystems", "file systems",
+   "SELECT fs_type, offset_bytes, block_size, block_count, pool_volume, "
+   "CASE local_times WHEN 1 THEN 'local, read as ' || time_zone ELSE 'UTC' "
+   "END AS times, n_objects, n_corrupt FROM filesystem WHERE "
+   "evidence_id=? ORDER BY fs_id",
+   "SELECT fs_type, offset_bytes, block_size, block_count, pool_volume, "
+   "local_times, time_zone, n_objects, n_corrupt FROM filesystem WHERE "
+   "evidence_id=? ORDER BY fs_id"},
+  {"warnings", "warnings",
+   "SELECT kind, message FROM warning WHERE evidence_id=? "
+   "ORDER BY warning_id", NULL},
+  {"runs", "run",
+   "SELECT tool_version, command_line, host, datetime(started_ns / "
+   "1000000000, 'unixepoch') || 'Z' AS started, datetime(ended_ns / "
+   "1000000000, 'unixepoch') || 'Z' AS ended, status FROM run r JOIN "
+   "evidence e ON e.run_id = r.run_id WHERE e.evidence_id=?",
+   "SELECT r.run_id, tool_version, command_line, host, started_ns, "
+   "ended_ns, status FROM run r JOIN evidence e ON e.run_id = r.run_id "
+   "WHERE e.evidence_id=?"},
+};
+#define N_SECTIONS (int)(sizeof(sections) / sizeof(sections[0]))
+
 tl_rc
 tl_case_info(tl_case *c, FILE *o, int json)
 {
@@ -157,34 +193,11 @@ tl_case_info(tl_case *c, FILE *o, int json)
       json_str(o, lo[0] == '-' ? NULL : lo);
       fputs(",\"last_event\":", o);
       json_str(o, hi[0] == '-' ? NULL : hi);
-      fputs(",\"files\":", o);
-      rc = dump(c, o, 1, "SELECT seq, path, size FROM evidence_file WHERE "
-                "evidence_id=? ORDER BY seq", ev, "");
-      fputs(",\"acquisition\":", o);
-      if(!rc)
-        rc = dump(c, o, 1, "SELECT key, value FROM evidence_meta WHERE "
-                  "evidence_id=? ORDER BY key", ev, "");
-      fputs(",\"volumes\":", o);
-      if(!rc)
-        rc = dump(c, o, 1, "SELECT addr, vs_type, start_sector, n_sectors, "
-                  "description, flags FROM volume WHERE evidence_id=? "
-                  "ORDER BY volume_id", ev, "");
-      fputs(",\"filesystems\":", o);
-      if(!rc)
-        rc = dump(c, o, 1, "SELECT fs_type, offset_bytes, block_size, "
-                  "block_count, pool_volume, local_times, time_zone, "
-                  "n_objects, n_corrupt FROM filesystem WHERE evidence_id=? "
-                  "ORDER BY fs_id", ev, "");
-      fputs(",\"warnings\":", o);
-      if(!rc)
-        rc = dump(c, o, 1, "SELECT kind, message FROM warning WHERE "
-                  "evidence_id=? ORDER BY warning_id", ev, "");
-      fputs(",\"runs\":", o);
-      if(!rc)
-        rc = dump(c, o, 1, "SELECT r.run_id, tool_version, command_line, "
-                  "host, started_ns, ended_ns, status FROM run r JOIN "
-                  "evidence e ON e.run_id=r.run_id WHERE e.evidence_id=?",
-                  ev, "");
+      for(i = 0; !rc && i < N_SECTIONS; i++) {
+        fprintf(o, ",\"%s\":", sections[i].key);
+        rc = dump(c, o, 1, sections[i].sql_json ? sections[i].sql_json :
+                  sections[i].sql, ev, "");
+      }
       fputc('}', o);
     }
     else {
@@ -208,36 +221,10 @@ tl_case_info(tl_case *c, FILE *o, int json)
               (long long)sqlite3_column_int64(s, 13),
               (long long)sqlite3_column_int64(s, 14),
               (long long)sqlite3_column_int64(s, 16), lo, hi);
-      fputs("  image files:\n", o);
-      rc = dump(c, o, 0, "SELECT path, size FROM evidence_file WHERE "
-                "evidence_id=? ORDER BY seq", ev, "    ");
-      fputs("  acquisition:\n", o);
-      if(!rc)
-        rc = dump(c, o, 0, "SELECT key, value FROM evidence_meta WHERE "
-                  "evidence_id=? ORDER BY key", ev, "    ");
-      fputs("  volumes:\n", o);
-      if(!rc)
-        rc = dump(c, o, 0, "SELECT addr, vs_type, start_sector, n_sectors, "
-                  "description, flags FROM volume WHERE evidence_id=? "
-                  "ORDER BY volume_id", ev, "    ");
-      fputs("  file systems:\n", o);
-      if(!rc)
-        rc = dump(c, o, 0, "SELECT fs_type, offset_bytes, block_size, "
-                  "block_count, pool_volume, CASE local_times WHEN 1 THEN "
-                  "'local, read as ' || time_zone ELSE 'UTC' END AS times, "
-                  "n_objects, n_corrupt FROM filesystem WHERE evidence_id=?"
-                  " ORDER BY fs_id", ev, "    ");
-      fputs("  warnings:\n", o);
-      if(!rc)
-        rc = dump(c, o, 0, "SELECT kind, message FROM warning WHERE "
-                  "evidence_id=? ORDER BY warning_id", ev, "    ");
-      fputs("  run:\n", o);
-      if(!rc)
-        rc = dump(c, o, 0, "SELECT tool_version, command_line, host, "
-                  "datetime(started_ns/1000000000,'unixepoch') || 'Z' AS "
-                  "started, datetime(ended_ns/1000000000,'unixepoch') || "
-                  "'Z' AS ended, status FROM run r JOIN evidence e ON "
-                  "e.run_id=r.run_id WHERE e.evidence_id=?", ev, "    ");
+      for(i = 0; !rc && i < N_SECTIONS; i++) {
+        fprintf(o, "  %s:\n", sections[i].title);
+        rc = dump(c, o, 0, sections[i].sql, ev, "    ");
+      }
       fputc('\n', o);
     }
     first = 0;
