@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ewfimg_int.h"
 #include "image_int.h"
 
 const char *
@@ -244,18 +245,25 @@ Tl_image_open(tl_case *c, int n_paths, const char *const *paths,
   }
 
   tsk_error_reset();
-  im->img = tsk_img_open_utf8(im->n_segments,
-                              (const char *const *)im->segments,
-                              im->is_ewf ? TSK_IMG_TYPE_EWF_EWF :
-                              im->n_segments > 1 ? TSK_IMG_TYPE_RAW :
-                              TSK_IMG_TYPE_DETECT, 0);
+  /* EWF goes through our own image layer (ewfimg.c): libtsk's cache is
+  ** too small for a walk that inflates the same chunks again and again. */
+  if(im->is_ewf)
+    im->img = Tl_ewf_img_open(im->segments, im->n_segments,
+                              TL_EWF_CACHE_BYTES, tskerr, sizeof(tskerr));
+  else
+    im->img = tsk_img_open_utf8(im->n_segments,
+                                (const char *const *)im->segments,
+                                im->n_segments > 1 ? TSK_IMG_TYPE_RAW :
+                                TSK_IMG_TYPE_DETECT, 0);
   if(!im->img) {
     Tl_set_error(c, TL_FAILED, "%s: cannot open as an evidence image: %s",
-                 paths[0], Tl_tsk_errstr(tskerr, sizeof(tskerr)));
+                 paths[0], im->is_ewf ? tskerr :
+                 Tl_tsk_errstr(tskerr, sizeof(tskerr)));
     Tl_image_close(im);
     return TL_FAILED;
   }
-  im->itype = im->img->itype;
+  /* our EWF layer is TSK_IMG_TYPE_EXTERNAL to libtsk; it is still EWF */
+  im->itype = im->is_ewf ? TSK_IMG_TYPE_EWF_EWF : im->img->itype;
   im->media_size = (uint64_t)im->img->size;
   im->sector_size = im->img->sector_size;
   snprintf(im->container, sizeof(im->container), "%s%s",
