@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# bench/run.sh -- time `touchline ingest` next to The Sleuth Kit on large
+# synthetic NTFS images (raw and E01). A benchmark, not a test: it never
+# fails on slow numbers, it prints them (bench/README.md).
+#
+# usage: bench/run.sh [TOUCHLINE]        (or: make bench)
+#   TOUCHLINE  the touchline program (default: `touchline` on PATH); a libtool
+#              wrapper from the build tree works too
+#
+# Environment knobs:
+#   BENCH_FILES="100000 1000000"  image sizes (files per image)
+#   BENCH_VARIANTS="raw e01"      containers to time
+#   BENCH_CMDS="fls loaddb tl tl-nohash"  commands to time (subset allowed)
+#   BENCH_RUNS=3                  timed runs per command; the median is shown
+#   BENCH_WARMUP=1                untimed warm-up runs per command
+#   BENCH_LONG=120                a command whose warm-up takes >= this many
+#                                 seconds is not run again: the warm-up is its
+#                                 single sample (n=1 in the table)
+#   BENCH_DIR=/var/tmp/touchline-bench  cached images, scratch DBs, results;
+#                                 images are built only when missing
+#   BENCH_SEED=1                  make-ntfs-image.sh seed
+#   BENCH_TOOLS=/work/shared/tools  where make-ntfs-image.sh and
+#                                 make-variants.sh live
+#   BENCH_BUILD_ONLY=1            build the missing images and stop
+# Building an image needs root, FUSE, ntfs-3g and mkntfs; the E01 needs
+# ewfacquire (scripts/install-deps.sh installs all of them).
+#
+# Timing: /usr/bin/time, warm page cache (the first command of each image
+# reads it into RAM, and every command has a warm-up run). "wall" is the
+# median wall time; "cpu" the median user+sys time (touchline hashes in a
+# thread of its own, so cpu > wall is expected); "peak RSS" the largest
+# maximum resident set size seen over the timed runs. Every command gets a
+# fresh database. Results also go to $BENCH_DIR/results-<date>.tsv.
+set -euo pipefail
+
+TL=${1:-touchline}
+FILES=${BENCH_FILES:-"100000 1000000"}
+VARIANTS=${BENCH_VARIANTS:-"raw e01"}
+CMDS=${BENCH_CMDS:-"fls loaddb tl tl-nohash"}
+RUNS=${BENCH_RUNS:-3}
+WARMUP=${BENCH_WARMUP:-1}
+LONG=${BENCH_LONG:-120}
+DIR=${BENCH_DIR:-/var/tmp/touchline-bench}
+SEED=${BENCH_SEED:-1}
+TOOLS=${BENCH_TOOLS:-/work/shared/tools}
+TIME=/usr/bin/time
+
+die() { echo "bench: $*" >&2; exit 1; }
+log() { echo "[bench] $*" >&2; }
+
+case $TL in */*) TL=$(cd "$(dirname "$TL")" && pwd)/$(basename "$TL");; esac
+for t in fls tsk_loaddb bc; do
+    command -v "$t" >/dev/null || die "missing $t (scripts/install-deps.sh)"
+done
+[ -x "$TIME" ] || die "missing $TIME (apt-get install time)"
+"$TL" --version >/dev/null 2>&1 || die "cannot run touchline: $TL"
+for n in $FILES; do
+    case $n in ''|*[!0-9]*) die "BENCH_FILES: not a number: $n";; esac
+done
+mkdir -p "$DIR/work"
+
+# ---- images -------------------------------------------------------------
+
+img_base() {   # N -> path without extension
+    if [ "$SEED" = 1 ]; then echo "$DIR/ntfs-$1"; else echo "$DIR/ntfs-$1-s$SEED"; fi
+}
+
+build_images() {
+    local n=$1 base t0 tmp
+    base=$(img_base "$n")
+    if [ ! -f "$base.raw" ]; then
+        [ "$(id -u)" = 0 ] || die "$base.raw missing; building it needs root"
+        [ -x "$TOOLS/make-ntfs-image.sh" ] || [ -f "$TOOLS/make-ntfs-image.sh" ] ||
+            die "no $TOOLS/make-ntfs-image.sh (set BENCH_TOOLS)"
+        log "building $base.raw ($n files); this is done once and cached"
+        t0=$(date +%s)
+        tmp=$(mktemp -d "$DIR/build.XXXXXX")
+        bash "$TOOLS/make-ntfs-image.sh" "$tmp/$(basename "$base").raw" "$n" "$SEED"
+        mv "$tmp/$(basename "$base").raw" "$base.raw"
+        rmdir "$tmp"
+        log "built $base.raw in $(( $(date +%s) - t0 )) s"
+    fi
+    case " $VARIANTS " in *" e01 "*)
+        if [ ! -f "$base.E01" ]; then
+            command -v ewfacquire >/dev/null || die "missing ewfacquire (ewf-tools)"
+            log "building $base.E01"
+            tmp=$(mktemp -d "$DIR/build.XXXXXX")
+            VARIANTS=e01 bash "$TOOLS/make-variants.sh" "$base.raw" "$tmp"
+            mv "$tmp"/*.E[0-9][0-9] "$DIR/"
+            rmdir "$tmp"
+        fi;;
+    esac
+}
+
+for n in $FILES; do build_images "$n"; done
+[ "${BENCH_BUILD_ONLY:-0}" = 1 ] && exit 0
+
+# ---- measuring ----------------------------------------------------------
+
+DB_TL=$DIR/work/touchline.db
+DB_TSK=$DIR/work/loaddb.db
+ERR=$DIR/work/stderr
+TOUT=$DIR/work/time
+
+cmd_line() {   # KEY IMAGE -> the shell command (printed and run)
+    case $1 in
+    fls)       echo "fls -r -m / $2 > /dev/null";;
+    loaddb)    echo "tsk_loaddb -d $DB_TSK $2";;
+    tl)        echo "touchline ingest $DB_TL $2 -q";;
+    tl-nohash) echo "touchline ingest $DB_TL $2 -q --no-hash";;
+    *) die "unknown command key $1 (BENCH_CMDS)";;
+    esac
+}
+
+# one run: sets R_WALL R_CPU R_RSS (KiB)
+run_once() {
+    local key=$1 img=$2
+    rm -f "$DB_TL" "$DB_TL-journal" "$DB_TSK" "$DB_TSK-journal"
+    local rc=0
+    case $key in
+    fls)       "$TIME" -f "%e %U %S %M" -o "$TOUT" fls -r -m / "$img" \
+                   >/dev/null 2>"$ERR" || rc=$?;;
+    loaddb)    "$TIME" -f "%e %U %S %M" -o "$TOUT" tsk_loaddb -d "$DB_TSK" "$img" \
+                   >/dev/null 2>"$ERR" || rc=$?;;
+    tl)        "$TIME" -f "%e %U %S %M" -o "$TOUT" "$TL" ingest "$DB_TL" "$img" -q \
+                   >/dev/null 2>"$ERR" || rc=$?;;
+    tl-nohash) "$TIME" -f "%e %U %S %M" -o "$TOUT" "$TL" ingest "$DB_TL" "$img" -q \
+                   --no-hash >/dev/null 2>"$ERR" || rc=$?;;
+    esac
+    if [ "$rc" != 0 ]; then
+        echo "bench: '$(cmd_line "$key" "$img")' exited $rc:" >&2
+        tail -n 20 "$ERR" >&2
+        exit 1
+    fi
+    # the last line: /usr/bin/time prepends "Command exited..." on failure only
+    read -r R_WALL u s R_RSS < <(tail -n 1 "$TOUT")
+    R_CPU=$(echo "$u + $s" | bc)
+}
+
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
+maxof()  { printf '%s\n' "$@" | sort -g | tail -n 1; }
+
+STAMP=$(date +%Y%m%d-%H%M%S)
+TSV=$DIR/results-$STAMP.tsv
+printf 'files\tvariant\tcommand\tn\twall_s\tmin_wall_s\tcpu_s\tratio_vs_fls_raw\tpeak_rss_mib\n' >"$TSV"
+
+ROWS=()        # formatted table rows
+COUNTS=()      # object counts per image
+declare -A WALL RSS CNT TLCNT
+for n in $FILES; do
+    base=$(img_base "$n")
+    for v in $VARIANTS; do
+        case $v in raw) img=$base.raw;; e01) img=$base.E01;;
+                   *) die "unknown variant $v (BENCH_VARIANTS)";; esac
+        # read the image once so that the first command is not charged for it
+        cat "$base".* >/dev/null 2>&1 || true
+        for key in $CMDS; do
+            walls=(); cpus=(); rsss=()
+            log "$n files, $v: $(cmd_line "$key" "$img")"
+            for ((i = 0; i < WARMUP; i++)); do
+                run_once "$key" "$img"
+                if [ "$(echo "$R_WALL >= $LONG" | bc)" = 1 ]; then
+                    log "  warm-up: ${R_WALL} s, cpu ${R_CPU} s, $((R_RSS / 1024)) MiB; >= BENCH_LONG=$LONG s, so it is the single sample"
+                    walls=("$R_WALL"); cpus=("$R_CPU"); rsss=("$R_RSS")
+                    break
+                fi
+            done
+            if [ ${#walls[@]} = 0 ]; then
+                for ((i = 0; i < RUNS; i++)); do
+                    run_once "$key" "$img"
+                    walls+=("$R_WALL"); cpus+=("$R_CPU"); rsss+=("$R_RSS")
+                    log "  run $((i + 1)): ${R_WALL} s, cpu ${R_CPU} s, $((R_RSS / 1024)) MiB"
+                done
+            fi
+            w=$(median "${walls[@]}"); c=$(median "${cpus[@]}")
+            lo=$(printf '%s\n' "${walls[@]}" | sort -g | head -n 1)
+            r=$(maxof "${rsss[@]}")
+            WALL[$n,$v,$key]=$w; RSS[$n,$v,$key]=$r
+            ref=${WALL[$n,raw,fls]:-}
+            if [ -n "$ref" ] && [ "$(echo "$ref > 0" | bc)" = 1 ]; then
+                ratio=$(echo "scale=2; $w / $ref" | bc | sed 's/^\./0./')
+            else ratio=-; fi
+            mib=$(echo "scale=1; $r / 1024" | bc | sed 's/^\./0./')
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$v" \
+                "$(cmd_line "$key" IMG)" "${#walls[@]}" "$w" "$lo" "$c" "$ratio" "$mib" >>"$TSV"
+            ROWS+=("$(printf '%-8s %-4s %-48s %2s %8.2f %8.2f %8.2f %7s %9s' "$n" "$v" \
+                "$(cmd_line "$key" IMG | sed "s#$DIR/work/##g")" "${#walls[@]}" \
+                "$w" "$lo" "$c" "${ratio}x" "$mib")")
+            # what the last run stored, to show that the tools did comparable work
+            if [ "$v" = raw ] && command -v sqlite3 >/dev/null; then
+                case $key in
+                fls) CNT[$n]="fls -r -m entries=$(fls -r -m / "$img" | grep -vc ' (\$FILE_NAME)' || true) (without the (\$FILE_NAME) lines);${CNT[$n]:-}";;
+                loaddb) CNT[$n]="${CNT[$n]:-} tsk_loaddb tsk_files=$(sqlite3 "$DB_TSK" 'select count(*) from tsk_files');";;
+                tl*) [ -n "${TLCNT[$n]:-}" ] || { TLCNT[$n]=1; CNT[$n]="${CNT[$n]:-} touchline objects=$(sqlite3 "$DB_TL" 'select count(*) from object') events=$(sqlite3 "$DB_TL" 'select count(*) from event');"; };;
+                esac
+            fi
+        done
+    done
+    if [ -n "${CNT[$n]:-}" ]; then COUNTS+=("$n files: ${CNT[$n]}"); fi
+done
+rm -f "$DB_TL" "$DB_TL-journal" "$DB_TSK" "$DB_TSK-journal" "$ERR" "$TOUT"
+
+# ---- report -------------------------------------------------------------
+
+echo
+echo "touchline benchmark $(date -u +%Y-%m-%dT%H:%MZ), $("$TL" --version 2>&1 | head -n 1), $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB RAM", $2/1048576}' /proc/meminfo)"
+echo "$(fls -V 2>&1 | head -n 1), images in $DIR, median of $RUNS warm runs (n=1: the warm-up took >= BENCH_LONG=$LONG s and is the sample)"
+echo
+printf '%-8s %-4s %-48s %2s %8s %8s %8s %7s %9s\n' files img command n "wall s" "min s" "cpu s" "vs fls" "peak MiB"
+printf '%s\n' "${ROWS[@]}"
+echo
+for l in "${COUNTS[@]+"${COUNTS[@]}"}"; do echo "$l"; done
+
+# the goals of the issue, evaluated on what was measured
+echo
+echo "goals: ingest <= 2x fls -r -m (raw); E01 <= 1.5x its raw; peak RSS < 300 MiB at 1,000,000 files"
+for n in $FILES; do
+    for key in tl tl-nohash; do
+        [ -n "${WALL[$n,raw,$key]:-}" ] || continue
+        name="touchline ingest"
+        if [ "$key" = tl-nohash ]; then name="$name --no-hash"; fi
+        if [ -n "${WALL[$n,raw,fls]:-}" ]; then
+            r=$(echo "scale=2; ${WALL[$n,raw,$key]} / ${WALL[$n,raw,fls]}" | bc | sed 's/^\./0./')
+            ok=$([ "$(echo "$r <= 2" | bc)" = 1 ] && echo PASS || echo FAIL)
+            printf '  %-8s %-28s %-28s %s\n' "$n" "$name" "raw: ${r}x fls -r -m" "$ok"
+        fi
+        if [ -n "${WALL[$n,e01,$key]:-}" ]; then
+            r=$(echo "scale=2; ${WALL[$n,e01,$key]} / ${WALL[$n,raw,$key]}" | bc | sed 's/^\./0./')
+            ok=$([ "$(echo "$r <= 1.5" | bc)" = 1 ] && echo PASS || echo FAIL)
+            printf '  %-8s %-28s %-28s %s\n' "$n" "$name" "E01: ${r}x its raw" "$ok"
+        fi
+        if [ "$n" -ge 1000000 ]; then
+            m=0
+            for v in $VARIANTS; do
+                x=${RSS[$n,$v,$key]:-0}; [ "$x" -gt "$m" ] && m=$x
+            done
+            ok=$([ "$m" -lt $((300 * 1024)) ] && echo PASS || echo FAIL)
+            printf '  %-8s %-28s %-28s %s\n' "$n" "$name" "peak RSS: $((m / 1024)) MiB" "$ok"
+        fi
+    done
+done
+echo
+echo "results: $TSV"
