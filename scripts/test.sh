@@ -40,4 +40,10 @@ if [ -z "${TL_SKIP_DISTCHECK:-}" ]; then
   (cd "$top/build/release" && make distcheck >/dev/null)
   echo "distcheck: ok"
 fi
+# one plain closing line: the release build's counts
+log="$top/build/release/test-suite.log"
+pass=$(sed -n 's/^# PASS: *//p' "$log" | head -n 1)
+fail=$(sed -n 's/^# FAIL: *//p' "$log" | head -n 1)
+skip=$(sed -n 's/^# SKIP: *//p' "$log" | head -n 1)
 echo "all tests passed"
+echo "${pass:-0} passed, ${fail:-0} failed, ${skip:-0} skipped"
