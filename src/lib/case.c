@@ -38,10 +38,11 @@ tl_case_open(const char *path, tl_case **out, const char **errmsg)
   sqlite3_extended_result_codes(c->db, 0);
   /* Rollback journal (not WAL): an ingest appends in one big transaction,
   ** and new pages need no journal copy; WAL would write everything twice. */
+  /* temp_store stays FILE: building event(t_ns) over millions of rows
+  ** sorts more than fits the memory budget; SQLite spills to temp files */
   if((rc = Tl_exec(c, "PRAGMA foreign_keys = OFF;"
                       "PRAGMA synchronous = NORMAL;"
-                      "PRAGMA cache_size = -65536;"
-                      "PRAGMA temp_store = MEMORY")))
+                      "PRAGMA cache_size = -65536")))
     goto fail;
   if((rc = Tl_store_init(c)))
     goto fail;
