@@ -75,7 +75,7 @@ collect_rows(tl_case *c, int64_t from, int64_t to)
              "updates the access time lazily and may have it disabled: "
              "supports, does not prove, a read' WHEN ev.source = '$FN' THEN "
              "'a $FILE_NAME time: written when the name was created, "
-             "renamed or moved' END FROM x_occ x JOIN event ev ON "
+             "renamed or moved' END FROM x_occ x CROSS JOIN event ev ON "
              "ev.object_id = x.object_id WHERE ev.t_ns >= ?1 AND ev.t_ns < "
              "?2 AND substr(ev.macb, %d, 1) <> '.'",
              kinds[i], kinds[i], i + 1);
@@ -97,8 +97,9 @@ find_copies(tl_case *c, int64_t from, int64_t to)
     "SELECT x.occ_id, y.object_id, e.label, " DIVISION_OF("y", "e") ", "
     "y.path, cr.t, (SELECT max(m.t_ns) FROM event m WHERE m.object_id = "
     "y.object_id AND m.source <> '$FN' AND substr(m.macb, 1, 1) = 'm'), "
-    "'name+size', 0 FROM x_occ x JOIN object o ON o.object_id = x.object_id "
-    "JOIN object y ON y.name = o.name COLLATE NOCASE AND y.size = o.size "
+    "'name+size', 0 FROM x_occ x CROSS JOIN object o ON o.object_id = "
+    "x.object_id CROSS JOIN object y ON y.name = o.name COLLATE NOCASE AND "
+    "y.size = o.size "
     "AND y.object_id <> o.object_id AND y.stream IS NULL "
     "AND NOT (y.fs_id = o.fs_id AND y.inode = o.inode) "
     "JOIN evidence e ON e.evidence_id = y.evidence_id "
@@ -146,27 +147,47 @@ find_copies(tl_case *c, int64_t from, int64_t to)
     if(rc)
       return rc;
   }
-  rc = exec1(c,
-    "INSERT INTO x_copy(occ_id, object_id, evidence, division, path, "
-    "created_ns, modified_ns, how, signature) "
-    "SELECT x.occ_id, y.object_id, e.label, " DIVISION_OF("y", "e") ", "
-    "y.path, (SELECT min(t_ns) FROM event b WHERE b.object_id = y.object_id "
-    "AND b.t_ns >= ?1 AND b.t_ns < ?2 AND substr(b.macb, 4, 1) = 'b'), "
-    "(SELECT max(m.t_ns) FROM event m WHERE m.object_id "
-    "= y.object_id AND m.source <> '$FN' AND substr(m.macb, 1, 1) = 'm'), "
-    "'sha256', 0 FROM x_occ x JOIN object o ON o.object_id = x.object_id "
-    "JOIN target t ON t.target_id = x.target_id "
-    "LEFT JOIN object_hash oh ON oh.object_id = o.object_id "
-    "JOIN object_hash yh ON yh.sha256 = coalesce(t.sha256, oh.sha256) OR "
-    "yh.md5 = t.md5 OR yh.sha1 = t.sha1 "
-    "JOIN object y ON y.object_id = yh.object_id AND y.object_id <> "
-    "o.object_id AND NOT (y.fs_id = o.fs_id AND y.inode = o.inode) "
-    "JOIN evidence e ON e.evidence_id = y.evidence_id "
-    "WHERE NOT EXISTS "
-    "(SELECT 1 FROM x_copy k WHERE k.occ_id = x.occ_id AND k.object_id = "
-    "y.object_id) AND EXISTS (SELECT 1 FROM event b WHERE b.object_id = "
-    "y.object_id AND b.t_ns >= ?1 AND b.t_ns < ?2 AND substr(b.macb, 4, 1) "
-    "= 'b')", from, to);
+  /* the known hashes of the occurrences, then one equality join per kind
+  ** of hash (an OR in the join would scan object_hash per occurrence) */
+  rc = Tl_exec(c, "DROP TABLE IF EXISTS temp.x_hkey");
+  if(!rc)
+    rc = exec1(c, "CREATE TEMP TABLE x_hkey AS SELECT "
+    "x.occ_id, o.object_id, o.fs_id, o.inode, coalesce(t.sha256, "
+    "oh.sha256) AS sha256, t.md5 AS md5, t.sha1 AS sha1 FROM x_occ x CROSS "
+    "JOIN object o ON o.object_id = x.object_id JOIN target t ON "
+    "t.target_id = x.target_id LEFT JOIN object_hash oh ON oh.object_id = "
+    "o.object_id WHERE coalesce(t.sha256, oh.sha256) IS NOT NULL OR t.md5 "
+    "IS NOT NULL OR t.sha1 IS NOT NULL", 0, 0);
+  if(!rc)
+    rc = Tl_exec(c, "CREATE INDEX IF NOT EXISTS object_hash_sha256 ON "
+                 "object_hash(sha256); CREATE INDEX IF NOT EXISTS "
+                 "object_hash_md5 ON object_hash(md5); CREATE INDEX IF NOT "
+                 "EXISTS object_hash_sha1 ON object_hash(sha1)");
+  {
+    static const char *const kinds[3] = {"sha256", "md5", "sha1"};
+    char sql[2400];
+    int i;
+    for(i = 0; i < 3 && !rc; i++) {
+      snprintf(sql, sizeof(sql),
+        "INSERT INTO x_copy(occ_id, object_id, evidence, division, path, "
+        "created_ns, modified_ns, how, signature) "
+        "SELECT k.occ_id, y.object_id, e.label, %s, y.path, (SELECT "
+        "min(t_ns) FROM event b WHERE b.object_id = y.object_id AND b.t_ns "
+        ">= ?1 AND b.t_ns < ?2 AND substr(b.macb, 4, 1) = 'b'), (SELECT "
+        "max(m.t_ns) FROM event m WHERE m.object_id = y.object_id AND "
+        "m.source <> '$FN' AND substr(m.macb, 1, 1) = 'm'), '%s', 0 FROM "
+        "x_hkey k CROSS JOIN object_hash yh ON yh.%s = k.%s CROSS JOIN "
+        "object y ON y.object_id = yh.object_id AND y.object_id <> "
+        "k.object_id AND NOT (y.fs_id = k.fs_id AND y.inode = k.inode) "
+        "JOIN evidence e ON e.evidence_id = y.evidence_id WHERE k.%s IS NOT "
+        "NULL AND NOT EXISTS (SELECT 1 FROM x_copy c WHERE c.occ_id = "
+        "k.occ_id AND c.object_id = y.object_id) AND EXISTS (SELECT 1 FROM "
+        "event b WHERE b.object_id = y.object_id AND b.t_ns >= ?1 AND "
+        "b.t_ns < ?2 AND substr(b.macb, 4, 1) = 'b')",
+        DIVISION_OF("y", "e"), kinds[i], kinds[i], kinds[i], kinds[i]);
+      rc = exec1(c, sql, from, to);
+    }
+  }
   if(rc)
     return rc;
   rc = exec1(c, "UPDATE x_copy SET signature = (modified_ns IS NOT NULL AND "
@@ -198,27 +219,31 @@ find_deletions(tl_case *c, int64_t from, int64_t to)
       "evidence, path, note) SELECT x.occ_id, max(ev.t_ns), 'deleted', "
       "'$SI', '..c.', ev.object_id, x.evidence, x.path, 'last MFT entry "
       "change of a deleted entry: consistent with the deletion' FROM x_occ "
-      "x JOIN object o ON o.object_id = x.object_id JOIN event ev ON "
+      "x CROSS JOIN object o ON o.object_id = x.object_id CROSS JOIN event "
+      "ev ON "
       "ev.object_id = o.object_id AND ev.source = '$SI' AND substr(ev.macb, "
       "3, 1) = 'c' WHERE o.deleted AND o.dtime_ns IS NULL GROUP BY "
       "x.occ_id HAVING max(ev.t_ns) >= ?1 AND max(ev.t_ns) < ?2", from, to);
   /* NTFS keeps no deletion time; removing a name modifies its folder, so
   ** the folder's last modification in the window is the best bound */
+  /* (driven from the few deleted occurrences: CROSS JOIN fixes the order,
+  ** which the planner got wrong on a 7M-event case) */
   if(!rc)
     rc = exec1(c,
       "INSERT INTO x_row(occ_id, t_ns, kind, source, macb, object_id, "
-      "evidence, path, note) SELECT x.occ_id, max(ev.t_ns), 'deleted', "
-      "ev.source, ev.macb, p.object_id, x.evidence, p.path, 'its folder "
-      "was last modified then: removing a name modifies the folder, so "
-      "this is consistent with (not proof of) the deletion' FROM x_occ x "
-      "JOIN object o ON o.object_id = x.object_id JOIN object p ON p.fs_id "
-      "= o.fs_id AND p.inode = o.parent_inode AND p.stream IS NULL AND "
-      "coalesce(p.meta_type, p.name_type) = 'd' AND p.deleted = 0 JOIN "
-      "event ev ON ev.object_id = p.object_id AND ev.source <> '$FN' AND "
-      "substr(ev.macb, 1, 1) = 'm' WHERE o.deleted AND o.dtime_ns IS NULL "
-      "AND NOT EXISTS (SELECT 1 FROM x_row r WHERE r.occ_id = x.occ_id AND "
-      "r.kind = 'deleted') AND ev.t_ns >= ?1 AND ev.t_ns < ?2 GROUP BY "
-      "x.occ_id", from, to);
+      "evidence, path, note) SELECT occ_id, t, 'deleted', '$SI', 'm...', "
+      "pid, evidence, ppath, 'its folder was last modified then: removing "
+      "a name modifies the folder, so this is consistent with (not proof "
+      "of) the deletion' FROM (SELECT x.occ_id, x.evidence, p.object_id AS "
+      "pid, p.path AS ppath, (SELECT max(ev.t_ns) FROM event ev WHERE "
+      "ev.object_id = p.object_id AND ev.source <> '$FN' AND "
+      "substr(ev.macb, 1, 1) = 'm' AND ev.t_ns >= ?1 AND ev.t_ns < ?2) AS t "
+      "FROM x_occ x CROSS JOIN object o ON o.object_id = x.object_id CROSS "
+      "JOIN object p ON p.fs_id = o.fs_id AND p.inode = o.parent_inode AND "
+      "p.stream IS NULL AND coalesce(p.meta_type, p.name_type) = 'd' AND "
+      "p.deleted = 0 WHERE o.deleted AND o.dtime_ns IS NULL AND NOT EXISTS "
+      "(SELECT 1 FROM x_row r WHERE r.occ_id = x.occ_id AND r.kind = "
+      "'deleted')) WHERE t IS NOT NULL GROUP BY occ_id", from, to);
   return rc;
 }
 
