@@ -27,6 +27,7 @@
 #include "exposure_int.h"
 #include "match_int.h"
 #include "report_int.h"
+#include "store_int.h"
 #include "timeconv_int.h"
 
 /* The division of object o in evidence e: longest mapped path prefix. */
@@ -37,24 +38,6 @@
   "OR substr(" o ".path, length(d.path_prefix) + 1, 1) = '/' OR " \
   "d.path_prefix = '/') ORDER BY length(d.path_prefix) DESC LIMIT 1), " \
   e ".division)"
-
-static tl_rc
-exec1(tl_case *c, const char *sql, int64_t a, int64_t b)
-{
-  sqlite3_stmt *s;
-  int r;
-  if(sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) != SQLITE_OK)
-    return Tl_set_sqlite_error(c, "prepare");
-  if(sqlite3_bind_parameter_count(s) >= 1)
-    sqlite3_bind_int64(s, 1, a);
-  if(sqlite3_bind_parameter_count(s) >= 2)
-    sqlite3_bind_int64(s, 2, b);
-  r = sqlite3_step(s);
-  sqlite3_finalize(s);
-  if(r != SQLITE_DONE && r != SQLITE_ROW)
-    return Tl_set_sqlite_error(c, "analysis");
-  return TL_OK;
-}
 
 /* Every letter of every event of the occurrences inside the window
 ** becomes one x_row of that kind. */
@@ -79,7 +62,7 @@ collect_rows(tl_case *c, int64_t from, int64_t to)
              "ev.object_id = x.object_id WHERE ev.t_ns >= ?1 AND ev.t_ns < "
              "?2 AND substr(ev.macb, %d, 1) <> '.'",
              kinds[i], kinds[i], i + 1);
-    rc = exec1(c, sql, from, to);
+    rc = Tl_exec_bound(c, sql, "ii", from, to);
   }
   return rc;
 }
@@ -91,7 +74,7 @@ find_copies(tl_case *c, int64_t from, int64_t to)
 {
   tl_rc rc;
   /* name + size */
-  rc = exec1(c,
+  rc = Tl_exec_bound(c,
     "INSERT INTO x_copy(occ_id, object_id, evidence, division, path, "
     "created_ns, modified_ns, how, signature) "
     "SELECT x.occ_id, y.object_id, e.label, " DIVISION_OF("y", "e") ", "
@@ -106,8 +89,7 @@ find_copies(tl_case *c, int64_t from, int64_t to)
     "JOIN (SELECT object_id, min(t_ns) AS t FROM event WHERE t_ns >= ?1 AND "
     "t_ns < ?2 AND substr(macb, 4, 1) = 'b' GROUP BY object_id) cr ON "
     "cr.object_id = y.object_id "
-    "WHERE o.size > 0",
-    from, to);
+    "WHERE o.size > 0", "ii", from, to);
   if(rc)
     return rc;
   /* same content: objects created in the window with the size of an
@@ -151,13 +133,13 @@ find_copies(tl_case *c, int64_t from, int64_t to)
   ** of hash (an OR in the join would scan object_hash per occurrence) */
   rc = Tl_exec(c, "DROP TABLE IF EXISTS temp.x_hkey");
   if(!rc)
-    rc = exec1(c, "CREATE TEMP TABLE x_hkey AS SELECT "
+    rc = Tl_exec_bound(c, "CREATE TEMP TABLE x_hkey AS SELECT "
     "x.occ_id, o.object_id, o.fs_id, o.inode, coalesce(t.sha256, "
     "oh.sha256) AS sha256, t.md5 AS md5, t.sha1 AS sha1 FROM x_occ x CROSS "
     "JOIN object o ON o.object_id = x.object_id JOIN target t ON "
     "t.target_id = x.target_id LEFT JOIN object_hash oh ON oh.object_id = "
     "o.object_id WHERE coalesce(t.sha256, oh.sha256) IS NOT NULL OR t.md5 "
-    "IS NOT NULL OR t.sha1 IS NOT NULL", 0, 0);
+    "IS NOT NULL OR t.sha1 IS NOT NULL", "");
   if(!rc)
     rc = Tl_exec(c, "CREATE INDEX IF NOT EXISTS object_hash_sha256 ON "
                  "object_hash(sha256); CREATE INDEX IF NOT EXISTS "
@@ -185,20 +167,21 @@ find_copies(tl_case *c, int64_t from, int64_t to)
         "event b WHERE b.object_id = y.object_id AND b.t_ns >= ?1 AND "
         "b.t_ns < ?2 AND substr(b.macb, 4, 1) = 'b')",
         DIVISION_OF("y", "e"), kinds[i], kinds[i], kinds[i], kinds[i]);
-      rc = exec1(c, sql, from, to);
+      rc = Tl_exec_bound(c, sql, "ii", from, to);
     }
   }
   if(rc)
     return rc;
-  rc = exec1(c, "UPDATE x_copy SET signature = (modified_ns IS NOT NULL AND "
-             "created_ns > modified_ns)", 0, 0);
+  rc = Tl_exec_bound(c, "UPDATE x_copy SET signature = (modified_ns IS "
+             "NOT NULL AND "
+             "created_ns > modified_ns)", "");
   if(!rc)
-    rc = exec1(c,
+    rc = Tl_exec_bound(c,
       "INSERT INTO x_row(occ_id, t_ns, kind, source, macb, object_id, "
       "evidence, path, note) SELECT occ_id, created_ns, 'copied', '$SI', "
       "'...b', object_id, evidence, path, 'a copy (' || how || ') created "
       "here' || CASE WHEN signature THEN '; created after last modified: "
-      "the copy signature' ELSE '' END FROM x_copy", 0, 0);
+      "the copy signature' ELSE '' END FROM x_copy", "");
   return rc;
 }
 
@@ -207,14 +190,14 @@ find_copies(tl_case *c, int64_t from, int64_t to)
 static tl_rc
 find_deletions(tl_case *c, int64_t from, int64_t to)
 {
-  tl_rc rc = exec1(c,
+  tl_rc rc = Tl_exec_bound(c,
     "INSERT INTO x_row(occ_id, t_ns, kind, source, macb, object_id, "
     "evidence, path, note) SELECT x.occ_id, o.dtime_ns, 'deleted', "
     "'inode', '....', o.object_id, x.evidence, x.path, 'inode deletion "
     "time' FROM x_occ x JOIN object o ON o.object_id = x.object_id WHERE "
-    "o.deleted AND o.dtime_ns >= ?1 AND o.dtime_ns < ?2", from, to);
+    "o.deleted AND o.dtime_ns >= ?1 AND o.dtime_ns < ?2", "ii", from, to);
   if(!rc)
-    rc = exec1(c,
+    rc = Tl_exec_bound(c,
       "INSERT INTO x_row(occ_id, t_ns, kind, source, macb, object_id, "
       "evidence, path, note) SELECT x.occ_id, max(ev.t_ns), 'deleted', "
       "'$SI', '..c.', ev.object_id, x.evidence, x.path, 'last MFT entry "
@@ -223,13 +206,14 @@ find_deletions(tl_case *c, int64_t from, int64_t to)
       "ev ON "
       "ev.object_id = o.object_id AND ev.source = '$SI' AND substr(ev.macb, "
       "3, 1) = 'c' WHERE o.deleted AND o.dtime_ns IS NULL GROUP BY "
-      "x.occ_id HAVING max(ev.t_ns) >= ?1 AND max(ev.t_ns) < ?2", from, to);
+      "x.occ_id HAVING max(ev.t_ns) >= ?1 AND max(ev.t_ns) < ?2", "ii",
+      from, to);
   /* NTFS keeps no deletion time; removing a name modifies its folder, so
   ** the folder's last modification in the window is the best bound */
   /* (driven from the few deleted occurrences: CROSS JOIN fixes the order,
   ** which the planner got wrong on a 7M-event case) */
   if(!rc)
-    rc = exec1(c,
+    rc = Tl_exec_bound(c,
       "INSERT INTO x_row(occ_id, t_ns, kind, source, macb, object_id, "
       "evidence, path, note) SELECT occ_id, t, 'deleted', '$SI', 'm...', "
       "pid, evidence, ppath, 'its folder was last modified then: removing "
@@ -243,7 +227,7 @@ find_deletions(tl_case *c, int64_t from, int64_t to)
       "p.stream IS NULL AND coalesce(p.meta_type, p.name_type) = 'd' AND "
       "p.deleted = 0 WHERE o.deleted AND o.dtime_ns IS NULL AND NOT EXISTS "
       "(SELECT 1 FROM x_row r WHERE r.occ_id = x.occ_id AND r.kind = "
-      "'deleted')) WHERE t IS NOT NULL GROUP BY occ_id", from, to);
+      "'deleted')) WHERE t IS NOT NULL GROUP BY occ_id", "ii", from, to);
   return rc;
 }
 
@@ -415,7 +399,7 @@ judge(tl_case *c, int64_t from)
 static tl_rc
 find_anomalies(tl_case *c)
 {
-  tl_rc rc = exec1(c,
+  tl_rc rc = Tl_exec_bound(c,
     "INSERT INTO x_anomaly(kind, occ_id, object_id, evidence, path, detail) "
     "SELECT 'si-created-before-fn-created', a.occ_id, a.object_id, "
     "a.evidence, a.path, '$SI created ' || strftime('%Y-%m-%dT%H:%M:%fZ', "
@@ -428,9 +412,9 @@ find_anomalies(tl_case *c)
     "WHERE f.object_id = x.object_id AND f.source = '$FN' AND "
     "substr(f.macb, 4, 1) = 'b') AS fn_b FROM (SELECT occ_id, object_id, "
     "evidence, path FROM x_occ UNION ALL SELECT occ_id, object_id, "
-    "evidence, path FROM x_copy) x) a WHERE a.si_b < a.fn_b", 0, 0);
+    "evidence, path FROM x_copy) x) a WHERE a.si_b < a.fn_b", "");
   if(!rc)
-    rc = exec1(c,
+    rc = Tl_exec_bound(c,
       "INSERT INTO x_anomaly(kind, occ_id, object_id, evidence, path, "
       "detail) SELECT 'si-zero-subseconds', x.occ_id, x.object_id, "
       "x.evidence, x.path, 'all $SI times have zero sub-seconds (' || "
@@ -438,21 +422,20 @@ find_anomalies(tl_case *c)
       "(SELECT occ_id, object_id, evidence, path FROM x_occ UNION ALL "
       "SELECT occ_id, object_id, evidence, path FROM x_copy) x JOIN event "
       "s ON s.object_id = x.object_id AND s.source = '$SI' GROUP BY "
-      "x.occ_id, x.object_id HAVING sum(s.t_ns % 1000000000 <> 0) = 0",
-      0, 0);
+      "x.occ_id, x.object_id HAVING sum(s.t_ns % 1000000000 <> 0) = 0", "");
   if(!rc)
-    rc = exec1(c,
+    rc = Tl_exec_bound(c,
       "INSERT INTO x_anomaly(kind, occ_id, object_id, evidence, path, "
       "detail) SELECT 'copy-signature', occ_id, object_id, evidence, path, "
       "'created ' || strftime('%Y-%m-%dT%H:%M:%fZ', created_ns / 1e9, "
       "'unixepoch') || ' after last modified ' || strftime("
       "'%Y-%m-%dT%H:%M:%fZ', modified_ns / 1e9, 'unixepoch') || ': a copy' "
-      "FROM x_copy WHERE signature", 0, 0);
+      "FROM x_copy WHERE signature", "");
   /* one line per finding and file: a file can be an occurrence of several
   ** rows and a copy of other occurrences at once; keep the first */
   if(!rc)
-    rc = exec1(c, "DELETE FROM x_anomaly WHERE rowid NOT IN (SELECT "
-               "min(rowid) FROM x_anomaly GROUP BY kind, object_id)", 0, 0);
+    rc = Tl_exec_bound(c, "DELETE FROM x_anomaly WHERE rowid NOT IN (SELECT "
+               "min(rowid) FROM x_anomaly GROUP BY kind, object_id)", "");
   return rc;
 }
 
@@ -612,13 +595,14 @@ out:
   sqlite3_finalize(s);
   sqlite3_finalize(ins);
   if(!rc)
-    rc = exec1(c, "UPDATE x_burst SET division = (SELECT group_concat(d || "
+    rc = Tl_exec_bound(c, "UPDATE x_burst SET division = (SELECT "
+               "group_concat(d || "
                "' (' || n || ')', ', ') FROM (SELECT coalesce(x.division, "
                "'-') AS d, count(DISTINCT x.object_id) AS n FROM x_row r "
                "JOIN x_occ x USING(occ_id) WHERE x.evidence = "
                "x_burst.evidence AND r.t_ns BETWEEN x_burst.start_ns AND "
                "x_burst.end_ns AND r.kind <> 'deleted' GROUP BY 1 ORDER BY "
-               "2 DESC, 1))", 0, 0);
+               "2 DESC, 1))", "");
   return rc;
 }
 
@@ -661,13 +645,13 @@ Tl_exposure_analyse(tl_case *c, const struct tl_exposure_opts *o)
     sqlite3_step(p);
     sqlite3_finalize(p);
   }
-  if((rc = exec1(c,
+  if((rc = Tl_exec_bound(c,
         "INSERT INTO x_occ(target_id, object_id, evidence_id, evidence, "
         "division, path, deleted, size) SELECT m.target_id, o.object_id, "
         "o.evidence_id, e.label, " DIVISION_OF("o", "e") ", o.path, "
         "o.deleted, o.size FROM target_match m JOIN object o USING("
         "object_id) JOIN evidence e ON e.evidence_id = o.evidence_id ORDER "
-        "BY m.target_id, e.label, o.path", 0, 0)) ||
+        "BY m.target_id, e.label, o.path", "")) ||
      (rc = collect_rows(c, from, to)) ||
      (rc = find_deletions(c, from, to)) ||
      (rc = find_copies(c, from, to)) ||
@@ -675,7 +659,7 @@ Tl_exposure_analyse(tl_case *c, const struct tl_exposure_opts *o)
      (rc = find_anomalies(c)) ||
      (rc = find_bursts(c, burst, bw)))
     return rc;
-  return exec1(c,
+  return Tl_exec_bound(c,
     "INSERT INTO x_target(target_id, line, label, partner, classification, "
     "division, n_occ, found, exposed, verdict, first_ns, last_ns, "
     "n_evidence) SELECT t.target_id, t.line, coalesce(t.path, t.name, "
@@ -685,8 +669,7 @@ Tl_exposure_analyse(tl_case *c, const struct tl_exposure_opts *o)
     ") WHEN 0 THEN 'copied' WHEN 1 THEN 'deleted' WHEN 2 THEN 'modified' "
     "WHEN 3 THEN 'renamed' WHEN 4 THEN 'accessed' ELSE 'none' END, "
     "min(x.first_ns), max(x.last_ns), coalesce(sum(x.n_evidence), 0) FROM "
-    "target t LEFT JOIN x_occ x USING(target_id) GROUP BY t.target_id", 0,
-    0);
+    "target t LEFT JOIN x_occ x USING(target_id) GROUP BY t.target_id", "");
 }
 
 tl_rc

@@ -68,45 +68,12 @@ delete_item(tl_case *c, int64_t id)
     NULL
   };
   int i;
-  for(i = 0; sql[i]; i++) {
-    sqlite3_stmt *s;
-    int r;
-    if(sqlite3_prepare_v2(c->db, sql[i], -1, &s, NULL) != SQLITE_OK)
-      return Tl_set_sqlite_error(c, "delete");
-    sqlite3_bind_int64(s, 1, id);
-    r = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if(r != SQLITE_DONE)
-      return Tl_set_sqlite_error(c, "delete");
-  }
-  return TL_OK;
+  tl_rc rc = TL_OK;
+  for(i = 0; sql[i] && !rc; i++)
+    rc = Tl_exec_bound(c, sql[i], "i", id);
+  return rc;
 }
 
-static tl_rc
-exec_bound(tl_case *c, const char *sql, const char *fmt, ...)
-{
-  /* fmt: one letter per parameter: t text, i int64, n null */
-  sqlite3_stmt *s;
-  va_list ap;
-  int i, r;
-  if(sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) != SQLITE_OK)
-    return Tl_set_sqlite_error(c, "prepare");
-  va_start(ap, fmt);
-  for(i = 0; fmt[i]; i++) {
-    if(fmt[i] == 't')
-      Tl_bind_text(s, i + 1, va_arg(ap, const char *));
-    else if(fmt[i] == 'i')
-      sqlite3_bind_int64(s, i + 1, va_arg(ap, int64_t));
-    else
-      sqlite3_bind_null(s, i + 1);
-  }
-  va_end(ap);
-  r = sqlite3_step(s);
-  sqlite3_finalize(s);
-  if(r != SQLITE_DONE && r != SQLITE_ROW)
-    return Tl_set_sqlite_error(c, "write");
-  return TL_OK;
-}
 
 static const char *
 verify(const Tl_image *im, int no_hash, const char *md5, const char *sha1,
@@ -205,13 +172,13 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
   }
 
   gethostname(host, sizeof(host) - 1);
-  if((rc = exec_bound(c, "INSERT INTO run(tool_version, command_line, host,"
+  if((rc = Tl_exec_bound(c, "INSERT INTO run(tool_version, command_line, host,"
                       " started_ns) VALUES(?,?,?,?)", "ttti",
                       "touchline " TL_VERSION, opts->command_line, host,
                       Tl_now_ns())))
     goto out;
   run = sqlite3_last_insert_rowid(c->db);
-  if((rc = exec_bound(c, "INSERT INTO evidence(label, division, "
+  if((rc = Tl_exec_bound(c, "INSERT INTO evidence(label, division, "
                       "container_type, media_size, sector_size, stored_md5,"
                       " stored_sha1, verification, fat_tz, run_id, "
                       "ingested_ns) VALUES(?,?,?,?,?,?,?,'pending',?,?,?)",
@@ -230,7 +197,7 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
       snprintf(rp, sizeof(rp), "%s", im.segments[i]);
     if(stat(im.segments[i], &sb))
       sb.st_size = 0;
-    if((rc = exec_bound(c, "INSERT INTO evidence_file VALUES(?,?,?,?,?)",
+    if((rc = Tl_exec_bound(c, "INSERT INTO evidence_file VALUES(?,?,?,?,?)",
                         "iitti", ev, (int64_t)i, im.segments[i], rp,
                         (int64_t)sb.st_size)))
       goto out;
@@ -381,14 +348,14 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
       goto out;
   }
   Tl_walk_progress(&w, "commit", 1);
-  if((rc = exec_bound(c, "UPDATE evidence SET md5=?, sha1=?, sha256=?, "
+  if((rc = Tl_exec_bound(c, "UPDATE evidence SET md5=?, sha1=?, sha256=?, "
                       "verification=?, read_errors=?, n_objects=?, "
                       "n_events=?, n_corrupt=? WHERE evidence_id=?",
                       "ttttiiiii", md5[0] ? md5 : NULL,
                       sha1[0] ? sha1 : NULL, sha256[0] ? sha256 : NULL, ver,
                       (int64_t)n_read_err, (int64_t)w.n_objects,
                       (int64_t)w.n_events, (int64_t)w.n_corrupt, ev)) ||
-     (rc = exec_bound(c, "UPDATE run SET ended_ns=?, status='complete' "
+     (rc = Tl_exec_bound(c, "UPDATE run SET ended_ns=?, status='complete' "
                       "WHERE run_id=?", "ii", Tl_now_ns(), run)))
     goto out;
   Tl_store_finalize(&st);

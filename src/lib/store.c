@@ -3,6 +3,7 @@
 */
 #include "config.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #include "store_int.h"
@@ -182,4 +183,29 @@ Tl_store_warning(Tl_store *st, int64_t evidence_id, int64_t fs_id,
   sqlite3_bind_text(s, 4, kind, -1, SQLITE_STATIC);
   sqlite3_bind_text(s, 5, msg, -1, SQLITE_TRANSIENT);
   return Tl_store_step(st, s, "insert warning");
+}
+
+tl_rc
+Tl_exec_bound(tl_case *c, const char *sql, const char *fmt, ...)
+{
+  sqlite3_stmt *s;
+  va_list ap;
+  int i, r;
+  if(sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) != SQLITE_OK)
+    return Tl_set_sqlite_error(c, "prepare");
+  va_start(ap, fmt);
+  for(i = 0; fmt[i]; i++) {
+    if(fmt[i] == 't')
+      Tl_bind_text(s, i + 1, va_arg(ap, const char *));
+    else if(fmt[i] == 'i')
+      sqlite3_bind_int64(s, i + 1, va_arg(ap, int64_t));
+    else
+      sqlite3_bind_null(s, i + 1);
+  }
+  va_end(ap);
+  r = sqlite3_step(s);
+  sqlite3_finalize(s);
+  if(r != SQLITE_DONE && r != SQLITE_ROW)
+    return Tl_set_sqlite_error(c, "write");
+  return TL_OK;
 }

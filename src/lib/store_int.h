@@ -33,6 +33,10 @@ void Tl_store_finalize(Tl_store *st);
 /* Step a bound insert statement and reset it; records errors on the case. */
 tl_rc Tl_store_step(Tl_store *st, sqlite3_stmt *s, const char *what);
 
+/* Prepare sql (one statement), bind one value per letter of fmt (t text,
+** i int64, n null), step it once; records errors on the case. */
+tl_rc Tl_exec_bound(tl_case *c, const char *sql, const char *fmt, ...);
+
 /* Record a warning row for the evidence being ingested. */
 tl_rc Tl_store_warning(Tl_store *st, int64_t evidence_id, int64_t fs_id,
                        int64_t volume_id, const char *kind, const char *msg);

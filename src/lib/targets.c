@@ -110,6 +110,28 @@ open_csv(tl_case *c, const char *path, Tl_csv *r)
   return TL_OK;
 }
 
+/* The end of an import inside its transaction: refuse it when rows were
+** bad (unless skip_bad), else match the register again (it depends on the
+** register and on the division map) and commit. */
+static tl_rc
+finish_import(tl_case *c, const char *csv_path,
+              const struct tl_import_opts *o, struct tl_import_result *res)
+{
+  tl_rc rc;
+  if(res->n_bad && !o->skip_bad) {
+    rc = Tl_set_error(c, TL_FAILED, "%s: %llu malformed row(s); nothing "
+                      "imported (fix them, or --skip-bad to import the %llu"
+                      " good rows)", csv_path,
+                      (unsigned long long)res->n_bad,
+                      (unsigned long long)res->n_imported);
+    res->n_imported = 0;
+    return rc;
+  }
+  if((rc = Tl_match_run(c, 0, &res->n_matches, &res->n_hashed)))
+    return rc;
+  return Tl_exec(c, "COMMIT");
+}
+
 tl_rc
 tl_targets_import(tl_case *c, const char *csv_path,
                   const struct tl_import_opts *o,
@@ -253,20 +275,8 @@ tl_targets_import(tl_case *c, const char *csv_path,
     sqlite3_reset(ins);
     res->n_imported++;
   }
-  if(res->n_bad && !o->skip_bad) {
-    rc = Tl_set_error(c, TL_FAILED, "%s: %llu malformed row(s); nothing "
-                      "imported (fix them, or --skip-bad to import the %llu"
-                      " good rows)", csv_path,
-                      (unsigned long long)res->n_bad,
-                      (unsigned long long)res->n_imported);
-    res->n_imported = 0;
-    goto out;
-  }
-  if((rc = Tl_match_run(c, 0, &res->n_matches, &res->n_hashed)))
-    goto out;
-  if((rc = Tl_exec(c, "COMMIT")))
-    goto out;
-  in_tx = 0;
+  if(!(rc = finish_import(c, csv_path, o, res)))
+    in_tx = 0;
 out:
   sqlite3_finalize(ins);
   if(in_tx)
@@ -363,18 +373,8 @@ tl_divisions_import(tl_case *c, const char *csv_path,
     sqlite3_reset(ins);
     res->n_imported++;
   }
-  if(res->n_bad && !o->skip_bad) {
-    rc = Tl_set_error(c, TL_FAILED, "%s: %llu malformed row(s); nothing "
-                      "imported", csv_path, (unsigned long long)res->n_bad);
-    res->n_imported = 0;
-    goto out;
-  }
-  /* division scopes of targets depend on the map */
-  if((rc = Tl_match_run(c, 0, &res->n_matches, &res->n_hashed)))
-    goto out;
-  if((rc = Tl_exec(c, "COMMIT")))
-    goto out;
-  in_tx = 0;
+  if(!(rc = finish_import(c, csv_path, o, res)))
+    in_tx = 0;
 out:
   sqlite3_finalize(ins);
   sqlite3_finalize(chk);
