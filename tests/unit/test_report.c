@@ -16,9 +16,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "case_int.h"
-#include "exposure_int.h"
-#include "report_int.h"
+#include "store/case_int.h"
+#include "analysis/exposure_int.h"
+#include "render/report_int.h"
 #include "tap.h"
 
 #define N_OCC 30          /* occurrences in the fixture */

@@ -3,10 +3,10 @@
 
 #include <stdint.h>
 
-#include "names_int.h"
-#include "pathglob_int.h"
+#include "base/names_int.h"
+#include "base/pathglob_int.h"
 #include "tap.h"
-#include "timeconv_int.h"
+#include "base/timeconv_int.h"
 
 int
 main(void)

@@ -1,0 +1,692 @@
+/*
+** Exposure analysis: for every target occurrence, what the evidence inside
+** the window [from, to) says happened to it, and why.
+**
+** Results go to TEMP tables (exposure_int.h); the renderers in report*.c
+** read them. Nothing is written to the case except an index on object
+** names (created once, kept) that copy detection needs.
+**
+** Verdicts, most serious first:
+**   copied    an object with the same name and size, or the same content,
+**             was created inside the window elsewhere (any evidence item);
+**   deleted   the occurrence is deleted: in the window when its deletion
+**             time (ext dtime) or last MFT change ($SI c) falls in it,
+**             else "time unknown";
+**   modified  its modification time falls in the window;
+**   renamed   a new $FILE_NAME (created/changed) in the window on a file
+**             born before it: renamed or moved;
+**   accessed  its access time falls in the window (weak on NTFS: updated
+**             lazily and possibly disabled);
+**   none      no evidence in the window.
+*/
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/exposure_int.h"
+#include "analysis/match_int.h"
+#include "render/report_int.h"
+#include "store/store_int.h"
+#include "base/timeconv_int.h"
+
+/* The division of object o in evidence e: longest mapped path prefix. */
+#define DIVISION_OF(o, e) \
+  "coalesce((SELECT d.division FROM division_map d WHERE d.evidence = " \
+  e ".label AND substr(lower(" o ".path), 1, length(d.path_prefix)) = " \
+  "lower(d.path_prefix) AND (length(" o ".path) = length(d.path_prefix) " \
+  "OR substr(" o ".path, length(d.path_prefix) + 1, 1) = '/' OR " \
+  "d.path_prefix = '/') ORDER BY length(d.path_prefix) DESC LIMIT 1), " \
+  e ".division)"
+
+/* Every letter of every event of the occurrences inside the window
+** becomes one x_row of that kind. */
+static tl_rc
+collect_rows(tl_case *c, int64_t from, int64_t to)
+{
+  static const char *const kinds[4] = {"modified", "accessed", "changed",
+                                       "created"};
+  char sql[1200];
+  int i;
+  tl_rc rc = TL_OK;
+  for(i = 0; i < 4 && !rc; i++) {
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO x_row(occ_id, t_ns, kind, source, macb, "
+             "object_id, evidence, path, note) SELECT x.occ_id, ev.t_ns, "
+             "'%s', ev.source, ev.macb, ev.object_id, x.evidence, x.path, "
+             "CASE WHEN ev.source = '$SI' AND '%s' = 'accessed' THEN 'NTFS "
+             "updates the access time lazily and may have it disabled: "
+             "supports, does not prove, a read' WHEN ev.source = '$FN' THEN "
+             "'a $FILE_NAME time: written when the name was created, "
+             "renamed or moved' END FROM x_occ x CROSS JOIN event ev ON "
+             "ev.object_id = x.object_id WHERE ev.t_ns >= ?1 AND ev.t_ns < "
+             "?2 AND substr(ev.macb, %d, 1) <> '.'",
+             kinds[i], kinds[i], i + 1);
+    rc = Tl_exec_bound(c, sql, "ii", from, to);
+  }
+  return rc;
+}
+
+/* Copies: same name and size (or same content) created in the window
+** anywhere else. The copy's own creation row is added to x_row. */
+static tl_rc
+find_copies(tl_case *c, int64_t from, int64_t to)
+{
+  tl_rc rc;
+  /* name + size */
+  rc = Tl_exec_bound(c,
+    "INSERT INTO x_copy(occ_id, object_id, evidence, division, path, "
+    "created_ns, modified_ns, how, signature) "
+    "SELECT x.occ_id, y.object_id, e.label, " DIVISION_OF("y", "e") ", "
+    "y.path, cr.t, (SELECT max(m.t_ns) FROM event m WHERE m.object_id = "
+    "y.object_id AND m.source <> '$FN' AND substr(m.macb, 1, 1) = 'm'), "
+    "'name+size', 0 FROM x_occ x CROSS JOIN object o ON o.object_id = "
+    "x.object_id CROSS JOIN object y ON y.name = o.name COLLATE NOCASE AND "
+    "y.size = o.size "
+    "AND y.object_id <> o.object_id AND y.stream IS NULL "
+    "AND NOT (y.fs_id = o.fs_id AND y.inode = o.inode) "
+    "JOIN evidence e ON e.evidence_id = y.evidence_id "
+    "JOIN (SELECT object_id, min(t_ns) AS t FROM event WHERE t_ns >= ?1 AND "
+    "t_ns < ?2 AND substr(macb, 4, 1) = 'b' GROUP BY object_id) cr ON "
+    "cr.object_id = y.object_id "
+    "WHERE o.size > 0", "ii", from, to);
+  if(rc)
+    return rc;
+  /* same content: objects created in the window with the size of an
+  ** occurrence whose hash is known, hashed now if they were not yet */
+  {
+    sqlite3_stmt *s;
+    int64_t *ids = NULL;
+    size_t n = 0, cap = 0;
+    uint64_t n_hashed = 0;
+    if(sqlite3_prepare_v2(c->db,
+         "SELECT DISTINCT y.object_id FROM event ev JOIN object y ON "
+         "y.object_id = ev.object_id WHERE ev.t_ns >= ?1 AND ev.t_ns < ?2 "
+         "AND substr(ev.macb, 4, 1) = 'b' AND y.stream IS NULL AND y.size IN "
+         "(SELECT o.size FROM x_occ x JOIN object o ON o.object_id = "
+         "x.object_id JOIN target t ON t.target_id = x.target_id LEFT JOIN "
+         "object_hash h ON h.object_id = o.object_id WHERE o.size > 0 AND "
+         "(t.sha256 IS NOT NULL OR t.sha1 IS NOT NULL OR t.md5 IS NOT NULL "
+         "OR h.sha256 IS NOT NULL))", -1, &s, NULL) != SQLITE_OK)
+      return Tl_set_sqlite_error(c, "prepare");
+    sqlite3_bind_int64(s, 1, from);
+    sqlite3_bind_int64(s, 2, to);
+    while(sqlite3_step(s) == SQLITE_ROW) {
+      if(n == cap) {
+        int64_t *ni = realloc(ids, sizeof(*ni) * (cap = cap * 2 + 64));
+        if(!ni) {
+          free(ids);
+          sqlite3_finalize(s);
+          return Tl_set_error(c, TL_NOMEM, "out of memory");
+        }
+        ids = ni;
+      }
+      ids[n++] = sqlite3_column_int64(s, 0);
+    }
+    sqlite3_finalize(s);
+    rc = Tl_hash_objects(c, ids, n, &n_hashed);
+    free(ids);
+    if(rc)
+      return rc;
+  }
+  /* the known hashes of the occurrences, then one equality join per kind
+  ** of hash (an OR in the join would scan object_hash per occurrence) */
+  rc = Tl_exec(c, "DROP TABLE IF EXISTS temp.x_hkey");
+  if(!rc)
+    rc = Tl_exec_bound(c, "CREATE TEMP TABLE x_hkey AS SELECT "
+    "x.occ_id, o.object_id, o.fs_id, o.inode, coalesce(t.sha256, "
+    "oh.sha256) AS sha256, t.md5 AS md5, t.sha1 AS sha1 FROM x_occ x CROSS "
+    "JOIN object o ON o.object_id = x.object_id JOIN target t ON "
+    "t.target_id = x.target_id LEFT JOIN object_hash oh ON oh.object_id = "
+    "o.object_id WHERE coalesce(t.sha256, oh.sha256) IS NOT NULL OR t.md5 "
+    "IS NOT NULL OR t.sha1 IS NOT NULL", "");
+  if(!rc)
+    rc = Tl_exec(c, "CREATE INDEX IF NOT EXISTS object_hash_sha256 ON "
+                 "object_hash(sha256); CREATE INDEX IF NOT EXISTS "
+                 "object_hash_md5 ON object_hash(md5); CREATE INDEX IF NOT "
+                 "EXISTS object_hash_sha1 ON object_hash(sha1)");
+  {
+    static const char *const kinds[3] = {"sha256", "md5", "sha1"};
+    char sql[2400];
+    int i;
+    for(i = 0; i < 3 && !rc; i++) {
+      snprintf(sql, sizeof(sql),
+        "INSERT INTO x_copy(occ_id, object_id, evidence, division, path, "
+        "created_ns, modified_ns, how, signature) "
+        "SELECT k.occ_id, y.object_id, e.label, %s, y.path, (SELECT "
+        "min(t_ns) FROM event b WHERE b.object_id = y.object_id AND b.t_ns "
+        ">= ?1 AND b.t_ns < ?2 AND substr(b.macb, 4, 1) = 'b'), (SELECT "
+        "max(m.t_ns) FROM event m WHERE m.object_id = y.object_id AND "
+        "m.source <> '$FN' AND substr(m.macb, 1, 1) = 'm'), '%s', 0 FROM "
+        "x_hkey k CROSS JOIN object_hash yh ON yh.%s = k.%s CROSS JOIN "
+        "object y ON y.object_id = yh.object_id AND y.object_id <> "
+        "k.object_id AND NOT (y.fs_id = k.fs_id AND y.inode = k.inode) "
+        "JOIN evidence e ON e.evidence_id = y.evidence_id WHERE k.%s IS NOT "
+        "NULL AND NOT EXISTS (SELECT 1 FROM x_copy c WHERE c.occ_id = "
+        "k.occ_id AND c.object_id = y.object_id) AND EXISTS (SELECT 1 FROM "
+        "event b WHERE b.object_id = y.object_id AND b.t_ns >= ?1 AND "
+        "b.t_ns < ?2 AND substr(b.macb, 4, 1) = 'b')",
+        DIVISION_OF("y", "e"), kinds[i], kinds[i], kinds[i], kinds[i]);
+      rc = Tl_exec_bound(c, sql, "ii", from, to);
+    }
+  }
+  if(rc)
+    return rc;
+  rc = Tl_exec_bound(c, "UPDATE x_copy SET signature = (modified_ns IS "
+             "NOT NULL AND "
+             "created_ns > modified_ns)", "");
+  if(!rc)
+    rc = Tl_exec_bound(c,
+      "INSERT INTO x_row(occ_id, t_ns, kind, source, macb, object_id, "
+      "evidence, path, note) SELECT occ_id, created_ns, 'copied', '$SI', "
+      "'...b', object_id, evidence, path, 'a copy (' || how || ') created "
+      "here' || CASE WHEN signature THEN '; created after last modified: "
+      "the copy signature' ELSE '' END FROM x_copy", "");
+  return rc;
+}
+
+/* Deletions: a time when the file system gives one (ext dtime), else the
+** last MFT entry change of a deleted NTFS entry when it is in the window. */
+static tl_rc
+find_deletions(tl_case *c, int64_t from, int64_t to)
+{
+  tl_rc rc = Tl_exec_bound(c,
+    "INSERT INTO x_row(occ_id, t_ns, kind, source, macb, object_id, "
+    "evidence, path, note) SELECT x.occ_id, o.dtime_ns, 'deleted', "
+    "'inode', '....', o.object_id, x.evidence, x.path, 'inode deletion "
+    "time' FROM x_occ x JOIN object o ON o.object_id = x.object_id WHERE "
+    "o.deleted AND o.dtime_ns >= ?1 AND o.dtime_ns < ?2", "ii", from, to);
+  if(!rc)
+    rc = Tl_exec_bound(c,
+      "INSERT INTO x_row(occ_id, t_ns, kind, source, macb, object_id, "
+      "evidence, path, note) SELECT x.occ_id, max(ev.t_ns), 'deleted', "
+      "'$SI', '..c.', ev.object_id, x.evidence, x.path, 'last MFT entry "
+      "change of a deleted entry: consistent with the deletion' FROM x_occ "
+      "x CROSS JOIN object o ON o.object_id = x.object_id CROSS JOIN event "
+      "ev ON "
+      "ev.object_id = o.object_id AND ev.source = '$SI' AND substr(ev.macb, "
+      "3, 1) = 'c' WHERE o.deleted AND o.dtime_ns IS NULL GROUP BY "
+      "x.occ_id HAVING max(ev.t_ns) >= ?1 AND max(ev.t_ns) < ?2", "ii",
+      from, to);
+  /* NTFS keeps no deletion time; removing a name modifies its folder, so
+  ** the folder's last modification in the window is the best bound */
+  /* (driven from the few deleted occurrences: CROSS JOIN fixes the order,
+  ** which the planner got wrong on a 7M-event case) */
+  if(!rc)
+    rc = Tl_exec_bound(c,
+      "INSERT INTO x_row(occ_id, t_ns, kind, source, macb, object_id, "
+      "evidence, path, note) SELECT occ_id, t, 'deleted', '$SI', 'm...', "
+      "pid, evidence, ppath, 'its folder was last modified then: removing "
+      "a name modifies the folder, so this is consistent with (not proof "
+      "of) the deletion' FROM (SELECT x.occ_id, x.evidence, p.object_id AS "
+      "pid, p.path AS ppath, (SELECT max(ev.t_ns) FROM event ev WHERE "
+      "ev.object_id = p.object_id AND ev.source <> '$FN' AND "
+      "substr(ev.macb, 1, 1) = 'm' AND ev.t_ns >= ?1 AND ev.t_ns < ?2) AS t "
+      "FROM x_occ x CROSS JOIN object o ON o.object_id = x.object_id CROSS "
+      "JOIN object p ON p.fs_id = o.fs_id AND p.inode = o.parent_inode AND "
+      "p.stream IS NULL AND coalesce(p.meta_type, p.name_type) = 'd' AND "
+      "p.deleted = 0 WHERE o.deleted AND o.dtime_ns IS NULL AND NOT EXISTS "
+      "(SELECT 1 FROM x_row r WHERE r.occ_id = x.occ_id AND r.kind = "
+      "'deleted')) WHERE t IS NOT NULL GROUP BY occ_id", "ii", from, to);
+  return rc;
+}
+
+static void
+append(char **s, size_t *len, size_t *cap, const char *text)
+{
+  size_t tl = strlen(text);
+  if(*len + tl + 3 > *cap) {
+    size_t nc = (*len + tl + 3) * 2;
+    char *ns = realloc(*s, nc);
+    if(!ns)
+      return;
+    *s = ns;
+    *cap = nc;
+  }
+  if(*len) {
+    memcpy(*s + *len, "; ", 2);
+    *len += 2;
+  }
+  memcpy(*s + *len, text, tl + 1);
+  *len += tl;
+}
+
+/* Flags, verdict, first/last touch and the reasons in words. */
+struct finding {
+  int acc, mod, ren, del, cop, self_copy, created;
+  char *why;
+  size_t len, cap;
+};
+
+static void
+judge_row(struct finding *f, const char *kind, const char *src, int64_t t1,
+          int64_t t2, int n, int64_t last_mod, int64_t si_born,
+          int64_t from)
+{
+  char line[400], a[48], b[48];
+  int fn = src && !strcmp(src, "$FN");
+  Tl_format_ns(t1, a, sizeof(a));
+  Tl_format_ns(t2, b, sizeof(b));
+  line[0] = '\0';
+  if(!strcmp(kind, "accessed") && !fn) {
+    f->acc = 1;
+    snprintf(line, sizeof(line), "accessed: access time %s%s%s in the "
+             "window (%s%s)", a, n > 1 ? " .. " : "", n > 1 ? b : "", src,
+             !strcmp(src, "$SI") ? "; NTFS updates it lazily and may have "
+             "it disabled, so it supports but does not prove a read" : "");
+  }
+  else if(!strcmp(kind, "modified") && !fn) {
+    f->mod = 1;
+    snprintf(line, sizeof(line), "modified: %s%s%s", a, n > 1 ? " .. " : "",
+             n > 1 ? b : "");
+  }
+  else if(!strcmp(kind, "created") && !fn) {
+    if(last_mod != INT64_MIN && t1 > last_mod) {
+      f->self_copy = 1;
+      snprintf(line, sizeof(line), "copied here: created %s, after its "
+               "last modification (the copy signature)", a);
+    }
+    else {
+      f->created = 1;
+      snprintf(line, sizeof(line), "created in the window: %s", a);
+    }
+  }
+  else if(!strcmp(kind, "created") && fn) {
+    if(si_born != INT64_MIN && si_born < from) {
+      /* $SI says born before the window, $FILE_NAME says in it: $SI
+      ** times were set back after a copy (a timestomped copy) */
+      f->self_copy = 1;
+      snprintf(line, sizeof(line), "copied here: its $FILE_NAME was "
+               "created %s while $SI claims an earlier birth (timestomped)",
+               a);
+    }
+  }
+  else if(!strcmp(kind, "changed") && fn && !f->self_copy) {
+    f->ren = 1;
+    snprintf(line, sizeof(line), "renamed or moved: a $FILE_NAME written "
+             "%s", a);
+  }
+  else if(!strcmp(kind, "copied")) {
+    f->cop = 1;
+    snprintf(line, sizeof(line), "copied: %d cop%s created in the window, "
+             "first %s", n, n == 1 ? "y" : "ies", a);
+  }
+  else if(!strcmp(kind, "deleted")) {
+    f->del = 1;
+    snprintf(line, sizeof(line), "deleted in the window: %s (%s)", a,
+             src && !strcmp(src, "inode") ? "inode deletion time" :
+             "last change of the entry or its folder; NTFS keeps no "
+             "deletion time");
+  }
+  if(line[0])
+    append(&f->why, &f->len, &f->cap, line);
+}
+
+static tl_rc
+judge(tl_case *c, int64_t from)
+{
+  sqlite3_stmt *q, *r, *u;
+  tl_rc rc = TL_OK;
+  if(sqlite3_prepare_v2(c->db, "SELECT occ_id, deleted, coalesce((SELECT "
+                        "max(t_ns) FROM event m WHERE m.object_id = "
+                        "x.object_id AND m.source <> '$FN' AND "
+                        "substr(m.macb, 1, 1) = 'm'), -9223372036854775807 "
+                        "- 1), coalesce((SELECT min(t_ns) FROM event b "
+                        "WHERE b.object_id = x.object_id AND b.source <> "
+                        "'$FN' AND substr(b.macb, 4, 1) = 'b'), "
+                        "-9223372036854775807 - 1) FROM x_occ x", -1, &q,
+                        NULL) != SQLITE_OK ||
+     sqlite3_prepare_v2(c->db, "SELECT kind, source, min(t_ns), max(t_ns), "
+                        "count(*) FROM x_row WHERE occ_id=? GROUP BY kind, "
+                        "source ORDER BY source = '$FN', kind = 'changed', "
+                        "kind", -1, &r,
+                        NULL) != SQLITE_OK ||
+     sqlite3_prepare_v2(c->db, "UPDATE x_occ SET accessed=?, copied=?, "
+                        "modified=?, renamed=?, deleted_in_window=?, "
+                        "verdict=?, first_ns=(SELECT min(t_ns) FROM x_row "
+                        "WHERE occ_id=?8), last_ns=(SELECT max(t_ns) FROM "
+                        "x_row WHERE occ_id=?8), n_evidence=(SELECT count(*)"
+                        " FROM x_row WHERE occ_id=?8), reasons=?7 WHERE "
+                        "occ_id=?8", -1, &u, NULL) != SQLITE_OK)
+    return Tl_set_sqlite_error(c, "prepare");
+  while(sqlite3_step(q) == SQLITE_ROW && !rc) {
+    int64_t occ = sqlite3_column_int64(q, 0);
+    int is_deleted = sqlite3_column_int(q, 1);
+    int64_t last_mod = sqlite3_column_int64(q, 2);
+    int64_t si_born = sqlite3_column_int64(q, 3);
+    struct finding f;
+    const char *verdict;
+    memset(&f, 0, sizeof(f));
+    sqlite3_bind_int64(r, 1, occ);
+    while(sqlite3_step(r) == SQLITE_ROW)
+      judge_row(&f, (const char *)sqlite3_column_text(r, 0),
+                (const char *)sqlite3_column_text(r, 1),
+                sqlite3_column_int64(r, 2), sqlite3_column_int64(r, 3),
+                sqlite3_column_int(r, 4), last_mod, si_born, from);
+    sqlite3_reset(r);
+    if(is_deleted && !f.del) {
+      f.del = 2;
+      append(&f.why, &f.len, &f.cap, "deleted: no deletion time is "
+             "recorded in the window; when it was deleted is unknown");
+    }
+    f.cop |= f.self_copy;
+    if(f.created && !f.self_copy)
+      f.mod = 1;  /* a new file written in the window */
+    verdict = f.cop ? "copied" : f.del ? "deleted" : f.mod ? "modified" :
+              f.ren ? "renamed" : f.acc ? "accessed" : "none";
+    if(!f.len)
+      append(&f.why, &f.len, &f.cap, "no evidence in the window");
+    sqlite3_bind_int(u, 1, f.acc);
+    sqlite3_bind_int(u, 2, f.cop);
+    sqlite3_bind_int(u, 3, f.mod);
+    sqlite3_bind_int(u, 4, f.ren);
+    sqlite3_bind_int(u, 5, f.del);
+    sqlite3_bind_text(u, 6, verdict, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(u, 8, occ);
+    sqlite3_bind_text(u, 7, f.why ? f.why : "", -1, SQLITE_TRANSIENT);
+    if(sqlite3_step(u) != SQLITE_DONE)
+      rc = Tl_set_sqlite_error(c, "update");
+    sqlite3_reset(u);
+    free(f.why);
+  }
+  sqlite3_finalize(q);
+  sqlite3_finalize(r);
+  sqlite3_finalize(u);
+  return rc;
+}
+
+/* Timestomping indicators on occurrences and their copies. */
+static tl_rc
+find_anomalies(tl_case *c)
+{
+  tl_rc rc = Tl_exec_bound(c,
+    "INSERT INTO x_anomaly(kind, occ_id, object_id, evidence, path, detail) "
+    "SELECT 'si-created-before-fn-created', a.occ_id, a.object_id, "
+    "a.evidence, a.path, '$SI created ' || strftime('%Y-%m-%dT%H:%M:%fZ', "
+    "a.si_b / 1e9, 'unixepoch') || ' is earlier than $FILE_NAME created ' "
+    "|| strftime('%Y-%m-%dT%H:%M:%fZ', a.fn_b / 1e9, 'unixepoch') || "
+    "': $SI times were probably set back (timestomping)' FROM (SELECT "
+    "x.occ_id, x.object_id, x.evidence, x.path, (SELECT min(t_ns) FROM "
+    "event s WHERE s.object_id = x.object_id AND s.source = '$SI' AND "
+    "substr(s.macb, 4, 1) = 'b') AS si_b, (SELECT min(t_ns) FROM event f "
+    "WHERE f.object_id = x.object_id AND f.source = '$FN' AND "
+    "substr(f.macb, 4, 1) = 'b') AS fn_b FROM (SELECT occ_id, object_id, "
+    "evidence, path FROM x_occ UNION ALL SELECT occ_id, object_id, "
+    "evidence, path FROM x_copy) x) a WHERE a.si_b < a.fn_b", "");
+  if(!rc)
+    rc = Tl_exec_bound(c,
+      "INSERT INTO x_anomaly(kind, occ_id, object_id, evidence, path, "
+      "detail) SELECT 'si-zero-subseconds', x.occ_id, x.object_id, "
+      "x.evidence, x.path, 'all $SI times have zero sub-seconds (' || "
+      "count(*) || ' instants): typical of tools that set times' FROM "
+      "(SELECT occ_id, object_id, evidence, path FROM x_occ UNION ALL "
+      "SELECT occ_id, object_id, evidence, path FROM x_copy) x JOIN event "
+      "s ON s.object_id = x.object_id AND s.source = '$SI' GROUP BY "
+      "x.occ_id, x.object_id HAVING sum(s.t_ns % 1000000000 <> 0) = 0", "");
+  if(!rc)
+    rc = Tl_exec_bound(c,
+      "INSERT INTO x_anomaly(kind, occ_id, object_id, evidence, path, "
+      "detail) SELECT 'copy-signature', occ_id, object_id, evidence, path, "
+      "'created ' || strftime('%Y-%m-%dT%H:%M:%fZ', created_ns / 1e9, "
+      "'unixepoch') || ' after last modified ' || strftime("
+      "'%Y-%m-%dT%H:%M:%fZ', modified_ns / 1e9, 'unixepoch') || ': a copy' "
+      "FROM x_copy WHERE signature", "");
+  /* one line per finding and file: a file can be an occurrence of several
+  ** rows and a copy of other occurrences at once; keep the first */
+  if(!rc)
+    rc = Tl_exec_bound(c, "DELETE FROM x_anomaly WHERE rowid NOT IN (SELECT "
+               "min(rowid) FROM x_anomaly GROUP BY kind, object_id)", "");
+  return rc;
+}
+
+/* Bursts: at least burst_count distinct target files touched within
+** burst_window, per evidence item and division. A sliding window over the
+** touches in time order, with per-target counts; a burst runs as long as
+** the window keeps enough distinct targets. */
+struct hit {
+  int64_t t;
+  int64_t target;
+};
+
+typedef struct burst_scan {
+  int *cnt;          /* touches per target id inside the window */
+  int *seen;         /* stamp per target id, for counting a whole burst */
+  int64_t max_id;
+  int stamp;
+} burst_scan;
+
+static tl_rc
+sweep(tl_case *c, burst_scan *b, sqlite3_stmt *ins, const char *ev,
+      const char *div, const struct hit *h, size_t n, int need,
+      int64_t window)
+{
+  size_t lo = 0, hi, i;
+  int distinct = 0;
+  for(hi = 0; hi < n; hi++) {
+    if(b->cnt[h[hi].target]++ == 0)
+      distinct++;
+    while(h[hi].t - h[lo].t > window)
+      if(--b->cnt[h[lo++].target] == 0)
+        distinct--;
+    if(distinct >= need) {
+      size_t start = lo, end = hi;
+      int total = 0;
+      /* keep going while the window still holds enough targets */
+      while(end + 1 < n) {
+        size_t nx = end + 1;
+        if(b->cnt[h[nx].target]++ == 0)
+          distinct++;
+        while(h[nx].t - h[lo].t > window)
+          if(--b->cnt[h[lo++].target] == 0)
+            distinct--;
+        if(distinct < need)
+          break;
+        end = nx;
+      }
+      b->stamp++;
+      for(i = start; i <= end; i++)
+        if(b->seen[h[i].target] != b->stamp) {
+          b->seen[h[i].target] = b->stamp;
+          total++;
+        }
+      sqlite3_bind_text(ins, 1, ev, -1, SQLITE_TRANSIENT);
+      if(div && *div)
+        sqlite3_bind_text(ins, 2, div, -1, SQLITE_TRANSIENT);
+      else
+        sqlite3_bind_null(ins, 2);
+      sqlite3_bind_int64(ins, 3, h[start].t);
+      sqlite3_bind_int64(ins, 4, h[end].t);
+      sqlite3_bind_int(ins, 5, total);
+      sqlite3_bind_int64(ins, 6, (int64_t)(end - start + 1));
+      if(sqlite3_step(ins) != SQLITE_DONE) {
+        sqlite3_reset(ins);
+        return Tl_set_sqlite_error(c, "insert burst");
+      }
+      sqlite3_reset(ins);
+      /* start afresh after the burst */
+      memset(b->cnt, 0, sizeof(int) * (size_t)(b->max_id + 1));
+      distinct = 0;
+      lo = end + 1;
+      hi = end;
+    }
+  }
+  memset(b->cnt, 0, sizeof(int) * (size_t)(b->max_id + 1));
+  return TL_OK;
+}
+
+static tl_rc
+find_bursts(tl_case *c, int need, int64_t window)
+{
+  sqlite3_stmt *s = NULL, *ins = NULL;
+  struct hit *h = NULL;
+  size_t n = 0, cap = 0;
+  char *ev = NULL, *div = NULL;
+  burst_scan b;
+  tl_rc rc = TL_OK;
+  int r;
+
+  memset(&b, 0, sizeof(b));
+  if(sqlite3_prepare_v2(c->db, "SELECT coalesce(max(object_id), 0) FROM "
+                        "x_occ", -1, &s, NULL) != SQLITE_OK)
+    return Tl_set_sqlite_error(c, "prepare");
+  if(sqlite3_step(s) == SQLITE_ROW)
+    b.max_id = sqlite3_column_int64(s, 0);
+  sqlite3_finalize(s);
+  b.cnt = calloc((size_t)b.max_id + 1, sizeof(int));
+  b.seen = calloc((size_t)b.max_id + 1, sizeof(int));
+  if(!b.cnt || !b.seen) {
+    rc = Tl_set_error(c, TL_NOMEM, "out of memory");
+    goto out;
+  }
+  /* per evidence item: mass collection on a file server crosses the
+  ** shares of several divisions; each burst lists them afterwards */
+  if(sqlite3_prepare_v2(c->db, "SELECT x.evidence, '', r.t_ns, x.object_id "
+                        "FROM x_row r JOIN x_occ x USING(occ_id) WHERE "
+                        "r.kind <> 'deleted' ORDER BY 1, 3", -1, &s, NULL) !=
+     SQLITE_OK ||
+     sqlite3_prepare_v2(c->db, "INSERT INTO x_burst(evidence, division, "
+                        "start_ns, end_ns, n_targets, n_events) VALUES"
+                        "(?,?,?,?,?,?)", -1, &ins, NULL) != SQLITE_OK) {
+    rc = Tl_set_sqlite_error(c, "prepare");
+    goto out;
+  }
+  do {
+    const char *e = NULL, *d = NULL;
+    r = sqlite3_step(s);
+    if(r == SQLITE_ROW) {
+      e = (const char *)sqlite3_column_text(s, 0);
+      d = (const char *)sqlite3_column_text(s, 1);
+    }
+    if(n && (r != SQLITE_ROW || strcmp(e, ev) || strcmp(d, div))) {
+      if((rc = sweep(c, &b, ins, ev, div, h, n, need, window)))
+        break;
+      n = 0;
+    }
+    if(r != SQLITE_ROW)
+      break;
+    if(!n) {
+      free(ev);
+      free(div);
+      ev = strdup(e);
+      div = strdup(d);
+      if(!ev || !div) {
+        rc = Tl_set_error(c, TL_NOMEM, "out of memory");
+        break;
+      }
+    }
+    if(n == cap) {
+      struct hit *nh = realloc(h, sizeof(*nh) * (cap = cap * 2 + 1024));
+      if(!nh) {
+        rc = Tl_set_error(c, TL_NOMEM, "out of memory");
+        break;
+      }
+      h = nh;
+    }
+    h[n].t = sqlite3_column_int64(s, 2);
+    h[n].target = sqlite3_column_int64(s, 3);
+    n++;
+  } while(1);
+out:
+  free(h);
+  free(ev);
+  free(div);
+  free(b.cnt);
+  free(b.seen);
+  sqlite3_finalize(s);
+  sqlite3_finalize(ins);
+  if(!rc)
+    rc = Tl_exec_bound(c, "UPDATE x_burst SET division = (SELECT "
+               "group_concat(d || "
+               "' (' || n || ')', ', ') FROM (SELECT coalesce(x.division, "
+               "'-') AS d, count(DISTINCT x.object_id) AS n FROM x_row r "
+               "JOIN x_occ x USING(occ_id) WHERE x.evidence = "
+               "x_burst.evidence AND r.t_ns BETWEEN x_burst.start_ns AND "
+               "x_burst.end_ns AND r.kind <> 'deleted' GROUP BY 1 ORDER BY "
+               "2 DESC, 1))", "");
+  return rc;
+}
+
+tl_rc
+Tl_exposure_analyse(tl_case *c, const struct tl_exposure_opts *o)
+{
+  int64_t from = o->from_ns, to = o->to_ns;
+  int burst = o->burst_count > 0 ? o->burst_count : 50;
+  int64_t bw = o->burst_window_ns > 0 ? o->burst_window_ns :
+               INT64_C(600) * TL_NS_PER_SEC;
+  sqlite3_stmt *p;
+  tl_rc rc;
+
+  if((rc = Tl_exec(c, Tl_exposure_ddl)) ||
+     (rc = Tl_exec(c, "CREATE INDEX IF NOT EXISTS object_name ON "
+                      "object(name COLLATE NOCASE);"
+                      "CREATE INDEX IF NOT EXISTS object_fs_inode ON "
+                      "object(fs_id, inode)")))
+    return rc;
+  if(sqlite3_prepare_v2(c->db, "INSERT INTO x_param VALUES(?,?)", -1, &p,
+                        NULL) != SQLITE_OK)
+    return Tl_set_sqlite_error(c, "prepare");
+  {
+    const char *keys[] = {"from_ns", "to_ns", "generated_ns", "burst_count",
+                          "burst_window_ns"};
+    int64_t vals[] = {from, to, Tl_now_ns(), burst, bw};
+    int i;
+    for(i = 0; i < 5; i++) {
+      sqlite3_bind_text(p, 1, keys[i], -1, SQLITE_STATIC);
+      sqlite3_bind_int64(p, 2, vals[i]);
+      sqlite3_step(p);
+      sqlite3_reset(p);
+    }
+    sqlite3_bind_text(p, 1, "case_path", -1, SQLITE_STATIC);
+    sqlite3_bind_text(p, 2, c->path, -1, SQLITE_STATIC);
+    sqlite3_step(p);
+    sqlite3_reset(p);
+    sqlite3_bind_text(p, 1, "tool_version", -1, SQLITE_STATIC);
+    sqlite3_bind_text(p, 2, "touchline " TL_VERSION, -1, SQLITE_STATIC);
+    sqlite3_step(p);
+    sqlite3_finalize(p);
+  }
+  if((rc = Tl_exec_bound(c,
+        "INSERT INTO x_occ(target_id, object_id, evidence_id, evidence, "
+        "division, path, deleted, size) SELECT m.target_id, o.object_id, "
+        "o.evidence_id, e.label, " DIVISION_OF("o", "e") ", o.path, "
+        "o.deleted, o.size FROM target_match m JOIN object o USING("
+        "object_id) JOIN evidence e ON e.evidence_id = o.evidence_id ORDER "
+        "BY m.target_id, e.label, o.path", "")) ||
+     (rc = collect_rows(c, from, to)) ||
+     (rc = find_deletions(c, from, to)) ||
+     (rc = find_copies(c, from, to)) ||
+     (rc = judge(c, from)) ||
+     (rc = find_anomalies(c)) ||
+     (rc = find_bursts(c, burst, bw)))
+    return rc;
+  return Tl_exec_bound(c,
+    "INSERT INTO x_target(target_id, line, label, partner, classification, "
+    "division, n_occ, found, exposed, verdict, first_ns, last_ns, "
+    "n_evidence) SELECT t.target_id, t.line, coalesce(t.path, t.name, "
+    "'sha256:' || t.sha256, 'sha1:' || t.sha1, 'md5:' || t.md5), t.partner, "
+    "t.classification, t.division, count(x.occ_id), count(x.occ_id) > 0, "
+    "coalesce(max(x.verdict <> 'none'), 0), CASE min(" TL_VRANK("x.verdict")
+    ") WHEN 0 THEN 'copied' WHEN 1 THEN 'deleted' WHEN 2 THEN 'modified' "
+    "WHEN 3 THEN 'renamed' WHEN 4 THEN 'accessed' ELSE 'none' END, "
+    "min(x.first_ns), max(x.last_ns), coalesce(sum(x.n_evidence), 0) FROM "
+    "target t LEFT JOIN x_occ x USING(target_id) GROUP BY t.target_id", "");
+}
+
+tl_rc
+tl_case_exposure(tl_case *c, const struct tl_exposure_opts *o, FILE *out)
+{
+  tl_rc rc;
+  if(!c || c->magic != TL_CASE_MAGIC || !o || o->struct_size < sizeof(*o))
+    return TL_USAGE;
+  if(o->to_ns <= o->from_ns)
+    return Tl_set_error(c, TL_USAGE, "the window is empty: --to must be "
+                        "after --from");
+  /* a read transaction: one consistent view for analysis and report */
+  if((rc = Tl_exec(c, "BEGIN")))
+    return rc;
+  rc = Tl_exposure_analyse(c, o);
+  if(!rc)
+    rc = Tl_report_write(c, out, o->format ? o->format : "text");
+  sqlite3_exec(c->db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
+  return rc;
+}

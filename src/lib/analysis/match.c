@@ -1,0 +1,470 @@
+/*
+** Target matching: every target row against every object, in one pass
+** over the objects, with hash maps for exact paths and names and with globs
+** grouped by the directory they are anchored in.
+**
+** A row matches by the first criterion it has: path (or path glob), else
+** name (or name glob), else content hash. A size, when given, must equal
+** for name matches (with a path it is only the registered size: the file
+** may have changed since); evidence and division columns scope the row. Directories and NTFS named
+** streams are not targets. Case is ignored on case-blind file systems.
+*/
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "analysis/match_int.h"
+#include "store/store_int.h"
+#include "base/pathglob_int.h"
+#include "base/strmap_int.h"
+
+#define PATHMAX 4096
+
+typedef struct target {
+  int64_t id;
+  char *pattern;     /* normalised path or NULL */
+  char *name;
+  int64_t size;      /* -1 when not given */
+  char *md5, *sha1, *sha256;
+  char *division, *evidence;
+  int path_glob, name_glob;
+} target;
+
+typedef struct divmap {
+  char *evidence, *prefix, *division;
+} divmap;
+
+typedef struct matcher {
+  target *t;
+  int n;
+  Tl_strmap path_exact, path_fold, name_exact, name_fold;
+  Tl_strmap glob_dir_exact, glob_dir_fold;  /* anchor dir -> path globs */
+  int *name_globs, n_name_globs;
+  Tl_strmap hash_sizes;                     /* decimal size -> hash rows */
+  int hash_all;                             /* a hash row without size */
+  int *hash_rows, n_hash_rows;
+  divmap *dm;
+  int n_dm;
+} matcher;
+
+int
+Tl_fs_case_blind(const char *t)
+{
+  return t && (!strncmp(t, "ntfs", 4) || !strncmp(t, "fat", 3) ||
+               !strcmp(t, "exfat") || !strncmp(t, "hfs", 3) ||
+               !strncmp(t, "iso", 3));
+}
+
+static char *
+col_dup(sqlite3_stmt *s, int i)
+{
+  const unsigned char *v = sqlite3_column_text(s, i);
+  return v && *v ? strdup((const char *)v) : NULL;
+}
+
+static void
+matcher_free(matcher *m)
+{
+  int i;
+  for(i = 0; i < m->n; i++) {
+    target *t = &m->t[i];
+    free(t->pattern);
+    free(t->name);
+    free(t->md5);
+    free(t->sha1);
+    free(t->sha256);
+    free(t->division);
+    free(t->evidence);
+  }
+  free(m->t);
+  for(i = 0; i < m->n_dm; i++) {
+    free(m->dm[i].evidence);
+    free(m->dm[i].prefix);
+    free(m->dm[i].division);
+  }
+  free(m->dm);
+  Tl_strmap_free(&m->path_exact);
+  Tl_strmap_free(&m->path_fold);
+  Tl_strmap_free(&m->name_exact);
+  Tl_strmap_free(&m->name_fold);
+  Tl_strmap_free(&m->glob_dir_exact);
+  Tl_strmap_free(&m->glob_dir_fold);
+  Tl_strmap_free(&m->hash_sizes);
+  free(m->name_globs);
+  free(m->hash_rows);
+}
+
+/* The directory a path glob is anchored in: up to the last slash before its
+** first wildcard: "/a/b/x*.pdf" is anchored in "/a/b", "/x/y*" in "/x". */
+static void
+glob_anchor(const char *pat, char *out, size_t cap)
+{
+  size_t first = strcspn(pat, "*?"), i, last = 0;
+  for(i = 0; i < first; i++)
+    if(pat[i] == '/')
+      last = i;
+  if(last >= cap)
+    last = cap - 1;
+  memcpy(out, pat, last);
+  out[last] = '\0';
+}
+
+static int
+add_both(Tl_strmap *exact, Tl_strmap *fold, const char *key, int idx)
+{
+  char f[PATHMAX];
+  return Tl_strmap_add(exact, key, idx) ||
+         Tl_strmap_add(fold, Tl_fold(key, f, sizeof(f)), idx);
+}
+
+static tl_rc
+load(tl_case *c, matcher *m)
+{
+  sqlite3_stmt *s;
+  int cap = 0, i, oom = 0;
+  if(sqlite3_prepare_v2(c->db, "SELECT target_id, pattern, name, "
+                        "coalesce(size, -1), md5, sha1, sha256, division, "
+                        "evidence, is_glob FROM target ORDER BY target_id",
+                        -1, &s, NULL) != SQLITE_OK)
+    return Tl_set_sqlite_error(c, "query targets");
+  while(sqlite3_step(s) == SQLITE_ROW && !oom) {
+    target *t;
+    if(m->n == cap) {
+      target *nt = realloc(m->t, sizeof(*nt) * (size_t)(cap = cap * 2 + 64));
+      if(!nt) {
+        oom = 1;
+        break;
+      }
+      m->t = nt;
+    }
+    t = &m->t[m->n++];
+    memset(t, 0, sizeof(*t));
+    t->id = sqlite3_column_int64(s, 0);
+    t->pattern = col_dup(s, 1);
+    t->name = col_dup(s, 2);
+    t->size = sqlite3_column_int64(s, 3);
+    t->md5 = col_dup(s, 4);
+    t->sha1 = col_dup(s, 5);
+    t->sha256 = col_dup(s, 6);
+    t->division = col_dup(s, 7);
+    t->evidence = col_dup(s, 8);
+    t->path_glob = t->pattern && Tl_is_glob(t->pattern);
+    t->name_glob = !t->pattern && t->name && Tl_is_glob(t->name);
+  }
+  sqlite3_finalize(s);
+  if(oom)
+    return Tl_set_error(c, TL_NOMEM, "out of memory");
+
+  for(i = 0; i < m->n && !oom; i++) {
+    target *t = &m->t[i];
+    if(t->pattern && !t->path_glob)
+      oom = add_both(&m->path_exact, &m->path_fold, t->pattern, i);
+    else if(t->pattern) {
+      char a[PATHMAX];
+      glob_anchor(t->pattern, a, sizeof(a));
+      oom = add_both(&m->glob_dir_exact, &m->glob_dir_fold, a, i);
+    }
+    else if(t->name && !t->name_glob)
+      oom = add_both(&m->name_exact, &m->name_fold, t->name, i);
+    else if(t->name) {
+      int *ng = realloc(m->name_globs, sizeof(int) *
+                        (size_t)(m->n_name_globs + 1));
+      if(!ng)
+        oom = 1;
+      else {
+        m->name_globs = ng;
+        m->name_globs[m->n_name_globs++] = i;
+      }
+    }
+    else if(t->md5 || t->sha1 || t->sha256) {
+      int *hr = realloc(m->hash_rows, sizeof(int) *
+                        (size_t)(m->n_hash_rows + 1));
+      if(!hr)
+        oom = 1;
+      else {
+        m->hash_rows = hr;
+        m->hash_rows[m->n_hash_rows++] = i;
+        if(t->size < 0)
+          m->hash_all = 1;
+        else {
+          char k[32];
+          snprintf(k, sizeof(k), "%lld", (long long)t->size);
+          oom = Tl_strmap_add(&m->hash_sizes, k, i);
+        }
+      }
+    }
+  }
+  if(oom)
+    return Tl_set_error(c, TL_NOMEM, "out of memory");
+
+  if(sqlite3_prepare_v2(c->db, "SELECT evidence, path_prefix, division FROM "
+                        "division_map ORDER BY length(path_prefix) DESC",
+                        -1, &s, NULL) != SQLITE_OK)
+    return Tl_set_sqlite_error(c, "query division_map");
+  while(sqlite3_step(s) == SQLITE_ROW && !oom) {
+    divmap *nd = realloc(m->dm, sizeof(*nd) * (size_t)(m->n_dm + 1));
+    if(!nd) {
+      oom = 1;
+      break;
+    }
+    m->dm = nd;
+    nd[m->n_dm].evidence = col_dup(s, 0);
+    nd[m->n_dm].prefix = col_dup(s, 1);
+    nd[m->n_dm].division = col_dup(s, 2);
+    m->n_dm++;
+  }
+  sqlite3_finalize(s);
+  return oom ? Tl_set_error(c, TL_NOMEM, "out of memory") : TL_OK;
+}
+
+/* The division of an object: the longest mapped prefix of its path in its
+** evidence item, else the item's division. */
+static const char *
+division_of(const matcher *m, const char *label, const char *path,
+            const char *ev_division, int fold)
+{
+  int i;
+  for(i = 0; i < m->n_dm; i++) {
+    const divmap *d = &m->dm[i];
+    size_t pl;
+    if(!d->evidence || !d->prefix || strcmp(d->evidence, label))
+      continue;
+    pl = strlen(d->prefix);
+    if((fold ? strncasecmp(path, d->prefix, pl) : strncmp(path, d->prefix,
+                                                           pl)) == 0 &&
+       (path[pl] == '/' || path[pl] == '\0' || (pl == 1 && path[0] == '/')))
+      return d->division;
+  }
+  return ev_division;
+}
+
+typedef struct pending {
+  sqlite3_stmt *ins;
+  uint64_t n;
+  tl_rc rc;
+} pending;
+
+static void
+emit(tl_case *c, pending *p, const target *t, int64_t object_id,
+     const char *how, int64_t size, const char *label, const char *division)
+{
+  if(p->rc)
+    return;
+  /* a size narrows name matches; with a path it is the registered size
+  ** of a file that may have changed since */
+  if(t->size >= 0 && size != t->size && !strncmp(how, "name", 4))
+    return;
+  if(t->size >= 0 && size != t->size && !strcmp(how, "alt-name"))
+    return;
+  if(t->evidence && strcasecmp(t->evidence, label))
+    return;
+  if(t->division && (!division || strcasecmp(t->division, division)))
+    return;
+  sqlite3_bind_int64(p->ins, 1, t->id);
+  sqlite3_bind_int64(p->ins, 2, object_id);
+  sqlite3_bind_text(p->ins, 3, how, -1, SQLITE_STATIC);
+  if(sqlite3_step(p->ins) != SQLITE_DONE)
+    p->rc = Tl_set_sqlite_error(c, "insert target_match");
+  else if(sqlite3_changes(c->db))
+    p->n++;
+  sqlite3_reset(p->ins);
+}
+
+static void
+emit_list(tl_case *c, pending *p, const matcher *m,
+          const Tl_strmap_ent *e, int64_t oid, const char *how,
+          int64_t size, const char *label, const char *div)
+{
+  int k;
+  for(k = 0; e && k < e->n; k++)
+    emit(c, p, &m->t[e->vals[k]], oid, how, size, label, div);
+}
+
+tl_rc
+Tl_match_run(tl_case *c, int64_t evidence_id, uint64_t *n_matches,
+             uint64_t *n_hashed)
+{
+  matcher m;
+  pending p;
+  sqlite3_stmt *s = NULL, *fn = NULL;
+  int64_t *cand = NULL;
+  size_t n_cand = 0, cap_cand = 0;
+  tl_rc rc;
+
+  memset(&m, 0, sizeof(m));
+  memset(&p, 0, sizeof(p));
+  if((rc = load(c, &m)))
+    goto out;
+  if(evidence_id) {
+    sqlite3_stmt *d;
+    if(sqlite3_prepare_v2(c->db, "DELETE FROM target_match WHERE object_id "
+                          "IN (SELECT object_id FROM object WHERE "
+                          "evidence_id=?)", -1, &d, NULL) != SQLITE_OK) {
+      rc = Tl_set_sqlite_error(c, "delete");
+      goto out;
+    }
+    sqlite3_bind_int64(d, 1, evidence_id);
+    sqlite3_step(d);
+    sqlite3_finalize(d);
+  }
+  else if((rc = Tl_exec(c, "DELETE FROM target_match")))
+    goto out;
+  if(!m.n)
+    goto out;
+
+  if(sqlite3_prepare_v2(c->db, "INSERT OR IGNORE INTO target_match VALUES"
+                        "(?,?,?)", -1, &p.ins, NULL) != SQLITE_OK ||
+     sqlite3_prepare_v2(c->db, "SELECT name FROM ntfs_filename WHERE "
+                        "object_id=?", -1, &fn, NULL) != SQLITE_OK ||
+     sqlite3_prepare_v2(c->db, "SELECT o.object_id, o.path, o.name, "
+                        "coalesce(o.size, -1), f.fs_type, e.label, "
+                        "e.division FROM object o JOIN filesystem f "
+                        "USING(fs_id) JOIN evidence e ON e.evidence_id = "
+                        "o.evidence_id WHERE (?1 = 0 OR o.evidence_id = ?1)"
+                        " AND o.stream IS NULL AND coalesce(o.meta_type, "
+                        "o.name_type) <> 'd'", -1, &s, NULL) != SQLITE_OK) {
+    rc = Tl_set_sqlite_error(c, "prepare");
+    goto out;
+  }
+  sqlite3_bind_int64(s, 1, evidence_id);
+  while(sqlite3_step(s) == SQLITE_ROW && !p.rc) {
+    int64_t oid = sqlite3_column_int64(s, 0);
+    const char *path = (const char *)sqlite3_column_text(s, 1);
+    const char *name = (const char *)sqlite3_column_text(s, 2);
+    int64_t size = sqlite3_column_int64(s, 3);
+    int fold = Tl_fs_case_blind((const char *)sqlite3_column_text(s, 4));
+    const char *label = (const char *)sqlite3_column_text(s, 5);
+    const char *div = division_of(&m, label, path,
+                                  (const char *)sqlite3_column_text(s, 6),
+                                  fold);
+    char fp[PATHMAX], fnm[1024], dir[PATHMAX];
+    const char *kp = fold ? Tl_fold(path, fp, sizeof(fp)) : path;
+    const char *kn = fold ? Tl_fold(name, fnm, sizeof(fnm)) : name;
+    size_t dl;
+    int k;
+
+    emit_list(c, &p, &m, Tl_strmap_get(fold ? &m.path_fold :
+                                        &m.path_exact, kp),
+              oid, "path", size, label, div);
+    /* globs anchored in any ancestor directory */
+    snprintf(dir, sizeof(dir), "%s", kp);
+    for(dl = strlen(dir); ; ) {
+      const Tl_strmap_ent *e;
+      while(dl > 0 && dir[dl - 1] != '/')
+        dl--;
+      if(dl == 0)
+        break;
+      dir[--dl] = '\0';
+      e = Tl_strmap_get(fold ? &m.glob_dir_fold : &m.glob_dir_exact, dir);
+      for(k = 0; e && k < e->n; k++) {
+        const target *t = &m.t[e->vals[k]];
+        char fpat[PATHMAX];
+        const char *pat = fold ? Tl_fold(t->pattern, fpat, sizeof(fpat)) :
+                          t->pattern;
+        if(Tl_glob_match(pat, kp))
+          emit(c, &p, t, oid, "glob", size, label, div);
+      }
+    }
+    emit_list(c, &p, &m, Tl_strmap_get(fold ? &m.name_fold :
+                                        &m.name_exact, kn),
+              oid, "name", size, label, div);
+    for(k = 0; k < m.n_name_globs; k++) {
+      const target *t = &m.t[m.name_globs[k]];
+      char fpat[1024];
+      const char *pat = fold ? Tl_fold(t->name, fpat, sizeof(fpat)) :
+                        t->name;
+      if(Tl_glob_match(pat, kn))
+        emit(c, &p, t, oid, "name-glob", size, label, div);
+    }
+    /* other names of the same MFT entry: hard links, DOS 8.3 names */
+    if(m.name_exact.n) {
+      sqlite3_bind_int64(fn, 1, oid);
+      while(sqlite3_step(fn) == SQLITE_ROW) {
+        const char *alt = (const char *)sqlite3_column_text(fn, 0);
+        char fa[1024];
+        if(!alt || !strcmp(alt, name))
+          continue;
+        emit_list(c, &p, &m, Tl_strmap_get(fold ? &m.name_fold :
+                                            &m.name_exact,
+                                            fold ? Tl_fold(alt, fa,
+                                                           sizeof(fa)) : alt),
+                  oid, "alt-name", size, label, div);
+      }
+      sqlite3_reset(fn);
+    }
+    /* candidates for hash rows: same size, or any file when a hash row
+    ** has no size */
+    if(m.n_hash_rows && size > 0) {
+      char k2[32];
+      snprintf(k2, sizeof(k2), "%lld", (long long)size);
+      if(m.hash_all || Tl_strmap_get(&m.hash_sizes, k2)) {
+        if(n_cand == cap_cand) {
+          int64_t *nc = realloc(cand, sizeof(*nc) *
+                                (cap_cand = cap_cand * 2 + 256));
+          if(!nc) {
+            rc = Tl_set_error(c, TL_NOMEM, "out of memory");
+            goto out;
+          }
+          cand = nc;
+        }
+        cand[n_cand++] = oid;
+      }
+    }
+  }
+  if((rc = p.rc))
+    goto out;
+  sqlite3_finalize(s);
+  s = NULL;
+
+  if(n_cand) {
+    int k;
+    if((rc = Tl_hash_objects(c, cand, n_cand, n_hashed)))
+      goto out;
+    /* content matches, scoped like the others */
+    for(k = 0; k < m.n_hash_rows && !p.rc; k++) {
+      const target *t = &m.t[m.hash_rows[k]];
+      if(sqlite3_prepare_v2(c->db, "SELECT o.object_id, coalesce(o.size, "
+                            "-1), e.label, e.division, o.path, f.fs_type, "
+                            "CASE WHEN ?1 IS NOT NULL AND h.sha256 = ?1 "
+                            "THEN 'sha256' WHEN ?2 IS NOT NULL AND h.sha1 = "
+                            "?2 THEN 'sha1' ELSE 'md5' END FROM object_hash "
+                            "h JOIN object o USING(object_id) JOIN "
+                            "filesystem f USING(fs_id) JOIN evidence e ON "
+                            "e.evidence_id=o.evidence_id WHERE (?4 = 0 OR "
+                            "o.evidence_id = ?4) AND ((?1 IS NOT NULL AND "
+                            "h.sha256 = ?1) OR (?2 IS NOT NULL AND h.sha1 = "
+                            "?2) OR (?3 IS NOT NULL AND h.md5 = ?3))", -1, &s,
+                            NULL) != SQLITE_OK) {
+        rc = Tl_set_sqlite_error(c, "prepare");
+        goto out;
+      }
+      Tl_bind_text(s, 1, t->sha256);
+      Tl_bind_text(s, 2, t->sha1);
+      Tl_bind_text(s, 3, t->md5);
+      sqlite3_bind_int64(s, 4, evidence_id);
+      while(sqlite3_step(s) == SQLITE_ROW && !p.rc) {
+        const char *label = (const char *)sqlite3_column_text(s, 2);
+        int fold = Tl_fs_case_blind((const char *)sqlite3_column_text(s,
+                                                                       5));
+        emit(c, &p, t, sqlite3_column_int64(s, 0),
+             (const char *)sqlite3_column_text(s, 6),
+             sqlite3_column_int64(s, 1), label,
+             division_of(&m, label, (const char *)sqlite3_column_text(s, 4),
+                         (const char *)sqlite3_column_text(s, 3), fold));
+      }
+      sqlite3_finalize(s);
+      s = NULL;
+    }
+    rc = p.rc;
+  }
+out:
+  *n_matches += p.n;
+  sqlite3_finalize(s);
+  sqlite3_finalize(fn);
+  sqlite3_finalize(p.ins);
+  free(cand);
+  matcher_free(&m);
+  return rc;
+}

@@ -1,0 +1,24 @@
+/*
+** Matching the target register against every object in the case, and
+** hashing the contents of the objects that can match a hash target.
+*/
+#ifndef TL_MATCH_INT_H
+#define TL_MATCH_INT_H
+
+#include "store/case_int.h"
+
+/* Rebuild target_match for all targets against the objects of one
+** evidence item (evidence_id > 0) or of the whole case (0). Runs inside the
+** caller's transaction. Counts are added to *n_matches and *n_hashed. */
+tl_rc Tl_match_run(tl_case *c, int64_t evidence_id, uint64_t *n_matches,
+                   uint64_t *n_hashed);
+
+/* Hash the content of objects into object_hash (skipping those already
+** hashed). ids: object_ids, n of them. */
+tl_rc Tl_hash_objects(tl_case *c, const int64_t *ids, size_t n,
+                      uint64_t *n_hashed);
+
+/* 1 when the file system type name is matched without regard to case. */
+int Tl_fs_case_blind(const char *fs_type);
+
+#endif

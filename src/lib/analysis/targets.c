@@ -1,0 +1,455 @@
+/*
+** The target register and the division map: importing them from CSV,
+** listing them, and re-running matching.
+*/
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/csv_int.h"
+#include "analysis/match_int.h"
+#include "store/store_int.h"
+#include "base/names_int.h"
+#include "base/pathglob_int.h"
+
+enum { C_PATH, C_NAME, C_SIZE, C_MD5, C_SHA1, C_SHA256, C_PARTNER,
+       C_CLASS, C_DIVISION, C_EVIDENCE, C_NOTE, C_N };
+static const char *const target_cols[C_N] = {
+  "path", "name", "size", "md5", "sha1", "sha256", "partner",
+  "classification", "division", "evidence", "note"
+};
+
+static void
+report(const struct tl_import_opts *o, const char *file, long line,
+       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+report(const struct tl_import_opts *o, const char *file, long line,
+       const char *fmt, ...)
+{
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof(msg), fmt, ap);
+  va_end(ap);
+  if(o && o->on_error)
+    o->on_error(file, line, msg, o->ctx);
+}
+
+static int
+is_hex(const char *s, size_t want)
+{
+  size_t i;
+  for(i = 0; s[i]; i++)
+    if(!isxdigit((unsigned char)s[i]))
+      return 0;
+  return i == want;
+}
+
+static void
+lower(char *s)
+{
+  for(; *s; s++)
+    *s = (char)tolower((unsigned char)*s);
+}
+
+/* Map header names to column indexes; -1 when a column is absent. Returns
+** NULL, or why the header is unusable. */
+static const char *
+read_header(Tl_csv *r, const char *const *names, int n_names, int *col)
+{
+  int i, k;
+  static char why[160];
+  for(k = 0; k < n_names; k++)
+    col[k] = -1;
+  for(i = 0; i < r->n; i++) {
+    char *h = r->field[i];
+    while(*h == ' ')
+      h++;
+    for(k = 0; k < n_names; k++)
+      if(!strcasecmp(h, names[k]))
+        break;
+    if(k == n_names) {
+      snprintf(why, sizeof(why), "unknown column '%.60s' (known: see "
+               "docs/TARGETS.md)", h);
+      return why;
+    }
+    if(col[k] >= 0) {
+      snprintf(why, sizeof(why), "column '%s' given twice", names[k]);
+      return why;
+    }
+    col[k] = i;
+  }
+  return NULL;
+}
+
+static const char *
+field(const Tl_csv *r, const int *col, int k)
+{
+  const char *v;
+  if(col[k] < 0 || col[k] >= r->n)
+    return NULL;
+  v = r->field[col[k]];
+  while(*v == ' ')
+    v++;
+  return *v ? v : NULL;
+}
+
+static tl_rc
+open_csv(tl_case *c, const char *path, Tl_csv *r)
+{
+  memset(r, 0, sizeof(*r));
+  if(!(r->f = fopen(path, "rb")))
+    return Tl_set_error(c, TL_IO, "%s: %s", path, strerror(errno));
+  return TL_OK;
+}
+
+/* The end of an import inside its transaction: refuse it when rows were
+** bad (unless skip_bad), else match the register again (it depends on the
+** register and on the division map) and commit. */
+static tl_rc
+finish_import(tl_case *c, const char *csv_path,
+              const struct tl_import_opts *o, struct tl_import_result *res)
+{
+  tl_rc rc;
+  if(res->n_bad && !o->skip_bad) {
+    rc = Tl_set_error(c, TL_FAILED, "%s: %llu malformed row(s); nothing "
+                      "imported (fix them, or --skip-bad to import the %llu"
+                      " good rows)", csv_path,
+                      (unsigned long long)res->n_bad,
+                      (unsigned long long)res->n_imported);
+    res->n_imported = 0;
+    return rc;
+  }
+  if((rc = Tl_match_run(c, 0, &res->n_matches, &res->n_hashed)))
+    return rc;
+  return Tl_exec(c, "COMMIT");
+}
+
+tl_rc
+tl_targets_import(tl_case *c, const char *csv_path,
+                  const struct tl_import_opts *o,
+                  struct tl_import_result *res)
+{
+  Tl_csv r;
+  sqlite3_stmt *ins = NULL;
+  int col[C_N], got, k, in_tx = 0;
+  const char *why;
+  tl_rc rc;
+
+  memset(res, 0, sizeof(*res));
+  if(!c || c->magic != TL_CASE_MAGIC || !o ||
+     o->struct_size < sizeof(*o))
+    return TL_USAGE;
+  if((rc = open_csv(c, csv_path, &r)))
+    return rc;
+  got = Tl_csv_next(&r);
+  if(got <= 0 || r.n < 1) {
+    rc = Tl_set_error(c, TL_FAILED, "%s: %s", csv_path, got == 0 ?
+                      "empty file: no header line" : r.error);
+    goto out;
+  }
+  if((why = read_header(&r, target_cols, C_N, col))) {
+    rc = Tl_set_error(c, TL_FAILED, "%s:1: %s", csv_path, why);
+    goto out;
+  }
+  if(col[C_PATH] < 0 && col[C_NAME] < 0 && col[C_MD5] < 0 &&
+     col[C_SHA1] < 0 && col[C_SHA256] < 0) {
+    rc = Tl_set_error(c, TL_FAILED, "%s:1: the header needs a path, name, "
+                      "md5, sha1 or sha256 column", csv_path);
+    goto out;
+  }
+  if((rc = Tl_exec(c, "BEGIN IMMEDIATE")))
+    goto out;
+  in_tx = 1;
+  if(!o->append && (rc = Tl_exec(c, "DELETE FROM target_match; "
+                                 "DELETE FROM target")))
+    goto out;
+  if(sqlite3_prepare_v2(c->db, "INSERT INTO target(line, path, name, size, "
+                        "md5, sha1, sha256, partner, classification, "
+                        "division, evidence, note, pattern, is_glob) VALUES"
+                        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &ins, NULL) !=
+     SQLITE_OK) {
+    rc = Tl_set_sqlite_error(c, "prepare");
+    goto out;
+  }
+  while((got = Tl_csv_next(&r)) != 0) {
+    const char *v[C_N], *bad = NULL;
+    char hashes[3][65], norm[4096], badbuf[200];
+    int blank = 1;
+    if(got < 0) {
+      res->n_bad++;
+      report(o, csv_path, r.line, "%s", r.error);
+      continue;
+    }
+    for(k = 0; k < r.n; k++)
+      if(r.field[k][0])
+        blank = 0;
+    if(blank)
+      continue;  /* empty lines are not rows */
+    res->n_rows++;
+    for(k = 0; k < r.n && !bad; k++)
+      if(!Tl_utf8_valid(r.field[k], strlen(r.field[k])))
+        bad = "bytes that are not UTF-8";
+    for(k = 0; k < C_N; k++)
+      v[k] = field(&r, col, k);
+    if(!bad) {
+      int ncols = 0;
+      for(k = 0; k < C_N; k++)
+        if(col[k] >= 0)
+          ncols++;
+      if(r.n != ncols) {
+        snprintf(badbuf, sizeof(badbuf), "%d fields, the header has %d",
+                 r.n, ncols);
+        bad = badbuf;
+      }
+    }
+    if(!bad && !v[C_PATH] && !v[C_NAME] && !v[C_MD5] && !v[C_SHA1] &&
+       !v[C_SHA256])
+      bad = "needs a path, a name or a hash";
+    if(!bad && v[C_MD5] && !is_hex(v[C_MD5], 32))
+      bad = "md5 must be 32 hexadecimal digits";
+    if(!bad && v[C_SHA1] && !is_hex(v[C_SHA1], 40))
+      bad = "sha1 must be 40 hexadecimal digits";
+    if(!bad && v[C_SHA256] && !is_hex(v[C_SHA256], 64))
+      bad = "sha256 must be 64 hexadecimal digits";
+    if(!bad && v[C_SIZE]) {
+      const char *p = v[C_SIZE];
+      while(*p >= '0' && *p <= '9')
+        p++;
+      if(*p || strlen(v[C_SIZE]) > 18)
+        bad = "size must be a whole number of bytes";
+    }
+    if(!bad && v[C_NAME] && strpbrk(v[C_NAME], "/\\"))
+      bad = "a name has no slashes (put it in the path column)";
+    if(!bad && v[C_PATH]) {
+      if(Tl_path_normalize(v[C_PATH], norm, sizeof(norm)))
+        bad = "path too long";
+      else if(!strcmp(norm, "/"))
+        bad = "the path names no file";
+      else if((why = Tl_glob_check(norm))) {
+        snprintf(badbuf, sizeof(badbuf), "bad glob: %s", why);
+        bad = badbuf;
+      }
+    }
+    if(!bad && v[C_NAME] && (why = Tl_glob_check(v[C_NAME]))) {
+      snprintf(badbuf, sizeof(badbuf), "bad glob in name: %s", why);
+      bad = badbuf;
+    }
+    if(bad) {
+      res->n_bad++;
+      report(o, csv_path, r.line, "%s", bad);
+      continue;
+    }
+    sqlite3_bind_int64(ins, 1, r.line);
+    Tl_bind_text(ins, 2, v[C_PATH]);
+    Tl_bind_text(ins, 3, v[C_NAME]);
+    Tl_bind_opt_int(ins, 4, v[C_SIZE] != NULL,
+                    v[C_SIZE] ? strtoll(v[C_SIZE], NULL, 10) : 0);
+    for(k = 0; k < 3; k++) {
+      const char *h = v[C_MD5 + k];
+      if(h) {
+        snprintf(hashes[k], sizeof(hashes[k]), "%s", h);
+        lower(hashes[k]);
+      }
+      Tl_bind_text(ins, 5 + k, h ? hashes[k] : NULL);
+    }
+    Tl_bind_text(ins, 8, v[C_PARTNER]);
+    Tl_bind_text(ins, 9, v[C_CLASS]);
+    Tl_bind_text(ins, 10, v[C_DIVISION]);
+    Tl_bind_text(ins, 11, v[C_EVIDENCE]);
+    Tl_bind_text(ins, 12, v[C_NOTE]);
+    Tl_bind_text(ins, 13, v[C_PATH] ? norm : NULL);
+    sqlite3_bind_int(ins, 14, (v[C_PATH] && Tl_is_glob(norm)) ||
+                     (!v[C_PATH] && v[C_NAME] && Tl_is_glob(v[C_NAME])));
+    if(sqlite3_step(ins) != SQLITE_DONE) {
+      rc = Tl_set_sqlite_error(c, "insert target");
+      goto out;
+    }
+    sqlite3_reset(ins);
+    res->n_imported++;
+  }
+  if(!(rc = finish_import(c, csv_path, o, res)))
+    in_tx = 0;
+out:
+  sqlite3_finalize(ins);
+  if(in_tx)
+    sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+  fclose(r.f);
+  Tl_csv_free(&r);
+  return rc;
+}
+
+tl_rc
+tl_divisions_import(tl_case *c, const char *csv_path,
+                    const struct tl_import_opts *o,
+                    struct tl_import_result *res)
+{
+  static const char *const cols[3] = {"evidence", "path_prefix",
+                                      "division"};
+  Tl_csv r;
+  sqlite3_stmt *ins = NULL, *chk = NULL;
+  int col[3], got, in_tx = 0;
+  const char *why;
+  tl_rc rc;
+
+  memset(res, 0, sizeof(*res));
+  if(!c || c->magic != TL_CASE_MAGIC || !o || o->struct_size < sizeof(*o))
+    return TL_USAGE;
+  if((rc = open_csv(c, csv_path, &r)))
+    return rc;
+  got = Tl_csv_next(&r);
+  if(got <= 0) {
+    rc = Tl_set_error(c, TL_FAILED, "%s: %s", csv_path, got == 0 ?
+                      "empty file: no header line" : r.error);
+    goto out;
+  }
+  if((why = read_header(&r, cols, 3, col)) ||
+     col[0] < 0 || col[1] < 0 || col[2] < 0) {
+    rc = Tl_set_error(c, TL_FAILED, "%s:1: %s", csv_path, why ? why :
+                      "the header needs evidence, path_prefix, division");
+    goto out;
+  }
+  if((rc = Tl_exec(c, "BEGIN IMMEDIATE")))
+    goto out;
+  in_tx = 1;
+  if(!o->append && (rc = Tl_exec(c, "DELETE FROM division_map")))
+    goto out;
+  if(sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO division_map VALUES"
+                        "(?,?,?,?)", -1, &ins, NULL) != SQLITE_OK ||
+     sqlite3_prepare_v2(c->db, "SELECT 1 FROM evidence WHERE label=?", -1,
+                        &chk, NULL) != SQLITE_OK) {
+    rc = Tl_set_sqlite_error(c, "prepare");
+    goto out;
+  }
+  while((got = Tl_csv_next(&r)) != 0) {
+    const char *ev, *pre, *div, *bad = NULL;
+    char norm[4096];
+    if(got < 0) {
+      res->n_bad++;
+      report(o, csv_path, r.line, "%s", r.error);
+      continue;
+    }
+    if(r.n == 1 && !r.field[0][0])
+      continue;
+    res->n_rows++;
+    ev = field(&r, col, 0);
+    pre = field(&r, col, 1);
+    div = field(&r, col, 2);
+    if(r.n != 3)
+      bad = "needs 3 fields: evidence, path_prefix, division";
+    else if(!ev || !pre || !div)
+      bad = "evidence, path_prefix and division must all be given";
+    else if(Tl_path_normalize(pre, norm, sizeof(norm)))
+      bad = "path too long";
+    else if(Tl_is_glob(norm))
+      bad = "a path prefix is not a glob";
+    else {
+      sqlite3_bind_text(chk, 1, ev, -1, SQLITE_TRANSIENT);
+      if(sqlite3_step(chk) != SQLITE_ROW)
+        report(o, csv_path, r.line, "note: no evidence labelled '%s' in "
+               "the case yet", ev);
+      sqlite3_reset(chk);
+    }
+    if(bad) {
+      res->n_bad++;
+      report(o, csv_path, r.line, "%s", bad);
+      continue;
+    }
+    sqlite3_bind_text(ins, 1, ev, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(ins, 2, norm, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(ins, 3, div, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(ins, 4, r.line);
+    if(sqlite3_step(ins) != SQLITE_DONE) {
+      rc = Tl_set_sqlite_error(c, "insert division_map");
+      goto out;
+    }
+    sqlite3_reset(ins);
+    res->n_imported++;
+  }
+  if(!(rc = finish_import(c, csv_path, o, res)))
+    in_tx = 0;
+out:
+  sqlite3_finalize(ins);
+  sqlite3_finalize(chk);
+  if(in_tx)
+    sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+  fclose(r.f);
+  Tl_csv_free(&r);
+  return rc;
+}
+
+tl_rc
+tl_case_match(tl_case *c, struct tl_import_result *res)
+{
+  tl_rc rc;
+  memset(res, 0, sizeof(*res));
+  if((rc = Tl_exec(c, "BEGIN IMMEDIATE")))
+    return rc;
+  if((rc = Tl_match_run(c, 0, &res->n_matches, &res->n_hashed)) ||
+     (rc = Tl_exec(c, "COMMIT")))
+    sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+  return rc;
+}
+
+static tl_rc
+print_query(tl_case *c, FILE *out, const char *sql)
+{
+  sqlite3_stmt *s;
+  int i, n, r;
+  if(sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) != SQLITE_OK)
+    return Tl_set_sqlite_error(c, "query");
+  n = sqlite3_column_count(s);
+  for(i = 0; i < n; i++)
+    fprintf(out, "%s%s", i ? "\t" : "", sqlite3_column_name(s, i));
+  fputc('\n', out);
+  while((r = sqlite3_step(s)) == SQLITE_ROW) {
+    for(i = 0; i < n; i++) {
+      const char *v = (const char *)sqlite3_column_text(s, i);
+      fprintf(out, "%s%s", i ? "\t" : "", v ? v : "");
+    }
+    fputc('\n', out);
+  }
+  sqlite3_finalize(s);
+  return r == SQLITE_DONE ? TL_OK : Tl_set_sqlite_error(c, "query");
+}
+
+tl_rc
+tl_targets_list(tl_case *c, FILE *out)
+{
+  return print_query(c, out,
+    "SELECT t.line, coalesce(t.path, t.name, t.sha256, t.sha1, t.md5) AS "
+    "target, t.partner, t.classification, t.division, t.evidence, "
+    "(SELECT count(*) FROM target_match m WHERE m.target_id=t.target_id) "
+    "AS matches FROM target t ORDER BY t.line");
+}
+
+tl_rc
+tl_targets_stats(tl_case *c, FILE *out)
+{
+  tl_rc rc;
+  fputs("# register\n", out);
+  rc = print_query(c, out,
+    "SELECT count(*) AS targets, "
+    "sum(path IS NOT NULL AND NOT is_glob) AS by_path, "
+    "sum(path IS NOT NULL AND is_glob) AS by_glob, "
+    "sum(path IS NULL AND name IS NOT NULL) AS by_name, "
+    "sum(path IS NULL AND name IS NULL) AS by_hash, "
+    "count(DISTINCT partner) AS partners, "
+    "(SELECT count(DISTINCT target_id) FROM target_match) AS found, "
+    "(SELECT count(*) FROM target_match) AS occurrences FROM target");
+  if(!rc) {
+    fputs("\n# per partner\n", out);
+    rc = print_query(c, out,
+      "SELECT coalesce(partner, '(none)') AS partner, count(*) AS targets, "
+      "sum(EXISTS(SELECT 1 FROM target_match m WHERE m.target_id = "
+      "t.target_id)) AS found FROM target t GROUP BY 1 ORDER BY 1");
+  }
+  return rc;
+}

@@ -1,0 +1,160 @@
+/*
+** UTF-8 validation and reversible escaping of file names.
+*/
+#include "config.h"
+
+#include <stdint.h>
+
+#include "base/names_int.h"
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid. */
+static size_t
+utf8_seq(const unsigned char *s, size_t len)
+{
+  unsigned c = s[0];
+  size_t n, i;
+  uint32_t cp;
+  if(c < 0x80)
+    return 1;
+  if(c >= 0xc2 && c <= 0xdf) {
+    n = 2;
+    cp = c & 0x1f;
+  }
+  else if(c >= 0xe0 && c <= 0xef) {
+    n = 3;
+    cp = c & 0x0f;
+  }
+  else if(c >= 0xf0 && c <= 0xf4) {
+    n = 4;
+    cp = c & 0x07;
+  }
+  else
+    return 0;
+  if(len < n)
+    return 0;
+  for(i = 1; i < n; i++) {
+    if((s[i] & 0xc0) != 0x80)
+      return 0;
+    cp = (cp << 6) | (s[i] & 0x3f);
+  }
+  if((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+    return 0;
+  if(cp >= 0xd800 && cp <= 0xdfff)
+    return 0;
+  return n;
+}
+
+int
+Tl_utf8_valid(const char *s, size_t len)
+{
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0, n;
+  while(i < len) {
+    if(p[i] < 0x80) {
+      i++;
+      continue;
+    }
+    n = utf8_seq(p + i, len - i);
+    if(!n)
+      return 0;
+    i += n;
+  }
+  return 1;
+}
+
+size_t
+Tl_utf8_escape(const char *s, size_t len, char *out, size_t cap)
+{
+  static const char hex[] = "0123456789abcdef";
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0, o = 0, n, k;
+  while(i < len) {
+    n = utf8_seq(p + i, len - i);
+    if(n) {
+      for(k = 0; k < n; k++, o++)
+        if(o + 1 < cap)
+          out[o] = (char)p[i + k];
+      i += n;
+    }
+    else {
+      if(o + 4 < cap) {
+        out[o] = '\\';
+        out[o + 1] = 'x';
+        out[o + 2] = hex[p[i] >> 4];
+        out[o + 3] = hex[p[i] & 15];
+      }
+      o += 4;
+      i++;
+    }
+  }
+  if(cap)
+    out[o < cap ? o : cap - 1] = '\0';
+  return o;
+}
+
+static size_t
+put_utf8(uint32_t cp, char *out, size_t o, size_t cap)
+{
+  unsigned char b[4];
+  size_t n, i;
+  if(cp < 0x80) {
+    b[0] = (unsigned char)cp;
+    n = 1;
+  }
+  else if(cp < 0x800) {
+    b[0] = (unsigned char)(0xc0 | (cp >> 6));
+    b[1] = (unsigned char)(0x80 | (cp & 0x3f));
+    n = 2;
+  }
+  else if(cp < 0x10000) {
+    b[0] = (unsigned char)(0xe0 | (cp >> 12));
+    b[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+    b[2] = (unsigned char)(0x80 | (cp & 0x3f));
+    n = 3;
+  }
+  else {
+    b[0] = (unsigned char)(0xf0 | (cp >> 18));
+    b[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+    b[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+    b[3] = (unsigned char)(0x80 | (cp & 0x3f));
+    n = 4;
+  }
+  for(i = 0; i < n; i++)
+    if(o + i + 1 < cap)
+      out[o + i] = (char)b[i];
+  return o + n;
+}
+
+size_t
+Tl_utf16le_to_utf8(const unsigned char *p, size_t n_units, char *out,
+                   size_t cap)
+{
+  static const char hex[] = "0123456789abcdef";
+  size_t i = 0, o = 0;
+  while(i < n_units) {
+    uint32_t u = (uint32_t)p[2 * i] | ((uint32_t)p[2 * i + 1] << 8);
+    i++;
+    if(u >= 0xd800 && u <= 0xdbff && i < n_units) {
+      uint32_t l = (uint32_t)p[2 * i] | ((uint32_t)p[2 * i + 1] << 8);
+      if(l >= 0xdc00 && l <= 0xdfff) {
+        i++;
+        o = put_utf8(0x10000 + ((u - 0xd800) << 10) + (l - 0xdc00), out, o,
+                     cap);
+        continue;
+      }
+    }
+    if(u >= 0xd800 && u <= 0xdfff) {
+      char esc[6] = {'\\', 'u', hex[u >> 12], hex[(u >> 8) & 15],
+                     hex[(u >> 4) & 15], hex[u & 15]};
+      size_t k;
+      for(k = 0; k < 6; k++, o++)
+        if(o + 1 < cap)
+          out[o] = esc[k];
+      continue;
+    }
+    o = put_utf8(u, out, o, cap);
+  }
+  if(cap)
+    out[o < cap ? o : cap - 1] = '\0';
+  return o;
+}

@@ -1,0 +1,294 @@
+/*
+** Exposure report as a short terminal summary. Everything else (all
+** occurrences, their rows, anomalies) is in the csv/json/html reports.
+*/
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/report_int.h"
+
+#define TOP_FILES 20
+#define TOP_FILES_S "20"
+
+/* Print s in a column of width code points: control bytes become '?'
+** (file names come from evidence and may carry terminal escapes), a value
+** too long is cut with "~". width 0 prints it whole. align: 0 left,
+** 1 right, 2 no padding. */
+static void
+cell(FILE *o, const char *s, int width, int align)
+{
+  const unsigned char *p = (const unsigned char *)(s ? s : "");
+  int n = 0, keep, pad;
+  const unsigned char *q;
+  for(q = p; *q; q++)
+    if((*q & 0xc0) != 0x80)
+      n++;
+  keep = (width && n > width) ? width - 1 : n;
+  pad = width > n ? width - n : 0;
+  if(align == 1)
+    fprintf(o, "%*s", pad, "");
+  for(q = p, n = 0; *q; q++) {
+    if((*q & 0xc0) != 0x80 && n++ == keep)
+      break;
+    fputc(*q < 0x20 || *q == 0x7f ? '?' : *q, o);
+  }
+  if(keep < n)
+    fputc('~', o);
+  if(align == 0)
+    fprintf(o, "%*s", pad, "");
+}
+
+static void
+num(FILE *o, int64_t v, int width)
+{
+  fprintf(o, "%*lld", width, (long long)v);
+}
+
+static tl_rc
+header(tl_case *c, FILE *o)
+{
+  char *case_path = Tl_report_param_str(c, "case_path");
+  char *version = Tl_report_param_str(c, "tool_version");
+  int64_t from, to, gen;
+  char a[48], b[48];
+  int has_from = Tl_report_param_i64(c, "from_ns", &from);
+  int has_to = Tl_report_param_i64(c, "to_ns", &to);
+
+  fputs("touchline exposure report\n", o);
+  fprintf(o, "  Case:       ");
+  cell(o, case_path ? case_path : c->path, 0, 0);
+  fputc('\n', o);
+  fprintf(o, "  Window:     %s .. %s (UTC, end excluded)\n",
+          has_from ? Tl_report_time_short(from, a, sizeof(a)) : "(open)",
+          has_to ? Tl_report_time_short(to, b, sizeof(b)) : "(open)");
+  if(Tl_report_param_i64(c, "generated_ns", &gen))
+    fprintf(o, "  Generated:  %s UTC%s%s\n",
+            Tl_report_time_short(gen, a, sizeof(a)),
+            version ? " by " : "", version ? version : "");
+  free(case_path);
+  free(version);
+  return TL_OK;
+}
+
+static tl_rc
+summary(tl_case *c, FILE *o)
+{
+  sqlite3_stmt *s;
+  int r, first = 1;
+  fprintf(o, "\n  Targets %lld   found %lld   exposed %lld"
+          "   (files %lld, exposed files %lld)\n",
+          (long long)Tl_report_count(c, "SELECT count(*) FROM x_target"),
+          (long long)Tl_report_count(c, "SELECT count(*) FROM x_target "
+                                        "WHERE found"),
+          (long long)Tl_report_count(c, "SELECT count(*) FROM x_target "
+                                        "WHERE exposed"),
+          (long long)Tl_report_count(c, "SELECT count(*) FROM x_occ"),
+          (long long)Tl_report_count(c, "SELECT count(*) FROM x_occ "
+                                        "WHERE verdict <> 'none'"));
+  if(!(s = Tl_report_prep(c, "SELECT verdict, count(*) FROM x_occ "
+                             "GROUP BY verdict ORDER BY "
+                             TL_VRANK("verdict"))))
+    return c->errcode;
+  while((r = sqlite3_step(s)) == SQLITE_ROW) {
+    fprintf(o, "%s%s %lld", first ? "  Files by verdict: " : ", ",
+            Tl_report_col(s, 0), (long long)sqlite3_column_int64(s, 1));
+    first = 0;
+  }
+  if(!first)
+    fputc('\n', o);
+  return Tl_report_done(c, s, r);
+}
+
+static tl_rc
+partners(tl_case *c, FILE *o)
+{
+  sqlite3_stmt *s;
+  char a[48], b[48];
+  int r;
+  if(!(s = Tl_report_prep(c,
+       "SELECT coalesce(partner, ''), count(*), sum(found > 0), "
+       "sum(exposed > 0), min(CASE WHEN exposed THEN first_ns END), "
+       "max(CASE WHEN exposed THEN last_ns END) FROM x_target "
+       "GROUP BY 1 ORDER BY sum(exposed > 0) DESC, 1")))
+    return c->errcode;
+  fputs("\n  Partners\n    ", o);
+  cell(o, "PARTNER", 24, 0);
+  fputs("  TARGETED  FOUND  EXPOSED  FIRST EXPOSURE       "
+        "LAST EXPOSURE\n", o);
+  while((r = sqlite3_step(s)) == SQLITE_ROW) {
+    fputs("    ", o);
+    cell(o, Tl_report_name(Tl_report_col(s, 0), "(no partner)"), 24, 0);
+    num(o, sqlite3_column_int64(s, 1), 10);
+    num(o, sqlite3_column_int64(s, 2), 7);
+    num(o, sqlite3_column_int64(s, 3), 9);
+    fprintf(o, "  %-19s  %s\n", Tl_report_time_col(s, 4, a, sizeof(a)),
+            Tl_report_time_col(s, 5, b, sizeof(b)));
+  }
+  return Tl_report_done(c, s, r);
+}
+
+static tl_rc
+divisions(tl_case *c, FILE *o)
+{
+  sqlite3_stmt *s;
+  char a[48], b[48];
+  int r;
+  if(!(s = Tl_report_prep(c,
+       "SELECT coalesce(division, ''), count(DISTINCT evidence_id), "
+       "count(*), sum(verdict <> 'none'), count(DISTINCT target_id), "
+       "count(DISTINCT CASE WHEN verdict <> 'none' THEN target_id END), "
+       "min(CASE WHEN verdict <> 'none' THEN first_ns END), "
+       "max(CASE WHEN verdict <> 'none' THEN last_ns END) FROM x_occ "
+       "GROUP BY 1 ORDER BY 1")))
+    return c->errcode;
+  fputs("\n  Divisions\n    ", o);
+  cell(o, "DIVISION", 20, 0);
+  fputs("  EVIDENCE  FILES  EXPOSED  TARGETS  EXPOSED  "
+        "FIRST EXPOSURE       LAST EXPOSURE\n", o);
+  while((r = sqlite3_step(s)) == SQLITE_ROW) {
+    fputs("    ", o);
+    cell(o, Tl_report_name(Tl_report_col(s, 0), "(no division)"), 20, 0);
+    num(o, sqlite3_column_int64(s, 1), 10);
+    num(o, sqlite3_column_int64(s, 2), 7);
+    num(o, sqlite3_column_int64(s, 3), 9);
+    num(o, sqlite3_column_int64(s, 4), 9);
+    num(o, sqlite3_column_int64(s, 5), 9);
+    fprintf(o, "  %-19s  %s\n", Tl_report_time_col(s, 6, a, sizeof(a)),
+            Tl_report_time_col(s, 7, b, sizeof(b)));
+  }
+  return Tl_report_done(c, s, r);
+}
+
+static tl_rc
+bursts(tl_case *c, FILE *o)
+{
+  sqlite3_stmt *s;
+  char a[48], b[48];
+  int r, n = 0;
+  int64_t cnt, win;
+  if(!(s = Tl_report_prep(c,
+       "SELECT start_ns, end_ns, evidence, division, n_targets, n_events "
+       "FROM x_burst ORDER BY start_ns, burst_id")))
+    return c->errcode;
+  fputs("\n  Bursts", o);
+  if(Tl_report_param_i64(c, "burst_count", &cnt) &&
+     Tl_report_param_i64(c, "burst_window_ns", &win))
+    fprintf(o, " (at least %lld targets touched within %s)",
+            (long long)cnt, Tl_report_duration(win, a, sizeof(a)));
+  fputc('\n', o);
+  while((r = sqlite3_step(s)) == SQLITE_ROW) {
+    if(!n++) {
+      fputs("    START                END                  ", o);
+      cell(o, "EVIDENCE", 18, 0);
+      fputs("  TARGETS  EVENTS  DIVISIONS\n", o);
+    }
+    fprintf(o, "    %-19s  %-19s  ", Tl_report_time_col(s, 0, a, sizeof(a)),
+            Tl_report_time_col(s, 1, b, sizeof(b)));
+    cell(o, Tl_report_col(s, 2), 18, 0);
+    num(o, sqlite3_column_int64(s, 4), 9);
+    num(o, sqlite3_column_int64(s, 5), 8);
+    fputs("  ", o);
+    /* last: may list several divisions, "Finance (12), Legal (3)" */
+    cell(o, Tl_report_name(Tl_report_col(s, 3), "-"), 0, 2);
+    fputc('\n', o);
+  }
+  if(!n && r == SQLITE_DONE)
+    fputs("    none\n", o);
+  return Tl_report_done(c, s, r);
+}
+
+static tl_rc
+anomalies(tl_case *c, FILE *o)
+{
+  sqlite3_stmt *s;
+  int r, first = 1;
+  int64_t n = Tl_report_count(c, "SELECT count(*) FROM x_anomaly");
+  fprintf(o, "\n  Anomalies: %lld", (long long)n);
+  if(!(s = Tl_report_prep(c, "SELECT kind, count(*) FROM x_anomaly "
+                             "GROUP BY kind ORDER BY 2 DESC, 1")))
+    return c->errcode;
+  while((r = sqlite3_step(s)) == SQLITE_ROW) {
+    fputs(first ? " (" : ", ", o);
+    cell(o, Tl_report_col(s, 0), 0, 0);
+    fprintf(o, " %lld", (long long)sqlite3_column_int64(s, 1));
+    first = 0;
+  }
+  fputs(first ? "\n" : ")\n", o);
+  return Tl_report_done(c, s, r);
+}
+
+/* The reason that gave the verdict: reasons are "; "-separated and each
+** starts with its kind ("copied: ...", "deleted in the window: ..."). */
+static void
+why(FILE *o, const char *reasons, const char *verdict)
+{
+  const char *p = reasons, *end;
+  char buf[512];
+  size_t vl = strlen(verdict);
+  while(p) {
+    if(!strncmp(p, verdict, vl))
+      break;
+    if((p = strstr(p, "; ")))
+      p += 2;
+  }
+  if(!p)
+    p = reasons;
+  end = strstr(p, "; ");
+  snprintf(buf, sizeof(buf), "%.*s", end ? (int)(end - p) : (int)strlen(p),
+           p);
+  cell(o, buf, 100, 2);
+}
+
+static tl_rc
+top_files(tl_case *c, FILE *o)
+{
+  sqlite3_stmt *s;
+  char a[48];
+  int r, n = 0;
+  int64_t total = Tl_report_count(c, "SELECT count(*) FROM x_occ "
+                                     "WHERE verdict <> 'none'");
+  if(!(s = Tl_report_prep(c,
+       "SELECT o.verdict, o.first_ns, o.evidence, o.path, o.reasons, "
+       "t.partner FROM x_occ o LEFT JOIN x_target t USING(target_id) "
+       "WHERE o.verdict <> 'none' ORDER BY " TL_VRANK("o.verdict")
+       ", o.n_evidence DESC, o.first_ns, o.occ_id LIMIT "
+       TOP_FILES_S)))
+    return c->errcode;
+  fprintf(o, "\n  Top exposed files (%lld of %lld)\n",
+          (long long)(total < TOP_FILES ? total : TOP_FILES),
+          (long long)total);
+  while((r = sqlite3_step(s)) == SQLITE_ROW) {
+    if(!n++) {
+      fputs("    VERDICT   FIRST TOUCH          ", o);
+      cell(o, "EVIDENCE", 16, 0);
+      fputs("  PATH\n", o);
+    }
+    fputs("    ", o);
+    cell(o, Tl_report_col(s, 0), 8, 0);
+    fprintf(o, "  %-19s  ", Tl_report_time_col(s, 1, a, sizeof(a)));
+    cell(o, Tl_report_col(s, 2), 16, 0);
+    fputs("  ", o);
+    cell(o, Tl_report_col(s, 3), 0, 0);
+    fputs("\n              ", o);
+    cell(o, Tl_report_name(Tl_report_col(s, 5), "(no partner)"), 0, 0);
+    if(*Tl_report_col(s, 4)) {
+      fputs(": ", o);
+      why(o, Tl_report_col(s, 4), Tl_report_col(s, 0));
+    }
+    fputc('\n', o);
+  }
+  return Tl_report_done(c, s, r);
+}
+
+tl_rc
+Tl_report_text(tl_case *c, FILE *o)
+{
+  tl_rc rc;
+  if((rc = header(c, o)) || (rc = summary(c, o)) || (rc = partners(c, o)) ||
+     (rc = divisions(c, o)) || (rc = bursts(c, o)) ||
+     (rc = anomalies(c, o)) || (rc = top_files(c, o)))
+    return rc;
+  return TL_OK;
+}

@@ -1,0 +1,211 @@
+/*
+** Case database: schema creation, version check, prepared inserts.
+*/
+#include "config.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "store/store_int.h"
+
+tl_rc
+Tl_store_init(tl_case *c)
+{
+  sqlite3_stmt *s = NULL;
+  int version = 0;
+  tl_rc rc;
+
+  if(sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &s, NULL) !=
+     SQLITE_OK)
+    return Tl_set_sqlite_error(c, "cannot be read");
+  if(sqlite3_step(s) == SQLITE_ROW)
+    version = sqlite3_column_int(s, 0);
+  sqlite3_finalize(s);
+
+  if(version == TL_SCHEMA_VERSION)
+    return TL_OK;
+  if(version > TL_SCHEMA_VERSION)
+    return Tl_set_error(c, TL_ABI,
+                        "%s: case schema version %d is newer than this "
+                        "touchline (%d); upgrade touchline",
+                        c->path, version, TL_SCHEMA_VERSION);
+  if(version == 0) {
+    /* A database with tables but no version is not ours: refuse it rather
+    ** than write into somebody else's file. */
+    int n = 0;
+    if(sqlite3_prepare_v2(c->db, "SELECT count(*) FROM sqlite_master", -1,
+                          &s, NULL) != SQLITE_OK)
+      return Tl_set_sqlite_error(c, "cannot be read");
+    if(sqlite3_step(s) == SQLITE_ROW)
+      n = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    if(n)
+      return Tl_set_error(c, TL_FAILED,
+                          "%s: not a touchline case (an SQLite database "
+                          "with other tables)", c->path);
+    if((rc = Tl_exec(c, "BEGIN")))
+      return rc;
+    if((rc = Tl_exec(c, Tl_schema_v1)) ||
+       (rc = Tl_exec(c, Tl_index_create)) ||
+       (rc = Tl_exec(c, Tl_schema_v2_delta)) ||
+       (rc = Tl_exec(c, "INSERT INTO case_meta VALUES"
+                        "('schema_version','2'),"
+                        "('created_by','touchline " TL_VERSION "'),"
+                        "('time_representation',"
+                        "'int64 ns since 1970-01-01T00:00:00Z')")) ||
+       (rc = Tl_exec(c, "PRAGMA user_version = 2")) ||
+       (rc = Tl_exec(c, "COMMIT"))) {
+      sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+      return rc;
+    }
+    return TL_OK;
+  }
+  /* Migrations, one step per version, each in its own transaction. */
+  if(version == 1) {
+    if((rc = Tl_exec(c, "BEGIN IMMEDIATE")))
+      return rc;
+    if((rc = Tl_exec(c, Tl_schema_v2_delta)) ||
+       (rc = Tl_exec(c, "UPDATE case_meta SET value='2' WHERE "
+                        "key='schema_version'")) ||
+       (rc = Tl_exec(c, "PRAGMA user_version = 2")) ||
+       (rc = Tl_exec(c, "COMMIT"))) {
+      sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+      return rc;
+    }
+    version = 2;
+  }
+  if(version == TL_SCHEMA_VERSION)
+    return TL_OK;
+  return Tl_set_error(c, TL_ABI, "%s: unknown case schema version %d",
+                      c->path, version);
+}
+
+static tl_rc
+prep(tl_case *c, sqlite3_stmt **s, const char *sql)
+{
+  if(sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, s,
+                        NULL) != SQLITE_OK)
+    return Tl_set_sqlite_error(c, "prepare");
+  return TL_OK;
+}
+
+tl_rc
+Tl_store_prepare(tl_case *c, Tl_store *st)
+{
+  tl_rc rc;
+  memset(st, 0, sizeof(*st));
+  st->c = c;
+  if((rc = prep(c, &st->ins_object,
+                "INSERT INTO object(object_id, evidence_id, fs_id, path, "
+                "path_bytes, name, stream, inode, seq, attr_type, attr_id, "
+                "parent_inode, parent_seq, name_type, meta_type, size, "
+                "alloc, deleted, mode, uid, gid, nlink, owner_sid, "
+                "dtime_ns, link_target) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,"
+                "?,?,?,?,?,?,?,?,?,?,?,?)")) ||
+     (rc = prep(c, &st->ins_event,
+                "INSERT INTO event(object_id, evidence_id, t_ns, source, "
+                "macb, attr_id, raw, clamped) VALUES(?,?,?,?,?,?,?,?)")) ||
+     (rc = prep(c, &st->ins_fn,
+                "INSERT OR IGNORE INTO ntfs_filename(object_id, attr_id, "
+                "namespace, name, parent_inode, parent_seq, flags, "
+                "alloc_size, real_size, crtime_raw, mtime_raw, ctime_raw, "
+                "atime_raw) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)")) ||
+     (rc = prep(c, &st->ins_volume,
+                "INSERT INTO volume(evidence_id, vs_type, addr, "
+                "start_sector, n_sectors, offset_bytes, description, flags)"
+                " VALUES(?,?,?,?,?,?,?,?)")) ||
+     (rc = prep(c, &st->ins_fs,
+                "INSERT INTO filesystem(evidence_id, volume_id, pool_volume,"
+                " offset_bytes, fs_type, block_size, block_count, "
+                "root_inum, first_inum, last_inum, local_times, time_zone,"
+                " pool_block) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)")) ||
+     (rc = prep(c, &st->ins_warning,
+                "INSERT INTO warning(evidence_id, fs_id, volume_id, kind, "
+                "message) VALUES(?,?,?,?,?)")) ||
+     (rc = prep(c, &st->ins_meta,
+                "INSERT OR REPLACE INTO evidence_meta(evidence_id, key, "
+                "value) VALUES(?,?,?)"))) {
+    Tl_store_finalize(st);
+    return rc;
+  }
+  return TL_OK;
+}
+
+void
+Tl_store_finalize(Tl_store *st)
+{
+  sqlite3_finalize(st->ins_object);
+  sqlite3_finalize(st->ins_event);
+  sqlite3_finalize(st->ins_fn);
+  sqlite3_finalize(st->ins_volume);
+  sqlite3_finalize(st->ins_fs);
+  sqlite3_finalize(st->ins_warning);
+  sqlite3_finalize(st->ins_meta);
+  memset(st, 0, sizeof(*st));
+}
+
+tl_rc
+Tl_store_step(Tl_store *st, sqlite3_stmt *s, const char *what)
+{
+  int r = sqlite3_step(s);
+  sqlite3_reset(s);
+  if(r != SQLITE_DONE)
+    return Tl_set_sqlite_error(st->c, what);
+  return TL_OK;
+}
+
+void
+Tl_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+  if(v)
+    sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null(s, i);
+}
+
+void
+Tl_bind_opt_int(sqlite3_stmt *s, int i, int have, int64_t v)
+{
+  if(have)
+    sqlite3_bind_int64(s, i, v);
+  else
+    sqlite3_bind_null(s, i);
+}
+
+tl_rc
+Tl_store_warning(Tl_store *st, int64_t evidence_id, int64_t fs_id,
+                 int64_t volume_id, const char *kind, const char *msg)
+{
+  sqlite3_stmt *s = st->ins_warning;
+  sqlite3_bind_int64(s, 1, evidence_id);
+  Tl_bind_opt_int(s, 2, fs_id > 0, fs_id);
+  Tl_bind_opt_int(s, 3, volume_id > 0, volume_id);
+  sqlite3_bind_text(s, 4, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 5, msg, -1, SQLITE_TRANSIENT);
+  return Tl_store_step(st, s, "insert warning");
+}
+
+tl_rc
+Tl_exec_bound(tl_case *c, const char *sql, const char *fmt, ...)
+{
+  sqlite3_stmt *s;
+  va_list ap;
+  int i, r;
+  if(sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) != SQLITE_OK)
+    return Tl_set_sqlite_error(c, "prepare");
+  va_start(ap, fmt);
+  for(i = 0; fmt[i]; i++) {
+    if(fmt[i] == 't')
+      Tl_bind_text(s, i + 1, va_arg(ap, const char *));
+    else if(fmt[i] == 'i')
+      sqlite3_bind_int64(s, i + 1, va_arg(ap, int64_t));
+    else
+      sqlite3_bind_null(s, i + 1);
+  }
+  va_end(ap);
+  r = sqlite3_step(s);
+  sqlite3_finalize(s);
+  if(r != SQLITE_DONE && r != SQLITE_ROW)
+    return Tl_set_sqlite_error(c, "write");
+  return TL_OK;
+}

@@ -1,0 +1,301 @@
+/*
+** The ingest's writer thread (see writer_int.h). Rows travel in batches:
+** a batch is an array of cells and an arena for their text, so filling one
+** costs a few stores and a memcpy. Two batches alternate: the walker fills
+** one while the writer drains the other, which keeps memory flat.
+*/
+#include "config.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/writer_int.h"
+
+#define BATCH_ROWS 8192
+
+enum { CELL_NULL, CELL_INT, CELL_TEXT, CELL_BLOB };
+
+typedef struct cell {
+  int type;
+  int len;
+  int64_t i;        /* value, or arena offset of text/blob */
+} cell;
+
+typedef struct row {
+  sqlite3_stmt *s;
+  size_t first, n;
+} row;
+
+typedef struct batch {
+  row *rows;
+  size_t n_rows, cap_rows;
+  cell *cells;
+  size_t n_cells, cap_cells;
+  char *arena;
+  size_t n_arena, cap_arena;
+} batch;
+
+struct Tl_writer {
+  tl_case *c;
+  pthread_t thread;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  batch b[2];
+  int fill;             /* index of the batch the walker fills */
+  int full;             /* the other batch is waiting for the writer */
+  int busy;             /* the writer is writing a batch */
+  int stop;
+  int oom;
+  tl_rc rc;             /* first error, sticky */
+};
+
+static int
+reserve(void **p, size_t *cap, size_t need, size_t size)
+{
+  size_t nc;
+  void *np;
+  if(need <= *cap)
+    return 1;
+  nc = *cap ? *cap * 2 : 1024;
+  while(nc < need)
+    nc *= 2;
+  if(!(np = realloc(*p, nc * size)))
+    return 0;
+  *p = np;
+  *cap = nc;
+  return 1;
+}
+
+static tl_rc
+write_batch(Tl_writer *w, batch *b)
+{
+  size_t r, k;
+  for(r = 0; r < b->n_rows; r++) {
+    const row *rw = &b->rows[r];
+    int st;
+    for(k = 0; k < rw->n; k++) {
+      const cell *c = &b->cells[rw->first + k];
+      int idx = (int)k + 1;
+      switch(c->type) {
+      case CELL_INT: sqlite3_bind_int64(rw->s, idx, c->i); break;
+      case CELL_TEXT:
+        sqlite3_bind_text(rw->s, idx, b->arena + c->i, c->len,
+                          SQLITE_STATIC);
+        break;
+      case CELL_BLOB:
+        sqlite3_bind_blob(rw->s, idx, b->arena + c->i, c->len,
+                          SQLITE_STATIC);
+        break;
+      default: sqlite3_bind_null(rw->s, idx); break;
+      }
+    }
+    st = sqlite3_step(rw->s);
+    sqlite3_reset(rw->s);
+    if(st != SQLITE_DONE)
+      return Tl_set_sqlite_error(w->c, "insert");
+  }
+  return TL_OK;
+}
+
+static void *
+writer_main(void *arg)
+{
+  Tl_writer *w = arg;
+  pthread_mutex_lock(&w->mu);
+  for(;;) {
+    batch *b;
+    tl_rc rc;
+    while(!w->full && !w->stop)
+      pthread_cond_wait(&w->cv, &w->mu);
+    if(!w->full && w->stop)
+      break;
+    b = &w->b[!w->fill];
+    w->busy = 1;
+    pthread_mutex_unlock(&w->mu);
+    rc = w->rc ? TL_OK : write_batch(w, b);
+    pthread_mutex_lock(&w->mu);
+    if(rc && !w->rc)
+      w->rc = rc;
+    b->n_rows = b->n_cells = b->n_arena = 0;
+    w->full = 0;
+    w->busy = 0;
+    pthread_cond_broadcast(&w->cv);
+  }
+  pthread_mutex_unlock(&w->mu);
+  return NULL;
+}
+
+tl_rc
+Tl_writer_start(tl_case *c, Tl_writer **out)
+{
+  Tl_writer *w = calloc(1, sizeof(*w));
+  *out = NULL;
+  if(!w)
+    return Tl_set_error(c, TL_NOMEM, "out of memory");
+  w->c = c;
+  pthread_mutex_init(&w->mu, NULL);
+  pthread_cond_init(&w->cv, NULL);
+  if(pthread_create(&w->thread, NULL, writer_main, w)) {
+    free(w);
+    return Tl_set_error(c, TL_FAILED, "cannot start the writer thread");
+  }
+  *out = w;
+  return TL_OK;
+}
+
+/* Hand the filled batch to the writer (waiting while it is busy with the
+** other one). */
+static void
+hand_over(Tl_writer *w)
+{
+  pthread_mutex_lock(&w->mu);
+  while(w->full)
+    pthread_cond_wait(&w->cv, &w->mu);
+  w->full = 1;
+  w->fill = !w->fill;
+  pthread_cond_broadcast(&w->cv);
+  pthread_mutex_unlock(&w->mu);
+}
+
+static cell *
+new_cell(Tl_writer *w)
+{
+  batch *b = &w->b[w->fill];
+  if(!reserve((void **)&b->cells, &b->cap_cells, b->n_cells + 1,
+              sizeof(cell))) {
+    w->oom = 1;
+    return NULL;
+  }
+  b->rows[b->n_rows].n++;
+  return &b->cells[b->n_cells++];
+}
+
+void
+Tl_row_begin(Tl_writer *w, sqlite3_stmt *s)
+{
+  batch *b = &w->b[w->fill];
+  if(!reserve((void **)&b->rows, &b->cap_rows, b->n_rows + 1,
+              sizeof(row))) {
+    w->oom = 1;
+    return;
+  }
+  b->rows[b->n_rows].s = s;
+  b->rows[b->n_rows].first = b->n_cells;
+  b->rows[b->n_rows].n = 0;
+}
+
+void
+Tl_row_int(Tl_writer *w, int64_t v)
+{
+  cell *c = new_cell(w);
+  if(c) {
+    c->type = CELL_INT;
+    c->i = v;
+  }
+}
+
+void
+Tl_row_opt_int(Tl_writer *w, int have, int64_t v)
+{
+  cell *c = new_cell(w);
+  if(c)
+    c->type = have ? CELL_INT : CELL_NULL;
+  if(c)
+    c->i = v;
+}
+
+static void
+row_bytes(Tl_writer *w, int type, const void *p, int len)
+{
+  batch *b = &w->b[w->fill];
+  cell *c = new_cell(w);
+  if(!c)
+    return;
+  if(!p) {
+    c->type = CELL_NULL;
+    return;
+  }
+  if(len < 0)
+    len = (int)strlen(p);
+  if(!reserve((void **)&b->arena, &b->cap_arena, b->n_arena + (size_t)len +
+              1, 1)) {
+    w->oom = 1;
+    c->type = CELL_NULL;
+    return;
+  }
+  memcpy(b->arena + b->n_arena, p, (size_t)len);
+  b->arena[b->n_arena + (size_t)len] = '\0';
+  c->type = type;
+  c->i = (int64_t)b->n_arena;
+  c->len = len;
+  b->n_arena += (size_t)len + 1;
+}
+
+void
+Tl_row_text(Tl_writer *w, const char *s, int len)
+{
+  row_bytes(w, CELL_TEXT, s, len);
+}
+
+void
+Tl_row_blob(Tl_writer *w, const void *p, int len)
+{
+  row_bytes(w, CELL_BLOB, p, len);
+}
+
+tl_rc
+Tl_row_end(Tl_writer *w)
+{
+  batch *b = &w->b[w->fill];
+  tl_rc rc;
+  if(w->oom)
+    return Tl_set_error(w->c, TL_NOMEM, "out of memory");
+  b->n_rows++;
+  if(b->n_rows >= BATCH_ROWS)
+    hand_over(w);
+  pthread_mutex_lock(&w->mu);
+  rc = w->rc;
+  pthread_mutex_unlock(&w->mu);
+  return rc;
+}
+
+tl_rc
+Tl_writer_sync(Tl_writer *w)
+{
+  tl_rc rc;
+  if(!w)
+    return TL_OK;
+  if(w->b[w->fill].n_rows)
+    hand_over(w);
+  pthread_mutex_lock(&w->mu);
+  while(w->full || w->busy)
+    pthread_cond_wait(&w->cv, &w->mu);
+  rc = w->rc;
+  pthread_mutex_unlock(&w->mu);
+  return rc;
+}
+
+tl_rc
+Tl_writer_finish(Tl_writer *w)
+{
+  tl_rc rc;
+  int i;
+  if(!w)
+    return TL_OK;
+  rc = Tl_writer_sync(w);
+  pthread_mutex_lock(&w->mu);
+  w->stop = 1;
+  pthread_cond_broadcast(&w->cv);
+  pthread_mutex_unlock(&w->mu);
+  pthread_join(w->thread, NULL);
+  for(i = 0; i < 2; i++) {
+    free(w->b[i].rows);
+    free(w->b[i].cells);
+    free(w->b[i].arena);
+  }
+  pthread_mutex_destroy(&w->mu);
+  pthread_cond_destroy(&w->cv);
+  free(w);
+  return rc;
+}

@@ -1,0 +1,244 @@
+/*
+** Content hashes of individual objects, read through libtsk, for hash
+** targets and copy detection. Only the candidates are hashed, never every
+** file; results are kept in object_hash so a hash is computed once.
+*/
+#include "config.h"
+
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "image/image_int.h"
+#include "analysis/match_int.h"
+
+typedef struct open_fs {
+  int64_t fs_id;
+  Tl_image im;
+  const TSK_POOL_INFO *pool;
+  TSK_IMG_INFO *pimg;
+  TSK_FS_INFO *fs;
+} open_fs;
+
+static void
+close_fs(open_fs *o)
+{
+  if(o->fs)
+    tsk_fs_close(o->fs);
+  if(o->pimg)
+    tsk_img_close(o->pimg);
+  if(o->pool)
+    tsk_pool_close(o->pool);
+  Tl_image_close(&o->im);
+  memset(o, 0, sizeof(*o));
+}
+
+/* Open the file system fs_id of the case, by its evidence's image files. */
+static tl_rc
+open_case_fs(tl_case *c, int64_t fs_id, open_fs *o)
+{
+  sqlite3_stmt *s = NULL;
+  char **paths = NULL, te[512];
+  int n = 0, i;
+  int64_t off = 0, pool_block = -1;
+  tl_rc rc = TL_OK;
+
+  memset(o, 0, sizeof(*o));
+  o->fs_id = fs_id;
+  if(sqlite3_prepare_v2(c->db, "SELECT ef.path, f.offset_bytes, "
+                        "coalesce(f.pool_block, -1) FROM filesystem f JOIN "
+                        "evidence_file ef USING(evidence_id) WHERE f.fs_id=?"
+                        " ORDER BY ef.seq", -1, &s, NULL) != SQLITE_OK)
+    return Tl_set_sqlite_error(c, "query");
+  sqlite3_bind_int64(s, 1, fs_id);
+  while(sqlite3_step(s) == SQLITE_ROW) {
+    char **np = realloc(paths, sizeof(char *) * (size_t)(n + 1));
+    if(!np) {
+      rc = Tl_set_error(c, TL_NOMEM, "out of memory");
+      break;
+    }
+    paths = np;
+    paths[n++] = strdup((const char *)sqlite3_column_text(s, 0));
+    off = sqlite3_column_int64(s, 1);
+    pool_block = sqlite3_column_int64(s, 2);
+  }
+  sqlite3_finalize(s);
+  if(!rc && !n)
+    rc = Tl_set_error(c, TL_FAILED, "file system %lld has no image files",
+                      (long long)fs_id);
+  if(!rc)
+    rc = Tl_image_open(c, n, (const char *const *)paths, &o->im);
+  for(i = 0; i < n; i++)
+    free(paths[i]);
+  free(paths);
+  if(rc)
+    return rc;
+  tsk_error_reset();
+  if(pool_block >= 0) {
+    o->pool = tsk_pool_open_img_sing(o->im.img, off, TSK_POOL_TYPE_DETECT);
+    if(o->pool)
+      o->pimg = o->pool->get_img_info(o->pool, (TSK_DADDR_T)pool_block);
+    if(o->pimg)
+      o->fs = tsk_fs_open_img(o->pimg, 0, TSK_FS_TYPE_DETECT);
+  }
+  else
+    o->fs = tsk_fs_open_img(o->im.img, (TSK_OFF_T)off, TSK_FS_TYPE_DETECT);
+  if(!o->fs) {
+    rc = Tl_set_error(c, TL_FAILED, "%s: cannot reopen file system at "
+                      "offset %lld: %s", o->im.segments[0], (long long)off,
+                      Tl_tsk_errstr(te, sizeof(te)));
+    close_fs(o);
+  }
+  return rc;
+}
+
+/* Hash one attribute (or the default data) of inode; 0 on success. */
+static int
+hash_one(TSK_FS_INFO *fs, uint64_t inode, int attr_type, int attr_id,
+         char md5[33], char sha1[41], char sha256[65], char *err,
+         size_t errlen)
+{
+  TSK_FS_FILE *f;
+  const TSK_FS_ATTR *a;
+  EVP_MD_CTX *m[3];
+  const EVP_MD *md[3] = {EVP_md5(), EVP_sha1(), EVP_sha256()};
+  char *buf, te[400];
+  unsigned char dg[EVP_MAX_MD_SIZE];
+  unsigned dl;
+  TSK_OFF_T off = 0;
+  int i, rc = 0;
+
+  tsk_error_reset();
+  if(!(f = tsk_fs_file_open_meta(fs, NULL, (TSK_INUM_T)inode))) {
+    snprintf(err, errlen, "cannot open inode %llu: %s",
+             (unsigned long long)inode, Tl_tsk_errstr(te, sizeof(te)));
+    return -1;
+  }
+  a = attr_type >= 0 ? tsk_fs_file_attr_get_type(f,
+                                                  (TSK_FS_ATTR_TYPE_ENUM)
+                                                  attr_type,
+                                                  (uint16_t)attr_id, 1)
+                     : tsk_fs_file_attr_get(f);
+  if(!a) {
+    tsk_fs_file_close(f);
+    tsk_error_reset();
+    /* no content attribute: the hash of nothing */
+    a = NULL;
+  }
+  buf = malloc(65536);
+  for(i = 0; i < 3; i++) {
+    m[i] = EVP_MD_CTX_new();
+    if(m[i])
+      EVP_DigestInit_ex(m[i], md[i], NULL);
+  }
+  while(a && buf && off < a->size) {
+    size_t want = a->size - off < 65536 ? (size_t)(a->size - off) : 65536;
+    ssize_t got = tsk_fs_attr_read(a, off, buf, want,
+                                   TSK_FS_FILE_READ_FLAG_NONE);
+    if(got <= 0) {
+      snprintf(err, errlen, "read failed at offset %lld: %s",
+               (long long)off, Tl_tsk_errstr(te, sizeof(te)));
+      rc = -1;
+      break;
+    }
+    for(i = 0; i < 3; i++)
+      EVP_DigestUpdate(m[i], buf, (size_t)got);
+    off += got;
+  }
+  if(!rc) {
+    EVP_DigestFinal_ex(m[0], dg, &dl);
+    Tl_hex(dg, dl, md5);
+    EVP_DigestFinal_ex(m[1], dg, &dl);
+    Tl_hex(dg, dl, sha1);
+    EVP_DigestFinal_ex(m[2], dg, &dl);
+    Tl_hex(dg, dl, sha256);
+  }
+  for(i = 0; i < 3; i++)
+    EVP_MD_CTX_free(m[i]);
+  free(buf);
+  if(a)
+    tsk_fs_file_close(f);
+  return rc;
+}
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+tl_rc
+Tl_hash_objects(tl_case *c, const int64_t *ids_in, size_t n,
+                uint64_t *n_hashed)
+{
+  sqlite3_stmt *q = NULL, *ins = NULL;
+  open_fs o;
+  int64_t *ids;
+  size_t i;
+  tl_rc rc = TL_OK;
+
+  memset(&o, 0, sizeof(o));
+  if(!n)
+    return TL_OK;
+  /* object ids follow the walk: sorting groups them by file system */
+  if(!(ids = malloc(n * sizeof(*ids))))
+    return Tl_set_error(c, TL_NOMEM, "out of memory");
+  memcpy(ids, ids_in, n * sizeof(*ids));
+  qsort(ids, n, sizeof(*ids), cmp_i64);
+  if(sqlite3_prepare_v2(c->db, "SELECT o.fs_id, o.inode, "
+                        "coalesce(o.attr_type, -1), coalesce(o.attr_id, 0) "
+                        "FROM object o WHERE o.object_id=? AND NOT EXISTS "
+                        "(SELECT 1 FROM object_hash h WHERE h.object_id="
+                        "o.object_id)", -1, &q, NULL) != SQLITE_OK ||
+     sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO object_hash VALUES"
+                        "(?,?,?,?,?)", -1, &ins, NULL) != SQLITE_OK) {
+    rc = Tl_set_sqlite_error(c, "prepare");
+    goto out;
+  }
+  for(i = 0; i < n && !rc; i++) {
+    char md5[33], sha1[41], sha256[65], err[600] = "";
+    int64_t fs_id;
+    if(i && ids[i] == ids[i - 1])
+      continue;
+    sqlite3_bind_int64(q, 1, ids[i]);
+    if(sqlite3_step(q) != SQLITE_ROW) {
+      sqlite3_reset(q);
+      continue;
+    }
+    fs_id = sqlite3_column_int64(q, 0);
+    if(o.fs_id != fs_id) {
+      close_fs(&o);
+      if((rc = open_case_fs(c, fs_id, &o))) {
+        sqlite3_reset(q);
+        break;
+      }
+    }
+    if(hash_one(o.fs, (uint64_t)sqlite3_column_int64(q, 1),
+                sqlite3_column_int(q, 2), sqlite3_column_int(q, 3), md5,
+                sha1, sha256, err, sizeof(err))) {
+      sqlite3_bind_null(ins, 2);
+      sqlite3_bind_null(ins, 3);
+      sqlite3_bind_null(ins, 4);
+      sqlite3_bind_text(ins, 5, err, -1, SQLITE_TRANSIENT);
+    }
+    else {
+      sqlite3_bind_text(ins, 2, md5, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(ins, 3, sha1, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(ins, 4, sha256, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_null(ins, 5);
+    }
+    sqlite3_reset(q);
+    sqlite3_bind_int64(ins, 1, ids[i]);
+    if(sqlite3_step(ins) != SQLITE_DONE)
+      rc = Tl_set_sqlite_error(c, "insert object_hash");
+    sqlite3_reset(ins);
+    (*n_hashed)++;
+  }
+out:
+  close_fs(&o);
+  sqlite3_finalize(q);
+  sqlite3_finalize(ins);
+  free(ids);
+  return rc;
+}

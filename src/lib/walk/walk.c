@@ -1,0 +1,664 @@
+/*
+** Walking volumes, pools and file systems with libtsk.
+**
+** Objects follow `fls -r -m`: one per directory entry, and on NTFS one per
+** $DATA or $INDEX_ROOT attribute (alternate data streams as "path:stream").
+** Times are taken losslessly: NTFS $STANDARD_INFORMATION and every
+** $FILE_NAME are parsed from the raw attribute (100 ns FILETIME, any year);
+** other file systems give seconds + nanoseconds through TSK's metadata.
+*/
+#include "config.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/names_int.h"
+#include "base/timeconv_int.h"
+#include "walk/walk_int.h"
+
+#define NTFS_ATTR_SI 0x10
+#define NTFS_ATTR_FN 0x30
+
+static uint64_t
+le64(const uint8_t *p)
+{
+  uint64_t v = 0;
+  int i;
+  for(i = 7; i >= 0; i--)
+    v = (v << 8) | p[i];
+  return v;
+}
+
+static uint32_t
+le32(const uint8_t *p)
+{
+  return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
+         ((uint32_t)p[3] << 24);
+}
+
+static int
+grow(char **buf, size_t *cap, size_t need)
+{
+  char *nb;
+  size_t nc;
+  if(need <= *cap)
+    return 1;
+  nc = *cap ? *cap : 256;
+  while(nc < need)
+    nc *= 2;
+  if(!(nb = realloc(*buf, nc)))
+    return 0;
+  *buf = nb;
+  *cap = nc;
+  return 1;
+}
+
+void
+Tl_walk_progress(Tl_walk *w, const char *stage, int force)
+{
+  struct tl_progress p;
+  double now;
+  if(!w->opts->progress)
+    return;
+  now = Tl_mono_s();
+  if(!force && now - w->t_last < 0.25)
+    return;
+  w->t_last = now;
+  p.label = w->label;
+  p.stage = stage;
+  p.n_objects = w->n_objects;
+  p.n_events = w->n_events;
+  p.bytes_done = Tl_hasher_done(w->hasher);
+  p.bytes_total = w->hasher ? w->media_size : 0;
+  p.elapsed_s = now - w->t0;
+  w->opts->progress(&p, w->opts->progress_ctx);
+}
+
+static void
+warn(Tl_walk *w, int64_t volume_id, const char *kind, const char *msg)
+{
+  w->n_warnings++;
+  if(!w->rc)
+    w->rc = Tl_writer_sync(w->wr);
+  if(!w->rc)
+    w->rc = Tl_store_warning(w->st, w->evidence_id, w->fs_id, volume_id,
+                             kind, msg);
+}
+
+/* ---- events ---------------------------------------------------------- */
+
+/* Four times in m, a, c, b order; equal instants of one source merge into
+** one event with several MACB letters, as mactime does. */
+struct times4 {
+  int64_t ns[4];
+  uint64_t raw[4];
+  int have[4];
+  int clamped[4];
+  int has_raw;
+};
+
+static void
+emit_times(Tl_walk *w, int64_t object_id, const char *source, int attr_id,
+           const struct times4 *t)
+{
+  static const char letters[] = "macb";
+  int used[4] = {0, 0, 0, 0};
+  int i, j;
+  Tl_writer *wr = w->wr;
+  for(i = 0; i < 4 && !w->rc; i++) {
+    char macb[5] = "....";
+    if(!t->have[i] || used[i])
+      continue;
+    for(j = i; j < 4; j++)
+      if(t->have[j] && !used[j] && t->ns[j] == t->ns[i]) {
+        used[j] = 1;
+        macb[j] = letters[j];
+      }
+    Tl_row_begin(wr, w->st->ins_event);
+    Tl_row_int(wr, object_id);
+    Tl_row_int(wr, w->evidence_id);
+    Tl_row_int(wr, t->ns[i]);
+    Tl_row_text(wr, source, -1);
+    Tl_row_text(wr, macb, 4);
+    Tl_row_opt_int(wr, attr_id >= 0, attr_id);
+    Tl_row_opt_int(wr, t->has_raw, (int64_t)t->raw[i]);
+    Tl_row_int(wr, t->clamped[i]);
+    w->rc = Tl_row_end(wr);
+    w->n_events++;
+  }
+}
+
+static void
+set_filetime(struct times4 *t, int i, uint64_t ft)
+{
+  t->raw[i] = ft;
+  t->have[i] = ft != 0;  /* 0 is "never set", not 1601-01-01 */
+  t->ns[i] = Tl_filetime_to_ns(ft, &t->clamped[i]);
+}
+
+static void
+set_unix(struct times4 *t, int i, int64_t sec, uint32_t nsec)
+{
+  t->have[i] = sec != 0 || nsec != 0;
+  t->ns[i] = Tl_unix_to_ns(sec, nsec, &t->clamped[i]);
+}
+
+static void
+meta_times(const TSK_FS_META *m, struct times4 *t)
+{
+  memset(t, 0, sizeof(*t));
+  set_unix(t, 0, (int64_t)m->mtime, m->mtime_nano);
+  set_unix(t, 1, (int64_t)m->atime, m->atime_nano);
+  set_unix(t, 2, (int64_t)m->ctime, m->ctime_nano);
+  set_unix(t, 3, (int64_t)m->crtime, m->crtime_nano);
+}
+
+/* $STANDARD_INFORMATION: created, modified, MFT modified, accessed. */
+static int
+si_times(const TSK_FS_ATTR *a, struct times4 *t)
+{
+  size_t n;
+  if(!(a->flags & TSK_FS_ATTR_RES) || !a->rd.buf)
+    return 0;
+  n = (size_t)a->size < a->rd.buf_size ? (size_t)a->size : a->rd.buf_size;
+  if(n < 32)
+    return 0;
+  memset(t, 0, sizeof(*t));
+  t->has_raw = 1;
+  set_filetime(t, 3, le64(a->rd.buf + 0));
+  set_filetime(t, 0, le64(a->rd.buf + 8));
+  set_filetime(t, 2, le64(a->rd.buf + 16));
+  set_filetime(t, 1, le64(a->rd.buf + 24));
+  return 1;
+}
+
+/* One $FILE_NAME attribute: its row and its events. */
+static void
+store_fn(Tl_walk *w, int64_t object_id, const TSK_FS_ATTR *a)
+{
+  static const char *const ns_names[] = {"POSIX", "Win32", "DOS",
+                                         "Win32&DOS"};
+  const uint8_t *b = a->rd.buf;
+  size_t n, name_units;
+  struct times4 t;
+  Tl_writer *wr = w->wr;
+  uint64_t parent;
+
+  if(!(a->flags & TSK_FS_ATTR_RES) || !b) {
+    w->n_corrupt++;
+    return;
+  }
+  n = (size_t)a->size < a->rd.buf_size ? (size_t)a->size : a->rd.buf_size;
+  if(n < 66 || 66 + 2 * (size_t)b[64] > n) {
+    w->n_corrupt++;
+    return;
+  }
+  name_units = b[64];
+  if(!grow(&w->text, &w->text_cap, name_units * 6 + 1)) {
+    w->rc = Tl_set_error(w->c, TL_NOMEM, "out of memory");
+    return;
+  }
+  Tl_utf16le_to_utf8(b + 66, name_units, w->text, w->text_cap);
+  parent = le64(b);
+
+  memset(&t, 0, sizeof(t));
+  t.has_raw = 1;
+  set_filetime(&t, 3, le64(b + 8));
+  set_filetime(&t, 0, le64(b + 16));
+  set_filetime(&t, 2, le64(b + 24));
+  set_filetime(&t, 1, le64(b + 32));
+
+  Tl_row_begin(wr, w->st->ins_fn);
+  Tl_row_int(wr, object_id);
+  Tl_row_int(wr, a->id);
+  Tl_row_text(wr, b[65] < 4 ? ns_names[b[65]] : "unknown", -1);
+  Tl_row_text(wr, w->text, -1);
+  Tl_row_int(wr, (int64_t)(parent & 0xffffffffffffULL));
+  Tl_row_int(wr, (int64_t)(parent >> 48));
+  Tl_row_int(wr, le32(b + 56));
+  Tl_row_int(wr, (int64_t)le64(b + 40));
+  Tl_row_int(wr, (int64_t)le64(b + 48));
+  Tl_row_int(wr, (int64_t)t.raw[3]);
+  Tl_row_int(wr, (int64_t)t.raw[0]);
+  Tl_row_int(wr, (int64_t)t.raw[2]);
+  Tl_row_int(wr, (int64_t)t.raw[1]);
+  if((w->rc = Tl_row_end(wr)))
+    return;
+  emit_times(w, object_id, "$FN", a->id, &t);
+}
+
+/* ---- objects --------------------------------------------------------- */
+
+static const char *
+alloc_state(const TSK_FS_FILE *f)
+{
+  if(!(f->name->flags & TSK_FS_NAME_FLAG_UNALLOC))
+    return "allocated";
+  if(f->meta && (f->meta->flags & TSK_FS_META_FLAG_ALLOC))
+    return "deleted-realloc";
+  return "deleted";
+}
+
+/* Store one object: the entry f, through attribute a (NULL: the file as a
+** whole). Returns its object_id, or 0 after a store failure. */
+static int64_t
+store_object(Tl_walk *w, TSK_FS_FILE *f, const char *path, size_t path_len,
+             const TSK_FS_ATTR *a, const char *owner_sid)
+{
+  Tl_writer *wr = w->wr;
+  const TSK_FS_META *m = f->meta;
+  const char *stream = NULL, *nm = f->name->name;
+  size_t len = path_len, nl = strlen(nm);
+  int64_t id = w->next_object_id;
+  int path_ok;
+
+  if(a && a->name &&
+     (a->type != TSK_FS_ATTR_TYPE_NTFS_IDXROOT || strcmp(a->name, "$I30")))
+    stream = a->name;
+  if(stream) {
+    size_t sl = strlen(stream);
+    if(!grow(&w->path, &w->path_cap, path_len + sl + 2)) {
+      w->rc = Tl_set_error(w->c, TL_NOMEM, "out of memory");
+      return 0;
+    }
+    w->path[path_len] = ':';
+    memcpy(w->path + path_len + 1, stream, sl + 1);
+    len = path_len + 1 + sl;
+  }
+  path = w->path;
+
+  /* columns in the order of Tl_store's ins_object */
+  Tl_row_begin(wr, w->st->ins_object);
+  Tl_row_int(wr, id);
+  Tl_row_int(wr, w->evidence_id);
+  Tl_row_int(wr, w->fs_id);
+  path_ok = Tl_utf8_valid(path, len);
+  if(path_ok) {
+    Tl_row_text(wr, path, (int)len);
+    Tl_row_text(wr, NULL, 0);
+  }
+  else {
+    size_t need = Tl_utf8_escape(path, len, NULL, 0) + 1;
+    if(!grow(&w->text, &w->text_cap, need)) {
+      w->rc = Tl_set_error(w->c, TL_NOMEM, "out of memory");
+      return 0;
+    }
+    Tl_utf8_escape(path, len, w->text, w->text_cap);
+    Tl_row_text(wr, w->text, -1);
+    Tl_row_blob(wr, path, (int)len);
+  }
+  /* the name column: last component, escaped like the path */
+  if(path_ok || Tl_utf8_valid(nm, nl))
+    Tl_row_text(wr, nm, (int)nl);
+  else {
+    char tmp[1024];
+    Tl_utf8_escape(nm, nl, tmp, sizeof(tmp));
+    Tl_row_text(wr, tmp, -1);
+  }
+  Tl_row_text(wr, stream, -1);
+  Tl_row_int(wr, (int64_t)f->name->meta_addr);
+  Tl_row_opt_int(wr, w->is_ntfs, f->name->meta_seq);
+  Tl_row_opt_int(wr, a != NULL, a ? (int64_t)a->type : 0);
+  Tl_row_opt_int(wr, a != NULL, a ? a->id : 0);
+  Tl_row_int(wr, (int64_t)f->name->par_addr);
+  Tl_row_opt_int(wr, w->is_ntfs, f->name->par_seq);
+  Tl_row_text(wr, tsk_fs_name_type_str[f->name->type <
+                                       TSK_FS_NAME_TYPE_STR_MAX ?
+                                       f->name->type : 0], 1);
+  Tl_row_text(wr, m ? tsk_fs_meta_type_str[m->type <
+                                           TSK_FS_META_TYPE_STR_MAX ?
+                                           m->type : 0] : NULL, 1);
+  Tl_row_opt_int(wr, a || m, a ? a->size : m ? m->size : 0);
+  Tl_row_text(wr, alloc_state(f), -1);
+  Tl_row_int(wr, (f->name->flags & TSK_FS_NAME_FLAG_UNALLOC) != 0);
+  Tl_row_opt_int(wr, m != NULL, m ? (int64_t)m->mode : 0);
+  Tl_row_opt_int(wr, m != NULL, m ? (int64_t)m->uid : 0);
+  Tl_row_opt_int(wr, m != NULL, m ? (int64_t)m->gid : 0);
+  Tl_row_opt_int(wr, m != NULL, m ? m->nlink : 0);
+  Tl_row_text(wr, owner_sid, -1);
+  {
+    int cl;
+    int have = m && w->is_ext && m->time2.ext2.dtime;
+    Tl_row_opt_int(wr, have, have ? Tl_unix_to_ns(
+                     (int64_t)m->time2.ext2.dtime,
+                     m->time2.ext2.dtime_nano, &cl) : 0);
+  }
+  /* a symbolic link's target, as fls prints it after " -> " */
+  Tl_row_text(wr, m && m->type == TSK_FS_META_TYPE_LNK && m->link &&
+              Tl_utf8_valid(m->link, strlen(m->link)) ? m->link : NULL, -1);
+  if((w->rc = Tl_row_end(wr)))
+    return 0;
+  w->next_object_id++;
+  w->n_objects++;
+  w->fs_objects++;
+  return id;
+}
+
+static int
+is_object_attr(const TSK_FS_ATTR *a)
+{
+  return a->type == TSK_FS_ATTR_TYPE_NTFS_DATA ||
+         a->type == TSK_FS_ATTR_TYPE_NTFS_IDXROOT;
+}
+
+static void
+ntfs_entry(Tl_walk *w, TSK_FS_FILE *f, size_t path_len)
+{
+  int cnt = tsk_fs_file_attr_getsize(f), i, fn_idx = -1, first = -1;
+  const TSK_FS_ATTR *si = NULL;
+  struct times4 t;
+  int have_t = 0;
+  char *sid = NULL;
+
+  for(i = 0; i < cnt; i++) {
+    const TSK_FS_ATTR *a = tsk_fs_file_attr_get_idx(f, i);
+    if(!a)
+      continue;
+    if(a->type == NTFS_ATTR_SI && !si)
+      si = a;
+    if(is_object_attr(a)) {
+      if(first < 0)
+        first = i;
+      if(fn_idx < 0 && (!a->name || (a->type == TSK_FS_ATTR_TYPE_NTFS_IDXROOT
+                                     && !strcmp(a->name, "$I30"))))
+        fn_idx = i;
+    }
+  }
+  if(fn_idx < 0)
+    fn_idx = first;
+  if(si)
+    have_t = si_times(si, &t);
+  if(!have_t)
+    meta_times(f->meta, &t);
+  if(tsk_fs_file_get_owner_sid(f, &sid))
+    sid = NULL;
+  tsk_error_reset();
+
+  for(i = 0; i < cnt || (first < 0 && i == 0); i++) {
+    const TSK_FS_ATTR *a = first < 0 ? NULL : tsk_fs_file_attr_get_idx(f, i);
+    int64_t id;
+    int j;
+    if(first >= 0 && (!a || !is_object_attr(a)))
+      continue;
+    id = store_object(w, f, w->path, path_len, a, sid);
+    if(!id)
+      break;
+    emit_times(w, id, "$SI", si ? si->id : -1, &t);
+    if(i == fn_idx || first < 0) {
+      for(j = 0; j < cnt && !w->rc; j++) {
+        const TSK_FS_ATTR *fa = tsk_fs_file_attr_get_idx(f, j);
+        if(fa && fa->type == NTFS_ATTR_FN)
+          store_fn(w, id, fa);
+      }
+    }
+    if(first < 0)
+      break;
+  }
+  free(sid);
+}
+
+static TSK_WALK_RET_ENUM
+on_entry(TSK_FS_FILE *f, const char *dir, void *ptr)
+{
+  Tl_walk *w = ptr;
+  size_t dl, nl;
+
+  if(w->opts->cancel && *w->opts->cancel) {
+    w->interrupted = 1;
+    return TSK_WALK_STOP;
+  }
+  if(!f->name || TSK_FS_ISDOT(f->name->name))
+    return TSK_WALK_CONT;
+
+  dl = strlen(dir);
+  nl = strlen(f->name->name);
+  if(!grow(&w->path, &w->path_cap, dl + nl + 2 + 256)) {
+    w->rc = Tl_set_error(w->c, TL_NOMEM, "out of memory");
+    return TSK_WALK_ERROR;
+  }
+  w->path[0] = '/';
+  memcpy(w->path + 1, dir, dl);
+  memcpy(w->path + 1 + dl, f->name->name, nl + 1);
+
+  if(w->is_ntfs && f->meta)
+    ntfs_entry(w, f, 1 + dl + nl);
+  else {
+    int64_t id = store_object(w, f, w->path, 1 + dl + nl, NULL, NULL);
+    if(id && f->meta) {
+      struct times4 t;
+      meta_times(f->meta, &t);
+      emit_times(w, id, w->source, -1, &t);
+    }
+  }
+  if(w->rc)
+    return TSK_WALK_ERROR;
+  if(w->fault_sig && w->n_objects >= w->fault_after) {
+    int sig = w->fault_sig;
+    w->fault_sig = 0;
+    raise(sig);
+  }
+  if((w->n_objects & 255) == 0)
+    Tl_walk_progress(w, "walk", 0);
+  return TSK_WALK_CONT;
+}
+
+/* ---- file systems, pools, volumes ------------------------------------ */
+
+static const char *
+time_source(TSK_FS_TYPE_ENUM t)
+{
+  if(TSK_FS_TYPE_ISNTFS(t))
+    return "$SI";
+  if(TSK_FS_TYPE_ISFAT(t))
+    return "FAT entry";
+  if(TSK_FS_TYPE_ISHFS(t))
+    return "HFS+ catalog";
+  if(TSK_FS_TYPE_ISISO9660(t))
+    return "ISO9660 record";
+  return "inode";
+}
+
+static void
+walk_fs(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id, const char *pool_vol,
+        int64_t pool_block)
+{
+  sqlite3_stmt *s = w->st->ins_fs;
+  int local = TSK_FS_TYPE_ISFAT(fs->ftype) != 0;
+  char msg[600], te[512];
+  uint8_t failed;
+
+  if((w->rc = Tl_writer_sync(w->wr)))
+    return;
+  sqlite3_bind_int64(s, 1, w->evidence_id);
+  Tl_bind_opt_int(s, 2, volume_id > 0, volume_id);
+  Tl_bind_text(s, 3, pool_vol);
+  sqlite3_bind_int64(s, 4, (int64_t)fs->offset);
+  sqlite3_bind_text(s, 5, tsk_fs_type_toname(fs->ftype), -1,
+                    SQLITE_TRANSIENT);
+  sqlite3_bind_int64(s, 6, fs->block_size);
+  sqlite3_bind_int64(s, 7, (int64_t)fs->block_count);
+  sqlite3_bind_int64(s, 8, (int64_t)fs->root_inum);
+  sqlite3_bind_int64(s, 9, (int64_t)fs->first_inum);
+  sqlite3_bind_int64(s, 10, (int64_t)fs->last_inum);
+  sqlite3_bind_int(s, 11, local);
+  Tl_bind_text(s, 12, local && w->opts->fat_tz ? w->opts->fat_tz : "UTC");
+  Tl_bind_opt_int(s, 13, pool_vol != NULL, pool_block);
+  if((w->rc = Tl_store_step(w->st, s, "insert filesystem")))
+    return;
+  w->fs_id = sqlite3_last_insert_rowid(w->c->db);
+  w->fs = fs;
+  w->n_fs++;
+  w->is_ntfs = TSK_FS_TYPE_ISNTFS(fs->ftype) != 0;
+  w->is_ext = TSK_FS_TYPE_ISEXT(fs->ftype) != 0;
+  w->source = time_source(fs->ftype);
+  w->fs_objects = 0;
+  {
+    uint64_t before = w->n_corrupt;
+    tsk_error_reset();
+    failed = tsk_fs_dir_walk(fs, fs->root_inum,
+                             TSK_FS_DIR_WALK_FLAG_ALLOC |
+                             TSK_FS_DIR_WALK_FLAG_UNALLOC |
+                             TSK_FS_DIR_WALK_FLAG_RECURSE, on_entry, w);
+    if(failed && !w->rc && !w->interrupted) {
+      /* A damaged directory ends TSK's walk of that tree; what was read is
+      ** kept and the damage is recorded. */
+      w->n_corrupt++;
+      snprintf(msg, sizeof(msg), "%s file system at offset %lld: walk "
+               "ended early: %s", tsk_fs_type_toname(fs->ftype),
+               (long long)fs->offset, Tl_tsk_errstr(te, sizeof(te)));
+      warn(w, volume_id, "corrupt", msg);
+    }
+    tsk_error_reset();
+    if(!w->rc)
+      w->rc = Tl_writer_sync(w->wr);
+    if(!w->rc) {
+      sqlite3_stmt *u;
+      if(sqlite3_prepare_v2(w->c->db, "UPDATE filesystem SET n_objects=?, "
+                            "n_corrupt=? WHERE fs_id=?", -1, &u, NULL) ==
+         SQLITE_OK) {
+        sqlite3_bind_int64(u, 1, (int64_t)w->fs_objects);
+        sqlite3_bind_int64(u, 2, (int64_t)(w->n_corrupt - before));
+        sqlite3_bind_int64(u, 3, w->fs_id);
+        w->rc = Tl_store_step(w->st, u, "update filesystem");
+        sqlite3_finalize(u);
+      }
+    }
+  }
+  w->fs = NULL;
+  w->fs_id = 0;
+}
+
+/* Try a pool (APFS container) at this place; 1 when one was found. */
+static int
+walk_pool(Tl_walk *w, const TSK_POOL_INFO *pool, int64_t volume_id)
+{
+  const TSK_POOL_VOLUME_INFO *v;
+  char msg[600], te[512], label[300];
+  for(v = pool->vol_list; v && !w->rc && !w->interrupted; v = v->next) {
+    TSK_IMG_INFO *pimg;
+    TSK_FS_INFO *fs;
+    snprintf(label, sizeof(label), "%d:%s", v->index,
+             v->desc ? v->desc : "");
+    tsk_error_reset();
+    pimg = pool->get_img_info(pool, v->block);
+    fs = pimg ? tsk_fs_open_img(pimg, 0, TSK_FS_TYPE_APFS_DETECT) : NULL;
+    if(!fs) {
+      snprintf(msg, sizeof(msg), "pool volume %s: no readable file system"
+               "%s: %s", label,
+               (v->flags & TSK_POOL_VOLUME_FLAG_ENCRYPTED) ?
+               " (encrypted)" : "", Tl_tsk_errstr(te, sizeof(te)));
+      warn(w, volume_id, "no-fs", msg);
+    }
+    else {
+      walk_fs(w, fs, volume_id, label, (int64_t)v->block);
+      tsk_fs_close(fs);
+    }
+    if(pimg)
+      tsk_img_close(pimg);
+  }
+  return 1;
+}
+
+static int64_t
+store_volume(Tl_walk *w, const TSK_VS_INFO *vs, const TSK_VS_PART_INFO *p)
+{
+  sqlite3_stmt *s = w->st->ins_volume;
+  const char *flags = (p->flags & TSK_VS_PART_FLAG_ALLOC) ? "allocated" :
+                      (p->flags & TSK_VS_PART_FLAG_META) ? "meta" :
+                      "unallocated";
+  if((w->rc = Tl_writer_sync(w->wr)))
+    return 0;
+  sqlite3_bind_int64(s, 1, w->evidence_id);
+  sqlite3_bind_text(s, 2, tsk_vs_type_toname(vs->vstype), -1,
+                    SQLITE_TRANSIENT);
+  sqlite3_bind_int64(s, 3, p->addr);
+  sqlite3_bind_int64(s, 4, (int64_t)p->start);
+  sqlite3_bind_int64(s, 5, (int64_t)p->len);
+  sqlite3_bind_int64(s, 6, (int64_t)(vs->offset + p->start *
+                                     (TSK_OFF_T)vs->block_size));
+  Tl_bind_text(s, 7, p->desc);
+  sqlite3_bind_text(s, 8, flags, -1, SQLITE_STATIC);
+  if((w->rc = Tl_store_step(w->st, s, "insert volume")))
+    return 0;
+  w->n_volumes++;
+  return sqlite3_last_insert_rowid(w->c->db);
+}
+
+tl_rc
+Tl_walk_image(Tl_walk *w, TSK_IMG_INFO *img)
+{
+  TSK_VS_INFO *vs;
+  TSK_FS_INFO *fs;
+  const TSK_POOL_INFO *pool;
+  char msg[700], te[512];
+
+  w->t0 = Tl_mono_s();
+  tsk_error_reset();
+  vs = tsk_vs_open(img, 0, TSK_VS_TYPE_DETECT);
+  if(vs) {
+    TSK_PNUM_T i;
+    for(i = 0; i < vs->part_count && !w->rc && !w->interrupted; i++) {
+      const TSK_VS_PART_INFO *p = tsk_vs_part_get(vs, i);
+      int64_t vid;
+      if(!p || !(vid = store_volume(w, vs, p)))
+        continue;
+      if(!(p->flags & TSK_VS_PART_FLAG_ALLOC))
+        continue;
+      tsk_error_reset();
+      if((fs = tsk_fs_open_vol(p, TSK_FS_TYPE_DETECT))) {
+        walk_fs(w, fs, vid, NULL, 0);
+        tsk_fs_close(fs);
+        continue;
+      }
+      Tl_tsk_errstr(te, sizeof(te));
+      if((pool = tsk_pool_open_sing(p, TSK_POOL_TYPE_DETECT))) {
+        walk_pool(w, pool, vid);
+        tsk_pool_close(pool);
+        continue;
+      }
+      tsk_error_reset();
+      snprintf(msg, sizeof(msg), "volume %lu (%s, sector %llu): no readable"
+               " file system: %s", (unsigned long)p->addr,
+               p->desc ? p->desc : "", (unsigned long long)p->start, te);
+      warn(w, vid, "no-fs", msg);
+    }
+    tsk_vs_close(vs);
+  }
+  else {
+    tsk_error_reset();
+    if((fs = tsk_fs_open_img(img, 0, TSK_FS_TYPE_DETECT))) {
+      walk_fs(w, fs, 0, NULL, 0);
+      tsk_fs_close(fs);
+    }
+    else {
+      Tl_tsk_errstr(te, sizeof(te));
+      if((pool = tsk_pool_open_img_sing(img, 0, TSK_POOL_TYPE_DETECT))) {
+        walk_pool(w, pool, 0);
+        tsk_pool_close(pool);
+      }
+      else {
+        tsk_error_reset();
+        return Tl_set_error(w->c, TL_UNSUPPORTED,
+                            "no volume system or file system recognised "
+                            "(%s)", te);
+      }
+    }
+  }
+  if(w->rc)
+    return w->rc;
+  if(w->interrupted)
+    return TL_INTERRUPTED;
+  if(!w->n_fs && !w->n_volumes)
+    return Tl_set_error(w->c, TL_UNSUPPORTED,
+                        "no volume system or file system recognised");
+  return TL_OK;
+}
+
+void
+Tl_walk_free(Tl_walk *w)
+{
+  free(w->path);
+  free(w->text);
+  w->path = w->text = NULL;
+}
