@@ -173,7 +173,7 @@ tl_rc tl_parse_time(const char *s, int64_t *ns);
 #define TL_NS_PER_SEC INT64_C(1000000000)
 
 /* Schema version this library writes (PRAGMA user_version of a case). */
-#define TL_SCHEMA_VERSION 2
+#define TL_SCHEMA_VERSION 3
 
 #ifdef __cplusplus
 }

@@ -197,7 +197,7 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
       snprintf(rp, sizeof(rp), "%s", im.segments[i]);
     if(stat(im.segments[i], &sb))
       sb.st_size = 0;
-    if((rc = Tl_exec_bound(c, "INSERT INTO evidence_file VALUES(?,?,?,?,?)",
+    if((rc = Tl_exec_bound(c, "INSERT INTO evidence_file(evidence_id, seq, path, real_path, size) VALUES(?,?,?,?,?)",
                         "iitti", ev, (int64_t)i, im.segments[i], rp,
                         (int64_t)sb.st_size)))
       goto out;
@@ -231,8 +231,12 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
   {
     sqlite3_stmt *s;
     w.next_object_id = 1;
-    if(sqlite3_prepare_v2(c->db, "SELECT coalesce(max(object_id), 0) + 1 "
-                          "FROM object", -1, &s, NULL) == SQLITE_OK) {
+    /* ids are never reused: the high-water mark survives deletions */
+    if(sqlite3_prepare_v2(c->db, "SELECT max(coalesce((SELECT CAST(value AS "
+                          "INTEGER) FROM case_meta WHERE key="
+                          "'next_object_id'), 1), (SELECT coalesce(max("
+                          "object_id), 0) + 1 FROM object))", -1, &s, NULL)
+       == SQLITE_OK) {
       if(sqlite3_step(s) == SQLITE_ROW)
         w.next_object_id = sqlite3_column_int64(s, 0);
       sqlite3_finalize(s);
@@ -355,6 +359,8 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
                       sha1[0] ? sha1 : NULL, sha256[0] ? sha256 : NULL, ver,
                       (int64_t)n_read_err, (int64_t)w.n_objects,
                       (int64_t)w.n_events, (int64_t)w.n_corrupt, ev)) ||
+     (rc = Tl_exec_bound(c, "INSERT OR REPLACE INTO case_meta VALUES("
+                      "'next_object_id', ?)", "i", w.next_object_id)) ||
      (rc = Tl_exec_bound(c, "UPDATE run SET ended_ns=?, status='complete' "
                       "WHERE run_id=?", "ii", Tl_now_ns(), run)))
     goto out;

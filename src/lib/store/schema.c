@@ -153,11 +153,14 @@ const char Tl_schema_v1[] =
 ** kept apart so an ingest into an empty case can build them at the end. */
 const char Tl_index_create[] =
   "CREATE INDEX IF NOT EXISTS event_time ON event(t_ns);\n"
-  "CREATE INDEX IF NOT EXISTS event_object ON event(object_id);\n";
+  "CREATE INDEX IF NOT EXISTS event_object ON event(object_id);\n"
+  "CREATE INDEX IF NOT EXISTS object_name ON object(name COLLATE NOCASE);\n"
+  "CREATE INDEX IF NOT EXISTS object_fs_inode ON object(fs_id, inode);\n";
 const char Tl_index_drop[] =
   "DROP INDEX IF EXISTS event_time;\n"
   "DROP INDEX IF EXISTS event_object;\n"
-  "DROP INDEX IF EXISTS object_name;\n";
+  "DROP INDEX IF EXISTS object_name;\n"
+  "DROP INDEX IF EXISTS object_fs_inode;\n";
 
 /* Version 2: the target register, its matches, division mapping and the
 ** content hashes computed for matching. Applied on top of version 1, both
@@ -202,3 +205,54 @@ const char Tl_schema_v2_delta[] =
   "  sha256 TEXT,\n"
   "  error TEXT\n"
   ");\n";
+
+/* Version 3 (docs/internals/SCHEMA.md, "Version 3"): runs recorded outside
+** the item's transaction, evidence identity (how each container file was
+** found, its size, SHA-256 and mtime), items marked incomplete, every
+** $FILE_NAME of an entry kept (attribute lists may repeat an attribute id),
+** the stored UTC offset of exFAT times, and the indexes that reports need
+** built with the schema (a report never writes the case). Object ids come
+** from a high-water mark in case_meta('next_object_id') and are never
+** reused. Applied on top of version 2. */
+const char Tl_schema_v3_delta[] =
+  "ALTER TABLE run ADD COLUMN pid INTEGER;\n"
+  "ALTER TABLE run ADD COLUMN label TEXT;\n"
+  "ALTER TABLE run ADD COLUMN evidence_id INTEGER;\n"
+  "ALTER TABLE evidence ADD COLUMN incomplete TEXT;\n"
+  "ALTER TABLE evidence_file ADD COLUMN origin TEXT NOT NULL "
+  "DEFAULT 'given';\n"
+  "ALTER TABLE evidence_file ADD COLUMN sha256 TEXT;\n"
+  "ALTER TABLE evidence_file ADD COLUMN mtime_ns INTEGER;\n"
+  "ALTER TABLE event ADD COLUMN fn_ord INTEGER;\n"
+  "ALTER TABLE event ADD COLUMN tz_offset_s INTEGER;\n"
+  "CREATE TABLE ntfs_filename_v3(\n"
+  "  object_id INTEGER NOT NULL REFERENCES object(object_id),\n"
+  "  ord INTEGER NOT NULL,\n"
+  "  attr_id INTEGER NOT NULL,\n"
+  "  namespace TEXT NOT NULL,\n"
+  "  name TEXT NOT NULL,\n"
+  "  parent_inode INTEGER NOT NULL,\n"
+  "  parent_seq INTEGER NOT NULL,\n"
+  "  flags INTEGER NOT NULL,\n"
+  "  alloc_size INTEGER NOT NULL,\n"
+  "  real_size INTEGER NOT NULL,\n"
+  "  crtime_raw INTEGER NOT NULL,\n"
+  "  mtime_raw INTEGER NOT NULL,\n"
+  "  ctime_raw INTEGER NOT NULL,\n"
+  "  atime_raw INTEGER NOT NULL,\n"
+  "  PRIMARY KEY(object_id, ord)\n"
+  ") WITHOUT ROWID;\n"
+  "INSERT INTO ntfs_filename_v3 SELECT object_id, attr_id, attr_id, "
+  "namespace, name, parent_inode, parent_seq, flags, alloc_size, "
+  "real_size, crtime_raw, mtime_raw, ctime_raw, atime_raw FROM "
+  "ntfs_filename;\n"
+  "DROP TABLE ntfs_filename;\n"
+  "ALTER TABLE ntfs_filename_v3 RENAME TO ntfs_filename;\n"
+  "UPDATE event SET fn_ord = attr_id WHERE source = '$FN';\n"
+  "CREATE INDEX IF NOT EXISTS object_name ON object(name COLLATE NOCASE);\n"
+  "CREATE INDEX IF NOT EXISTS object_fs_inode ON object(fs_id, inode);\n"
+  "CREATE INDEX IF NOT EXISTS object_hash_sha256 ON object_hash(sha256);\n"
+  "CREATE INDEX IF NOT EXISTS object_hash_md5 ON object_hash(md5);\n"
+  "INSERT OR REPLACE INTO case_meta VALUES('next_object_id', "
+  "(SELECT coalesce(max(object_id), 0) + 1 FROM object));\n"
+  "PRAGMA application_id = 1953260385;\n";

@@ -48,12 +48,13 @@ Tl_store_init(tl_case *c)
     if((rc = Tl_exec(c, Tl_schema_v1)) ||
        (rc = Tl_exec(c, Tl_index_create)) ||
        (rc = Tl_exec(c, Tl_schema_v2_delta)) ||
+       (rc = Tl_exec(c, Tl_schema_v3_delta)) ||
        (rc = Tl_exec(c, "INSERT INTO case_meta VALUES"
-                        "('schema_version','2'),"
+                        "('schema_version','3'),"
                         "('created_by','touchline " TL_VERSION "'),"
                         "('time_representation',"
                         "'int64 ns since 1970-01-01T00:00:00Z')")) ||
-       (rc = Tl_exec(c, "PRAGMA user_version = 2")) ||
+       (rc = Tl_exec(c, "PRAGMA user_version = 3")) ||
        (rc = Tl_exec(c, "COMMIT"))) {
       sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
       return rc;
@@ -73,6 +74,19 @@ Tl_store_init(tl_case *c)
       return rc;
     }
     version = 2;
+  }
+  if(version == 2) {
+    if((rc = Tl_exec(c, "BEGIN IMMEDIATE")))
+      return rc;
+    if((rc = Tl_exec(c, Tl_schema_v3_delta)) ||
+       (rc = Tl_exec(c, "UPDATE case_meta SET value='3' WHERE "
+                        "key='schema_version'")) ||
+       (rc = Tl_exec(c, "PRAGMA user_version = 3")) ||
+       (rc = Tl_exec(c, "COMMIT"))) {
+      sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+      return rc;
+    }
+    version = 3;
   }
   if(version == TL_SCHEMA_VERSION)
     return TL_OK;
@@ -109,7 +123,8 @@ Tl_store_prepare(tl_case *c, Tl_store *st)
                 "INSERT OR IGNORE INTO ntfs_filename(object_id, attr_id, "
                 "namespace, name, parent_inode, parent_seq, flags, "
                 "alloc_size, real_size, crtime_raw, mtime_raw, ctime_raw, "
-                "atime_raw) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)")) ||
+                "atime_raw, ord) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,"
+                "?12,?13,?2)")) ||
      (rc = prep(c, &st->ins_volume,
                 "INSERT INTO volume(evidence_id, vs_type, addr, "
                 "start_sector, n_sectors, offset_bytes, description, flags)"
