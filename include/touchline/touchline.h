@@ -46,11 +46,22 @@ const char *tl_strerror(tl_rc rc);
 /* A case database. Opaque. */
 typedef struct tl_case tl_case;
 
-/* Open (creating when absent) the case database at path. On success *out
+/* How tl_case_open() opens a case (bit flags). */
+#define TL_OPEN_READWRITE 0x0 /* an existing case, migrated when older */
+#define TL_OPEN_CREATE    0x1 /* read-write; a new case when absent */
+#define TL_OPEN_READONLY  0x2 /* never writes the file, never migrates */
+
+/* Open the case database at path with flags (TL_OPEN_*). On success *out
 ** is a handle to free with tl_case_close(). On failure *out is NULL and, when
 ** errmsg is not NULL, *errmsg points to static or thread-owned text valid until
 ** the next tl_case_open() call from the same thread. */
-tl_rc tl_case_open(const char *path, tl_case **out, const char **errmsg);
+tl_rc tl_case_open(const char *path, unsigned flags, tl_case **out,
+                   const char **errmsg);
+
+/* Run-time version of the library: "0.1.0" and 0*1000000+1*1000+0. Compare
+** with TL_VERSION / TL_VERSION_NUMBER of the header compiled against. */
+const char *tl_version(void);
+int tl_version_number(void);
 
 /* Close the handle; NULL is accepted and ignored. */
 void tl_case_close(tl_case *c);

@@ -88,7 +88,7 @@ cmd_exposure(int argc, char **argv)
   }
   {
     const char *err = NULL;
-    if(tl_case_open(argv[optind], &c, &err)) {
+    if(tl_case_open(argv[optind], TL_OPEN_READWRITE, &c, &err)) {
       fprintf(stderr, "touchline: %s\n", err);
       return 1;
     }

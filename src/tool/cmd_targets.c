@@ -32,7 +32,7 @@ open_existing(const char *path, tl_case **c)
     fprintf(stderr, "touchline: %s: %s\n", path, strerror(errno));
     return 1;
   }
-  if((rc = tl_case_open(path, c, &err))) {
+  if((rc = tl_case_open(path, TL_OPEN_READWRITE, c, &err))) {
     fprintf(stderr, "touchline: %s\n", err);
     return 1;
   }

@@ -200,7 +200,7 @@ cmd_ingest(int argc, char **argv, int full_argc, char **full_argv)
     }
   }
   created = access(case_path, F_OK) != 0;
-  if((rc = tl_case_open(case_path, &c, &err))) {
+  if((rc = tl_case_open(case_path, TL_OPEN_CREATE, &c, &err))) {
     fprintf(stderr, "touchline: %s\n", err);
     free(cmdline);
     return exit_code(rc);
@@ -280,7 +280,7 @@ cmd_info(int argc, char **argv)
     fprintf(stderr, "touchline: %s: %s\n", path, strerror(errno));
     return 1;
   }
-  if((rc = tl_case_open(path, &c, &err))) {
+  if((rc = tl_case_open(path, TL_OPEN_READWRITE, &c, &err))) {
     fprintf(stderr, "touchline: %s\n", err);
     return exit_code(rc);
   }

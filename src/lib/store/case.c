@@ -10,11 +10,28 @@
 
 static _Thread_local char open_errmsg[1024];
 
+const char *
+tl_version(void)
+{
+  return TL_VERSION;
+}
+
+int
+tl_version_number(void)
+{
+  return TL_VERSION_NUMBER;
+}
+
 tl_rc
-tl_case_open(const char *path, tl_case **out, const char **errmsg)
+tl_case_open(const char *path, unsigned flags, tl_case **out,
+             const char **errmsg)
 {
   tl_case *c;
   tl_rc rc;
+  int oflags = (flags & TL_OPEN_READONLY) ? SQLITE_OPEN_READONLY :
+               (flags & TL_OPEN_CREATE) ?
+               SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE :
+               SQLITE_OPEN_READWRITE;
 
   *out = NULL;
   if(errmsg)
@@ -27,9 +44,8 @@ tl_case_open(const char *path, tl_case **out, const char **errmsg)
     return TL_NOMEM;
   }
   c->magic = TL_CASE_MAGIC;
-  if(sqlite3_open_v2(path, &c->db,
-                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-     SQLITE_OK) {
+  c->readonly = (flags & TL_OPEN_READONLY) != 0;
+  if(sqlite3_open_v2(path, &c->db, oflags, NULL) != SQLITE_OK) {
     rc = Tl_set_error(c, TL_IO, "%s: cannot open case database: %s", path,
                       c->db ? sqlite3_errmsg(c->db) : "out of memory");
     goto fail;

@@ -14,6 +14,7 @@ struct tl_case {
   uint32_t magic;       /* TL_CASE_MAGIC while open, 0 after close */
   sqlite3 *db;
   char *path;
+  int readonly;         /* opened with TL_OPEN_READONLY */
   tl_rc errcode;
   char errmsg[1024];
 };
