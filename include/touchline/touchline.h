@@ -175,9 +175,22 @@ tl_rc tl_case_exposure(tl_case *c, const struct tl_exposure_opts *o,
                        FILE *out);
 
 /* Parse an ISO 8601 date ("2023-06-01") or date-time with optional
-** fraction and zone ("2023-06-01T12:00:00.5+02:00", "...Z"; no zone means
-** UTC) into ns since 1970. Returns TL_OK or TL_USAGE. */
+** fraction to 1 ns and zone ("2023-06-01T12:00:00.5+02:00", "...Z") into
+** ns since 1970, checked against the calendar (no 2023-02-30, no 24:59,
+** no +99:99; years outside what int64 ns can hold are refused). A time
+** without a zone is UTC. Returns TL_OK or TL_USAGE. */
 tl_rc tl_parse_time(const char *s, int64_t *ns);
+
+/* The same, with a time without a zone read in `zone` (an IANA name such
+** as "Europe/Berlin"; NULL or "UTC": UTC). On TL_USAGE *why (when not
+** NULL) is a static message saying what is wrong. */
+tl_rc tl_parse_time_zone(const char *s, const char *zone, int64_t *ns,
+                         const char **why);
+
+/* 1 when the NUL-terminated s is valid UTF-8 (no overlongs, surrogates or
+** code points above U+10FFFF). Labels, divisions and imported CSV values
+** must be. */
+int tl_utf8_valid(const char *s);
 
 /* Time representation used in the case: signed 64-bit nanoseconds since
 ** 1970-01-01T00:00:00Z. See docs/internals/SCHEMA.md for out-of-range rules. */

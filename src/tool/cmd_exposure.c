@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +33,39 @@ usage_exposure(FILE *o)
     "...+02:00). docs/EXPOSURE.md.\n", o);
 }
 
+/* --burst-count: a whole number 1 to INT_MAX, nothing else */
+static int
+parse_count(const char *s, int *out)
+{
+  char *end;
+  long long v;
+  errno = 0;
+  if(*s < '0' || *s > '9')
+    return -1;
+  v = strtoll(s, &end, 10);
+  if(errno || *end || v < 1 || v > INT_MAX)
+    return -1;
+  *out = (int)v;
+  return 0;
+}
+
+/* --burst-window: minutes, > 0, finite, and its ns must fit int64 */
+static int
+parse_minutes(const char *s, int64_t *ns)
+{
+  char *end;
+  double v;
+  errno = 0;
+  if(!((*s >= '0' && *s <= '9') || *s == '.'))
+    return -1;
+  v = strtod(s, &end);
+  if(errno || *end || !isfinite(v) || v <= 0 || v * 60e9 >= 9.2e18 ||
+     v * 60e9 < 1)
+    return -1;
+  *ns = (int64_t)(v * 60e9);
+  return 0;
+}
+
 int
 cmd_exposure(int argc, char **argv)
 {
@@ -45,8 +80,8 @@ cmd_exposure(int argc, char **argv)
     {NULL, 0, NULL, 0}
   };
   struct tl_exposure_opts o;
-  const char *from = NULL, *to = NULL, *outpath = NULL;
-  FILE *out = stdout;
+  const char *from = NULL, *to = NULL, *outpath = NULL, *why = NULL;
+  struct tl_output out;
   tl_case *c;
   int ch;
   tl_rc rc;
@@ -61,8 +96,21 @@ cmd_exposure(int argc, char **argv)
     case 't': to = optarg; break;
     case 'F': o.format = optarg; break;
     case 'o': outpath = optarg; break;
-    case 'n': o.burst_count = atoi(optarg); break; /* checksrc: allow atoi */
-    case 'w': o.burst_window_ns = (int64_t)(atof(optarg) * 60e9); break;
+    case 'n':
+      if(parse_count(optarg, &o.burst_count)) {
+        fprintf(stderr, "touchline exposure: --burst-count %s: not a whole "
+                "number from 1 to %d\n", optarg, INT_MAX);
+        return 2;
+      }
+      break;
+    case 'w':
+      if(parse_minutes(optarg, &o.burst_window_ns)) {
+        fprintf(stderr, "touchline exposure: --burst-window %s: not a "
+                "number of minutes above 0 and below 153 million\n",
+                optarg);
+        return 2;
+      }
+      break;
     case 'h': usage_exposure(stdout); return 0;
     default: usage_exposure(stderr); return 2;
     }
@@ -71,9 +119,17 @@ cmd_exposure(int argc, char **argv)
     usage_exposure(stderr);
     return 2;
   }
-  if(tl_parse_time(from, &o.from_ns) || tl_parse_time(to, &o.to_ns)) {
-    fprintf(stderr, "touchline exposure: times are ISO 8601, e.g. "
-            "2023-06-05 or 2023-06-05T08:00:00Z\n");
+  if(tl_parse_time_zone(from, NULL, &o.from_ns, &why)) {
+    fprintf(stderr, "touchline exposure: --from %s: %s\n", from, why);
+    return 2;
+  }
+  if(tl_parse_time_zone(to, NULL, &o.to_ns, &why)) {
+    fprintf(stderr, "touchline exposure: --to %s: %s\n", to, why);
+    return 2;
+  }
+  if(o.to_ns <= o.from_ns) {
+    fprintf(stderr, "touchline exposure: --from %s is not before --to %s: "
+            "the window [from, to) is empty\n", from, to);
     return 2;
   }
   if(strcmp(o.format, "text") && strcmp(o.format, "csv") &&
@@ -93,16 +149,19 @@ cmd_exposure(int argc, char **argv)
       return 1;
     }
   }
-  if(outpath && !(out = fopen(outpath, "w"))) {
+  if(!tl_output_open(&out, outpath)) {
     fprintf(stderr, "touchline: %s: %s\n", outpath, strerror(errno));
     tl_case_close(c);
     return 1;
   }
-  rc = tl_case_exposure(c, &o, out);
-  if(rc)
+  rc = tl_case_exposure(c, &o, out.f);
+  if(rc) {
     fprintf(stderr, "touchline: %s\n", tl_case_errmsg(c));
-  if(out != stdout && fclose(out) && !rc) {
-    fprintf(stderr, "touchline: %s: %s\n", outpath, strerror(errno));
+    tl_output_abort(&out);
+  }
+  else if(tl_output_commit(&out)) {
+    fprintf(stderr, "touchline: %s: %s\n", outpath ? outpath : "stdout",
+            strerror(errno));
     rc = TL_IO;
   }
   tl_case_close(c);

@@ -179,6 +179,13 @@ cmd_ingest(int argc, char **argv, int full_argc, char **full_argv)
     free(cmdline);
     return 2;
   }
+  if((o.label && !tl_utf8_valid(o.label)) ||
+     (o.division && !tl_utf8_valid(o.division))) {
+    fprintf(stderr, "touchline ingest: --%s is not valid UTF-8\n",
+            o.label && !tl_utf8_valid(o.label) ? "label" : "division");
+    free(cmdline);
+    return 2;
+  }
   case_path = argv[optind];
   /* Check the evidence before touching the case, so that a bad path
   ** leaves no trace, not even a new empty case file. */

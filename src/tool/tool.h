@@ -15,6 +15,20 @@ void tl_progress_init(struct tl_progress_view *v, FILE *out);
 void tl_progress_draw(const struct tl_progress *p, void *ctx);
 void tl_progress_clear(struct tl_progress_view *v);
 
+/* `-o FILE` written safely: open a temporary file beside FILE (path NULL
+** or "-": stdout), then commit (flush, rename over FILE; -1 with errno
+** set on failure, the temporary file removed) or abort (remove it). An
+** existing FILE is untouched until commit succeeds. */
+struct tl_output {
+  FILE *f;
+  const char *path;
+  char *tmp;
+};
+
+FILE *tl_output_open(struct tl_output *o, const char *path);
+int tl_output_commit(struct tl_output *o);
+void tl_output_abort(struct tl_output *o);
+
 /* Subcommands implemented in their own files: argv[0] is the command. */
 int cmd_timeline(int argc, char **argv);
 int cmd_targets(int argc, char **argv);

@@ -681,6 +681,12 @@ tl_case_exposure(tl_case *c, const struct tl_exposure_opts *o, FILE *out)
   if(o->to_ns <= o->from_ns)
     return Tl_set_error(c, TL_USAGE, "the window is empty: --to must be "
                         "after --from");
+  if(o->burst_count < 0)
+    return Tl_set_error(c, TL_USAGE, "exposure: burst_count must be 1 or "
+                        "more (0: the default, 50)");
+  if(o->burst_window_ns < 0)
+    return Tl_set_error(c, TL_USAGE, "exposure: burst_window_ns must be "
+                        "above 0 (0: the default, 10 minutes)");
   /* a read transaction: one consistent view for analysis and report */
   if((rc = Tl_exec(c, "BEGIN")))
     return rc;

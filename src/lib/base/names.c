@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <string.h>
 
 #include "base/names_int.h"
 
@@ -157,4 +158,10 @@ Tl_utf16le_to_utf8(const unsigned char *p, size_t n_units, char *out,
   if(cap)
     out[o < cap ? o : cap - 1] = '\0';
   return o;
+}
+
+int
+tl_utf8_valid(const char *s)
+{
+  return s && Tl_utf8_valid(s, strlen(s));
 }

@@ -20,16 +20,24 @@
 #include <unistd.h>
 
 #include "analysis/match_int.h"
+#include "base/names_int.h"
 #include "store/store_int.h"
 #include "walk/walk_int.h"
 
+/* The default label: the image's file name without its extension; bytes
+** that are not UTF-8 become "\xHH" so that the label is always text. */
 static char *
 base_label(const char *path)
 {
   const char *b = strrchr(path, '/');
   char *l, *dot;
-  l = strdup(b ? b + 1 : path);
-  if(l && (dot = strrchr(l, '.')) && dot != l)
+  size_t n;
+  b = b ? b + 1 : path;
+  n = Tl_utf8_escape(b, strlen(b), NULL, 0);
+  if(!(l = malloc(n + 1)))
+    return NULL;
+  Tl_utf8_escape(b, strlen(b), l, n + 1);
+  if((dot = strrchr(l, '.')) && dot != l)
     *dot = '\0';
   return l;
 }
@@ -117,6 +125,14 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
   c->errmsg[0] = '\0';
   if(n_paths < 1 || !opts || opts->struct_size < sizeof(*opts))
     return Tl_set_error(c, TL_USAGE, "ingest: bad arguments");
+  /* labels and divisions end up in JSON, CSV and HTML: text only */
+  if(opts->label && !Tl_utf8_valid(opts->label, strlen(opts->label)))
+    return Tl_set_error(c, TL_USAGE, "ingest: the label is not valid "
+                        "UTF-8");
+  if(opts->division && !Tl_utf8_valid(opts->division,
+                                      strlen(opts->division)))
+    return Tl_set_error(c, TL_USAGE, "ingest: the division is not valid "
+                        "UTF-8");
 
   if((rc = Tl_image_open(c, n_paths, paths, &im)))
     return rc;

