@@ -72,6 +72,11 @@ read_header(Tl_csv *r, const char *const *names, int n_names, int *col)
     char *h = r->field[i];
     while(*h == ' ')
       h++;
+    if(!*h) {
+      snprintf(why, sizeof(why), "column %d has no name%s", i + 1,
+               i + 1 == r->n && i ? " (a trailing comma?)" : "");
+      return why;
+    }
     for(k = 0; k < n_names; k++)
       if(!strcasecmp(h, names[k]))
         break;
@@ -108,6 +113,48 @@ open_csv(tl_case *c, const char *path, Tl_csv *r)
   if(!(r->f = fopen(path, "rb")))
     return Tl_set_error(c, TL_IO, "%s: %s", path, strerror(errno));
   return TL_OK;
+}
+
+/* The header line: NULL, or the error set on c. */
+static tl_rc
+first_record(tl_case *c, const char *path, Tl_csv *r)
+{
+  int got = Tl_csv_next(r);
+  if(got > 0)
+    return TL_OK;
+  if(got == 0)
+    return Tl_set_error(c, TL_FAILED, "%s: %s", path, r->bom ?
+                        "holds only a UTF-8 byte order mark: no header "
+                        "line" : "empty file: no header line");
+  return Tl_set_error(c, TL_FAILED, "%s:%ld: %s", path, r->line, r->error);
+}
+
+/* "N fields, the header has M", with a hint for a trailing comma */
+static const char *
+count_mismatch(const Tl_csv *r, int want, char *buf, size_t cap)
+{
+  snprintf(buf, cap, "%d fields, the header has %d%s", r->n, want,
+           r->n == want + 1 && !r->field[r->n - 1][0] ?
+           " (a trailing comma?)" : "");
+  return buf;
+}
+
+/* A path value: normalised into norm; NULL, or why it is refused. A path
+** with "." or ".." is resolved, and said (note). */
+static const char *
+path_value(const struct tl_import_opts *o, const char *file, long line,
+           const char *v, char *norm, size_t cap)
+{
+  switch(Tl_path_normalize(v, norm, cap)) {
+  case 0: return NULL;
+  case 1:
+    report(o, file, line, "note: '%s' read as '%s' ('.' and '..' "
+           "resolved)", v, norm);
+    return NULL;
+  case -2: return "'..' climbs above the root";
+  case -3: return "'..' after a wildcard: write the path without it";
+  default: return "path too long";
+  }
 }
 
 /* The end of an import inside its transaction: refuse it when rows were
@@ -149,12 +196,8 @@ tl_targets_import(tl_case *c, const char *csv_path,
     return TL_USAGE;
   if((rc = open_csv(c, csv_path, &r)))
     return rc;
-  got = Tl_csv_next(&r);
-  if(got <= 0 || r.n < 1) {
-    rc = Tl_set_error(c, TL_FAILED, "%s: %s", csv_path, got == 0 ?
-                      "empty file: no header line" : r.error);
+  if((rc = first_record(c, csv_path, &r)))
     goto out;
-  }
   if((why = read_header(&r, target_cols, C_N, col))) {
     rc = Tl_set_error(c, TL_FAILED, "%s:1: %s", csv_path, why);
     goto out;
@@ -183,6 +226,11 @@ tl_targets_import(tl_case *c, const char *csv_path,
     const char *v[C_N], *bad = NULL;
     char hashes[3][65], norm[4096], badbuf[200];
     int blank = 1;
+    if(got < 0 && r.fatal) {
+      rc = Tl_set_error(c, TL_FAILED, "%s:%ld: %s", csv_path, r.line,
+                        r.error);
+      goto out;
+    }
     if(got < 0) {
       res->n_bad++;
       report(o, csv_path, r.line, "%s", r.error);
@@ -194,9 +242,6 @@ tl_targets_import(tl_case *c, const char *csv_path,
     if(blank)
       continue;  /* empty lines are not rows */
     res->n_rows++;
-    for(k = 0; k < r.n && !bad; k++)
-      if(!Tl_utf8_valid(r.field[k], strlen(r.field[k])))
-        bad = "bytes that are not UTF-8";
     for(k = 0; k < C_N; k++)
       v[k] = field(&r, col, k);
     if(!bad) {
@@ -204,11 +249,8 @@ tl_targets_import(tl_case *c, const char *csv_path,
       for(k = 0; k < C_N; k++)
         if(col[k] >= 0)
           ncols++;
-      if(r.n != ncols) {
-        snprintf(badbuf, sizeof(badbuf), "%d fields, the header has %d",
-                 r.n, ncols);
-        bad = badbuf;
-      }
+      if(r.n != ncols)
+        bad = count_mismatch(&r, ncols, badbuf, sizeof(badbuf));
     }
     if(!bad && !v[C_PATH] && !v[C_NAME] && !v[C_MD5] && !v[C_SHA1] &&
        !v[C_SHA256])
@@ -229,8 +271,9 @@ tl_targets_import(tl_case *c, const char *csv_path,
     if(!bad && v[C_NAME] && strpbrk(v[C_NAME], "/\\"))
       bad = "a name has no slashes (put it in the path column)";
     if(!bad && v[C_PATH]) {
-      if(Tl_path_normalize(v[C_PATH], norm, sizeof(norm)))
-        bad = "path too long";
+      if((bad = path_value(o, csv_path, r.line, v[C_PATH], norm,
+                           sizeof(norm))))
+        ;
       else if(!strcmp(norm, "/"))
         bad = "the path names no file";
       else if((why = Tl_glob_check(norm))) {
@@ -304,12 +347,8 @@ tl_divisions_import(tl_case *c, const char *csv_path,
     return TL_USAGE;
   if((rc = open_csv(c, csv_path, &r)))
     return rc;
-  got = Tl_csv_next(&r);
-  if(got <= 0) {
-    rc = Tl_set_error(c, TL_FAILED, "%s: %s", csv_path, got == 0 ?
-                      "empty file: no header line" : r.error);
+  if((rc = first_record(c, csv_path, &r)))
     goto out;
-  }
   if((why = read_header(&r, cols, 3, col)) ||
      col[0] < 0 || col[1] < 0 || col[2] < 0) {
     rc = Tl_set_error(c, TL_FAILED, "%s:1: %s", csv_path, why ? why :
@@ -330,7 +369,12 @@ tl_divisions_import(tl_case *c, const char *csv_path,
   }
   while((got = Tl_csv_next(&r)) != 0) {
     const char *ev, *pre, *div, *bad = NULL;
-    char norm[4096];
+    char norm[4096], badbuf[200];
+    if(got < 0 && r.fatal) {
+      rc = Tl_set_error(c, TL_FAILED, "%s:%ld: %s", csv_path, r.line,
+                        r.error);
+      goto out;
+    }
     if(got < 0) {
       res->n_bad++;
       report(o, csv_path, r.line, "%s", r.error);
@@ -343,11 +387,12 @@ tl_divisions_import(tl_case *c, const char *csv_path,
     pre = field(&r, col, 1);
     div = field(&r, col, 2);
     if(r.n != 3)
-      bad = "needs 3 fields: evidence, path_prefix, division";
+      bad = count_mismatch(&r, 3, badbuf, sizeof(badbuf));
     else if(!ev || !pre || !div)
       bad = "evidence, path_prefix and division must all be given";
-    else if(Tl_path_normalize(pre, norm, sizeof(norm)))
-      bad = "path too long";
+    else if((bad = path_value(o, csv_path, r.line, pre, norm,
+                              sizeof(norm))))
+      ;
     else if(Tl_is_glob(norm))
       bad = "a path prefix is not a glob";
     else {

@@ -7,6 +7,23 @@
 #include <string.h>
 
 #include "base/csv_int.h"
+#include "base/names_int.h"
+
+/* getc with a few bytes of push-back of our own */
+static int
+rd(Tl_csv *r)
+{
+  if(r->n_back)
+    return r->back[--r->n_back];
+  return getc(r->f);
+}
+
+static void
+unrd(Tl_csv *r, int ch)
+{
+  if(ch != EOF)
+    r->back[r->n_back++] = ch;
+}
 
 static int
 put(Tl_csv *r, size_t *len, int ch)
@@ -31,12 +48,30 @@ Tl_csv_next(Tl_csv *r)
 
   r->n = 0;
   r->error = NULL;
-  if(!r->next_line)
+  if(r->fatal)
+    return -1;
+  if(!r->next_line) {
+    /* the first two bytes tell UTF-16 (with or without a byte order
+    ** mark: ASCII text in UTF-16 has a NUL in every other byte) */
+    int b0 = rd(r), b1 = b0 == EOF ? EOF : rd(r);
+    if(b1 != EOF)
+      r->back[r->n_back++] = b1;
+    if(b0 != EOF)
+      r->back[r->n_back++] = b0;
+    if(b1 != EOF && ((b0 == 0xff && b1 == 0xfe) ||
+                     (b0 == 0xfe && b1 == 0xff) || (b0 && !b1) ||
+                     (!b0 && b1))) {
+      r->error = "file is UTF-16: save it as UTF-8";
+      r->fatal = 1;
+      r->line = 1;
+      return -1;
+    }
     r->next_line = 1;
+  }
   r->line = r->next_line;
   starts[0] = 0;
   for(;;) {
-    ch = getc(r->f);
+    ch = rd(r);
     if(ch == EOF) {
       if(in_quotes) {
         r->error = "a quoted field is not closed";
@@ -47,25 +82,28 @@ Tl_csv_next(Tl_csv *r)
       break;
     }
     any = 1;
-    if(r->line == 1 && len == 0 && r->n == 0 && ch == 0xef) {
+    if(r->line == 1 && !r->bom && len == 0 && r->n == 0 &&
+       ch == 0xef) {
       /* UTF-8 byte order mark */
-      int b = getc(r->f), c = getc(r->f);
-      if(b == 0xbb && c == 0xbf)
+      int b = rd(r), c = rd(r);
+      if(b == 0xbb && c == 0xbf) {
+        r->bom = 1;
+        any = 0;
         continue;
+      }
       r->error = "bad byte order mark";
       return -1;
     }
     if(in_quotes) {
       if(ch == '"') {
-        int nx = getc(r->f);
+        int nx = rd(r);
         if(nx == '"') {
           if(!put(r, &len, '"'))
             goto oom;
           continue;
         }
         in_quotes = 0;
-        if(nx != EOF)
-          ungetc(nx, r->f);
+        unrd(r, nx);
         continue;
       }
       if(ch == '\n')
@@ -84,7 +122,7 @@ Tl_csv_next(Tl_csv *r)
       if(r->n + 1 >= TL_CSV_MAX_FIELDS) {
         r->error = "too many columns";
         while(ch != '\n' && ch != EOF)
-          ch = getc(r->f);
+          ch = rd(r);
         r->next_line++;
         return -1;
       }
@@ -98,18 +136,17 @@ Tl_csv_next(Tl_csv *r)
       continue;
     }
     if(ch == '\r') {
-      int nx = getc(r->f);
+      int nx = rd(r);
       if(nx == '\n') {
-        ungetc(nx, r->f);
+        unrd(r, nx);
         continue;
       }
-      if(nx != EOF)
-        ungetc(nx, r->f);
+      unrd(r, nx);
     }
     if(quoted) {
       r->error = "text after a closing quote";
       while(ch != '\n' && ch != EOF)
-        ch = getc(r->f);
+        ch = rd(r);
       r->next_line++;
       return -1;
     }
@@ -121,11 +158,24 @@ Tl_csv_next(Tl_csv *r)
       goto oom;
     r->n++;
   }
-  for(i = 0; i < r->n; i++)
+  for(i = 0; i < r->n; i++) {
+    size_t fl = (i + 1 < r->n ? starts[i + 1] - 1 : len - 1) - starts[i];
     r->field[i] = r->buf + starts[i];
+    /* a NUL inside a value would cut it short: refuse, never truncate */
+    if(memchr(r->field[i], '\0', fl)) {
+      r->error = "a NUL byte inside a value (a binary or UTF-16 file?)";
+      return -1;
+    }
+    if(!Tl_utf8_valid(r->field[i], fl)) {
+      r->error = "bytes that are not UTF-8 (Latin-1 or another code page? "
+                 "save the file as UTF-8)";
+      return -1;
+    }
+  }
   return 1;
 oom:
   r->error = "out of memory";
+  r->fatal = 1;
   return -1;
 }
 

@@ -1,6 +1,9 @@
 /*
 ** A small RFC 4180 CSV reader for the files users import (targets,
 ** division maps): quoted fields, doubled quotes, CRLF or LF, a UTF-8 BOM.
+** Values are text: a record with a NUL byte or with bytes that are not
+** UTF-8 is refused (never truncated, never stored as other text), and a
+** UTF-16 file is named as such.
 */
 #ifndef TL_CSV_INT_H
 #define TL_CSV_INT_H
@@ -19,10 +22,16 @@ typedef struct Tl_csv {
   char *buf;            /* field storage */
   size_t cap;
   const char *error;    /* set when a record is malformed */
+  int fatal;            /* set with error when the whole file is unusable
+                        ** (UTF-16, out of memory): stop reading */
+  int bom;              /* the file began with a UTF-8 byte order mark */
+  int back[4];          /* bytes pushed back, read last first */
+  int n_back;
 } Tl_csv;
 
 /* Read the next record: 1 a record, 0 end of file, -1 malformed (error
-** says why; the reader has skipped to the next line) or out of memory. */
+** says why; the reader has skipped to the next line, unless fatal is
+** set) or out of memory (fatal). */
 int Tl_csv_next(Tl_csv *r);
 void Tl_csv_free(Tl_csv *r);
 

@@ -7,6 +7,45 @@
 
 #include "base/pathglob_int.h"
 
+/* Resolve "." and ".." components of a normalised path in place: 0 none,
+** 1 resolved, -2 ".." above the root, -3 ".." after a wildcard (whose
+** parent is not one directory). */
+static int
+dot_components(char *path)
+{
+  char *r = path, *w = path;   /* read, write: both at a '/' */
+  int did = 0;
+  while(*r) {
+    char *c = r + 1, *e = strchr(c, '/');
+    size_t n = e ? (size_t)(e - c) : strlen(c);
+    if(n == 1 && c[0] == '.') {
+      did = 1;
+    }
+    else if(n == 2 && c[0] == '.' && c[1] == '.') {
+      char *prev;
+      if(w == path)
+        return -2;
+      prev = w - 1;
+      while(*prev != '/')
+        prev--;
+      if(memchr(prev + 1, '*', (size_t)(w - prev - 1)) ||
+         memchr(prev + 1, '?', (size_t)(w - prev - 1)))
+        return -3;
+      w = prev;
+      did = 1;
+    }
+    else {
+      memmove(w, r, n + 1);
+      w += n + 1;
+    }
+    r = c + n;
+  }
+  if(w == path)
+    *w++ = '/';
+  *w = '\0';
+  return did;
+}
+
 int
 Tl_path_normalize(const char *in, char *out, size_t cap)
 {
@@ -45,7 +84,7 @@ Tl_path_normalize(const char *in, char *out, size_t cap)
   if(o > 1 && out[o - 1] == '/')
     o--;
   out[o] = '\0';
-  return 0;
+  return dot_components(out);
 }
 
 int

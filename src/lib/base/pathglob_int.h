@@ -8,7 +8,10 @@
 
 /* Normalise a user's path into out (cap bytes): back slashes become '/',
 ** a drive letter ("C:") or UNC host ("\\fs01") is dropped, one leading
-** '/', no repeated or trailing '/'. Returns 0, or -1 when it does not fit. */
+** '/', no repeated or trailing '/', "." and ".." components resolved.
+** Returns 0; 1 when "." or ".." were resolved (the caller says so); -1 when
+** it does not fit; -2 when ".." climbs above the root; -3 when ".."
+** follows a wildcard component. */
 int Tl_path_normalize(const char *in, char *out, size_t cap);
 
 /* 1 when s contains glob characters ('*' or '?'). */
