@@ -513,6 +513,64 @@ check_html(tl_case *c)
   free(t);
 }
 
+/* Hostile names (docs/OUTPUT-ESCAPING.md): ESC, TAB, LF, CR, DEL, a C1
+** control and the bidi override U+202E in a path, a partner and a note
+** reach no output raw; each output shows them as the same escapes. */
+static void
+check_hostile(tl_case *c)
+{
+  static const char *const fmts[] = {"text", "csv", "json", "html"};
+  static const char *const raw[] = {
+    "\033", "\177", "\xc2\x85", "\xe2\x80\xae", "\xe2\x81\xa6"
+  };
+  size_t i, k;
+  ok(!Tl_exec(c, "UPDATE x_occ SET path = '/Users/tli/' || char(27) || "
+                 "'[31mred' || char(9) || 'tab' || char(10) || 'lf' || "
+                 "char(13) || 'cr' || char(127) || char(133) || "
+                 "char(8238) || 'fdp.exe' || char(8294) "
+                 "WHERE occ_id = 5;"
+                 "UPDATE x_target SET partner = 'Evil' || char(27) || "
+                 "']0;title' || char(7) || char(8238) || 'x' "
+                 "WHERE target_id = 3;"
+                 "UPDATE x_occ SET reasons = 'line1' || char(10) || "
+                 "'line2' || char(27) || '[2J' WHERE occ_id = 5;"
+                 "UPDATE x_row SET note = 'line1' || char(10) || 'line2' || "
+                 "char(27) || '[2J' WHERE occ_id = 5"),
+     "hostile names put into the fixture");
+  for(i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+    tl_rc rc = TL_FATAL;
+    size_t len = 0;
+    char *t = render(c, fmts[i], &rc, &len);
+    int raw_found = 0;
+    is_int(rc, TL_OK, "%s: renders with hostile names", fmts[i]);
+    if(!t)
+      continue;
+    for(k = 0; k < sizeof(raw) / sizeof(raw[0]); k++)
+      if(strstr(t, raw[k]))
+        raw_found++;
+    /* TAB, LF, CR are part of some formats' layout: they are looked for
+    ** inside the name below */
+    is_int(raw_found, 0,
+           "%s: no ESC, DEL, C1 or bidi control raw", fmts[i]);
+    ok(!strstr(t, "red\ttab") && !strstr(t, "tab\nlf") &&
+       !strstr(t, "lf\rcr") && !strstr(t, "line1\nline2"),
+       "%s: no TAB, LF or CR raw inside a name", fmts[i]);
+    if(!strcmp(fmts[i], "json"))
+      ok(strstr(t, "/Users/tli/\\\\x1b[31mred\\\\x09tab\\\\x0alf"
+                   "\\\\x0dcr\\\\x7f\\\\u0085\\\\u202efdp.exe"
+                   "\\\\u2066") != NULL,
+         "json: the path's escapes, backslashes JSON-escaped");
+    else if(!strcmp(fmts[i], "text"))
+      ok(strstr(t, "Evil\\x1b]0;title\\x07\\u202ex") != NULL,
+         "text: the partner's escapes");
+    else
+      ok(strstr(t, "\\x1b[31mred\\x09tab\\x0alf\\x0dcr"
+                   "\\x7f\\u0085\\u202efdp.exe\\u2066") != NULL,
+         "%s: the path's escapes", fmts[i]);
+    free(t);
+  }
+}
+
 static void
 check_buckets(void)
 {
@@ -645,6 +703,7 @@ main(int argc, char **argv)
   check_csv(&c);
   check_json(&c);
   check_html(&c);
+  check_hostile(&c);
   check_buckets();
   check_empty();
   sqlite3_close(c.db);

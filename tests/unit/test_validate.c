@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/names_int.h"
 #include "base/timeconv_int.h"
 #include "base/timeparse_int.h"
 #include "tap.h"
@@ -73,9 +74,42 @@ test_time(void)
   }
 }
 
+static void
+test_visible(void)
+{
+  static const struct { const char *in, *want; } v[] = {
+    {"plain.txt", "plain.txt"},
+    {"caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac", "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac"},
+    {"a\033[31mb", "a\\x1b[31mb"},
+    {"tab\there\nlf\rcr", "tab\\x09here\\x0alf\\x0dcr"},
+    {"del\177", "del\\x7f"},
+    {"c1\xc2\x85\xc2\x9b", "c1\\u0085\\u009b"},
+    {"\xe2\x80\xae" "fdp.exe", "\\u202efdp.exe"},
+    {"\xe2\x80\x8e\xe2\x80\x8f\xe2\x80\xaa\xe2\x81\xa6\xe2\x81\xa9",
+     "\\u200e\\u200f\\u202a\\u2066\\u2069"},
+    {"\xd8\x9c\xe2\x80\xa8\xe2\x80\xa9", "\\u061c\\u2028\\u2029"},
+    {"latin1\xe9", "latin1\\xe9"},
+    {"\xc2\xa0nbsp\xe2\x80\x8bzwsp", "\xc2\xa0nbsp\xe2\x80\x8bzwsp"},
+  };
+  size_t i;
+  for(i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+    char *f;
+    const char *got = Tl_visible(v[i].in, &f);
+    is_str(got, v[i].want, "visible form %zu", i);
+    ok((f == NULL) == !strcmp(v[i].in, v[i].want),
+       "visible form %zu: copied only when changed", i);
+    free(f);
+  }
+  {
+    char *f;
+    ok(Tl_visible(NULL, &f) == NULL && !f, "visible form of NULL is NULL");
+  }
+}
+
 int
 main(void)
 {
   test_time();
+  test_visible();
   return done_testing();
 }

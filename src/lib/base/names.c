@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/names_int.h"
@@ -164,4 +165,100 @@ int
 tl_utf8_valid(const char *s)
 {
   return s && Tl_utf8_valid(s, strlen(s));
+}
+
+/* The code point of the valid sequence of n bytes at p. */
+static uint32_t
+utf8_cp(const unsigned char *p, size_t n)
+{
+  uint32_t cp = n == 1 ? p[0] : n == 2 ? (p[0] & 0x1fu) :
+                n == 3 ? (p[0] & 0x0fu) : (p[0] & 0x07u);
+  size_t i;
+  for(i = 1; i < n; i++)
+    cp = (cp << 6) | (p[i] & 0x3fu);
+  return cp;
+}
+
+int
+Tl_cp_invisible(uint32_t cp)
+{
+  return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) ||
+         cp == 0x061c || cp == 0x200e || cp == 0x200f ||
+         (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+size_t
+Tl_visible_escape(const char *s, size_t len, char *out, size_t cap)
+{
+  static const char hex[] = "0123456789abcdef";
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0, o = 0, n, k;
+  char e[8];
+  while(i < len) {
+    uint32_t cp;
+    size_t el = 0;
+    n = utf8_seq(p + i, len - i);
+    cp = n ? utf8_cp(p + i, n) : 0;
+    if(!n || cp < 0x20 || cp == 0x7f) {
+      /* a C0 control, DEL or a byte that is not UTF-8: \xHH */
+      e[0] = '\\';
+      e[1] = 'x';
+      e[2] = hex[p[i] >> 4];
+      e[3] = hex[p[i] & 15];
+      el = 4;
+      n = 1;
+    }
+    else if(Tl_cp_invisible(cp)) {
+      /* C1 controls, bidi controls, line and paragraph separators */
+      e[0] = '\\';
+      e[1] = 'u';
+      e[2] = hex[(cp >> 12) & 15];
+      e[3] = hex[(cp >> 8) & 15];
+      e[4] = hex[(cp >> 4) & 15];
+      e[5] = hex[cp & 15];
+      el = 6;
+    }
+    if(el) {
+      for(k = 0; k < el; k++, o++)
+        if(o + 1 < cap)
+          out[o] = e[k];
+    }
+    else {
+      for(k = 0; k < n; k++, o++)
+        if(o + 1 < cap)
+          out[o] = (char)p[i + k];
+    }
+    i += n;
+  }
+  if(cap)
+    out[o < cap ? o : cap - 1] = '\0';
+  return o;
+}
+
+const char *
+Tl_visible(const char *s, char **tofree)
+{
+  const unsigned char *p = (const unsigned char *)s;
+  size_t len, i, n;
+  *tofree = NULL;
+  if(!s)
+    return NULL;
+  len = strlen(s);
+  /* the common case: printable ASCII, or UTF-8 without controls */
+  for(i = 0; i < len; i += n) {
+    if(p[i] >= 0x20 && p[i] < 0x7f) {
+      n = 1;
+      continue;
+    }
+    n = utf8_seq(p + i, len - i);
+    if(!n || Tl_cp_invisible(utf8_cp(p + i, n)))
+      break;
+  }
+  if(i == len)
+    return s;
+  n = Tl_visible_escape(s, len, NULL, 0);
+  if(!(*tofree = malloc(n + 1)))
+    return "(out of memory)";
+  Tl_visible_escape(s, len, *tofree, n + 1);
+  return *tofree;
 }

@@ -4,7 +4,8 @@
 **
 ** RFC 4180: CRLF line ends, a header row, fields holding a comma, quote,
 ** CR or LF are quoted with quotes doubled. Bytes are written as they are
-** (UTF-8).
+** (UTF-8), except controls and bidi controls in text, which are escaped
+** (docs/OUTPUT-ESCAPING.md): a cell never holds a raw CR, LF or ESC.
 **
 ** Formula injection: a text cell that starts with '=', '+', '-', '@', TAB
 ** or CR is one a spreadsheet may run as a formula, and file names, paths
@@ -16,17 +17,20 @@
 */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "render/report_int.h"
+#include "base/names_int.h"
 #include "base/timeconv_int.h"
 
 static void
 field(FILE *o, const char *s)
 {
   const char *p;
+  char *vis;
   int quote;
-  if(!s)
+  if(!(s = Tl_visible(s, &vis)))
     return;
   quote = strpbrk(s, ",\"\r\n") != NULL;
   if(quote)
@@ -40,6 +44,7 @@ field(FILE *o, const char *s)
   }
   if(quote)
     fputc('"', o);
+  free(vis);
 }
 
 static void

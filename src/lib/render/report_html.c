@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "render/report_int.h"
+#include "base/names_int.h"
 #include "base/timeconv_int.h"
 
 /* Tableau 10: calm, and distinguishable for most colour vision. */
@@ -33,13 +34,16 @@ struct names {
   char **slug;
 };
 
+/* Text as HTML: controls and bidi controls made visible first (a TAB, LF
+** or U+202E in a name never reaches the page raw; docs/OUTPUT-ESCAPING.md),
+** then the five HTML specials as entities. */
 static void
 esc(FILE *o, const char *s)
 {
-  for(; s && *s; s++) {
+  char *vis;
+  for(s = Tl_visible(s, &vis); s && *s; s++) {
     const char *q = s;
-    while(*q && !strchr("&<>\"'", *q) && ((unsigned char)*q >= 0x20 ||
-                                          *q == '\t' || *q == '\n'))
+    while(*q && !strchr("&<>\"'", *q))
       q++;
     if(q > s) {
       fwrite(s, 1, (size_t)(q - s), o);
@@ -53,14 +57,9 @@ esc(FILE *o, const char *s)
     case '>': fputs("&gt;", o); break;
     case '"': fputs("&quot;", o); break;
     case '\'': fputs("&#39;", o); break;
-    default:
-      /* C0 controls other than TAB/LF are not allowed in HTML text */
-      if((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n')
-        fprintf(o, "&#x%x;", 0x2400 + (unsigned char)*s);
-      else
-        fputc(*s, o);
     }
   }
+  free(vis);
 }
 
 static void

@@ -15,18 +15,23 @@
 #include <string.h>
 
 #include "render/report_int.h"
+#include "base/names_int.h"
 #include "base/timeconv_int.h"
 
-/* A JSON string: quote, backslash and control bytes escaped (\u00XX);
-** other bytes, UTF-8 included, written as they are. */
+/* A JSON string: controls and bidi controls first made visible
+** (docs/OUTPUT-ESCAPING.md: ESC becomes the text \x1b, written "\\x1b"),
+** then quote and backslash escaped; other bytes, UTF-8 included, written
+** as they are. */
 static void
 jstr(FILE *o, const char *s)
 {
-  const unsigned char *p = (const unsigned char *)s;
+  char *vis;
+  const unsigned char *p;
   if(!s) {
     fputs("null", o);
     return;
   }
+  p = (const unsigned char *)(s = Tl_visible(s, &vis));
   fputc('"', o);
   while(*p) {
     const unsigned char *q = p;
@@ -42,6 +47,7 @@ jstr(FILE *o, const char *s)
     p = q + 1;
   }
   fputc('"', o);
+  free(vis);
 }
 
 static void

@@ -8,18 +8,21 @@
 #include <string.h>
 
 #include "render/report_int.h"
+#include "base/names_int.h"
 
 #define TOP_FILES 20
 #define TOP_FILES_S "20"
 
-/* Print s in a column of width code points: control bytes become '?'
-** (file names come from evidence and may carry terminal escapes), a value
-** too long is cut with "~". width 0 prints it whole. align: 0 left,
-** 1 right, 2 no padding. */
+/* Print s in a column of width code points: controls and bidi controls
+** are escaped (file names come from evidence and may carry terminal
+** escapes; docs/OUTPUT-ESCAPING.md), a value too long is cut with "~".
+** width 0 prints it whole. align: 0 left, 1 right, 2 no padding. */
 static void
 cell(FILE *o, const char *s, int width, int align)
 {
-  const unsigned char *p = (const unsigned char *)(s ? s : "");
+  char *vis;
+  const unsigned char *p = (const unsigned char *)Tl_visible(s ? s : "",
+                                                             &vis);
   int n = 0, keep, pad;
   const unsigned char *q;
   for(q = p; *q; q++)
@@ -32,12 +35,13 @@ cell(FILE *o, const char *s, int width, int align)
   for(q = p, n = 0; *q; q++) {
     if((*q & 0xc0) != 0x80 && n++ == keep)
       break;
-    fputc(*q < 0x20 || *q == 0x7f ? '?' : *q, o);
+    fputc(*q, o);
   }
   if(keep < n)
     fputc('~', o);
   if(align == 0)
     fprintf(o, "%*s", pad, "");
+  free(vis);
 }
 
 static void
