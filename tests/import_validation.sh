@@ -100,6 +100,48 @@ is "$(imp divisions "$T")" 0 "divisions: a prefix with '..' imports"
 is "$(q "select path_prefix from division_map")" "/Shares/Administration" \
   "... resolved"
 
+# ---- division of a path: one rule, case-blind per file system ----------
+# exposure (SQL) and matching used two rules: SQL lower() everywhere,
+# strncasecmp only on some file systems
+K=/Shares/Research/Partners/KestrelDynamics/Meetings/Kestrel_Progress_Meeting_2023-03-16.pptx
+printf 'evidence,path_prefix,division\nFS01,/shares/RESEARCH,Res-lc\n' >"$T"
+is "$(imp divisions "$T")" 0 "NTFS: a prefix in another case imports"
+printf 'path,division\n%s,Res-lc\n' "$K" >"$T"
+is "$(imp targets "$T")" 0 "a target scoped to that division imports"
+is "$(q "select count(*) from target_match")" 1 \
+  "NTFS: matching puts the file in the division (case-blind)"
+"$TOUCHLINE" exposure "$CASE" --from 2023-01-01 --to 2024-01-01 \
+  --format csv -o "$T_TMP/div.csv"
+is "$("$PYTHON3" -c 'import csv,sys; print(";".join(r["division"] for r in csv.DictReader(open(sys.argv[1]))))' "$T_TMP/div.csv")" \
+  "Res-lc" "NTFS: exposure puts it in the same division"
+EXT=$TL_CORPUS/sleuthkit/test/data/image.dd
+if [ -f "$EXT" ]; then
+  "$TOUCHLINE" ingest -q -l EXT -d Base "$CASE" "$EXT"
+  ok $? "ingest an ext2 image"
+  printf 'evidence,path_prefix,division\nEXT,/A_DIRECTORY,Upper\nEXT,/a_directory,Lower\n' >"$T"
+  imp divisions "$T" >/dev/null
+  printf 'path\n/a_directory/a_file\n' >"$T"
+  imp targets "$T" >/dev/null
+  "$TOUCHLINE" exposure "$CASE" --from 1970-01-01 --to 2100-01-01 \
+    --format csv -o "$T_TMP/div.csv"
+  is "$("$PYTHON3" -c 'import csv,sys; print(";".join(r["division"] for r in csv.DictReader(open(sys.argv[1]))))' "$T_TMP/div.csv")" \
+    "Lower" "ext2: exposure keeps case (the prefix in another case is not it)"
+  printf 'evidence,path_prefix,division\nEXT,/A_DIRECTORY,Upper\n' >"$T"
+  imp divisions "$T" >/dev/null
+  "$TOUCHLINE" exposure "$CASE" --from 1970-01-01 --to 2100-01-01 \
+    --format csv -o "$T_TMP/div.csv"
+  is "$("$PYTHON3" -c 'import csv,sys; print(";".join(r["division"] for r in csv.DictReader(open(sys.argv[1]))))' "$T_TMP/div.csv")" \
+    "Base" "ext2: ... and falls back to the item's division"
+  printf 'evidence,path_prefix,division\n' >"$T"
+  imp divisions "$T" >/dev/null
+  printf 'path\n/x\n' >"$T"
+  imp targets "$T" >/dev/null
+else
+  ok 0 "# SKIP ext2 image not in $TL_CORPUS"
+  ok 0 "# SKIP ext2 image not in $TL_CORPUS"
+  ok 0 "# SKIP ext2 image not in $TL_CORPUS"
+fi
+
 # ---- labels and divisions are text --------------------------------------
 "$TOUCHLINE" ingest -q -l "$(printf 'bad\377')" "$T_TMP/l.db" \
   "$S/evidence/WS17.E01" 2>"$T_TMP/err"

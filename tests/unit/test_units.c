@@ -81,7 +81,7 @@ main(void)
     };
     size_t i;
     for(i = 0; i < sizeof(g) / sizeof(g[0]); i++)
-      is_int(Tl_glob_match(g[i].pat, g[i].text), g[i].want, "glob '%s' ~ '%s'",
+      is_int(Tl_glob_match(g[i].pat, g[i].text, 0), g[i].want, "glob '%s' ~ '%s'",
              g[i].pat, g[i].text);
     ok(Tl_glob_check("/a/**/b") == NULL, "'/a/**/b' is a good glob");
     ok(Tl_glob_check("/a**/b") != NULL, "'/a**/b' is a bad glob");

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "base/names_int.h"
+#include "base/pathglob_int.h"
 #include "base/timeconv_int.h"
 #include "base/timeparse_int.h"
 #include "tap.h"
@@ -106,10 +107,120 @@ test_visible(void)
   }
 }
 
+static void
+test_glob(void)
+{
+  static const struct {
+    const char *pat, *text;
+    int fold, any_depth, want;
+  } g[] = {
+    {"/a/*.pdf", "/a/x.pdf", 0, 0, 1},
+    {"/a/*.pdf", "/a/b/x.pdf", 0, 0, 0},
+    {"/a/**/*.pdf", "/a/x.pdf", 0, 0, 1},
+    {"/a/**/*.pdf", "/a/b/c/x.pdf", 0, 0, 1},
+    {"/a/**/*.pdf", "/ab/x.pdf", 0, 0, 0},
+    {"/a/**/b", "/a/xb", 0, 0, 0},
+    {"/a/**", "/a", 0, 0, 1},
+    {"/a/**", "/ab", 0, 0, 0},
+    {"/a/**", "/a/b/c", 0, 0, 1},
+    {"/**", "/anything/at/all", 0, 0, 1},
+    {"**", "/x", 0, 0, 1},
+    {"/a**b", "/a/x/b", 0, 0, 1},      /* inside a component: '/' too */
+    {"/?", "/\xc3\xa9", 0, 0, 1},      /* '?' is one character, not byte */
+    {"/??", "/\xc3\xa9", 0, 0, 0},
+    {"/a/?", "/a//", 0, 0, 0},
+    {"\\a\\*.pdf", "/a/x.pdf", 0, 0, 1}, /* back slashes separate */
+    {"\\a\\**\\x", "/a/b/c/x", 0, 0, 1},
+    {"/A/*.PDF", "/a/x.pdf", 0, 0, 0},
+    {"/A/*.PDF", "/a/x.pdf", 1, 0, 1},
+    {"/\xc3\x89t\xc3\xa9/x", "/\xc3\xa9T\xc3\x89/X", 1, 0, 1}, /* E-acute */
+    {"/\xc5\x81\xc3\xb3" "d\xc5\xba", "/\xc5\x82\xc3\x93" "D\xc5\xb9", 1, 0, 1},
+    {"/\xce\xa3*", "/\xcf\x83\xce\xbf\xcf\x82", 1, 0, 1}, /* Greek */
+    {"/\xd0\x94\xd0\xbe*", "/\xd0\xb4\xd0\x9e\xd0\xba", 1, 0, 1}, /* Cyrillic */
+    {"/\xc3\x89", "/\xc3\xa9", 0, 0, 0},
+    {"x.pdf", "/a/b/x.pdf", 0, 1, 1},   /* relative: any depth */
+    {"b/x.pdf", "/a/b/x.pdf", 0, 1, 1},
+    {"b/x.pdf", "/a/ab/x.pdf", 0, 1, 0},
+    {"x.pdf", "/a/b/x.pdf", 0, 0, 0},
+    {"/x\xff*", "/x\xff\xfe", 0, 0, 1}, /* bytes that are not UTF-8 */
+    {"/x\xc3*", "/x\xc3\xa9", 0, 0, 0},
+  };
+  size_t i;
+  for(i = 0; i < sizeof(g) / sizeof(g[0]); i++) {
+    Tl_glob gl;
+    int r = -1;
+    if(!Tl_glob_compile(&gl, g[i].pat, g[i].any_depth)) {
+      r = Tl_glob_exec(&gl, g[i].text, strlen(g[i].text), g[i].fold);
+      Tl_glob_free(&gl);
+    }
+    is_int(r, g[i].want, "glob '%s' ~ '%s' (fold %d, any depth %d)",
+           g[i].pat, g[i].text, g[i].fold, g[i].any_depth);
+  }
+  /* many stars: a backtracking matcher takes exponential time here */
+  {
+    char pat[128], *text = malloc(4097);
+    struct timespec t0, t1;
+    double ms;
+    int k, r;
+    size_t o = 0;
+    pat[o++] = '/';
+    for(k = 0; k < 40; k++) {
+      pat[o++] = '*';
+      pat[o++] = 'a';
+    }
+    pat[o++] = '*';
+    pat[o++] = 'b';
+    pat[o] = '\0';
+    text[0] = '/';
+    memset(text + 1, 'a', 4095);
+    text[4096] = '\0';
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    r = Tl_glob_match(pat, text, 1);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+         (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    is_int(r, 0, "40 stars against a 4 KiB path: no match");
+    ok(ms < 200, "... found in %.2f ms (linear in the path)", ms);
+    text[4095] = 'b';
+    is_int(Tl_glob_match(pat, text, 0), 1, "... and a match when it ends "
+           "in b");
+    free(text);
+  }
+  {
+    static const char *const blind[] = {"ntfs", "fat12", "fat16", "fat32",
+      "exfat", "hfs", "apfs", "iso9660", "NTFS", "fat"};
+    static const char *const exact[] = {"ext2", "ext3", "ext4", "ufs2",
+      "xfs", "btrfs", "yaffs2", "raw", "", NULL};
+    for(i = 0; i < sizeof(blind) / sizeof(blind[0]); i++)
+      ok(Tl_fs_case_blind(blind[i]), "%s is case-blind", blind[i]);
+    for(i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+      ok(!Tl_fs_case_blind(exact[i]), "%s is case-sensitive",
+         exact[i] ? exact[i] : "NULL");
+  }
+  ok(Tl_path_under("/Shares/Research/x", "/Shares/Research", 0),
+     "path under a prefix");
+  ok(Tl_path_under("/Shares/Research", "/Shares/Research", 0),
+     "the prefix itself");
+  ok(!Tl_path_under("/Shares/ResearchX/x", "/Shares/Research", 0),
+     "whole components only");
+  ok(!Tl_path_under("/shares/research/x", "/Shares/Research", 0),
+     "case counts when not folding");
+  ok(Tl_path_under("/shares/r\xc3\xa9search/x", "/Shares/R\xc3\x89search", 1),
+     "case-blind beyond ASCII when folding");
+  ok(Tl_path_under("/x", "/", 0), "everything is under /");
+  {
+    char buf[64];
+    is_str(Tl_fold("/\xc3\x89T\xc3\x89/\xc5\xbf\xe1\xba\x9e", buf,
+                   sizeof(buf)), "/\xc3\xa9t\xc3\xa9/s\xc3\x9f",
+           "Tl_fold folds Latin letters beyond ASCII");
+  }
+}
+
 int
 main(void)
 {
   test_time();
   test_visible();
+  test_glob();
   return done_testing();
 }

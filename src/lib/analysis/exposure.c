@@ -30,14 +30,11 @@
 #include "store/store_int.h"
 #include "base/timeconv_int.h"
 
-/* The division of object o in evidence e: longest mapped path prefix. */
+/* The division of object o in evidence e: longest mapped path prefix,
+** case-blind on case-blind file systems (Tl_divmap_lookup, match.c). */
 #define DIVISION_OF(o, e) \
-  "coalesce((SELECT d.division FROM division_map d WHERE d.evidence = " \
-  e ".label AND substr(lower(" o ".path), 1, length(d.path_prefix)) = " \
-  "lower(d.path_prefix) AND (length(" o ".path) = length(d.path_prefix) " \
-  "OR substr(" o ".path, length(d.path_prefix) + 1, 1) = '/' OR " \
-  "d.path_prefix = '/') ORDER BY length(d.path_prefix) DESC LIMIT 1), " \
-  e ".division)"
+  "tl_division(" e ".label, " o ".path, (SELECT fs_type FROM filesystem " \
+  "WHERE fs_id = " o ".fs_id), " e ".division)"
 
 /* Every letter of every event of the occurrences inside the window
 ** becomes one x_row of that kind. */
@@ -616,7 +613,8 @@ Tl_exposure_analyse(tl_case *c, const struct tl_exposure_opts *o)
   sqlite3_stmt *p;
   tl_rc rc;
 
-  if((rc = Tl_exec(c, Tl_exposure_ddl)) ||
+  if((rc = Tl_divmap_register(c)) ||
+     (rc = Tl_exec(c, Tl_exposure_ddl)) ||
      (rc = Tl_exec(c, "CREATE INDEX IF NOT EXISTS object_name ON "
                       "object(name COLLATE NOCASE);"
                       "CREATE INDEX IF NOT EXISTS object_fs_inode ON "

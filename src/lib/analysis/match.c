@@ -30,11 +30,8 @@ typedef struct target {
   char *md5, *sha1, *sha256;
   char *division, *evidence;
   int path_glob, name_glob;
+  Tl_glob g;         /* compiled path or name glob */
 } target;
-
-typedef struct divmap {
-  char *evidence, *prefix, *division;
-} divmap;
 
 typedef struct matcher {
   target *t;
@@ -45,17 +42,8 @@ typedef struct matcher {
   Tl_strmap hash_sizes;                     /* decimal size -> hash rows */
   int hash_all;                             /* a hash row without size */
   int *hash_rows, n_hash_rows;
-  divmap *dm;
-  int n_dm;
+  Tl_divmap dm;
 } matcher;
-
-int
-Tl_fs_case_blind(const char *t)
-{
-  return t && (!strncmp(t, "ntfs", 4) || !strncmp(t, "fat", 3) ||
-               !strcmp(t, "exfat") || !strncmp(t, "hfs", 3) ||
-               !strncmp(t, "iso", 3));
-}
 
 static char *
 col_dup(sqlite3_stmt *s, int i)
@@ -77,14 +65,10 @@ matcher_free(matcher *m)
     free(t->sha256);
     free(t->division);
     free(t->evidence);
+    Tl_glob_free(&t->g);
   }
   free(m->t);
-  for(i = 0; i < m->n_dm; i++) {
-    free(m->dm[i].evidence);
-    free(m->dm[i].prefix);
-    free(m->dm[i].division);
-  }
-  free(m->dm);
+  Tl_divmap_free(&m->dm);
   Tl_strmap_free(&m->path_exact);
   Tl_strmap_free(&m->path_fold);
   Tl_strmap_free(&m->name_exact);
@@ -152,6 +136,9 @@ load(tl_case *c, matcher *m)
     t->evidence = col_dup(s, 8);
     t->path_glob = t->pattern && Tl_is_glob(t->pattern);
     t->name_glob = !t->pattern && t->name && Tl_is_glob(t->name);
+    if((t->path_glob || t->name_glob) &&
+       Tl_glob_compile(&t->g, t->path_glob ? t->pattern : t->name, 0))
+      oom = 1;
   }
   sqlite3_finalize(s);
   if(oom)
@@ -199,45 +186,106 @@ load(tl_case *c, matcher *m)
   if(oom)
     return Tl_set_error(c, TL_NOMEM, "out of memory");
 
+  return Tl_divmap_load(c, &m->dm);
+}
+
+tl_rc
+Tl_divmap_load(tl_case *c, Tl_divmap *d)
+{
+  sqlite3_stmt *s;
+  int oom = 0;
+  memset(d, 0, sizeof(*d));
   if(sqlite3_prepare_v2(c->db, "SELECT evidence, path_prefix, division FROM "
                         "division_map ORDER BY length(path_prefix) DESC",
                         -1, &s, NULL) != SQLITE_OK)
     return Tl_set_sqlite_error(c, "query division_map");
   while(sqlite3_step(s) == SQLITE_ROW && !oom) {
-    divmap *nd = realloc(m->dm, sizeof(*nd) * (size_t)(m->n_dm + 1));
+    Tl_divent *nd = realloc(d->e, sizeof(*nd) * (size_t)(d->n + 1));
     if(!nd) {
       oom = 1;
       break;
     }
-    m->dm = nd;
-    nd[m->n_dm].evidence = col_dup(s, 0);
-    nd[m->n_dm].prefix = col_dup(s, 1);
-    nd[m->n_dm].division = col_dup(s, 2);
-    m->n_dm++;
+    d->e = nd;
+    nd[d->n].evidence = col_dup(s, 0);
+    nd[d->n].prefix = col_dup(s, 1);
+    nd[d->n].division = col_dup(s, 2);
+    d->n++;
   }
   sqlite3_finalize(s);
   return oom ? Tl_set_error(c, TL_NOMEM, "out of memory") : TL_OK;
 }
 
-/* The division of an object: the longest mapped prefix of its path in its
-** evidence item, else the item's division. */
-static const char *
-division_of(const matcher *m, const char *label, const char *path,
-            const char *ev_division, int fold)
+void
+Tl_divmap_free(Tl_divmap *d)
 {
   int i;
-  for(i = 0; i < m->n_dm; i++) {
-    const divmap *d = &m->dm[i];
-    size_t pl;
-    if(!d->evidence || !d->prefix || strcmp(d->evidence, label))
-      continue;
-    pl = strlen(d->prefix);
-    if((fold ? strncasecmp(path, d->prefix, pl) : strncmp(path, d->prefix,
-                                                           pl)) == 0 &&
-       (path[pl] == '/' || path[pl] == '\0' || (pl == 1 && path[0] == '/')))
-      return d->division;
+  for(i = 0; i < d->n; i++) {
+    free(d->e[i].evidence);
+    free(d->e[i].prefix);
+    free(d->e[i].division);
+  }
+  free(d->e);
+  memset(d, 0, sizeof(*d));
+}
+
+const char *
+Tl_divmap_lookup(const Tl_divmap *d, const char *label, const char *path,
+                 const char *fs_type, const char *ev_division)
+{
+  int i, fold = Tl_fs_case_blind(fs_type);
+  if(!label || !path)
+    return ev_division;
+  /* sorted longest prefix first: the first hit is the longest */
+  for(i = 0; i < d->n; i++) {
+    const Tl_divent *e = &d->e[i];
+    if(e->evidence && e->prefix && !strcmp(e->evidence, label) &&
+       Tl_path_under(path, e->prefix, fold))
+      return e->division;
   }
   return ev_division;
+}
+
+/* SQL: tl_division(label, path, fs_type, evidence_division) */
+static void
+sql_division(sqlite3_context *ctx, int argc, sqlite3_value **v)
+{
+  const char *r;
+  (void)argc;
+  r = Tl_divmap_lookup(sqlite3_user_data(ctx),
+                       (const char *)sqlite3_value_text(v[0]),
+                       (const char *)sqlite3_value_text(v[1]),
+                       (const char *)sqlite3_value_text(v[2]),
+                       (const char *)sqlite3_value_text(v[3]));
+  if(r)
+    sqlite3_result_text(ctx, r, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_result_null(ctx);
+}
+
+static void
+divmap_destroy(void *p)
+{
+  Tl_divmap_free(p);
+  free(p);
+}
+
+tl_rc
+Tl_divmap_register(tl_case *c)
+{
+  Tl_divmap *d = malloc(sizeof(*d));
+  tl_rc rc;
+  if(!d)
+    return Tl_set_error(c, TL_NOMEM, "out of memory");
+  if((rc = Tl_divmap_load(c, d))) {
+    free(d);
+    return rc;
+  }
+  /* the connection owns the map from here, and frees the one before */
+  if(sqlite3_create_function_v2(c->db, "tl_division", 4, SQLITE_UTF8, d,
+                                sql_division, NULL, NULL, divmap_destroy) !=
+     SQLITE_OK)
+    return Tl_set_sqlite_error(c, "register tl_division");
+  return TL_OK;
 }
 
 typedef struct pending {
@@ -334,11 +382,12 @@ Tl_match_run(tl_case *c, int64_t evidence_id, uint64_t *n_matches,
     const char *path = (const char *)sqlite3_column_text(s, 1);
     const char *name = (const char *)sqlite3_column_text(s, 2);
     int64_t size = sqlite3_column_int64(s, 3);
-    int fold = Tl_fs_case_blind((const char *)sqlite3_column_text(s, 4));
+    const char *fs_type = (const char *)sqlite3_column_text(s, 4);
+    int fold = Tl_fs_case_blind(fs_type);
     const char *label = (const char *)sqlite3_column_text(s, 5);
-    const char *div = division_of(&m, label, path,
-                                  (const char *)sqlite3_column_text(s, 6),
-                                  fold);
+    const char *div = Tl_divmap_lookup(&m.dm, label, path, fs_type,
+                                       (const char *)sqlite3_column_text(s,
+                                                                         6));
     char fp[PATHMAX], fnm[1024], dir[PATHMAX];
     const char *kp = fold ? Tl_fold(path, fp, sizeof(fp)) : path;
     const char *kn = fold ? Tl_fold(name, fnm, sizeof(fnm)) : name;
@@ -359,11 +408,8 @@ Tl_match_run(tl_case *c, int64_t evidence_id, uint64_t *n_matches,
       dir[--dl] = '\0';
       e = Tl_strmap_get(fold ? &m.glob_dir_fold : &m.glob_dir_exact, dir);
       for(k = 0; e && k < e->n; k++) {
-        const target *t = &m.t[e->vals[k]];
-        char fpat[PATHMAX];
-        const char *pat = fold ? Tl_fold(t->pattern, fpat, sizeof(fpat)) :
-                          t->pattern;
-        if(Tl_glob_match(pat, kp))
+        target *t = &m.t[e->vals[k]];
+        if(Tl_glob_exec(&t->g, path, strlen(path), fold))
           emit(c, &p, t, oid, "glob", size, label, div);
       }
     }
@@ -371,11 +417,8 @@ Tl_match_run(tl_case *c, int64_t evidence_id, uint64_t *n_matches,
                                         &m.name_exact, kn),
               oid, "name", size, label, div);
     for(k = 0; k < m.n_name_globs; k++) {
-      const target *t = &m.t[m.name_globs[k]];
-      char fpat[1024];
-      const char *pat = fold ? Tl_fold(t->name, fpat, sizeof(fpat)) :
-                        t->name;
-      if(Tl_glob_match(pat, kn))
+      target *t = &m.t[m.name_globs[k]];
+      if(Tl_glob_exec(&t->g, name, strlen(name), fold))
         emit(c, &p, t, oid, "name-glob", size, label, div);
     }
     /* other names of the same MFT entry: hard links, DOS 8.3 names */
@@ -446,13 +489,13 @@ Tl_match_run(tl_case *c, int64_t evidence_id, uint64_t *n_matches,
       sqlite3_bind_int64(s, 4, evidence_id);
       while(sqlite3_step(s) == SQLITE_ROW && !p.rc) {
         const char *label = (const char *)sqlite3_column_text(s, 2);
-        int fold = Tl_fs_case_blind((const char *)sqlite3_column_text(s,
-                                                                       5));
         emit(c, &p, t, sqlite3_column_int64(s, 0),
              (const char *)sqlite3_column_text(s, 6),
              sqlite3_column_int64(s, 1), label,
-             division_of(&m, label, (const char *)sqlite3_column_text(s, 4),
-                         (const char *)sqlite3_column_text(s, 3), fold));
+             Tl_divmap_lookup(&m.dm, label,
+                              (const char *)sqlite3_column_text(s, 4),
+                              (const char *)sqlite3_column_text(s, 5),
+                              (const char *)sqlite3_column_text(s, 3)));
       }
       sqlite3_finalize(s);
       s = NULL;

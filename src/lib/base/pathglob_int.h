@@ -5,6 +5,7 @@
 #define TL_PATHGLOB_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Normalise a user's path into out (cap bytes): back slashes become '/',
 ** a drive letter ("C:") or UNC host ("\\fs01") is dropped, one leading
@@ -21,12 +22,42 @@ int Tl_is_glob(const char *s);
 ** path component). */
 const char *Tl_glob_check(const char *pat);
 
-/* Match text against pat: '?' one character but '/', '*' any run without
-** '/', '**' as a whole component any run of components (also none).
-** Both must already be folded to one case when matching is case-blind. */
-int Tl_glob_match(const char *pat, const char *text);
+/* One glob engine for targets and timeline --path (docs/TARGETS.md,
+** "Globs"): '?' one character but '/', '*' any run without '/', "**" as a
+** whole component any run of components (also none; "/a/" "**" also matches
+** "/a"), "**" inside a component any run with '/'. Back slashes in a
+** pattern are separators. Characters are code points; with fold, matched
+** after Tl_cp_fold(). Time O(text x pattern), whatever the stars. */
+typedef struct Tl_glob {
+  uint32_t *tok;
+  size_t n;
+  unsigned char *cur, *next;   /* state sets, n + 1 each */
+} Tl_glob;
 
-/* ASCII lower-case copy (bytes >= 0x80 kept) into out; returns out. */
+/* Compile pat; any_depth: a pattern not starting with a separator matches
+** at any depth (as if it began with "**" "/"). Returns 0 or -1 (memory). */
+int Tl_glob_compile(Tl_glob *g, const char *pat, int any_depth);
+/* 1 when text[0..len) matches. */
+int Tl_glob_exec(Tl_glob *g, const char *text, size_t len, int fold);
+void Tl_glob_free(Tl_glob *g);
+
+/* Compile, match once, free: 1, 0, or -1 when out of memory. */
+int Tl_glob_match(const char *pat, const char *text, int fold);
+
+/* Unicode simple case folding of one code point (Latin, Greek, Cyrillic,
+** full-width Latin); others unchanged. */
+uint32_t Tl_cp_fold(uint32_t cp);
+
+/* Case-folded copy (Tl_cp_fold per character) into out; returns out. */
 char *Tl_fold(const char *in, char *out, size_t cap);
+
+/* 1 when the file system type (TSK's name) compares names without regard
+** to case: NTFS, FAT12/16/32, exFAT, HFS+, APFS, ISO 9660. The one list. */
+int Tl_fs_case_blind(const char *fs_type);
+
+/* 1 when path is prefix or lies below it (whole components: "/a/b" is
+** under "/a" but "/ab" is not; everything is under "/"), case-blind with
+** fold. */
+int Tl_path_under(const char *path, const char *prefix, int fold);
 
 #endif
