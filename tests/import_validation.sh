@@ -186,6 +186,18 @@ is "$(ex --from 2023-06-05T10:00+99:99 --to 2023-06-06)" 2 "+99:99 refused"
 is "$(ex --from 2023-06-05 --to 9999-12-31)" 2 "year 9999 refused"
 grep -q -- "--to 9999-12-31: out of range" "$T_TMP/err"
 ok $? "... as out of range"
+"$TOUCHLINE" exposure "$CASE" --from 2023-06-05T10:00 --to 2023-06-21 \
+  --tz Europe/Berlin --format json -o "$T_TMP/tz.json"
+is "$("$PYTHON3" -c 'import json,sys; w=json.load(open(sys.argv[1]))["window"]; print(w["from"], w["to"])' "$T_TMP/tz.json")" \
+  "2023-06-05T08:00:00.000000000Z 2023-06-20T22:00:00.000000000Z" \
+  "--tz Europe/Berlin: times without an offset are Berlin summer time"
+"$TOUCHLINE" exposure "$CASE" --from 2023-06-05T10:00Z --to 2023-06-21 \
+  --tz Europe/Berlin --format json -o "$T_TMP/tz.json"
+is "$("$PYTHON3" -c 'import json,sys; w=json.load(open(sys.argv[1]))["window"]; print(w["from"])' "$T_TMP/tz.json")" \
+  "2023-06-05T10:00:00.000000000Z" "... an explicit Z wins"
+is "$(ex $W --tz Europe/Berln)" 2 "an unknown --tz is refused"
+grep -q -- "--tz Europe/Berln: unknown time zone" "$T_TMP/err"
+ok $? "... naming --tz and the cause"
 is "$(ex --from 2023-06-05T12:00 --to 2023-06-05T12:00)" 2 \
   "--from equal to --to refused"
 grep -q "the window \[from, to) is empty" "$T_TMP/err"

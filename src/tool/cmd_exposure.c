@@ -23,6 +23,7 @@ usage_exposure(FILE *o)
     "usage: touchline exposure CASE.db --from TIME --to TIME\n"
     "                          [--format text|csv|json|html] [-o FILE]\n"
     "                          [--burst-count N] [--burst-window MINUTES]\n"
+    "                          [--tz ZONE]\n"
     "\n"
     "For every target occurrence, a verdict from the evidence inside the\n"
     "window [from, to): copied, deleted, modified, renamed, accessed or\n"
@@ -30,7 +31,8 @@ usage_exposure(FILE *o)
     "words; roll-ups per partner, division and evidence item; bursts of\n"
     "mass access (default: 50 targets within 10 minutes); timestomping\n"
     "indicators. TIME is ISO 8601 (2023-06-05, 2023-06-05T08:00:00Z,\n"
-    "...+02:00). docs/EXPOSURE.md.\n", o);
+    "...+02:00); a TIME without Z or an offset is read in --tz ZONE (an\n"
+    "IANA name such as Europe/Berlin; default UTC). docs/EXPOSURE.md.\n", o);
 }
 
 /* --burst-count: a whole number 1 to INT_MAX, nothing else */
@@ -76,11 +78,13 @@ cmd_exposure(int argc, char **argv)
     {"output", required_argument, NULL, 'o'},
     {"burst-count", required_argument, NULL, 'n'},
     {"burst-window", required_argument, NULL, 'w'},
+    {"tz", required_argument, NULL, 'z'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}
   };
   struct tl_exposure_opts o;
   const char *from = NULL, *to = NULL, *outpath = NULL, *why = NULL;
+  const char *tz = "UTC";
   struct tl_output out;
   tl_case *c;
   int ch;
@@ -96,6 +100,7 @@ cmd_exposure(int argc, char **argv)
     case 't': to = optarg; break;
     case 'F': o.format = optarg; break;
     case 'o': outpath = optarg; break;
+    case 'z': tz = optarg; break;
     case 'n':
       if(parse_count(optarg, &o.burst_count)) {
         fprintf(stderr, "touchline exposure: --burst-count %s: not a whole "
@@ -119,11 +124,15 @@ cmd_exposure(int argc, char **argv)
     usage_exposure(stderr);
     return 2;
   }
-  if(tl_parse_time_zone(from, NULL, &o.from_ns, &why)) {
+  if(tl_parse_time_zone("1970-01-01", tz, &o.from_ns, &why)) {
+    fprintf(stderr, "touchline exposure: --tz %s\n", why);
+    return 2;
+  }
+  if(tl_parse_time_zone(from, tz, &o.from_ns, &why)) {
     fprintf(stderr, "touchline exposure: --from %s: %s\n", from, why);
     return 2;
   }
-  if(tl_parse_time_zone(to, NULL, &o.to_ns, &why)) {
+  if(tl_parse_time_zone(to, tz, &o.to_ns, &why)) {
     fprintf(stderr, "touchline exposure: --to %s: %s\n", to, why);
     return 2;
   }

@@ -12,6 +12,8 @@
 #include "base/pathglob_int.h"
 #include "base/timeconv_int.h"
 #include "base/timeparse_int.h"
+#include <touchline/touchline.h>
+
 #include "tap.h"
 
 static void
@@ -45,10 +47,11 @@ test_time(void)
   };
   size_t i;
   int64_t ns;
+  const char *why = NULL;
   for(i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
-    const char *why = Tl_parse_time(good[i].in, NULL, &ns);
-    ok(!why, "time %s accepted (%s)", good[i].in, why ? why : "");
-    is_int(why ? -1 : ns, good[i].want, "time %s value", good[i].in);
+    const char *w = Tl_parse_time(good[i].in, NULL, &ns);
+    ok(!w, "time %s accepted (%s)", good[i].in, w ? w : "");
+    is_int(w ? -1 : ns, good[i].want, "time %s value", good[i].in);
   }
   for(i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
     ns = 42;
@@ -67,11 +70,40 @@ test_time(void)
       time_t t = (time_t)(d * 86400);
       struct tm tm;
       gmtime_r(&t, &tm);
-      if(Tl_days_from_civil(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1,
-                            (unsigned)tm.tm_mday) != d)
+      if(Tl_civil_to_days(tm.tm_year + 1900, tm.tm_mon + 1,
+                          tm.tm_mday) != d)
         bad_days++;
     }
-    is_int(bad_days, 0, "days_from_civil agrees with gmtime on 48000 days");
+    is_int(bad_days, 0, "civil_to_days agrees with gmtime on 48000 days");
+  }
+  /* a time without an offset is read in the zone the caller names */
+  {
+    char err[100];
+    Tl_tz *tz = Tl_tz_load(NULL, "Europe/Berlin", err, sizeof(err));
+    ok(tz != NULL, "Europe/Berlin loads");
+    if(tz) {
+      ok(!Tl_parse_time("2023-06-05T10:00:00.25", tz, &ns) &&
+         ns == INT64_C(1685952000250000000),
+         "2023-06-05T10:00:00.25 in Berlin is 08:00:00.25Z (summer)");
+      ok(!Tl_parse_time("2023-01-05T10:00", tz, &ns) &&
+         ns == INT64_C(1672909200000000000),
+         "2023-01-05T10:00 in Berlin is 09:00Z (winter)");
+      ok(!Tl_parse_time("2023-06-05T10:00Z", tz, &ns) &&
+         ns == INT64_C(1685959200000000000),
+         "an explicit zone wins over the named one");
+      ok(!Tl_parse_time("2023-06-05", tz, &ns) &&
+         ns == INT64_C(1685916000000000000),
+         "a date alone is midnight in the named zone");
+      Tl_tz_free(tz);
+    }
+    ok(tl_parse_time_zone("2023-06-05", "Europe/Berln", &ns, &why) ==
+       TL_USAGE && strstr(why, "Europe/Berln") &&
+       strstr(why, "unknown time zone"), "an unknown zone is refused: %s",
+       why);
+    ok(tl_parse_time_zone("2023-06-05T12:00", "America/New_York", &ns,
+                          &why) == TL_OK &&
+       ns == INT64_C(1685980800000000000),
+       "tl_parse_time_zone reads New York summer time (-04:00)");
   }
 }
 

@@ -4,27 +4,16 @@
 */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include <touchline/touchline.h>
 
 #include "base/timeparse_int.h"
+#include "base/tz_int.h"
 
 #define NS INT64_C(1000000000)
-
-int64_t
-Tl_days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-  /* H. Hinnant's algorithm: exact for any year the int64 can hold */
-  int64_t era, yoe, doy, doe;
-  y -= m <= 2;
-  era = (y >= 0 ? y : y - 399) / 400;
-  yoe = y - era * 400;
-  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
 
 static int
 days_in_month(int64_t y, int m)
@@ -60,7 +49,7 @@ digits(const char **p, int n, int *out)
 }
 
 const char *
-Tl_parse_time(const char *s, const char *zone, int64_t *ns)
+Tl_parse_time(const char *s, const Tl_tz *zone, int64_t *ns)
 {
   static const char *const form = "not an ISO 8601 time (2023-06-05, "
     "2023-06-05T08:00:00Z, 2023-06-05T08:00:00.5+02:00)";
@@ -130,13 +119,12 @@ Tl_parse_time(const char *s, const char *zone, int64_t *ns)
   }
   if(*p)
     return form;
-  t = (__int128)Tl_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
-      h * 3600 + mi * 60 + sec;
+  t = (__int128)Tl_civil_to_days(y, mo, d) * 86400 + h * 3600 + mi * 60 +
+      sec;
   if(has_off)
     t -= off;
-  else if(!Tl_zone_is_utc(zone))
-    return "times in a zone other than UTC need the time zone reader "
-           "(give an offset: +02:00, or Z)";
+  else if(zone)
+    t = Tl_tz_local_to_utc(zone, (int64_t)t, NULL, NULL);
   t = t * NS + frac;
   if(t > (__int128)INT64_MAX || t < (__int128)INT64_MIN)
     return "out of range: times are 1677-09-21T00:12:43.145224192Z to "
@@ -155,7 +143,20 @@ tl_rc
 tl_parse_time_zone(const char *s, const char *zone, int64_t *ns,
                    const char **why)
 {
-  const char *w = Tl_parse_time(s, zone, ns);
+  static _Thread_local char msg[200];
+  Tl_tz *tz = NULL;
+  const char *w;
+  if(!Tl_zone_is_utc(zone)) {
+    char err[120];
+    if(!(tz = Tl_tz_load(NULL, zone, err, sizeof(err)))) {
+      snprintf(msg, sizeof(msg), "%.60s: %s", zone, err);
+      if(why)
+        *why = msg;
+      return TL_USAGE;
+    }
+  }
+  w = Tl_parse_time(s, tz, ns);
+  Tl_tz_free(tz);
   if(why)
     *why = w;
   return w ? TL_USAGE : TL_OK;
