@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/csv_int.h"
 #include "base/names_int.h"
 #include "base/pathglob_int.h"
 #include "base/timeconv_int.h"
@@ -248,11 +249,83 @@ test_glob(void)
   }
 }
 
+/* Read all records of data (n bytes) and describe them: fields joined by
+** '|', records by ';', a bad record as "!LINE:error". */
+static void
+csv_read(const char *data, size_t n, char *out, size_t cap)
+{
+  Tl_csv r;
+  int got, k;
+  size_t o = 0;
+  memset(&r, 0, sizeof(r));
+  out[0] = '\0';
+  if(!(r.f = fmemopen((void *)data, n, "rb")))
+    return;
+  while((got = Tl_csv_next(&r)) != 0) {
+    if(got < 0)
+      o += (size_t)snprintf(out + o, cap - o, "!%ld:%s;", r.line, r.error);
+    else {
+      for(k = 0; k < r.n; k++)
+        o += (size_t)snprintf(out + o, cap - o, "%s%s", k ? "|" : "",
+                              r.field[k]);
+      o += (size_t)snprintf(out + o, cap - o, ";");
+    }
+    if(o >= cap || r.fatal)
+      break;
+  }
+  fclose(r.f);
+  Tl_csv_free(&r);
+}
+
+static void
+test_csv(void)
+{
+  static const struct { const char *in; size_t n; const char *want; } c[] = {
+#define C(s, w) {s, sizeof(s) - 1, w}
+    C("a,b\r\n1,2\n", "a|b;1|2;"),
+    C("\xef\xbb\xbfpath\n/x\n", "path;/x;"),
+    C("\xef\xbb\xbf", ""),
+    C("path\n\"a,\"\"q\"\"\nb\",x\n", "path;a,\"q\"\nb|x;"),
+    C("path,note\n/a.pdf\0/evil/other.pdf,x\n/b,y\n",
+      "path|note;!2:a NUL byte inside a value (a binary or UTF-16 file?);"
+      "/b|y;"),
+    C("path\0garbage\n/a\n",
+      "!1:a NUL byte inside a value (a binary or UTF-16 file?);/a;"),
+    C("p\n/caf\xe9\n/ok\n", "p;!2:bytes that are not UTF-8 (Latin-1 or "
+      "another code page? save the file as UTF-8);/ok;"),
+    C("\xff\xfep\0a\0t\0h\0\n\0", "!1:file is UTF-16: save it as UTF-8;"),
+    C("\xfe\xff\0p\0a\0t\0h\0\n", "!1:file is UTF-16: save it as UTF-8;"),
+    C("p\0a\0t\0h\0\n\0", "!1:file is UTF-16: save it as UTF-8;"),
+    C("a,b,\n", "a|b|;"),
+    C("x", "x;"),
+    C("\"open\n", "!1:a quoted field is not closed;"),
+#undef C
+  };
+  size_t i;
+  char got[512];
+  for(i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+    csv_read(c[i].in, c[i].n, got, sizeof(got));
+    is_str(got, c[i].want, "csv %zu", i);
+  }
+  {
+    Tl_csv r;
+    static const char bom[] = "\xef\xbb\xbf";
+    memset(&r, 0, sizeof(r));
+    r.f = fmemopen((void *)bom, 3, "rb");
+    ok(r.f && Tl_csv_next(&r) == 0 && r.bom == 1,
+       "a BOM-only file: no record, and the BOM is reported");
+    if(r.f)
+      fclose(r.f);
+    Tl_csv_free(&r);
+  }
+}
+
 int
 main(void)
 {
   test_time();
   test_visible();
   test_glob();
+  test_csv();
   return done_testing();
 }
