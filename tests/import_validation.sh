@@ -155,6 +155,16 @@ ok $? "... before a case file is created"
 is "$?" 2 "ingest: a division that is not UTF-8 is refused"
 grep -q -- "--division is not valid UTF-8" "$T_TMP/err"
 ok $? "... naming --division"
+"$TOUCHLINE" ingest -q -d "" "$T_TMP/l.db" "$S/evidence/WS17.E01" \
+  2>"$T_TMP/err"
+is "$?" 2 "ingest: an empty --division is refused"
+"$TOUCHLINE" ingest -q --fat-tz Europe/Berln "$T_TMP/l.db" \
+  "$S/evidence/WS17.E01" 2>"$T_TMP/err"
+is "$?" 2 "ingest: an unknown --fat-tz is refused (was read as UTC)"
+grep -q -- "--fat-tz Europe/Berln: unknown time zone" "$T_TMP/err"
+ok $? "... naming --fat-tz and the cause"
+[ ! -e "$T_TMP/l.db" ]
+ok $? "... before a case file is created"
 cp "$S/evidence/WS17.E01" "$T_TMP/$(printf 'ws\37717').E01"
 "$TOUCHLINE" ingest -q "$T_TMP/l.db" "$T_TMP/$(printf 'ws\37717').E01"
 ok $? "ingest: an image whose file name is not UTF-8"

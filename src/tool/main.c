@@ -179,6 +179,21 @@ cmd_ingest(int argc, char **argv, int full_argc, char **full_argv)
     free(cmdline);
     return 2;
   }
+  if(o.division && !o.division[0]) {
+    fprintf(stderr, "touchline ingest: --division must not be empty\n");
+    free(cmdline);
+    return 2;
+  }
+  {
+    /* an unknown zone would be read as UTC without a word */
+    const char *why = NULL;
+    int64_t t;
+    if(tl_parse_time_zone("1970-01-01", o.fat_tz, &t, &why)) {
+      fprintf(stderr, "touchline ingest: --fat-tz %s\n", why);
+      free(cmdline);
+      return 2;
+    }
+  }
   if((o.label && !tl_utf8_valid(o.label)) ||
      (o.division && !tl_utf8_valid(o.division))) {
     fprintf(stderr, "touchline ingest: --%s is not valid UTF-8\n",

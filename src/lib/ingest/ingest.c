@@ -129,6 +129,9 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
   if(opts->label && !Tl_utf8_valid(opts->label, strlen(opts->label)))
     return Tl_set_error(c, TL_USAGE, "ingest: the label is not valid "
                         "UTF-8");
+  if(opts->division && !opts->division[0])
+    return Tl_set_error(c, TL_USAGE, "ingest: the division is empty (NULL "
+                        "for none)");
   if(opts->division && !Tl_utf8_valid(opts->division,
                                       strlen(opts->division)))
     return Tl_set_error(c, TL_USAGE, "ingest: the division is not valid "
