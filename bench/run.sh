@@ -19,8 +19,9 @@
 #   BENCH_DIR=/var/tmp/touchline-bench  cached images, scratch DBs, results;
 #                                 images are built only when missing
 #   BENCH_SEED=1                  make-ntfs-image.sh seed
-#   BENCH_TOOLS=/work/shared/tools  where make-ntfs-image.sh and
-#                                 make-variants.sh live
+#   BENCH_TOOLS=<tree>/../shared/tools  where make-ntfs-image.sh and
+#                                 make-variants.sh live (default: the shared
+#                                 folder next to the source tree)
 #   BENCH_BUILD_ONLY=1            build the missing images and stop
 # Building an image needs root, FUSE, ntfs-3g and mkntfs; the E01 needs
 # ewfacquire (scripts/install-deps.sh installs all of them).
@@ -42,7 +43,7 @@ WARMUP=${BENCH_WARMUP:-1}
 LONG=${BENCH_LONG:-120}
 DIR=${BENCH_DIR:-/var/tmp/touchline-bench}
 SEED=${BENCH_SEED:-1}
-TOOLS=${BENCH_TOOLS:-/work/shared/tools}
+TOOLS=${BENCH_TOOLS:-$(cd "$(dirname "$0")" && pwd)/../../shared/tools}
 TIME=/usr/bin/time
 
 die() { echo "bench: $*" >&2; exit 1; }

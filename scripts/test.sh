@@ -31,7 +31,7 @@ echo "== build (-Werror) and make check"
 build_and_check "$top/build/release" --enable-werror
 if [ -z "${TL_SKIP_ASAN:-}" ]; then
   echo "== make check under AddressSanitizer + UBSan"
-  ASAN_OPTIONS=detect_leaks=0 build_and_check "$top/build/asan" \
+  build_and_check "$top/build/asan" \
     --enable-sanitizers --enable-werror
 fi
 if [ -z "${TL_SKIP_DISTCHECK:-}" ]; then

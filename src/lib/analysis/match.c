@@ -45,11 +45,15 @@ typedef struct matcher {
   Tl_divmap dm;
 } matcher;
 
+/* A copy of a text column, NULL when empty; *oom set when the copy fails. */
 static char *
-col_dup(sqlite3_stmt *s, int i)
+col_dup(sqlite3_stmt *s, int i, int *oom)
 {
   const unsigned char *v = sqlite3_column_text(s, i);
-  return v && *v ? strdup((const char *)v) : NULL;
+  char *d = v && *v ? strdup((const char *)v) : NULL;
+  if(v && *v && !d)
+    *oom = 1;
+  return d;
 }
 
 static void
@@ -107,13 +111,13 @@ static tl_rc
 load(tl_case *c, matcher *m)
 {
   sqlite3_stmt *s;
-  int cap = 0, i, oom = 0;
+  int cap = 0, i, oom = 0, st;
   if(sqlite3_prepare_v2(c->db, "SELECT target_id, pattern, name, "
                         "coalesce(size, -1), md5, sha1, sha256, division, "
                         "evidence, is_glob FROM target ORDER BY target_id",
                         -1, &s, NULL) != SQLITE_OK)
     return Tl_set_sqlite_error(c, "query targets");
-  while(sqlite3_step(s) == SQLITE_ROW && !oom) {
+  while(!oom && (st = sqlite3_step(s)) == SQLITE_ROW) {
     target *t;
     if(m->n == cap) {
       target *nt = realloc(m->t, sizeof(*nt) * (size_t)(cap = cap * 2 + 64));
@@ -126,19 +130,24 @@ load(tl_case *c, matcher *m)
     t = &m->t[m->n++];
     memset(t, 0, sizeof(*t));
     t->id = sqlite3_column_int64(s, 0);
-    t->pattern = col_dup(s, 1);
-    t->name = col_dup(s, 2);
+    t->pattern = col_dup(s, 1, &oom);
+    t->name = col_dup(s, 2, &oom);
     t->size = sqlite3_column_int64(s, 3);
-    t->md5 = col_dup(s, 4);
-    t->sha1 = col_dup(s, 5);
-    t->sha256 = col_dup(s, 6);
-    t->division = col_dup(s, 7);
-    t->evidence = col_dup(s, 8);
+    t->md5 = col_dup(s, 4, &oom);
+    t->sha1 = col_dup(s, 5, &oom);
+    t->sha256 = col_dup(s, 6, &oom);
+    t->division = col_dup(s, 7, &oom);
+    t->evidence = col_dup(s, 8, &oom);
     t->path_glob = t->pattern && Tl_is_glob(t->pattern);
     t->name_glob = !t->pattern && t->name && Tl_is_glob(t->name);
     if((t->path_glob || t->name_glob) &&
        Tl_glob_compile(&t->g, t->path_glob ? t->pattern : t->name, 0))
       oom = 1;
+  }
+  if(!oom && st != SQLITE_DONE) {
+    Tl_set_sqlite_error(c, "query targets");
+    sqlite3_finalize(s);
+    return c->errcode;
   }
   sqlite3_finalize(s);
   if(oom)
@@ -193,23 +202,28 @@ tl_rc
 Tl_divmap_load(tl_case *c, Tl_divmap *d)
 {
   sqlite3_stmt *s;
-  int oom = 0;
+  int oom = 0, st = SQLITE_DONE;
   memset(d, 0, sizeof(*d));
   if(sqlite3_prepare_v2(c->db, "SELECT evidence, path_prefix, division FROM "
                         "division_map ORDER BY length(path_prefix) DESC",
                         -1, &s, NULL) != SQLITE_OK)
     return Tl_set_sqlite_error(c, "query division_map");
-  while(sqlite3_step(s) == SQLITE_ROW && !oom) {
+  while(!oom && (st = sqlite3_step(s)) == SQLITE_ROW) {
     Tl_divent *nd = realloc(d->e, sizeof(*nd) * (size_t)(d->n + 1));
     if(!nd) {
       oom = 1;
       break;
     }
     d->e = nd;
-    nd[d->n].evidence = col_dup(s, 0);
-    nd[d->n].prefix = col_dup(s, 1);
-    nd[d->n].division = col_dup(s, 2);
+    nd[d->n].evidence = col_dup(s, 0, &oom);
+    nd[d->n].prefix = col_dup(s, 1, &oom);
+    nd[d->n].division = col_dup(s, 2, &oom);
     d->n++;
+  }
+  if(!oom && st != SQLITE_DONE) {
+    Tl_set_sqlite_error(c, "query division_map");
+    sqlite3_finalize(s);
+    return c->errcode;
   }
   sqlite3_finalize(s);
   return oom ? Tl_set_error(c, TL_NOMEM, "out of memory") : TL_OK;
@@ -339,6 +353,7 @@ Tl_match_run(tl_case *c, int64_t evidence_id, uint64_t *n_matches,
   sqlite3_stmt *s = NULL, *fn = NULL;
   int64_t *cand = NULL;
   size_t n_cand = 0, cap_cand = 0;
+  int st = SQLITE_DONE;
   tl_rc rc;
 
   memset(&m, 0, sizeof(m));
@@ -354,7 +369,11 @@ Tl_match_run(tl_case *c, int64_t evidence_id, uint64_t *n_matches,
       goto out;
     }
     sqlite3_bind_int64(d, 1, evidence_id);
-    sqlite3_step(d);
+    if(sqlite3_step(d) != SQLITE_DONE) {
+      rc = Tl_set_sqlite_error(c, "delete target_match");
+      sqlite3_finalize(d);
+      goto out;
+    }
     sqlite3_finalize(d);
   }
   else if((rc = Tl_exec(c, "DELETE FROM target_match")))
@@ -377,7 +396,9 @@ Tl_match_run(tl_case *c, int64_t evidence_id, uint64_t *n_matches,
     goto out;
   }
   sqlite3_bind_int64(s, 1, evidence_id);
-  while(sqlite3_step(s) == SQLITE_ROW && !p.rc) {
+  /* a step that fails ends the scan with an error, never with a partial
+  ** match reported as complete */
+  while(!p.rc && (st = sqlite3_step(s)) == SQLITE_ROW) {
     int64_t oid = sqlite3_column_int64(s, 0);
     const char *path = (const char *)sqlite3_column_text(s, 1);
     const char *name = (const char *)sqlite3_column_text(s, 2);
@@ -423,8 +444,9 @@ Tl_match_run(tl_case *c, int64_t evidence_id, uint64_t *n_matches,
     }
     /* other names of the same MFT entry: hard links, DOS 8.3 names */
     if(m.name_exact.n) {
+      int fst;
       sqlite3_bind_int64(fn, 1, oid);
-      while(sqlite3_step(fn) == SQLITE_ROW) {
+      while((fst = sqlite3_step(fn)) == SQLITE_ROW) {
         const char *alt = (const char *)sqlite3_column_text(fn, 0);
         char fa[1024];
         if(!alt || !strcmp(alt, name))
@@ -435,6 +457,8 @@ Tl_match_run(tl_case *c, int64_t evidence_id, uint64_t *n_matches,
                                                            sizeof(fa)) : alt),
                   oid, "alt-name", size, label, div);
       }
+      if(fst != SQLITE_DONE && !p.rc)
+        p.rc = Tl_set_sqlite_error(c, "query ntfs_filename");
       sqlite3_reset(fn);
     }
     /* candidates for hash rows: same size, or any file when a hash row
@@ -458,6 +482,10 @@ Tl_match_run(tl_case *c, int64_t evidence_id, uint64_t *n_matches,
   }
   if((rc = p.rc))
     goto out;
+  if(st != SQLITE_DONE) {
+    rc = Tl_set_sqlite_error(c, "query objects");
+    goto out;
+  }
   sqlite3_finalize(s);
   s = NULL;
 
@@ -487,7 +515,7 @@ Tl_match_run(tl_case *c, int64_t evidence_id, uint64_t *n_matches,
       Tl_bind_text(s, 2, t->sha1);
       Tl_bind_text(s, 3, t->md5);
       sqlite3_bind_int64(s, 4, evidence_id);
-      while(sqlite3_step(s) == SQLITE_ROW && !p.rc) {
+      while(!p.rc && (st = sqlite3_step(s)) == SQLITE_ROW) {
         const char *label = (const char *)sqlite3_column_text(s, 2);
         emit(c, &p, t, sqlite3_column_int64(s, 0),
              (const char *)sqlite3_column_text(s, 6),
@@ -497,6 +525,8 @@ Tl_match_run(tl_case *c, int64_t evidence_id, uint64_t *n_matches,
                               (const char *)sqlite3_column_text(s, 5),
                               (const char *)sqlite3_column_text(s, 3)));
       }
+      if(!p.rc && st != SQLITE_DONE)
+        p.rc = Tl_set_sqlite_error(c, "query object_hash");
       sqlite3_finalize(s);
       s = NULL;
     }

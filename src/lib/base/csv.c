@@ -49,7 +49,7 @@ Tl_csv_next(Tl_csv *r)
   r->n = 0;
   r->error = NULL;
   if(r->fatal)
-    return -1;
+    return 0;   /* the error was reported once; nothing more is read */
   if(!r->next_line) {
     /* the first two bytes tell UTF-16 (with or without a byte order
     ** mark: ASCII text in UTF-16 has a NUL in every other byte) */
@@ -63,7 +63,7 @@ Tl_csv_next(Tl_csv *r)
                      (!b0 && b1))) {
       r->error = "file is UTF-16: save it as UTF-8";
       r->fatal = 1;
-      r->line = 1;
+      r->line = r->next_line = 1;
       return -1;
     }
     r->next_line = 1;
@@ -92,6 +92,10 @@ Tl_csv_next(Tl_csv *r)
         continue;
       }
       r->error = "bad byte order mark";
+      ch = c;
+      while(ch != '\n' && ch != EOF)
+        ch = rd(r);
+      r->next_line++;
       return -1;
     }
     if(in_quotes) {

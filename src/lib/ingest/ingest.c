@@ -235,8 +235,10 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
     goto out;
 
   /* TSK turns FAT's local times into UTC with mktime(), i.e. through TZ. */
-  if(getenv("TZ"))
-    old_tz = strdup(getenv("TZ"));
+  if(getenv("TZ") && !(old_tz = strdup(getenv("TZ")))) {
+    rc = Tl_set_error(c, TL_NOMEM, "out of memory");
+    goto out;
+  }
   setenv("TZ", opts->fat_tz ? opts->fat_tz : "UTC", 1);
   tzset();
 

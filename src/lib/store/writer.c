@@ -50,6 +50,10 @@ struct Tl_writer {
   tl_rc rc;             /* first error, sticky */
 };
 
+/* The allocator the batches grow with; a unit test swaps it to make a grow
+** fail (tests/unit/test_writer.c). */
+void *(*Tl_writer_realloc)(void *, size_t) = realloc;
+
 static int
 reserve(void **p, size_t *cap, size_t need, size_t size)
 {
@@ -60,7 +64,7 @@ reserve(void **p, size_t *cap, size_t need, size_t size)
   nc = *cap ? *cap * 2 : 1024;
   while(nc < need)
     nc *= 2;
-  if(!(np = realloc(*p, nc * size)))
+  if(!(np = Tl_writer_realloc(*p, nc * size)))
     return 0;
   *p = np;
   *cap = nc;
@@ -158,10 +162,14 @@ hand_over(Tl_writer *w)
   pthread_mutex_unlock(&w->mu);
 }
 
+/* A cell of the current row. After a failed grow (w->oom) there is no
+** current row: nothing is stored until Tl_row_end() reports the error. */
 static cell *
 new_cell(Tl_writer *w)
 {
   batch *b = &w->b[w->fill];
+  if(w->oom)
+    return NULL;
   if(!reserve((void **)&b->cells, &b->cap_cells, b->n_cells + 1,
               sizeof(cell))) {
     w->oom = 1;
@@ -175,6 +183,8 @@ void
 Tl_row_begin(Tl_writer *w, sqlite3_stmt *s)
 {
   batch *b = &w->b[w->fill];
+  if(w->oom)
+    return;
   if(!reserve((void **)&b->rows, &b->cap_rows, b->n_rows + 1,
               sizeof(row))) {
     w->oom = 1;
@@ -244,13 +254,25 @@ Tl_row_blob(Tl_writer *w, const void *p, int len)
   row_bytes(w, CELL_BLOB, p, len);
 }
 
+/* A failed grow is sticky: the writer stops writing (a batch with a lost
+** row is not committed in part) and every later call reports it. */
+static tl_rc
+oom_error(Tl_writer *w)
+{
+  pthread_mutex_lock(&w->mu);
+  if(!w->rc)
+    w->rc = TL_NOMEM;
+  pthread_mutex_unlock(&w->mu);
+  return Tl_set_error(w->c, TL_NOMEM, "out of memory");
+}
+
 tl_rc
 Tl_row_end(Tl_writer *w)
 {
   batch *b = &w->b[w->fill];
   tl_rc rc;
   if(w->oom)
-    return Tl_set_error(w->c, TL_NOMEM, "out of memory");
+    return oom_error(w);
   b->n_rows++;
   if(b->n_rows >= BATCH_ROWS)
     hand_over(w);
@@ -266,6 +288,8 @@ Tl_writer_sync(Tl_writer *w)
   tl_rc rc;
   if(!w)
     return TL_OK;
+  if(w->oom)
+    oom_error(w);
   if(w->b[w->fill].n_rows)
     hand_over(w);
   pthread_mutex_lock(&w->mu);

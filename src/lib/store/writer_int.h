@@ -20,7 +20,9 @@ void Tl_row_int(Tl_writer *w, int64_t v);
 void Tl_row_opt_int(Tl_writer *w, int have, int64_t v);
 void Tl_row_text(Tl_writer *w, const char *s, int len);  /* NULL: null */
 void Tl_row_blob(Tl_writer *w, const void *p, int len);
-/* Returns the first error the writer met (TL_OK while all is well). */
+/* Returns the first error the writer met (TL_OK while all is well); after
+** a failed allocation TL_NOMEM, for this row and every later one (the rows
+** of the batch being filled are not written). */
 tl_rc Tl_row_end(Tl_writer *w);
 
 /* Wait until every row handed over so far is written. */
@@ -28,5 +30,8 @@ tl_rc Tl_writer_sync(Tl_writer *w);
 
 /* Sync, stop the thread and free; NULL is accepted. */
 tl_rc Tl_writer_finish(Tl_writer *w);
+
+/* realloc() by default; tests replace it to fail a grow. */
+extern void *(*Tl_writer_realloc)(void *, size_t);
 
 #endif

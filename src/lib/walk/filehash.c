@@ -58,7 +58,8 @@ open_case_fs(tl_case *c, int64_t fs_id, open_fs *o)
       break;
     }
     paths = np;
-    paths[n++] = strdup((const char *)sqlite3_column_text(s, 0));
+    if(!(paths[n++] = strdup((const char *)sqlite3_column_text(s, 0))))
+      rc = Tl_set_error(c, TL_NOMEM, "out of memory");
     off = sqlite3_column_int64(s, 1);
     pool_block = sqlite3_column_int64(s, 2);
   }
@@ -131,7 +132,11 @@ hash_one(TSK_FS_INFO *fs, uint64_t inode, int attr_type, int attr_id,
     if(m[i])
       EVP_DigestInit_ex(m[i], md[i], NULL);
   }
-  while(a && buf && off < a->size) {
+  if(!buf || !m[0] || !m[1] || !m[2]) {
+    snprintf(err, errlen, "out of memory");
+    rc = -1;
+  }
+  while(!rc && a && off < a->size) {
     size_t want = a->size - off < 65536 ? (size_t)(a->size - off) : 65536;
     ssize_t got = tsk_fs_attr_read(a, off, buf, want,
                                    TSK_FS_FILE_READ_FLAG_NONE);
