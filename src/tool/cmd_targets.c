@@ -28,14 +28,11 @@ open_existing(const char *path, tl_case **c)
 {
   const char *err = NULL;
   tl_rc rc;
-  if(access(path, F_OK)) {
-    fprintf(stderr, "touchline: %s: %s\n", path, strerror(errno));
-    return 1;
-  }
   if((rc = tl_case_open(path, TL_OPEN_READWRITE, c, &err))) {
     fprintf(stderr, "touchline: %s\n", err);
     return 1;
   }
+  tl_tool_note_upgrade(*c, path);
   return 0;
 }
 

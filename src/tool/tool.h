@@ -15,6 +15,10 @@ void tl_progress_init(struct tl_progress_view *v, FILE *out);
 void tl_progress_draw(const struct tl_progress *p, void *ctx);
 void tl_progress_clear(struct tl_progress_view *v);
 
+/* After a writing command opened the case: say on stderr when the open
+** upgraded an older case (main.c). */
+void tl_tool_note_upgrade(tl_case *c, const char *path);
+
 /* Subcommands implemented in their own files: argv[0] is the command. */
 int cmd_timeline(int argc, char **argv);
 int cmd_targets(int argc, char **argv);
