@@ -132,6 +132,13 @@ create_case(tl_case *c)
     free(tmp);
     return rc;
   }
+  {
+    /* mkstemp makes 0600; a case gets the mode SQLite would give it */
+    mode_t um = umask(022);
+    umask(um);
+    if(fchmod(fd, 0644 & ~um))
+      (void)0; /* the case still works for its owner */
+  }
   close(fd);
   c->creating = 1;
   if(!(rc = open_db(c, tmp, SQLITE_OPEN_READWRITE, NULL)) &&
@@ -217,25 +224,25 @@ tl_case_open(const char *path, unsigned flags, tl_case **out,
     goto fail;
   }
   if(ro) {
-    char wal[4200];
-    if((rc = open_db(c, path, SQLITE_OPEN_READONLY, "mode=ro")))
-      goto fail;
-    /* WAL needs its -shm file; in a folder this user cannot write, with
-    ** no -wal file (no writer), the file is read as immutable */
+    char wal[4200], dir[4200], *sl;
+    /* WAL needs its -shm file: in a folder this user cannot write, with
+    ** no -wal file (so no writer at work), the file is read as immutable */
     snprintf(wal, sizeof(wal), "%s-wal", path);
-    if(sqlite3_exec(c->db, "SELECT count(*) FROM sqlite_master", NULL, NULL,
-                    NULL) != SQLITE_OK && access(wal, F_OK)) {
-      char dir[4200], *sl;
-      snprintf(dir, sizeof(dir), "%s", path);
-      sl = strrchr(dir, '/');
-      if(sl)
-        *(sl == dir ? sl + 1 : sl) = '\0';
-      else
-        snprintf(dir, sizeof(dir), ".");
-      if(access(dir, W_OK) &&
-         (rc = open_db(c, path, SQLITE_OPEN_READONLY, "immutable=1")))
-        goto fail;
+    snprintf(dir, sizeof(dir), "%s", path);
+    if((sl = strrchr(dir, '/')))
+      *(sl == dir ? sl + 1 : sl) = '\0';
+    else
+      snprintf(dir, sizeof(dir), ".");
+    rc = open_db(c, path, SQLITE_OPEN_READONLY, "mode=ro");
+    if(!rc && sqlite3_exec(c->db, "SELECT count(*) FROM sqlite_master",
+                           NULL, NULL, NULL) != SQLITE_OK)
+      rc = Tl_set_sqlite_error(c, "cannot be read");
+    if(rc && access(wal, F_OK) && access(dir, W_OK)) {
+      c->errmsg[0] = '\0';
+      rc = open_db(c, path, SQLITE_OPEN_READONLY, "immutable=1");
     }
+    if(rc)
+      goto fail;
   }
   else if((rc = open_db(c, path, SQLITE_OPEN_READWRITE, NULL)))
     goto fail;
