@@ -302,8 +302,9 @@ next_object_id(tl_case *c)
   return id;
 }
 
-/* Test hook (configure --enable-test-hooks only): TOUCHLINE_FAULT=INT:N
-** or KILL:N raises the signal after N objects. */
+/* Test hook (configure --enable-test-hooks only): TOUCHLINE_FAULT=INT:N,
+** KILL:N or STOP:N raises the signal after N objects (STOP: to hold the
+** write lock while a test looks). */
 static void
 fault_hook(Tl_walk *w)
 {
@@ -311,7 +312,8 @@ fault_hook(Tl_walk *w)
   const char *f = getenv("TOUCHLINE_FAULT");
   if(f) {
     w->fault_sig = !strncmp(f, "KILL:", 5) ? SIGKILL :
-                   !strncmp(f, "INT:", 4) ? SIGINT : 0;
+                   !strncmp(f, "INT:", 4) ? SIGINT :
+                   !strncmp(f, "STOP:", 5) ? SIGSTOP : 0;
     w->fault_after = strtoull(strchr(f, ':') ? strchr(f, ':') + 1 : "0",
                               NULL, 10);
   }
