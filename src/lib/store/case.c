@@ -111,6 +111,23 @@ open_db(tl_case *c, const char *path, int oflags, const char *uri_q)
                     "PRAGMA cache_size = -65536");
 }
 
+/* The process's umask, read without changing it (umask(2) would, for a
+** moment, for every thread). */
+static mode_t
+current_umask(void)
+{
+  FILE *f = fopen("/proc/self/status", "r");
+  char line[256];
+  unsigned m = 022;
+  if(!f)
+    return 022;
+  while(fgets(line, sizeof(line), f))
+    if(sscanf(line, "Umask: %o", &m) == 1)
+      break;
+  fclose(f);
+  return (mode_t)m;
+}
+
 /* A new case: the schema is built in a temporary file next to path, then
 ** linked into place. When another process links its case first, that one
 ** is used. Only the temporary file, which this process made alone, is
@@ -132,12 +149,9 @@ create_case(tl_case *c)
     free(tmp);
     return rc;
   }
-  {
-    /* mkstemp makes 0600; a case gets the mode SQLite would give it */
-    mode_t um = umask(022);
-    umask(um);
-    if(fchmod(fd, 0644 & ~um))
-      (void)0; /* the case still works for its owner */
+  /* mkstemp makes 0600; a case gets the mode SQLite would give it (on
+  ** failure it stays its owner's alone, which still works) */
+  if(fchmod(fd, 0644 & ~current_umask())) {
   }
   close(fd);
   c->creating = 1;
@@ -219,7 +233,7 @@ tl_case_open(const char *path, unsigned flags, tl_case **out,
       goto fail;
   }
   else if(S_ISDIR(sb.st_mode)) {
-    rc = Tl_set_error(c, TL_USAGE, "%s: is a directory, not a case "
+    rc = Tl_set_error(c, TL_FAILED, "%s: is a directory, not a case "
                       "database", path);
     goto fail;
   }
