@@ -131,7 +131,8 @@ current_umask(void)
 /* A new case: the schema is built in a temporary file next to path, then
 ** linked into place. When another process links its case first, that one
 ** is used. Only the temporary file, which this process made alone, is
-** ever removed. */
+** ever removed (a crash in between may leave a CASE.new-XXXXXX file, never
+** a half-made case). */
 static tl_rc
 create_case(tl_case *c)
 {
@@ -151,8 +152,7 @@ create_case(tl_case *c)
   }
   /* mkstemp makes 0600; a case gets the mode SQLite would give it (on
   ** failure it stays its owner's alone, which still works) */
-  if(fchmod(fd, 0644 & ~current_umask())) {
-  }
+  (void)fchmod(fd, 0644 & ~current_umask());
   close(fd);
   c->creating = 1;
   if(!(rc = open_db(c, tmp, SQLITE_OPEN_READWRITE, NULL)) &&
