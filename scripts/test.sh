@@ -28,11 +28,11 @@ build_and_check() { # DIR CONFIGURE-ARGS...
 }
 
 echo "== build (-Werror) and make check"
-build_and_check "$top/build/release" --enable-werror
+build_and_check "$top/build/release" --enable-werror --enable-test-hooks
 if [ -z "${TL_SKIP_ASAN:-}" ]; then
   echo "== make check under AddressSanitizer + UBSan"
   build_and_check "$top/build/asan" \
-    --enable-sanitizers --enable-werror
+    --enable-sanitizers --enable-werror --enable-test-hooks
 fi
 if [ -z "${TL_SKIP_DISTCHECK:-}" ]; then
   echo "== make distcheck"

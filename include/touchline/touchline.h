@@ -58,6 +58,10 @@ typedef struct tl_case tl_case;
 tl_rc tl_case_open(const char *path, unsigned flags, tl_case **out,
                    const char **errmsg);
 
+/* The schema version the case had before this open upgraded it (writers
+** migrate an older case, readers never do), or 0 when it was current. */
+int tl_case_upgraded_from(tl_case *c);
+
 /* Run-time version of the library: "0.1.0" and 0*1000000+1*1000+0. Compare
 ** with TL_VERSION / TL_VERSION_NUMBER of the header compiled against. */
 const char *tl_version(void);
@@ -95,6 +99,12 @@ struct tl_ingest_opts {
   /* Polled during the walk; when it becomes non-zero the ingest stops,
   ** rolls back and returns TL_INTERRUPTED. May be NULL. */
   volatile int *cancel;
+  /* While another process holds the case's write lock: wait up to wait_s
+  ** seconds (0: do not wait, < 0: forever), telling on_wait (may be NULL)
+  ** who holds it. The lock is taken before the walk starts. */
+  int wait_s;
+  void (*on_wait)(const char *msg, void *ctx);
+  void *wait_ctx;
 };
 
 /* Summary of one finished ingest, filled by tl_case_ingest(). */

@@ -147,13 +147,9 @@ cmd_exposure(int argc, char **argv)
             "html\n");
     return 2;
   }
-  if(access(argv[optind], F_OK)) {
-    fprintf(stderr, "touchline: %s: %s\n", argv[optind], strerror(errno));
-    return 1;
-  }
   {
     const char *err = NULL;
-    if(tl_case_open(argv[optind], TL_OPEN_READWRITE, &c, &err)) {
+    if(tl_case_open(argv[optind], TL_OPEN_READONLY, &c, &err)) {
       fprintf(stderr, "touchline: %s\n", err);
       return 1;
     }

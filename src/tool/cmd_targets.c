@@ -24,18 +24,15 @@ on_row_error(const char *file, long line, const char *msg, void *ctx)
 
 /* Open an existing case; 0 on success, else the exit status. */
 static int
-open_existing(const char *path, tl_case **c)
+open_existing(const char *path, tl_case **c, unsigned flags)
 {
   const char *err = NULL;
   tl_rc rc;
-  if(access(path, F_OK)) {
-    fprintf(stderr, "touchline: %s: %s\n", path, strerror(errno));
-    return 1;
-  }
-  if((rc = tl_case_open(path, TL_OPEN_READWRITE, c, &err))) {
+  if((rc = tl_case_open(path, flags, c, &err))) {
     fprintf(stderr, "touchline: %s\n", err);
     return 1;
   }
+  tl_tool_note_upgrade(*c, path);
   return 0;
 }
 
@@ -98,7 +95,7 @@ import_common(int argc, char **argv, int divisions)
             strerror(errno));
     return 1;
   }
-  if((st = open_existing(argv[optind], &c)))
+  if((st = open_existing(argv[optind], &c, TL_OPEN_READWRITE)))
     return st;
   rc = divisions ? tl_divisions_import(c, argv[optind + 2], &o, &r) :
        tl_targets_import(c, argv[optind + 2], &o, &r);
@@ -137,7 +134,9 @@ cmd_targets(int argc, char **argv)
     usage_targets(stderr);
     return 2;
   }
-  if((st = open_existing(argv[1], &c)))
+  /* list and stats only read */
+  if((st = open_existing(argv[1], &c, strcmp(argv[2], "match") ?
+                         TL_OPEN_READONLY : TL_OPEN_READWRITE)))
     return st;
   if(!strcmp(argv[2], "list"))
     rc = tl_targets_list(c, stdout);

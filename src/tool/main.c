@@ -42,6 +42,7 @@ usage_main(FILE *o)
     "  ingest CASE.db IMAGE...   add an evidence item (raw, split, E01, VMDK,\n"
     "                            VHD) to the case\n"
     "  info CASE.db [--json]     what the case holds\n"
+    "  upgrade CASE.db           migrate an older case to this version\n"
     "  timeline CASE.db [...]    export events: bodyfile, csv, jsonl,\n"
     "                            l2tcsv, tln\n"
     "  targets CASE.db import F  the register of targeted files (CSV)\n"
@@ -74,8 +75,14 @@ usage_ingest(FILE *o)
     "      --no-hash          do not compute MD5/SHA-256 of the media\n"
     "      --replace          replace an item with the same label, path or\n"
     "                         media hash instead of refusing\n"
+    "      --wait SECONDS     while another run writes the case, wait this\n"
+    "                         long for it (default 600; 0: do not wait,\n"
+    "                         -1: forever); who holds it is shown\n"
     "  -q, --quiet            no progress on stderr\n"
     "  -h, --help             this text\n"
+    "\n"
+    "Every attempt is recorded as a run (complete, failed or interrupted;\n"
+    "`info` lists the ones that did not complete).\n"
     "\n"
     "exit status: 0 ingested (warnings are listed by `info`), 1 error,\n"
     "2 usage, 3 already in the case, 130 interrupted\n",
@@ -91,8 +98,39 @@ usage_info(FILE *o)
     "Describe the case: each evidence item with division, label, image\n"
     "files, hashes and verification state, acquisition metadata, volumes,\n"
     "file systems, object and event counts, time range, warnings and the\n"
-    "run that ingested it.\n",
+    "run that ingested it, and the runs that failed or were interrupted.\n"
+    "Reads only: the case file is never written, an older case is not\n"
+    "upgraded (see `touchline upgrade`).\n",
     o);
+}
+
+static void
+usage_upgrade(FILE *o)
+{
+  fputs(
+    "usage: touchline upgrade CASE.db\n"
+    "\n"
+    "Migrate a case written by an older touchline to this version's\n"
+    "schema. Writing commands (ingest, targets, divisions) do it too;\n"
+    "readers (info, timeline, exposure) never change a case.\n",
+    o);
+}
+
+/* A writing command upgraded an older case: say so. */
+void
+tl_tool_note_upgrade(tl_case *c, const char *path)
+{
+  int v = tl_case_upgraded_from(c);
+  if(v)
+    fprintf(stderr, "touchline: %s: upgraded the case from schema version "
+            "%d to %d\n", path, v, TL_SCHEMA_VERSION);
+}
+
+static void
+on_wait(const char *msg, void *ctx)
+{
+  (void)ctx;
+  fprintf(stderr, "touchline: %s\n", msg);
 }
 
 static int
@@ -135,6 +173,7 @@ cmd_ingest(int argc, char **argv, int full_argc, char **full_argv)
     {"fat-tz", required_argument, NULL, 'z'},
     {"no-hash", no_argument, NULL, 'H'},
     {"replace", no_argument, NULL, 'R'},
+    {"wait", required_argument, NULL, 'W'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}
@@ -146,7 +185,8 @@ cmd_ingest(int argc, char **argv, int full_argc, char **full_argv)
   tl_case *c = NULL;
   const char *err = NULL, *case_path;
   char *cmdline;
-  int ch, quiet = 0, created, i;
+  int ch, quiet = 0, i;
+  char *end;
   tl_rc rc;
 
   /* recorded as typed, before getopt permutes argv */
@@ -154,6 +194,8 @@ cmd_ingest(int argc, char **argv, int full_argc, char **full_argv)
   memset(&o, 0, sizeof(o));
   o.struct_size = sizeof(o);
   o.fat_tz = "UTC";
+  o.wait_s = 600;
+  o.on_wait = on_wait;
   optind = 1;
   while((ch = getopt_long(argc, argv, "l:d:qh", longopts, NULL)) != -1) {
     switch(ch) {
@@ -162,6 +204,15 @@ cmd_ingest(int argc, char **argv, int full_argc, char **full_argv)
     case 'z': o.fat_tz = optarg; break;
     case 'H': o.no_hash = 1; break;
     case 'R': o.replace = 1; break;
+    case 'W':
+      o.wait_s = (int)strtol(optarg, &end, 10);
+      if(*end || !*optarg || o.wait_s < -1) {
+        fprintf(stderr, "touchline ingest: --wait takes seconds (a whole "
+                "number, -1 for ever)\n");
+        free(cmdline);
+        return 2;
+      }
+      break;
     case 'q': quiet = 1; break;
     case 'h': usage_ingest(stdout); free(cmdline); return 0;
     default: usage_ingest(stderr); free(cmdline); return 2;
@@ -221,12 +272,12 @@ cmd_ingest(int argc, char **argv, int full_argc, char **full_argv)
       return 1;
     }
   }
-  created = access(case_path, F_OK) != 0;
   if((rc = tl_case_open(case_path, TL_OPEN_CREATE, &c, &err))) {
     fprintf(stderr, "touchline: %s\n", err);
     free(cmdline);
     return exit_code(rc);
   }
+  tl_tool_note_upgrade(c, case_path);
   o.command_line = cmdline;
   if(!quiet && isatty(STDERR_FILENO)) {
     tl_progress_init(&pv, stderr);
@@ -257,15 +308,11 @@ cmd_ingest(int argc, char **argv, int full_argc, char **full_argv)
             (unsigned long long)res.n_filesystems, res.verification,
             res.n_warnings ? " (warnings: see `touchline info`)" : "");
   }
+  /* A failed ingest into a new case leaves the case, with the failed run:
+  ** another process may have opened it meanwhile, and nothing that this
+  ** process did not create alone is ever deleted. */
   tl_case_close(c);
   free(cmdline);
-  if(rc && created) {
-    /* We made this file and it holds no evidence: take it away again. */
-    char j[4096];
-    unlink(case_path);
-    snprintf(j, sizeof(j), "%s-journal", case_path);
-    unlink(j);
-  }
   if(rc == TL_INTERRUPTED && g_cancel_sig) {
     signal((int)g_cancel_sig, SIG_DFL);
     return 128 + (int)g_cancel_sig;
@@ -298,19 +345,42 @@ cmd_info(int argc, char **argv)
     usage_info(stderr);
     return 2;
   }
-  if(access(path, F_OK)) {
-    fprintf(stderr, "touchline: %s: %s\n", path, strerror(errno));
-    return 1;
-  }
-  if((rc = tl_case_open(path, TL_OPEN_READWRITE, &c, &err))) {
+  if((rc = tl_case_open(path, TL_OPEN_READONLY, &c, &err))) {
     fprintf(stderr, "touchline: %s\n", err);
-    return exit_code(rc);
+    return exit_code(rc) == 2 ? 1 : exit_code(rc);
   }
   rc = tl_case_info(c, stdout, json);
   if(rc)
     fprintf(stderr, "touchline: %s\n", tl_case_errmsg(c));
   tl_case_close(c);
   return exit_code(rc);
+}
+
+static int
+cmd_upgrade(int argc, char **argv)
+{
+  tl_case *c = NULL;
+  const char *err = NULL;
+  tl_rc rc;
+  if(argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+    usage_upgrade(stdout);
+    return 0;
+  }
+  if(argc != 2 || argv[1][0] == '-') {
+    usage_upgrade(stderr);
+    return 2;
+  }
+  if((rc = tl_case_open(argv[1], TL_OPEN_READWRITE, &c, &err))) {
+    fprintf(stderr, "touchline: %s\n", err);
+    return exit_code(rc) == 2 ? 1 : exit_code(rc);
+  }
+  if(tl_case_upgraded_from(c))
+    tl_tool_note_upgrade(c, argv[1]);
+  else
+    fprintf(stderr, "touchline: %s: already at schema version %d\n",
+            argv[1], TL_SCHEMA_VERSION);
+  tl_case_close(c);
+  return 0;
 }
 
 int
@@ -332,6 +402,8 @@ main(int argc, char **argv)
       usage_ingest(stdout);
     else if(!strcmp(argv[2], "info"))
       usage_info(stdout);
+    else if(!strcmp(argv[2], "upgrade"))
+      usage_upgrade(stdout);
     else if(!strcmp(argv[2], "timeline") || !strcmp(argv[2], "targets") ||
             !strcmp(argv[2], "divisions") || !strcmp(argv[2], "exposure")) {
       char *sub[3];
@@ -357,6 +429,8 @@ main(int argc, char **argv)
     return cmd_ingest(argc - 1, argv + 1, argc, argv);
   if(!strcmp(cmd, "info"))
     return cmd_info(argc - 1, argv + 1);
+  if(!strcmp(cmd, "upgrade"))
+    return cmd_upgrade(argc - 1, argv + 1);
   if(!strcmp(cmd, "timeline"))
     return cmd_timeline(argc - 1, argv + 1);
   if(!strcmp(cmd, "targets"))

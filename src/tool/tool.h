@@ -29,6 +29,10 @@ FILE *tl_output_open(struct tl_output *o, const char *path);
 int tl_output_commit(struct tl_output *o);
 void tl_output_abort(struct tl_output *o);
 
+/* After a writing command opened the case: say on stderr when the open
+** upgraded an older case (main.c). */
+void tl_tool_note_upgrade(tl_case *c, const char *path);
+
 /* Subcommands implemented in their own files: argv[0] is the command. */
 int cmd_timeline(int argc, char **argv);
 int cmd_targets(int argc, char **argv);

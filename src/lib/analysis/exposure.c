@@ -3,8 +3,7 @@
 ** the window [from, to) says happened to it, and why.
 **
 ** Results go to TEMP tables (exposure_int.h); the renderers in report*.c
-** read them. Nothing is written to the case except an index on object
-** names (created once, kept) that copy detection needs.
+** read them. Nothing is written to the case: it may be opened read-only.
 **
 ** Verdicts, most serious first:
 **   copied    an object with the same name and size, or the same content,
@@ -89,43 +88,8 @@ find_copies(tl_case *c, int64_t from, int64_t to)
     "WHERE o.size > 0", "ii", from, to);
   if(rc)
     return rc;
-  /* same content: objects created in the window with the size of an
-  ** occurrence whose hash is known, hashed now if they were not yet */
-  {
-    sqlite3_stmt *s;
-    int64_t *ids = NULL;
-    size_t n = 0, cap = 0;
-    uint64_t n_hashed = 0;
-    if(sqlite3_prepare_v2(c->db,
-         "SELECT DISTINCT y.object_id FROM event ev JOIN object y ON "
-         "y.object_id = ev.object_id WHERE ev.t_ns >= ?1 AND ev.t_ns < ?2 "
-         "AND substr(ev.macb, 4, 1) = 'b' AND y.stream IS NULL AND y.size IN "
-         "(SELECT o.size FROM x_occ x JOIN object o ON o.object_id = "
-         "x.object_id JOIN target t ON t.target_id = x.target_id LEFT JOIN "
-         "object_hash h ON h.object_id = o.object_id WHERE o.size > 0 AND "
-         "(t.sha256 IS NOT NULL OR t.sha1 IS NOT NULL OR t.md5 IS NOT NULL "
-         "OR h.sha256 IS NOT NULL))", -1, &s, NULL) != SQLITE_OK)
-      return Tl_set_sqlite_error(c, "prepare");
-    sqlite3_bind_int64(s, 1, from);
-    sqlite3_bind_int64(s, 2, to);
-    while(sqlite3_step(s) == SQLITE_ROW) {
-      if(n == cap) {
-        int64_t *ni = realloc(ids, sizeof(*ni) * (cap = cap * 2 + 64));
-        if(!ni) {
-          free(ids);
-          sqlite3_finalize(s);
-          return Tl_set_error(c, TL_NOMEM, "out of memory");
-        }
-        ids = ni;
-      }
-      ids[n++] = sqlite3_column_int64(s, 0);
-    }
-    sqlite3_finalize(s);
-    rc = Tl_hash_objects(c, ids, n, &n_hashed);
-    free(ids);
-    if(rc)
-      return rc;
-  }
+  /* same content: the objects that can be copies were hashed when the
+  ** register was matched (Tl_match_run); the report only reads */
   /* the known hashes of the occurrences, then one equality join per kind
   ** of hash (an OR in the join would scan object_hash per occurrence) */
   rc = Tl_exec(c, "DROP TABLE IF EXISTS temp.x_hkey");
@@ -137,11 +101,6 @@ find_copies(tl_case *c, int64_t from, int64_t to)
     "t.target_id = x.target_id LEFT JOIN object_hash oh ON oh.object_id = "
     "o.object_id WHERE coalesce(t.sha256, oh.sha256) IS NOT NULL OR t.md5 "
     "IS NOT NULL OR t.sha1 IS NOT NULL", "");
-  if(!rc)
-    rc = Tl_exec(c, "CREATE INDEX IF NOT EXISTS object_hash_sha256 ON "
-                 "object_hash(sha256); CREATE INDEX IF NOT EXISTS "
-                 "object_hash_md5 ON object_hash(md5); CREATE INDEX IF NOT "
-                 "EXISTS object_hash_sha1 ON object_hash(sha1)");
   {
     static const char *const kinds[3] = {"sha256", "md5", "sha1"};
     char sql[2400];
@@ -613,12 +572,9 @@ Tl_exposure_analyse(tl_case *c, const struct tl_exposure_opts *o)
   sqlite3_stmt *p;
   tl_rc rc;
 
+  /* the indexes the joins need are part of the schema (version 3) */
   if((rc = Tl_divmap_register(c)) ||
-     (rc = Tl_exec(c, Tl_exposure_ddl)) ||
-     (rc = Tl_exec(c, "CREATE INDEX IF NOT EXISTS object_name ON "
-                      "object(name COLLATE NOCASE);"
-                      "CREATE INDEX IF NOT EXISTS object_fs_inode ON "
-                      "object(fs_id, inode)")))
+     (rc = Tl_exec(c, Tl_exposure_ddl)))
     return rc;
   if(sqlite3_prepare_v2(c->db, "INSERT INTO x_param VALUES(?,?)", -1, &p,
                         NULL) != SQLITE_OK)

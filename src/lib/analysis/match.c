@@ -344,6 +344,47 @@ emit_list(tl_case *c, pending *p, const matcher *m,
     emit(c, p, &m->t[e->vals[k]], oid, how, size, label, div);
 }
 
+/* The content hashes exposure's copy detection compares (EXPOSURE.md):
+** every object with a creation time and the size of an occurrence whose
+** content is known (a hash target, or an occurrence already hashed),
+** anywhere in the case. Computed here, where matching writes the case, so
+** that exposure only reads. */
+static tl_rc
+hash_copy_candidates(tl_case *c, uint64_t *n_hashed)
+{
+  sqlite3_stmt *s;
+  int64_t *ids = NULL;
+  size_t n = 0, cap = 0;
+  tl_rc rc;
+  if(sqlite3_prepare_v2(c->db,
+       "SELECT y.object_id FROM object y WHERE y.stream IS NULL AND y.size "
+       "> 0 AND y.size IN (SELECT o.size FROM target_match m JOIN object o "
+       "ON o.object_id = m.object_id JOIN target t ON t.target_id = "
+       "m.target_id LEFT JOIN object_hash h ON h.object_id = o.object_id "
+       "WHERE o.size > 0 AND (t.sha256 IS NOT NULL OR t.sha1 IS NOT NULL OR "
+       "t.md5 IS NOT NULL OR h.sha256 IS NOT NULL)) AND NOT EXISTS (SELECT "
+       "1 FROM object_hash h2 WHERE h2.object_id = y.object_id) AND EXISTS "
+       "(SELECT 1 FROM event b WHERE b.object_id = y.object_id AND "
+       "substr(b.macb, 4, 1) = 'b')", -1, &s, NULL) != SQLITE_OK)
+    return Tl_set_sqlite_error(c, "prepare");
+  while(sqlite3_step(s) == SQLITE_ROW) {
+    if(n == cap) {
+      int64_t *ni = realloc(ids, sizeof(*ni) * (cap = cap * 2 + 64));
+      if(!ni) {
+        free(ids);
+        sqlite3_finalize(s);
+        return Tl_set_error(c, TL_NOMEM, "out of memory");
+      }
+      ids = ni;
+    }
+    ids[n++] = sqlite3_column_int64(s, 0);
+  }
+  sqlite3_finalize(s);
+  rc = Tl_hash_objects(c, ids, n, n_hashed);
+  free(ids);
+  return rc;
+}
+
 tl_rc
 Tl_match_run(tl_case *c, int64_t evidence_id, uint64_t *n_matches,
              uint64_t *n_hashed)
@@ -532,6 +573,8 @@ Tl_match_run(tl_case *c, int64_t evidence_id, uint64_t *n_matches,
     }
     rc = p.rc;
   }
+  if(!rc)
+    rc = hash_copy_candidates(c, n_hashed);
 out:
   *n_matches += p.n;
   sqlite3_finalize(s);

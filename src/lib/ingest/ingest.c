@@ -1,10 +1,15 @@
 /*
 ** Ingest: one evidence item into the case, atomically.
 **
-** The whole item (run row, evidence, volumes, file systems, objects,
-** events) is written in one transaction. A failure, a crash or Ctrl-C rolls
-** it back, so an item present in the case is always complete; running the
-** same command again ingests it from the start.
+** A staged pipeline over one context (struct ingest): open the image,
+** identify it, refuse a duplicate, register the run and the item, walk and
+** hash, finish, match the register, commit. The item is written in one
+** transaction: a failure, a crash or Ctrl-C rolls it back, so an item
+** present in the case is always complete. The run row that records the
+** attempt is written before, in a transaction of its own, and ends as
+** 'complete', 'failed' (with the error) or 'interrupted'; a run still
+** 'running' whose process is gone was killed (shown as interrupted, and
+** marked so by the next writer). The write lock is taken before the walk.
 */
 #include "config.h"
 
@@ -23,6 +28,29 @@
 #include "base/names_int.h"
 #include "store/store_int.h"
 #include "walk/walk_int.h"
+
+/* Everything one ingest needs, from open to commit. */
+typedef struct ingest {
+  tl_case *c;
+  const struct tl_ingest_opts *o;
+  int n_paths;
+  const char *const *paths;
+  Tl_image im;
+  int im_open;
+  Tl_store st;
+  int st_ok;
+  Tl_walk w;
+  Tl_hasher *hasher;
+  char *label;
+  char *old_tz;
+  char real[PATH_MAX];
+  char host[256];
+  char md5[33], sha1[41], sha256[65], herr[512];
+  uint64_t n_read_err;
+  int64_t ev, run, dup;
+  int in_tx, deferred_index;
+  const char *ver;
+} ingest;
 
 /* The default label: the image's file name without its extension; bytes
 ** that are not UTF-8 become "\xHH" so that the label is always text. */
@@ -59,10 +87,17 @@ find_item(tl_case *c, const char *sql, const char *a, const char *b)
   return id;
 }
 
+/* Everything of item id and everything derived from it. Object ids are
+** never reused (case_meta 'next_object_id'), and no row of another table
+** may keep naming an object that is gone. */
 static tl_rc
 delete_item(tl_case *c, int64_t id)
 {
   static const char *const sql[] = {
+    "DELETE FROM object_hash WHERE object_id IN "
+    "(SELECT object_id FROM object WHERE evidence_id=?1)",
+    "DELETE FROM target_match WHERE object_id IN "
+    "(SELECT object_id FROM object WHERE evidence_id=?1)",
     "DELETE FROM ntfs_filename WHERE object_id IN "
     "(SELECT object_id FROM object WHERE evidence_id=?1)",
     "DELETE FROM event WHERE evidence_id=?1",
@@ -82,7 +117,6 @@ delete_item(tl_case *c, int64_t id)
   return rc;
 }
 
-
 static const char *
 verify(const Tl_image *im, int no_hash, const char *md5, const char *sha1,
        uint64_t n_err)
@@ -100,28 +134,405 @@ verify(const Tl_image *im, int no_hash, const char *md5, const char *sha1,
   return "verified";
 }
 
+/* TSK turns FAT's local times into UTC with mktime(), i.e. through TZ:
+** the only process-wide state of an ingest (owned by the walk). */
+static void
+tz_enter(ingest *x)
+{
+  if(getenv("TZ"))
+    x->old_tz = strdup(getenv("TZ"));
+  setenv("TZ", x->o->fat_tz ? x->o->fat_tz : "UTC", 1);
+  tzset();
+}
+
+static void
+tz_leave(ingest *x)
+{
+  if(x->old_tz)
+    setenv("TZ", x->old_tz, 1);
+  else
+    unsetenv("TZ");
+  tzset();
+  free(x->old_tz);
+  x->old_tz = NULL;
+}
+
+/* Stage 1: the image and the item's label. */
+static tl_rc
+stage_open(ingest *x)
+{
+  tl_rc rc;
+  if((rc = Tl_image_open(x->c, x->n_paths, x->paths, &x->im)))
+    return rc;
+  x->im_open = 1;
+  x->label = x->o->label ? strdup(x->o->label) : base_label(x->paths[0]);
+  if(!x->label)
+    return Tl_set_error(x->c, TL_NOMEM, "out of memory");
+  return TL_OK;
+}
+
+/* Stage 2: how the item is known before its content is read. */
+static tl_rc
+stage_identify(ingest *x)
+{
+  if(!realpath(x->im.segments[0], x->real))
+    snprintf(x->real, sizeof(x->real), "%s", x->im.segments[0]);
+  gethostname(x->host, sizeof(x->host) - 1);
+  return TL_OK;
+}
+
+/* Stage 3: already in the case? By label, or by the path of any segment,
+** or by its stored hash. Run before the run row (a refusal writes
+** nothing) and again under the write lock. */
+static tl_rc
+stage_dedupe(ingest *x)
+{
+  tl_case *c = x->c;
+  x->dup = find_item(c, "SELECT evidence_id FROM evidence WHERE label=?",
+                     x->label, NULL);
+  if(!x->dup)
+    x->dup = find_item(c, "SELECT evidence_id FROM evidence_file WHERE "
+                       "real_path=?", x->real, NULL);
+  if(!x->dup && x->im.stored_md5[0])
+    x->dup = find_item(c, "SELECT evidence_id FROM evidence WHERE md5=?1 "
+                       "OR stored_md5=?1", x->im.stored_md5, NULL);
+  if(x->dup < 0)
+    return Tl_set_sqlite_error(c, "lookup");
+  if(x->dup && !x->o->replace)
+    return Tl_set_error(c, TL_EXISTS, "%s: already in the case (evidence "
+                        "%lld); use --replace to ingest it again",
+                        x->paths[0], (long long)x->dup);
+  return TL_OK;
+}
+
+/* Stage 4: the run row (committed on its own), then the write lock for
+** the item's transaction, the duplicate check again, and the item's rows. */
+static tl_rc
+stage_register(ingest *x)
+{
+  tl_case *c = x->c;
+  const struct tl_ingest_opts *o = x->o;
+  int i;
+  tl_rc rc;
+
+  if((rc = Tl_begin_write(c, o->wait_s, o->on_wait, o->wait_ctx)))
+    return rc;
+  if((rc = Tl_exec_bound(c, "INSERT INTO run(tool_version, command_line, "
+                         "host, started_ns, pid, label) VALUES(?,?,?,?,?,?)",
+                         "tttiit", "touchline " TL_VERSION, o->command_line,
+                         x->host, Tl_now_ns(), (int64_t)getpid(),
+                         x->label))) {
+    sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+  }
+  x->run = sqlite3_last_insert_rowid(c->db);
+  if((rc = Tl_exec(c, "COMMIT"))) {
+    sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    x->run = 0;
+    return rc;
+  }
+
+  if((rc = Tl_begin_write(c, o->wait_s, o->on_wait, o->wait_ctx)))
+    return rc;
+  x->in_tx = 1;
+  if((rc = stage_dedupe(x)))
+    return rc;
+  if((rc = Tl_store_prepare(c, &x->st)))
+    return rc;
+  x->st_ok = 1;
+  if(x->dup && (rc = delete_item(c, x->dup)))
+    return rc;
+  /* Into an empty case, B-tree indexes are cheaper built once at the end
+  ** (sorted) than grown one random key at a time; the DROP is part of the
+  ** transaction, so a rollback brings them back. */
+  {
+    sqlite3_stmt *s;
+    if(sqlite3_prepare_v2(c->db, "SELECT NOT EXISTS(SELECT 1 FROM object)",
+                          -1, &s, NULL) == SQLITE_OK) {
+      if(sqlite3_step(s) == SQLITE_ROW)
+        x->deferred_index = sqlite3_column_int(s, 0);
+      sqlite3_finalize(s);
+    }
+    if(x->deferred_index && (rc = Tl_exec(c, Tl_index_drop)))
+      return rc;
+  }
+  if((rc = Tl_exec_bound(c, "INSERT INTO evidence(label, division, "
+                      "container_type, media_size, sector_size, stored_md5,"
+                      " stored_sha1, verification, fat_tz, run_id, "
+                      "ingested_ns) VALUES(?,?,?,?,?,?,?,'pending',?,?,?)",
+                      "tttiitttii", x->label, o->division, x->im.container,
+                      (int64_t)x->im.media_size, (int64_t)x->im.sector_size,
+                      x->im.stored_md5[0] ? x->im.stored_md5 : NULL,
+                      x->im.stored_sha1[0] ? x->im.stored_sha1 : NULL,
+                      o->fat_tz ? o->fat_tz : "UTC", x->run, Tl_now_ns())))
+    return rc;
+  x->ev = sqlite3_last_insert_rowid(c->db);
+  for(i = 0; i < x->im.n_segments; i++) {
+    char rp[PATH_MAX];
+    struct stat sb;
+    if(!realpath(x->im.segments[i], rp))
+      snprintf(rp, sizeof(rp), "%s", x->im.segments[i]);
+    if(stat(x->im.segments[i], &sb))
+      sb.st_size = 0;
+    if((rc = Tl_exec_bound(c, "INSERT INTO evidence_file(evidence_id, seq, "
+                           "path, real_path, size) VALUES(?,?,?,?,?)",
+                           "iitti", x->ev, (int64_t)i, x->im.segments[i], rp,
+                           (int64_t)sb.st_size)))
+      return rc;
+  }
+  for(i = 0; i < x->im.n_meta; i++) {
+    sqlite3_stmt *s = x->st.ins_meta;
+    sqlite3_bind_int64(s, 1, x->ev);
+    sqlite3_bind_text(s, 2, x->im.meta[i].key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, x->im.meta[i].value, -1, SQLITE_STATIC);
+    if((rc = Tl_store_step(&x->st, s, "insert evidence_meta")))
+      return rc;
+  }
+  return TL_OK;
+}
+
+/* The next object id: a high-water mark that survives deletions, so an
+** id is never given to two objects in the life of the case. */
+static int64_t
+next_object_id(tl_case *c)
+{
+  sqlite3_stmt *s;
+  int64_t id = 1;
+  if(sqlite3_prepare_v2(c->db, "SELECT max(coalesce((SELECT CAST(value AS "
+                        "INTEGER) FROM case_meta WHERE key="
+                        "'next_object_id'), 1), (SELECT coalesce(max("
+                        "object_id), 0) + 1 FROM object))", -1, &s, NULL) ==
+     SQLITE_OK) {
+    if(sqlite3_step(s) == SQLITE_ROW)
+      id = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+  }
+  return id;
+}
+
+/* Test hook (configure --enable-test-hooks only): TOUCHLINE_FAULT=INT:N,
+** KILL:N or STOP:N raises the signal after N objects (STOP: to hold the
+** write lock while a test looks). */
+static void
+fault_hook(Tl_walk *w)
+{
+#ifdef TL_TEST_HOOKS
+  const char *f = getenv("TOUCHLINE_FAULT");
+  if(f) {
+    w->fault_sig = !strncmp(f, "KILL:", 5) ? SIGKILL :
+                   !strncmp(f, "INT:", 4) ? SIGINT :
+                   !strncmp(f, "STOP:", 5) ? SIGSTOP : 0;
+    w->fault_after = strtoull(strchr(f, ':') ? strchr(f, ':') + 1 : "0",
+                              NULL, 10);
+  }
+#else
+  (void)w;
+#endif
+}
+
+/* Stage 5: walk every volume and file system while the media is hashed. */
+static tl_rc
+stage_walk(ingest *x)
+{
+  tl_case *c = x->c;
+  Tl_walk *w = &x->w;
+  tl_rc rc, wrc;
+
+  if(!x->o->no_hash &&
+     (rc = Tl_hasher_start(c, &x->im, x->im.stored_sha1[0] != 0,
+                           &x->hasher)))
+    return rc;
+  w->c = c;
+  w->st = &x->st;
+  w->opts = x->o;
+  w->evidence_id = x->ev;
+  w->label = x->label;
+  w->hasher = x->hasher;
+  w->media_size = x->im.media_size;
+  w->next_object_id = next_object_id(c);
+  if((rc = Tl_writer_start(c, &w->wr)))
+    return rc;
+  fault_hook(w);
+  tz_enter(x);
+  rc = Tl_walk_image(w, x->im.img);
+  /* the walk is over: let the writer finish before anything else */
+  wrc = Tl_writer_finish(w->wr);
+  w->wr = NULL;
+  tz_leave(x);
+  if(!rc)
+    rc = wrc;
+  if(rc == TL_INTERRUPTED)
+    Tl_set_error(c, rc, "%s: interrupted; nothing of it was kept",
+                 x->paths[0]);
+  else if(rc == TL_UNSUPPORTED) {
+    char why[sizeof(c->errmsg)];
+    snprintf(why, sizeof(why), "%s", c->errmsg);
+    if(x->im.ewf_corrupted)
+      Tl_set_error(c, TL_FAILED, "%s: EWF set is truncated or corrupt "
+                   "(libewf: segment files corrupted); %s", x->paths[0],
+                   why);
+    else
+      Tl_set_error(c, rc, "%s: %s", x->paths[0], why);
+    rc = c->errcode;
+  }
+  return rc;
+}
+
+/* Stage 6: warnings, the media hash and its verification, the same media
+** under another name, the deferred indexes. */
+static tl_rc
+stage_finish(ingest *x)
+{
+  tl_case *c = x->c;
+  Tl_walk *w = &x->w;
+  tl_rc rc;
+
+  if(x->im.ewf_corrupted) {
+    w->n_warnings++;
+    if((rc = Tl_store_warning(&x->st, x->ev, 0, 0, "corrupt", "EWF set is "
+                              "truncated or corrupt (libewf: segment files "
+                              "corrupted)")))
+      return rc;
+  }
+  /* Wait for the hash, still reporting progress and honouring Ctrl-C. */
+  while(x->hasher && !Tl_hasher_finished(x->hasher)) {
+    struct timespec ts = {0, 50 * 1000 * 1000};
+    if(x->o->cancel && *x->o->cancel)
+      return Tl_set_error(c, TL_INTERRUPTED, "%s: interrupted; nothing of "
+                          "it was kept", x->paths[0]);
+    Tl_walk_progress(w, "hash", 0);
+    nanosleep(&ts, NULL);
+  }
+  if(x->hasher) {
+    rc = Tl_hasher_finish(x->hasher, x->md5, x->sha1, x->sha256,
+                          &x->n_read_err, x->herr, sizeof(x->herr));
+    x->hasher = NULL;
+    if(rc)
+      return Tl_set_error(c, rc, "%s: hashing failed: %s", x->paths[0],
+                          x->herr);
+    if(x->n_read_err) {
+      char m[700];
+      snprintf(m, sizeof(m), "%llu unreadable or checksum-failing chunk(s) "
+               "while hashing: %s", (unsigned long long)x->n_read_err,
+               x->herr);
+      w->n_warnings++;
+      if((rc = Tl_store_warning(&x->st, x->ev, 0, 0, "read-error", m)))
+        return rc;
+    }
+  }
+  x->ver = verify(&x->im, x->o->no_hash, x->md5, x->sha1, x->n_read_err);
+
+  /* The same media under another path or label is still a duplicate. */
+  if(x->md5[0]) {
+    int64_t dup = find_item(c, "SELECT evidence_id FROM evidence WHERE "
+                            "md5=?1 AND sha256=?2", x->md5, x->sha256);
+    if(dup > 0 && dup != x->ev) {
+      if(!x->o->replace)
+        return Tl_set_error(c, TL_EXISTS, "%s: the same media (MD5 %s) is "
+                            "already in the case as evidence %lld; use "
+                            "--replace", x->paths[0], x->md5,
+                            (long long)dup);
+      if((rc = delete_item(c, dup)))
+        return rc;
+    }
+  }
+  if(x->deferred_index) {
+    Tl_walk_progress(w, "index", 1);
+    if((rc = Tl_exec(c, Tl_index_create)))
+      return rc;
+  }
+  return TL_OK;
+}
+
+/* Stage 7: the register, when there is one, against the new item; the
+** content hashes copy detection needs are computed here too. */
+static tl_rc
+stage_match(ingest *x)
+{
+  uint64_t n_m = 0, n_h = 0;
+  Tl_walk_progress(&x->w, "match", 1);
+  return Tl_match_run(x->c, x->ev, &n_m, &n_h);
+}
+
+/* Stage 8: the item's totals, the id high-water mark, the run complete. */
+static tl_rc
+stage_commit(ingest *x, struct tl_ingest_result *res)
+{
+  tl_case *c = x->c;
+  Tl_walk *w = &x->w;
+  tl_rc rc;
+
+  Tl_walk_progress(w, "commit", 1);
+  if((rc = Tl_exec_bound(c, "UPDATE evidence SET md5=?, sha1=?, sha256=?, "
+                      "verification=?, read_errors=?, n_objects=?, "
+                      "n_events=?, n_corrupt=? WHERE evidence_id=?",
+                      "ttttiiiii", x->md5[0] ? x->md5 : NULL,
+                      x->sha1[0] ? x->sha1 : NULL,
+                      x->sha256[0] ? x->sha256 : NULL, x->ver,
+                      (int64_t)x->n_read_err, (int64_t)w->n_objects,
+                      (int64_t)w->n_events, (int64_t)w->n_corrupt, x->ev)) ||
+     (rc = Tl_exec_bound(c, "INSERT OR REPLACE INTO case_meta VALUES("
+                      "'next_object_id', ?)", "i", w->next_object_id)) ||
+     (rc = Tl_exec_bound(c, "UPDATE run SET ended_ns=?, status='complete', "
+                      "evidence_id=? WHERE run_id=?", "iii", Tl_now_ns(),
+                      x->ev, x->run)))
+    return rc;
+  Tl_store_finalize(&x->st);
+  x->st_ok = 0;
+  if((rc = Tl_exec(c, "COMMIT")))
+    return rc;
+  x->in_tx = 0;
+
+  res->evidence_id = x->ev;
+  res->n_objects = w->n_objects;
+  res->n_events = w->n_events;
+  res->n_volumes = w->n_volumes;
+  res->n_filesystems = w->n_fs;
+  res->n_corrupt = w->n_corrupt;
+  res->n_warnings = w->n_warnings;
+  res->verification = x->ver;
+  return TL_OK;
+}
+
+/* After a failure: roll the item back and end its run row as 'failed'
+** (with the error) or 'interrupted', in a transaction of its own. The
+** error on the handle is kept. */
+static void
+end_failed_run(ingest *x, tl_rc rc)
+{
+  tl_case *c = x->c;
+  char msg[sizeof(c->errmsg)];
+  tl_rc code = c->errcode;
+
+  if(x->in_tx)
+    sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+  x->in_tx = 0;
+  if(!x->run)
+    return;
+  snprintf(msg, sizeof(msg), "%s", c->errmsg);
+  if(!Tl_begin_write(c, x->o->wait_s < 0 ? 60 : x->o->wait_s + 5, NULL,
+                     NULL)) {
+    if(Tl_exec_bound(c, "UPDATE run SET ended_ns=?, status=?, message=? "
+                     "WHERE run_id=?", "itti", Tl_now_ns(),
+                     rc == TL_INTERRUPTED ? "interrupted" : "failed", msg,
+                     x->run) || Tl_exec(c, "COMMIT"))
+      sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+  }
+  snprintf(c->errmsg, sizeof(c->errmsg), "%s", msg);
+  c->errcode = code;
+}
+
 tl_rc
 tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
                const struct tl_ingest_opts *opts,
                struct tl_ingest_result *res)
 {
-  Tl_image im;
-  Tl_store st;
-  Tl_walk w;
-  Tl_hasher *hasher = NULL;
-  char *label = NULL, *old_tz = NULL;
-  char real[PATH_MAX], host[256] = "";
-  char md5[33] = "", sha1[41] = "", sha256[65] = "", herr[512] = "";
-  uint64_t n_read_err = 0;
-  int64_t ev = 0, run = 0, dup;
-  int in_tx = 0, store_ok = 0, deferred_index = 0, i;
-  const char *ver = "not-computed";
+  ingest *x;
   tl_rc rc;
 
   if(!c || c->magic != TL_CASE_MAGIC)
     return TL_USAGE;
   memset(res, 0, sizeof(*res));
-  memset(&w, 0, sizeof(w));
   c->errmsg[0] = '\0';
   if(n_paths < 1 || !opts || opts->struct_size < sizeof(*opts))
     return Tl_set_error(c, TL_USAGE, "ingest: bad arguments");
@@ -136,283 +547,39 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
                                       strlen(opts->division)))
     return Tl_set_error(c, TL_USAGE, "ingest: the division is not valid "
                         "UTF-8");
+  if(c->readonly)
+    return Tl_set_error(c, TL_USAGE, "%s: opened read-only", c->path);
+  if(!(x = calloc(1, sizeof(*x))))
+    return Tl_set_error(c, TL_NOMEM, "out of memory");
+  x->c = c;
+  x->o = opts;
+  x->n_paths = n_paths;
+  x->paths = paths;
+  x->ver = "not-computed";
 
-  if((rc = Tl_image_open(c, n_paths, paths, &im)))
-    return rc;
-  label = opts->label ? strdup(opts->label) : base_label(paths[0]);
-  if(!label) {
-    rc = Tl_set_error(c, TL_NOMEM, "out of memory");
-    goto out;
-  }
+  if(!(rc = stage_open(x)) &&
+     !(rc = stage_identify(x)) &&
+     !(rc = stage_dedupe(x)) &&
+     !(rc = stage_register(x)) &&
+     !(rc = stage_walk(x)) &&
+     !(rc = stage_finish(x)) &&
+     !(rc = stage_match(x)))
+    rc = stage_commit(x, res);
 
-  /* Already in the case? By label, or by the path of any segment. */
-  if(!realpath(im.segments[0], real))
-    snprintf(real, sizeof(real), "%s", im.segments[0]);
-  dup = find_item(c, "SELECT evidence_id FROM evidence WHERE label=?", label,
-                  NULL);
-  if(!dup)
-    dup = find_item(c, "SELECT evidence_id FROM evidence_file WHERE "
-                    "real_path=?", real, NULL);
-  if(!dup && im.stored_md5[0])
-    dup = find_item(c, "SELECT evidence_id FROM evidence WHERE md5=?1 OR "
-                    "stored_md5=?1", im.stored_md5, NULL);
-  if(dup < 0) {
-    rc = Tl_set_sqlite_error(c, "lookup");
-    goto out;
+  Tl_writer_finish(x->w.wr);
+  if(x->hasher) {
+    Tl_hasher_cancel(x->hasher);
+    Tl_hasher_finish(x->hasher, x->md5, x->sha1, x->sha256, &x->n_read_err,
+                     NULL, 0);
   }
-  if(dup && !opts->replace) {
-    rc = Tl_set_error(c, TL_EXISTS, "%s: already in the case (evidence %lld"
-                      "); use --replace to ingest it again", paths[0],
-                      (long long)dup);
-    goto out;
-  }
-
-  if((rc = Tl_store_prepare(c, &st)))
-    goto out;
-  store_ok = 1;
-  if((rc = Tl_exec(c, "BEGIN IMMEDIATE")))
-    goto out;
-  in_tx = 1;
-  if(dup && (rc = delete_item(c, dup)))
-    goto out;
-  /* Into an empty case, B-tree indexes are cheaper built once at the end
-  ** (sorted) than grown one random key at a time; the DROP is part of the
-  ** transaction, so a rollback brings them back. */
-  {
-    sqlite3_stmt *s;
-    if(sqlite3_prepare_v2(c->db, "SELECT NOT EXISTS(SELECT 1 FROM object)",
-                          -1, &s, NULL) == SQLITE_OK) {
-      if(sqlite3_step(s) == SQLITE_ROW)
-        deferred_index = sqlite3_column_int(s, 0);
-      sqlite3_finalize(s);
-    }
-    if(deferred_index && (rc = Tl_exec(c, Tl_index_drop)))
-      goto out;
-  }
-
-  gethostname(host, sizeof(host) - 1);
-  if((rc = Tl_exec_bound(c, "INSERT INTO run(tool_version, command_line, host,"
-                      " started_ns) VALUES(?,?,?,?)", "ttti",
-                      "touchline " TL_VERSION, opts->command_line, host,
-                      Tl_now_ns())))
-    goto out;
-  run = sqlite3_last_insert_rowid(c->db);
-  if((rc = Tl_exec_bound(c, "INSERT INTO evidence(label, division, "
-                      "container_type, media_size, sector_size, stored_md5,"
-                      " stored_sha1, verification, fat_tz, run_id, "
-                      "ingested_ns) VALUES(?,?,?,?,?,?,?,'pending',?,?,?)",
-                      "tttiitttii", label, opts->division, im.container,
-                      (int64_t)im.media_size, (int64_t)im.sector_size,
-                      im.stored_md5[0] ? im.stored_md5 : NULL,
-                      im.stored_sha1[0] ? im.stored_sha1 : NULL,
-                      opts->fat_tz ? opts->fat_tz : "UTC", run,
-                      Tl_now_ns())))
-    goto out;
-  ev = sqlite3_last_insert_rowid(c->db);
-  for(i = 0; i < im.n_segments; i++) {
-    char rp[PATH_MAX];
-    struct stat sb;
-    if(!realpath(im.segments[i], rp))
-      snprintf(rp, sizeof(rp), "%s", im.segments[i]);
-    if(stat(im.segments[i], &sb))
-      sb.st_size = 0;
-    if((rc = Tl_exec_bound(c, "INSERT INTO evidence_file(evidence_id, seq, path, real_path, size) VALUES(?,?,?,?,?)",
-                        "iitti", ev, (int64_t)i, im.segments[i], rp,
-                        (int64_t)sb.st_size)))
-      goto out;
-  }
-  for(i = 0; i < im.n_meta; i++) {
-    sqlite3_stmt *s = st.ins_meta;
-    sqlite3_bind_int64(s, 1, ev);
-    sqlite3_bind_text(s, 2, im.meta[i].key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, im.meta[i].value, -1, SQLITE_STATIC);
-    if((rc = Tl_store_step(&st, s, "insert evidence_meta")))
-      goto out;
-  }
-
-  if(!opts->no_hash &&
-     (rc = Tl_hasher_start(c, &im, im.stored_sha1[0] != 0, &hasher)))
-    goto out;
-
-  /* TSK turns FAT's local times into UTC with mktime(), i.e. through TZ. */
-  if(getenv("TZ") && !(old_tz = strdup(getenv("TZ")))) {
-    rc = Tl_set_error(c, TL_NOMEM, "out of memory");
-    goto out;
-  }
-  setenv("TZ", opts->fat_tz ? opts->fat_tz : "UTC", 1);
-  tzset();
-
-  w.c = c;
-  w.st = &st;
-  w.opts = opts;
-  w.evidence_id = ev;
-  w.label = label;
-  w.hasher = hasher;
-  w.media_size = im.media_size;
-  {
-    sqlite3_stmt *s;
-    w.next_object_id = 1;
-    /* ids are never reused: the high-water mark survives deletions */
-    if(sqlite3_prepare_v2(c->db, "SELECT max(coalesce((SELECT CAST(value AS "
-                          "INTEGER) FROM case_meta WHERE key="
-                          "'next_object_id'), 1), (SELECT coalesce(max("
-                          "object_id), 0) + 1 FROM object))", -1, &s, NULL)
-       == SQLITE_OK) {
-      if(sqlite3_step(s) == SQLITE_ROW)
-        w.next_object_id = sqlite3_column_int64(s, 0);
-      sqlite3_finalize(s);
-    }
-  }
-  if((rc = Tl_writer_start(c, &w.wr)))
-    goto out;
-  if(getenv("TOUCHLINE_FAULT")) {
-    const char *f = getenv("TOUCHLINE_FAULT");
-    w.fault_sig = !strncmp(f, "KILL:", 5) ? SIGKILL :
-                  !strncmp(f, "INT:", 4) ? SIGINT : 0;
-    w.fault_after = strtoull(strchr(f, ':') ? strchr(f, ':') + 1 : "0",
-                             NULL, 10);
-  }
-  rc = Tl_walk_image(&w, im.img);
-  {
-    /* the walk is over: let the writer finish before anything else */
-    tl_rc wrc = Tl_writer_finish(w.wr);
-    w.wr = NULL;
-    if(!rc)
-      rc = wrc;
-  }
-
-  if(old_tz)
-    setenv("TZ", old_tz, 1);
-  else
-    unsetenv("TZ");
-  tzset();
-  if(rc) {
-    if(rc == TL_INTERRUPTED)
-      Tl_set_error(c, rc, "%s: interrupted; nothing of it was kept",
-                   paths[0]);
-    else if(rc == TL_UNSUPPORTED) {
-      char why[sizeof(c->errmsg)];
-      snprintf(why, sizeof(why), "%s", c->errmsg);
-      if(im.ewf_corrupted)
-        Tl_set_error(c, TL_FAILED, "%s: EWF set is truncated or corrupt "
-                     "(libewf: segment files corrupted); %s", paths[0], why);
-      else
-        Tl_set_error(c, rc, "%s: %s", paths[0], why);
-      rc = c->errcode;
-    }
-    goto out;
-  }
-
-  if(im.ewf_corrupted) {
-    w.n_warnings++;
-    if((rc = Tl_store_warning(&st, ev, 0, 0, "corrupt", "EWF set is "
-                              "truncated or corrupt (libewf: segment files "
-                              "corrupted)")))
-      goto out;
-  }
-
-  /* Wait for the hash, still reporting progress and honouring Ctrl-C. */
-  while(hasher && !Tl_hasher_finished(hasher)) {
-    if(opts->cancel && *opts->cancel) {
-      rc = Tl_set_error(c, TL_INTERRUPTED, "%s: interrupted; nothing of it "
-                        "was kept", paths[0]);
-      goto out;
-    }
-    Tl_walk_progress(&w, "hash", 0);
-    {
-      struct timespec ts = {0, 50 * 1000 * 1000};
-      nanosleep(&ts, NULL);
-    }
-  }
-  if(hasher) {
-    rc = Tl_hasher_finish(hasher, md5, sha1, sha256, &n_read_err, herr,
-                          sizeof(herr));
-    hasher = NULL;
-    if(rc) {
-      Tl_set_error(c, rc, "%s: hashing failed: %s", paths[0], herr);
-      goto out;
-    }
-    if(n_read_err) {
-      char m[700];
-      snprintf(m, sizeof(m), "%llu unreadable or checksum-failing chunk(s) "
-               "while hashing: %s", (unsigned long long)n_read_err, herr);
-      w.n_warnings++;
-      if((rc = Tl_store_warning(&st, ev, 0, 0, "read-error", m)))
-        goto out;
-    }
-  }
-  ver = verify(&im, opts->no_hash, md5, sha1, n_read_err);
-
-  /* The same media under another path or label is still a duplicate. */
-  if(md5[0]) {
-    dup = find_item(c, "SELECT evidence_id FROM evidence WHERE md5=?1 AND "
-                    "sha256=?2", md5, sha256);
-    if(dup > 0 && dup != ev) {
-      if(!opts->replace) {
-        rc = Tl_set_error(c, TL_EXISTS, "%s: the same media (MD5 %s) is "
-                          "already in the case as evidence %lld; use "
-                          "--replace", paths[0], md5, (long long)dup);
-        goto out;
-      }
-      if((rc = delete_item(c, dup)))
-        goto out;
-    }
-  }
-
-  if(deferred_index) {
-    Tl_walk_progress(&w, "index", 1);
-    if((rc = Tl_exec(c, Tl_index_create)))
-      goto out;
-  }
-
-  /* the register, when there is one, is matched against the new item */
-  {
-    uint64_t n_m = 0, n_h = 0;
-    Tl_walk_progress(&w, "match", 1);
-    if((rc = Tl_match_run(c, ev, &n_m, &n_h)))
-      goto out;
-  }
-  Tl_walk_progress(&w, "commit", 1);
-  if((rc = Tl_exec_bound(c, "UPDATE evidence SET md5=?, sha1=?, sha256=?, "
-                      "verification=?, read_errors=?, n_objects=?, "
-                      "n_events=?, n_corrupt=? WHERE evidence_id=?",
-                      "ttttiiiii", md5[0] ? md5 : NULL,
-                      sha1[0] ? sha1 : NULL, sha256[0] ? sha256 : NULL, ver,
-                      (int64_t)n_read_err, (int64_t)w.n_objects,
-                      (int64_t)w.n_events, (int64_t)w.n_corrupt, ev)) ||
-     (rc = Tl_exec_bound(c, "INSERT OR REPLACE INTO case_meta VALUES("
-                      "'next_object_id', ?)", "i", w.next_object_id)) ||
-     (rc = Tl_exec_bound(c, "UPDATE run SET ended_ns=?, status='complete' "
-                      "WHERE run_id=?", "ii", Tl_now_ns(), run)))
-    goto out;
-  Tl_store_finalize(&st);
-  store_ok = 0;
-  if((rc = Tl_exec(c, "COMMIT")))
-    goto out;
-  in_tx = 0;
-
-  res->evidence_id = ev;
-  res->n_objects = w.n_objects;
-  res->n_events = w.n_events;
-  res->n_volumes = w.n_volumes;
-  res->n_filesystems = w.n_fs;
-  res->n_corrupt = w.n_corrupt;
-  res->n_warnings = w.n_warnings;
-  res->verification = ver;
-
-out:
-  Tl_writer_finish(w.wr);
-  if(hasher) {
-    Tl_hasher_cancel(hasher);
-    Tl_hasher_finish(hasher, md5, sha1, sha256, &n_read_err, NULL, 0);
-  }
-  if(store_ok)
-    Tl_store_finalize(&st);
-  if(in_tx)
-    sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-  Tl_walk_free(&w);
-  free(old_tz);
-  free(label);
-  Tl_image_close(&im);
+  if(x->st_ok)
+    Tl_store_finalize(&x->st);
+  if(rc)
+    end_failed_run(x, rc);
+  Tl_walk_free(&x->w);
+  free(x->label);
+  if(x->im_open)
+    Tl_image_close(&x->im);
+  free(x);
   return rc;
 }

@@ -145,6 +145,48 @@ static const struct {
 };
 #define N_SECTIONS (int)(sizeof(sections) / sizeof(sections[0]))
 
+/* Runs that did not complete: failed, interrupted, and still running
+** (a 'running' run whose process is gone on this host was killed: shown
+** as interrupted; the next writer marks it so). */
+#define RUNS_FROM \
+  " FROM run WHERE status <> 'complete'"
+#define RUNS_STATUS \
+  "CASE WHEN status = 'running' AND NOT tl_pid_alive(host, pid) THEN " \
+  "'interrupted' ELSE status END"
+static const char runs_sql[] =
+  "SELECT run_id AS run, " RUNS_STATUS " AS status, label, pid, host, "
+  "command_line, strftime('%Y-%m-%dT%H:%M:%SZ', started_ns / 1000000000, "
+  "'unixepoch') AS started, strftime('%Y-%m-%dT%H:%M:%SZ', ended_ns / "
+  "1000000000, 'unixepoch') AS ended, CASE WHEN status = 'running' AND NOT "
+  "tl_pid_alive(host, pid) THEN 'process ' || pid || ' is gone (killed or "
+  "crashed); nothing of its item was kept' ELSE message END AS message"
+  RUNS_FROM " ORDER BY run_id";
+static const char runs_sql_json[] =
+  "SELECT run_id, " RUNS_STATUS " AS status, label, pid, host, "
+  "command_line, started_ns, ended_ns, CASE WHEN status = 'running' AND NOT "
+  "tl_pid_alive(host, pid) THEN 'process ' || pid || ' is gone (killed or "
+  "crashed); nothing of its item was kept' ELSE message END AS message"
+  RUNS_FROM " ORDER BY run_id";
+
+static tl_rc
+runs_not_complete(tl_case *c, FILE *o, int json)
+{
+  sqlite3_stmt *s;
+  int n = 0;
+  if(sqlite3_prepare_v2(c->db, "SELECT count(*)" RUNS_FROM, -1, &s, NULL)
+     != SQLITE_OK)
+    return Tl_set_sqlite_error(c, "query");
+  if(sqlite3_step(s) == SQLITE_ROW)
+    n = sqlite3_column_int(s, 0);
+  sqlite3_finalize(s);
+  if(json) {
+    fputs(",\"runs_not_complete\":", o);
+    return dump(c, o, 1, runs_sql_json, 0, "");
+  }
+  fprintf(o, "runs that did not complete: %d\n", n);
+  return dump(c, o, 0, runs_sql, 0, "  ");
+}
+
 tl_rc
 tl_case_info(tl_case *c, FILE *o, int json)
 {
@@ -231,6 +273,10 @@ tl_case_info(tl_case *c, FILE *o, int json)
   }
   sqlite3_finalize(s);
   if(json)
-    fputs("]}\n", o);
+    fputc(']', o);
+  if(!rc)
+    rc = runs_not_complete(c, o, json);
+  if(json)
+    fputs("}\n", o);
   return rc;
 }

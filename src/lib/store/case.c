@@ -1,10 +1,21 @@
 /*
 ** Opening and closing a case database.
+**
+** Writers run the case in WAL mode, so that readers (info, timeline,
+** exposure) see the last committed state while an ingest runs and never
+** block it. A new case is built under a temporary name in the case's
+** folder and linked into place complete, so two processes creating the
+** same case never see half a schema and never delete each other's file.
 */
 #include "config.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "store/store_int.h"
 
@@ -22,16 +33,184 @@ tl_version_number(void)
   return TL_VERSION_NUMBER;
 }
 
+int
+tl_case_upgraded_from(tl_case *c)
+{
+  return c && c->magic == TL_CASE_MAGIC ? c->upgraded_from : 0;
+}
+
+int
+Tl_pid_alive(const char *host, int64_t pid)
+{
+  char me[256] = "";
+  gethostname(me, sizeof(me) - 1);
+  if(!host || strcmp(host, me) || pid <= 0)
+    return 1;
+  return kill((pid_t)pid, 0) == 0 || errno != ESRCH;
+}
+
+/* SQL function tl_pid_alive(host, pid): readers show a 'running' run
+** whose process is gone as interrupted without writing the case. */
+static void
+sql_pid_alive(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+  (void)argc;
+  if(sqlite3_value_type(argv[1]) != SQLITE_INTEGER) {
+    sqlite3_result_int(ctx, 1);
+    return;
+  }
+  sqlite3_result_int(ctx, Tl_pid_alive((const char *)
+                                       sqlite3_value_text(argv[0]),
+                                       sqlite3_value_int64(argv[1])));
+}
+
+/* "file:" URI of path with query q ("mode=ro", "immutable=1"). */
+static char *
+file_uri(const char *path, const char *q)
+{
+  size_t n = strlen(path), i, k = 0;
+  char *u = malloc(n * 3 + strlen(q) + 16);
+  if(!u)
+    return NULL;
+  k = (size_t)sprintf(u, "file:");
+  for(i = 0; i < n; i++) {
+    unsigned char ch = (unsigned char)path[i];
+    if(ch == '%' || ch == '?' || ch == '#' || ch < 0x20 || ch >= 0x7f)
+      k += (size_t)sprintf(u + k, "%%%02X", ch);
+    else
+      u[k++] = (char)ch;
+  }
+  sprintf(u + k, "?%s", q);
+  return u;
+}
+
+static tl_rc
+open_db(tl_case *c, const char *path, int oflags, const char *uri_q)
+{
+  char *uri = NULL;
+  int r;
+  if(uri_q && !(uri = file_uri(path, uri_q)))
+    return Tl_set_error(c, TL_NOMEM, "out of memory");
+  sqlite3_close_v2(c->db);
+  c->db = NULL;
+  r = sqlite3_open_v2(uri ? uri : path, &c->db,
+                      oflags | (uri ? SQLITE_OPEN_URI : 0), NULL);
+  free(uri);
+  if(r != SQLITE_OK)
+    return Tl_set_error(c, TL_IO, "%s: cannot open case database: %s",
+                        c->path, c->db ? sqlite3_errmsg(c->db) :
+                        "out of memory");
+  sqlite3_busy_timeout(c->db, 5000);
+  sqlite3_extended_result_codes(c->db, 0);
+  sqlite3_create_function(c->db, "tl_pid_alive", 2, SQLITE_UTF8, NULL,
+                          sql_pid_alive, NULL, NULL);
+  /* temp_store stays FILE: building event(t_ns) over millions of rows
+  ** sorts more than fits the memory budget; SQLite spills to temp files */
+  return Tl_exec(c, "PRAGMA foreign_keys = OFF;"
+                    "PRAGMA synchronous = NORMAL;"
+                    "PRAGMA cache_size = -65536");
+}
+
+/* The process's umask, read without changing it (umask(2) would, for a
+** moment, for every thread). */
+static mode_t
+current_umask(void)
+{
+  FILE *f = fopen("/proc/self/status", "r");
+  char line[256];
+  unsigned m = 022;
+  if(!f)
+    return 022;
+  while(fgets(line, sizeof(line), f))
+    if(sscanf(line, "Umask: %o", &m) == 1)
+      break;
+  fclose(f);
+  return (mode_t)m;
+}
+
+/* A new case: the schema is built in a temporary file next to path, then
+** linked into place. When another process links its case first, that one
+** is used. Only the temporary file, which this process made alone, is
+** ever removed (a crash in between may leave a CASE.new-XXXXXX file, never
+** a half-made case). */
+static tl_rc
+create_case(tl_case *c)
+{
+  char *tmp;
+  int fd;
+  tl_rc rc;
+  size_t n = strlen(c->path) + 32;
+
+  if(!(tmp = malloc(n)))
+    return Tl_set_error(c, TL_NOMEM, "out of memory");
+  snprintf(tmp, n, "%s.new-XXXXXX", c->path);
+  if((fd = mkstemp(tmp)) < 0) {
+    rc = Tl_set_error(c, TL_IO, "%s: cannot create the case: %s", c->path,
+                      strerror(errno));
+    free(tmp);
+    return rc;
+  }
+  /* mkstemp makes 0600; a case gets the mode SQLite would give it (on
+  ** failure it stays its owner's alone, which still works) */
+  (void)fchmod(fd, 0644 & ~current_umask());
+  close(fd);
+  c->creating = 1;
+  if(!(rc = open_db(c, tmp, SQLITE_OPEN_READWRITE, NULL)) &&
+     !(rc = Tl_store_init(c)) &&
+     !(rc = Tl_exec(c, "PRAGMA journal_mode = WAL"))) {
+    /* a clean close checkpoints and removes tmp's -wal and -shm */
+    if(sqlite3_close(c->db) != SQLITE_OK)
+      rc = Tl_set_error(c, TL_IO, "%s: cannot close the new case",
+                        c->path);
+    else
+      c->db = NULL;
+  }
+  c->creating = 0;
+  if(!rc && link(tmp, c->path) && errno != EEXIST)
+    rc = Tl_set_error(c, TL_IO, "%s: cannot create the case: %s", c->path,
+                      strerror(errno));
+  sqlite3_close_v2(c->db);
+  c->db = NULL;
+  unlink(tmp);
+  free(tmp);
+  return rc;
+}
+
+/* Runs left 'running' by a process that is gone (killed, power loss) are
+** marked interrupted. Best effort: skipped when the case is busy. */
+static void
+mark_dead_runs(tl_case *c)
+{
+  sqlite3_stmt *s;
+  int n = 0;
+  if(sqlite3_prepare_v2(c->db, "SELECT count(*) FROM run WHERE status = "
+                        "'running' AND NOT tl_pid_alive(host, pid)", -1, &s,
+                        NULL) != SQLITE_OK)
+    return;
+  if(sqlite3_step(s) == SQLITE_ROW)
+    n = sqlite3_column_int(s, 0);
+  sqlite3_finalize(s);
+  if(!n)
+    return;
+  sqlite3_busy_timeout(c->db, 0);
+  if(sqlite3_exec(c->db, "BEGIN IMMEDIATE; UPDATE run SET status = "
+                  "'interrupted', message = 'process ' || pid || ' ended "
+                  "without finishing (killed or crashed); nothing of its "
+                  "item was kept' WHERE status = 'running' AND NOT "
+                  "tl_pid_alive(host, pid); COMMIT", NULL, NULL, NULL) !=
+     SQLITE_OK)
+    sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_busy_timeout(c->db, 5000);
+}
+
 tl_rc
 tl_case_open(const char *path, unsigned flags, tl_case **out,
              const char **errmsg)
 {
   tl_case *c;
   tl_rc rc;
-  int oflags = (flags & TL_OPEN_READONLY) ? SQLITE_OPEN_READONLY :
-               (flags & TL_OPEN_CREATE) ?
-               SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE :
-               SQLITE_OPEN_READWRITE;
+  struct stat sb;
+  int ro = (flags & TL_OPEN_READONLY) != 0;
 
   *out = NULL;
   if(errmsg)
@@ -44,24 +223,54 @@ tl_case_open(const char *path, unsigned flags, tl_case **out,
     return TL_NOMEM;
   }
   c->magic = TL_CASE_MAGIC;
-  c->readonly = (flags & TL_OPEN_READONLY) != 0;
-  if(sqlite3_open_v2(path, &c->db, oflags, NULL) != SQLITE_OK) {
-    rc = Tl_set_error(c, TL_IO, "%s: cannot open case database: %s", path,
-                      c->db ? sqlite3_errmsg(c->db) : "out of memory");
+  c->readonly = ro;
+  if(stat(path, &sb)) {
+    if(errno != ENOENT || ro || !(flags & TL_OPEN_CREATE)) {
+      rc = Tl_set_error(c, TL_IO, "%s: %s", path, strerror(errno));
+      goto fail;
+    }
+    if((rc = create_case(c)))
+      goto fail;
+  }
+  else if(S_ISDIR(sb.st_mode)) {
+    rc = Tl_set_error(c, TL_FAILED, "%s: is a directory, not a case "
+                      "database", path);
     goto fail;
   }
-  sqlite3_busy_timeout(c->db, 5000);
-  sqlite3_extended_result_codes(c->db, 0);
-  /* Rollback journal (not WAL): an ingest appends in one big transaction,
-  ** and new pages need no journal copy; WAL would write everything twice. */
-  /* temp_store stays FILE: building event(t_ns) over millions of rows
-  ** sorts more than fits the memory budget; SQLite spills to temp files */
-  if((rc = Tl_exec(c, "PRAGMA foreign_keys = OFF;"
-                      "PRAGMA synchronous = NORMAL;"
-                      "PRAGMA cache_size = -65536")))
+  if(ro) {
+    char wal[4200], dir[4200], *sl;
+    /* WAL needs its -shm file: in a folder this user cannot write, with
+    ** no -wal file (so no writer at work), the file is read as immutable */
+    snprintf(wal, sizeof(wal), "%s-wal", path);
+    snprintf(dir, sizeof(dir), "%s", path);
+    if((sl = strrchr(dir, '/')))
+      *(sl == dir ? sl + 1 : sl) = '\0';
+    else
+      snprintf(dir, sizeof(dir), ".");
+    rc = open_db(c, path, SQLITE_OPEN_READONLY, "mode=ro");
+    if(!rc && sqlite3_exec(c->db, "SELECT count(*) FROM sqlite_master",
+                           NULL, NULL, NULL) != SQLITE_OK)
+      rc = Tl_set_sqlite_error(c, "cannot be read");
+    if(rc && access(wal, F_OK) && access(dir, W_OK)) {
+      c->errmsg[0] = '\0';
+      rc = open_db(c, path, SQLITE_OPEN_READONLY, "immutable=1");
+    }
+    if(rc)
+      goto fail;
+  }
+  else if((rc = open_db(c, path, SQLITE_OPEN_READWRITE, NULL)))
     goto fail;
-  if((rc = Tl_store_init(c)))
+  c->creating = (flags & TL_OPEN_CREATE) != 0;
+  rc = Tl_store_init(c);
+  c->creating = 0;
+  if(rc)
     goto fail;
+  if(!ro) {
+    /* persistent; when it cannot be set (busy, a file system without
+    ** shared memory) readers wait for commits instead, nothing is lost */
+    sqlite3_exec(c->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+    mark_dead_runs(c);
+  }
   *out = c;
   return TL_OK;
 
@@ -83,4 +292,68 @@ tl_case_close(tl_case *c)
   free(c->path);
   c->magic = 0;
   free(c);
+}
+
+/* Who holds the write lock, from the newest running run row. */
+static void
+describe_holder(tl_case *c, char *out, size_t len)
+{
+  sqlite3_stmt *s;
+  snprintf(out, len, "another process holds it (no running ingest is "
+           "recorded: e.g. a targets or divisions import)");
+  if(sqlite3_prepare_v2(c->db, "SELECT pid, coalesce(command_line, '?'), "
+                        "coalesce(host, '?'), strftime('%Y-%m-%dT%H:%M:%SZ',"
+                        " started_ns / 1000000000, 'unixepoch') FROM run "
+                        "WHERE status = 'running' AND tl_pid_alive(host, "
+                        "pid) ORDER BY run_id DESC LIMIT 1", -1, &s, NULL) !=
+     SQLITE_OK)
+    return;
+  if(sqlite3_step(s) == SQLITE_ROW)
+    snprintf(out, len, "held by pid %lld on %s (`%s`, started %s)",
+             (long long)sqlite3_column_int64(s, 0),
+             (const char *)sqlite3_column_text(s, 2),
+             (const char *)sqlite3_column_text(s, 1),
+             (const char *)sqlite3_column_text(s, 3));
+  sqlite3_finalize(s);
+}
+
+tl_rc
+Tl_begin_write(tl_case *c, int wait_s,
+               void (*on_wait)(const char *msg, void *ctx), void *ctx)
+{
+  double t0 = Tl_mono_s(), told = -100;
+  char who[1200], msg[1400];
+  int r;
+  sqlite3_busy_timeout(c->db, 0);
+  for(;;) {
+    r = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if(r != SQLITE_BUSY)
+      break;
+    describe_holder(c, who, sizeof(who));
+    if(wait_s >= 0 && Tl_mono_s() - t0 >= wait_s) {
+      sqlite3_busy_timeout(c->db, 5000);
+      return Tl_set_error(c, TL_IO, "%s: the case is busy: its write lock "
+                          "is %s; gave up after %d s (--wait)", c->path,
+                          who, wait_s);
+    }
+    if(on_wait && Tl_mono_s() - told >= 10) {
+      if(wait_s >= 0)
+        snprintf(msg, sizeof(msg), "%s: waiting for the write lock (up to "
+                 "%d s more): %s", c->path,
+                 (int)(wait_s - (Tl_mono_s() - t0) + 0.5), who);
+      else
+        snprintf(msg, sizeof(msg), "%s: waiting for the write lock: %s",
+                 c->path, who);
+      on_wait(msg, ctx);
+      told = Tl_mono_s();
+    }
+    {
+      struct timespec ts = {0, 100 * 1000 * 1000};
+      nanosleep(&ts, NULL);
+    }
+  }
+  sqlite3_busy_timeout(c->db, 5000);
+  if(r != SQLITE_OK)
+    return Tl_set_sqlite_error(c, "begin");
+  return TL_OK;
 }

@@ -15,6 +15,8 @@ struct tl_case {
   sqlite3 *db;
   char *path;
   int readonly;         /* opened with TL_OPEN_READONLY */
+  int creating;         /* Tl_store_init may create the schema */
+  int upgraded_from;    /* schema version this open migrated, else 0 */
   tl_rc errcode;
   char errmsg[1024];
 };
@@ -28,6 +30,17 @@ tl_rc Tl_set_sqlite_error(tl_case *c, const char *what);
 
 /* Run SQL with no result rows; records the error on failure. */
 tl_rc Tl_exec(tl_case *c, const char *sql);
+
+/* Take the case's write lock (BEGIN IMMEDIATE), waiting up to wait_s
+** seconds (< 0: forever) while another process holds it; on_wait, when not
+** NULL, is told who holds it (pid, command and start of its running run
+** row) when the wait starts and about every ten seconds. */
+tl_rc Tl_begin_write(tl_case *c, int wait_s,
+                     void (*on_wait)(const char *msg, void *ctx), void *ctx);
+
+/* 1 when the run of process pid on host may still be alive: another host,
+** or a pid that exists here. */
+int Tl_pid_alive(const char *host, int64_t pid);
 
 /* Wall clock now as nanoseconds since 1970 UTC. */
 int64_t Tl_now_ns(void);

@@ -255,4 +255,16 @@ const char Tl_schema_v3_delta[] =
   "CREATE INDEX IF NOT EXISTS object_hash_md5 ON object_hash(md5);\n"
   "INSERT OR REPLACE INTO case_meta VALUES('next_object_id', "
   "(SELECT coalesce(max(object_id), 0) + 1 FROM object));\n"
-  "PRAGMA application_id = 1953260385;\n";
+  "PRAGMA application_id = 1953260385;\n"
+  /* rows that version 2 left behind when it replaced an item: derived
+  ** rows of objects that no longer exist go (the high-water mark above
+  ** then passes every id a table names); the sha1 index of copy detection */
+  "DELETE FROM object_hash WHERE object_id NOT IN (SELECT object_id FROM "
+  "object);\n"
+  "DELETE FROM target_match WHERE object_id NOT IN (SELECT object_id FROM "
+  "object);\n"
+  "DELETE FROM ntfs_filename WHERE object_id NOT IN (SELECT object_id FROM "
+  "object);\n"
+  "DELETE FROM event WHERE object_id NOT IN (SELECT object_id FROM "
+  "object);\n"
+  "CREATE INDEX IF NOT EXISTS object_hash_sha1 ON object_hash(sha1);\n";

@@ -8,53 +8,126 @@
 
 #include "store/store_int.h"
 
+#define TL_APPLICATION_ID 1953260385 /* "tlca", PRAGMA application_id */
+
+static int64_t
+pragma_int(tl_case *c, const char *sql, int *ok)
+{
+  sqlite3_stmt *s;
+  int64_t v = 0;
+  *ok = 0;
+  if(sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) != SQLITE_OK)
+    return 0;
+  if(sqlite3_step(s) == SQLITE_ROW) {
+    v = sqlite3_column_int64(s, 0);
+    *ok = 1;
+  }
+  sqlite3_finalize(s);
+  return v;
+}
+
+static tl_rc
+create_schema(tl_case *c)
+{
+  tl_rc rc;
+  if((rc = Tl_exec(c, Tl_schema_v1)) ||
+     (rc = Tl_exec(c, Tl_index_create)) ||
+     (rc = Tl_exec(c, Tl_schema_v2_delta)) ||
+     (rc = Tl_exec(c, Tl_schema_v3_delta)) ||
+     (rc = Tl_exec(c, "INSERT INTO case_meta VALUES"
+                      "('schema_version','3'),"
+                      "('created_by','touchline " TL_VERSION "'),"
+                      "('time_representation',"
+                      "'int64 ns since 1970-01-01T00:00:00Z')")) ||
+     (rc = Tl_exec(c, "PRAGMA user_version = 3")))
+    return rc;
+  return TL_OK;
+}
+
+/* The version of a touchline case, or an error for any other file. A
+** version-3 case carries our application_id; versions 1 and 2 predate it
+** and are known by their case_meta row. Reads only. */
+static tl_rc
+identify(tl_case *c, int *version)
+{
+  int ok, n;
+  int64_t app = pragma_int(c, "PRAGMA application_id", &ok);
+  if(!ok)
+    return Tl_set_sqlite_error(c, "cannot be read");
+  *version = (int)pragma_int(c, "PRAGMA user_version", &ok);
+  n = (int)pragma_int(c, "SELECT count(*) FROM sqlite_master", &ok);
+  if(app && app != TL_APPLICATION_ID)
+    return Tl_set_error(c, TL_FAILED, "%s: not a touchline case (an SQLite "
+                        "database of another application, application_id "
+                        "0x%08llx)", c->path, (long long)app);
+  if(!n && !*version)
+    return TL_OK;       /* empty: a new case when creating */
+  if(!app || *version < 3) {
+    if(pragma_int(c, "SELECT count(*) FROM case_meta WHERE key = "
+                  "'schema_version'", &ok) != 1 || !*version)
+      return Tl_set_error(c, TL_FAILED, "%s: not a touchline case (an "
+                          "SQLite database with other tables)", c->path);
+  }
+  if(*version > TL_SCHEMA_VERSION)
+    return Tl_set_error(c, TL_ABI, "%s: case schema version %d is newer "
+                        "than this touchline (%d); upgrade touchline",
+                        c->path, *version, TL_SCHEMA_VERSION);
+  return TL_OK;
+}
+
+/* One migration step from version v to v + 1 in its own transaction. */
+static tl_rc
+migrate_step(tl_case *c, int v)
+{
+  const char *delta = v == 1 ? Tl_schema_v2_delta : Tl_schema_v3_delta;
+  char sql[160];
+  tl_rc rc;
+  int ok;
+  if((rc = Tl_exec(c, "BEGIN IMMEDIATE")))
+    return rc;
+  /* under the lock: another process may have migrated meanwhile */
+  if(pragma_int(c, "PRAGMA user_version", &ok) != v)
+    return Tl_exec(c, "COMMIT");
+  snprintf(sql, sizeof(sql), "UPDATE case_meta SET value='%d' WHERE "
+           "key='schema_version'; PRAGMA user_version = %d", v + 1, v + 1);
+  if((rc = Tl_exec(c, delta)) || (rc = Tl_exec(c, sql)) ||
+     (rc = Tl_exec(c, "COMMIT"))) {
+    sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+  }
+  return TL_OK;
+}
+
 tl_rc
 Tl_store_init(tl_case *c)
 {
-  sqlite3_stmt *s = NULL;
-  int version = 0;
+  int version = 0, v;
   tl_rc rc;
 
-  if(sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &s, NULL) !=
-     SQLITE_OK)
-    return Tl_set_sqlite_error(c, "cannot be read");
-  if(sqlite3_step(s) == SQLITE_ROW)
-    version = sqlite3_column_int(s, 0);
-  sqlite3_finalize(s);
-
+  if((rc = identify(c, &version)))
+    return rc;
   if(version == TL_SCHEMA_VERSION)
     return TL_OK;
-  if(version > TL_SCHEMA_VERSION)
-    return Tl_set_error(c, TL_ABI,
-                        "%s: case schema version %d is newer than this "
-                        "touchline (%d); upgrade touchline",
-                        c->path, version, TL_SCHEMA_VERSION);
-  if(version == 0) {
-    /* A database with tables but no version is not ours: refuse it rather
-    ** than write into somebody else's file. */
-    int n = 0;
-    if(sqlite3_prepare_v2(c->db, "SELECT count(*) FROM sqlite_master", -1,
-                          &s, NULL) != SQLITE_OK)
-      return Tl_set_sqlite_error(c, "cannot be read");
-    if(sqlite3_step(s) == SQLITE_ROW)
-      n = sqlite3_column_int(s, 0);
-    sqlite3_finalize(s);
-    if(n)
-      return Tl_set_error(c, TL_FAILED,
-                          "%s: not a touchline case (an SQLite database "
-                          "with other tables)", c->path);
-    if((rc = Tl_exec(c, "BEGIN")))
+  if(c->readonly) {
+    /* a reader never writes: an empty file is not created into, an older
+    ** case is not migrated */
+    if(!version)
+      return Tl_set_error(c, TL_FAILED, "%s: not a touchline case (an "
+                          "empty database)", c->path);
+    return Tl_set_error(c, TL_ABI, "%s: case schema version %d is older "
+                        "than this touchline (%d) and reading does not "
+                        "change a case; `touchline upgrade %s` upgrades it",
+                        c->path, version, TL_SCHEMA_VERSION, c->path);
+  }
+  if(!version) {
+    if(!c->creating)
+      return Tl_set_error(c, TL_FAILED, "%s: not a touchline case (an "
+                          "empty database)", c->path);
+    /* an empty file: take the lock, look again, then build the schema */
+    if((rc = Tl_exec(c, "BEGIN IMMEDIATE")))
       return rc;
-    if((rc = Tl_exec(c, Tl_schema_v1)) ||
-       (rc = Tl_exec(c, Tl_index_create)) ||
-       (rc = Tl_exec(c, Tl_schema_v2_delta)) ||
-       (rc = Tl_exec(c, Tl_schema_v3_delta)) ||
-       (rc = Tl_exec(c, "INSERT INTO case_meta VALUES"
-                        "('schema_version','3'),"
-                        "('created_by','touchline " TL_VERSION "'),"
-                        "('time_representation',"
-                        "'int64 ns since 1970-01-01T00:00:00Z')")) ||
-       (rc = Tl_exec(c, "PRAGMA user_version = 3")) ||
+    if((rc = identify(c, &version)) ||
+       (!version && (rc = create_schema(c))) ||
        (rc = Tl_exec(c, "COMMIT"))) {
       sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
       return rc;
@@ -62,36 +135,11 @@ Tl_store_init(tl_case *c)
     return TL_OK;
   }
   /* Migrations, one step per version, each in its own transaction. */
-  if(version == 1) {
-    if((rc = Tl_exec(c, "BEGIN IMMEDIATE")))
+  for(v = version; v < TL_SCHEMA_VERSION; v++)
+    if((rc = migrate_step(c, v)))
       return rc;
-    if((rc = Tl_exec(c, Tl_schema_v2_delta)) ||
-       (rc = Tl_exec(c, "UPDATE case_meta SET value='2' WHERE "
-                        "key='schema_version'")) ||
-       (rc = Tl_exec(c, "PRAGMA user_version = 2")) ||
-       (rc = Tl_exec(c, "COMMIT"))) {
-      sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-      return rc;
-    }
-    version = 2;
-  }
-  if(version == 2) {
-    if((rc = Tl_exec(c, "BEGIN IMMEDIATE")))
-      return rc;
-    if((rc = Tl_exec(c, Tl_schema_v3_delta)) ||
-       (rc = Tl_exec(c, "UPDATE case_meta SET value='3' WHERE "
-                        "key='schema_version'")) ||
-       (rc = Tl_exec(c, "PRAGMA user_version = 3")) ||
-       (rc = Tl_exec(c, "COMMIT"))) {
-      sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-      return rc;
-    }
-    version = 3;
-  }
-  if(version == TL_SCHEMA_VERSION)
-    return TL_OK;
-  return Tl_set_error(c, TL_ABI, "%s: unknown case schema version %d",
-                      c->path, version);
+  c->upgraded_from = version;
+  return TL_OK;
 }
 
 static tl_rc
