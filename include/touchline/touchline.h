@@ -8,7 +8,15 @@
 **  - every function that can fail returns tl_rc; TL_OK is 0;
 **  - details of the last failure live on the handle: tl_case_errmsg();
 **  - a returned const char * is borrowed: valid until the next call on the
-**    same handle or until it is closed.
+**    same handle or until it is closed;
+**  - options and result structs start with struct_size: a caller sets it to
+**    the sizeof it was compiled with; the library accepts a smaller one
+**    (an older caller) and defaults the fields it lacks, and fills a result
+**    only as far as its struct_size reaches.
+**
+** This header also includes <touchline/sink.h> (struct tl_sink, where text
+** output goes) and <touchline/query.h> (filters, events, objects, the
+** timeline export).
 */
 #ifndef TOUCHLINE_H
 #define TOUCHLINE_H
@@ -16,6 +24,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <touchline/version.h>
+#include <touchline/sink.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -99,6 +108,7 @@ struct tl_ingest_opts {
 
 /* Summary of one finished ingest, filled by tl_case_ingest(). */
 struct tl_ingest_result {
+  uint32_t struct_size;     /* set by the caller: sizeof(...) */
   int64_t evidence_id;
   uint64_t n_objects;
   uint64_t n_events;
@@ -118,7 +128,7 @@ tl_rc tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
                      struct tl_ingest_result *result);
 
 /* Write a description of the case to out: text, or JSON when json != 0. */
-tl_rc tl_case_info(tl_case *c, FILE *out, int json);
+tl_rc tl_case_info(tl_case *c, const struct tl_sink *out, int json);
 
 /* ---- targets, divisions, matching (docs/TARGETS.md) ------------------ */
 
@@ -134,6 +144,7 @@ struct tl_import_opts {
 };
 
 struct tl_import_result {
+  uint32_t struct_size;     /* set by the caller: sizeof(...) */
   uint64_t n_rows;          /* data rows read */
   uint64_t n_imported;
   uint64_t n_bad;
@@ -172,7 +183,7 @@ struct tl_exposure_opts {
 
 /* Analyse the window and write the report to out. */
 tl_rc tl_case_exposure(tl_case *c, const struct tl_exposure_opts *o,
-                       FILE *out);
+                       const struct tl_sink *out);
 
 /* Parse an ISO 8601 date ("2023-06-01") or date-time with optional
 ** fraction and zone ("2023-06-01T12:00:00.5+02:00", "...Z"; no zone means
@@ -189,4 +200,7 @@ tl_rc tl_parse_time(const char *s, int64_t *ns);
 #ifdef __cplusplus
 }
 #endif
+
+#include <touchline/query.h>
+
 #endif /* TOUCHLINE_H */

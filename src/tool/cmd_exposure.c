@@ -98,7 +98,11 @@ cmd_exposure(int argc, char **argv)
     tl_case_close(c);
     return 1;
   }
-  rc = tl_case_exposure(c, &o, out);
+  {
+    struct tl_sink sink;
+    tl_sink_stdio(&sink, out);
+    rc = tl_case_exposure(c, &o, &sink);
+  }
   if(rc)
     fprintf(stderr, "touchline: %s\n", tl_case_errmsg(c));
   if(out != stdout && fclose(out) && !rc) {

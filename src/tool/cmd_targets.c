@@ -76,7 +76,9 @@ import_common(int argc, char **argv, int divisions)
   tl_rc rc;
 
   memset(&o, 0, sizeof(o));
+  memset(&r, 0, sizeof(r));
   o.struct_size = sizeof(o);
+  r.struct_size = sizeof(r);
   o.on_error = on_row_error;
   optind = 1;
   while((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
@@ -145,6 +147,8 @@ cmd_targets(int argc, char **argv)
     rc = tl_targets_stats(c, stdout);
   else {
     struct tl_import_result r;
+    memset(&r, 0, sizeof(r));
+    r.struct_size = sizeof(r);
     rc = tl_case_match(c, &r);
     if(!rc)
       printf("%llu target occurrence(s), %llu file(s) hashed\n",

@@ -15,6 +15,10 @@ void tl_progress_init(struct tl_progress_view *v, FILE *out);
 void tl_progress_draw(const struct tl_progress *p, void *ctx);
 void tl_progress_clear(struct tl_progress_view *v);
 
+/* A sink over a stdio stream (fwrite; refuses once the stream has an
+** error). The caller flushes and closes f. */
+void tl_sink_stdio(struct tl_sink *s, FILE *f);
+
 /* Subcommands implemented in their own files: argv[0] is the command. */
 int cmd_timeline(int argc, char **argv);
 int cmd_targets(int argc, char **argv);

@@ -14,6 +14,7 @@
 
 #include "base/csv_int.h"
 #include "analysis/match_int.h"
+#include "base/abi_int.h"
 #include "store/store_int.h"
 #include "base/names_int.h"
 #include "base/pathglob_int.h"
@@ -132,10 +133,10 @@ finish_import(tl_case *c, const char *csv_path,
   return Tl_exec(c, "COMMIT");
 }
 
-tl_rc
-tl_targets_import(tl_case *c, const char *csv_path,
-                  const struct tl_import_opts *o,
-                  struct tl_import_result *res)
+static tl_rc
+targets_import(tl_case *c, const char *csv_path,
+            const struct tl_import_opts *o,
+            struct tl_import_result *res)
 {
   Tl_csv r;
   sqlite3_stmt *ins = NULL;
@@ -144,9 +145,6 @@ tl_targets_import(tl_case *c, const char *csv_path,
   tl_rc rc;
 
   memset(res, 0, sizeof(*res));
-  if(!c || c->magic != TL_CASE_MAGIC || !o ||
-     o->struct_size < sizeof(*o))
-    return TL_USAGE;
   if((rc = open_csv(c, csv_path, &r)))
     return rc;
   got = Tl_csv_next(&r);
@@ -286,10 +284,10 @@ out:
   return rc;
 }
 
-tl_rc
-tl_divisions_import(tl_case *c, const char *csv_path,
-                    const struct tl_import_opts *o,
-                    struct tl_import_result *res)
+static tl_rc
+divisions_import(tl_case *c, const char *csv_path,
+              const struct tl_import_opts *o,
+              struct tl_import_result *res)
 {
   static const char *const cols[3] = {"evidence", "path_prefix",
                                       "division"};
@@ -300,8 +298,6 @@ tl_divisions_import(tl_case *c, const char *csv_path,
   tl_rc rc;
 
   memset(res, 0, sizeof(*res));
-  if(!c || c->magic != TL_CASE_MAGIC || !o || o->struct_size < sizeof(*o))
-    return TL_USAGE;
   if((rc = open_csv(c, csv_path, &r)))
     return rc;
   got = Tl_csv_next(&r);
@@ -385,8 +381,8 @@ out:
   return rc;
 }
 
-tl_rc
-tl_case_match(tl_case *c, struct tl_import_result *res)
+static tl_rc
+case_match(tl_case *c, struct tl_import_result *res)
 {
   tl_rc rc;
   memset(res, 0, sizeof(*res));
@@ -451,5 +447,60 @@ tl_targets_stats(tl_case *c, FILE *out)
       "sum(EXISTS(SELECT 1 FROM target_match m WHERE m.target_id = "
       "t.target_id)) AS found FROM target t GROUP BY 1 ORDER BY 1");
   }
+  return rc;
+}
+
+/* Public entries: options and results of any struct_size
+** (base/abi_int.h). */
+static tl_rc
+import_entry(tl_case *c, const char *csv_path,
+             const struct tl_import_opts *opts,
+             struct tl_import_result *result, int divisions)
+{
+  struct tl_import_opts o;
+  struct tl_import_result res;
+  tl_rc rc;
+  if(!c || c->magic != TL_CASE_MAGIC)
+    return TL_USAGE;
+  if(!Tl_result_ok(result))
+    return Tl_set_error(c, TL_USAGE, "import: result struct_size not set");
+  if((rc = Tl_opts_in(&o, sizeof(o), opts, sizeof(uint32_t))))
+    return Tl_set_error(c, rc, "import: options struct_size not "
+                        "understood");
+  rc = divisions ? divisions_import(c, csv_path, &o, &res) :
+       targets_import(c, csv_path, &o, &res);
+  res.struct_size = sizeof(res);
+  Tl_result_out(result, &res, sizeof(res));
+  return rc;
+}
+
+tl_rc
+tl_targets_import(tl_case *c, const char *csv_path,
+                  const struct tl_import_opts *o,
+                  struct tl_import_result *res)
+{
+  return import_entry(c, csv_path, o, res, 0);
+}
+
+tl_rc
+tl_divisions_import(tl_case *c, const char *csv_path,
+                    const struct tl_import_opts *o,
+                    struct tl_import_result *res)
+{
+  return import_entry(c, csv_path, o, res, 1);
+}
+
+tl_rc
+tl_case_match(tl_case *c, struct tl_import_result *result)
+{
+  struct tl_import_result res;
+  tl_rc rc;
+  if(!c || c->magic != TL_CASE_MAGIC)
+    return TL_USAGE;
+  if(!Tl_result_ok(result))
+    return Tl_set_error(c, TL_USAGE, "match: result struct_size not set");
+  rc = case_match(c, &res);
+  res.struct_size = sizeof(res);
+  Tl_result_out(result, &res, sizeof(res));
   return rc;
 }

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "analysis/match_int.h"
+#include "base/abi_int.h"
 #include "store/store_int.h"
 #include "walk/walk_int.h"
 
@@ -92,10 +93,9 @@ verify(const Tl_image *im, int no_hash, const char *md5, const char *sha1,
   return "verified";
 }
 
-tl_rc
-tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
-               const struct tl_ingest_opts *opts,
-               struct tl_ingest_result *res)
+static tl_rc
+ingest(tl_case *c, int n_paths, const char *const *paths,
+       const struct tl_ingest_opts *opts, struct tl_ingest_result *res)
 {
   Tl_image im;
   Tl_store st;
@@ -115,7 +115,7 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
   memset(res, 0, sizeof(*res));
   memset(&w, 0, sizeof(w));
   c->errmsg[0] = '\0';
-  if(n_paths < 1 || !opts || opts->struct_size < sizeof(*opts))
+  if(n_paths < 1 || !opts)
     return Tl_set_error(c, TL_USAGE, "ingest: bad arguments");
 
   if((rc = Tl_image_open(c, n_paths, paths, &im)))
@@ -393,5 +393,28 @@ out:
   free(old_tz);
   free(label);
   Tl_image_close(&im);
+  return rc;
+}
+
+/* Public entry: options and result of any struct_size (base/abi_int.h). */
+tl_rc
+tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
+               const struct tl_ingest_opts *opts,
+               struct tl_ingest_result *result)
+{
+  struct tl_ingest_opts o;
+  struct tl_ingest_result res;
+  tl_rc rc;
+  if(!c || c->magic != TL_CASE_MAGIC)
+    return TL_USAGE;
+  if(!Tl_result_ok(result))
+    return Tl_set_error(c, TL_USAGE, "ingest: result struct_size not set");
+  if((rc = Tl_opts_in(&o, sizeof(o), opts, sizeof(uint32_t))))
+    return Tl_set_error(c, rc, "ingest: options struct_size not "
+                        "understood");
+  memset(&res, 0, sizeof(res));
+  rc = ingest(c, n_paths, paths, &o, &res);
+  res.struct_size = sizeof(res);
+  Tl_result_out(result, &res, sizeof(res));
   return rc;
 }
