@@ -361,9 +361,9 @@ cmd_timeline(int argc, char **argv)
   }
   else if(res.n_clamped && o.format == TL_TIMELINE_BODYFILE)
     /* not silent: a body file has no field for the mark */
-    fprintf(stderr, "touchline timeline: %llu clamped times are in the body "
-            "file as 1677-09-21 or 2262-04-11 with nothing to mark them; "
-            "csv, jsonl, l2tcsv and tln mark them\n",
+    fprintf(stderr, "touchline timeline: %llu clamped time(s) in the body "
+            "file show as 1677-09-21 or 2262-04-11, unmarked (csv, "
+            "jsonl, l2tcsv and tln mark them)\n",
             (unsigned long long)res.n_clamped);
   goto done;
 

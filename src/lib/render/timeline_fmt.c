@@ -460,7 +460,8 @@ row_csv(struct line *l, const struct tlx_event *e, const struct ev_text *t)
 {
   struct when w;
   split_time(l->o, e->t_ns, &w);
-  put_iso(l, &w, e->filetime ? 7 : 9, 1);
+  /* a clamped t_ns is no FILETIME tick: all its digits */
+  put_iso(l, &w, e->filetime && !e->clamped ? 7 : 9, 1);
   putc_(l, ',');
   put_csv(l, t->tdesc, t->tdesc_n);
   putc_(l, ',');
