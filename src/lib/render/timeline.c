@@ -33,9 +33,9 @@ struct run {
 static int
 after_row(struct run *r)
 {
-  r->rows++;
   if(r->out.write_err || r->out.oom)
     return 0;
+  r->rows++;
   if(r->opts->progress && !(r->rows & 4095))
     r->opts->progress(r->rows, r->opts->progress_ctx);
   if(r->opts->cancel && *r->opts->cancel) {
