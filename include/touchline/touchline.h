@@ -80,6 +80,8 @@ const char *tl_case_errmsg(tl_case *c);
 
 /* Progress snapshot handed to a progress callback (borrowed, call only). */
 struct tl_progress {
+  uint32_t struct_size;     /* what the library filled: read a later field
+                            ** only when struct_size covers it */
   const char *label;        /* evidence label */
   const char *stage;        /* "walk", "hash", "index", "commit" */
   uint64_t n_objects;       /* objects stored so far */
