@@ -105,6 +105,12 @@ cmd_exposure(int argc, char **argv)
   }
   if(rc)
     fprintf(stderr, "touchline: %s\n", tl_case_errmsg(c));
+  /* the sink wrote into out's buffer: a full disk shows up here */
+  if(!rc && fflush(out)) {
+    fprintf(stderr, "touchline: %s: %s\n", outpath ? outpath :
+            "standard output", strerror(errno));
+    rc = TL_IO;
+  }
   if(out != stdout && fclose(out) && !rc) {
     fprintf(stderr, "touchline: %s: %s\n", outpath, strerror(errno));
     rc = TL_IO;

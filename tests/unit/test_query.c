@@ -521,6 +521,18 @@ main(void)
   rc = tl_timeline_export(c, NULL, &to, &sink, &tr);
   is_int(rc, TL_IO, "a sink that refuses: TL_IO");
   is_int(tr.n_lines, 0, "... nothing counted as written");
+  /* info through the same sink, and a sink that refuses */
+  mem.limit = 0;
+  mem.n = 0;
+  rc = tl_case_info(c, &sink, 1);
+  is_int(rc, TL_OK, "tl_case_info to a sink");
+  ok(mem.buf && !strncmp(mem.buf, "{\"case\":", 8) &&
+     strstr(mem.buf, "\"label\":\"WS17\",\"division\":\"Administration\""),
+     "info JSON names WS17 of Administration");
+  mem.n = 0;
+  mem.limit = 10;
+  rc = tl_case_info(c, &sink, 0);
+  is_int(rc, TL_IO, "tl_case_info to a sink that refuses: TL_IO");
   mem.limit = 0;
   sink.struct_size = 4;
   rc = tl_timeline_export(c, NULL, &to, &sink, &tr);
