@@ -247,6 +247,17 @@ is "$?:$(cat "$T_TMP/clamp.err")" \
 is "$(grep -F '0|/frag1.dat (deleted)|' "$T_TMP/clamp.body")" \
   '0|/frag1.dat (deleted)|29-128-3|-/rrwxrwxrwx|0|0|1584|1078084840|1078084840|1078084840|-9223372037' \
   "bodyfile: the clamped crtime as seconds"
+# the other end: FILETIME 0xFFFFFFFFFFFFFFFF (year 60056), INT64_MAX; raw is
+# unsigned (SQLite holds it as -1)
+cp "$T_TMP/clamp.db" "$T_TMP/clamp2.db"
+q "$T_TMP/clamp2.db" "update event set t_ns=9223372036854775807, raw=-1, clamped=1 where event_id=$eid"
+is "$(tl "$T_TMP/clamp2.db" --path /frag1.dat --source '$SI' | tail -1 | tr -d '\r' | cut -d, -f1,16-19)" \
+  '2262-04-11T23:47:16.854775807Z,[$SI Created] /frag1.dat (deleted) (time clamped; on-disk FILETIME 18446744073709551615),9223372036854775807,1,18446744073709551615' \
+  "csv: a time clamped to INT64_MAX, the raw FILETIME unsigned, sorted last"
+is "$(tl "$T_TMP/clamp2.db" -f bodyfile --fractional --path /frag1.dat 2>/dev/null | head -1 | cut -d'|' -f11)" \
+  '9223372036.8547758' "bodyfile --fractional: INT64_MAX as seconds, 7 digits"
+is "$(tl "$T_TMP/clamp.db" -f bodyfile --fractional --path /frag1.dat 2>/dev/null | head -1 | cut -d'|' -f11)" \
+  '-9223372037.1452241' "bodyfile --fractional: INT64_MIN as seconds (floor), 7 digits"
 tl "$T_TMP/ntfs.db" -f bodyfile -o /dev/null 2> "$T_TMP/clamp.err"
 is "$(cat "$T_TMP/clamp.err")" "" "bodyfile without clamped times: nothing on stderr"
 

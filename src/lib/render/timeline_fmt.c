@@ -119,6 +119,16 @@ civil(int64_t z, int64_t *y, unsigned *m, unsigned *d)
   *y = yy + (*m <= 2);
 }
 
+/* ns as whole seconds (floor) and the ns past them, 0..NS-1: without
+** sec * NS, which overflows for a time clamped to INT64_MIN. */
+static int64_t
+split_ns(int64_t ns, int64_t *frac)
+{
+  int64_t r = ns % NS;
+  *frac = r < 0 ? r + NS : r;
+  return ns / NS - (r < 0);
+}
+
 static int64_t
 floor_div(int64_t a, int64_t b)
 {
@@ -156,8 +166,7 @@ struct when {
 static void
 split_time(struct tlx_out *o, int64_t ns, struct when *w)
 {
-  int64_t sec = floor_div(ns, NS), local, days, sod;
-  w->frac_ns = ns - sec * NS;
+  int64_t sec = split_ns(ns, &w->frac_ns), local, days, sod;
   w->off = Tl_tlx_zone_offset(o, sec);
   local = sec + w->off;
   days = floor_div(local, 86400);
@@ -715,11 +724,10 @@ put_body_time(struct line *l, const struct tlx_body *b, int i)
     putc_(l, '0');
     return;
   }
-  sec = floor_div(b->t_ns[i], NS);
+  sec = split_ns(b->t_ns[i], &frac);
   put_i64(l, sec);
   if(!l->o->fractional)
     return;
-  frac = b->t_ns[i] - sec * NS;
   if(b->filetime)
     snprintf(f, sizeof(f), ".%07lld", (long long)(frac / 100));
   else
