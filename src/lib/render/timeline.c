@@ -308,6 +308,21 @@ run_body(tl_case *c, struct run *r)
 
 /* ---- the call ----------------------------------------------------------- */
 
+/* The handle's PRAGMA cache_size (pages, or -KiB), 0 when unknown. */
+static int64_t
+cache_size(tl_case *c)
+{
+  sqlite3_stmt *s;
+  int64_t v = 0;
+  if(sqlite3_prepare_v2(c->db, "PRAGMA cache_size", -1, &s, NULL) !=
+     SQLITE_OK)
+    return 0;
+  if(sqlite3_step(s) == SQLITE_ROW)
+    v = sqlite3_column_int64(s, 0);
+  sqlite3_finalize(s);
+  return v;
+}
+
 int
 tl_zone_known(const char *tz)
 {
@@ -349,6 +364,8 @@ tl_timeline_export(tl_case *c, const struct tl_filter *filter,
   struct tl_timeline_result res;
   struct Tl_qfilter q;
   struct run r;
+  int own_tx;
+  int64_t cache_kb = 0;
   tl_rc rc;
 
   if(!c || c->magic != TL_CASE_MAGIC)
@@ -391,8 +408,14 @@ tl_timeline_export(tl_case *c, const struct tl_filter *filter,
   r.opts = &o;
 
   /* one read transaction: one consistent view (the body file counts file
-  ** systems first) */
-  if(sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+  ** systems first); inside the caller's own transaction, that one */
+  /* a stream reads each page once: SQLite's default 2 MB page cache, not
+  ** the 64 MB the handle keeps for ingest, so memory stays flat (restored
+  ** after) */
+  cache_kb = cache_size(c);
+  sqlite3_exec(c->db, "PRAGMA cache_size = -2000", NULL, NULL, NULL);
+  own_tx = sqlite3_get_autocommit(c->db);
+  if(own_tx && sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
     rc = Tl_set_sqlite_error(c, "timeline");
     goto out;
   }
@@ -403,7 +426,8 @@ tl_timeline_export(tl_case *c, const struct tl_filter *filter,
     rc = run_body(c, &r);
   else
     rc = Tl_query_events(c, &q, on_event, &r);
-  sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+  if(own_tx)
+    sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
   if(rc == TL_STOP || rc == TL_OK) {
     if(r.out.write_err)
       rc = Tl_set_error(c, TL_IO, "timeline: the output refused a write");
@@ -416,6 +440,11 @@ tl_timeline_export(tl_case *c, const struct tl_filter *filter,
   }
 
 out:
+  if(cache_kb) {
+    char sql[64];
+    snprintf(sql, sizeof(sql), "PRAGMA cache_size = %lld", (long long)cache_kb);
+    sqlite3_exec(c->db, sql, NULL, NULL, NULL);
+  }
   res.n_lines = r.rows;
   res.n_clamped = r.n_clamped;
   if(result)

@@ -341,15 +341,16 @@ Tl_query_body(tl_case *c, struct Tl_qfilter *q, Tl_body_fn cb, void *ctx)
     struct tl_event e;
     int64_t id = sqlite3_column_int64(s, 20);
     r.new_object = id != cur;
-    /* the row's strings are new each row: read the object every time */
-    r.plain_len = read_obj(s, 0, &o, &r.prefix);
+    /* the object's columns are read on its first row only (a body file
+    ** reads them once per object, not once per event) */
     if(r.new_object) {
       cur = id;
+      r.plain_len = read_obj(s, 0, &o, &r.prefix);
       skip = !path_ok(q, &o, r.plain_len);
     }
     if(skip)
       continue;
-    r.o = &o;
+    r.o = r.new_object ? &o : NULL;
     r.has_event = read_event(s, OBJ_NCOLS, &e);
     r.e = r.has_event ? &e : NULL;
     r.fn_namespace = (const char *)sqlite3_column_text(s, OBJ_NCOLS + 7);

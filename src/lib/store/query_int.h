@@ -34,14 +34,16 @@ tl_rc Tl_query_events(tl_case *c, struct Tl_qfilter *q, Tl_event_fn cb,
                       void *ctx);
 
 /* Body-file rows: objects in object_id order, each with its events
-** (event_id order; the object repeats on each row, new_object marks the
-** first). An object without a passing event comes once with has_event 0.
-** Objects whose path fails the glob are left out. */
+** (event_id order; new_object marks an object's first row, the only one
+** that carries the object: copy what you keep). An object without a
+** passing event comes once with has_event 0. Objects whose path fails the
+** glob are left out. */
 struct Tl_body_row {
   int new_object;
-  const struct tl_object *o;
-  size_t plain_len;         /* path length without the stream */
-  const char *prefix;       /* "label/volN/pool" for several file systems */
+  const struct tl_object *o;  /* on the first row of an object, else NULL */
+  size_t plain_len;         /* path length without the stream (first row) */
+  const char *prefix;       /* "label/volN/pool" for several file systems
+                            ** (first row) */
   int has_event;
   const struct tl_event *e; /* object NULL: it is o */
   const char *fn_namespace; /* $FN: namespace of its $FILE_NAME, or NULL */
