@@ -537,7 +537,68 @@ main(void)
   sink.struct_size = 4;
   rc = tl_timeline_export(c, NULL, &to, &sink, &tr);
   is_int(rc, TL_USAGE, "a sink without write/ctx: usage error");
+  /* struct_size 0: not a struct this library can read */
+  sink.struct_size = sizeof(sink);
+  memset(&to, 0, sizeof(to));
+  rc = tl_timeline_export(c, NULL, &to, &sink, &tr);
+  is_int(rc, TL_USAGE, "tl_timeline_opts with struct_size 0: TL_USAGE");
+  tr.struct_size = 0;
+  to.struct_size = sizeof(to);
+  rc = tl_timeline_export(c, NULL, &to, &sink, &tr);
+  is_int(rc, TL_USAGE, "a result with struct_size 0: TL_USAGE");
+
+  /* an older tl_exposure_opts: the window only, no bursts, no format
+  ** (exposure needs a read-write handle: it keeps its analysis tables) */
+  tl_case_close(c);
+  rc = tl_case_open(path, TL_OPEN_READWRITE, &c, &err);
+  {
+    struct tl_exposure_opts xo;
+    memset(&xo, 0x77, sizeof(xo));
+    xo.struct_size = (uint32_t)offsetof(struct tl_exposure_opts,
+                                        burst_count);
+    tl_parse_time("2022-01-01", &xo.from_ns);
+    tl_parse_time("2024-01-01", &xo.to_ns);
+    mem.n = 0;
+    rc = tl_case_exposure(c, &xo, &sink);
+    is_int(rc, TL_OK, "exposure with an older tl_exposure_opts (%s)",
+           tl_case_errmsg(c));
+    ok(mem.buf && !strncmp(mem.buf, "touchline exposure report\n", 26) &&
+       strstr(mem.buf, "Window:     2022-01-01 00:00:00 .. 2024-01-01 "
+              "00:00:00 (UTC"), "... the text report (format's default) "
+       "of the window");
+    ok(mem.buf && strstr(mem.buf, "Bursts (at least 50 targets touched "
+                         "within 10 minutes)"),
+       "... with the default burst rule, not the bytes past struct_size");
+  }
   free(mem.buf);
+  tl_case_close(c);
+
+  /* an older tl_import_opts and tl_import_result: divisions map */
+  {
+    struct tl_import_opts mo;
+    struct tl_import_result mr;
+    char csvp[300];
+    FILE *fc;
+    snprintf(csvp, sizeof(csvp), "%s/div.csv", dir);
+    fc = fopen(csvp, "w");
+    fputs("evidence,path_prefix,division\nWS17,/Users,Finance\n", fc);
+    fclose(fc);
+    rc = tl_case_open(path, TL_OPEN_READWRITE, &c, &err);
+    memset(&mo, 0x33, sizeof(mo));
+    mo.struct_size = (uint32_t)offsetof(struct tl_import_opts, on_error);
+    mo.append = 0;
+    mo.skip_bad = 0;
+    memset(&mr, 0x44, sizeof(mr));
+    mr.struct_size = (uint32_t)offsetof(struct tl_import_result, n_bad);
+    rc = tl_divisions_import(c, csvp, &mo, &mr);
+    is_int(rc, TL_OK, "divisions import with an older tl_import_opts "
+           "(no on_error) (%s)", tl_case_errmsg(c));
+    is_int(mr.n_rows, 1, "older result: n_rows");
+    is_int(mr.n_imported, 1, "older result: n_imported");
+    ok(mr.n_bad == (uint64_t)0x4444444444444444ULL,
+       "older result: n_bad beyond its size untouched");
+    unlink(csvp);
+  }
 
   tl_case_close(c);
   for(i = 0; i < n_fls; i++)
