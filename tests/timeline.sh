@@ -261,6 +261,28 @@ is "$(tl "$T_TMP/clamp.db" -f bodyfile --fractional --path /frag1.dat 2>/dev/nul
 tl "$T_TMP/ntfs.db" -f bodyfile -o /dev/null 2> "$T_TMP/clamp.err"
 is "$(cat "$T_TMP/clamp.err")" "" "bodyfile without clamped times: nothing on stderr"
 
+# ---- an older case ---------------------------------------------------------
+
+# The timeline opens the case TL_OPEN_READONLY, which never migrates: a
+# version-2 case (no event.fn_ord, ntfs_filename keyed on attr_id; made here
+# from a version-3 one) is read as it is and left byte for byte unchanged.
+cp "$T_TMP/ntfs.db" "$T_TMP/v2.db"
+sqlite3 "$T_TMP/v2.db" "ALTER TABLE event DROP COLUMN fn_ord;
+  ALTER TABLE event DROP COLUMN tz_offset_s;
+  CREATE TABLE nf2 AS SELECT object_id, attr_id, namespace, name, parent_inode,
+    parent_seq, flags, alloc_size, real_size, crtime_raw, mtime_raw, ctime_raw,
+    atime_raw FROM ntfs_filename;
+  DROP TABLE ntfs_filename; ALTER TABLE nf2 RENAME TO ntfs_filename;
+  PRAGMA user_version = 2;"
+ok $? "a version-2 case"
+sum=$(cksum < "$T_TMP/v2.db")
+is "$(tl "$T_TMP/v2.db" -f bodyfile | cksum)" "$(tl "$T_TMP/ntfs.db" -f bodyfile | cksum)" \
+  "version 2, read-only: the same body file as the version-3 case"
+is "$(tl "$T_TMP/v2.db" | cksum)" "$(tl "$T_TMP/ntfs.db" | cksum)" \
+  "version 2, read-only: the same csv"
+is "$(cksum < "$T_TMP/v2.db"):$(q "$T_TMP/v2.db" 'pragma user_version')" "$sum:2" \
+  "version 2: not migrated, not changed"
+
 # ---- streaming, pipes, errors -------------------------------------------
 
 # a case with many events: copies of the ext2 events, spread in time

@@ -60,6 +60,22 @@ Tl_qfilter_has_event_cond(const struct Tl_qfilter *q)
 
 /* ---- SQL ------------------------------------------------------------- */
 
+/* PRAGMA user_version: a handle opened TL_OPEN_READONLY may hold an older,
+** unmigrated case. */
+static int
+schema_version(tl_case *c)
+{
+  sqlite3_stmt *s;
+  int v = TL_SCHEMA_VERSION;
+  if(sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &s, NULL) !=
+     SQLITE_OK)
+    return v;
+  if(sqlite3_step(s) == SQLITE_ROW)
+    v = sqlite3_column_int(s, 0);
+  sqlite3_finalize(s);
+  return v;
+}
+
 /* " AND col IN (?,?,...)" */
 static void
 sql_in(sqlite3_str *b, const char *col, size_t n)
@@ -327,10 +343,13 @@ Tl_query_body(tl_case *c, struct Tl_qfilter *q, Tl_body_fn cb, void *ctx)
                         " LEFT JOIN event e ON e.object_id = o.object_id");
   sql_event_cond(b, q);
   /* event.fn_ord is the $FILE_NAME's position (schema v3); a case whose
-  ** ingest left it NULL has ord = attr_id */
+  ** ingest left it NULL has ord = attr_id. A version 1 or 2 case (opened
+  ** read-only, so not migrated) has neither: its key was attr_id */
   sqlite3_str_appendall(b, " LEFT JOIN ntfs_filename nf ON e.source = '$FN'"
-                        " AND nf.object_id = e.object_id AND"
-                        " nf.ord = coalesce(e.fn_ord, e.attr_id) WHERE 1");
+                        " AND nf.object_id = e.object_id AND ");
+  sqlite3_str_appendall(b, schema_version(c) >= 3 ?
+                        "nf.ord = coalesce(e.fn_ord, e.attr_id) WHERE 1" :
+                        "nf.attr_id = e.attr_id WHERE 1");
   sql_object_cond(b, q);
   sqlite3_str_appendall(b, " ORDER BY o.object_id, e.event_id");
   if(!(s = prepare(c, b)))

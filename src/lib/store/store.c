@@ -29,6 +29,10 @@ Tl_store_init(tl_case *c)
                         "%s: case schema version %d is newer than this "
                         "touchline (%d); upgrade touchline",
                         c->path, version, TL_SCHEMA_VERSION);
+  /* TL_OPEN_READONLY never migrates: an older case is read as it is, and
+  ** readers that need a newer column adapt (store/query.c) */
+  if(c->readonly && version >= 1)
+    return TL_OK;
   if(version == 0) {
     /* A database with tables but no version is not ours: refuse it rather
     ** than write into somebody else's file. */
