@@ -13,7 +13,7 @@ ok $? "ingest the WS17 sample"
 
 for cmd in "info" "info --json" "exposure --from 2022-01-01 --to 2024-01-01" \
            "exposure --from 2022-01-01 --to 2024-01-01 --format html" \
-           "timeline" "timeline -f bodyfile"; do
+           "timeline" "timeline -f bodyfile" "targets list" "targets stats"; do
   set -- $cmd
   c=$1
   shift

@@ -161,8 +161,9 @@ struct tl_import_result {
 tl_rc tl_targets_import(tl_case *c, const char *csv_path,
                         const struct tl_import_opts *o,
                         struct tl_import_result *res);
-tl_rc tl_targets_list(tl_case *c, FILE *out);
-tl_rc tl_targets_stats(tl_case *c, FILE *out);
+/* The register as tab-separated text, or statistics of it and its matches. */
+tl_rc tl_targets_list(tl_case *c, const struct tl_sink *out);
+tl_rc tl_targets_stats(tl_case *c, const struct tl_sink *out);
 
 /* Import the division map (columns evidence, path_prefix, division): which
 ** division a path inside an evidence item belongs to. Re-runs matching. */

@@ -141,10 +141,17 @@ cmd_targets(int argc, char **argv)
   }
   if((st = open_existing(argv[1], &c)))
     return st;
-  if(!strcmp(argv[2], "list"))
-    rc = tl_targets_list(c, stdout);
-  else if(!strcmp(argv[2], "stats"))
-    rc = tl_targets_stats(c, stdout);
+  if(!strcmp(argv[2], "list") || !strcmp(argv[2], "stats")) {
+    struct tl_sink out;
+    tl_sink_stdio(&out, stdout);
+    rc = argv[2][0] == 'l' ? tl_targets_list(c, &out) :
+         tl_targets_stats(c, &out);
+    if(!rc && fflush(stdout)) {
+      fprintf(stderr, "touchline: standard output: %s\n", strerror(errno));
+      tl_case_close(c);
+      return 1;
+    }
+  }
   else {
     struct tl_import_result r;
     memset(&r, 0, sizeof(r));

@@ -416,8 +416,8 @@ print_query(tl_case *c, FILE *out, const char *sql)
   return r == SQLITE_DONE ? TL_OK : Tl_set_sqlite_error(c, "query");
 }
 
-tl_rc
-tl_targets_list(tl_case *c, FILE *out)
+static tl_rc
+targets_list(tl_case *c, FILE *out)
 {
   return print_query(c, out,
     "SELECT t.line, coalesce(t.path, t.name, t.sha256, t.sha1, t.md5) AS "
@@ -426,8 +426,8 @@ tl_targets_list(tl_case *c, FILE *out)
     "AS matches FROM target t ORDER BY t.line");
 }
 
-tl_rc
-tl_targets_stats(tl_case *c, FILE *out)
+static tl_rc
+targets_stats(tl_case *c, FILE *out)
 {
   tl_rc rc;
   fputs("# register\n", out);
@@ -503,4 +503,37 @@ tl_case_match(tl_case *c, struct tl_import_result *result)
   res.struct_size = sizeof(res);
   Tl_result_out(result, &res, sizeof(res));
   return rc;
+}
+
+/* Public entries: the text to the caller's sink through a stdio stream
+** (base/abi_int.h, fopencookie). */
+static tl_rc
+to_sink(tl_case *c, const struct tl_sink *out,
+        tl_rc (*fn)(tl_case *, FILE *))
+{
+  FILE *f;
+  tl_rc rc;
+  if(!c || c->magic != TL_CASE_MAGIC)
+    return TL_USAGE;
+  c->errmsg[0] = '\0';
+  if(!Tl_sink_ok(out))
+    return Tl_set_error(c, TL_USAGE, "targets: no output sink");
+  if(!(f = Tl_sink_fopen(out)))
+    return Tl_set_error(c, TL_NOMEM, "out of memory");
+  rc = fn(c, f);
+  if(fclose(f) && rc == TL_OK)
+    rc = Tl_set_error(c, TL_IO, "targets: the output refused a write");
+  return rc;
+}
+
+tl_rc
+tl_targets_list(tl_case *c, const struct tl_sink *out)
+{
+  return to_sink(c, out, targets_list);
+}
+
+tl_rc
+tl_targets_stats(tl_case *c, const struct tl_sink *out)
+{
+  return to_sink(c, out, targets_stats);
 }
