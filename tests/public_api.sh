@@ -59,7 +59,20 @@ if command -v "$CC" >/dev/null 2>&1; then
       -I"$TL_SRCDIR/include" -I"$B/include" "$T_TMP/h.c" 2> "$T_TMP/h.err"
     ok $? "<touchline/$h.h> compiles alone (c99 -pedantic)"
     [ -s "$T_TMP/h.err" ] && head -5 "$T_TMP/h.err" | sed 's/^/# /'
+    # C89-clean (docs: public headers use /* */ only, no C99 syntax)
+    "$CC" -std=c89 -Wall -Wextra -Werror -pedantic -fsyntax-only \
+      -I"$TL_SRCDIR/include" -I"$B/include" "$T_TMP/h.c" 2> "$T_TMP/h.err"
+    ok $? "<touchline/$h.h> compiles as C89 (-pedantic)"
+    [ -s "$T_TMP/h.err" ] && head -5 "$T_TMP/h.err" | sed 's/^/# /'
   done
+  if command -v c++ >/dev/null 2>&1; then
+    printf '#include <touchline/touchline.h>\nint main() { return 0; }\n' > "$T_TMP/h.cc"
+    c++ -Wall -Werror -fsyntax-only -I"$TL_SRCDIR/include" -I"$B/include" \
+      "$T_TMP/h.cc" 2> "$T_TMP/h.err"
+    ok $? "<touchline/touchline.h> compiles as C++ (extern \"C\")"
+  else
+    ok 0 "headers in C++ # SKIP no c++"
+  fi
   # and needs no sqlite3, libtsk or libewf header
   ! grep -nE '^#include.*(sqlite3|tsk/|libewf)' "$TL_SRCDIR"/include/touchline/*.h
   ok $? "public headers include no sqlite3, libtsk or libewf header"

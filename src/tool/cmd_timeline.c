@@ -87,7 +87,7 @@ add_list(const char **list, size_t *n, const char *v, const char *opt)
   return 0;
 }
 
-/* ---- output: a FILE * behind the sink ------------------------------------ */
+/* ---- output: a FILE * behind the sink ----------------------------------- */
 
 struct out {
   FILE *f;
@@ -105,7 +105,7 @@ out_write(void *ctx, const void *buf, size_t len)
   return 0;
 }
 
-/* ---- progress, cancel ---------------------------------------------------- */
+/* ---- progress, cancel --------------------------------------------------- */
 
 static volatile int g_cancel;
 static volatile sig_atomic_t g_sig;

@@ -137,7 +137,7 @@ count_lines(const char *s)
   return n;
 }
 
-/* ---- the TSK side -------------------------------------------------------- */
+/* ---- the TSK side ------------------------------------------------------- */
 
 /* fls -r -m / lines that are objects: all but the " ($FILE_NAME)" ones. */
 static int

@@ -442,7 +442,8 @@ tl_timeline_export(tl_case *c, const struct tl_filter *filter,
 out:
   if(cache_kb) {
     char sql[64];
-    snprintf(sql, sizeof(sql), "PRAGMA cache_size = %lld", (long long)cache_kb);
+    snprintf(sql, sizeof(sql), "PRAGMA cache_size = %lld",
+             (long long)cache_kb);
     sqlite3_exec(c->db, sql, NULL, NULL, NULL);
   }
   res.n_lines = r.rows;
