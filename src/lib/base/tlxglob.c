@@ -8,7 +8,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <wctype.h>
 
 #include "base/tlx_int.h"
@@ -148,16 +147,4 @@ Tl_tlx_glob_free(struct tlx_glob *g)
   free(g->pat);
   free(g->s);
   memset(g, 0, sizeof(*g));
-}
-
-int
-Tl_tlx_fs_case_insensitive(const char *fs_type)
-{
-  /* HFS+ and APFS as formatted by default; TSK names them hfs/apfs */
-  static const char *const ci[] = {"ntfs", "fat", "exfat", "hfs", "apfs"};
-  size_t i;
-  for(i = 0; i < sizeof(ci) / sizeof(ci[0]); i++)
-    if(!strncasecmp(fs_type, ci[i], strlen(ci[i])))
-      return 1;
-  return 0;
 }
