@@ -601,6 +601,22 @@ main(void)
   }
 
   tl_case_close(c);
+
+  /* zones and local times (the --tz of the command) */
+  {
+    int64_t ns = 0;
+    ok(tl_zone_known("UTC") && tl_zone_known("Europe/Berlin"),
+       "UTC and Europe/Berlin are zones");
+    ok(!tl_zone_known("Mars/Olympus") && !tl_zone_known("../etc/passwd"),
+       "an unknown zone or a path is not");
+    is_int(tl_parse_time_tz("2004-02-29T21:00:17.2151472", "Europe/Berlin",
+                            &ns), TL_OK, "a local time in Europe/Berlin");
+    is_int(ns, INT64_C(1078084817215147200), "... is 20:00:17.2151472Z");
+    is_int(tl_parse_time_tz("2004-02-29", "Mars/Olympus", &ns),
+           TL_UNSUPPORTED, "an unknown zone: TL_UNSUPPORTED");
+    is_int(tl_parse_time_tz("yesterday", NULL, &ns), TL_USAGE,
+           "not ISO 8601: TL_USAGE");
+  }
   for(i = 0; i < n_fls; i++)
     free(fls[i]);
   free(fls);
