@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "analysis/match_int.h"
+#include "base/abi_int.h"
 #include "base/names_int.h"
 #include "store/store_int.h"
 #include "walk/walk_int.h"
@@ -522,10 +523,10 @@ end_failed_run(ingest *x, tl_rc rc)
   c->errcode = code;
 }
 
-tl_rc
-tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
-               const struct tl_ingest_opts *opts,
-               struct tl_ingest_result *res)
+static tl_rc
+ingest_item(tl_case *c, int n_paths, const char *const *paths,
+            const struct tl_ingest_opts *opts,
+            struct tl_ingest_result *res)
 {
   ingest *x;
   tl_rc rc;
@@ -534,7 +535,7 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
     return TL_USAGE;
   memset(res, 0, sizeof(*res));
   c->errmsg[0] = '\0';
-  if(n_paths < 1 || !opts || opts->struct_size < sizeof(*opts))
+  if(n_paths < 1 || !opts)
     return Tl_set_error(c, TL_USAGE, "ingest: bad arguments");
   /* labels and divisions end up in JSON, CSV and HTML: text only */
   if(opts->label && !Tl_utf8_valid(opts->label, strlen(opts->label)))
@@ -581,5 +582,27 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
   if(x->im_open)
     Tl_image_close(&x->im);
   free(x);
+  return rc;
+}
+
+tl_rc
+tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
+               const struct tl_ingest_opts *opts,
+               struct tl_ingest_result *result)
+{
+  struct tl_ingest_opts o;
+  struct tl_ingest_result res;
+  tl_rc rc;
+  if(!c || c->magic != TL_CASE_MAGIC)
+    return TL_USAGE;
+  if(!Tl_result_ok(result))
+    return Tl_set_error(c, TL_USAGE, "ingest: result struct_size not set");
+  if((rc = Tl_opts_in(&o, sizeof(o), opts, sizeof(uint32_t))))
+    return Tl_set_error(c, rc, "ingest: options struct_size not "
+                        "understood");
+  memset(&res, 0, sizeof(res));
+  rc = ingest_item(c, n_paths, paths, &o, &res);
+  res.struct_size = sizeof(res);
+  Tl_result_out(result, &res, sizeof(res));
   return rc;
 }

@@ -65,6 +65,7 @@ Tl_walk_progress(Tl_walk *w, const char *stage, int force)
   if(!force && now - w->t_last < 0.25)
     return;
   w->t_last = now;
+  p.struct_size = sizeof(p);
   p.label = w->label;
   p.stage = stage;
   p.n_objects = w->n_objects;
