@@ -190,18 +190,6 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
                       Tl_now_ns())))
     goto out;
   ev = sqlite3_last_insert_rowid(c->db);
-  for(i = 0; i < im.n_segments; i++) {
-    char rp[PATH_MAX];
-    struct stat sb;
-    if(!realpath(im.segments[i], rp))
-      snprintf(rp, sizeof(rp), "%s", im.segments[i]);
-    if(stat(im.segments[i], &sb))
-      sb.st_size = 0;
-    if((rc = Tl_exec_bound(c, "INSERT INTO evidence_file(evidence_id, seq, path, real_path, size) VALUES(?,?,?,?,?)",
-                        "iitti", ev, (int64_t)i, im.segments[i], rp,
-                        (int64_t)sb.st_size)))
-      goto out;
-  }
   for(i = 0; i < im.n_meta; i++) {
     sqlite3_stmt *s = st.ins_meta;
     sqlite3_bind_int64(s, 1, ev);
@@ -321,6 +309,9 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
     }
   }
   ver = verify(&im, opts->no_hash, md5, sha1, n_read_err);
+  /* the container files, with the SHA-256 the hasher gave each */
+  if((rc = Tl_image_record_files(c, &im, ev, res)))
+    goto out;
 
   /* The same media under another path or label is still a duplicate. */
   if(md5[0]) {
