@@ -355,6 +355,10 @@ typedef struct {
   unsigned segno;          /* from the file header */
   int ends_next;           /* last section is "next": more files follow */
   int ends_done;           /* last section is "done": the set ends here */
+  int has_desc;            /* desc holds the media description */
+  unsigned char desc[80];  /* start of the volume/disk/data section data:
+                           ** media type, chunk and sector counts, set GUID;
+                           ** the same in every segment file of one set */
   char why[160];           /* EVF_UNREADABLE / EVF_BROKEN */
 } evf_info;
 
@@ -411,6 +415,13 @@ evf_probe(const char *path, evf_info *inf)
       break;
     }
     next = le64(d + 16);
+    if(!inf->has_desc && (!strcmp((char *)d, "volume") ||
+                          !strcmp((char *)d, "disk") ||
+                          !strcmp((char *)d, "data")) &&
+       le64(d + 24) >= 76 + sizeof(inf->desc) &&
+       pread(fd, inf->desc, sizeof(inf->desc), (off_t)(off + 76)) ==
+       (ssize_t)sizeof(inf->desc))
+      inf->has_desc = 1;
     if(next <= off || next > size) {
       snprintf(inf->why, sizeof(inf->why), "its '%.16s' section at byte %"
                PRIu64 " points %s (to byte %" PRIu64 " of %" PRIu64 ")",
@@ -442,7 +453,8 @@ tl_rc
 Tl_ewf_check_set(tl_case *c, char *const *seg, int n, int *damaged)
 {
   evf_info inf;
-  int i, r;
+  unsigned char desc0[sizeof(inf.desc)];
+  int i, r, have0 = 0;
 
   *damaged = -1;
   for(i = 0; i < n; i++) {
@@ -464,6 +476,15 @@ Tl_ewf_check_set(tl_case *c, char *const *seg, int n, int *damaged)
                           "segment %d%s", seg[0], seg[i], inf.segno, i + 1,
                           inf.segno > (unsigned)i + 1 ? " (a segment file "
                           "before it is missing)" : "");
+    if(inf.has_desc && i == 0) {
+      memcpy(desc0, inf.desc, sizeof(desc0));
+      have0 = 1;
+    }
+    else if(inf.has_desc && have0 && memcmp(desc0, inf.desc, sizeof(desc0)))
+      return Tl_set_error(c, TL_FAILED, "%s: E01 set cannot be opened: "
+                          "segment file %s belongs to another set (it "
+                          "describes other media than %s)", seg[0], seg[i],
+                          seg[0]);
     if(r == EVF_BROKEN) {
       if(*damaged < 0)
         *damaged = i;
