@@ -303,6 +303,17 @@ ewf_img_stat(TSK_IMG_INFO *img, FILE *f)
           " misses\n", ei->n_slots, ei->bsize, ei->hits, ei->misses);
 }
 
+void
+Tl_ewf_img_cache_stats(TSK_IMG_INFO *img, Tl_ewf_cache_stats *st)
+{
+  const ewf_img *ei = (const ewf_img *)img;
+  st->n_slots = ei->n_slots;
+  st->block_size = ei->bsize;
+  st->used = ei->used;
+  st->hits = ei->hits;
+  st->misses = ei->misses;
+}
+
 static void
 ewf_img_free(ewf_img *ei)
 {
