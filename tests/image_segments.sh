@@ -106,6 +106,13 @@ is "$(q "$T_TMP/nh.db" "SELECT group_concat(coalesce(sha256, 'NULL')||':'||size|
    "NULL:1500000:$(mtime_ns s.001) NULL:1500000:$(mtime_ns s.002) NULL:1194304:$(mtime_ns s.003)" \
    "--no-hash: size and mtime recorded, no SHA-256"
 
+for f in image.vmdk image.vhd; do
+  rm -f "$T_TMP/v.db"
+  "$TOUCHLINE" ingest -q "$T_TMP/v.db" "$D/$f"
+  is "$(q "$T_TMP/v.db" "SELECT origin||' '||sha256 FROM evidence_file")" "given $(sha "$D/$f")" \
+     "$f: the container file's SHA-256 (read alongside the media) equals sha256sum"
+done
+
 # -- EWF -------------------------------------------------------------------
 E="$TL_CORPUS/dfvfs/test_data/ext2.split"
 "$TOUCHLINE" ingest -q "$T_TMP/e.db" "$E.E01"
