@@ -152,6 +152,18 @@ if command -v ewfacquire >/dev/null 2>&1; then
   "$TOUCHLINE" ingest -q "$T_TMP/e6.db" e4/x.E01 e4/x.E03 2>"$T_TMP/err"
   grep -qF "segment file e4/x.E03 is segment 3 of a set, not segment 2 (a segment file before it is missing)" "$T_TMP/err"
   ok $? "E01 and E03 given without E02: says a file before it is missing"
+  if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+    mkdir e8 && cp ewf/x.E0* e8/ && chmod 600 e8/x.E02 && chmod 644 e8/x.E01 e8/x.E03 e8/x.E04 e8/x.E05
+    chmod 755 "$T_TMP" "$W" e8 && mkdir nob && chmod 777 nob
+    setpriv --reuid=65534 --regid=65534 --clear-groups \
+      "$TOUCHLINE" ingest -q nob/e8.db e8/x.E01 2>"$T_TMP/err"
+    is "$?" 1 "an unreadable E02: exit 1"
+    grep -qF "e8/x.E01: E01 set cannot be opened: segment file e8/x.E02: cannot read: Permission denied" "$T_TMP/err"
+    ok $? "an unreadable E02: named, with the cause"
+    cat "$T_TMP/err" >>"$T_TMP/allerr"
+  else
+    ok 0 "an unreadable E02 # SKIP needs root and setpriv to drop privileges"
+  fi
   mkdir e6 && cp ewf/x.E01 e6/x.E01 && cp "$E.E02" e6/x.E02
   refused "$T_TMP/e7.db" e6/x.E01 "E01 set cannot be opened: segment file e6/x.E02 belongs to another set (it describes other media than e6/x.E01)" \
     "the E02 of another set next to an E01"

@@ -20,7 +20,9 @@
 /* Open the EWF set made of the n segment files (in order) for libtsk. At
 ** most cache_bytes of decompressed data are kept (0: the default). The
 ** result is closed with tsk_img_close(); its itype is TSK_IMG_TYPE_EXTERNAL.
-** On failure returns NULL with a one-line reason in err. */
+** On failure returns NULL with a one-line reason in err (for a set libewf
+** will not open, the innermost cause in libewf's words without its
+** function names; Tl_ewf_open_error() turns it into a sentence). */
 TSK_IMG_INFO *Tl_ewf_img_open(char *const *segments, int n,
                               size_t cache_bytes, char *err, size_t errlen);
 

@@ -157,8 +157,8 @@ Tl_image_open_ex(tl_case *c, int n_paths, const char *const *paths,
     if(i >= n_paths && (rc = Tl_image_preflight(c, im->segments[i]))) {
       char why[sizeof(c->errmsg)];
       snprintf(why, sizeof(why), "%s", c->errmsg);
-      Tl_set_error(c, rc, "%s: segment file found next to it cannot be "
-                   "used: %s", paths[0], why);
+      Tl_set_error(c, rc, "%s: %s cannot be opened: segment file %s",
+                   paths[0], im->is_ewf ? "E01 set" : "split image", why);
       Tl_image_close(im);
       return rc;
     }
