@@ -152,6 +152,21 @@ if command -v ewfacquire >/dev/null 2>&1; then
   "$TOUCHLINE" ingest -q "$T_TMP/e6.db" e4/x.E01 e4/x.E03 2>"$T_TMP/err"
   grep -qF "segment file e4/x.E03 is segment 3 of a set, not segment 2 (a segment file before it is missing)" "$T_TMP/err"
   ok $? "E01 and E03 given without E02: says a file before it is missing"
+  mkdir e9 && cp ewf/x.E0* e9/ && truncate -s 500000 e9/x.E02
+  "$TOUCHLINE" ingest -q "$T_TMP/e9.db" e9/x.E01
+  is "$?/$(q "$T_TMP/e9.db" "SELECT verification FROM evidence")" "0/read-errors" \
+     "an E02 cut to 500,000 bytes: ingested, verification read-errors"
+  # where the section chain of the cut file leaves it, read independently
+  brk=$("$PYTHON3" -c '
+import struct, sys
+d = open(sys.argv[1], "rb").read(); off = 13
+while True:
+    t = d[off:off + 16].rstrip(b"\0").decode(); nx = struct.unpack("<Q", d[off + 16:off + 24])[0]
+    if nx > len(d): print("its %r section at byte %d points past the end of the file (to byte %d of %d)" % (t, off, nx, len(d))); break
+    off = nx' e9/x.E02)
+  is "$(q "$T_TMP/e9.db" "SELECT message FROM warning WHERE message LIKE 'segment file%'")" \
+     "segment file e9/x.E02 is truncated or damaged: $brk; the media it held may be unreadable" \
+     "an E02 cut short: the warning names the file and where its chain breaks"
   if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
     mkdir e8 && cp ewf/x.E0* e8/ && chmod 600 e8/x.E02 && chmod 644 e8/x.E01 e8/x.E03 e8/x.E04 e8/x.E05
     chmod 755 "$T_TMP" "$W" e8 && mkdir nob && chmod 777 nob

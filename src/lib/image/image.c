@@ -170,7 +170,8 @@ Tl_image_open_ex(tl_case *c, int n_paths, const char *const *paths,
     }
   }
   if(im->is_ewf &&
-     (rc = Tl_ewf_check_set(c, im->segments, im->n_segments, &damaged))) {
+     (rc = Tl_ewf_check_set(c, im->segments, im->n_segments, &damaged,
+                            im->ewf_damage, sizeof(im->ewf_damage)))) {
     Tl_image_close(im);
     return rc;
   }
@@ -211,8 +212,10 @@ Tl_image_open_ex(tl_case *c, int n_paths, const char *const *paths,
   }
   if(im->is_ewf) {
     ewf_read_metadata(im);
-    if(damaged >= 0)
+    if(damaged >= 0) {
       im->ewf_corrupted = 1;
+      im->ewf_damaged_seg = damaged + 1;
+    }
   }
   return TL_OK;
 }

@@ -31,6 +31,10 @@ typedef struct Tl_image {
   uint64_t media_size;
   unsigned sector_size;
   int ewf_corrupted;        /* libewf: segment files truncated/corrupt */
+  int ewf_damaged_seg;      /* 1 + index of a segment file whose section
+                            ** chain breaks (libewf still opened the set);
+                            ** 0 when none */
+  char ewf_damage[200];     /* what is wrong with it */
   char stored_md5[33];      /* EWF only; "" when absent */
   char stored_sha1[41];
   int n_meta;
@@ -69,9 +73,9 @@ void Tl_segments_free(char **list, int n);
 ** with the right segment number, none missing at the end, no file after
 ** the one that closes the set. On failure the reason is on c. *damaged is
 ** set to the index of a file whose section chain is broken (libewf may
-** still read it), or -1. */
+** still read it), or -1, and why (len bytes) says how it is broken. */
 tl_rc Tl_ewf_check_set(tl_case *c, char *const *segments, int n,
-                       int *damaged);
+                       int *damaged, char *why, size_t len);
 
 /* Why libewf could not open the set, in words a user understands, on c
 ** (libewf's own words are in libewf_why, one line). */
@@ -79,8 +83,9 @@ tl_rc Tl_ewf_open_error(tl_case *c, char *const *segments, int n,
                         const char *libewf_why);
 
 /* Write the evidence_file rows of evidence_id: path, real_path, origin,
-** size, mtime_ns and SHA-256 (NULL when not computed). When res is not
-** NULL, its file counts are set. */
+** size, mtime_ns and SHA-256 (NULL when not computed), and a warning that
+** names a damaged EWF segment file. When res is not NULL, its file counts
+** are set. */
 tl_rc Tl_image_record_files(tl_case *c, const Tl_image *im,
                             int64_t evidence_id,
                             struct tl_ingest_result *res);

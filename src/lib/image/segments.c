@@ -450,13 +450,16 @@ ewf_next_name(const char *path)
 }
 
 tl_rc
-Tl_ewf_check_set(tl_case *c, char *const *seg, int n, int *damaged)
+Tl_ewf_check_set(tl_case *c, char *const *seg, int n, int *damaged,
+                 char *why, size_t len)
 {
   evf_info inf;
   unsigned char desc0[sizeof(inf.desc)];
   int i, r, have0 = 0;
 
   *damaged = -1;
+  if(len)
+    why[0] = '\0';
   for(i = 0; i < n; i++) {
     r = evf_probe(seg[i], &inf);
     if(r == EVF_NOT_V1) {
@@ -486,8 +489,10 @@ Tl_ewf_check_set(tl_case *c, char *const *seg, int n, int *damaged)
                           "describes other media than %s)", seg[0], seg[i],
                           seg[0]);
     if(r == EVF_BROKEN) {
-      if(*damaged < 0)
+      if(*damaged < 0) {
         *damaged = i;
+        snprintf(why, len, "%s", inf.why);
+      }
       continue;
     }
     if(inf.ends_done && i < n - 1)
@@ -554,6 +559,15 @@ Tl_image_record_files(tl_case *c, const Tl_image *im, int64_t ev,
                            g->mtime_ns, g->sha256[0] ? g->sha256 : NULL)))
       return rc;
     found += g->discovered != 0;
+  }
+  if(im->ewf_damaged_seg > 0 && im->ewf_damaged_seg <= im->n_segments) {
+    char m[600];
+    snprintf(m, sizeof(m), "segment file %s is truncated or damaged: %s; "
+             "the media it held may be unreadable",
+             im->segments[im->ewf_damaged_seg - 1], im->ewf_damage);
+    if((rc = Tl_exec_bound(c, "INSERT INTO warning(evidence_id, kind, "
+                           "message) VALUES(?, 'corrupt', ?)", "it", ev, m)))
+      return rc;
   }
   if(res) {
     res->n_files = (uint32_t)im->n_segments;
