@@ -179,6 +179,20 @@ while True:
   else
     ok 0 "an unreadable E02 # SKIP needs root and setpriv to drop privileges"
   fi
+  # past E99 libewf names segments EAA, EAB, ...: 114 files of 1 MiB
+  mkdir many && truncate -s 110M "$T_TMP/many.raw" && mkfs.ext2 -q -F "$T_TMP/many.raw" 2>/dev/null &&
+    ewfacquire -q -u -t many/m -c none -S 1MiB -f encase6 "$T_TMP/many.raw" >/dev/null 2>&1
+  rm -f "$T_TMP/many.raw"
+  n=$(ls many | wc -l)
+  "$TOUCHLINE" ingest -q --no-hash "$T_TMP/many.db" many/m.E01
+  is "$(q "$T_TMP/many.db" "SELECT count(*)||' '||sum(origin='discovered')||' '||group_concat(substr(path, -3), ' ') FROM (SELECT * FROM evidence_file WHERE seq IN (0, 98, 99, 100, $((n - 1))) ORDER BY seq)")" \
+     "5 4 E01 E99 EAA EAB $(ls many | sort | tail -n 1 | sed 's/.*\.//')" \
+     "$n segment files (ewfacquire): E01 .. E99, then EAA, EAB .. as libewf names them"
+  is "$(q "$T_TMP/many.db" "SELECT count(*) FROM evidence_file")" "$n" "every one of the $n files recorded"
+  rm many/m.EAB
+  refused "$T_TMP/many2.db" many/m.E01 "E01 set is incomplete: segment file many/m.EAB is missing (many/m.EAC exists)" \
+    "m.EAB missing"
+  rm -rf many
   mkdir e6 && cp ewf/x.E01 e6/x.E01 && cp "$E.E02" e6/x.E02
   refused "$T_TMP/e7.db" e6/x.E01 "E01 set cannot be opened: segment file e6/x.E02 belongs to another set (it describes other media than e6/x.E01)" \
     "the E02 of another set next to an E01"
