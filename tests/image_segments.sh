@@ -31,6 +31,11 @@ is "$(files "$T_TMP/y.db")" "evidence_2023:given:2097152" \
 is "$(q "$T_TMP/y.db" "SELECT media_size||' '||md5 FROM evidence")" \
    "2097152 $(md5sum <evidence_2023 | cut -d' ' -f1)" \
    "evidence_2023: media size and MD5 of that file only"
+cp "$D/image.dd" evidence.2022 && cp "$R.000" evidence.2023
+"$TOUCHLINE" ingest -q "$T_TMP/y2.db" evidence.2023 &&
+  "$TOUCHLINE" ingest -q "$T_TMP/y3.db" evidence.2022
+is "$(files "$T_TMP/y2.db") $(files "$T_TMP/y3.db")" "evidence.2023:given:2097152 evidence.2022:given:102400" \
+   "evidence.2022 and evidence.2023: years, not segments; each ingests alone"
 cp "$R.000" disk.dd && cp "$R.001" disk.de
 "$TOUCHLINE" ingest -q "$T_TMP/dd.db" disk.dd
 is "$(files "$T_TMP/dd.db")" "disk.dd:given:2097152" "disk.dd: disk.de is not its next segment"
@@ -96,6 +101,9 @@ refused "$T_TMP/m.db" s.002 "s.002: not the first segment of a split image (s.00
   "a later segment given alone"
 refused "$T_TMP/m2.db" z.001 "z.001: not the first segment of a split image (z.000 exists)" \
   ".001 next to .000"
+mkdir nostart && cp s.002 s.003 nostart/
+refused "$T_TMP/m3.db" nostart/s.003 "nostart/s.003: a later segment of a split image whose first segment is missing (nostart/s.002 exists, nostart/s.001 does not)" \
+  "a set that lost its first segment"
 
 # -- single files and --no-hash ---------------------------------------------
 "$TOUCHLINE" ingest -q "$T_TMP/one.db" "$D/image.dd"

@@ -8,11 +8,14 @@
 **   x.aa x.ab ... (or x.aaa ...)         (lower-case letters, as split(1))
 **   x.E01 ... x.E99 x.EAA ... x.ZZZ      (libewf's naming; e01, s01 alike)
 ** A path that is a later segment of a set whose first segment exists is
-** refused (give the first one), and so is a sequence with a gap: when
-** x.003 exists but x.002 does not, the set is incomplete, and a silently
-** partial image is worse than none. Anything else (evidence_2023, disk.dd
-** next to disk.de, x_001) is a single file. The caller can always list
-** every file itself; then nothing is discovered.
+** refused (give the first one), as is one whose predecessor exists when
+** the first does not (a set that lost its start; not for numbers of four
+** digits or more, which are as often years: evidence.2022, evidence.2023),
+** and so is a sequence with a gap: when x.003 exists but x.002 does not,
+** the set is incomplete, and a silently partial image is worse than none.
+** Anything else (evidence_2023, disk.dd next to disk.de, x_001, a later
+** number alone) is a single file. The caller can always list every file
+** itself; then nothing is discovered.
 **
 ** EWF sets are also checked through their own structure (EWF v1 segment
 ** file header and section chain) before libewf opens them: each file
@@ -287,15 +290,31 @@ Tl_segments_find(tl_case *c, const char *path, int is_ewf, char ***out,
     free(name);
     name = NULL;
   }
+  /* ... and so is one whose predecessor is here though the first is not
+  ** (a set that lost its start), except for numbers of four digits or
+  ** more: evidence.2022 next to evidence.2023 are years, not segments */
   if(!name && sn.index > first + 1 &&
+     !(sn.scheme == SCH_DIGITS && sn.width >= 4) &&
      (name = seg_name(path, stem_len, &sn, sn.index - 1)) && !is_file(name)) {
     free(name);
     name = NULL;
   }
   if(name) {
-    rc = Tl_set_error(c, TL_FAILED, "%s: not the first segment of %s (%s "
-                      "exists); give the first segment, or every segment "
-                      "in order", path, a_kind, name);
+    char *start = seg_name(path, stem_len, &sn, first);
+    if(start && !is_file(start) && sn.scheme == SCH_DIGITS) {
+      free(start);
+      start = seg_name(path, stem_len, &sn, 1);
+    }
+    if(start && is_file(start))
+      rc = Tl_set_error(c, TL_FAILED, "%s: not the first segment of %s (%s "
+                        "exists); give the first segment, or every segment "
+                        "in order", path, a_kind, start);
+    else
+      rc = Tl_set_error(c, TL_FAILED, "%s: a later segment of %s whose "
+                        "first segment is missing (%s exists, %s does not);"
+                        " give every segment in order to read it anyway",
+                        path, a_kind, name, start ? start : "?");
+    free(start);
     goto fail;
   }
   /* a set starts at .000/.001, .aa or .E01; any other name is one file */
