@@ -129,6 +129,8 @@ struct tl_ingest_result {
   uint64_t n_corrupt;       /* records skipped as corrupt */
   uint64_t n_warnings;      /* warnings recorded in the case */
   const char *verification; /* borrowed: "verified", "mismatch", ... */
+  uint32_t n_files;         /* container files of the item */
+  uint32_t n_files_found;   /* of those, found next to the one given */
 };
 
 /* Ingest one evidence item given by its image path(s). With one path, the

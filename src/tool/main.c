@@ -309,6 +309,11 @@ cmd_ingest(int argc, char **argv, int full_argc, char **full_argv)
             (unsigned long long)res.n_volumes,
             (unsigned long long)res.n_filesystems, res.verification,
             res.n_warnings ? " (warnings: see `touchline info`)" : "");
+    if(res.n_files_found)
+      fprintf(stderr, "touchline: %s: %u image files: %u more segment "
+              "file(s) of the set found next to it (`touchline info` "
+              "lists them)\n", argv[optind + 1], (unsigned)res.n_files,
+              (unsigned)res.n_files_found);
   }
   /* A failed ingest into a new case leaves the case, with the failed run:
   ** another process may have opened it meanwhile, and nothing that this

@@ -51,6 +51,7 @@ typedef struct ingest {
   int64_t ev, run, dup;
   int in_tx, deferred_index;
   const char *ver;
+  struct tl_ingest_result *res;  /* the caller's, for the file counts */
 } ingest;
 
 /* The default label: the image's file name without its extension; bytes
@@ -268,19 +269,6 @@ stage_register(ingest *x)
                       o->fat_tz ? o->fat_tz : "UTC", x->run, Tl_now_ns())))
     return rc;
   x->ev = sqlite3_last_insert_rowid(c->db);
-  for(i = 0; i < x->im.n_segments; i++) {
-    char rp[PATH_MAX];
-    struct stat sb;
-    if(!realpath(x->im.segments[i], rp))
-      snprintf(rp, sizeof(rp), "%s", x->im.segments[i]);
-    if(stat(x->im.segments[i], &sb))
-      sb.st_size = 0;
-    if((rc = Tl_exec_bound(c, "INSERT INTO evidence_file(evidence_id, seq, "
-                           "path, real_path, size) VALUES(?,?,?,?,?)",
-                           "iitti", x->ev, (int64_t)i, x->im.segments[i], rp,
-                           (int64_t)sb.st_size)))
-      return rc;
-  }
   for(i = 0; i < x->im.n_meta; i++) {
     sqlite3_stmt *s = x->st.ins_meta;
     sqlite3_bind_int64(s, 1, x->ev);
@@ -422,6 +410,9 @@ stage_finish(ingest *x)
     }
   }
   x->ver = verify(&x->im, x->o->no_hash, x->md5, x->sha1, x->n_read_err);
+  /* the container files, with the SHA-256 the hasher gave each */
+  if((rc = Tl_image_record_files(c, &x->im, x->ev, x->res)))
+    return rc;
 
   /* The same media under another path or label is still a duplicate. */
   if(x->md5[0]) {
@@ -557,6 +548,7 @@ ingest_item(tl_case *c, int n_paths, const char *const *paths,
   x->n_paths = n_paths;
   x->paths = paths;
   x->ver = "not-computed";
+  x->res = res;
 
   if(!(rc = stage_open(x)) &&
      !(rc = stage_identify(x)) &&

@@ -116,8 +116,12 @@ static const struct {
   const char *key, *title, *sql, *sql_json;
 } sections[] = {
   {"files", "image files",
-   "SELECT seq, path, size FROM evidence_file WHERE evidence_id=? "
-   "ORDER BY seq", NULL},
+   "SELECT seq, path, origin, size, strftime('%Y-%m-%dT%H:%M:%S', "
+   "mtime_ns / 1000000000, 'unixepoch') || printf('.%09dZ', mtime_ns % "
+   "1000000000) AS mtime, coalesce(sha256, '(not computed)') AS sha256 "
+   "FROM evidence_file WHERE evidence_id=? ORDER BY seq",
+   "SELECT seq, path, real_path, origin, size, mtime_ns, sha256 FROM "
+   "evidence_file WHERE evidence_id=? ORDER BY seq"},
   {"acquisition", "acquisition",
    "SELECT key, value FROM evidence_meta WHERE evidence_id=? ORDER BY key",
    NULL},
