@@ -537,7 +537,7 @@ run_body(struct run *r)
           " LEFT JOIN event e ON e.object_id = o.object_id");
   sql_event_cond(&b, q);
   sql_add(&b, " LEFT JOIN ntfs_filename nf ON e.source = '$FN'"
-          " AND nf.object_id = e.object_id AND nf.attr_id = e.attr_id"
+          " AND nf.object_id = e.object_id AND nf.ord = e.fn_ord"
           " WHERE 1");
   sql_object_cond(&b, q);
   sql_add(&b, " ORDER BY o.object_id, e.event_id");

@@ -96,11 +96,14 @@ struct times4 {
   int have[4];
   int clamped[4];
   int has_raw;
+  int has_tz[4];            /* the time came with a stored UTC offset */
+  int32_t tz[4];            /* that offset, seconds east of UTC */
 };
 
+/* attr_id and fn_ord: -1 when not applicable. */
 static void
 emit_times(Tl_walk *w, int64_t object_id, const char *source, int attr_id,
-           const struct times4 *t)
+           int fn_ord, const struct times4 *t)
 {
   static const char letters[] = "macb";
   int used[4] = {0, 0, 0, 0};
@@ -124,6 +127,8 @@ emit_times(Tl_walk *w, int64_t object_id, const char *source, int attr_id,
     Tl_row_opt_int(wr, attr_id >= 0, attr_id);
     Tl_row_opt_int(wr, t->has_raw, (int64_t)t->raw[i]);
     Tl_row_int(wr, t->clamped[i]);
+    Tl_row_opt_int(wr, fn_ord >= 0, fn_ord);
+    Tl_row_opt_int(wr, t->has_tz[i], t->tz[i]);
     w->rc = Tl_row_end(wr);
     w->n_events++;
   }
@@ -175,7 +180,7 @@ si_times(const TSK_FS_ATTR *a, struct times4 *t)
 
 /* One $FILE_NAME attribute: its row and its events. */
 static void
-store_fn(Tl_walk *w, int64_t object_id, const TSK_FS_ATTR *a)
+store_fn(Tl_walk *w, int64_t object_id, const TSK_FS_ATTR *a, int ord)
 {
   static const char *const ns_names[] = {"POSIX", "Win32", "DOS",
                                          "Win32&DOS"};
@@ -223,9 +228,10 @@ store_fn(Tl_walk *w, int64_t object_id, const TSK_FS_ATTR *a)
   Tl_row_int(wr, (int64_t)t.raw[0]);
   Tl_row_int(wr, (int64_t)t.raw[2]);
   Tl_row_int(wr, (int64_t)t.raw[1]);
+  Tl_row_int(wr, ord);
   if((w->rc = Tl_row_end(wr)))
     return;
-  emit_times(w, object_id, "$FN", a->id, &t);
+  emit_times(w, object_id, "$FN", a->id, ord, &t);
 }
 
 /* ---- objects --------------------------------------------------------- */
@@ -342,6 +348,69 @@ is_object_attr(const TSK_FS_ATTR *a)
          a->type == TSK_FS_ATTR_TYPE_NTFS_IDXROOT;
 }
 
+/* The parent reference and the name of a $FILE_NAME, or 0 when it is too
+** short to hold them. The name goes to w->text. */
+static int
+fn_name(Tl_walk *w, const TSK_FS_ATTR *a, uint64_t *parent, int *nspace)
+{
+  const uint8_t *b = a->rd.buf;
+  size_t n;
+  if(!(a->flags & TSK_FS_ATTR_RES) || !b)
+    return 0;
+  n = (size_t)a->size < a->rd.buf_size ? (size_t)a->size : a->rd.buf_size;
+  if(n < 66 || 66 + 2 * (size_t)b[64] > n)
+    return 0;
+  if(!grow(&w->text, &w->text_cap, (size_t)b[64] * 6 + 1))
+    return 0;
+  Tl_utf16le_to_utf8(b + 66, b[64], w->text, w->text_cap);
+  *parent = le64(b) & 0xffffffffffffULL;
+  *nspace = b[65];
+  return 1;
+}
+
+/* Which of the entry's $FILE_NAME attributes (fn[0..nfn-1], the ord being
+** the index) belong to the directory entry f: sel[k] = 1. Each $FILE_NAME
+** goes to the link it names (same name, same parent directory), so with
+** hard links every name and its times are stored once, under its own path,
+** not repeated under every link. A DOS 8.3 name (which TSK does not list
+** as an entry) goes with the first long name in the same directory. When
+** no name matches (an orphan, or a name TSK shows differently) all go to f,
+** so nothing is lost. Damaged attributes are always passed on, for
+** store_fn() to count. */
+static void
+fn_select(Tl_walk *w, const TSK_FS_FILE *f, const TSK_FS_ATTR *const *fn,
+          int nfn, char *sel)
+{
+  int k, j, any = 0, pass;
+  uint64_t par, par2;
+  int ns, ns2;
+  for(pass = 0; pass < 2 && !any; pass++)
+    for(k = 0; k < nfn; k++) {
+      sel[k] = 0;
+      if(!fn_name(w, fn[k], &par, &ns)) {
+        sel[k] = 1;
+        continue;
+      }
+      if(ns == 2 || strcmp(w->text, f->name->name) ||
+         (pass == 0 && par != f->name->par_addr))
+        continue;
+      sel[k] = 2;
+      any = 1;
+    }
+  if(!any) {
+    memset(sel, 1, (size_t)nfn);
+    return;
+  }
+  for(k = 0; k < nfn; k++) {
+    if(!fn_name(w, fn[k], &par, &ns) || ns != 2)
+      continue;
+    for(j = 0; j < nfn; j++)
+      if(fn_name(w, fn[j], &par2, &ns2) && ns2 != 2 && par2 == par)
+        break;
+    sel[k] = j < nfn && sel[j] == 2;
+  }
+}
+
 static void
 ntfs_entry(Tl_walk *w, TSK_FS_FILE *f, size_t path_len)
 {
@@ -350,6 +419,9 @@ ntfs_entry(Tl_walk *w, TSK_FS_FILE *f, size_t path_len)
   struct times4 t;
   int have_t = 0;
   char *sid = NULL;
+  const TSK_FS_ATTR **fn = NULL;
+  char *sel = NULL;
+  int nfn = 0;
 
   for(i = 0; i < cnt; i++) {
     const TSK_FS_ATTR *a = tsk_fs_file_attr_get_idx(f, i);
@@ -384,17 +456,29 @@ ntfs_entry(Tl_walk *w, TSK_FS_FILE *f, size_t path_len)
     id = store_object(w, f, w->path, path_len, a, sid);
     if(!id)
       break;
-    emit_times(w, id, "$SI", si ? si->id : -1, &t);
+    emit_times(w, id, "$SI", si ? si->id : -1, -1, &t);
     if(i == fn_idx || first < 0) {
-      for(j = 0; j < cnt && !w->rc; j++) {
+      /* the entry's $FILE_NAMEs in attribute order: ord is the index */
+      if(cnt > 0 && (!(fn = malloc(sizeof(*fn) * (size_t)cnt)) ||
+                     !(sel = malloc((size_t)cnt)))) {
+        w->rc = Tl_set_error(w->c, TL_NOMEM, "out of memory");
+        break;
+      }
+      for(j = 0; j < cnt; j++) {
         const TSK_FS_ATTR *fa = tsk_fs_file_attr_get_idx(f, j);
         if(fa && fa->type == NTFS_ATTR_FN)
-          store_fn(w, id, fa);
+          fn[nfn++] = fa;
       }
+      fn_select(w, f, fn, nfn, sel);
+      for(j = 0; j < nfn && !w->rc; j++)
+        if(sel[j])
+          store_fn(w, id, fn[j], j);
     }
     if(first < 0)
       break;
   }
+  free(fn);
+  free(sel);
   free(sid);
 }
 
@@ -428,7 +512,7 @@ on_entry(TSK_FS_FILE *f, const char *dir, void *ptr)
     if(id && f->meta) {
       struct times4 t;
       meta_times(f->meta, &t);
-      emit_times(w, id, w->source, -1, &t);
+      emit_times(w, id, w->source, -1, -1, &t);
     }
   }
   if(w->rc)
