@@ -338,7 +338,7 @@ run_events(struct run *r)
   /* CROSS JOIN keeps event as the outer loop: rows come from the
   ** event_time index and only rows of equal t_ns are sorted in memory. */
   sql_add(&b, "SELECT e.t_ns, e.source, e.macb, e.attr_id, "
-          "e.raw IS NOT NULL, " OBJ_COLS
+          "e.source IN ('$SI', '$FN'), " OBJ_COLS
           " FROM event e CROSS JOIN object o ON o.object_id = e.object_id"
           OBJ_JOINS " WHERE 1");
   sql_event_cond(&b, q);
@@ -532,7 +532,7 @@ run_body(struct run *r)
   ** inode, name), so equal paths from two of them would merge */
   r->multi_fs = rc > 1;
   sql_add(&b, "SELECT o.object_id, " OBJ_COLS ", e.t_ns, e.source, e.macb, "
-          "e.attr_id, e.raw IS NOT NULL, nf.namespace, nf.name"
+          "e.attr_id, e.source IN ('$SI', '$FN'), nf.namespace, nf.name"
           " FROM object o" OBJ_JOINS
           " LEFT JOIN event e ON e.object_id = o.object_id");
   sql_event_cond(&b, q);

@@ -101,7 +101,7 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
   Tl_store st;
   Tl_walk w;
   Tl_hasher *hasher = NULL;
-  char *label = NULL, *old_tz = NULL;
+  char *label = NULL, tzerr[200];
   char real[PATH_MAX], host[256] = "";
   char md5[33] = "", sha1[41] = "", sha256[65] = "", herr[512] = "";
   uint64_t n_read_err = 0;
@@ -118,8 +118,14 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
   if(n_paths < 1 || !opts || opts->struct_size < sizeof(*opts))
     return Tl_set_error(c, TL_USAGE, "ingest: bad arguments");
 
-  if((rc = Tl_image_open(c, n_paths, paths, &im)))
+  /* FAT's local times: the zone is checked before anything is opened */
+  if(!(w.tz = Tl_tz_load(NULL, opts->fat_tz ? opts->fat_tz : "UTC", tzerr,
+                         sizeof(tzerr))))
+    return Tl_set_error(c, TL_USAGE, "--fat-tz %s: %s", opts->fat_tz, tzerr);
+  if((rc = Tl_image_open(c, n_paths, paths, &im))) {
+    Tl_walk_free(&w);
     return rc;
+  }
   label = opts->label ? strdup(opts->label) : base_label(paths[0]);
   if(!label) {
     rc = Tl_set_error(c, TL_NOMEM, "out of memory");
@@ -215,12 +221,6 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
      (rc = Tl_hasher_start(c, &im, im.stored_sha1[0] != 0, &hasher)))
     goto out;
 
-  /* TSK turns FAT's local times into UTC with mktime(), i.e. through TZ. */
-  if(getenv("TZ"))
-    old_tz = strdup(getenv("TZ"));
-  setenv("TZ", opts->fat_tz ? opts->fat_tz : "UTC", 1);
-  tzset();
-
   w.c = c;
   w.st = &st;
   w.opts = opts;
@@ -260,11 +260,6 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
       rc = wrc;
   }
 
-  if(old_tz)
-    setenv("TZ", old_tz, 1);
-  else
-    unsetenv("TZ");
-  tzset();
   if(rc) {
     if(rc == TL_INTERRUPTED)
       Tl_set_error(c, rc, "%s: interrupted; nothing of it was kept",
@@ -390,7 +385,6 @@ out:
   if(in_tx)
     sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
   Tl_walk_free(&w);
-  free(old_tz);
   free(label);
   Tl_image_close(&im);
   return rc;

@@ -88,22 +88,10 @@ warn(Tl_walk *w, int64_t volume_id, const char *kind, const char *msg)
 
 /* ---- events ---------------------------------------------------------- */
 
-/* Four times in m, a, c, b order; equal instants of one source merge into
-** one event with several MACB letters, as mactime does. */
-struct times4 {
-  int64_t ns[4];
-  uint64_t raw[4];
-  int have[4];
-  int clamped[4];
-  int has_raw;
-  int has_tz[4];            /* the time came with a stored UTC offset */
-  int32_t tz[4];            /* that offset, seconds east of UTC */
-};
-
 /* attr_id and fn_ord: -1 when not applicable. */
 static void
 emit_times(Tl_walk *w, int64_t object_id, const char *source, int attr_id,
-           int fn_ord, const struct times4 *t)
+           int fn_ord, const Tl_times4 *t)
 {
   static const char letters[] = "macb";
   int used[4] = {0, 0, 0, 0};
@@ -135,7 +123,7 @@ emit_times(Tl_walk *w, int64_t object_id, const char *source, int attr_id,
 }
 
 static void
-set_filetime(struct times4 *t, int i, uint64_t ft)
+set_filetime(Tl_times4 *t, int i, uint64_t ft)
 {
   t->raw[i] = ft;
   t->have[i] = ft != 0;  /* 0 is "never set", not 1601-01-01 */
@@ -143,14 +131,14 @@ set_filetime(struct times4 *t, int i, uint64_t ft)
 }
 
 static void
-set_unix(struct times4 *t, int i, int64_t sec, uint32_t nsec)
+set_unix(Tl_times4 *t, int i, int64_t sec, uint32_t nsec)
 {
   t->have[i] = sec != 0 || nsec != 0;
   t->ns[i] = Tl_unix_to_ns(sec, nsec, &t->clamped[i]);
 }
 
 static void
-meta_times(const TSK_FS_META *m, struct times4 *t)
+meta_times(const TSK_FS_META *m, Tl_times4 *t)
 {
   memset(t, 0, sizeof(*t));
   set_unix(t, 0, (int64_t)m->mtime, m->mtime_nano);
@@ -161,7 +149,7 @@ meta_times(const TSK_FS_META *m, struct times4 *t)
 
 /* $STANDARD_INFORMATION: created, modified, MFT modified, accessed. */
 static int
-si_times(const TSK_FS_ATTR *a, struct times4 *t)
+si_times(const TSK_FS_ATTR *a, Tl_times4 *t)
 {
   size_t n;
   if(!(a->flags & TSK_FS_ATTR_RES) || !a->rd.buf)
@@ -186,7 +174,7 @@ store_fn(Tl_walk *w, int64_t object_id, const TSK_FS_ATTR *a, int ord)
                                          "Win32&DOS"};
   const uint8_t *b = a->rd.buf;
   size_t n, name_units;
-  struct times4 t;
+  Tl_times4 t;
   Tl_writer *wr = w->wr;
   uint64_t parent;
 
@@ -416,7 +404,7 @@ ntfs_entry(Tl_walk *w, TSK_FS_FILE *f, size_t path_len)
 {
   int cnt = tsk_fs_file_attr_getsize(f), i, fn_idx = -1, first = -1;
   const TSK_FS_ATTR *si = NULL;
-  struct times4 t;
+  Tl_times4 t;
   int have_t = 0;
   char *sid = NULL;
   const TSK_FS_ATTR **fn = NULL;
@@ -510,8 +498,9 @@ on_entry(TSK_FS_FILE *f, const char *dir, void *ptr)
   else {
     int64_t id = store_object(w, f, w->path, 1 + dl + nl, NULL, NULL);
     if(id && f->meta) {
-      struct times4 t;
-      meta_times(f->meta, &t);
+      Tl_times4 t;
+      if(!Tl_fat_times(w, f, &t))
+        meta_times(f->meta, &t);
       emit_times(w, id, w->source, -1, -1, &t);
     }
   }
@@ -577,6 +566,15 @@ walk_fs(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id, const char *pool_vol,
   w->is_ext = TSK_FS_TYPE_ISEXT(fs->ftype) != 0;
   w->source = time_source(fs->ftype);
   w->fs_objects = 0;
+  w->fat_no_dentry = 0;
+  Tl_fat_start(w, fs);
+  if(local && !w->is_fat && !w->is_exfat) {
+    snprintf(msg, sizeof(msg), "%s file system at offset %lld: boot sector"
+             " not understood; times are TSK's, converted in the process "
+             "time zone", tsk_fs_type_toname(fs->ftype),
+             (long long)fs->offset);
+    warn(w, volume_id, "fat-times", msg);
+  }
   {
     uint64_t before = w->n_corrupt;
     tsk_error_reset();
@@ -594,6 +592,13 @@ walk_fs(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id, const char *pool_vol,
       warn(w, volume_id, "corrupt", msg);
     }
     tsk_error_reset();
+    if(w->fat_no_dentry && !w->rc) {
+      snprintf(msg, sizeof(msg), "%s file system at offset %lld: the "
+               "directory entry of %llu objects could not be read; their "
+               "times are TSK's", tsk_fs_type_toname(fs->ftype),
+               (long long)fs->offset, (unsigned long long)w->fat_no_dentry);
+      warn(w, volume_id, "fat-times", msg);
+    }
     if(!w->rc)
       w->rc = Tl_writer_sync(w->wr);
     if(!w->rc) {
@@ -745,4 +750,6 @@ Tl_walk_free(Tl_walk *w)
   free(w->path);
   free(w->text);
   w->path = w->text = NULL;
+  Tl_tz_free(w->tz);
+  w->tz = NULL;
 }

@@ -9,6 +9,20 @@
 #include "store/store_int.h"
 #include "store/writer_int.h"
 
+#include "base/tz_int.h"
+
+/* Four times in m, a, c, b order; equal instants of one source merge into
+** one event with several MACB letters, as mactime does. */
+typedef struct Tl_times4 {
+  int64_t ns[4];
+  uint64_t raw[4];
+  int have[4];
+  int clamped[4];
+  int has_raw;
+  int has_tz[4];            /* the time came with a stored UTC offset */
+  int32_t tz[4];            /* that offset, seconds east of UTC */
+} Tl_times4;
+
 typedef struct Tl_walk {
   tl_case *c;
   Tl_store *st;
@@ -33,6 +47,14 @@ typedef struct Tl_walk {
   const char *source;       /* event source for generic metadata times */
   uint64_t fs_objects;
 
+  /* FAT and exFAT: times are read raw from the 32-byte directory entries
+  ** (walk/fat.c) and local times converted with tz (--fat-tz) */
+  Tl_tz *tz;                /* owned; loaded before anything is written */
+  int is_fat, is_exfat;     /* raw directory entries can be read */
+  uint32_t fat_ssize, fat_dent_per_sect;
+  uint64_t fat_datasect;
+  uint64_t fat_no_dentry;   /* objects whose entry could not be read */
+
   /* Fault injection for tests (TOUCHLINE_FAULT=SIG:N, docs/TESTS.md): raise
   ** signal fault_sig once n_objects reaches fault_after. */
   uint64_t fault_after;
@@ -41,6 +63,12 @@ typedef struct Tl_walk {
   char *path, *text;        /* scratch buffers, grown as needed */
   size_t path_cap, text_cap;
 } Tl_walk;
+
+/* FAT/exFAT (walk/fat.c): prepare raw reads of fs (w->is_fat/is_exfat
+** stay 0 when its boot sector cannot be used), and the times of f from its
+** directory entry (1; 0 when f has none: TSK's metadata times are used). */
+void Tl_fat_start(Tl_walk *w, TSK_FS_INFO *fs);
+int Tl_fat_times(Tl_walk *w, const TSK_FS_FILE *f, Tl_times4 *t);
 
 /* Walk the image; returns TL_OK, TL_UNSUPPORTED when nothing at all was
 ** recognised, TL_INTERRUPTED, or the store error. */
