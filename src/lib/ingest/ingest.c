@@ -349,11 +349,12 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
   Tl_walk_progress(&w, "commit", 1);
   if((rc = Tl_exec_bound(c, "UPDATE evidence SET md5=?, sha1=?, sha256=?, "
                       "verification=?, read_errors=?, n_objects=?, "
-                      "n_events=?, n_corrupt=? WHERE evidence_id=?",
-                      "ttttiiiii", md5[0] ? md5 : NULL,
+                      "n_events=?, n_corrupt=?, incomplete=? WHERE "
+                      "evidence_id=?", "ttttiiiiti", md5[0] ? md5 : NULL,
                       sha1[0] ? sha1 : NULL, sha256[0] ? sha256 : NULL, ver,
                       (int64_t)n_read_err, (int64_t)w.n_objects,
-                      (int64_t)w.n_events, (int64_t)w.n_corrupt, ev)) ||
+                      (int64_t)w.n_events, (int64_t)w.n_corrupt,
+                      w.incomplete[0] ? w.incomplete : NULL, ev)) ||
      (rc = Tl_exec_bound(c, "INSERT OR REPLACE INTO case_meta VALUES("
                       "'next_object_id', ?)", "i", w.next_object_id)) ||
      (rc = Tl_exec_bound(c, "UPDATE run SET ended_ns=?, status='complete' "

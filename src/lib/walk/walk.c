@@ -532,6 +532,31 @@ time_source(TSK_FS_TYPE_ENUM t)
   return "inode";
 }
 
+/* An image shorter than its file system: what lies past its end is read
+** as zeros or not at all. Warned with the missing byte range, and the item
+** is marked incomplete. */
+static void
+truncated(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id)
+{
+  char msg[400];
+  uint64_t end = (uint64_t)fs->offset +
+                 (uint64_t)fs->block_count * fs->block_size;
+  uint64_t have = fs->img_info ? (uint64_t)fs->img_info->size : end;
+  if(end <= have)
+    return;
+  snprintf(msg, sizeof(msg), "%s file system at offset %lld is %llu bytes "
+           "long and ends at byte %llu, but the image ends at byte %llu: "
+           "bytes %llu-%llu (%llu bytes) are missing",
+           tsk_fs_type_toname(fs->ftype), (long long)fs->offset,
+           (unsigned long long)(end - (uint64_t)fs->offset),
+           (unsigned long long)end, (unsigned long long)have,
+           (unsigned long long)have, (unsigned long long)(end - 1),
+           (unsigned long long)(end - have));
+  warn(w, volume_id, "truncated", msg);
+  if(!w->incomplete[0])
+    snprintf(w->incomplete, sizeof(w->incomplete), "%s", msg);
+}
+
 static void
 walk_fs(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id, const char *pool_vol,
         int64_t pool_block)
@@ -567,6 +592,7 @@ walk_fs(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id, const char *pool_vol,
   w->source = time_source(fs->ftype);
   w->fs_objects = 0;
   w->fat_no_dentry = 0;
+  truncated(w, fs, volume_id);
   Tl_fat_start(w, fs);
   if(local && !w->is_fat && !w->is_exfat) {
     snprintf(msg, sizeof(msg), "%s file system at offset %lld: boot sector"

@@ -38,6 +38,8 @@ typedef struct Tl_walk {
   uint64_t n_objects, n_events, n_corrupt, n_warnings;
   uint64_t n_volumes, n_fs;
   int interrupted;          /* the cancel flag was seen */
+  char incomplete[400];     /* why the item is incomplete (evidence.
+                            ** incomplete); "" when it is not */
   tl_rc rc;                 /* first store failure: the walk stops */
 
   /* the file system being walked */
