@@ -470,6 +470,23 @@ ntfs_entry(Tl_walk *w, TSK_FS_FILE *f, size_t path_len)
   free(sid);
 }
 
+/* TSK keeps about 195 characters of a FAT long name: two long names that
+** share their first 195 characters then give one path. Said, not silent. */
+static void
+check_name(Tl_walk *w, const TSK_FS_FILE *f)
+{
+  char full[1600], msg[4096];
+  int n = Tl_fat_name_cut(w, f, full, sizeof(full));
+  if(!n)
+    return;
+  snprintf(msg, sizeof(msg), "%s file system at offset %lld: inode %llu: "
+           "TSK cut a long name of %d characters short; stored as %s, the "
+           "full name is %s", tsk_fs_type_toname(w->fs->ftype),
+           (long long)w->fs->offset,
+           (unsigned long long)f->name->meta_addr, n, w->path, full);
+  warn(w, w->volume_id, "name-cut", msg);
+}
+
 static TSK_WALK_RET_ENUM
 on_entry(TSK_FS_FILE *f, const char *dir, void *ptr)
 {
@@ -503,6 +520,8 @@ on_entry(TSK_FS_FILE *f, const char *dir, void *ptr)
         meta_times(f->meta, &t);
       emit_times(w, id, w->source, -1, -1, &t);
     }
+    if(id && w->is_fat && !w->rc)
+      check_name(w, f);
   }
   if(w->rc)
     return TSK_WALK_ERROR;
@@ -517,6 +536,33 @@ on_entry(TSK_FS_FILE *f, const char *dir, void *ptr)
 }
 
 /* ---- file systems, pools, volumes ------------------------------------ */
+
+/* FAT: a directory whose own entry is gone is not reachable from the
+** root, and TSK looks for orphans only among unallocated entries, so it
+** lists neither the directory nor its contents. Counted in a warning. */
+static void
+find_orphans(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id)
+{
+  char list[300], msg[800];
+  uint64_t n_dirs = 0, n_entries = 0;
+  if(!w->is_fat)
+    return;
+  if(Tl_fat_orphan_dirs(w, list, sizeof(list), &n_dirs, &n_entries)) {
+    snprintf(msg, sizeof(msg), "%s file system at offset %lld: the search "
+             "for unlisted directories failed (FAT not readable)",
+             tsk_fs_type_toname(fs->ftype), (long long)fs->offset);
+    warn(w, volume_id, "orphan", msg);
+  }
+  else if(n_dirs) {
+    snprintf(msg, sizeof(msg), "%s file system at offset %lld: %llu "
+             "directories are not reachable from the root (their entry is "
+             "gone), with %llu entries in their first clusters; TSK lists "
+             "neither them nor their contents: clusters %s",
+             tsk_fs_type_toname(fs->ftype), (long long)fs->offset,
+             (unsigned long long)n_dirs, (unsigned long long)n_entries, list);
+    warn(w, volume_id, "orphan", msg);
+  }
+}
 
 static const char *
 time_source(TSK_FS_TYPE_ENUM t)
@@ -592,6 +638,7 @@ walk_fs(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id, const char *pool_vol,
   w->source = time_source(fs->ftype);
   w->fs_objects = 0;
   w->fat_no_dentry = 0;
+  w->volume_id = volume_id;
   truncated(w, fs, volume_id);
   Tl_fat_start(w, fs);
   if(local && !w->is_fat && !w->is_exfat) {
@@ -618,6 +665,11 @@ walk_fs(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id, const char *pool_vol,
       warn(w, volume_id, "corrupt", msg);
     }
     tsk_error_reset();
+    if(!w->rc && !w->interrupted)
+      find_orphans(w, fs, volume_id);
+    w->n_seen = 0;
+    if(w->fat_oom && !w->rc)
+      w->rc = Tl_set_error(w->c, TL_NOMEM, "out of memory");
     if(w->fat_no_dentry && !w->rc) {
       snprintf(msg, sizeof(msg), "%s file system at offset %lld: the "
                "directory entry of %llu objects could not be read; their "
@@ -778,4 +830,6 @@ Tl_walk_free(Tl_walk *w)
   w->path = w->text = NULL;
   Tl_tz_free(w->tz);
   w->tz = NULL;
+  free(w->seen);
+  w->seen = NULL;
 }

@@ -45,6 +45,7 @@ typedef struct Tl_walk {
   /* the file system being walked */
   TSK_FS_INFO *fs;
   int64_t fs_id;
+  int64_t volume_id;        /* of the file system being walked; 0: none */
   int is_ntfs, is_ext;
   const char *source;       /* event source for generic metadata times */
   uint64_t fs_objects;
@@ -56,6 +57,15 @@ typedef struct Tl_walk {
   uint32_t fat_ssize, fat_dent_per_sect;
   uint64_t fat_datasect;
   uint64_t fat_no_dentry;   /* objects whose entry could not be read */
+
+  /* FAT: the FAT (for directories TSK does not list) and the first
+  ** clusters of the directories the walk listed */
+  int fat_bits;             /* 12, 16 or 32 */
+  uint64_t fat_fatsect, fat_spf, fat_clustsect, fat_nclus;
+  uint32_t fat_spc;
+  uint64_t *seen;
+  size_t n_seen, seen_cap;
+  int fat_oom;
 
   /* Fault injection for tests (TOUCHLINE_FAULT=SIG:N, docs/TESTS.md): raise
   ** signal fault_sig once n_objects reaches fault_after. */
@@ -71,6 +81,15 @@ typedef struct Tl_walk {
 ** directory entry (1; 0 when f has none: TSK's metadata times are used). */
 void Tl_fat_start(Tl_walk *w, TSK_FS_INFO *fs);
 int Tl_fat_times(Tl_walk *w, const TSK_FS_FILE *f, Tl_times4 *t);
+/* A FAT long name TSK cut short: its length in UTF-16 units (the full name
+** in full), else 0. */
+/* Directories whose first cluster is a chain no listed entry starts (their
+** entry is gone): their count, the allocated entries in those clusters, and
+** the cluster numbers in list. 0, or -1 when the FAT cannot be read. */
+int Tl_fat_orphan_dirs(Tl_walk *w, char *list, size_t len, uint64_t *n_dirs,
+                       uint64_t *n_entries);
+int Tl_fat_name_cut(Tl_walk *w, const TSK_FS_FILE *f, char *full,
+                    size_t len);
 
 /* Walk the image; returns TL_OK, TL_UNSUPPORTED when nothing at all was
 ** recognised, TL_INTERRUPTED, or the store error. */
