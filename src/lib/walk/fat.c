@@ -340,12 +340,14 @@ Tl_fat_orphan_dirs(Tl_walk *w, char *list, size_t len, uint64_t *n_dirs,
     if(v >= 2 && v <= last)
       pointed[v] = 1;
   }
-  qsort(w->seen, w->n_seen, sizeof(uint64_t), cmp_u64);
+  if(w->n_seen)
+    qsort(w->seen, w->n_seen, sizeof(uint64_t), cmp_u64);
   for(c = 2; c <= last; c++) {
     uint32_t v = fat_entry(w, fat, c);
     size_t i;
     if(!v || v == bad || pointed[c] ||
-       bsearch(&c, w->seen, w->n_seen, sizeof(uint64_t), cmp_u64))
+       (w->n_seen &&
+        bsearch(&c, w->seen, w->n_seen, sizeof(uint64_t), cmp_u64)))
       continue;
     /* the head of a chain no listed directory starts: a directory when it
     ** begins with "." and ".." */

@@ -372,6 +372,8 @@ fn_select(Tl_walk *w, const TSK_FS_FILE *f, const TSK_FS_ATTR *const *fn,
   int k, j, any = 0, pass;
   uint64_t par, par2;
   int ns, ns2;
+  if(!nfn)
+    return;
   for(pass = 0; pass < 2 && !any; pass++)
     for(k = 0; k < nfn; k++) {
       sel[k] = 0;
