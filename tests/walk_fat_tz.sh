@@ -45,6 +45,28 @@ winter.txt|.a..|1072933200000000000|807469056|null
 winter.txt|m...|1072983602000000000|807497729|null" \
   "daylight.dd in America/New_York: EST and EDT instants to 10 ms, raw values"
 
+# A wall-clock time in the autumn overlap (02:30 on 2021-10-31 happened
+# twice in Berlin): the documented rule takes the offset before the change,
+# the earlier instant 00:30Z, for every time of the entry. (TSK's mktime()
+# gives 01:30Z for the modified and 00:30Z for the created time of the same
+# entry: its answer depends on the calls before.)
+if command -v mcopy >/dev/null && command -v mkfs.vfat >/dev/null; then
+  IMG="$T_TMP/overlap.img"
+  truncate -s 16M "$IMG"
+  mkfs.vfat -F 16 "$IMG" >/dev/null
+  echo x >"$T_TMP/ov"
+  touch -d "2021-10-31T00:30:00Z" "$T_TMP/ov"
+  TZ=Europe/Berlin MTOOLS_SKIP_CHECK=1 mcopy -m -i "$IMG" "$T_TMP/ov" ::
+  "$TOUCHLINE" ingest -q --fat-tz Europe/Berlin "$T_TMP/ov.db" "$IMG" \
+    2>/dev/null
+  is "$(q "$T_TMP/ov.db" "select e.t_ns, printf('%x', e.raw) from event e
+    join object o using(object_id) where o.name='ov' and e.macb like 'm%'")" \
+    "1635640200000000000|535f13c0" \
+    "DST overlap: 02:30 on 2021-10-31 in Berlin is the earlier 00:30Z"
+else
+  ok 0 "DST overlap # SKIP mtools or dosfstools not installed"
+fi
+
 n=$T_N
 for spec in 5-fat-daylight.zip:daylight.dd 6-undel-fat.zip:6-fat-undel.dd \
             2-kwsrch-fat.zip:fat-img-kw.dd 9-fat-label.zip:9-fat-label.dd; do
