@@ -512,6 +512,19 @@ on_entry(TSK_FS_FILE *f, const char *dir, void *ptr)
   memcpy(w->path + 1, dir, dl);
   memcpy(w->path + 1 + dl, f->name->name, nl + 1);
 
+  if(w->is_ntfs) {
+    if(w->n_named == w->named_cap) {
+      size_t nc = w->named_cap ? w->named_cap * 2 : 1024;
+      uint64_t *nn = realloc(w->named, nc * sizeof(*nn));
+      if(!nn) {
+        w->rc = Tl_set_error(w->c, TL_NOMEM, "out of memory");
+        return TSK_WALK_ERROR;
+      }
+      w->named = nn;
+      w->named_cap = nc;
+    }
+    w->named[w->n_named++] = f->name->meta_addr;
+  }
   if(w->is_ntfs && f->meta)
     ntfs_entry(w, f, 1 + dl + nl);
   else {
@@ -564,6 +577,90 @@ find_orphans(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id)
              (unsigned long long)n_dirs, (unsigned long long)n_entries, list);
     warn(w, volume_id, "orphan", msg);
   }
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* NTFS: TSK lists an allocated entry only through its parent directory (its
+** index, or the $FILE_NAME parent reference when that names the directory
+** with its sequence number); its orphan search looks only at unallocated
+** entries. So an allocated directory whose parent is gone or was reused is
+** listed nowhere, nor anything in it. The MFT is read once more to count
+** allocated base entries (24 and up) that the walk did not name. */
+static void
+find_ntfs_orphans(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id)
+{
+  uint8_t bs[512], *buf = NULL;
+  TSK_FS_FILE *mft = NULL;
+  uint64_t n_dirs = 0, n_files = 0, rs, per, off, size, i;
+  char list[300], msg[800];
+  size_t used = 0;
+  int c = 0;
+  list[0] = 0;
+  if(tsk_fs_read(fs, 0, (char *)bs, sizeof(bs)) != (ssize_t)sizeof(bs))
+    goto out;
+  /* clusters per MFT record, or 2^-n bytes when negative */
+  c = (int8_t)bs[64];
+  rs = c < 0 ? (c >= -20 ? (uint64_t)1 << -c : 0) :
+       (uint64_t)c * (uint64_t)(bs[11] | (bs[12] << 8)) * bs[13];
+  if(rs < 256 || rs > 65536 || !(mft = tsk_fs_file_open_meta(fs, NULL, 0)) ||
+     !mft->meta)
+    goto out;
+  size = (uint64_t)mft->meta->size;
+  per = 256;
+  if(!(buf = malloc(rs * per)))
+    goto out;
+  if(w->n_named)
+    qsort(w->named, w->n_named, sizeof(uint64_t), cmp_u64);
+  for(off = 0; off < size && !w->interrupted; off += rs * per) {
+    ssize_t got = tsk_fs_file_read(mft, (TSK_OFF_T)off, (char *)buf,
+                                   (size_t)(rs * per), 0);
+    if(got <= 0)
+      break;
+    for(i = 0; i + rs <= (uint64_t)got; i += rs) {
+      const uint8_t *r = buf + i;
+      uint64_t inum = (off + i) / rs;
+      int flags;
+      if(inum < 24 || memcmp(r, "FILE", 4) || le64(r + 32))
+        continue;
+      flags = r[22] | (r[23] << 8);
+      if(!(flags & 1) ||
+         (w->n_named && bsearch(&inum, w->named, w->n_named,
+                                sizeof(uint64_t), cmp_u64)))
+        continue;
+      if(flags & 2)
+        n_dirs++;
+      else
+        n_files++;
+      if(used + 30 < sizeof(list))
+        used += (size_t)snprintf(list + used, sizeof(list) - used,
+                                 "%s%llu%s", used ? ", " : "",
+                                 (unsigned long long)inum,
+                                 flags & 2 ? " (dir)" : "");
+      else if(used + 5 < sizeof(list) && list[used - 1] != '.')
+        used += (size_t)snprintf(list + used, sizeof(list) - used, ", ...");
+    }
+  }
+  if(n_dirs || n_files) {
+    snprintf(msg, sizeof(msg), "%s file system at offset %lld: %llu "
+             "directories and %llu files are allocated but not reachable "
+             "from the root (their parent directory is gone or reused); TSK "
+             "lists them nowhere: MFT entries %s",
+             tsk_fs_type_toname(fs->ftype), (long long)fs->offset,
+             (unsigned long long)n_dirs, (unsigned long long)n_files, list);
+    warn(w, volume_id, "orphan", msg);
+  }
+out:
+  tsk_error_reset();
+  if(mft)
+    tsk_fs_file_close(mft);
+  free(buf);
+  w->n_named = 0;
 }
 
 static const char *
@@ -669,6 +766,8 @@ walk_fs(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id, const char *pool_vol,
     tsk_error_reset();
     if(!w->rc && !w->interrupted)
       find_orphans(w, fs, volume_id);
+    if(!w->rc && !w->interrupted && w->is_ntfs)
+      find_ntfs_orphans(w, fs, volume_id);
     w->n_seen = 0;
     if(w->fat_oom && !w->rc)
       w->rc = Tl_set_error(w->c, TL_NOMEM, "out of memory");
@@ -834,4 +933,6 @@ Tl_walk_free(Tl_walk *w)
   w->tz = NULL;
   free(w->seen);
   w->seen = NULL;
+  free(w->named);
+  w->named = NULL;
 }

@@ -67,6 +67,11 @@ typedef struct Tl_walk {
   size_t n_seen, seen_cap;
   int fat_oom;
 
+  /* NTFS: the MFT entries the walk named (for allocated entries TSK lists
+  ** nowhere) */
+  uint64_t *named;
+  size_t n_named, named_cap;
+
   /* Fault injection for tests (TOUCHLINE_FAULT=SIG:N, docs/TESTS.md): raise
   ** signal fault_sig once n_objects reaches fault_after. */
   uint64_t fault_after;
