@@ -63,8 +63,24 @@ if command -v mcopy >/dev/null && command -v mkfs.vfat >/dev/null; then
     join object o using(object_id) where o.name='ov' and e.macb like 'm%'")" \
     "1635640200000000000|535f13c0" \
     "DST overlap: 02:30 on 2021-10-31 in Berlin is the earlier 00:30Z"
+  # FAT32 (the root is a cluster chain), files two directories down,
+  # written in New York time
+  IMG="$T_TMP/f32.img"
+  truncate -s 40M "$IMG"
+  mkfs.vfat -F 32 "$IMG" >/dev/null
+  echo a >"$T_TMP/fa"
+  touch -d "2019-07-04T12:34:56Z" "$T_TMP/fa"
+  MTOOLS_SKIP_CHECK=1 mmd -i "$IMG" ::d1 ::d1/d2
+  TZ=America/New_York MTOOLS_SKIP_CHECK=1 mcopy -m -i "$IMG" "$T_TMP/fa" \
+    ::d1/d2/
+  "$TOUCHLINE" ingest -q --fat-tz America/New_York "$T_TMP/f32.db" "$IMG" \
+    2>/dev/null
+  is "$(q "$T_TMP/f32.db" "select e.t_ns from event e join object o
+    using(object_id) where o.path='/d1/d2/fa' and e.macb like 'm%'")" \
+    "1562243696000000000" "FAT32: /d1/d2/fa modified 2019-07-04T12:34:56Z"
 else
   ok 0 "DST overlap # SKIP mtools or dosfstools not installed"
+  ok 0 "FAT32 # SKIP mtools or dosfstools not installed"
 fi
 
 n=$T_N
