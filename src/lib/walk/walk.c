@@ -102,7 +102,11 @@ emit_times(Tl_walk *w, int64_t object_id, const char *source, int attr_id,
     if(!t->have[i] || used[i])
       continue;
     for(j = i; j < 4; j++)
-      if(t->have[j] && !used[j] && t->ns[j] == t->ns[i]) {
+      /* one instant, and the same raw value and stored offset (exFAT
+      ** times can meet at one instant from different wall times) */
+      if(t->have[j] && !used[j] && t->ns[j] == t->ns[i] &&
+         (!t->has_raw || t->raw[j] == t->raw[i]) &&
+         t->has_tz[j] == t->has_tz[i] && t->tz[j] == t->tz[i]) {
         used[j] = 1;
         macb[j] = letters[j];
       }
