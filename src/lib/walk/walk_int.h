@@ -81,6 +81,26 @@ typedef struct Tl_walk {
   size_t path_cap, text_cap;
 } Tl_walk;
 
+/* Shared by walk.c, ntfs.c and fat.c (walk/walk.c). */
+int Tl_walk_grow(char **buf, size_t *cap, size_t need);
+void Tl_walk_warn(Tl_walk *w, int64_t volume_id, const char *kind,
+                  const char *msg);
+/* Events of t (equal instants merged); attr_id, fn_ord -1: none. */
+void Tl_walk_emit(Tl_walk *w, int64_t object_id, const char *source,
+                  int attr_id, int fn_ord, const Tl_times4 *t);
+void Tl_walk_meta_times(const TSK_FS_META *m, Tl_times4 *t);
+/* Store the entry f as an object, through attribute a (NULL: the file as
+** a whole); its object_id, or 0 after a store failure. */
+int64_t Tl_walk_store_object(Tl_walk *w, TSK_FS_FILE *f, const char *path,
+                             size_t path_len, const TSK_FS_ATTR *a,
+                             const char *owner_sid);
+
+/* NTFS (walk/ntfs.c): the objects, times and $FILE_NAMEs of entry f, whose
+** path is w->path[0..path_len); after the walk, allocated MFT entries the
+** walk did not name (w->named) counted in an "orphan" warning. */
+void Tl_ntfs_entry(Tl_walk *w, TSK_FS_FILE *f, size_t path_len);
+void Tl_ntfs_orphans(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id);
+
 /* FAT/exFAT (walk/fat.c): prepare raw reads of fs (w->is_fat/is_exfat
 ** stay 0 when its boot sector cannot be used), and the times of f from its
 ** directory entry (1; 0 when f has none: TSK's metadata times are used). */
