@@ -43,7 +43,6 @@ typedef struct ingest {
   Tl_walk w;
   Tl_hasher *hasher;
   char *label;
-  char *old_tz;
   char real[PATH_MAX];
   char host[256];
   char md5[33], sha1[41], sha256[65], herr[512];
@@ -136,34 +135,18 @@ verify(const Tl_image *im, int no_hash, const char *md5, const char *sha1,
   return "verified";
 }
 
-/* TSK turns FAT's local times into UTC with mktime(), i.e. through TZ:
-** the only process-wide state of an ingest (owned by the walk). */
-static void
-tz_enter(ingest *x)
-{
-  if(getenv("TZ"))
-    x->old_tz = strdup(getenv("TZ"));
-  setenv("TZ", x->o->fat_tz ? x->o->fat_tz : "UTC", 1);
-  tzset();
-}
-
-static void
-tz_leave(ingest *x)
-{
-  if(x->old_tz)
-    setenv("TZ", x->old_tz, 1);
-  else
-    unsetenv("TZ");
-  tzset();
-  free(x->old_tz);
-  x->old_tz = NULL;
-}
-
 /* Stage 1: the image and the item's label. */
 static tl_rc
 stage_open(ingest *x)
 {
+  char tzerr[200];
   tl_rc rc;
+  /* FAT's local times: the zone is checked before anything is opened, and
+  ** converted by the walk itself (no process-wide TZ) */
+  if(!(x->w.tz = Tl_tz_load(NULL, x->o->fat_tz ? x->o->fat_tz : "UTC",
+                            tzerr, sizeof(tzerr))))
+    return Tl_set_error(x->c, TL_USAGE, "--fat-tz %s: %s", x->o->fat_tz,
+                        tzerr);
   if((rc = Tl_image_open(x->c, x->n_paths, x->paths, &x->im)))
     return rc;
   x->im_open = 1;
@@ -342,12 +325,10 @@ stage_walk(ingest *x)
   if((rc = Tl_writer_start(c, &w->wr)))
     return rc;
   fault_hook(w);
-  tz_enter(x);
   rc = Tl_walk_image(w, x->im.img);
   /* the walk is over: let the writer finish before anything else */
   wrc = Tl_writer_finish(w->wr);
   w->wr = NULL;
-  tz_leave(x);
   if(!rc)
     rc = wrc;
   if(rc == TL_INTERRUPTED)
@@ -457,12 +438,14 @@ stage_commit(ingest *x, struct tl_ingest_result *res)
   Tl_walk_progress(w, "commit", 1);
   if((rc = Tl_exec_bound(c, "UPDATE evidence SET md5=?, sha1=?, sha256=?, "
                       "verification=?, read_errors=?, n_objects=?, "
-                      "n_events=?, n_corrupt=? WHERE evidence_id=?",
-                      "ttttiiiii", x->md5[0] ? x->md5 : NULL,
+                      "n_events=?, n_corrupt=?, incomplete=? WHERE "
+                      "evidence_id=?", "ttttiiiiti",
+                      x->md5[0] ? x->md5 : NULL,
                       x->sha1[0] ? x->sha1 : NULL,
                       x->sha256[0] ? x->sha256 : NULL, x->ver,
                       (int64_t)x->n_read_err, (int64_t)w->n_objects,
-                      (int64_t)w->n_events, (int64_t)w->n_corrupt, x->ev)) ||
+                      (int64_t)w->n_events, (int64_t)w->n_corrupt,
+                      w->incomplete[0] ? w->incomplete : NULL, x->ev)) ||
      (rc = Tl_exec_bound(c, "INSERT OR REPLACE INTO case_meta VALUES("
                       "'next_object_id', ?)", "i", w->next_object_id)) ||
      (rc = Tl_exec_bound(c, "UPDATE run SET ended_ns=?, status='complete', "

@@ -231,8 +231,9 @@ read_event(sqlite3_stmt *s, int base, struct tl_event *e)
                   sqlite3_column_int(s, base + 3) : -1;
   e->has_raw = sqlite3_column_type(s, base + 4) != SQLITE_NULL;
   e->raw = sqlite3_column_int64(s, base + 4);
-  /* raw is kept for FILETIMEs only (docs/internals/SCHEMA.md) */
-  e->filetime = e->has_raw;
+  /* NTFS times are FILETIMEs (100 ns); FAT keeps a raw value too, in its
+  ** own encoding (docs/internals/SCHEMA.md) */
+  e->filetime = !strcmp(e->source, "$SI") || !strcmp(e->source, "$FN");
   e->clamped = sqlite3_column_int(s, base + 5) != 0;
   e->event_id = sqlite3_column_int64(s, base + 6);
   return 1;
