@@ -167,6 +167,14 @@ tl_rc tl_divisions_import(tl_case *c, const char *csv_path,
                           const struct tl_import_opts *o,
                           struct tl_import_result *res);
 
+/* Coverage (docs/TARGETS.md, "Coverage"): why targets match no file. warn
+** is called once per cause with a count ("412 rows are scoped to 'X',
+** which no evidence item or share map names ..."); nothing is called
+** when every target is found. Reads only. */
+tl_rc tl_targets_coverage(tl_case *c,
+                          void (*warn)(const char *msg, void *ctx),
+                          void *ctx);
+
 /* Re-run matching of the whole register against the whole case. */
 tl_rc tl_case_match(tl_case *c, struct tl_import_result *res);
 

@@ -308,6 +308,8 @@ cmd_ingest(int argc, char **argv, int full_argc, char **full_argv)
             (unsigned long long)res.n_filesystems, res.verification,
             res.n_warnings ? " (warnings: see `touchline info`)" : "");
   }
+  if(!rc)
+    tl_tool_coverage(c, case_path);
   /* A failed ingest into a new case leaves the case, with the failed run:
   ** another process may have opened it meanwhile, and nothing that this
   ** process did not create alone is ever deleted. */

@@ -33,6 +33,10 @@ void tl_output_abort(struct tl_output *o);
 ** upgraded an older case (main.c). */
 void tl_tool_note_upgrade(tl_case *c, const char *path);
 
+/* Warn on stderr, one line per cause, about targets that match nothing
+** (cmd_targets.c); what names the input that changed. */
+void tl_tool_coverage(tl_case *c, const char *what);
+
 /* Subcommands implemented in their own files: argv[0] is the command. */
 int cmd_timeline(int argc, char **argv);
 int cmd_targets(int argc, char **argv);

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/coverage_int.h"
 #include "analysis/exposure_int.h"
 #include "analysis/match_int.h"
 #include "render/report_int.h"
@@ -611,7 +612,8 @@ Tl_exposure_analyse(tl_case *c, const struct tl_exposure_opts *o)
      (rc = find_copies(c, from, to)) ||
      (rc = judge(c, from)) ||
      (rc = find_anomalies(c)) ||
-     (rc = find_bursts(c, burst, bw)))
+     (rc = find_bursts(c, burst, bw)) ||
+     (rc = Tl_coverage_compute(c)))
     return rc;
   return Tl_exec_bound(c,
     "INSERT INTO x_target(target_id, line, label, partner, classification, "

@@ -29,6 +29,43 @@ tl_rc Tl_report_html(tl_case *c, FILE *o);
   " WHEN 'modified' THEN 2 WHEN 'renamed' THEN 3 WHEN 'accessed' THEN 4" \
   " ELSE 5 END)"
 
+/* Per owner division (the register's division of a target, else the
+** location division of each of its files; exposure_int.h): division,
+** targets, found, exposed, occurrences, first_ns, last_ns of exposure.
+** A target without a register division counts once in each division its
+** files sit in, or in the NULL division when it has none. */
+#define TL_OWNER_ROLLUP \
+  "SELECT d AS division, count(*) AS targets, sum(n > 0) AS found, " \
+  "sum(e) AS exposed, sum(n) AS occurrences, min(f) AS first_ns, " \
+  "max(l) AS last_ns FROM (SELECT t.target_id, coalesce(t.division, " \
+  "o.division) AS d, count(o.occ_id) AS n, coalesce(max(o.verdict <> " \
+  "'none'), 0) AS e, min(CASE WHEN o.verdict <> 'none' THEN o.first_ns " \
+  "END) AS f, max(CASE WHEN o.verdict <> 'none' THEN o.last_ns END) AS l " \
+  "FROM x_target t LEFT JOIN x_occ o USING(target_id) GROUP BY " \
+  "t.target_id, 2) GROUP BY coalesce(d, '') ORDER BY sum(e) DESC, 1"
+
+/* Per location division (where the files are): division, evidence
+** items, occurrences, exposed occurrences, targets found there, targets
+** exposed there, first_ns, last_ns of exposure. */
+#define TL_LOCATION_ROLLUP \
+  "SELECT division, count(DISTINCT evidence_id) AS evidence_items, " \
+  "count(*) AS occurrences, " \
+  "sum(verdict <> 'none') AS occurrences_exposed, " \
+  "count(DISTINCT target_id) AS targets_found, " \
+  "count(DISTINCT CASE WHEN verdict <> 'none' THEN target_id END) " \
+  "AS targets_exposed, " \
+  "min(CASE WHEN verdict <> 'none' THEN first_ns END) AS first_ns, " \
+  "max(CASE WHEN verdict <> 'none' THEN last_ns END) AS last_ns " \
+  "FROM x_occ GROUP BY coalesce(division, '') ORDER BY 1"
+
+/* The reasons a target was not found (x_cover), in report order, and a
+** count of each: reason, n. Every reason appears, 0 included. */
+#define TL_COVER_COUNTS \
+  "SELECT r, (SELECT count(*) FROM x_cover x WHERE x.reason = r) FROM " \
+  "(SELECT 1 AS k, 'scope-not-in-case' AS r UNION ALL SELECT 2, " \
+  "'size-matches-no-file' UNION ALL SELECT 3, 'folder-exists' UNION ALL " \
+  "SELECT 4, 'not-on-evidence') ORDER BY k"
+
 /* The verdicts, most serious first; index = TL_VRANK value. */
 #define TL_N_VERDICTS 6
 extern const char *const Tl_verdicts[TL_N_VERDICTS];

@@ -133,21 +133,45 @@ partners(tl_case *c, FILE *o)
   return Tl_report_done(c, s, r);
 }
 
+/* Owner divisions: whose files (the register's division, else where the
+** file is), counted like partners. */
+static tl_rc
+owner_divisions(tl_case *c, FILE *o)
+{
+  sqlite3_stmt *s;
+  char a[48], b[48];
+  int r;
+  if(!(s = Tl_report_prep(c, TL_OWNER_ROLLUP)))
+    return c->errcode;
+  fputs("\n  Owner divisions (whose files: the register's division, else "
+        "where the file is)\n    ", o);
+  cell(o, "DIVISION", 24, 0);
+  fputs("  TARGETED  FOUND  EXPOSED  FIRST EXPOSURE       "
+        "LAST EXPOSURE\n", o);
+  while((r = sqlite3_step(s)) == SQLITE_ROW) {
+    fputs("    ", o);
+    cell(o, Tl_report_name(Tl_report_col(s, 0), "(no division)"), 24, 0);
+    num(o, sqlite3_column_int64(s, 1), 10);
+    num(o, sqlite3_column_int64(s, 2), 7);
+    num(o, sqlite3_column_int64(s, 3), 9);
+    fprintf(o, "  %-19s  %s\n", Tl_report_time_col(s, 5, a, sizeof(a)),
+            Tl_report_time_col(s, 6, b, sizeof(b)));
+  }
+  return Tl_report_done(c, s, r);
+}
+
+/* Location divisions: where the files are (share map, else the item's
+** division), and the exposures seen there. */
 static tl_rc
 divisions(tl_case *c, FILE *o)
 {
   sqlite3_stmt *s;
   char a[48], b[48];
   int r;
-  if(!(s = Tl_report_prep(c,
-       "SELECT coalesce(division, ''), count(DISTINCT evidence_id), "
-       "count(*), sum(verdict <> 'none'), count(DISTINCT target_id), "
-       "count(DISTINCT CASE WHEN verdict <> 'none' THEN target_id END), "
-       "min(CASE WHEN verdict <> 'none' THEN first_ns END), "
-       "max(CASE WHEN verdict <> 'none' THEN last_ns END) FROM x_occ "
-       "GROUP BY 1 ORDER BY 1")))
+  if(!(s = Tl_report_prep(c, TL_LOCATION_ROLLUP)))
     return c->errcode;
-  fputs("\n  Divisions\n    ", o);
+  fputs("\n  Location divisions (where the files are: share map, else the "
+        "evidence item's)\n    ", o);
   cell(o, "DIVISION", 20, 0);
   fputs("  EVIDENCE  FILES  EXPOSED  TARGETS  EXPOSED  "
         "FIRST EXPOSURE       LAST EXPOSURE\n", o);
@@ -162,6 +186,48 @@ divisions(tl_case *c, FILE *o)
     fprintf(o, "  %-19s  %s\n", Tl_report_time_col(s, 6, a, sizeof(a)),
             Tl_report_time_col(s, 7, b, sizeof(b)));
   }
+  return Tl_report_done(c, s, r);
+}
+
+/* Coverage: every target not found, counted by reason, and the first of
+** them with the reason in words (all are in the csv/json/html reports
+** and `targets stats`). */
+static tl_rc
+coverage(tl_case *c, FILE *o)
+{
+  sqlite3_stmt *s;
+  int r, n = 0;
+  int64_t total = Tl_report_count(c, "SELECT count(*) FROM x_cover");
+  fprintf(o, "\n  Coverage: %lld of %lld targets not found",
+          (long long)total,
+          (long long)Tl_report_count(c, "SELECT count(*) FROM x_target"));
+  if(!(s = Tl_report_prep(c, TL_COVER_COUNTS)))
+    return c->errcode;
+  while((r = sqlite3_step(s)) == SQLITE_ROW)
+    if(sqlite3_column_int64(s, 1)) {
+      fprintf(o, "%s%s %lld", n++ ? ", " : " (", Tl_report_col(s, 0),
+              (long long)sqlite3_column_int64(s, 1));
+    }
+  fputs(n ? ")\n" : "\n", o);
+  if(Tl_report_done(c, s, r))
+    return c->errcode;
+  if(!(s = Tl_report_prep(c,
+       "SELECT t.line, t.label, x.reason, x.detail FROM x_cover x JOIN "
+       "x_target t USING(target_id) ORDER BY CASE x.reason WHEN "
+       "'scope-not-in-case' THEN 0 WHEN 'size-matches-no-file' THEN 1 WHEN "
+       "'folder-exists' THEN 2 ELSE 3 END, t.line LIMIT " TOP_FILES_S)))
+    return c->errcode;
+  while((r = sqlite3_step(s)) == SQLITE_ROW) {
+    fprintf(o, "    line %-6lld ", (long long)sqlite3_column_int64(s, 0));
+    cell(o, Tl_report_col(s, 1), 0, 0);
+    fputs("\n              ", o);
+    cell(o, Tl_report_col(s, 2), 0, 0);
+    fputs(": ", o);
+    cell(o, Tl_report_col(s, 3), 100, 2);
+    fputc('\n', o);
+  }
+  if(total > TOP_FILES)
+    fprintf(o, "    ... and %lld more\n", (long long)(total - TOP_FILES));
   return Tl_report_done(c, s, r);
 }
 
@@ -291,7 +357,8 @@ Tl_report_text(tl_case *c, FILE *o)
 {
   tl_rc rc;
   if((rc = header(c, o)) || (rc = summary(c, o)) || (rc = partners(c, o)) ||
-     (rc = divisions(c, o)) || (rc = bursts(c, o)) ||
+     (rc = owner_divisions(c, o)) || (rc = divisions(c, o)) ||
+     (rc = coverage(c, o)) || (rc = bursts(c, o)) ||
      (rc = anomalies(c, o)) || (rc = top_files(c, o)))
     return rc;
   return TL_OK;
