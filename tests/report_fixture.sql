@@ -165,3 +165,9 @@ INSERT INTO x_anomaly VALUES('copy-signature', 5, 1504, 'USB-KINGSTON-01', '/acm
 
 -- the burst: the evening copy run on ENG-LT-207
 INSERT INTO x_burst VALUES(1, 'ENG-LT-207', 'Engineering (7)', 1679092863412000000, 1679093087662000000, 7, 14);
+
+-- coverage: why the 4 targets not found were not found (x_cover)
+INSERT INTO x_cover(target_id, reason, detail, folder_evidence, folder_path, folder_modified_ns) VALUES(19, 'folder-exists', 'its folder /Shares/Finance/Acme exists on FIN-WS-014 (last modified 2023-03-20T10:00:00Z) but the file does not: deleted?', 'FIN-WS-014', '/Shares/Finance/Acme', 1679306400000000000);
+INSERT INTO x_cover(target_id, reason, detail, scope) VALUES(20, 'scope-not-in-case', 'scoped to ''Board <Office>'', which no evidence item or share map names', 'Board <Office>');
+INSERT INTO x_cover(target_id, reason, detail) VALUES(21, 'not-on-evidence', 'no evidence item holds a file it names');
+INSERT INTO x_cover(target_id, reason, detail) VALUES(22, 'not-on-evidence', 'no evidence item holds a file it names');

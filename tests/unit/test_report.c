@@ -26,6 +26,7 @@
 #define N_TARGETS 22
 #define N_FOUND 18
 #define N_EXPOSED 15
+#define N_TARGETS_BY_OWNER 22  /* each target has one owner division */
 #define N_ROWS 81
 
 static char tmpdir[64];
@@ -373,6 +374,14 @@ check_text(tl_case *c)
   ok(t && strstr(t, "2023-03-01 00:00:00 .. 2023-04-01 00:00:00"),
      "text: window");
   ok(t && strstr(t, "Anomalies: 2 "), "text: anomaly count");
+  ok(t && strstr(t, "Coverage: 4 of 22 targets not found (scope-not-in-case"
+                    " 1, folder-exists 1, not-on-evidence 2)"),
+     "text: coverage counts by reason");
+  ok(t && strstr(t, "line 21     board minutes*.docx\n              "
+                    "scope-not-in-case: scoped to 'Board <Office>'"),
+     "text: coverage lists the target with its reason, scope first");
+  ok(t && strstr(t, "Owner divisions") && strstr(t, "Location divisions"),
+     "text: owner and location divisions, each named");
   ok(t && strstr(t, "2023-03-17 22:41:03  2023-03-17 22:44:47"),
      "text: the burst");
   ok(t && !strchr(t, '\033'), "text: no terminal escapes");
@@ -451,12 +460,21 @@ check_json(tl_case *c)
            "assert sum(len(x[\"rows\"]) for x in o)==%d\n"
            "assert sum(len(x[\"copies\"]) for x in o)==4\n"
            "assert len(d[\"targets\"])==%d and len(d[\"partners\"])==4\n"
-           "assert len(d[\"divisions\"])==3 and len(d[\"evidence\"])==4\n"
+           "assert len(d[\"location_divisions\"])==3 and len(d[\"evidence\"])==4\n"
+           "assert sum(x[\"targets\"] for x in d[\"owner_divisions\"])==%d\n"
+           "assert d[\"summary\"][\"not_found_reasons\"]=={\"scope-not-in-case\":1,"
+           "\"outside-scope\":0,\"size-matches-no-file\":0,\"folder-exists\":1,"
+           "\"not-on-evidence\":2}\n"
+           "t={x[\"target_id\"]:x for x in d[\"targets\"]}\n"
+           "assert t[19][\"not_found_reason\"]==\"folder-exists\" and "
+           "t[19][\"folder_modified\"]==\"2023-03-20T10:00:00.000000000Z\"\n"
+           "assert t[1][\"not_found_reason\"] is None\n"
            "assert len(d[\"anomalies\"])==2 and len(d[\"bursts\"])==1\n"
            "h=d[\"histogram\"]\n"
            "assert 20<=h[\"n_buckets\"]<=60 and h[\"total\"]==%d\n"
            "assert sum(b[\"total\"] for b in h[\"buckets\"])==%d\n"
-           "' '%s'", py, N_OCC, N_ROWS, N_TARGETS, N_ROWS, N_ROWS, path);
+           "' '%s'", py, N_OCC, N_ROWS, N_TARGETS, N_TARGETS_BY_OWNER, N_ROWS,
+           N_ROWS, path);
   is_int(system(cmd), 0, "json: python3 parses it; counts add up");
 }
 

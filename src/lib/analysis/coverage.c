@@ -6,6 +6,8 @@
 **
 **   scope-not-in-case      its evidence or scope column names an evidence
 **                          label or division that the case does not hold
+**   outside-scope          the file (that path; or that name, and size)
+**                          exists, but only in items outside its scope
 **   size-matches-no-file   a hash-only row whose size no file has
 **   folder-exists          a path whose folder exists (in an item in its
 **                          scope) but the file does not: a hint of
@@ -29,8 +31,8 @@
 #include "base/timeconv_int.h"
 
 const char *const Tl_cover_reasons[TL_N_COVER_REASONS] = {
-  "scope-not-in-case", "size-matches-no-file", "folder-exists",
-  "not-on-evidence"
+  "scope-not-in-case", "outside-scope", "size-matches-no-file",
+  "folder-exists", "not-on-evidence"
 };
 
 static const char cover_ddl[] =
@@ -82,98 +84,147 @@ folder_of(const char *path, char *dir, size_t cap, const char **name)
   return **name != '\0';
 }
 
-/* Path rows (no glob) still not-on-evidence whose folder exists in an item
-** in their scope: folder-exists, with the folder and its last
-** modification (removing a name modifies the folder). */
-static tl_rc
-folders(tl_case *c)
+/* Is an item (label, location division div) inside the row's scope? */
+static int
+in_scope(const char *ev, const char *scope, const char *label,
+         const char *div)
 {
-  sqlite3_stmt *q = NULL, *d = NULL, *u = NULL;
+  if(ev && strcasecmp(ev, label))
+    return 0;
+  return !scope || !strcasecmp(scope, label) ||
+         (div && !strcasecmp(scope, div));
+}
+
+/* Objects named name (case-blind index; the caller compares exactly):
+** label, path, fs_type, item division, size, last modification (not
+** $FN). dirs: folders only, else files only. */
+#define BY_NAME_SQL(kind) \
+  "SELECT e.label, o.path, f.fs_type, e.division, o.size, (SELECT " \
+  "max(ev.t_ns) FROM event ev WHERE ev.object_id = o.object_id AND " \
+  "ev.source <> '$FN' AND substr(ev.macb, 1, 1) = 'm') FROM object o " \
+  "JOIN evidence e ON e.evidence_id = o.evidence_id JOIN filesystem f ON " \
+  "f.fs_id = o.fs_id WHERE o.name = ?1 COLLATE NOCASE AND o.stream IS " \
+  "NULL AND " kind " ORDER BY e.label, o.object_id"
+
+static int
+same_path(const char *fs, const char *a, const char *b)
+{
+  char fa[4096], fb[4096];
+  if(Tl_fs_case_blind(fs))
+    return !strcmp(Tl_fold(a, fa, sizeof(fa)), Tl_fold(b, fb, sizeof(fb)));
+  return !strcmp(a, b);
+}
+
+/* Rows still not-on-evidence, for exact paths and names:
+**   outside-scope   the file exists, but only in items outside the row's
+**                   evidence/scope (path rows: that path; name rows: that
+**                   name, and size when given);
+**   folder-exists   (path rows) the folder exists in an item in scope,
+**                   the file does not: with the folder's last
+**                   modification (removing a name modifies the folder). */
+static tl_rc
+files_and_folders(tl_case *c)
+{
+  sqlite3_stmt *q = NULL, *d = NULL, *f = NULL, *u = NULL;
   Tl_divmap dm;
   tl_rc rc;
-  int st;
+  int st = SQLITE_DONE;
 
   if((rc = Tl_divmap_load(c, &dm)))
     return rc;
-  if(sqlite3_prepare_v2(c->db, "SELECT t.target_id, t.pattern, t.evidence,"
-                        " t.scope FROM x_cover x JOIN target t USING("
-                        "target_id) WHERE x.reason = 'not-on-evidence' AND "
-                        "t.pattern IS NOT NULL AND NOT t.is_glob", -1, &q,
+  if(sqlite3_prepare_v2(c->db, "SELECT t.target_id, t.pattern, t.name, "
+                        "t.size, t.evidence, t.scope FROM x_cover x JOIN "
+                        "target t USING(target_id) WHERE x.reason = "
+                        "'not-on-evidence' AND NOT t.is_glob AND "
+                        "(t.pattern IS NOT NULL OR t.name IS NOT NULL)", -1,
+                        &q, NULL) != SQLITE_OK ||
+     sqlite3_prepare_v2(c->db, BY_NAME_SQL("o.deleted = 0 AND "
+                        "coalesce(o.meta_type, o.name_type) = 'd'"), -1, &d,
                         NULL) != SQLITE_OK ||
-     sqlite3_prepare_v2(c->db, "SELECT e.label, o.path, f.fs_type, "
-                        "e.division, (SELECT max(ev.t_ns) FROM event ev "
-                        "WHERE ev.object_id = o.object_id AND ev.source <> "
-                        "'$FN' AND substr(ev.macb, 1, 1) = 'm') FROM object "
-                        "o JOIN evidence e ON e.evidence_id = o.evidence_id "
-                        "JOIN filesystem f ON f.fs_id = o.fs_id WHERE "
-                        "o.name = ?1 COLLATE NOCASE AND o.stream IS NULL "
-                        "AND o.deleted = 0 AND coalesce(o.meta_type, "
-                        "o.name_type) = 'd' ORDER BY e.label, o.object_id",
-                        -1, &d, NULL) != SQLITE_OK ||
-     sqlite3_prepare_v2(c->db, "UPDATE x_cover SET reason = "
-                        "'folder-exists', folder_evidence = ?2, folder_path "
-                        "= ?3, folder_modified_ns = ?4, detail = 'its folder"
-                        " ' || ?3 || ' exists on ' || ?2 || CASE WHEN ?4 IS "
-                        "NULL THEN '' ELSE ' (last modified ' || ?5 || ')' "
-                        "END || ' but the file does not: deleted?' WHERE "
-                        "target_id = ?1", -1, &u, NULL) != SQLITE_OK) {
+     sqlite3_prepare_v2(c->db, BY_NAME_SQL("coalesce(o.meta_type, "
+                        "o.name_type) <> 'd'"), -1, &f, NULL) != SQLITE_OK ||
+     sqlite3_prepare_v2(c->db, "UPDATE x_cover SET reason = ?6, "
+                        "folder_evidence = ?2, folder_path = ?3, "
+                        "folder_modified_ns = ?4, detail = CASE ?6 WHEN "
+                        "'outside-scope' THEN 'the file is on ' || ?2 || ' ("
+                        "' || ?3 || '), outside the row''s scope (' || ?7 || "
+                        "')' ELSE 'its folder ' || ?3 || ' exists on ' || ?2 "
+                        "|| CASE WHEN ?4 IS NULL THEN '' ELSE ' (last "
+                        "modified ' || ?5 || ')' END || ' but the file does "
+                        "not: deleted?' END WHERE target_id = ?1", -1, &u,
+                        NULL) != SQLITE_OK) {
     rc = Tl_set_sqlite_error(c, "prepare coverage");
     goto out;
   }
   while(!rc && (st = sqlite3_step(q)) == SQLITE_ROW) {
     const char *pat = (const char *)sqlite3_column_text(q, 1);
-    const char *ev = (const char *)sqlite3_column_text(q, 2);
-    const char *scope = (const char *)sqlite3_column_text(q, 3);
-    const char *name;
-    char dir[4096], fa[4096], fb[4096];
-    int r;
-    if(!folder_of(pat, dir, sizeof(dir), &name))
-      continue;
-    sqlite3_bind_text(d, 1, name, -1, SQLITE_TRANSIENT);
-    while((r = sqlite3_step(d)) == SQLITE_ROW) {
-      const char *label = (const char *)sqlite3_column_text(d, 0);
-      const char *path = (const char *)sqlite3_column_text(d, 1);
-      const char *fs = (const char *)sqlite3_column_text(d, 2);
-      const char *div;
-      char when[48];
-      if(Tl_fs_case_blind(fs) ?
-         strcmp(Tl_fold(path, fa, sizeof(fa)), Tl_fold(dir, fb, sizeof(fb)))
-         : strcmp(path, dir))
+    const char *nm = (const char *)sqlite3_column_text(q, 2);
+    int has_size = sqlite3_column_type(q, 3) != SQLITE_NULL;
+    int64_t size = sqlite3_column_int64(q, 3);
+    const char *ev = (const char *)sqlite3_column_text(q, 4);
+    const char *scope = (const char *)sqlite3_column_text(q, 5);
+    const char *fname = pat ? strrchr(pat, '/') + 1 : nm, *dname = NULL;
+    const char *why = NULL;
+    char dir[4096], scopes[600];
+    int pass, r = SQLITE_DONE;
+    snprintf(scopes, sizeof(scopes), "%s%s%s%s%s", ev ? "evidence " : "",
+             ev ? ev : "", ev && scope ? ", " : "", scope ? "scope " : "",
+             scope ? scope : "");
+    /* pass 0: the file outside the scope (only rows with a scope); pass
+    ** 1: the folder inside it (only path rows) */
+    for(pass = 0; pass < 2 && !why && !rc; pass++) {
+      sqlite3_stmt *s = pass ? d : f;
+      if(pass == 0 && !ev && !scope)
         continue;
-      if(ev && strcasecmp(ev, label))
+      if(pass == 1 && (!pat || !folder_of(pat, dir, sizeof(dir), &dname)))
         continue;
-      div = Tl_divmap_lookup(&dm, label, path, fs,
-                             (const char *)sqlite3_column_text(d, 3));
-      if(scope && strcasecmp(scope, label) &&
-         (!div || strcasecmp(scope, div)))
-        continue;
-      sqlite3_bind_int64(u, 1, sqlite3_column_int64(q, 0));
-      sqlite3_bind_text(u, 2, label, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text(u, 3, path, -1, SQLITE_TRANSIENT);
-      if(sqlite3_column_type(d, 4) == SQLITE_NULL) {
-        sqlite3_bind_null(u, 4);
-        sqlite3_bind_null(u, 5);
+      sqlite3_bind_text(s, 1, pass ? dname : fname, -1, SQLITE_TRANSIENT);
+      while(!why && (r = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *label = (const char *)sqlite3_column_text(s, 0);
+        const char *path = (const char *)sqlite3_column_text(s, 1);
+        const char *fs = (const char *)sqlite3_column_text(s, 2);
+        const char *div = Tl_divmap_lookup(&dm, label, path, fs,
+                                           (const char *)
+                                           sqlite3_column_text(s, 3));
+        char when[48];
+        int inside = in_scope(ev, scope, label, div);
+        if(pass == 0 && (inside || (pat ? !same_path(fs, path, pat) :
+                                    (has_size && sqlite3_column_int64(s, 4)
+                                     != size))))
+          continue;
+        if(pass == 1 && (!inside || !same_path(fs, path, dir)))
+          continue;
+        why = pass ? "folder-exists" : "outside-scope";
+        sqlite3_bind_int64(u, 1, sqlite3_column_int64(q, 0));
+        sqlite3_bind_text(u, 2, label, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(u, 3, path, -1, SQLITE_TRANSIENT);
+        if(!pass || sqlite3_column_type(s, 5) == SQLITE_NULL) {
+          sqlite3_bind_null(u, 4);
+          sqlite3_bind_null(u, 5);
+        }
+        else {
+          sqlite3_bind_int64(u, 4, sqlite3_column_int64(s, 5));
+          sqlite3_bind_text(u, 5, Tl_format_ns(sqlite3_column_int64(s, 5),
+                                               when, sizeof(when)), -1,
+                            SQLITE_TRANSIENT);
+        }
+        sqlite3_bind_text(u, 6, why, -1, SQLITE_STATIC);
+        sqlite3_bind_text(u, 7, scopes, -1, SQLITE_TRANSIENT);
+        if(sqlite3_step(u) != SQLITE_DONE)
+          rc = Tl_set_sqlite_error(c, "update x_cover");
+        sqlite3_reset(u);
       }
-      else {
-        sqlite3_bind_int64(u, 4, sqlite3_column_int64(d, 4));
-        sqlite3_bind_text(u, 5, Tl_format_ns(sqlite3_column_int64(d, 4),
-                                             when, sizeof(when)), -1,
-                          SQLITE_TRANSIENT);
-      }
-      if(sqlite3_step(u) != SQLITE_DONE)
-        rc = Tl_set_sqlite_error(c, "update x_cover");
-      sqlite3_reset(u);
-      break;  /* the first item (by label) is enough */
+      if(!rc && !why && r != SQLITE_DONE)
+        rc = Tl_set_sqlite_error(c, "query coverage");
+      sqlite3_reset(s);
     }
-    if(!rc && r != SQLITE_ROW && r != SQLITE_DONE)
-      rc = Tl_set_sqlite_error(c, "query folders");
-    sqlite3_reset(d);
   }
-  if(!rc && st != SQLITE_DONE)
+  if(!rc && st != SQLITE_DONE && st != SQLITE_ROW)
     rc = Tl_set_sqlite_error(c, "query coverage");
 out:
   sqlite3_finalize(q);
   sqlite3_finalize(d);
+  sqlite3_finalize(f);
   sqlite3_finalize(u);
   Tl_divmap_free(&dm);
   return rc;
@@ -185,7 +236,7 @@ Tl_coverage_compute(tl_case *c)
   tl_rc rc;
   if((rc = Tl_exec(c, cover_ddl)))
     return rc;
-  return folders(c);
+  return files_and_folders(c);
 }
 
 tl_rc
@@ -208,9 +259,8 @@ tl_targets_coverage(tl_case *c, void (*warn)(const char *msg, void *ctx),
   if(sqlite3_prepare_v2(c->db,
        "SELECT reason, CASE reason WHEN 'scope-not-in-case' THEN x.scope END "
        "AS sc, count(*), min(t.line) FROM x_cover x JOIN target t USING("
-       "target_id) GROUP BY 1, 2 ORDER BY CASE reason WHEN "
-       "'scope-not-in-case' THEN 0 WHEN 'size-matches-no-file' THEN 1 WHEN "
-       "'folder-exists' THEN 2 ELSE 3 END, 3 DESC, 2", -1, &s, NULL) !=
+       "target_id) GROUP BY 1, 2 ORDER BY " TL_COVER_RANK("reason")
+       ", 3 DESC, 2", -1, &s, NULL) !=
      SQLITE_OK) {
     rc = Tl_set_sqlite_error(c, "query coverage");
     goto out;
@@ -229,6 +279,10 @@ tl_targets_coverage(tl_case *c, void (*warn)(const char *msg, void *ctx),
                "nothing", n, rows, are,
                Tl_visible(scope ? scope : "", &vis), line,
                n == 1 ? "it matches" : "they match");
+    else if(!strcmp(reason, "outside-scope"))
+      snprintf(msg, sizeof(msg), "%lld %s name%s a file that exists only "
+               "outside %s evidence or scope column (first: line %lld)",
+               n, rows, n == 1 ? "s" : "", n == 1 ? "its" : "their", line);
     else if(!strcmp(reason, "size-matches-no-file"))
       snprintf(msg, sizeof(msg), "%lld hash %s give%s a size that no file "
                "in the case has (first: line %lld)", n, rows,

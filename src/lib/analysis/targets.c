@@ -501,7 +501,8 @@ tl_targets_stats(tl_case *c, FILE *out)
       "SELECT coalesce(partner, '(none)') AS partner, count(*) AS targets, "
       "count(*) - count(x.target_id) AS found, count(x.target_id) AS "
       "not_found, count(x.reason = 'scope-not-in-case' OR NULL) AS "
-      "scope_not_in_case, count(x.reason = 'size-matches-no-file' OR NULL) "
+      "scope_not_in_case, count(x.reason = 'outside-scope' OR NULL) AS "
+      "outside_scope, count(x.reason = 'size-matches-no-file' OR NULL) "
       "AS size_matches_no_file, count(x.reason = 'folder-exists' OR NULL) "
       "AS folder_exists, count(x.reason = 'not-on-evidence' OR NULL) AS "
       "not_on_evidence "
@@ -513,7 +514,7 @@ tl_targets_stats(tl_case *c, FILE *out)
     rc = print_query(c, out,
       "SELECT t.line, coalesce(t.path, t.name, t.sha256, t.sha1, t.md5) AS "
       "target, t.partner, x.reason, x.detail FROM x_cover x JOIN target t "
-      "USING(target_id) ORDER BY t.line");
+      "USING(target_id) ORDER BY " TL_COVER_RANK("x.reason") ", t.line");
   }
   return rc;
 }

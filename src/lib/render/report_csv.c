@@ -95,13 +95,14 @@ Tl_report_csv(tl_case *c, FILE *o)
        /* 16 */ "o.deleted_in_window, o.first_ns, o.last_ns, o.n_evidence, "
        /* 20 */ "(SELECT count(*) FROM x_row r WHERE r.occ_id = o.occ_id), "
        "(SELECT count(*) FROM x_copy k WHERE k.occ_id = o.occ_id), "
-       "o.reasons, o.object_id "
+       "o.reasons, o.object_id, coalesce(t.division, o.division) "
        "FROM x_occ o LEFT JOIN x_target t ON t.target_id = o.target_id "
        "ORDER BY o.occ_id")))
     return c->errcode;
   fputs("occ_id,target_id,register_line,partner,classification,target,"
-        "evidence,division,path,size,verdict,flags,first,last,first_ns,"
-        "last_ns,n_evidence,n_rows,n_copies,reasons,object_id\r\n", o);
+        "evidence,location_division,path,size,verdict,flags,first,last,"
+        "first_ns,last_ns,n_evidence,n_rows,n_copies,reasons,object_id,"
+        "owner_division\r\n", o);
   while((r = sqlite3_step(s)) == SQLITE_ROW) {
     field_int(o, s, 0);
     fputc(',', o);
@@ -144,6 +145,8 @@ Tl_report_csv(tl_case *c, FILE *o)
     field(o, (const char *)sqlite3_column_text(s, 22));
     fputc(',', o);
     field_int(o, s, 23);
+    fputc(',', o);
+    field(o, (const char *)sqlite3_column_text(s, 24));
     fputs("\r\n", o);
   }
   return Tl_report_done(c, s, r);

@@ -669,6 +669,7 @@ head(struct ctx *x)
   fputs("<nav><div class=\"wrap\"><a href=\"#summary\">Summary</a>"
         "<a href=\"#partners\">Partners</a>"
         "<a href=\"#divisions\">Divisions</a>"
+        "<a href=\"#coverage\">Coverage</a>"
         "<a href=\"#activity\">Activity</a><a href=\"#bursts\">Bursts</a>"
         "<a href=\"#anomalies\">Anomalies</a><a href=\"#files\">Files</a>"
         "</div></nav>\n<main class=\"wrap\">\n", o);
@@ -712,6 +713,8 @@ summary(struct ctx *x)
        Tl_report_count(c, "SELECT count(DISTINCT coalesce(partner, '')) "
                           "FROM x_target"),
        "partners affected", 1);
+  card(o, "#coverage", Tl_report_count(c, "SELECT count(*) FROM x_cover"),
+       -1, "not found (see why)", 1);
   card(o, "#bursts", Tl_report_count(c, "SELECT count(*) FROM x_burst"), -1,
        "bursts of activity", 0);
   card(o, "#anomalies", Tl_report_count(c, "SELECT count(*) FROM x_anomaly"),
@@ -782,21 +785,18 @@ partners(struct ctx *x)
 }
 
 static tl_rc
-divisions(struct ctx *x)
+location_divisions(struct ctx *x)
 {
   FILE *o = x->o;
   sqlite3_stmt *s;
   int r;
   if(!(s = Tl_report_prep(x->c,
-       "SELECT coalesce(division, ''), count(DISTINCT evidence_id), "
-       "count(*), sum(verdict <> 'none'), count(DISTINCT target_id), "
-       "count(DISTINCT CASE WHEN verdict <> 'none' THEN target_id END), "
-       "min(CASE WHEN verdict <> 'none' THEN first_ns END), "
-       "max(CASE WHEN verdict <> 'none' THEN last_ns END) FROM x_occ "
-       "GROUP BY 1 ORDER BY 1")))
+       TL_LOCATION_ROLLUP)))
     return x->c->errcode;
-  fputs("<section id=\"divisions\">\n<h2>Divisions</h2>\n<div class=\"box\">"
-        "<table class=\"sortable\"><thead><tr><th>Division</th>"
+  fputs("<h3>Location divisions</h3>\n<p class=\"muted\">Where the "
+        "files are: the share map's division for the path, else the "
+        "evidence item's; the exposures seen there.</p>\n<div class=\"box\">"
+        "<table class=\"sortable\"><thead><tr><th>Location division</th>"
         "<th class=\"r\">Evidence items</th><th class=\"r\">Files</th>"
         "<th class=\"r\">Exposed files</th><th class=\"r\">Targets found"
         "</th><th class=\"r\">Targets exposed</th><th>First exposure</th>"
@@ -821,8 +821,107 @@ divisions(struct ctx *x)
     htime(o, s, 7);
     fputs("</td></tr>\n", o);
   }
-  fputs("</tbody></table></div>\n</section>\n", o);
+  fputs("</tbody></table></div>\n", o);
   return Tl_report_done(x->c, s, r);
+}
+
+/* Owner divisions: whose files (the register's division, else where
+** the file is), counted like partners. */
+static tl_rc
+owner_divisions(struct ctx *x)
+{
+  FILE *o = x->o;
+  sqlite3_stmt *s;
+  int r;
+  if(!(s = Tl_report_prep(x->c, TL_OWNER_ROLLUP)))
+    return x->c->errcode;
+  fputs("<section id=\"divisions\">\n<h2>Divisions</h2>\n"
+        "<h3>Owner divisions</h3>\n<p class=\"muted\">Whose files: the "
+        "division the register names, else the division where the file "
+        "is. Told like partners.</p>\n<div class=\"box\">"
+        "<table class=\"sortable\"><thead><tr><th>Owner division</th>"
+        "<th class=\"r\">Targeted</th><th class=\"r\">Found</th>"
+        "<th class=\"r\">Exposed</th><th class=\"r\">Files</th>"
+        "<th>First exposure</th><th>Last exposure</th></tr></thead>\n"
+        "<tbody>\n", o);
+  while((r = sqlite3_step(s)) == SQLITE_ROW) {
+    fputs("<tr><td>", o);
+    esc(o, Tl_report_name(Tl_report_col(s, 0), "(no division)"));
+    fprintf(o, "</td><td class=\"r\">%lld</td><td class=\"r\">%lld</td>"
+            "<td class=\"r\">%lld</td><td class=\"r\">%lld</td><td>",
+            (long long)sqlite3_column_int64(s, 1),
+            (long long)sqlite3_column_int64(s, 2),
+            (long long)sqlite3_column_int64(s, 3),
+            (long long)sqlite3_column_int64(s, 4));
+    htime(o, s, 5);
+    fputs("</td><td>", o);
+    htime(o, s, 6);
+    fputs("</td></tr>\n", o);
+  }
+  fputs("</tbody></table></div>\n", o);
+  return Tl_report_done(x->c, s, r);
+}
+
+/* Coverage: every target not found, with its reason. */
+static tl_rc
+coverage(struct ctx *x)
+{
+  FILE *o = x->o;
+  sqlite3_stmt *s;
+  int r, n = 0;
+  if(!(s = Tl_report_prep(x->c, TL_COVER_COUNTS)))
+    return x->c->errcode;
+  fprintf(o, "<section id=\"coverage\">\n<h2>Coverage</h2>\n<p>%lld of "
+          "%lld targets were not found.",
+          (long long)Tl_report_count(x->c, "SELECT count(*) FROM x_cover"),
+          (long long)Tl_report_count(x->c, "SELECT count(*) FROM "
+                                           "x_target"));
+  while((r = sqlite3_step(s)) == SQLITE_ROW)
+    if(sqlite3_column_int64(s, 1)) {
+      fputs(n++ ? ", " : " By reason: ", o);
+      esc(o, Tl_report_col(s, 0));
+      fprintf(o, " <b>%lld</b>", (long long)sqlite3_column_int64(s, 1));
+    }
+  fputs("</p>\n", o);
+  if(Tl_report_done(x->c, s, r))
+    return x->c->errcode;
+  if(!(s = Tl_report_prep(x->c,
+       "SELECT t.line, t.label, coalesce(t.partner, ''), x.reason, "
+       "x.detail FROM x_cover x JOIN x_target t USING(target_id) ORDER BY "
+       TL_COVER_RANK("x.reason") ", t.line")))
+    return x->c->errcode;
+  n = 0;
+  while((r = sqlite3_step(s)) == SQLITE_ROW) {
+    if(!n++)
+      fputs("<div class=\"box\"><table class=\"sortable\"><thead><tr>"
+            "<th class=\"r\">Line</th><th>Target</th><th>Partner</th>"
+            "<th>Reason</th><th>Detail</th></tr></thead>\n<tbody>\n", o);
+    fprintf(o, "<tr><td class=\"r\">%lld</td><td class=\"path\">",
+            (long long)sqlite3_column_int64(s, 0));
+    esc_col(o, s, 1);
+    fputs("</td><td>", o);
+    esc(o, Tl_report_name(Tl_report_col(s, 2), "(no partner)"));
+    fputs("</td><td>", o);
+    esc_col(o, s, 3);
+    fputs("</td><td>", o);
+    esc_col(o, s, 4);
+    fputs("</td></tr>\n", o);
+  }
+  if(n)
+    fputs("</tbody></table></div>\n", o);
+  fputs("</section>\n", o);
+  return Tl_report_done(x->c, s, r);
+}
+
+/* Divisions, both ways, then the coverage. */
+static tl_rc
+divisions(struct ctx *x)
+{
+  tl_rc rc;
+  if((rc = owner_divisions(x)) || (rc = location_divisions(x)))
+    return rc;
+  fputs("</section>\n", x->o);
+  return coverage(x);
 }
 
 /* Label of a bucket start, as precise as the bucket size needs. */

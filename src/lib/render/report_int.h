@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "store/case_int.h"
+#include "analysis/coverage_int.h"
 
 /* Write the report to out; format is "text", "csv", "json" or "html".
 ** Returns TL_USAGE for an unknown format, TL_IO when a query or a write
@@ -57,14 +58,6 @@ tl_rc Tl_report_html(tl_case *c, FILE *o);
   "min(CASE WHEN verdict <> 'none' THEN first_ns END) AS first_ns, " \
   "max(CASE WHEN verdict <> 'none' THEN last_ns END) AS last_ns " \
   "FROM x_occ GROUP BY coalesce(division, '') ORDER BY 1"
-
-/* The reasons a target was not found (x_cover), in report order, and a
-** count of each: reason, n. Every reason appears, 0 included. */
-#define TL_COVER_COUNTS \
-  "SELECT r, (SELECT count(*) FROM x_cover x WHERE x.reason = r) FROM " \
-  "(SELECT 1 AS k, 'scope-not-in-case' AS r UNION ALL SELECT 2, " \
-  "'size-matches-no-file' UNION ALL SELECT 3, 'folder-exists' UNION ALL " \
-  "SELECT 4, 'not-on-evidence') ORDER BY k"
 
 /* The verdicts, most serious first; index = TL_VRANK value. */
 #define TL_N_VERDICTS 6

@@ -163,7 +163,7 @@ owner_divisions(tl_case *c, FILE *o)
 /* Location divisions: where the files are (share map, else the item's
 ** division), and the exposures seen there. */
 static tl_rc
-divisions(tl_case *c, FILE *o)
+location_divisions(tl_case *c, FILE *o)
 {
   sqlite3_stmt *s;
   char a[48], b[48];
@@ -213,9 +213,8 @@ coverage(tl_case *c, FILE *o)
     return c->errcode;
   if(!(s = Tl_report_prep(c,
        "SELECT t.line, t.label, x.reason, x.detail FROM x_cover x JOIN "
-       "x_target t USING(target_id) ORDER BY CASE x.reason WHEN "
-       "'scope-not-in-case' THEN 0 WHEN 'size-matches-no-file' THEN 1 WHEN "
-       "'folder-exists' THEN 2 ELSE 3 END, t.line LIMIT " TOP_FILES_S)))
+       "x_target t USING(target_id) ORDER BY " TL_COVER_RANK("x.reason")
+       ", t.line LIMIT " TOP_FILES_S)))
     return c->errcode;
   while((r = sqlite3_step(s)) == SQLITE_ROW) {
     fprintf(o, "    line %-6lld ", (long long)sqlite3_column_int64(s, 0));
@@ -229,6 +228,16 @@ coverage(tl_case *c, FILE *o)
   if(total > TOP_FILES)
     fprintf(o, "    ... and %lld more\n", (long long)(total - TOP_FILES));
   return Tl_report_done(c, s, r);
+}
+
+/* Divisions, both ways (owner and location), then the coverage. */
+static tl_rc
+divisions(tl_case *c, FILE *o)
+{
+  tl_rc rc;
+  if((rc = owner_divisions(c, o)) || (rc = location_divisions(c, o)))
+    return rc;
+  return coverage(c, o);
 }
 
 static tl_rc
@@ -357,8 +366,7 @@ Tl_report_text(tl_case *c, FILE *o)
 {
   tl_rc rc;
   if((rc = header(c, o)) || (rc = summary(c, o)) || (rc = partners(c, o)) ||
-     (rc = owner_divisions(c, o)) || (rc = divisions(c, o)) ||
-     (rc = coverage(c, o)) || (rc = bursts(c, o)) ||
+     (rc = divisions(c, o)) || (rc = bursts(c, o)) ||
      (rc = anomalies(c, o)) || (rc = top_files(c, o)))
     return rc;
   return TL_OK;
