@@ -38,8 +38,8 @@ is "$(q "SELECT line || ':' || coalesce(division, '-') || ':' || coalesce(scope,
    "migration: each division is kept and copied into scope"
 is "$(q "SELECT group_concat(t.line) FROM target t JOIN target_match m USING(target_id) ORDER BY t.line")" "2,4" \
    "migration: the row scoped to Research by version 2 still does not match an Administration file"
-grep -q "warning: 1 row names a file that exists only outside its evidence or scope column (first: line 3)" "$T_TMP/err"
-ok $? "ingest warns about the row whose file is outside its scope"
+grep -q "v2.db: warning: 1 row is scoped to 'Research', which no evidence item or share map names (first: line 3); it matches nothing" "$T_TMP/err"
+ok $? "ingest warns about the row scoped to a division the case lacks"
 
 # -- the file server -------------------------------------------------------
 [ -f "$MK" ] || { echo "# SKIP: no image builder at $MK"; done_testing; exit $?; }
