@@ -270,9 +270,6 @@ const char Tl_schema_v3_delta[] =
   "CREATE INDEX IF NOT EXISTS object_hash_sha1 ON object_hash(sha1);\n"
   /* a register's division is the owner of the file, not a scope (issue
   ** 9); a version-2 case scoped its rows by division: keep its meaning by
-  ** copying division into scope (a new case has no rows yet). The time a
-  ** file system was created (NTFS: $MFT's $SI created), for the
-  ** timestomping rule "$SI before the file system existed". */
+  ** copying division into scope (a new case has no rows yet) */
   "ALTER TABLE target ADD COLUMN scope TEXT;\n"
-  "UPDATE target SET scope = division WHERE division IS NOT NULL;\n"
-  "ALTER TABLE filesystem ADD COLUMN created_ns INTEGER;\n";
+  "UPDATE target SET scope = division WHERE division IS NOT NULL;\n";
