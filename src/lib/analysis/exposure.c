@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/anomalies_int.h"
 #include "analysis/coverage_int.h"
 #include "analysis/exposure_int.h"
 #include "analysis/match_int.h"
@@ -613,7 +614,8 @@ Tl_exposure_analyse(tl_case *c, const struct tl_exposure_opts *o)
      (rc = judge(c, from)) ||
      (rc = find_anomalies(c)) ||
      (rc = find_bursts(c, burst, bw)) ||
-     (rc = Tl_coverage_compute(c)))
+     (rc = Tl_coverage_compute(c)) ||
+     (rc = Tl_file_anomalies(c, from, to)))
     return rc;
   return Tl_exec_bound(c,
     "INSERT INTO x_target(target_id, line, label, partner, classification, "

@@ -26,6 +26,8 @@
 **   x_cover(target_id, reason, detail, scope, folder_evidence,
 **           folder_path, folder_modified_ns)  why a target matches no
 **                            file (coverage_int.h)
+**   x_file_anomaly(...)      timestomping indicators on every file with a
+**                            time in the window (anomalies_int.h)
 **
 ** Divisions: x_occ.division is the occurrence's *location* division (the
 ** share map's for its path, else its item's); x_target.division is the

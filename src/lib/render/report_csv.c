@@ -151,3 +151,43 @@ Tl_report_csv(tl_case *c, FILE *o)
   }
   return Tl_report_done(c, s, r);
 }
+
+tl_rc
+Tl_report_file_anomalies_csv(tl_case *c, FILE *o)
+{
+  sqlite3_stmt *s;
+  int r, i;
+  if(!(s = Tl_report_prep(c,
+       "SELECT evidence, path, object_id, executable, deleted, rule, "
+       /* 6 */ "si_created_ns, si_modified_ns, si_changed_ns, "
+       "si_accessed_ns, fn_created_ns, fn_modified_ns, fn_changed_ns, "
+       "fn_accessed_ns, fs_created_ns, acquired_ns, "
+       /* 16 */ "acquired_from, detail FROM x_file_anomaly"
+       TL_FILE_ANOMALY_ORDER)))
+    return c->errcode;
+  fputs("evidence,path,object_id,executable,deleted,rule,si_created,"
+        "si_modified,si_changed,si_accessed,fn_created,fn_modified,"
+        "fn_changed,fn_accessed,fs_created,acquired,acquired_from,"
+        "detail\r\n", o);
+  while((r = sqlite3_step(s)) == SQLITE_ROW) {
+    field(o, (const char *)sqlite3_column_text(s, 0));
+    fputc(',', o);
+    field(o, (const char *)sqlite3_column_text(s, 1));
+    for(i = 2; i <= 4; i++) {
+      fputc(',', o);
+      field_int(o, s, i);
+    }
+    fputc(',', o);
+    field(o, (const char *)sqlite3_column_text(s, 5));
+    for(i = 6; i <= 15; i++) {
+      fputc(',', o);
+      field_time(o, s, i);
+    }
+    fputc(',', o);
+    field(o, (const char *)sqlite3_column_text(s, 16));
+    fputc(',', o);
+    field(o, (const char *)sqlite3_column_text(s, 17));
+    fputs("\r\n", o);
+  }
+  return Tl_report_done(c, s, r);
+}

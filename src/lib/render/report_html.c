@@ -1127,6 +1127,67 @@ bursts(struct ctx *x)
   return Tl_report_done(x->c, s, r);
 }
 
+/* One time cell at full precision (sub-seconds are the point here). */
+static void
+ftime(FILE *o, sqlite3_stmt *s, int i)
+{
+  char buf[48];
+  if(sqlite3_column_type(s, i) != SQLITE_NULL)
+    fputs(Tl_format_ns(sqlite3_column_int64(s, i), buf, sizeof(buf)), o);
+}
+
+/* Timestomping indicators on every file with a time in the window,
+** programs first; closes the anomalies section. */
+static tl_rc
+file_anomalies(struct ctx *x)
+{
+  FILE *o = x->o;
+  sqlite3_stmt *s;
+  int r, n = 0, k;
+  if(!(s = Tl_report_prep(x->c,
+       "SELECT evidence, path, rule, executable, deleted, si_created_ns, "
+       "si_modified_ns, si_changed_ns, si_accessed_ns, fn_created_ns, "
+       "fn_modified_ns, fn_changed_ns, fn_accessed_ns, detail FROM "
+       "x_file_anomaly" TL_FILE_ANOMALY_ORDER)))
+    return x->c->errcode;
+  fputs("<h3>Timestomping indicators on every file in the window</h3>\n"
+        "<p class=\"muted\">Any file with a $SI or $FN time in the window, "
+        "on every evidence item, target or not; programs, libraries and "
+        "scripts first.</p>\n", o);
+  while((r = sqlite3_step(s)) == SQLITE_ROW) {
+    if(!n++)
+      fputs("<div class=\"box\"><table class=\"sortable\"><thead><tr>"
+            "<th>Evidence</th><th>Path</th><th>Rule</th>"
+            "<th>$SI created</th><th>$SI modified</th><th>$SI changed</th>"
+            "<th>$SI accessed</th><th>$FN created</th><th>$FN modified</th>"
+            "<th>$FN changed</th><th>$FN accessed</th><th>Detail</th>"
+            "</tr></thead>\n<tbody>\n", o);
+    fputs("<tr><td>", o);
+    esc_col(o, s, 0);
+    fputs("</td><td class=\"path\">", o);
+    esc_path(o, s, 1);
+    if(sqlite3_column_int(s, 3))
+      fputs(" <b>(program)</b>", o);
+    if(sqlite3_column_int(s, 4))
+      fputs(" <span class=\"muted\">(deleted)</span>", o);
+    fputs("</td><td>", o);
+    esc_col(o, s, 2);
+    for(k = 5; k <= 12; k++) {
+      fputs("</td><td class=\"mono\">", o);
+      ftime(o, s, k);
+    }
+    fputs("</td><td>", o);
+    esc_col(o, s, 13);
+    fputs("</td></tr>\n", o);
+  }
+  if(n)
+    fputs("</tbody></table></div>\n", o);
+  else if(r == SQLITE_DONE)
+    fputs("<p class=\"empty\">None.</p>\n", o);
+  fputs("</section>\n", o);
+  return Tl_report_done(x->c, s, r);
+}
+
 static tl_rc
 anomalies(struct ctx *x)
 {
@@ -1161,8 +1222,9 @@ anomalies(struct ctx *x)
     fputs("</tbody></table></div>\n", o);
   else if(r == SQLITE_DONE)
     fputs("<p class=\"empty\">No anomalies.</p>\n", o);
-  fputs("</section>\n", o);
-  return Tl_report_done(x->c, s, r);
+  if(Tl_report_done(x->c, s, r))
+    return x->c->errcode;
+  return file_anomalies(x);
 }
 
 /* The register: every target, with classes for the filters. */

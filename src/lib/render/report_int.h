@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "store/case_int.h"
+#include "analysis/anomalies_int.h"
 #include "analysis/coverage_int.h"
 
 /* Write the report to out; format is "text", "csv", "json" or "html".
@@ -23,6 +24,14 @@ tl_rc Tl_report_text(tl_case *c, FILE *o);
 tl_rc Tl_report_csv(tl_case *c, FILE *o);
 tl_rc Tl_report_json(tl_case *c, FILE *o);
 tl_rc Tl_report_html(tl_case *c, FILE *o);
+
+/* Timestomping indicators on every file (x_file_anomaly), as used by
+** the exposure reports and by `touchline anomalies` (tl_case_anomalies):
+** the text list (limit files, 0: all), the CSV table, the JSON array
+** ("file_anomalies":[...], no comma before it). */
+tl_rc Tl_report_file_anomalies_text(tl_case *c, FILE *o, int limit);
+tl_rc Tl_report_file_anomalies_csv(tl_case *c, FILE *o);
+tl_rc Tl_report_file_anomalies_json(tl_case *c, FILE *o);
 
 /* SQL expression ranking a verdict column, most serious first (0..5). */
 #define TL_VRANK(col) \

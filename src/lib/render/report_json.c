@@ -258,6 +258,9 @@ summary(tl_case *c, FILE *o)
   jcount(o, c, "copies", "SELECT count(*) FROM x_copy", 1);
   jcount(o, c, "bursts", "SELECT count(*) FROM x_burst", 1);
   jcount(o, c, "anomalies", "SELECT count(*) FROM x_anomaly", 1);
+  jcount(o, c, "file_anomalies", "SELECT count(*) FROM x_file_anomaly", 1);
+  jcount(o, c, "file_anomaly_files",
+         "SELECT count(DISTINCT object_id) FROM x_file_anomaly", 1);
   if((rc = verdict_counts(c, o, "target_verdicts", "x_target")) ||
      (rc = verdict_counts(c, o, "occurrence_verdicts", "x_occ")))
     return rc;
@@ -461,6 +464,9 @@ Tl_report_json(tl_case *c, FILE *o)
        "SELECT * FROM x_anomaly ORDER BY rowid", NULL, NULL, "    ")))
     return rc;
   fputs(",\n  ", o);
+  if((rc = Tl_report_file_anomalies_json(c, o)))
+    return rc;
+  fputs(",\n  ", o);
   if((rc = jarray(c, o, "bursts",
        "SELECT * FROM x_burst ORDER BY start_ns, burst_id", NULL, NULL,
        "    ")))
@@ -470,4 +476,11 @@ Tl_report_json(tl_case *c, FILE *o)
     return rc;
   fputs("\n}\n", o);
   return TL_OK;
+}
+
+tl_rc
+Tl_report_file_anomalies_json(tl_case *c, FILE *o)
+{
+  return jarray(c, o, "file_anomalies", "SELECT * FROM x_file_anomaly"
+                TL_FILE_ANOMALY_ORDER, NULL, NULL, "    ");
 }

@@ -9,6 +9,7 @@
 
 #include "render/report_int.h"
 #include "base/names_int.h"
+#include "base/timeconv_int.h"
 
 #define TOP_FILES 20
 #define TOP_FILES_S "20"
@@ -278,6 +279,96 @@ bursts(tl_case *c, FILE *o)
   return Tl_report_done(c, s, r);
 }
 
+/* The $SI and $FN times of a file, kept while its rules are listed. */
+struct ftimes {
+  int64_t t[10];     /* si b m c a, fn b m c a, fs created, acquired */
+  int has[10];
+};
+
+static void
+ftimes_print(FILE *o, const struct ftimes *f)
+{
+  static const char *const lbl[8] = {"created", "modified", "changed",
+                                     "accessed", "created", "modified",
+                                     "changed", "accessed"};
+  char buf[48];
+  int k;
+  for(k = 0; k < 8; k++) {
+    if(k % 4 == 0)
+      fputs(k ? "\n        $FN " : "        $SI ", o);
+    fprintf(o, " %s %s", lbl[k], f->has[k] ?
+            Tl_format_ns(f->t[k], buf, sizeof(buf)) : "-");
+  }
+  if(f->has[8])
+    fprintf(o, "\n        file system created %s",
+            Tl_format_ns(f->t[8], buf, sizeof(buf)));
+  fputc('\n', o);
+}
+
+/* Timestomping indicators on every file with a time in the window
+** (x_file_anomaly), executables first: per file its rules, then its $SI
+** and $FN times side by side. limit 0: all files. */
+tl_rc
+Tl_report_file_anomalies_text(tl_case *c, FILE *o, int limit)
+{
+  sqlite3_stmt *s;
+  struct ftimes f;
+  int r, k, files = 0;
+  int64_t last = -1;
+  int64_t n_files = Tl_report_count(c, "SELECT count(DISTINCT object_id) "
+                                       "FROM x_file_anomaly");
+  fprintf(o, "\n  Timestomping indicators on every file in the window: "
+          "%lld file(s), %lld of them programs, libraries or scripts "
+          "(listed first)\n", (long long)n_files,
+          (long long)Tl_report_count(c, "SELECT count(DISTINCT object_id) "
+                                        "FROM x_file_anomaly WHERE "
+                                        "executable"));
+  if(!(s = Tl_report_prep(c, "SELECT object_id, evidence, path, rule, "
+                             "executable, deleted, si_created_ns, "
+                             "si_modified_ns, si_changed_ns, "
+                             "si_accessed_ns, fn_created_ns, "
+                             "fn_modified_ns, fn_changed_ns, "
+                             "fn_accessed_ns, fs_created_ns, acquired_ns, "
+                             "detail FROM x_file_anomaly"
+                             TL_FILE_ANOMALY_ORDER)))
+    return c->errcode;
+  memset(&f, 0, sizeof(f));
+  while((r = sqlite3_step(s)) == SQLITE_ROW) {
+    int64_t id = sqlite3_column_int64(s, 0);
+    if(id != last) {
+      if(last >= 0)
+        ftimes_print(o, &f);
+      last = id;
+      if(limit && files == limit)
+        break;
+      files++;
+      fputs("    ", o);
+      cell(o, Tl_report_col(s, 1), 0, 0);
+      fputs("  ", o);
+      cell(o, Tl_report_col(s, 2), 0, 0);
+      fprintf(o, "%s%s\n", sqlite3_column_int(s, 4) ? "  [program]" : "",
+              sqlite3_column_int(s, 5) ? "  [deleted]" : "");
+      for(k = 0; k < 10; k++) {
+        f.has[k] = sqlite3_column_type(s, 6 + k) != SQLITE_NULL;
+        f.t[k] = sqlite3_column_int64(s, 6 + k);
+      }
+    }
+    fputs("      ", o);
+    cell(o, Tl_report_col(s, 3), 0, 0);
+    fputs(": ", o);
+    cell(o, Tl_report_col(s, 16), 0, 0);
+    fputc('\n', o);
+  }
+  if(r == SQLITE_DONE && last >= 0)
+    ftimes_print(o, &f);
+  else if(r == SQLITE_ROW) {
+    fprintf(o, "    ... and %lld more file(s) (touchline anomalies lists "
+            "them all)\n", (long long)(n_files - files));
+    r = SQLITE_DONE;
+  }
+  return Tl_report_done(c, s, r);
+}
+
 static tl_rc
 anomalies(tl_case *c, FILE *o)
 {
@@ -295,7 +386,9 @@ anomalies(tl_case *c, FILE *o)
     first = 0;
   }
   fputs(first ? "\n" : ")\n", o);
-  return Tl_report_done(c, s, r);
+  if(Tl_report_done(c, s, r))
+    return c->errcode;
+  return Tl_report_file_anomalies_text(c, o, TOP_FILES);
 }
 
 /* The reason that gave the verdict: reasons are "; "-separated and each
