@@ -192,6 +192,21 @@ struct tl_exposure_opts {
 tl_rc tl_case_exposure(tl_case *c, const struct tl_exposure_opts *o,
                        FILE *out);
 
+/* ---- timestomping indicators on every file (docs/EXPOSURE.md) -------- */
+
+struct tl_anomaly_opts {
+  uint32_t struct_size;     /* sizeof(struct tl_anomaly_opts) */
+  int64_t from_ns, to_ns;   /* files with a $SI/$FN time in [from, to);
+                            ** INT64_MIN / INT64_MAX for an open end */
+  const char *format;       /* "text", "csv", "json" */
+};
+
+/* Every file of the case with a $SI or $FN time in the window that shows
+** a timestomping indicator, programs and libraries first, written to out.
+** Reads only (TEMP tables). */
+tl_rc tl_case_anomalies(tl_case *c, const struct tl_anomaly_opts *o,
+                        FILE *out);
+
 /* Parse an ISO 8601 date ("2023-06-01") or date-time with optional
 ** fraction to 1 ns and zone ("2023-06-01T12:00:00.5+02:00", "...Z") into
 ** ns since 1970, checked against the calendar (no 2023-02-30, no 24:59,

@@ -42,5 +42,6 @@ int cmd_timeline(int argc, char **argv);
 int cmd_targets(int argc, char **argv);
 int cmd_divisions(int argc, char **argv);
 int cmd_exposure(int argc, char **argv);
+int cmd_anomalies(int argc, char **argv);
 
 #endif

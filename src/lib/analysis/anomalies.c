@@ -40,8 +40,9 @@ const char Tl_file_anomaly_rules[] =
   "si-created-before-fn-created, si-zero-subseconds, si-before-fs-created, "
   "time-after-acquisition";
 
-/* 14 hours: the widest UTC offset of the zone an E01 date was written in */
-#define ACQ_SLACK_NS (INT64_C(14) * 3600 * 1000000000)
+/* 14 hours in ns: the widest UTC offset of the zone an E01 date was
+** written in (libewf gives a local time without its zone) */
+#define ACQ_SLACK "50400000000000"
 
 static const char ddl[] =
   TL_X_FILE_ANOMALY_DDL
@@ -93,7 +94,7 @@ acquisitions(tl_case *c)
     int64_t ns;
     sqlite3_bind_int64(ins, 1, sqlite3_column_int64(q, 0));
     if(v && !acquiry_date(v, &ns)) {
-      sqlite3_bind_int64(ins, 2, ns + ACQ_SLACK_NS);
+      sqlite3_bind_int64(ins, 2, ns);
       sqlite3_bind_text(ins, 3, "acquiry_date", -1, SQLITE_STATIC);
     }
     else {
@@ -161,7 +162,8 @@ Tl_file_anomalies(tl_case *c, int64_t from, int64_t to)
       {"si-zero-subseconds", "t.n_si > 0 AND t.si_frac = 0 AND "
        "t.fn_frac > 0"},
       {"si-before-fs-created", "t.si_b < f.created_ns"},
-      {"time-after-acquisition", "t.t_max > a.acquired_ns"}
+      {"time-after-acquisition", "t.t_max > a.acquired_ns + CASE "
+       "a.acquired_from WHEN 'acquiry_date' THEN " ACQ_SLACK " ELSE 0 END"}
     };
     static const char *const detail[4] = {
       "'$SI created is earlier than $FILE_NAME created: user-mode tools "
@@ -170,7 +172,9 @@ Tl_file_anomalies(tl_case *c, int64_t from, int64_t to)
       "fractions: a tool set the $SI times'",
       "'$SI created is earlier than the file system itself ($MFT/$Volume "
       "created)'",
-      "'a time later than the acquisition (' || a.acquired_from || ')'"
+      "'a time later than the acquisition (' || CASE a.acquired_from WHEN "
+      "'ingest' THEN 'no acquisition date: the ingest' ELSE 'the image''s "
+      "acquiry_date, 14 hours allowed for its zone' END || ')'"
     };
     for(i = 0; i < 4 && !rc; i++) {
       if(!(sql = sqlite3_mprintf(
