@@ -312,6 +312,8 @@ static const char css[] =
   "a.n:hover{background:#e5eef5}\n"
   ".zero{color:#b8c0c8;padding:1px 6px}\n"
   ".muted{color:var(--muted)}\n"
+  "table.tt{width:auto;white-space:nowrap}\n"
+  "table.tt td{padding:0 10px 0 0;border:0;font-size:12px}\n"
   ".path{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"
   "monospace;font-size:13px;overflow-wrap:break-word}\n"
   ".mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"
@@ -719,6 +721,10 @@ summary(struct ctx *x)
        "bursts of activity", 0);
   card(o, "#anomalies", Tl_report_count(c, "SELECT count(*) FROM x_anomaly"),
        -1, "anomalies", 0);
+  card(o, "#file-anomalies",
+       Tl_report_count(c, "SELECT count(DISTINCT object_id) FROM "
+                          "x_file_anomaly"), -1,
+       "files timestomped (any file)", 1);
   fputs("</div>\n<div class=\"verdicts\">Files by verdict:", o);
   if(!(s = Tl_report_prep(c, "SELECT verdict, count(*) FROM x_occ "
                              "GROUP BY verdict ORDER BY "
@@ -1127,64 +1133,103 @@ bursts(struct ctx *x)
   return Tl_report_done(x->c, s, r);
 }
 
-/* One time cell at full precision (sub-seconds are the point here). */
+/* A time of column i for the side-by-side table: "2023-06-15
+** 01:30:00.4371951" (UTC, said in the heading; NTFS's 100 ns, the last
+** two digits dropped when they are zero). */
 static void
-ftime(FILE *o, sqlite3_stmt *s, int i)
+side_time(FILE *o, sqlite3_stmt *s, int i)
 {
   char buf[48];
-  if(sqlite3_column_type(s, i) != SQLITE_NULL)
-    fputs(Tl_format_ns(sqlite3_column_int64(s, i), buf, sizeof(buf)), o);
+  size_t n;
+  if(sqlite3_column_type(s, i) == SQLITE_NULL)
+    return;
+  Tl_format_ns(sqlite3_column_int64(s, i), buf, sizeof(buf));
+  n = strlen(buf);
+  if(n > 20 && buf[10] == 'T' && buf[n - 1] == 'Z') {
+    buf[10] = ' ';
+    buf[--n] = '\0';
+    if(n > 2 && !strcmp(buf + n - 2, "00") && strchr(buf, '.'))
+      buf[n - 2] = '\0';
+  }
+  fputs(buf, o);
 }
 
-/* Timestomping indicators on every file with a time in the window,
-** programs first; closes the anomalies section. */
+/* The four $SI times (columns i..i+3) next to the four $FN times
+** (i+4..i+7), as a small table. */
+static void
+four_times(FILE *o, sqlite3_stmt *s, int i)
+{
+  static const char *const lbl[4] = {"created", "modified", "changed",
+                                     "accessed"};
+  int k;
+  fputs("<table class=\"tt mono\"><tr><td></td>"
+        "<td class=\"muted\">$SI</td><td class=\"muted\">$FN</td></tr>", o);
+  for(k = 0; k < 4; k++) {
+    fprintf(o, "<tr><td class=\"muted\">%s</td><td>", lbl[k]);
+    side_time(o, s, i + k);
+    fputs("</td><td>", o);
+    side_time(o, s, i + 4 + k);
+    fputs("</td></tr>", o);
+  }
+  fputs("</table>", o);
+}
+
+/* Timestomping indicators on every file with a time in the window, one
+** row per file with its rules and its $SI and $FN times side by side,
+** programs first (inside the anomalies section). */
 static tl_rc
 file_anomalies(struct ctx *x)
 {
   FILE *o = x->o;
   sqlite3_stmt *s;
-  int r, n = 0, k;
+  int r, n = 0;
   if(!(s = Tl_report_prep(x->c,
-       "SELECT evidence, path, rule, executable, deleted, si_created_ns, "
-       "si_modified_ns, si_changed_ns, si_accessed_ns, fn_created_ns, "
-       "fn_modified_ns, fn_changed_ns, fn_accessed_ns, detail FROM "
-       "x_file_anomaly" TL_FILE_ANOMALY_ORDER)))
+       "SELECT evidence, path, group_concat(rule, '|'), max(executable), "
+       "max(deleted), si_created_ns, si_modified_ns, si_changed_ns, "
+       "si_accessed_ns, fn_created_ns, fn_modified_ns, fn_changed_ns, "
+       "fn_accessed_ns FROM (SELECT * FROM x_file_anomaly"
+       TL_FILE_ANOMALY_ORDER ") GROUP BY object_id ORDER BY max(executable)"
+       " DESC, evidence, path, object_id")))
     return x->c->errcode;
-  fputs("<h3>Timestomping indicators on every file in the window</h3>\n"
+  fputs("<h3 id=\"file-anomalies\">Timestomping indicators on every file "
+        "in the window</h3>\n"
         "<p class=\"muted\">Any file with a $SI or $FN time in the window, "
         "on every evidence item, target or not; programs, libraries and "
         "scripts first.</p>\n", o);
   while((r = sqlite3_step(s)) == SQLITE_ROW) {
     if(!n++)
       fputs("<div class=\"box\"><table class=\"sortable\"><thead><tr>"
-            "<th>Evidence</th><th>Path</th><th>Rule</th>"
-            "<th>$SI created</th><th>$SI modified</th><th>$SI changed</th>"
-            "<th>$SI accessed</th><th>$FN created</th><th>$FN modified</th>"
-            "<th>$FN changed</th><th>$FN accessed</th><th>Detail</th>"
+            "<th>Evidence and path</th><th>Rules</th>"
+            "<th>$STANDARD_INFORMATION and $FILE_NAME times (UTC)</th>"
             "</tr></thead>\n<tbody>\n", o);
-    fputs("<tr><td>", o);
+    fputs("<tr><td class=\"path\">", o);
     esc_col(o, s, 0);
-    fputs("</td><td class=\"path\">", o);
+    fputs("<br>", o);
     esc_path(o, s, 1);
     if(sqlite3_column_int(s, 3))
       fputs(" <b>(program)</b>", o);
     if(sqlite3_column_int(s, 4))
       fputs(" <span class=\"muted\">(deleted)</span>", o);
-    fputs("</td><td>", o);
-    esc_col(o, s, 2);
-    for(k = 5; k <= 12; k++) {
-      fputs("</td><td class=\"mono\">", o);
-      ftime(o, s, k);
+    fputs("</td><td style=\"white-space:nowrap\">", o);
+    {
+      /* one rule a line */
+      const char *p = Tl_report_col(s, 2), *bar;
+      char part[64];
+      for(; (bar = strchr(p, '|')); p = bar + 1) {
+        snprintf(part, sizeof(part), "%.*s", (int)(bar - p), p);
+        esc(o, part);
+        fputs("<br>", o);
+      }
+      esc(o, p);
     }
     fputs("</td><td>", o);
-    esc_col(o, s, 13);
+    four_times(o, s, 5);
     fputs("</td></tr>\n", o);
   }
   if(n)
     fputs("</tbody></table></div>\n", o);
   else if(r == SQLITE_DONE)
     fputs("<p class=\"empty\">None.</p>\n", o);
-  fputs("</section>\n", o);
   return Tl_report_done(x->c, s, r);
 }
 
@@ -1199,6 +1244,12 @@ anomalies(struct ctx *x)
        "FROM x_anomaly ORDER BY kind, rowid")))
     return x->c->errcode;
   fputs("<section id=\"anomalies\">\n<h2>Anomalies</h2>\n", o);
+  /* every file first: the intruder's tools are no targets */
+  if(file_anomalies(x)) {
+    sqlite3_finalize(s);
+    return x->c->errcode;
+  }
+  fputs("<h3>On targets and their copies</h3>\n", o);
   while((r = sqlite3_step(s)) == SQLITE_ROW) {
     if(!n++)
       fputs("<div class=\"box\"><table class=\"sortable\"><thead><tr>"
@@ -1222,9 +1273,8 @@ anomalies(struct ctx *x)
     fputs("</tbody></table></div>\n", o);
   else if(r == SQLITE_DONE)
     fputs("<p class=\"empty\">No anomalies.</p>\n", o);
-  if(Tl_report_done(x->c, s, r))
-    return x->c->errcode;
-  return file_anomalies(x);
+  fputs("</section>\n", o);
+  return Tl_report_done(x->c, s, r);
 }
 
 /* The register: every target, with classes for the filters. */
