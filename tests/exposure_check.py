@@ -9,8 +9,9 @@ division roll-up. Prints TAP.
 The ground truth lists the *source* of a staging copy as "accessed" (the
 copy read it); touchline's verdict for it is "copied" (issue 4: a copy of
 it was created in the window), so those files are mapped before comparing.
-Register rows scoped to a division do not match copies placed in another
-division's share (docs/TARGETS.md); the copies are still found as copies.
+A register's division names the owner and scopes nothing (issue 9); rows
+scoped by their evidence column do not match copies placed on another item
+(docs/TARGETS.md); the copies are still found as copies.
 """
 import csv
 import io
