@@ -164,8 +164,9 @@ check_tap() {
   done <"$T_TMP/check.out"
 }
 check_tap "no share map" 0
-"$TOUCHLINE" divisions "$CASE" import "$T_TMP/shares.csv" 2>/dev/null
+"$TOUCHLINE" divisions "$CASE" import "$T_TMP/shares.csv" 2>"$T_TMP/err"
 ok $? "share map (one share per division) imports"
+is "$(grep -c "shares.csv: warning: " "$T_TMP/err")" 5 "divisions import: the same five causes, one line each"
 check_tap "share map" 1
 
 # the text and HTML reports show both roll-ups and the coverage
