@@ -196,5 +196,11 @@ Tl_file_anomalies(tl_case *c, int64_t from, int64_t to)
       sqlite3_free(sql);
     }
   }
+  if(!rc)
+    rc = Tl_exec(c, "CREATE INDEX temp.x_file_anomaly_object ON "
+                 "x_file_anomaly(object_id);"
+                 "UPDATE x_file_anomaly SET n_rules = (SELECT count(*) FROM "
+                 "x_file_anomaly b WHERE b.object_id = "
+                 "x_file_anomaly.object_id)");
   return rc;
 }

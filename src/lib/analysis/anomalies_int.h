@@ -6,10 +6,12 @@
 **                  executable, deleted, si_created_ns, si_modified_ns,
 **                  si_changed_ns, si_accessed_ns, fn_created_ns,
 **                  fn_modified_ns, fn_changed_ns, fn_accessed_ns,
-**                  fs_created_ns, acquired_ns, acquired_from, detail)
+**                  fs_created_ns, acquired_ns, acquired_from, detail,
+**                  n_rules)
 **
 ** one row per file and rule; executable is 1 for programs, libraries and
-** scripts (listed first). Only reads the case.
+** scripts (listed first); n_rules is the number of rules the file breaks.
+** Only reads the case.
 */
 #ifndef TL_ANOMALIES_INT_H
 #define TL_ANOMALIES_INT_H
@@ -26,7 +28,7 @@
   " si_accessed_ns INTEGER, fn_created_ns INTEGER," \
   " fn_modified_ns INTEGER, fn_changed_ns INTEGER," \
   " fn_accessed_ns INTEGER, fs_created_ns INTEGER, acquired_ns INTEGER," \
-  " acquired_from TEXT, detail TEXT);"
+  " acquired_from TEXT, detail TEXT, n_rules INTEGER);"
 
 /* the rules, for help texts */
 extern const char Tl_file_anomaly_rules[];
@@ -34,8 +36,11 @@ extern const char Tl_file_anomaly_rules[];
 /* (Re)build x_file_anomaly for [from, to) (INT64_MIN, INT64_MAX: all). */
 tl_rc Tl_file_anomalies(tl_case *c, int64_t from, int64_t to);
 
-/* The order the lists use: executables first. */
+/* The order the lists use: programs first, then the files with the most
+** rules (a volume migrated with its times, by robocopy for example, gives
+** every file "$SI before the file system"; a timestomped tool has more),
+** then by place. */
 #define TL_FILE_ANOMALY_ORDER \
-  " ORDER BY executable DESC, evidence, path, object_id, rule"
+  " ORDER BY executable DESC, n_rules DESC, evidence, path, object_id, rule"
 
 #endif

@@ -323,6 +323,19 @@ Tl_report_file_anomalies_text(tl_case *c, FILE *o, int limit)
           (long long)Tl_report_count(c, "SELECT count(DISTINCT object_id) "
                                         "FROM x_file_anomaly WHERE "
                                         "executable"));
+  /* files per rule: a rule on nearly every file of a volume is its
+  ** history (a migration), not an intruder */
+  if(!(s = Tl_report_prep(c, "SELECT rule, count(DISTINCT object_id) FROM "
+                             "x_file_anomaly GROUP BY rule ORDER BY rule")))
+    return c->errcode;
+  k = 0;
+  while((r = sqlite3_step(s)) == SQLITE_ROW)
+    fprintf(o, "%s%s %lld", k++ ? ", " : "    files per rule: ",
+            Tl_report_col(s, 0), (long long)sqlite3_column_int64(s, 1));
+  if(k)
+    fputc('\n', o);
+  if(Tl_report_done(c, s, r))
+    return c->errcode;
   if(!(s = Tl_report_prep(c, "SELECT object_id, evidence, path, rule, "
                              "executable, deleted, si_created_ns, "
                              "si_modified_ns, si_changed_ns, "
