@@ -1174,6 +1174,9 @@ four_times(FILE *o, sqlite3_stmt *s, int i)
   fputs("</table>", o);
 }
 
+#define HTML_FILE_ANOMALIES 1000
+#define HTML_FILE_ANOMALIES_S "1000"
+
 /* Timestomping indicators on every file with a time in the window, one
 ** row per file with its rules and its $SI and $FN times side by side,
 ** programs first (inside the anomalies section). */
@@ -1189,7 +1192,8 @@ file_anomalies(struct ctx *x)
        "si_accessed_ns, fn_created_ns, fn_modified_ns, fn_changed_ns, "
        "fn_accessed_ns FROM (SELECT * FROM x_file_anomaly"
        TL_FILE_ANOMALY_ORDER ") GROUP BY object_id ORDER BY max(executable)"
-       " DESC, evidence, path, object_id")))
+       " DESC, max(n_rules) DESC, evidence, path, object_id LIMIT "
+       HTML_FILE_ANOMALIES_S)))
     return x->c->errcode;
   fputs("<h3 id=\"file-anomalies\">Timestomping indicators on every file "
         "in the window</h3>\n"
@@ -1230,6 +1234,15 @@ file_anomalies(struct ctx *x)
     fputs("</tbody></table></div>\n", o);
   else if(r == SQLITE_DONE)
     fputs("<p class=\"empty\">None.</p>\n", o);
+  if(n == HTML_FILE_ANOMALIES) {
+    /* a migrated volume can flag every file: the report stays readable */
+    int64_t all = Tl_report_count(x->c, "SELECT count(DISTINCT object_id) "
+                                        "FROM x_file_anomaly");
+    if(all > n)
+      fprintf(o, "<p class=\"muted\">The first %d of %lld files; the JSON "
+              "report and <code>touchline anomalies</code> list them all."
+              "</p>\n", n, (long long)all);
+  }
   return Tl_report_done(x->c, s, r);
 }
 
