@@ -100,7 +100,7 @@ Tl_report_csv(tl_case *c, FILE *o)
        "ORDER BY o.occ_id")))
     return c->errcode;
   fputs("occ_id,target_id,register_line,partner,classification,target,"
-        "evidence,location_division,path,size,verdict,flags,first,last,"
+        "evidence,division,path,size,verdict,flags,first,last,"
         "first_ns,last_ns,n_evidence,n_rows,n_copies,reasons,object_id,"
         "owner_division\r\n", o);
   while((r = sqlite3_step(s)) == SQLITE_ROW) {
