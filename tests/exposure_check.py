@@ -154,6 +154,12 @@ def main():
            (a["si_created_ns"] != t["si_created"]["ns"] or
             a["fn_created_ns"] != t["fn_created"]["ns"])]
     ok(not bad, "each tool's $SI and $FN created times, side by side", bad)
+    acq = {e["label"]: e["acquiry_date"].replace("Z", ".000000000Z")
+           for e in exp["evidence"]}
+    bad = [(a["evidence"], a["acquired"], a["acquired_from"]) for a in fa
+           if a["acquired_from"] != "acquiry_date" or
+           a["acquired"] != acq[a["evidence"]]]
+    ok(fa and not bad, "the acquisition is the E01's acquiry_date", bad[:3])
 
     # -- divisions: the longest share prefix wins -----------------------
     divs = {(o["evidence"], o["path"]): o["division"]
