@@ -151,6 +151,11 @@ say(t[243]["not_found_reason"] == "folder-exists" and t[243]["folder_path"] == w
 say(t[246]["not_found_reason"] == "outside-scope" and w["scope_path"] in t[246]["not_found_detail"],
     "outside-scope: names where the file is")
 say(all(t[l]["not_found_reason"] is None for l in range(2, 243)), "found targets carry no reason")
+say(t[247]["not_found_reason"] == "not-on-evidence" and
+    t[247]["not_found_detail"] == "no file on any evidence item matches it",
+    "not-on-evidence: said in words")
+say(t[245]["not_found_detail"] == "scoped to 'Satellite Ops', which no evidence item or share map names",
+    "scope-not-in-case: names the scope")
 PY
 }
 check_tap() {

@@ -169,8 +169,8 @@ INSERT INTO x_burst VALUES(1, 'ENG-LT-207', 'Engineering (7)', 16790928634120000
 -- coverage: why the 4 targets not found were not found (x_cover)
 INSERT INTO x_cover(target_id, reason, detail, folder_evidence, folder_path, folder_modified_ns) VALUES(19, 'folder-exists', 'its folder /Shares/Finance/Acme exists on FIN-WS-014 (last modified 2023-03-20T10:00:00Z) but the file does not: deleted?', 'FIN-WS-014', '/Shares/Finance/Acme', 1679306400000000000);
 INSERT INTO x_cover(target_id, reason, detail, scope) VALUES(20, 'scope-not-in-case', 'scoped to ''Board <Office>'', which no evidence item or share map names', 'Board <Office>');
-INSERT INTO x_cover(target_id, reason, detail) VALUES(21, 'not-on-evidence', 'no evidence item holds a file it names');
-INSERT INTO x_cover(target_id, reason, detail) VALUES(22, 'not-on-evidence', 'no evidence item holds a file it names');
+INSERT INTO x_cover(target_id, reason, detail) VALUES(21, 'not-on-evidence', 'no file on any evidence item matches it');
+INSERT INTO x_cover(target_id, reason, detail) VALUES(22, 'not-on-evidence', 'no file on any evidence item matches it');
 
 -- timestomping indicators on every file in the window (x_file_anomaly):
 -- a tool (no target) with two rules, then a document

@@ -40,9 +40,13 @@ static const char cover_ddl[] =
   /* every target that matches nothing starts as not-on-evidence */
   "INSERT INTO x_cover(target_id, reason, detail) SELECT t.target_id, "
   "'not-on-evidence', CASE WHEN (SELECT count(*) FROM evidence) = 0 THEN "
-  "'the case holds no evidence item yet' ELSE 'no evidence item holds a "
-  "file it names' END FROM target t WHERE NOT EXISTS (SELECT 1 FROM "
-  "target_match m WHERE m.target_id = t.target_id);"
+  "'the case holds no evidence item yet' WHEN t.evidence IS NULL AND "
+  "t.scope IS NULL THEN 'no file on any evidence item matches it' ELSE "
+  "'no file in its scope (' || coalesce('evidence ' || t.evidence, '') || "
+  "CASE WHEN t.evidence IS NOT NULL AND t.scope IS NOT NULL THEN ', ' ELSE "
+  "'' END || coalesce('scope ' || t.scope, '') || ') matches it' END FROM "
+  "target t WHERE NOT EXISTS (SELECT 1 FROM target_match m WHERE "
+  "m.target_id = t.target_id);"
   /* scoped to an item label the case does not hold */
   "UPDATE x_cover SET reason = 'scope-not-in-case', scope = t.evidence, "
   "detail = 'scoped to evidence ''' || t.evidence || ''', which no "
