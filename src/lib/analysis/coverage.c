@@ -70,6 +70,19 @@ static const char cover_ddl[] =
   "o.size IN (SELECT size FROM target WHERE path IS NULL AND name IS NULL"
   " AND size IS NOT NULL));";
 
+/* One integer from sql (0 on any error: used for wording only). */
+static int64_t
+count_of(tl_case *c, const char *sql)
+{
+  sqlite3_stmt *s;
+  int64_t n = 0;
+  if(sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) == SQLITE_OK &&
+     sqlite3_step(s) == SQLITE_ROW)
+    n = sqlite3_column_int64(s, 0);
+  sqlite3_finalize(s);
+  return n;
+}
+
 /* The folder of a normalised path: "/a/b/c.pdf" -> "/a/b" and its name
 ** "b"; 0 when the file is at the root (whose folder always exists). */
 static int
@@ -249,7 +262,7 @@ tl_targets_coverage(tl_case *c, void (*warn)(const char *msg, void *ctx),
 {
   sqlite3_stmt *s = NULL;
   tl_rc rc;
-  int r, in_tx = 0;
+  int r, in_tx = 0, no_evidence;
   if(!c || c->magic != TL_CASE_MAGIC || !warn)
     return TL_USAGE;
   if(sqlite3_get_autocommit(c->db)) {
@@ -269,6 +282,7 @@ tl_targets_coverage(tl_case *c, void (*warn)(const char *msg, void *ctx),
     rc = Tl_set_sqlite_error(c, "query coverage");
     goto out;
   }
+  no_evidence = !count_of(c, "SELECT count(*) FROM evidence");
   while((r = sqlite3_step(s)) == SQLITE_ROW) {
     const char *reason = (const char *)sqlite3_column_text(s, 0);
     const char *scope = (const char *)sqlite3_column_text(s, 1);
@@ -295,6 +309,9 @@ tl_targets_coverage(tl_case *c, void (*warn)(const char *msg, void *ctx),
       snprintf(msg, sizeof(msg), "%lld %s name%s a file whose folder exists"
                " but the file does not: deleted? (first: line %lld)", n,
                rows, n == 1 ? "s" : "", line);
+    else if(no_evidence)
+      snprintf(msg, sizeof(msg), "%lld %s match%s nothing yet: the case "
+               "holds no evidence item", n, rows, n == 1 ? "es" : "");
     else
       snprintf(msg, sizeof(msg), "%lld %s match%s no file on any evidence "
                "item (first: line %lld)", n, rows, n == 1 ? "es" : "",
