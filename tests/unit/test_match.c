@@ -1,7 +1,7 @@
 /* Target matching (analysis/match.c) on a small hand-made case: targets by
 ** path, path glob, name + size, name glob, other NTFS names, content hash,
-** scope (a division names the owner and does not scope); and a failing SQLite step is an error, never a partial
-** match reported as complete. */
+** scope (a division names the owner and does not scope); and a failing
+** SQLite step is an error, never a partial match reported as complete. */
 #include "config.h"
 
 #include <stdint.h>

@@ -8,7 +8,8 @@
 ** for name matches (with a path it is only the registered size: the file
 ** may have changed since); the evidence and scope columns scope the row
 ** (a division names the owner, it does not scope: docs/TARGETS.md).
-** Directories and NTFS named streams are not targets. Case is ignored on case-blind file systems.
+** Directories and NTFS named streams are not targets. Case is ignored on
+** case-blind file systems.
 */
 #include "config.h"
 

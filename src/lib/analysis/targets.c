@@ -218,8 +218,8 @@ tl_targets_import(tl_case *c, const char *csv_path,
   if(sqlite3_prepare_v2(c->db, "INSERT INTO target(line, path, name, size, "
                         "md5, sha1, sha256, partner, classification, "
                         "division, evidence, note, pattern, is_glob, scope) "
-                        "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &ins, NULL) !=
-     SQLITE_OK) {
+                        "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &ins,
+                        NULL) != SQLITE_OK) {
     rc = Tl_set_sqlite_error(c, "prepare");
     goto out;
   }

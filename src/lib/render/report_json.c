@@ -1,7 +1,9 @@
 /*
 ** Exposure report as one JSON document: params, summary, partners,
-** owner and location divisions, evidence items, targets, occurrences (each with its evidence
-** rows and copies), anomalies, bursts and the touches-over-time histogram.
+** owner and location divisions, evidence items, targets, occurrences
+** (each with its evidence rows and copies), anomalies (on targets, and
+** on every file in the window), bursts and the touches-over-time
+** histogram.
 **
 ** Rows are written generically from the x_* tables: an integer column
 ** named "*_ns" holding a time gets a sibling without the suffix holding
