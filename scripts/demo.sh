@@ -30,6 +30,7 @@ from=2023-06-05T00:00:00Z to=2023-06-21T00:00:00Z
 "$tl" exposure "$case_db" --from "$from" --to "$to"
 "$tl" exposure "$case_db" --from "$from" --to "$to" --format html -o "$out/report.html"
 "$tl" exposure "$case_db" --from "$from" --to "$to" --format csv -o "$out/report.csv"
+"$tl" anomalies "$case_db" --from "$from" --to "$to"
 "$tl" timeline "$case_db" --from "$from" --to "$to" --format csv -o "$out/timeline.csv"
 echo
 echo "case:     $case_db"

@@ -9,8 +9,9 @@ division roll-up. Prints TAP.
 The ground truth lists the *source* of a staging copy as "accessed" (the
 copy read it); touchline's verdict for it is "copied" (issue 4: a copy of
 it was created in the window), so those files are mapped before comparing.
-Register rows scoped to a division do not match copies placed in another
-division's share (docs/TARGETS.md); the copies are still found as copies.
+A register's division names the owner and scopes nothing (issue 9); rows
+scoped by their evidence column do not match copies placed on another item
+(docs/TARGETS.md); the copies are still found as copies.
 """
 import csv
 import io
@@ -98,7 +99,7 @@ def main():
     copies = {(c["evidence"], c["path"]) for o in rep["occurrences"]
               for c in o.get("copies", [])}
     want = {(f["evidence"], f["path"]) for f in exp["files"]
-            if f["verdict"] == "copied"}
+            if f["verdict"] == "copied" and f["target"]}
     ok(want <= copies, "all %d staging copies are listed as copies of "
        "their sources" % len(want), sorted(want - copies))
 
@@ -133,6 +134,32 @@ def main():
     sig = [a for a in rep["anomalies"] if a["kind"] == "copy-signature"]
     ok(len(sig) == len(want), "the copy signature on each of the %d copies"
        % len(want), [len(sig)])
+
+    # -- timestomping indicators on every file (issue 9) -----------------
+    want = {(a["evidence"], a["path"], r) for a in exp["file_anomalies"]
+            for r in a["rules"]}
+    fa = rep["file_anomalies"]
+    got = {(a["evidence"], a["path"], a["rule"]) for a in fa}
+    ok(got == want, "timestomping indicators on every file in the window: "
+       "the %d findings of the ground truth, no other" % len(want),
+       sorted(got ^ want))
+    tools = {(t["evidence"], t["path"]) for t in exp["tools"]}
+    order = [(a["evidence"], a["path"]) for a in fa]
+    ok(tools and set(order[:3 * len(tools)]) == tools and
+       all(a["executable"] for a in fa[:3 * len(tools)]),
+       "the intruder's %d tools (not targets) come first" % len(tools),
+       order[:6])
+    bad = [t for t in exp["tools"] for a in fa
+           if (a["evidence"], a["path"]) == (t["evidence"], t["path"]) and
+           (a["si_created_ns"] != t["si_created"]["ns"] or
+            a["fn_created_ns"] != t["fn_created"]["ns"])]
+    ok(not bad, "each tool's $SI and $FN created times, side by side", bad)
+    acq = {e["label"]: e["acquiry_date"].replace("Z", ".000000000Z")
+           for e in exp["evidence"]}
+    bad = [(a["evidence"], a["acquired"], a["acquired_from"]) for a in fa
+           if a["acquired_from"] != "acquiry_date" or
+           a["acquired"] != acq[a["evidence"]]]
+    ok(fa and not bad, "the acquisition is the E01's acquiry_date", bad[:3])
 
     # -- divisions: the longest share prefix wins -----------------------
     divs = {(o["evidence"], o["path"]): o["division"]

@@ -165,3 +165,16 @@ INSERT INTO x_anomaly VALUES('copy-signature', 5, 1504, 'USB-KINGSTON-01', '/acm
 
 -- the burst: the evening copy run on ENG-LT-207
 INSERT INTO x_burst VALUES(1, 'ENG-LT-207', 'Engineering (7)', 1679092863412000000, 1679093087662000000, 7, 14);
+
+-- coverage: why the 4 targets not found were not found (x_cover)
+INSERT INTO x_cover(target_id, reason, detail, folder_evidence, folder_path, folder_modified_ns) VALUES(19, 'folder-exists', 'its folder /Shares/Finance/Acme exists on FIN-WS-014 (last modified 2023-03-20T10:00:00Z) but the file does not: deleted?', 'FIN-WS-014', '/Shares/Finance/Acme', 1679306400000000000);
+INSERT INTO x_cover(target_id, reason, detail, scope) VALUES(20, 'scope-not-in-case', 'scoped to ''Board <Office>'', which no evidence item or share map names', 'Board <Office>');
+INSERT INTO x_cover(target_id, reason, detail) VALUES(21, 'not-on-evidence', 'no file on any evidence item matches it');
+INSERT INTO x_cover(target_id, reason, detail) VALUES(22, 'not-on-evidence', 'no file on any evidence item matches it');
+
+-- timestomping indicators on every file in the window (x_file_anomaly):
+-- a tool (no target) with two rules, then a document
+INSERT INTO x_file_anomaly(object_id, evidence, path, rule, executable, deleted, si_created_ns, si_modified_ns, si_changed_ns, si_accessed_ns, fn_created_ns, fn_modified_ns, fn_changed_ns, fn_accessed_ns, fs_created_ns, acquired_ns, acquired_from, detail) VALUES(2001, 'ENG-LT-207', '/Users/Public/rar.exe', 'si-created-before-fn-created', 1, 0, 1290243600000000000, 1290243600000000000, 1290243600000000000, 1290243600000000000, 1679092801123456700, 1679092801123456700, 1679092801123456700, 1679092801123456700, 1600000000000000000, 1680400000000000000, 'ingest', '$SI created is earlier than $FILE_NAME created');
+INSERT INTO x_file_anomaly(object_id, evidence, path, rule, executable, deleted, si_created_ns, si_modified_ns, si_changed_ns, si_accessed_ns, fn_created_ns, fn_modified_ns, fn_changed_ns, fn_accessed_ns, fs_created_ns, acquired_ns, acquired_from, detail) VALUES(2001, 'ENG-LT-207', '/Users/Public/rar.exe', 'si-zero-subseconds', 1, 0, 1290243600000000000, 1290243600000000000, 1290243600000000000, 1290243600000000000, 1679092801123456700, 1679092801123456700, 1679092801123456700, 1679092801123456700, 1600000000000000000, 1680400000000000000, 'ingest', 'every $SI time is a whole second');
+INSERT INTO x_file_anomaly(object_id, evidence, path, rule, executable, deleted, si_created_ns, si_modified_ns, si_changed_ns, si_accessed_ns, fn_created_ns, fn_modified_ns, fn_changed_ns, fn_accessed_ns, fs_created_ns, acquired_ns, acquired_from, detail) VALUES(2002, 'FIN-WS-014', '/Users/mbrandt/a.txt', 'time-after-acquisition', 0, 1, 1680300000100000000, 1690000000000000000, 1680300000100000000, 1680300000100000000, 1680300000100000000, 1680300000100000000, 1680300000100000000, 1680300000100000000, 1600000000000000000, 1680400000000000000, 'ingest', 'a time later than the acquisition');
+UPDATE x_file_anomaly SET n_rules = (SELECT count(*) FROM x_file_anomaly b WHERE b.object_id = x_file_anomaly.object_id);

@@ -62,13 +62,19 @@ is_(ex["totals"], {"targeted": 337, "found": 318, "exposed": 143,
 by_v = {}
 for e in ex["files"]:
     by_v[e["verdict"]] = by_v.get(e["verdict"], 0) + 1
-is_(by_v, {"none": 297, "accessed": 136, "copied": 31, "modified": 16,
-           "deleted": 9}, "files by verdict")
+is_(by_v, {"none": 297, "accessed": 136, "copied": 34, "modified": 16,
+           "deleted": 9}, "files by verdict (copied: 31 copies and the "
+    "intruder's 3 timestomped tools, $FN born in the window)")
 by_x = {}
 for e in ex["files"]:
     by_x[e["exposure_verdict"]] = by_x.get(e["exposure_verdict"], 0) + 1
-is_(by_x.get("copied"), 62, "62 copied under the exposure verdict (31 copies"
-    " + their sources)")
+is_(by_x.get("copied"), 65, "65 copied under the exposure verdict (31 copies"
+    " + their sources, 3 tools)")
+is_([(t["path"].rsplit("/", 1)[1], t["file_anomalies"]) for t in ex["tools"]],
+    [(n, ["si-before-fs-created", "si-created-before-fn-created",
+          "si-zero-subseconds"]) for n in ("rar.exe", "procdump64.exe",
+                                          "dbgcore.dll")],
+    "the intruder's tools: $SI before $FN, whole seconds, before the volume")
 st = ex["timestomped"][0]
 is_((st["evidence"], st["path"], st["verdict"], st["anomalies"]),
     ("WS22", "/ProgramData/Microsoft/DeviceSync/"

@@ -62,20 +62,30 @@ is "$(q 'SELECT count(*) FROM target')" 1 "--skip-bad: one row imported"
 # -- matching ---------------------------------------------------------------
 SING1=$(icat "$NTFS" 31 | sha256sum | cut -d' ' -f1)
 cat >"$T_TMP/targets.csv" <<CSV
-path,name,size,sha256,partner,classification,division,evidence,note
-FRAG1.DAT,,,,Orbitek,NDA,,,case and no leading slash
-\\dir1\\dir2\\frag3.dat,,,,Orbitek,NDA,,,back slashes
-C:\\dir1\\*.dat,,,,Orbitek,NDA,,,drive letter and a glob
-/**/frag?.dat,,,,Helios,NDA,,,recursive glob
-,mult1.dat,,,Helios,NDA,,,by name
-,frag2.dat,3873,,Helios,NDA,,,name and the right size
-,frag2.dat,1,,Helios,NDA,,,name and a wrong size
-,,,$SING1,Acme,secret,,,by content
-/res1.dat,,,,Acme,,Admin,,scoped to a division it is not in
-/res1.dat,,,,Acme,,Research,NTFS7,scoped to its own division and item
+path,name,size,sha256,partner,classification,division,evidence,note,scope
+FRAG1.DAT,,,,Orbitek,NDA,,,case and no leading slash,
+\\dir1\\dir2\\frag3.dat,,,,Orbitek,NDA,,,back slashes,
+C:\\dir1\\*.dat,,,,Orbitek,NDA,,,drive letter and a glob,
+/**/frag?.dat,,,,Helios,NDA,,,recursive glob,
+,mult1.dat,,,Helios,NDA,,,by name,
+,frag2.dat,3873,,Helios,NDA,,,name and the right size,
+,frag2.dat,1,,Helios,NDA,,,name and a wrong size,
+,,,$SING1,Acme,secret,,,by content,
+/res1.dat,,,,Acme,,,,scoped to a division it is not in,Admin
+/res1.dat,,,,Acme,,Research,NTFS7,scoped to its own item,
+/res1.dat,,,,Acme,,Satellite Ops,,owned by a division no item has,
+/res1.dat,,,,Acme,,,,scope = the item's label,ntfs7
+/res1.dat,,,,Acme,,,,scope = the item's division,Research
+/res1.dat,,,,Acme,,,,scoped to a division the case lacks,Satellite Ops
 CSV
 "$TOUCHLINE" targets "$CASE" import "$T_TMP/targets.csv" 2>"$T_TMP/err"
 ok $? "a register of every kind imports"
+grep -q "warning: 1 row is scoped to 'Satellite Ops', which no evidence item or share map names (first: line 15); it matches nothing" "$T_TMP/err"
+ok $? "import warns about the scope the case lacks"
+grep -q "warning: 1 row names a file that exists only outside its evidence or scope column (first: line 10)" "$T_TMP/err"
+ok $? "import warns about the row whose file is outside its scope"
+grep -q "warning: 1 row matches no file on any evidence item (first: line 8)" "$T_TMP/err"
+ok $? "import warns about the row that matches nothing"
 m() { # LINE -> matched paths, sorted
   q "SELECT group_concat(path, ' ') FROM (SELECT o.path FROM target t JOIN target_match m USING(target_id) JOIN object o USING(object_id) WHERE t.line=$1 ORDER BY o.path)"
 }
@@ -89,13 +99,24 @@ is "$(m 8)" "" "a wrong size does not match"
 is "$(m 9)" "/sing1.dat" "by content: sha256 of icat inode 31"
 is "$(q "SELECT sha256 FROM object_hash h JOIN object o USING(object_id) WHERE o.path='/sing1.dat'")" "$SING1" "the content hash is kept"
 ok "$([ "$(q 'SELECT count(*) FROM object_hash')" -lt "$(q 'SELECT count(*) FROM object')" ]; echo $?)" "only candidates are hashed, not every file"
-is "$(m 10)" "" "division scope excludes another division"
-is "$(m 11)" "/res1.dat" "division + evidence scope includes its own"
+is "$(m 10)" "" "scope excludes another division"
+is "$(m 11)" "/res1.dat" "evidence scope includes its own item"
+is "$(m 12)" "/res1.dat" "a division names the owner: it does not scope (issue 9)"
+is "$(m 13)" "/res1.dat" "scope: the item's label, any case"
+is "$(m 14)" "/res1.dat" "scope: the item's division"
 is "$(q "SELECT count(*) FROM target_match m JOIN object o USING(object_id) WHERE o.deleted=1")" \
    "$(q "SELECT count(*) FROM target_match")" "deleted objects are matched (all of these are deleted)"
 "$TOUCHLINE" targets "$CASE" stats >"$T_TMP/stats"
-grep -q "^Orbitek	3	3$" "$T_TMP/stats"
-ok $? "stats: per partner targeted and found"
+grep -q "^Orbitek	3	3	0	0	0	0	0	0$" "$T_TMP/stats"
+ok $? "stats: per partner targeted, found, not found by cause"
+grep -q "^Helios	4	3	1	0	0	0	0	1$" "$T_TMP/stats"
+ok $? "stats: the name row with a wrong size is not found, not on evidence"
+grep -q "^Acme	7	5	2	1	1	0	0	0$" "$T_TMP/stats"
+ok $? "stats: a row scoped to a division the case lacks, one to a division the file is not in"
+grep -q "^10	/res1.dat	Acme	outside-scope	the file is on NTFS7 (/res1.dat), outside the row's scope (scope Admin)$" "$T_TMP/stats"
+ok $? "stats: outside-scope names the item and path"
+grep -q "^15	/res1.dat	Acme	scope-not-in-case	scoped to 'Satellite Ops', which no evidence item or share map names$" "$T_TMP/stats"
+ok $? "stats: scope-not-in-case names the scope"
 
 # matching re-runs when evidence is added
 "$TOUCHLINE" ingest -q --no-hash -l NTFS7B "$T_TMP/case2.db" "$NTFS"

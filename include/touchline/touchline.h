@@ -183,6 +183,14 @@ tl_rc tl_divisions_import(tl_case *c, const char *csv_path,
                           const struct tl_import_opts *o,
                           struct tl_import_result *res);
 
+/* Coverage (docs/TARGETS.md, "Coverage"): why targets match no file. warn
+** is called once per cause with a count ("412 rows are scoped to 'X',
+** which no evidence item or share map names ..."); nothing is called
+** when every target is found. Reads only. */
+tl_rc tl_targets_coverage(tl_case *c,
+                          void (*warn)(const char *msg, void *ctx),
+                          void *ctx);
+
 /* Re-run matching of the whole register against the whole case. */
 tl_rc tl_case_match(tl_case *c, struct tl_import_result *res);
 
@@ -199,6 +207,21 @@ struct tl_exposure_opts {
 /* Analyse the window and write the report to out. */
 tl_rc tl_case_exposure(tl_case *c, const struct tl_exposure_opts *o,
                        const struct tl_sink *out);
+
+/* ---- timestomping indicators on every file (docs/EXPOSURE.md) -------- */
+
+struct tl_anomaly_opts {
+  uint32_t struct_size;     /* sizeof(struct tl_anomaly_opts) */
+  int64_t from_ns, to_ns;   /* files with a $SI/$FN time in [from, to);
+                            ** INT64_MIN / INT64_MAX for an open end */
+  const char *format;       /* "text", "csv", "json" */
+};
+
+/* Every file of the case with a $SI or $FN time in the window that shows
+** a timestomping indicator, programs and libraries first, written to out.
+** Reads only (TEMP tables). A NULL format is "text". */
+tl_rc tl_case_anomalies(tl_case *c, const struct tl_anomaly_opts *o,
+                        const struct tl_sink *out);
 
 /* Parse an ISO 8601 date ("2023-06-01") or date-time with optional
 ** fraction to 1 ns and zone ("2023-06-01T12:00:00.5+02:00", "...Z") into

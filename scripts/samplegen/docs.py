@@ -128,8 +128,9 @@ def scenario_md():
     A("   (two of them read first).")
     A("8. **%s** WS22: the intruder reads %d targets in `/Users/lchen/Documents/Partners`," % (
         span([d.at for d in ws22_read]), len(ws22_read)))
-    A("   creates `C:\\ProgramData\\Microsoft\\DeviceSync` (%s) and copies %d targets into it;" % (
-        ts(WS22.nodes[DS].cr), len(ws22_copies)))
+    A("   creates `C:\\ProgramData\\Microsoft\\DeviceSync` (%s), drops its tools there (%s)" % (
+        ts(WS22.nodes[DS].cr), ", ".join("`%s`" % n.name for n in tools)))
+    A("   and copies %d targets into it;" % len(ws22_copies))
     A("   at %s it **timestomps** one copy (below). Then %d targets are altered" % (ts(stomped.stomp_t), len(ws22_mod)))
     A("   (%s) and %d deleted (%s)." % (span([d.mt for d in ws22_mod]), len(ws22_del), span([d.del_t for d in ws22_del])))
     A("9. Throughout the window staff work normally (decoys, below), and %d more FS01" % len(fs_scatter))
@@ -171,6 +172,16 @@ def scenario_md():
     A("`$SI` attribute directly, as raw-writing timestomp tools do. `$SI` created < `$FN`")
     A("created. Verdict **copied** (by its `$FN` birth); anomalies %s. Its source is" % ", ".join("`%s`" % a for a in stomped.anomalies))
     A("accessed (exposure verdict copied).\n")
+    A("## The intruder's tools\n")
+    A("Not targets, so no register row names them; the exposure report's anomalies on every")
+    A("file in the window (and `touchline anomalies`) list them, programs first.\n")
+    A("| file | `$FN` created | `$SI` (all four) | anomalies |\n|---|---|---|---|")
+    for n in tools:
+        A("| WS22 `%s` | %s | %s | %s |" % (n.path, ts(n.clock), ts(n.cr),
+                                             ", ".join("`%s`" % a for a in n.file_anomalies)))
+    A("\nAt %s their `$SI` times were set to %s, before the volume was formatted (%s)," % (
+        ts(tools[0].stomp_t), ts(TOOL_STOMP), ts(WS22.fmt_time)))
+    A("by writing the `$SI` attribute directly; `$FILE_NAME` keeps 2023.\n")
     A("## Target files by verdict\n")
     for v, title, show in [
             ("copied", "Copied (the copies)",

@@ -145,7 +145,27 @@ def anomalies(n):
     return a
 
 
+def file_anomaly_rules(img, n):
+    """touchline's timestomping rules on every file (docs/EXPOSURE.md,
+    "Anomalies on every file"), for a file with a $SI or $FN time in the
+    window; all four $FN times are n.clock (no file is renamed)"""
+    si = (n.cr, n.mt, n.ct, n.at)
+    if not any(inw(t) for t in si + (n.clock,)):
+        return []
+    a = []
+    if n.cr < n.clock:
+        a.append("si-created-before-fn-created")
+    if all(t % S == 0 for t in si) and n.clock % S != 0:
+        a.append("si-zero-subseconds")
+    if n.cr < img.fmt_time:
+        a.append("si-before-fs-created")
+    if max(si + (n.clock,)) > img.acq_time:
+        a.append("time-after-acquisition")
+    return sorted(a)
+
+
 for img, n in objects:
+    n.file_anomalies = file_anomaly_rules(img, n)
     n.copies = copies_of(n)
     n.verdict = file_verdict(n)
     n.exposure_verdict = file_verdict(n, bool(n.copies))
@@ -365,6 +385,13 @@ def expected_json():
                          "stomped_at": tdict(stomped.stomp_t), "verdict": stomped.verdict,
                          "exposure_verdict": stomped.exposure_verdict,
                          "anomalies": stomped.anomalies}],
+        "tools": [{"evidence": "WS22", "path": n.path, "si_created": tdict(n.cr),
+                   "fn_created": tdict(n.clock), "stomped_at": tdict(n.stomp_t),
+                   "file_anomalies": n.file_anomalies} for n in tools],
+        "file_anomalies": [{"evidence": img.label, "path": n.path, "rules": n.file_anomalies,
+                            "program": n.name.lower().endswith((".exe", ".dll"))}
+                           for img, n in sorted(objects, key=lambda x: (IMAGES.index(x[0]), x[1].path))
+                           if n.file_anomalies],
         "staging": stage_info,
         "files": files_json,
         "rows": rows_json,
@@ -380,7 +407,8 @@ def dump_json(obj, f):
     for i, k in enumerate(keys):
         v = obj[k]
         f.write("  %s: " % json.dumps(k))
-        if k in ("files", "rows", "evidence", "staging", "shares", "timestomped"):
+        if k in ("files", "rows", "evidence", "staging", "shares", "timestomped", "tools",
+                 "file_anomalies"):
             f.write("[\n" + ",\n".join("    " + json.dumps(e, ensure_ascii=False) for e in v) + "\n  ]")
         elif k == "partners":
             f.write("{\n" + ",\n".join("    %s: %s" % (json.dumps(p_, ensure_ascii=False), json.dumps(e))

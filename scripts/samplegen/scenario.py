@@ -50,6 +50,7 @@ PRE_HI = T("2023-05-26T00:00:00Z")    # latest pre-window creation
 PRE_MT = T("2023-06-01T18:00:00Z")    # latest pre-window modification
 PRE_AT = T("2023-06-03T18:00:00Z")    # latest pre-window access
 STOMP = T("2019-03-11T08:00:00Z")     # the timestomp value (zero fraction)
+TOOL_STOMP = T("2010-11-20T09:00:00Z")  # the tools' timestomp (before the volume)
 
 
 def inw(t):
@@ -151,6 +152,7 @@ class Node:
         self.phase = "pre"        # pre: created before the window; win: in it
         self.del_t = None         # deletion time (in the window)
         self.stomped = False
+        self.stomp_value = None   # all four $SI times patched to this
         self.partner = None
         self.classification = ""
         self.intent = "none"      # what the scenario did to it
@@ -795,9 +797,29 @@ for d in ws22_copy_src:
     t += r.randrange(25 * S, 45 * S) + r.randrange(S)
 stomped = ws22_copies[0]
 stomped.stomped = True
+stomped.stomp_value = STOMP
 stomped.stomp_t = T("2023-06-15T01:33:02.0000000Z")
 stomped.cr = stomped.mt = stomped.ct = stomped.at = STOMP
 stomped.role = "staging copy, timestomped: all four $SI times set to %s" % iso(STOMP)
+# the intruder's tools, dropped into the staging folder before the copies;
+# not targets. Their $SI times are set back to 2010 (before the volume was
+# formatted) while $FILE_NAME keeps 2023. Their own random stream, so the
+# rest of the scenario is drawn as before.
+rt = random.Random("WS22 tools")
+tools = []
+t = T("2023-06-15T01:29:51.2081944Z")
+for name, size, what in (("rar.exe", 61440, "RAR command line archiver"),
+                         ("procdump64.exe", 40960, "process dump utility"),
+                         ("dbgcore.dll", 20480, "debug helper library")):
+    n = new_file(WS22, DS + "/" + name, t, size, rt, dt=0,
+                 content=make_content("WS22 tool " + name, name, ["MZ " + what], size))
+    n.stomped = True
+    n.stomp_value = TOOL_STOMP
+    n.stomp_t = T("2023-06-15T01:33:41.0000000Z")
+    n.cr = n.mt = n.ct = n.at = TOOL_STOMP
+    n.role = "decoy: the intruder's tool (not a target), all four $SI times set to %s" % iso(TOOL_STOMP)
+    tools.append(n)
+    t += rt.randrange(3 * S, 6 * S) + rt.randrange(S)
 ws22_mod = choose([d for d in ws22_docs if d.name.endswith((".docx", ".xlsx", ".csv"))], 2, r)
 t = T("2023-06-15T01:40:03.1209981Z")
 for d in sorted(ws22_mod, key=lambda d: d.path):

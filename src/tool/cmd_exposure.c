@@ -28,11 +28,15 @@ usage_exposure(FILE *o)
     "For every target occurrence, a verdict from the evidence inside the\n"
     "window [from, to): copied, deleted, modified, renamed, accessed or\n"
     "none, with first and last touch, the evidence rows and the reasons in\n"
-    "words; roll-ups per partner, division and evidence item; bursts of\n"
-    "mass access (default: 50 targets within 10 minutes); timestomping\n"
-    "indicators. TIME is ISO 8601 (2023-06-05, 2023-06-05T08:00:00Z,\n"
-    "...+02:00); a TIME without Z or an offset is read in --tz ZONE (an\n"
-    "IANA name such as Europe/Berlin; default UTC). docs/EXPOSURE.md.\n", o);
+    "words; roll-ups per partner, owner division (the register's),\n"
+    "location division (where the files are) and evidence item; the\n"
+    "coverage (why each target not found was not found); bursts of mass\n"
+    "access (default: 50 targets within 10 minutes); timestomping\n"
+    "indicators on targets and on every file with a time in the window\n"
+    "(programs first; see touchline anomalies). TIME is ISO 8601\n"
+    "(2023-06-05, 2023-06-05T08:00:00Z, ...+02:00); a TIME without Z or\n"
+    "an offset is read in --tz ZONE (an IANA name such as Europe/Berlin;\n"
+    "default UTC). docs/EXPOSURE.md.\n", o);
 }
 
 /* --burst-count: a whole number 1 to INT_MAX, nothing else */

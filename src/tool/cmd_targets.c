@@ -22,6 +22,21 @@ on_row_error(const char *file, long line, const char *msg, void *ctx)
   fprintf(stderr, "%s:%ld: %s\n", file, line, msg);
 }
 
+static void
+on_coverage(const char *msg, void *ctx)
+{
+  fprintf(stderr, "touchline: %s: warning: %s\n", (const char *)ctx, msg);
+}
+
+/* After the register or the evidence changed: one warning line per cause
+** of targets that match nothing (a silent miss is the worst error). */
+void
+tl_tool_coverage(tl_case *c, const char *what)
+{
+  if(tl_targets_coverage(c, on_coverage, (void *)what))
+    fprintf(stderr, "touchline: coverage: %s\n", tl_case_errmsg(c));
+}
+
 /* Open an existing case; 0 on success, else the exit status. */
 static int
 open_existing(const char *path, tl_case **c, unsigned flags)
@@ -48,12 +63,16 @@ usage_targets(FILE *o)
     "\n"
     "The register of targeted files. import reads a CSV file whose header\n"
     "names its columns: path, name, size, md5, sha1, sha256, partner,\n"
-    "classification, division, evidence, note. A row needs a path (or a\n"
-    "glob with *, ?, **), a name or a hash. Importing replaces the\n"
+    "classification, division, evidence, scope, note. A row needs a path\n"
+    "(or a glob with *, ?, **), a name or a hash. division names the\n"
+    "division that owns the file; evidence and scope (a label or a\n"
+    "division) restrict where it matches. Importing replaces the\n"
     "register unless --append; a malformed row is reported with its line\n"
     "number and nothing is imported unless --skip-bad. The register is\n"
     "matched against every object in the case at once, and again whenever\n"
-    "evidence is ingested (match re-runs it by hand). docs/TARGETS.md.\n",
+    "evidence is ingested (match re-runs it by hand); targets that match\n"
+    "nothing are counted per cause on stderr, and stats shows the causes\n"
+    "per partner. docs/TARGETS.md.\n",
     o);
 }
 
@@ -110,6 +129,8 @@ import_common(int argc, char **argv, int divisions)
             o.append ? " (appended), " : ", ",
             (unsigned long long)r.n_bad, (unsigned long long)r.n_matches,
             (unsigned long long)r.n_hashed);
+  if(!rc)
+    tl_tool_coverage(c, argv[optind + 2]);
   tl_case_close(c);
   return rc ? 1 : 0;
 }

@@ -49,6 +49,8 @@ usage_main(FILE *o)
     "  divisions CASE.db import F  which division a path belongs to\n"
     "  exposure CASE.db --from T --to T [--format html -o report.html]\n"
     "                            who must be told what: verdict per target\n"
+    "  anomalies CASE.db [--from T --to T]\n"
+    "                            timestomping indicators on every file\n"
     "  help [COMMAND]            this text, or a command's\n"
     "\n"
     "`touchline COMMAND --help` explains a command; man touchline(1).\n",
@@ -112,7 +114,7 @@ usage_upgrade(FILE *o)
     "\n"
     "Migrate a case written by an older touchline to this version's\n"
     "schema. Writing commands (ingest, targets, divisions) do it too;\n"
-    "readers (info, timeline, exposure) never change a case.\n",
+    "readers (info, timeline, exposure, anomalies) never change a case.\n",
     o);
 }
 
@@ -315,6 +317,8 @@ cmd_ingest(int argc, char **argv, int full_argc, char **full_argv)
               "lists them)\n", argv[optind + 1], (unsigned)res.n_files,
               (unsigned)res.n_files_found);
   }
+  if(!rc)
+    tl_tool_coverage(c, case_path);
   /* A failed ingest into a new case leaves the case, with the failed run:
   ** another process may have opened it meanwhile, and nothing that this
   ** process did not create alone is ever deleted. */
@@ -421,7 +425,8 @@ main(int argc, char **argv)
     else if(!strcmp(argv[2], "upgrade"))
       usage_upgrade(stdout);
     else if(!strcmp(argv[2], "timeline") || !strcmp(argv[2], "targets") ||
-            !strcmp(argv[2], "divisions") || !strcmp(argv[2], "exposure")) {
+            !strcmp(argv[2], "divisions") || !strcmp(argv[2], "exposure") ||
+            !strcmp(argv[2], "anomalies")) {
       char *sub[3];
       sub[0] = argv[2];
       sub[1] = (char *)"--help";
@@ -429,6 +434,7 @@ main(int argc, char **argv)
       return !strcmp(argv[2], "timeline") ? cmd_timeline(2, sub) :
              !strcmp(argv[2], "targets") ? cmd_targets(2, sub) :
              !strcmp(argv[2], "divisions") ? cmd_divisions(2, sub) :
+             !strcmp(argv[2], "anomalies") ? cmd_anomalies(2, sub) :
              cmd_exposure(2, sub);
     }
     else {
@@ -455,6 +461,8 @@ main(int argc, char **argv)
     return cmd_divisions(argc - 1, argv + 1);
   if(!strcmp(cmd, "exposure"))
     return cmd_exposure(argc - 1, argv + 1);
+  if(!strcmp(cmd, "anomalies"))
+    return cmd_anomalies(argc - 1, argv + 1);
   fprintf(stderr, "touchline: unknown command '%s'\n", cmd);
   usage_main(stderr);
   return 2;

@@ -37,10 +37,15 @@ void tl_tool_note_upgrade(tl_case *c, const char *path);
 ** error). The caller flushes and closes f. */
 void tl_sink_stdio(struct tl_sink *s, FILE *f);
 
+/* Warn on stderr, one line per cause, about targets that match nothing
+** (cmd_targets.c); what names the input that changed. */
+void tl_tool_coverage(tl_case *c, const char *what);
+
 /* Subcommands implemented in their own files: argv[0] is the command. */
 int cmd_timeline(int argc, char **argv);
 int cmd_targets(int argc, char **argv);
 int cmd_divisions(int argc, char **argv);
 int cmd_exposure(int argc, char **argv);
+int cmd_anomalies(int argc, char **argv);
 
 #endif

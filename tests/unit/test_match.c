@@ -1,7 +1,7 @@
 /* Target matching (analysis/match.c) on a small hand-made case: targets by
 ** path, path glob, name + size, name glob, other NTFS names, content hash,
-** division scope; and a failing SQLite step is an error, never a partial
-** match reported as complete. */
+** scope (a division names the owner and does not scope); and a failing
+** SQLite step is an error, never a partial match reported as complete. */
 #include "config.h"
 
 #include <stdint.h>
@@ -46,22 +46,29 @@ static const char fixture[] =
   " (7, '77777777777777777777777777777777', NULL),"
   " (8, '88888888888888888888888888888888', NULL);"
   "INSERT INTO target(target_id, line, pattern, name, size, md5, sha256,"
-  " division, is_glob) VALUES"
-  " (1, 2, '/users/A/doc.docx', NULL, NULL, NULL, NULL, NULL, 0),"
-  " (2, 3, '/Users/a/**/*.pdf', NULL, NULL, NULL, NULL, NULL, 1),"
-  " (3, 4, NULL, 'report.pdf', 201, NULL, NULL, NULL, 0),"
-  " (4, 5, NULL, 'secret.bin', NULL, NULL, NULL, NULL, 0),"
-  " (5, 6, NULL, NULL, 300, NULL, 'aa55', NULL, 0),"
-  " (6, 7, NULL, 'longfi~1.txt', NULL, NULL, NULL, NULL, 0),"
-  " (7, 8, NULL, '*.DOCX', NULL, NULL, NULL, NULL, 1),"
-  " (8, 9, '/Users/a/Doc.docx', NULL, NULL, NULL, NULL, 'Eng', 0),"
+  " division, scope, is_glob) VALUES"
+  " (1, 2, '/users/A/doc.docx', NULL, NULL, NULL, NULL, NULL, NULL, 0),"
+  " (2, 3, '/Users/a/**/*.pdf', NULL, NULL, NULL, NULL, NULL, NULL, 1),"
+  " (3, 4, NULL, 'report.pdf', 201, NULL, NULL, NULL, NULL, 0),"
+  " (4, 5, NULL, 'secret.bin', NULL, NULL, NULL, NULL, NULL, 0),"
+  " (5, 6, NULL, NULL, 300, NULL, 'aa55', NULL, NULL, 0),"
+  " (6, 7, NULL, 'longfi~1.txt', NULL, NULL, NULL, NULL, NULL, 0),"
+  " (7, 8, NULL, '*.DOCX', NULL, NULL, NULL, NULL, NULL, 1),"
+  /* scoped to another division: no match */
+  " (8, 9, '/Users/a/Doc.docx', NULL, NULL, NULL, NULL, NULL, 'Eng', 0),"
   " (9, 10, NULL, NULL, NULL, '22222222222222222222222222222222', NULL,"
-  "  NULL, 0);";
+  "  NULL, NULL, 0),"
+  /* a division names the owner and does not scope (issue 9) */
+  " (10, 11, '/Users/a/Doc.docx', NULL, NULL, NULL, NULL, 'Eng', NULL, 0),"
+  /* scope: the item's label, or its division, in any case */
+  " (11, 12, '/Users/a/Doc.docx', NULL, NULL, NULL, NULL, NULL, 'ws1', 0),"
+  " (12, 13, '/Users/a/Doc.docx', NULL, NULL, NULL, NULL, NULL, 'ADMIN',"
+  "  0);";
 
 /* every match, in order, as "target:object:how;" */
 static const char want[] =
   "1:1:path;2:2:glob;3:3:name;4:5:name;5:5:sha256;6:7:alt-name;"
-  "7:1:name-glob;9:2:md5;";
+  "7:1:name-glob;9:2:md5;10:1:path;11:1:path;12:1:path;";
 
 static void
 matches(tl_case *c, char *out, size_t cap)
@@ -117,8 +124,9 @@ main(void)
   is_int(Tl_match_run(c, 0, &n, &h), TL_OK, "matching the whole case");
   matches(c, got, sizeof(got));
   is_str(got, want, "path, glob, name+size, name, hash, alt-name, "
-         "name-glob, md5; no directory, stream or other division");
-  is_int(n, 8, "8 matches counted");
+         "name-glob, md5; no directory, stream or other scope; division "
+         "does not scope");
+  is_int(n, 11, "11 matches counted");
   is_int(h, 0, "nothing hashed: every candidate had a hash");
 
   n = 0;

@@ -26,6 +26,7 @@
 #define N_TARGETS 22
 #define N_FOUND 18
 #define N_EXPOSED 15
+#define N_TARGETS_BY_OWNER 22  /* each target has one owner division */
 #define N_ROWS 81
 
 static char tmpdir[64];
@@ -373,6 +374,25 @@ check_text(tl_case *c)
   ok(t && strstr(t, "2023-03-01 00:00:00 .. 2023-04-01 00:00:00"),
      "text: window");
   ok(t && strstr(t, "Anomalies: 2 "), "text: anomaly count");
+  ok(t && strstr(t, "Coverage: 4 of 22 targets not found (scope-not-in-case"
+                    " 1, folder-exists 1, not-on-evidence 2)"),
+     "text: coverage counts by reason");
+  ok(t && strstr(t, "line 21     board minutes*.docx\n              "
+                    "scope-not-in-case: scoped to 'Board <Office>'"),
+     "text: coverage lists the target with its reason, scope first");
+  ok(t && strstr(t, "Owner divisions") && strstr(t, "Location divisions"),
+     "text: owner and location divisions, each named");
+  ok(t && strstr(t, "every file in the window: 2 file(s), 1 of them "
+                    "programs") &&
+     strstr(t, "    ENG-LT-207  /Users/Public/rar.exe  [program]\n"
+               "      si-created-before-fn-created: $SI created is earlier "
+               "than $FILE_NAME created\n      si-zero-subseconds: every "
+               "$SI time is a whole second\n        $SI  created "
+               "2010-11-20T09:00:00.000000000Z") &&
+     strstr(t, "        $FN  created 2023-03-17T22:40:01.123456700Z") &&
+     strstr(t, "  [deleted]") && strstr(t, "/Users/Public/rar.exe") <
+     strstr(t, "/Users/mbrandt/a.txt"),
+     "text: anomalies on every file, the program first, $SI and $FN times");
   ok(t && strstr(t, "2023-03-17 22:41:03  2023-03-17 22:44:47"),
      "text: the burst");
   ok(t && !strchr(t, '\033'), "text: no terminal escapes");
@@ -420,7 +440,7 @@ static void
 check_json(tl_case *c)
 {
   tl_rc rc = TL_FATAL;
-  char path[96], cmd[1200];
+  char path[96], cmd[2400];
   const char *py = getenv("PYTHON3");
   char *t = render(c, "json", &rc, NULL);
   is_int(rc, TL_OK, "json report renders");
@@ -451,12 +471,28 @@ check_json(tl_case *c)
            "assert sum(len(x[\"rows\"]) for x in o)==%d\n"
            "assert sum(len(x[\"copies\"]) for x in o)==4\n"
            "assert len(d[\"targets\"])==%d and len(d[\"partners\"])==4\n"
-           "assert len(d[\"divisions\"])==3 and len(d[\"evidence\"])==4\n"
+           "assert len(d[\"location_divisions\"])==3\n"
+           "assert len(d[\"evidence\"])==4\n"
+           "assert sum(x[\"targets\"] for x in d[\"owner_divisions\"])"
+           "==%d\n"
+           "assert d[\"summary\"][\"not_found_reasons\"]=="
+           "{\"scope-not-in-case\":1,\"outside-scope\":0,\"size-matches-no-file\":0,\"folder-exists\":1,"
+           "\"not-on-evidence\":2}\n"
+           "t={x[\"target_id\"]:x for x in d[\"targets\"]}\n"
+           "assert t[19][\"not_found_reason\"]==\"folder-exists\" and "
+           "t[19][\"folder_modified\"]==\"2023-03-20T10:00:00.000000000Z\"\n"
+           "assert t[1][\"not_found_reason\"] is None\n"
+           "f=d[\"file_anomalies\"]\n"
+           "assert [x[\"rule\"] for x in f]==[\"si-created-before-fn-created\","
+           "\"si-zero-subseconds\",\"time-after-acquisition\"]\n"
+           "assert d[\"summary\"][\"file_anomaly_files\"]==2 and "
+           "f[0][\"fn_created\"]==\"2023-03-17T22:40:01.123456700Z\"\n"
            "assert len(d[\"anomalies\"])==2 and len(d[\"bursts\"])==1\n"
            "h=d[\"histogram\"]\n"
            "assert 20<=h[\"n_buckets\"]<=60 and h[\"total\"]==%d\n"
            "assert sum(b[\"total\"] for b in h[\"buckets\"])==%d\n"
-           "' '%s'", py, N_OCC, N_ROWS, N_TARGETS, N_ROWS, N_ROWS, path);
+           "' '%s'", py, N_OCC, N_ROWS, N_TARGETS, N_TARGETS_BY_OWNER, N_ROWS,
+           N_ROWS, path);
   is_int(system(cmd), 0, "json: python3 parses it; counts add up");
 }
 
@@ -510,6 +546,17 @@ check_html(tl_case *c)
      "html: division counts link too");
   ok(strstr(t, "Window <b>2023-03-01 00:00:00</b> to "
                "<b>2023-04-01 00:00:00</b> UTC") != NULL, "html: window");
+  ok(strstr(t, "rar.exe <b>(program)</b></td><td style=\"white-space:"
+               "nowrap\">si-created-before-fn-created<br>"
+               "si-zero-subseconds</td>") != NULL &&
+     strstr(t, "<tr><td class=\"muted\">created</td><td>2010-11-20 "
+               "09:00:00.0000000</td><td>2023-03-17 22:40:01.1234567</td>"
+               "</tr>") != NULL,
+     "html: a file's rules, and its $SI and $FN times side by side");
+  ok(strstr(t, "<section id=\"coverage\">") &&
+     strstr(t, "4 of 22 targets were not found.") &&
+     strstr(t, "scoped to &#39;Board &lt;Office&gt;&#39;") != NULL,
+     "html: the coverage section, reasons escaped");
   free(t);
 }
 
@@ -535,7 +582,14 @@ check_hostile(tl_case *c)
                  "UPDATE x_occ SET reasons = 'line1' || char(10) || "
                  "'line2' || char(27) || '[2J' WHERE occ_id = 5;"
                  "UPDATE x_row SET note = 'line1' || char(10) || 'line2' || "
-                 "char(27) || '[2J' WHERE occ_id = 5"),
+                 "char(27) || '[2J' WHERE occ_id = 5;"
+                 /* the coverage and the anomalies on every file too */
+                 "UPDATE x_file_anomaly SET path = '/T/' || char(27) || "
+                 "'[31mred' || char(9) || 'tab' || char(10) || 'lf' || "
+                 "char(8238) || 'exe.txt' WHERE object_id = 2002;"
+                 "UPDATE x_cover SET detail = 'line1' || char(10) || "
+                 "'line2' || char(27) || '[2J' || char(8238) WHERE "
+                 "target_id = 21"),
      "hostile names put into the fixture");
   for(i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
     tl_rc rc = TL_FATAL;

@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/anomalies_int.h"
+#include "analysis/coverage_int.h"
 #include "analysis/exposure_int.h"
 #include "base/abi_int.h"
 #include "analysis/match_int.h"
@@ -612,7 +614,9 @@ Tl_exposure_analyse(tl_case *c, const struct tl_exposure_opts *o)
      (rc = find_copies(c, from, to)) ||
      (rc = judge(c, from)) ||
      (rc = find_anomalies(c)) ||
-     (rc = find_bursts(c, burst, bw)))
+     (rc = find_bursts(c, burst, bw)) ||
+     (rc = Tl_coverage_compute(c)) ||
+     (rc = Tl_file_anomalies(c, from, to)))
     return rc;
   return Tl_exec_bound(c,
     "INSERT INTO x_target(target_id, line, label, partner, classification, "

@@ -23,6 +23,18 @@
 **   x_burst(burst_id, evidence, division, start_ns, end_ns, n_targets,
 **           n_events)
 **
+**   x_cover(target_id, reason, detail, scope, folder_evidence,
+**           folder_path, folder_modified_ns)  why a target matches no
+**                            file (coverage_int.h)
+**   x_file_anomaly(...)      timestomping indicators on every file with a
+**                            time in the window (anomalies_int.h)
+**
+** Divisions: x_occ.division is the occurrence's *location* division (the
+** share map's for its path, else its item's); x_target.division is the
+** register's, the *owner*. An occurrence's owner division is
+** coalesce(x_target.division, x_occ.division) (TL_OWNER_ROLLUP in
+** report_int.h rolls targets up by it).
+**
 ** Verdicts (x_occ.verdict, x_target.verdict), most serious first: copied,
 ** deleted, modified, renamed, accessed, none. x_occ.deleted_in_window is
 ** 1 when the deletion falls in the window, 2 when the object is deleted

@@ -6,8 +6,10 @@
 ** A row matches by the first criterion it has: path (or path glob), else
 ** name (or name glob), else content hash. A size, when given, must equal
 ** for name matches (with a path it is only the registered size: the file
-** may have changed since); evidence and division columns scope the row. Directories and NTFS named
-** streams are not targets. Case is ignored on case-blind file systems.
+** may have changed since); the evidence and scope columns scope the row
+** (a division names the owner, it does not scope: docs/TARGETS.md).
+** Directories and NTFS named streams are not targets. Case is ignored on
+** case-blind file systems.
 */
 #include "config.h"
 
@@ -28,7 +30,7 @@ typedef struct target {
   char *name;
   int64_t size;      /* -1 when not given */
   char *md5, *sha1, *sha256;
-  char *division, *evidence;
+  char *scope, *evidence;   /* scope: an evidence label or division */
   int path_glob, name_glob;
   Tl_glob g;         /* compiled path or name glob */
 } target;
@@ -67,7 +69,7 @@ matcher_free(matcher *m)
     free(t->md5);
     free(t->sha1);
     free(t->sha256);
-    free(t->division);
+    free(t->scope);
     free(t->evidence);
     Tl_glob_free(&t->g);
   }
@@ -113,7 +115,7 @@ load(tl_case *c, matcher *m)
   sqlite3_stmt *s;
   int cap = 0, i, oom = 0, st;
   if(sqlite3_prepare_v2(c->db, "SELECT target_id, pattern, name, "
-                        "coalesce(size, -1), md5, sha1, sha256, division, "
+                        "coalesce(size, -1), md5, sha1, sha256, scope, "
                         "evidence, is_glob FROM target ORDER BY target_id",
                         -1, &s, NULL) != SQLITE_OK)
     return Tl_set_sqlite_error(c, "query targets");
@@ -136,7 +138,7 @@ load(tl_case *c, matcher *m)
     t->md5 = col_dup(s, 4, &oom);
     t->sha1 = col_dup(s, 5, &oom);
     t->sha256 = col_dup(s, 6, &oom);
-    t->division = col_dup(s, 7, &oom);
+    t->scope = col_dup(s, 7, &oom);
     t->evidence = col_dup(s, 8, &oom);
     t->path_glob = t->pattern && Tl_is_glob(t->pattern);
     t->name_glob = !t->pattern && t->name && Tl_is_glob(t->name);
@@ -322,7 +324,10 @@ emit(tl_case *c, pending *p, const target *t, int64_t object_id,
     return;
   if(t->evidence && strcasecmp(t->evidence, label))
     return;
-  if(t->division && (!division || strcasecmp(t->division, division)))
+  /* scope: the item's label, or the division the object sits in (share
+  ** map, else the item's) */
+  if(t->scope && strcasecmp(t->scope, label) &&
+     (!division || strcasecmp(t->scope, division)))
     return;
   sqlite3_bind_int64(p->ins, 1, t->id);
   sqlite3_bind_int64(p->ins, 2, object_id);

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "base/csv_int.h"
+#include "analysis/coverage_int.h"
 #include "analysis/match_int.h"
 #include "base/abi_int.h"
 #include "store/store_int.h"
@@ -20,10 +21,10 @@
 #include "base/pathglob_int.h"
 
 enum { C_PATH, C_NAME, C_SIZE, C_MD5, C_SHA1, C_SHA256, C_PARTNER,
-       C_CLASS, C_DIVISION, C_EVIDENCE, C_NOTE, C_N };
+       C_CLASS, C_DIVISION, C_EVIDENCE, C_NOTE, C_SCOPE, C_N };
 static const char *const target_cols[C_N] = {
   "path", "name", "size", "md5", "sha1", "sha256", "partner",
-  "classification", "division", "evidence", "note"
+  "classification", "division", "evidence", "note", "scope"
 };
 
 static void
@@ -214,9 +215,9 @@ targets_import(tl_case *c, const char *csv_path,
     goto out;
   if(sqlite3_prepare_v2(c->db, "INSERT INTO target(line, path, name, size, "
                         "md5, sha1, sha256, partner, classification, "
-                        "division, evidence, note, pattern, is_glob) VALUES"
-                        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &ins, NULL) !=
-     SQLITE_OK) {
+                        "division, evidence, note, pattern, is_glob, scope) "
+                        "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &ins,
+                        NULL) != SQLITE_OK) {
     rc = Tl_set_sqlite_error(c, "prepare");
     goto out;
   }
@@ -309,6 +310,7 @@ targets_import(tl_case *c, const char *csv_path,
     Tl_bind_text(ins, 13, v[C_PATH] ? norm : NULL);
     sqlite3_bind_int(ins, 14, (v[C_PATH] && Tl_is_glob(norm)) ||
                      (!v[C_PATH] && v[C_NAME] && Tl_is_glob(v[C_NAME])));
+    Tl_bind_text(ins, 15, v[C_SCOPE]);
     if(sqlite3_step(ins) != SQLITE_DONE) {
       rc = Tl_set_sqlite_error(c, "insert target");
       goto out;
@@ -452,8 +454,11 @@ print_query(tl_case *c, FILE *out, const char *sql)
   fputc('\n', out);
   while((r = sqlite3_step(s)) == SQLITE_ROW) {
     for(i = 0; i < n; i++) {
+      char *vis = NULL;
       const char *v = (const char *)sqlite3_column_text(s, i);
-      fprintf(out, "%s%s", i ? "\t" : "", v ? v : "");
+      /* names and paths come from evidence: controls made visible */
+      fprintf(out, "%s%s", i ? "\t" : "", v ? Tl_visible(v, &vis) : "");
+      free(vis);
     }
     fputc('\n', out);
   }
@@ -466,7 +471,7 @@ targets_list(tl_case *c, FILE *out)
 {
   return print_query(c, out,
     "SELECT t.line, coalesce(t.path, t.name, t.sha256, t.sha1, t.md5) AS "
-    "target, t.partner, t.classification, t.division, t.evidence, "
+    "target, t.partner, t.classification, t.division, t.evidence, t.scope, "
     "(SELECT count(*) FROM target_match m WHERE m.target_id=t.target_id) "
     "AS matches FROM target t ORDER BY t.line");
 }
@@ -485,12 +490,27 @@ targets_stats(tl_case *c, FILE *out)
     "count(DISTINCT partner) AS partners, "
     "(SELECT count(DISTINCT target_id) FROM target_match) AS found, "
     "(SELECT count(*) FROM target_match) AS occurrences FROM target");
-  if(!rc) {
-    fputs("\n# per partner\n", out);
+  /* coverage: why the targets that match nothing were not found */
+  if(!rc && !(rc = Tl_coverage_compute(c))) {
+    fputs("\n# per partner (not found: by cause, docs/TARGETS.md)\n", out);
     rc = print_query(c, out,
       "SELECT coalesce(partner, '(none)') AS partner, count(*) AS targets, "
-      "sum(EXISTS(SELECT 1 FROM target_match m WHERE m.target_id = "
-      "t.target_id)) AS found FROM target t GROUP BY 1 ORDER BY 1");
+      "count(*) - count(x.target_id) AS found, count(x.target_id) AS "
+      "not_found, count(x.reason = 'scope-not-in-case' OR NULL) AS "
+      "scope_not_in_case, count(x.reason = 'outside-scope' OR NULL) AS "
+      "outside_scope, count(x.reason = 'size-matches-no-file' OR NULL) "
+      "AS size_matches_no_file, count(x.reason = 'folder-exists' OR NULL) "
+      "AS folder_exists, count(x.reason = 'not-on-evidence' OR NULL) AS "
+      "not_on_evidence "
+      "FROM target t LEFT JOIN x_cover x USING(target_id) GROUP BY 1 "
+      "ORDER BY 1");
+  }
+  if(!rc) {
+    fputs("\n# not found\n", out);
+    rc = print_query(c, out,
+      "SELECT t.line, coalesce(t.path, t.name, t.sha256, t.sha1, t.md5) AS "
+      "target, t.partner, x.reason, x.detail FROM x_cover x JOIN target t "
+      "USING(target_id) ORDER BY " TL_COVER_RANK("x.reason") ", t.line");
   }
   return rc;
 }

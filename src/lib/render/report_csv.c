@@ -95,13 +95,14 @@ Tl_report_csv(tl_case *c, FILE *o)
        /* 16 */ "o.deleted_in_window, o.first_ns, o.last_ns, o.n_evidence, "
        /* 20 */ "(SELECT count(*) FROM x_row r WHERE r.occ_id = o.occ_id), "
        "(SELECT count(*) FROM x_copy k WHERE k.occ_id = o.occ_id), "
-       "o.reasons, o.object_id "
+       "o.reasons, o.object_id, coalesce(t.division, o.division) "
        "FROM x_occ o LEFT JOIN x_target t ON t.target_id = o.target_id "
        "ORDER BY o.occ_id")))
     return c->errcode;
   fputs("occ_id,target_id,register_line,partner,classification,target,"
-        "evidence,division,path,size,verdict,flags,first,last,first_ns,"
-        "last_ns,n_evidence,n_rows,n_copies,reasons,object_id\r\n", o);
+        "evidence,division,path,size,verdict,flags,first,last,"
+        "first_ns,last_ns,n_evidence,n_rows,n_copies,reasons,object_id,"
+        "owner_division\r\n", o);
   while((r = sqlite3_step(s)) == SQLITE_ROW) {
     field_int(o, s, 0);
     fputc(',', o);
@@ -144,6 +145,48 @@ Tl_report_csv(tl_case *c, FILE *o)
     field(o, (const char *)sqlite3_column_text(s, 22));
     fputc(',', o);
     field_int(o, s, 23);
+    fputc(',', o);
+    field(o, (const char *)sqlite3_column_text(s, 24));
+    fputs("\r\n", o);
+  }
+  return Tl_report_done(c, s, r);
+}
+
+tl_rc
+Tl_report_file_anomalies_csv(tl_case *c, FILE *o)
+{
+  sqlite3_stmt *s;
+  int r, i;
+  if(!(s = Tl_report_prep(c,
+       "SELECT evidence, path, object_id, executable, deleted, rule, "
+       /* 6 */ "si_created_ns, si_modified_ns, si_changed_ns, "
+       "si_accessed_ns, fn_created_ns, fn_modified_ns, fn_changed_ns, "
+       "fn_accessed_ns, fs_created_ns, acquired_ns, "
+       /* 16 */ "acquired_from, detail FROM x_file_anomaly"
+       TL_FILE_ANOMALY_ORDER)))
+    return c->errcode;
+  fputs("evidence,path,object_id,executable,deleted,rule,si_created,"
+        "si_modified,si_changed,si_accessed,fn_created,fn_modified,"
+        "fn_changed,fn_accessed,fs_created,acquired,acquired_from,"
+        "detail\r\n", o);
+  while((r = sqlite3_step(s)) == SQLITE_ROW) {
+    field(o, (const char *)sqlite3_column_text(s, 0));
+    fputc(',', o);
+    field(o, (const char *)sqlite3_column_text(s, 1));
+    for(i = 2; i <= 4; i++) {
+      fputc(',', o);
+      field_int(o, s, i);
+    }
+    fputc(',', o);
+    field(o, (const char *)sqlite3_column_text(s, 5));
+    for(i = 6; i <= 15; i++) {
+      fputc(',', o);
+      field_time(o, s, i);
+    }
+    fputc(',', o);
+    field(o, (const char *)sqlite3_column_text(s, 16));
+    fputc(',', o);
+    field(o, (const char *)sqlite3_column_text(s, 17));
     fputs("\r\n", o);
   }
   return Tl_report_done(c, s, r);

@@ -312,6 +312,8 @@ static const char css[] =
   "a.n:hover{background:#e5eef5}\n"
   ".zero{color:#b8c0c8;padding:1px 6px}\n"
   ".muted{color:var(--muted)}\n"
+  "table.tt{width:auto;white-space:nowrap}\n"
+  "table.tt td{padding:0 10px 0 0;border:0;font-size:12px}\n"
   ".path{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"
   "monospace;font-size:13px;overflow-wrap:break-word}\n"
   ".mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"
@@ -669,6 +671,7 @@ head(struct ctx *x)
   fputs("<nav><div class=\"wrap\"><a href=\"#summary\">Summary</a>"
         "<a href=\"#partners\">Partners</a>"
         "<a href=\"#divisions\">Divisions</a>"
+        "<a href=\"#coverage\">Coverage</a>"
         "<a href=\"#activity\">Activity</a><a href=\"#bursts\">Bursts</a>"
         "<a href=\"#anomalies\">Anomalies</a><a href=\"#files\">Files</a>"
         "</div></nav>\n<main class=\"wrap\">\n", o);
@@ -712,10 +715,16 @@ summary(struct ctx *x)
        Tl_report_count(c, "SELECT count(DISTINCT coalesce(partner, '')) "
                           "FROM x_target"),
        "partners affected", 1);
+  card(o, "#coverage", Tl_report_count(c, "SELECT count(*) FROM x_cover"),
+       -1, "not found (see why)", 1);
   card(o, "#bursts", Tl_report_count(c, "SELECT count(*) FROM x_burst"), -1,
        "bursts of activity", 0);
   card(o, "#anomalies", Tl_report_count(c, "SELECT count(*) FROM x_anomaly"),
        -1, "anomalies", 0);
+  card(o, "#file-anomalies",
+       Tl_report_count(c, "SELECT count(DISTINCT object_id) FROM "
+                          "x_file_anomaly"), -1,
+       "files timestomped (any file)", 1);
   fputs("</div>\n<div class=\"verdicts\">Files by verdict:", o);
   if(!(s = Tl_report_prep(c, "SELECT verdict, count(*) FROM x_occ "
                              "GROUP BY verdict ORDER BY "
@@ -782,21 +791,18 @@ partners(struct ctx *x)
 }
 
 static tl_rc
-divisions(struct ctx *x)
+location_divisions(struct ctx *x)
 {
   FILE *o = x->o;
   sqlite3_stmt *s;
   int r;
   if(!(s = Tl_report_prep(x->c,
-       "SELECT coalesce(division, ''), count(DISTINCT evidence_id), "
-       "count(*), sum(verdict <> 'none'), count(DISTINCT target_id), "
-       "count(DISTINCT CASE WHEN verdict <> 'none' THEN target_id END), "
-       "min(CASE WHEN verdict <> 'none' THEN first_ns END), "
-       "max(CASE WHEN verdict <> 'none' THEN last_ns END) FROM x_occ "
-       "GROUP BY 1 ORDER BY 1")))
+       TL_LOCATION_ROLLUP)))
     return x->c->errcode;
-  fputs("<section id=\"divisions\">\n<h2>Divisions</h2>\n<div class=\"box\">"
-        "<table class=\"sortable\"><thead><tr><th>Division</th>"
+  fputs("<h3>Location divisions</h3>\n<p class=\"muted\">Where the "
+        "files are: the share map's division for the path, else the "
+        "evidence item's; the exposures seen there.</p>\n<div class=\"box\">"
+        "<table class=\"sortable\"><thead><tr><th>Location division</th>"
         "<th class=\"r\">Evidence items</th><th class=\"r\">Files</th>"
         "<th class=\"r\">Exposed files</th><th class=\"r\">Targets found"
         "</th><th class=\"r\">Targets exposed</th><th>First exposure</th>"
@@ -821,8 +827,107 @@ divisions(struct ctx *x)
     htime(o, s, 7);
     fputs("</td></tr>\n", o);
   }
-  fputs("</tbody></table></div>\n</section>\n", o);
+  fputs("</tbody></table></div>\n", o);
   return Tl_report_done(x->c, s, r);
+}
+
+/* Owner divisions: whose files (the register's division, else where
+** the file is), counted like partners. */
+static tl_rc
+owner_divisions(struct ctx *x)
+{
+  FILE *o = x->o;
+  sqlite3_stmt *s;
+  int r;
+  if(!(s = Tl_report_prep(x->c, TL_OWNER_ROLLUP)))
+    return x->c->errcode;
+  fputs("<section id=\"divisions\">\n<h2>Divisions</h2>\n"
+        "<h3>Owner divisions</h3>\n<p class=\"muted\">Whose files: the "
+        "division the register names, else the division where the file "
+        "is. Told like partners.</p>\n<div class=\"box\">"
+        "<table class=\"sortable\"><thead><tr><th>Owner division</th>"
+        "<th class=\"r\">Targeted</th><th class=\"r\">Found</th>"
+        "<th class=\"r\">Exposed</th><th class=\"r\">Files</th>"
+        "<th>First exposure</th><th>Last exposure</th></tr></thead>\n"
+        "<tbody>\n", o);
+  while((r = sqlite3_step(s)) == SQLITE_ROW) {
+    fputs("<tr><td>", o);
+    esc(o, Tl_report_name(Tl_report_col(s, 0), "(no division)"));
+    fprintf(o, "</td><td class=\"r\">%lld</td><td class=\"r\">%lld</td>"
+            "<td class=\"r\">%lld</td><td class=\"r\">%lld</td><td>",
+            (long long)sqlite3_column_int64(s, 1),
+            (long long)sqlite3_column_int64(s, 2),
+            (long long)sqlite3_column_int64(s, 3),
+            (long long)sqlite3_column_int64(s, 4));
+    htime(o, s, 5);
+    fputs("</td><td>", o);
+    htime(o, s, 6);
+    fputs("</td></tr>\n", o);
+  }
+  fputs("</tbody></table></div>\n", o);
+  return Tl_report_done(x->c, s, r);
+}
+
+/* Coverage: every target not found, with its reason. */
+static tl_rc
+coverage(struct ctx *x)
+{
+  FILE *o = x->o;
+  sqlite3_stmt *s;
+  int r, n = 0;
+  if(!(s = Tl_report_prep(x->c, TL_COVER_COUNTS)))
+    return x->c->errcode;
+  fprintf(o, "<section id=\"coverage\">\n<h2>Coverage</h2>\n<p>%lld of "
+          "%lld targets were not found.",
+          (long long)Tl_report_count(x->c, "SELECT count(*) FROM x_cover"),
+          (long long)Tl_report_count(x->c, "SELECT count(*) FROM "
+                                           "x_target"));
+  while((r = sqlite3_step(s)) == SQLITE_ROW)
+    if(sqlite3_column_int64(s, 1)) {
+      fputs(n++ ? ", " : " By reason: ", o);
+      esc(o, Tl_report_col(s, 0));
+      fprintf(o, " <b>%lld</b>", (long long)sqlite3_column_int64(s, 1));
+    }
+  fputs("</p>\n", o);
+  if(Tl_report_done(x->c, s, r))
+    return x->c->errcode;
+  if(!(s = Tl_report_prep(x->c,
+       "SELECT t.line, t.label, coalesce(t.partner, ''), x.reason, "
+       "x.detail FROM x_cover x JOIN x_target t USING(target_id) ORDER BY "
+       TL_COVER_RANK("x.reason") ", t.line")))
+    return x->c->errcode;
+  n = 0;
+  while((r = sqlite3_step(s)) == SQLITE_ROW) {
+    if(!n++)
+      fputs("<div class=\"box\"><table class=\"sortable\"><thead><tr>"
+            "<th class=\"r\">Line</th><th>Target</th><th>Partner</th>"
+            "<th>Reason</th><th>Detail</th></tr></thead>\n<tbody>\n", o);
+    fprintf(o, "<tr><td class=\"r\">%lld</td><td class=\"path\">",
+            (long long)sqlite3_column_int64(s, 0));
+    esc_col(o, s, 1);
+    fputs("</td><td>", o);
+    esc(o, Tl_report_name(Tl_report_col(s, 2), "(no partner)"));
+    fputs("</td><td>", o);
+    esc_col(o, s, 3);
+    fputs("</td><td>", o);
+    esc_col(o, s, 4);
+    fputs("</td></tr>\n", o);
+  }
+  if(n)
+    fputs("</tbody></table></div>\n", o);
+  fputs("</section>\n", o);
+  return Tl_report_done(x->c, s, r);
+}
+
+/* Divisions, both ways, then the coverage. */
+static tl_rc
+divisions(struct ctx *x)
+{
+  tl_rc rc;
+  if((rc = owner_divisions(x)) || (rc = location_divisions(x)))
+    return rc;
+  fputs("</section>\n", x->o);
+  return coverage(x);
 }
 
 /* Label of a bucket start, as precise as the bucket size needs. */
@@ -1028,6 +1133,119 @@ bursts(struct ctx *x)
   return Tl_report_done(x->c, s, r);
 }
 
+/* A time of column i for the side-by-side table: "2023-06-15
+** 01:30:00.4371951" (UTC, said in the heading; NTFS's 100 ns, the last
+** two digits dropped when they are zero). */
+static void
+side_time(FILE *o, sqlite3_stmt *s, int i)
+{
+  char buf[48];
+  size_t n;
+  if(sqlite3_column_type(s, i) == SQLITE_NULL)
+    return;
+  Tl_format_ns(sqlite3_column_int64(s, i), buf, sizeof(buf));
+  n = strlen(buf);
+  if(n > 20 && buf[10] == 'T' && buf[n - 1] == 'Z') {
+    buf[10] = ' ';
+    buf[--n] = '\0';
+    if(n > 2 && !strcmp(buf + n - 2, "00") && strchr(buf, '.'))
+      buf[n - 2] = '\0';
+  }
+  fputs(buf, o);
+}
+
+/* The four $SI times (columns i..i+3) next to the four $FN times
+** (i+4..i+7), as a small table. */
+static void
+four_times(FILE *o, sqlite3_stmt *s, int i)
+{
+  static const char *const lbl[4] = {"created", "modified", "changed",
+                                     "accessed"};
+  int k;
+  fputs("<table class=\"tt mono\"><tr><td></td>"
+        "<td class=\"muted\">$SI</td><td class=\"muted\">$FN</td></tr>", o);
+  for(k = 0; k < 4; k++) {
+    fprintf(o, "<tr><td class=\"muted\">%s</td><td>", lbl[k]);
+    side_time(o, s, i + k);
+    fputs("</td><td>", o);
+    side_time(o, s, i + 4 + k);
+    fputs("</td></tr>", o);
+  }
+  fputs("</table>", o);
+}
+
+#define HTML_FILE_ANOMALIES 1000
+#define HTML_FILE_ANOMALIES_S "1000"
+
+/* Timestomping indicators on every file with a time in the window, one
+** row per file with its rules and its $SI and $FN times side by side,
+** programs first (inside the anomalies section). */
+static tl_rc
+file_anomalies(struct ctx *x)
+{
+  FILE *o = x->o;
+  sqlite3_stmt *s;
+  int r, n = 0;
+  if(!(s = Tl_report_prep(x->c,
+       "SELECT evidence, path, group_concat(rule, '|'), max(executable), "
+       "max(deleted), si_created_ns, si_modified_ns, si_changed_ns, "
+       "si_accessed_ns, fn_created_ns, fn_modified_ns, fn_changed_ns, "
+       "fn_accessed_ns FROM (SELECT * FROM x_file_anomaly"
+       TL_FILE_ANOMALY_ORDER ") GROUP BY object_id ORDER BY max(executable)"
+       " DESC, max(n_rules) DESC, evidence, path, object_id LIMIT "
+       HTML_FILE_ANOMALIES_S)))
+    return x->c->errcode;
+  fputs("<h3 id=\"file-anomalies\">Timestomping indicators on every file "
+        "in the window</h3>\n"
+        "<p class=\"muted\">Any file with a $SI or $FN time in the window, "
+        "on every evidence item, target or not; programs, libraries and "
+        "scripts first.</p>\n", o);
+  while((r = sqlite3_step(s)) == SQLITE_ROW) {
+    if(!n++)
+      fputs("<div class=\"box\"><table class=\"sortable\"><thead><tr>"
+            "<th>Evidence and path</th><th>Rules</th>"
+            "<th>$STANDARD_INFORMATION and $FILE_NAME times (UTC)</th>"
+            "</tr></thead>\n<tbody>\n", o);
+    fputs("<tr><td class=\"path\">", o);
+    esc_col(o, s, 0);
+    fputs("<br>", o);
+    esc_path(o, s, 1);
+    if(sqlite3_column_int(s, 3))
+      fputs(" <b>(program)</b>", o);
+    if(sqlite3_column_int(s, 4))
+      fputs(" <span class=\"muted\">(deleted)</span>", o);
+    fputs("</td><td style=\"white-space:nowrap\">", o);
+    {
+      /* one rule a line */
+      const char *p = Tl_report_col(s, 2), *bar;
+      char part[64];
+      for(; (bar = strchr(p, '|')); p = bar + 1) {
+        snprintf(part, sizeof(part), "%.*s", (int)(bar - p), p);
+        esc(o, part);
+        fputs("<br>", o);
+      }
+      esc(o, p);
+    }
+    fputs("</td><td>", o);
+    four_times(o, s, 5);
+    fputs("</td></tr>\n", o);
+  }
+  if(n)
+    fputs("</tbody></table></div>\n", o);
+  else if(r == SQLITE_DONE)
+    fputs("<p class=\"empty\">None.</p>\n", o);
+  if(n == HTML_FILE_ANOMALIES) {
+    /* a migrated volume can flag every file: the report stays readable */
+    int64_t all = Tl_report_count(x->c, "SELECT count(DISTINCT object_id) "
+                                        "FROM x_file_anomaly");
+    if(all > n)
+      fprintf(o, "<p class=\"muted\">The first %d of %lld files; the JSON "
+              "report and <code>touchline anomalies</code> list them all."
+              "</p>\n", n, (long long)all);
+  }
+  return Tl_report_done(x->c, s, r);
+}
+
 static tl_rc
 anomalies(struct ctx *x)
 {
@@ -1039,6 +1257,12 @@ anomalies(struct ctx *x)
        "FROM x_anomaly ORDER BY kind, rowid")))
     return x->c->errcode;
   fputs("<section id=\"anomalies\">\n<h2>Anomalies</h2>\n", o);
+  /* every file first: the intruder's tools are no targets */
+  if(file_anomalies(x)) {
+    sqlite3_finalize(s);
+    return x->c->errcode;
+  }
+  fputs("<h3>On targets and their copies</h3>\n", o);
   while((r = sqlite3_step(s)) == SQLITE_ROW) {
     if(!n++)
       fputs("<div class=\"box\"><table class=\"sortable\"><thead><tr>"

@@ -10,6 +10,8 @@
 #include <stdio.h>
 
 #include "store/case_int.h"
+#include "analysis/anomalies_int.h"
+#include "analysis/coverage_int.h"
 
 /* Write the report to out; format is "text", "csv", "json" or "html".
 ** Returns TL_USAGE for an unknown format, TL_IO when a query or a write
@@ -23,11 +25,48 @@ tl_rc Tl_report_csv(tl_case *c, FILE *o);
 tl_rc Tl_report_json(tl_case *c, FILE *o);
 tl_rc Tl_report_html(tl_case *c, FILE *o);
 
+/* Timestomping indicators on every file (x_file_anomaly), as used by
+** the exposure reports and by `touchline anomalies` (tl_case_anomalies):
+** the text list (limit files, 0: all), the CSV table, the JSON array
+** ("file_anomalies":[...], no comma before it). */
+tl_rc Tl_report_file_anomalies_text(tl_case *c, FILE *o, int limit);
+tl_rc Tl_report_file_anomalies_csv(tl_case *c, FILE *o);
+tl_rc Tl_report_file_anomalies_json(tl_case *c, FILE *o);
+
 /* SQL expression ranking a verdict column, most serious first (0..5). */
 #define TL_VRANK(col) \
   "(CASE " col " WHEN 'copied' THEN 0 WHEN 'deleted' THEN 1" \
   " WHEN 'modified' THEN 2 WHEN 'renamed' THEN 3 WHEN 'accessed' THEN 4" \
   " ELSE 5 END)"
+
+/* Per owner division (the register's division of a target, else the
+** location division of each of its files; exposure_int.h): division,
+** targets, found, exposed, occurrences, first_ns, last_ns of exposure.
+** A target without a register division counts once in each division its
+** files sit in, or in the NULL division when it has none. */
+#define TL_OWNER_ROLLUP \
+  "SELECT d AS division, count(*) AS targets, sum(n > 0) AS found, " \
+  "sum(e) AS exposed, sum(n) AS occurrences, min(f) AS first_ns, " \
+  "max(l) AS last_ns FROM (SELECT t.target_id, coalesce(t.division, " \
+  "o.division) AS d, count(o.occ_id) AS n, coalesce(max(o.verdict <> " \
+  "'none'), 0) AS e, min(CASE WHEN o.verdict <> 'none' THEN o.first_ns " \
+  "END) AS f, max(CASE WHEN o.verdict <> 'none' THEN o.last_ns END) AS l " \
+  "FROM x_target t LEFT JOIN x_occ o USING(target_id) GROUP BY " \
+  "t.target_id, 2) GROUP BY coalesce(d, '') ORDER BY sum(e) DESC, 1"
+
+/* Per location division (where the files are): division, evidence
+** items, occurrences, exposed occurrences, targets found there, targets
+** exposed there, first_ns, last_ns of exposure. */
+#define TL_LOCATION_ROLLUP \
+  "SELECT division, count(DISTINCT evidence_id) AS evidence_items, " \
+  "count(*) AS occurrences, " \
+  "sum(verdict <> 'none') AS occurrences_exposed, " \
+  "count(DISTINCT target_id) AS targets_found, " \
+  "count(DISTINCT CASE WHEN verdict <> 'none' THEN target_id END) " \
+  "AS targets_exposed, " \
+  "min(CASE WHEN verdict <> 'none' THEN first_ns END) AS first_ns, " \
+  "max(CASE WHEN verdict <> 'none' THEN last_ns END) AS last_ns " \
+  "FROM x_occ GROUP BY coalesce(division, '') ORDER BY 1"
 
 /* The verdicts, most serious first; index = TL_VRANK value. */
 #define TL_N_VERDICTS 6

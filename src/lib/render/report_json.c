@@ -1,7 +1,9 @@
 /*
 ** Exposure report as one JSON document: params, summary, partners,
-** divisions, evidence items, targets, occurrences (each with its evidence
-** rows and copies), anomalies, bursts and the touches-over-time histogram.
+** owner and location divisions, evidence items, targets, occurrences
+** (each with its evidence rows and copies), anomalies (on targets, and
+** on every file in the window), bursts and the touches-over-time
+** histogram.
 **
 ** Rows are written generically from the x_* tables: an integer column
 ** named "*_ns" holding a time gets a sibling without the suffix holding
@@ -258,9 +260,32 @@ summary(tl_case *c, FILE *o)
   jcount(o, c, "copies", "SELECT count(*) FROM x_copy", 1);
   jcount(o, c, "bursts", "SELECT count(*) FROM x_burst", 1);
   jcount(o, c, "anomalies", "SELECT count(*) FROM x_anomaly", 1);
+  jcount(o, c, "file_anomalies", "SELECT count(*) FROM x_file_anomaly", 1);
+  jcount(o, c, "file_anomaly_files",
+         "SELECT count(DISTINCT object_id) FROM x_file_anomaly", 1);
   if((rc = verdict_counts(c, o, "target_verdicts", "x_target")) ||
      (rc = verdict_counts(c, o, "occurrence_verdicts", "x_occ")))
     return rc;
+  /* coverage: every target not found, counted by reason */
+  jcount(o, c, "targets_not_found",
+         "SELECT count(*) FROM x_target WHERE NOT found", 1);
+  {
+    sqlite3_stmt *s;
+    int r, first = 1;
+    if(!(s = Tl_report_prep(c, TL_COVER_COUNTS)))
+      return c->errcode;
+    fputs(",\"not_found_reasons\":{", o);
+    while((r = sqlite3_step(s)) == SQLITE_ROW) {
+      if(!first)
+        fputc(',', o);
+      first = 0;
+      jstr(o, Tl_report_col(s, 0));
+      fprintf(o, ":%lld", (long long)sqlite3_column_int64(s, 1));
+    }
+    fputc('}', o);
+    if((rc = Tl_report_done(c, s, r)))
+      return rc;
+  }
   fputc('}', o);
   return TL_OK;
 }
@@ -322,7 +347,10 @@ occurrences(tl_case *c, FILE *o)
     rc = c->errcode;
   else
     rc = jarray(c, o, "occurrences",
-                "SELECT occ_id AS _id, * FROM x_occ ORDER BY occ_id",
+                "SELECT occ_id AS _id, x.*, x.division AS "
+                "location_division, coalesce(t.division, x.division) AS "
+                "owner_division FROM x_occ x LEFT JOIN x_target t USING("
+                "target_id) ORDER BY occ_id",
                 occ_nest, &st, "    ");
   sqlite3_finalize(st.rows);
   sqlite3_finalize(st.copies);
@@ -376,7 +404,7 @@ Tl_report_json(tl_case *c, FILE *o)
 {
   tl_rc rc;
   int64_t from, to;
-  fputs("{\n  \"report\":\"touchline-exposure\",\"report_version\":1,\n  ",
+  fputs("{\n  \"report\":\"touchline-exposure\",\"report_version\":2,\n  ",
         o);
   if((rc = params(c, o)))
     return rc;
@@ -403,17 +431,14 @@ Tl_report_json(tl_case *c, FILE *o)
        NULL, NULL, "    ")))
     return rc;
   fputs(",\n  ", o);
-  if((rc = jarray(c, o, "divisions",
-       "SELECT division, count(DISTINCT evidence_id) AS evidence_items, "
-       "count(*) AS occurrences, "
-       "sum(verdict <> 'none') AS occurrences_exposed, "
-       "count(DISTINCT target_id) AS targets_found, "
-       "count(DISTINCT CASE WHEN verdict <> 'none' THEN target_id END) "
-       "AS targets_exposed, "
-       "min(CASE WHEN verdict <> 'none' THEN first_ns END) AS first_ns, "
-       "max(CASE WHEN verdict <> 'none' THEN last_ns END) AS last_ns "
-       "FROM x_occ GROUP BY coalesce(division, '') ORDER BY 1",
-       NULL, NULL, "    ")))
+  /* owner: whose files (the register's division, else where the file
+  ** is); location: where the files are (share map, else the item's) */
+  if((rc = jarray(c, o, "owner_divisions", TL_OWNER_ROLLUP, NULL, NULL,
+                  "    ")))
+    return rc;
+  fputs(",\n  ", o);
+  if((rc = jarray(c, o, "location_divisions", TL_LOCATION_ROLLUP, NULL,
+                  NULL, "    ")))
     return rc;
   fputs(",\n  ", o);
   if((rc = jarray(c, o, "evidence",
@@ -428,7 +453,10 @@ Tl_report_json(tl_case *c, FILE *o)
     return rc;
   fputs(",\n  ", o);
   if((rc = jarray(c, o, "targets",
-       "SELECT * FROM x_target ORDER BY target_id", NULL, NULL, "    ")))
+       "SELECT t.*, x.reason AS not_found_reason, x.detail AS "
+       "not_found_detail, x.folder_evidence, x.folder_path, "
+       "x.folder_modified_ns FROM x_target t LEFT JOIN x_cover x USING("
+       "target_id) ORDER BY target_id", NULL, NULL, "    ")))
     return rc;
   fputs(",\n  ", o);
   if((rc = occurrences(c, o)))
@@ -436,6 +464,9 @@ Tl_report_json(tl_case *c, FILE *o)
   fputs(",\n  ", o);
   if((rc = jarray(c, o, "anomalies",
        "SELECT * FROM x_anomaly ORDER BY rowid", NULL, NULL, "    ")))
+    return rc;
+  fputs(",\n  ", o);
+  if((rc = Tl_report_file_anomalies_json(c, o)))
     return rc;
   fputs(",\n  ", o);
   if((rc = jarray(c, o, "bursts",
@@ -447,4 +478,11 @@ Tl_report_json(tl_case *c, FILE *o)
     return rc;
   fputs("\n}\n", o);
   return TL_OK;
+}
+
+tl_rc
+Tl_report_file_anomalies_json(tl_case *c, FILE *o)
+{
+  return jarray(c, o, "file_anomalies", "SELECT * FROM x_file_anomaly"
+                TL_FILE_ANOMALY_ORDER, NULL, NULL, "    ");
 }

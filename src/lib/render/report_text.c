@@ -9,6 +9,7 @@
 
 #include "render/report_int.h"
 #include "base/names_int.h"
+#include "base/timeconv_int.h"
 
 #define TOP_FILES 20
 #define TOP_FILES_S "20"
@@ -133,21 +134,45 @@ partners(tl_case *c, FILE *o)
   return Tl_report_done(c, s, r);
 }
 
+/* Owner divisions: whose files (the register's division, else where the
+** file is), counted like partners. */
 static tl_rc
-divisions(tl_case *c, FILE *o)
+owner_divisions(tl_case *c, FILE *o)
 {
   sqlite3_stmt *s;
   char a[48], b[48];
   int r;
-  if(!(s = Tl_report_prep(c,
-       "SELECT coalesce(division, ''), count(DISTINCT evidence_id), "
-       "count(*), sum(verdict <> 'none'), count(DISTINCT target_id), "
-       "count(DISTINCT CASE WHEN verdict <> 'none' THEN target_id END), "
-       "min(CASE WHEN verdict <> 'none' THEN first_ns END), "
-       "max(CASE WHEN verdict <> 'none' THEN last_ns END) FROM x_occ "
-       "GROUP BY 1 ORDER BY 1")))
+  if(!(s = Tl_report_prep(c, TL_OWNER_ROLLUP)))
     return c->errcode;
-  fputs("\n  Divisions\n    ", o);
+  fputs("\n  Owner divisions (whose files: the register's division, else "
+        "where the file is)\n    ", o);
+  cell(o, "DIVISION", 24, 0);
+  fputs("  TARGETED  FOUND  EXPOSED  FIRST EXPOSURE       "
+        "LAST EXPOSURE\n", o);
+  while((r = sqlite3_step(s)) == SQLITE_ROW) {
+    fputs("    ", o);
+    cell(o, Tl_report_name(Tl_report_col(s, 0), "(no division)"), 24, 0);
+    num(o, sqlite3_column_int64(s, 1), 10);
+    num(o, sqlite3_column_int64(s, 2), 7);
+    num(o, sqlite3_column_int64(s, 3), 9);
+    fprintf(o, "  %-19s  %s\n", Tl_report_time_col(s, 5, a, sizeof(a)),
+            Tl_report_time_col(s, 6, b, sizeof(b)));
+  }
+  return Tl_report_done(c, s, r);
+}
+
+/* Location divisions: where the files are (share map, else the item's
+** division), and the exposures seen there. */
+static tl_rc
+location_divisions(tl_case *c, FILE *o)
+{
+  sqlite3_stmt *s;
+  char a[48], b[48];
+  int r;
+  if(!(s = Tl_report_prep(c, TL_LOCATION_ROLLUP)))
+    return c->errcode;
+  fputs("\n  Location divisions (where the files are: share map, else the "
+        "evidence item's)\n    ", o);
   cell(o, "DIVISION", 20, 0);
   fputs("  EVIDENCE  FILES  EXPOSED  TARGETS  EXPOSED  "
         "FIRST EXPOSURE       LAST EXPOSURE\n", o);
@@ -163,6 +188,57 @@ divisions(tl_case *c, FILE *o)
             Tl_report_time_col(s, 7, b, sizeof(b)));
   }
   return Tl_report_done(c, s, r);
+}
+
+/* Coverage: every target not found, counted by reason, and the first of
+** them with the reason in words (all are in the csv/json/html reports
+** and `targets stats`). */
+static tl_rc
+coverage(tl_case *c, FILE *o)
+{
+  sqlite3_stmt *s;
+  int r, n = 0;
+  int64_t total = Tl_report_count(c, "SELECT count(*) FROM x_cover");
+  fprintf(o, "\n  Coverage: %lld of %lld targets not found",
+          (long long)total,
+          (long long)Tl_report_count(c, "SELECT count(*) FROM x_target"));
+  if(!(s = Tl_report_prep(c, TL_COVER_COUNTS)))
+    return c->errcode;
+  while((r = sqlite3_step(s)) == SQLITE_ROW)
+    if(sqlite3_column_int64(s, 1)) {
+      fprintf(o, "%s%s %lld", n++ ? ", " : " (", Tl_report_col(s, 0),
+              (long long)sqlite3_column_int64(s, 1));
+    }
+  fputs(n ? ")\n" : "\n", o);
+  if(Tl_report_done(c, s, r))
+    return c->errcode;
+  if(!(s = Tl_report_prep(c,
+       "SELECT t.line, t.label, x.reason, x.detail FROM x_cover x JOIN "
+       "x_target t USING(target_id) ORDER BY " TL_COVER_RANK("x.reason")
+       ", t.line LIMIT " TOP_FILES_S)))
+    return c->errcode;
+  while((r = sqlite3_step(s)) == SQLITE_ROW) {
+    fprintf(o, "    line %-6lld ", (long long)sqlite3_column_int64(s, 0));
+    cell(o, Tl_report_col(s, 1), 0, 0);
+    fputs("\n              ", o);
+    cell(o, Tl_report_col(s, 2), 0, 0);
+    fputs(": ", o);
+    cell(o, Tl_report_col(s, 3), 100, 2);
+    fputc('\n', o);
+  }
+  if(total > TOP_FILES)
+    fprintf(o, "    ... and %lld more\n", (long long)(total - TOP_FILES));
+  return Tl_report_done(c, s, r);
+}
+
+/* Divisions, both ways (owner and location), then the coverage. */
+static tl_rc
+divisions(tl_case *c, FILE *o)
+{
+  tl_rc rc;
+  if((rc = owner_divisions(c, o)) || (rc = location_divisions(c, o)))
+    return rc;
+  return coverage(c, o);
 }
 
 static tl_rc
@@ -203,6 +279,109 @@ bursts(tl_case *c, FILE *o)
   return Tl_report_done(c, s, r);
 }
 
+/* The $SI and $FN times of a file, kept while its rules are listed. */
+struct ftimes {
+  int64_t t[10];     /* si b m c a, fn b m c a, fs created, acquired */
+  int has[10];
+};
+
+static void
+ftimes_print(FILE *o, const struct ftimes *f)
+{
+  static const char *const lbl[8] = {"created", "modified", "changed",
+                                     "accessed", "created", "modified",
+                                     "changed", "accessed"};
+  char buf[48];
+  int k;
+  for(k = 0; k < 8; k++) {
+    if(k % 4 == 0)
+      fputs(k ? "\n        $FN " : "        $SI ", o);
+    fprintf(o, " %s %s", lbl[k], f->has[k] ?
+            Tl_format_ns(f->t[k], buf, sizeof(buf)) : "-");
+  }
+  if(f->has[8])
+    fprintf(o, "\n        file system created %s",
+            Tl_format_ns(f->t[8], buf, sizeof(buf)));
+  fputc('\n', o);
+}
+
+/* Timestomping indicators on every file with a time in the window
+** (x_file_anomaly), executables first: per file its rules, then its $SI
+** and $FN times side by side. limit 0: all files. */
+tl_rc
+Tl_report_file_anomalies_text(tl_case *c, FILE *o, int limit)
+{
+  sqlite3_stmt *s;
+  struct ftimes f;
+  int r, k, files = 0;
+  int64_t last = -1;
+  int64_t n_files = Tl_report_count(c, "SELECT count(DISTINCT object_id) "
+                                       "FROM x_file_anomaly");
+  fprintf(o, "\n  Timestomping indicators on every file in the window: "
+          "%lld file(s), %lld of them programs, libraries or scripts "
+          "(listed first)\n", (long long)n_files,
+          (long long)Tl_report_count(c, "SELECT count(DISTINCT object_id) "
+                                        "FROM x_file_anomaly WHERE "
+                                        "executable"));
+  /* files per rule: a rule on nearly every file of a volume is its
+  ** history (a migration), not an intruder */
+  if(!(s = Tl_report_prep(c, "SELECT rule, count(DISTINCT object_id) FROM "
+                             "x_file_anomaly GROUP BY rule ORDER BY rule")))
+    return c->errcode;
+  k = 0;
+  while((r = sqlite3_step(s)) == SQLITE_ROW)
+    fprintf(o, "%s%s %lld", k++ ? ", " : "    files per rule: ",
+            Tl_report_col(s, 0), (long long)sqlite3_column_int64(s, 1));
+  if(k)
+    fputc('\n', o);
+  if(Tl_report_done(c, s, r))
+    return c->errcode;
+  if(!(s = Tl_report_prep(c, "SELECT object_id, evidence, path, rule, "
+                             "executable, deleted, si_created_ns, "
+                             "si_modified_ns, si_changed_ns, "
+                             "si_accessed_ns, fn_created_ns, "
+                             "fn_modified_ns, fn_changed_ns, "
+                             "fn_accessed_ns, fs_created_ns, acquired_ns, "
+                             "detail FROM x_file_anomaly"
+                             TL_FILE_ANOMALY_ORDER)))
+    return c->errcode;
+  memset(&f, 0, sizeof(f));
+  while((r = sqlite3_step(s)) == SQLITE_ROW) {
+    int64_t id = sqlite3_column_int64(s, 0);
+    if(id != last) {
+      if(last >= 0)
+        ftimes_print(o, &f);
+      last = id;
+      if(limit && files == limit)
+        break;
+      files++;
+      fputs("    ", o);
+      cell(o, Tl_report_col(s, 1), 0, 0);
+      fputs("  ", o);
+      cell(o, Tl_report_col(s, 2), 0, 0);
+      fprintf(o, "%s%s\n", sqlite3_column_int(s, 4) ? "  [program]" : "",
+              sqlite3_column_int(s, 5) ? "  [deleted]" : "");
+      for(k = 0; k < 10; k++) {
+        f.has[k] = sqlite3_column_type(s, 6 + k) != SQLITE_NULL;
+        f.t[k] = sqlite3_column_int64(s, 6 + k);
+      }
+    }
+    fputs("      ", o);
+    cell(o, Tl_report_col(s, 3), 0, 0);
+    fputs(": ", o);
+    cell(o, Tl_report_col(s, 16), 0, 0);
+    fputc('\n', o);
+  }
+  if(r == SQLITE_DONE && last >= 0)
+    ftimes_print(o, &f);
+  else if(r == SQLITE_ROW) {
+    fprintf(o, "    ... and %lld more file(s) (touchline anomalies lists "
+            "them all)\n", (long long)(n_files - files));
+    r = SQLITE_DONE;
+  }
+  return Tl_report_done(c, s, r);
+}
+
 static tl_rc
 anomalies(tl_case *c, FILE *o)
 {
@@ -220,7 +399,9 @@ anomalies(tl_case *c, FILE *o)
     first = 0;
   }
   fputs(first ? "\n" : ")\n", o);
-  return Tl_report_done(c, s, r);
+  if(Tl_report_done(c, s, r))
+    return c->errcode;
+  return Tl_report_file_anomalies_text(c, o, TOP_FILES);
 }
 
 /* The reason that gave the verdict: reasons are "; "-separated and each

@@ -267,4 +267,9 @@ const char Tl_schema_v3_delta[] =
   "object);\n"
   "DELETE FROM event WHERE object_id NOT IN (SELECT object_id FROM "
   "object);\n"
-  "CREATE INDEX IF NOT EXISTS object_hash_sha1 ON object_hash(sha1);\n";
+  "CREATE INDEX IF NOT EXISTS object_hash_sha1 ON object_hash(sha1);\n"
+  /* a register's division is the owner of the file, not a scope (issue
+  ** 9); a version-2 case scoped its rows by division: keep its meaning by
+  ** copying division into scope (a new case has no rows yet) */
+  "ALTER TABLE target ADD COLUMN scope TEXT;\n"
+  "UPDATE target SET scope = division WHERE division IS NOT NULL;\n";

@@ -1,0 +1,127 @@
+/*
+** `touchline anomalies`: timestomping indicators on every file of the
+** case (or of a window), programs and libraries first.
+*/
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <touchline/touchline.h>
+
+#include "tool.h"
+
+static void
+usage_anomalies(FILE *o)
+{
+  fputs(
+    "usage: touchline anomalies CASE.db [--from TIME] [--to TIME]\n"
+    "                           [--format text|csv|json] [-o FILE]\n"
+    "                           [--tz ZONE]\n"
+    "\n"
+    "Timestomping indicators on every file, target or not, of every\n"
+    "evidence item whose $SI or $FN times fall in [from, to) (without\n"
+    "--from/--to: the whole case): $SI created earlier than $FN created;\n"
+    "every $SI time a whole second while $FN times have fractions; $SI\n"
+    "created before the file system was; a time after the acquisition.\n"
+    "Each with its evidence item, path, rule and the $SI and $FN times\n"
+    "side by side; programs, libraries and scripts (.exe .dll .sys .ps1\n"
+    ".bat ...) first. TIME is ISO 8601; without a zone it is read in\n"
+    "--tz ZONE (default UTC). Reads only. docs/EXPOSURE.md.\n", o);
+}
+
+int
+cmd_anomalies(int argc, char **argv)
+{
+  static const struct option lo[] = {
+    {"from", required_argument, NULL, 'f'},
+    {"to", required_argument, NULL, 't'},
+    {"format", required_argument, NULL, 'F'},
+    {"output", required_argument, NULL, 'o'},
+    {"tz", required_argument, NULL, 'z'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}
+  };
+  struct tl_anomaly_opts o;
+  const char *from = NULL, *to = NULL, *outpath = NULL, *why = NULL;
+  const char *tz = "UTC", *err = NULL;
+  struct tl_output out;
+  tl_case *c;
+  int64_t t;
+  int ch;
+  tl_rc rc;
+
+  memset(&o, 0, sizeof(o));
+  o.struct_size = sizeof(o);
+  o.format = "text";
+  o.from_ns = INT64_MIN;
+  o.to_ns = INT64_MAX;
+  optind = 1;
+  while((ch = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
+    switch(ch) {
+    case 'f': from = optarg; break;
+    case 't': to = optarg; break;
+    case 'F': o.format = optarg; break;
+    case 'o': outpath = optarg; break;
+    case 'z': tz = optarg; break;
+    case 'h': usage_anomalies(stdout); return 0;
+    default: usage_anomalies(stderr); return 2;
+    }
+  }
+  if(argc - optind != 1) {
+    usage_anomalies(stderr);
+    return 2;
+  }
+  if(tl_parse_time_zone("1970-01-01", tz, &t, &why)) {
+    fprintf(stderr, "touchline anomalies: --tz %s\n", why);
+    return 2;
+  }
+  if(from && tl_parse_time_zone(from, tz, &o.from_ns, &why)) {
+    fprintf(stderr, "touchline anomalies: --from %s: %s\n", from, why);
+    return 2;
+  }
+  if(to && tl_parse_time_zone(to, tz, &o.to_ns, &why)) {
+    fprintf(stderr, "touchline anomalies: --to %s: %s\n", to, why);
+    return 2;
+  }
+  if(o.to_ns <= o.from_ns) {
+    fprintf(stderr, "touchline anomalies: --from %s is not before --to %s:"
+            " the window [from, to) is empty\n", from ? from : "(open)",
+            to ? to : "(open)");
+    return 2;
+  }
+  if(strcmp(o.format, "text") && strcmp(o.format, "csv") &&
+     strcmp(o.format, "json")) {
+    fprintf(stderr, "touchline anomalies: --format is text, csv or json\n");
+    return 2;
+  }
+  if(tl_case_open(argv[optind], TL_OPEN_READONLY, &c, &err)) {
+    fprintf(stderr, "touchline: %s\n", err);
+    return 1;
+  }
+  if(!tl_output_open(&out, outpath)) {
+    fprintf(stderr, "touchline: %s: %s\n", outpath, strerror(errno));
+    tl_case_close(c);
+    return 1;
+  }
+  {
+    struct tl_sink sink;
+    tl_sink_stdio(&sink, out.f);
+    rc = tl_case_anomalies(c, &o, &sink);
+  }
+  if(rc) {
+    fprintf(stderr, "touchline: %s\n", tl_case_errmsg(c));
+    tl_output_abort(&out);
+  }
+  else if(tl_output_commit(&out)) {
+    fprintf(stderr, "touchline: %s: %s\n", outpath ? outpath : "stdout",
+            strerror(errno));
+    rc = TL_IO;
+  }
+  tl_case_close(c);
+  return rc == TL_USAGE ? 2 : rc ? 1 : 0;
+}
