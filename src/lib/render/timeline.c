@@ -12,10 +12,9 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
 #include "base/abi_int.h"
-#include "base/tlx_int.h"
+#include "base/timeparse_int.h"
+#include "base/tz_int.h"
 #include "render/timeline_int.h"
 #include "store/query_int.h"
 
@@ -323,37 +322,6 @@ cache_size(tl_case *c)
   return v;
 }
 
-int
-tl_zone_known(const char *tz)
-{
-  if(!tz)
-    return 0;
-  return !strcmp(tz, "UTC") || !strcmp(tz, "Z") || !strcmp(tz, "Etc/UTC") ||
-         Tl_tlx_zone_ok(tz);
-}
-
-static int
-zone_is_utc(const char *tz)
-{
-  return !tz || !strcmp(tz, "UTC") || !strcmp(tz, "Z") ||
-         !strcmp(tz, "Etc/UTC");
-}
-
-tl_rc
-tl_parse_time_tz(const char *s, const char *tz, int64_t *ns)
-{
-  int utc = zone_is_utc(tz);
-  if(!s || !ns)
-    return TL_USAGE;
-  if(!utc) {
-    if(!Tl_tlx_zone_ok(tz))
-      return TL_UNSUPPORTED;
-    setenv("TZ", tz, 1);
-    tzset();
-  }
-  return Tl_tlx_parse_time(s, utc, ns) ? TL_USAGE : TL_OK;
-}
-
 tl_rc
 tl_timeline_export(tl_case *c, const struct tl_filter *filter,
                    const struct tl_timeline_opts *opts,
@@ -391,19 +359,20 @@ tl_timeline_export(tl_case *c, const struct tl_filter *filter,
   r.out.sink = out;
   r.out.fmt = o.format;
   r.out.fractional = o.fractional;
-  r.out.off_key = INT64_MIN;
-  r.out.utc = zone_is_utc(o.tz);
-  r.out.tz = r.out.utc ? "UTC" : o.tz;
-  if(!r.out.utc) {
-    /* zone: text times are rendered in it */
-    if(!Tl_tlx_zone_ok(o.tz))
-      return Tl_set_error(c, TL_USAGE, "timeline: unknown time zone '%s' "
-                          "(use an IANA name such as Europe/Berlin)", o.tz);
-    setenv("TZ", o.tz, 1);
-    tzset();
+  r.out.tz = "UTC";
+  if(!Tl_zone_is_utc(o.tz)) {
+    /* zone: text times are rendered in it, offsets from its TZif file
+    ** (base/tz.c); the process TZ is never read or set */
+    char err[120];
+    if(!(r.out.zone = Tl_tz_load(NULL, o.tz, err, sizeof(err))))
+      return Tl_set_error(c, TL_USAGE, "timeline: time zone '%s': %s (use "
+                          "an IANA name such as Europe/Berlin)", o.tz, err);
+    r.out.tz = o.tz;
   }
-  if((rc = Tl_qfilter_init(c, filter, &q)))
+  if((rc = Tl_qfilter_init(c, filter, &q))) {
+    Tl_tz_free(r.out.zone);
     return rc;
+  }
   r.q = &q;
   r.opts = &o;
 
@@ -451,6 +420,7 @@ out:
   if(result)
     Tl_result_out(result, &res, sizeof(res));
   Tl_tlx_out_free(&r.out);
+  Tl_tz_free(r.out.zone);
   Tl_qfilter_free(&q);
   return rc;
 }

@@ -9,9 +9,9 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "base/abi_int.h"
+#include "base/names_int.h"
 #include "render/timeline_int.h"
 
 #define NS INT64_C(1000000000)
@@ -101,24 +101,6 @@ Tl_tlx_out_free(struct tlx_out *o)
 
 /* ---- time ------------------------------------------------------------- */
 
-/* Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant). */
-static void
-civil(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-  int64_t era, yy;
-  unsigned doe, yoe, doy, mp;
-  z += 719468;
-  era = (z >= 0 ? z : z - 146096) / 146097;
-  doe = (unsigned)(z - era * 146097);
-  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  yy = (int64_t)yoe + era * 400;
-  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = yy + (*m <= 2);
-}
-
 /* ns as whole seconds (floor) and the ns past them, 0..NS-1: without
 ** sec * NS, which overflows for a time clamped to INT64_MIN. */
 static int64_t
@@ -138,22 +120,12 @@ floor_div(int64_t a, int64_t b)
   return q;
 }
 
-long
-Tl_tlx_zone_offset(struct tlx_out *o, int64_t t)
+/* UTC offset in seconds east at t (s since 1970): from the zone's TZif
+** data, never the process TZ. */
+static long
+zone_offset(const struct tlx_out *o, int64_t t)
 {
-  /* zones change offset on quarter hours at the finest */
-  int64_t key = floor_div(t, 900);
-  struct tm tm;
-  time_t tt = (time_t)t;
-  if(o->utc)
-    return 0;
-  if(o->off_key == key && key != INT64_MIN)
-    return o->off_s;
-  if(!localtime_r(&tt, &tm))
-    return 0;
-  o->off_key = key;
-  o->off_s = tm.tm_gmtoff;
-  return o->off_s;
+  return o->zone ? (long)Tl_tz_offset(o->zone, t) : 0;
 }
 
 struct when {
@@ -167,11 +139,14 @@ static void
 split_time(struct tlx_out *o, int64_t ns, struct when *w)
 {
   int64_t sec = split_ns(ns, &w->frac_ns), local, days, sod;
-  w->off = Tl_tlx_zone_offset(o, sec);
+  int mo, d;
+  w->off = zone_offset(o, sec);
   local = sec + w->off;
   days = floor_div(local, 86400);
   sod = local - days * 86400;
-  civil(days, &w->y, &w->mo, &w->d);
+  Tl_days_to_civil(days, &w->y, &mo, &d);
+  w->mo = (unsigned)mo;
+  w->d = (unsigned)d;
   w->h = (unsigned)(sod / 3600);
   w->mi = (unsigned)(sod / 60 % 60);
   w->s = (unsigned)(sod % 60);
@@ -272,10 +247,12 @@ put_addr(struct line *l, const struct tlx_obj *o)
 /* ---- escaping --------------------------------------------------------- */
 
 /* Escape what would break a '|'-separated line. '|', '%' and '\' become
-** %7C, %25 and %5C, which mactime decodes in every field, so names
-** round-trip through it; a control character becomes the text \xHH,
-** which mactime leaves alone (it drops a row whose name holds a line
-** break). Reversed by turning \xHH into bytes first, then %XX. */
+** %7C, %25 and %5C, which mactime decodes in every field, so a name comes
+** out of mactime as the reports show it. Names arrive with their control
+** and bidi characters already escaped (visible_obj(): LF is the text
+** \x0a, so mactime shows "\x0a"); a control character in another field
+** still becomes the text \xHH here (mactime drops a row whose name holds
+** a line break). */
 static void
 put_pct(struct line *l, const char *s, size_t len)
 {
@@ -438,6 +415,78 @@ event_text_free(struct ev_text *t)
   free(t->tdesc);
   free(t->desc);
   free(t->path);
+}
+
+/* ---- names as every output shows them --------------------------------- */
+
+/* The object's texts (names, path, labels) with control and bidi
+** characters written as escapes, the one rule of docs/OUTPUT-ESCAPING.md
+** (Tl_visible_escape), before each format's own quoting. Copies are made
+** only for the texts that need an escape; visible_free() releases them. */
+struct visible {
+  struct tlx_obj o;
+  char *own[8];
+  int n;
+  int oom;
+};
+
+static const char *
+vis_text(struct visible *v, const char *s, size_t len, size_t *out_len)
+{
+  size_t need;
+  char *d;
+  if(!s) {
+    if(out_len)
+      *out_len = 0;
+    return NULL;
+  }
+  need = Tl_visible_escape(s, len, NULL, 0);
+  if(need == len) {       /* an escape always lengthens: nothing to do */
+    if(out_len)
+      *out_len = len;
+    return s;
+  }
+  if(v->n >= (int)(sizeof(v->own) / sizeof(v->own[0])) ||
+     !(d = malloc(need + 1))) {
+    v->oom = 1;
+    if(out_len)
+      *out_len = 0;
+    return "";
+  }
+  Tl_visible_escape(s, len, d, need + 1);
+  v->own[v->n++] = d;
+  if(out_len)
+    *out_len = need;
+  return d;
+}
+
+static const char *
+vis_str(struct visible *v, const char *s)
+{
+  return s ? vis_text(v, s, strlen(s), NULL) : NULL;
+}
+
+static void
+visible_obj(struct visible *v, const struct tlx_obj *o)
+{
+  memset(v, 0, sizeof(*v));
+  v->o = *o;
+  v->o.evidence = vis_str(v, o->evidence);
+  v->o.division = vis_str(v, o->division);
+  v->o.volume = vis_str(v, o->volume);
+  v->o.path = vis_text(v, o->path, o->path_len, &v->o.path_len);
+  v->o.name = vis_str(v, o->name);
+  v->o.prefix = vis_str(v, o->prefix);
+  v->o.link_target = vis_str(v, o->link_target);
+}
+
+static void
+visible_free(struct visible *v)
+{
+  int i;
+  for(i = 0; i < v->n; i++)
+    free(v->own[i]);
+  v->n = 0;
 }
 
 /* ---- formats ---------------------------------------------------------- */
@@ -665,14 +714,20 @@ row_tln(struct line *l, const struct tlx_event *e, const struct ev_text *t)
 }
 
 void
-Tl_tlx_event_row(struct tlx_out *o, const struct tlx_event *e)
+Tl_tlx_event_row(struct tlx_out *o, const struct tlx_event *ev)
 {
   struct line l = {o, 0, 0};
   struct ev_text t;
+  struct visible v;
+  struct tlx_event ve = *ev;
+  const struct tlx_event *e = &ve;
+  visible_obj(&v, &ev->o);
+  ve.o = v.o;
   memset(&t, 0, sizeof(t));
-  if(!event_text(&l, e, &t)) {
+  if(v.oom || !event_text(&l, e, &t)) {
     o->oom = 1;
     event_text_free(&t);
+    visible_free(&v);
     return;
   }
   l.n = 0;
@@ -685,6 +740,7 @@ Tl_tlx_event_row(struct tlx_out *o, const struct tlx_event *e)
   }
   flush_line(&l);
   event_text_free(&t);
+  visible_free(&v);
 }
 
 /* ---- bodyfile ----------------------------------------------------------- */
@@ -736,9 +792,19 @@ put_body_time(struct line *l, const struct tlx_body *b, int i)
 }
 
 void
-Tl_tlx_body_row(struct tlx_out *o, const struct tlx_body *b)
+Tl_tlx_body_row(struct tlx_out *o, const struct tlx_body *body)
 {
   struct line l = {o, 0, 0};
+  struct visible v;
+  struct tlx_body vb = *body;
+  const struct tlx_body *b = &vb;
+  visible_obj(&v, &body->o);
+  vb.o = v.o;
+  if(v.oom) {
+    o->oom = 1;
+    visible_free(&v);
+    return;
+  }
   puts_(&l, "0|");
   if(b->o.prefix)
     put_pct(&l, b->o.prefix, strlen(b->o.prefix));
@@ -771,4 +837,5 @@ Tl_tlx_body_row(struct tlx_out *o, const struct tlx_body *b)
   put_body_time(&l, b, 3);  /* crtime */
   putc_(&l, '\n');
   flush_line(&l);
+  visible_free(&v);
 }

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <touchline/touchline.h>
 
+#include "base/tz_int.h"
+
 /* What an event or body line says about its object. Strings are borrowed
 ** from the current row. */
 struct tlx_obj {
@@ -56,9 +58,7 @@ struct tlx_out {
   int fmt;                  /* enum tl_timeline_format */
   int fractional;           /* bodyfile: float seconds */
   const char *tz;           /* zone name shown; "UTC" by default */
-  int utc;                  /* 1: no zone arithmetic needed */
-  int64_t off_key;          /* cache of the zone offset per 15 minutes */
-  long off_s;
+  Tl_tz *zone;              /* NULL: UTC (base/tz.c, no process state) */
   char *buf;                /* scratch for escaping */
   size_t cap;
   int write_err;            /* the sink refused a line */
@@ -70,8 +70,5 @@ void Tl_tlx_header(struct tlx_out *o);
 void Tl_tlx_event_row(struct tlx_out *o, const struct tlx_event *e);
 void Tl_tlx_body_row(struct tlx_out *o, const struct tlx_body *b);
 void Tl_tlx_out_free(struct tlx_out *o);
-
-/* UTC offset in seconds of the process zone (TZ) at t (s since 1970). */
-long Tl_tlx_zone_offset(struct tlx_out *o, int64_t t);
 
 #endif

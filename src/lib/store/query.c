@@ -37,7 +37,9 @@ Tl_qfilter_init(tl_case *c, const struct tl_filter *filter,
      q->f.alloc < TL_ALLOC_ANY || q->f.alloc > TL_ALLOC_ALLOCATED)
     return Tl_set_error(c, TL_USAGE, "query: bad filter");
   if(q->f.path_glob) {
-    if(Tl_tlx_glob_compile(&q->glob, q->f.path_glob))
+    /* base/pathglob.c, the engine of targets: linear time whatever the
+    ** stars; a relative pattern matches at any depth */
+    if(Tl_glob_compile(&q->glob, q->f.path_glob, 1))
       return Tl_set_error(c, TL_NOMEM, "out of memory");
     q->has_glob = 1;
   }
@@ -48,7 +50,7 @@ void
 Tl_qfilter_free(struct Tl_qfilter *q)
 {
   if(q->has_glob)
-    Tl_tlx_glob_free(&q->glob);
+    Tl_glob_free(&q->glob);
   q->has_glob = 0;
 }
 
@@ -247,8 +249,8 @@ path_ok(struct Tl_qfilter *q, const struct tl_object *o, size_t plain)
 {
   if(!q->has_glob)
     return 1;
-  return Tl_tlx_glob_match(&q->glob, o->path, plain,
-                           Tl_tlx_fs_case_insensitive(o->fs_type));
+  return Tl_glob_exec(&q->glob, o->path, plain,
+                      Tl_fs_case_blind(o->fs_type));
 }
 
 /* Finish building sql and prepare it; NULL with the error on c. */

@@ -7,12 +7,12 @@
 #define TL_QUERY_INT_H
 
 #include "store/case_int.h"
-#include "base/tlx_int.h"
+#include "base/pathglob_int.h"
 
 /* A filter checked and compiled once. */
 struct Tl_qfilter {
   struct tl_filter f;       /* the caller's, struct_size-normalised */
-  struct tlx_glob glob;
+  Tl_glob glob;
   int has_glob;
 };
 
