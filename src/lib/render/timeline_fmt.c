@@ -19,7 +19,7 @@
 /* ---- line buffer ------------------------------------------------------ */
 
 static int
-need(struct tlx_out *o, size_t add, size_t *used)
+need(struct Tl_tlw_out *o, size_t add, size_t *used)
 {
   size_t nc;
   char *nb;
@@ -36,7 +36,7 @@ need(struct tlx_out *o, size_t add, size_t *used)
 }
 
 struct line {
-  struct tlx_out *o;
+  struct Tl_tlw_out *o;
   size_t n;
   int oom;
 };
@@ -92,7 +92,7 @@ flush_line(struct line *l)
 }
 
 void
-Tl_tlx_out_free(struct tlx_out *o)
+Tl_tlw_out_free(struct Tl_tlw_out *o)
 {
   free(o->buf);
   o->buf = NULL;
@@ -123,7 +123,7 @@ floor_div(int64_t a, int64_t b)
 /* UTC offset in seconds east at t (s since 1970): from the zone's TZif
 ** data, never the process TZ. */
 static long
-zone_offset(const struct tlx_out *o, int64_t t)
+zone_offset(const struct Tl_tlw_out *o, int64_t t)
 {
   return o->zone ? (long)Tl_tz_offset(o->zone, t) : 0;
 }
@@ -136,7 +136,7 @@ struct when {
 };
 
 static void
-split_time(struct tlx_out *o, int64_t ns, struct when *w)
+split_time(struct Tl_tlw_out *o, int64_t ns, struct when *w)
 {
   int64_t sec = split_ns(ns, &w->frac_ns), local, days, sod;
   int mo, d;
@@ -181,7 +181,7 @@ put_iso(struct line *l, const struct when *w, int digits, int zulu)
 /* ---- shared text ------------------------------------------------------ */
 
 static const char *
-deleted_suffix(const struct tlx_obj *o)
+deleted_suffix(const struct Tl_tlw_obj *o)
 {
   if(!strcmp(o->alloc, "deleted-realloc"))
     return " (deleted-realloc)";
@@ -211,7 +211,7 @@ put_desc(struct line *l, const char *source, const char *macb)
 
 /* The on-disk value as stored: a FILETIME is unsigned. */
 static void
-put_raw(struct line *l, const struct tlx_event *e)
+put_raw(struct line *l, const struct Tl_tlw_event *e)
 {
   char b[24];
   int n = snprintf(b, sizeof(b), "%llu", (unsigned long long)e->raw);
@@ -221,7 +221,7 @@ put_raw(struct line *l, const struct tlx_event *e)
 /* A clamped time prints as 1677-09-21 or 2262-04-11, a plausible date:
 ** every text that shows the time says so (docs/TIMELINE.md). */
 static void
-put_clamp_note(struct line *l, const struct tlx_event *e)
+put_clamp_note(struct line *l, const struct Tl_tlw_event *e)
 {
   if(!e->clamped)
     return;
@@ -234,7 +234,7 @@ put_clamp_note(struct line *l, const struct tlx_event *e)
 }
 
 static void
-put_addr(struct line *l, const struct tlx_obj *o)
+put_addr(struct line *l, const struct Tl_tlw_obj *o)
 {
   put_i64(l, o->inode);
   if(o->has_attr) {
@@ -388,7 +388,7 @@ struct ev_text {
 };
 
 static int
-event_text(struct line *l, const struct tlx_event *e, struct ev_text *t)
+event_text(struct line *l, const struct Tl_tlw_event *e, struct ev_text *t)
 {
   size_t m = sub_begin(l);
   put_desc(l, e->source, e->macb);
@@ -424,7 +424,7 @@ event_text_free(struct ev_text *t)
 ** (Tl_visible_escape), before each format's own quoting. Copies are made
 ** only for the texts that need an escape; visible_free() releases them. */
 struct visible {
-  struct tlx_obj o;
+  struct Tl_tlw_obj o;
   char *own[8];
   int n;
   int oom;
@@ -467,7 +467,7 @@ vis_str(struct visible *v, const char *s)
 }
 
 static void
-visible_obj(struct visible *v, const struct tlx_obj *o)
+visible_obj(struct visible *v, const struct Tl_tlw_obj *o)
 {
   memset(v, 0, sizeof(*v));
   v->o = *o;
@@ -492,7 +492,7 @@ visible_free(struct visible *v)
 /* ---- formats ---------------------------------------------------------- */
 
 void
-Tl_tlx_header(struct tlx_out *o)
+Tl_tlw_header(struct Tl_tlw_out *o)
 {
   struct line l = {o, 0, 0};
   if(o->fmt == TL_TIMELINE_CSV)
@@ -514,7 +514,7 @@ csv_str(struct line *l, const char *s)
 }
 
 static void
-row_csv(struct line *l, const struct tlx_event *e, const struct ev_text *t)
+row_csv(struct line *l, const struct Tl_tlw_event *e, const struct ev_text *t)
 {
   struct when w;
   split_time(l->o, e->t_ns, &w);
@@ -577,7 +577,8 @@ json_int(struct line *l, const char *k, int64_t v)
 }
 
 static void
-row_jsonl(struct line *l, const struct tlx_event *e, const struct ev_text *t)
+row_jsonl(struct line *l, const struct Tl_tlw_event *e,
+          const struct ev_text *t)
 {
   struct when w;
   size_t m;
@@ -629,7 +630,8 @@ row_jsonl(struct line *l, const struct tlx_event *e, const struct ev_text *t)
 }
 
 static void
-row_l2tcsv(struct line *l, const struct tlx_event *e, const struct ev_text *t)
+row_l2tcsv(struct line *l, const struct Tl_tlw_event *e,
+           const struct ev_text *t)
 {
   struct when w;
   char b[64], macb[5];
@@ -700,7 +702,7 @@ row_l2tcsv(struct line *l, const struct tlx_event *e, const struct ev_text *t)
 }
 
 static void
-row_tln(struct line *l, const struct tlx_event *e, const struct ev_text *t)
+row_tln(struct line *l, const struct Tl_tlw_event *e, const struct ev_text *t)
 {
   put_i64(l, floor_div(e->t_ns, NS));
   puts_(l, "|FILE|");
@@ -714,13 +716,13 @@ row_tln(struct line *l, const struct tlx_event *e, const struct ev_text *t)
 }
 
 void
-Tl_tlx_event_row(struct tlx_out *o, const struct tlx_event *ev)
+Tl_tlw_event_row(struct Tl_tlw_out *o, const struct Tl_tlw_event *ev)
 {
   struct line l = {o, 0, 0};
   struct ev_text t;
   struct visible v;
-  struct tlx_event ve = *ev;
-  const struct tlx_event *e = &ve;
+  struct Tl_tlw_event ve = *ev;
+  const struct Tl_tlw_event *e = &ve;
   visible_obj(&v, &ev->o);
   ve.o = v.o;
   memset(&t, 0, sizeof(t));
@@ -747,7 +749,7 @@ Tl_tlx_event_row(struct tlx_out *o, const struct tlx_event *ev)
 
 /* tsk_fs_meta_make_ls(): type letter, then rwx with s/S, t/T. */
 static void
-put_mode(struct line *l, const struct tlx_obj *o)
+put_mode(struct line *l, const struct Tl_tlw_obj *o)
 {
   char m[12];
   int64_t v = o->mode;
@@ -772,7 +774,7 @@ put_mode(struct line *l, const struct tlx_obj *o)
 }
 
 static void
-put_body_time(struct line *l, const struct tlx_body *b, int i)
+put_body_time(struct line *l, const struct Tl_tlw_body *b, int i)
 {
   int64_t sec, frac;
   char f[32];
@@ -792,12 +794,12 @@ put_body_time(struct line *l, const struct tlx_body *b, int i)
 }
 
 void
-Tl_tlx_body_row(struct tlx_out *o, const struct tlx_body *body)
+Tl_tlw_body_row(struct Tl_tlw_out *o, const struct Tl_tlw_body *body)
 {
   struct line l = {o, 0, 0};
   struct visible v;
-  struct tlx_body vb = *body;
-  const struct tlx_body *b = &vb;
+  struct Tl_tlw_body vb = *body;
+  const struct Tl_tlw_body *b = &vb;
   visible_obj(&v, &body->o);
   vb.o = v.o;
   if(v.oom) {
