@@ -202,6 +202,39 @@ is "$(tl "$T_TMP/two.db" -f bodyfile | grep -c '^0|FS01/\|^0|LAPTOP2/')" \
   "$(tl "$T_TMP/two.db" -f bodyfile | wc -l | tr -d ' ')" \
   "bodyfile of several file systems: names carry label/ in front"
 
+# ---- the division of a path ---------------------------------------------
+
+# A division map (touchline divisions) puts /a_directory of FS01 in
+# Research: --division and the division column follow it, as exposure does
+# (one function, Tl_divmap_lookup); before, the timeline used the item's
+# division only.
+"$TOUCHLINE" ingest --no-hash -q -l FS01 -d "Space Technology" "$T_TMP/div.db" "$EXT"
+printf 'evidence,path_prefix,division\nFS01,/a_directory,Research\n' > "$T_TMP/map.csv"
+printf 'path\n/a_directory/a_file\n/passwords.txt\n' > "$T_TMP/tg.csv"
+"$TOUCHLINE" divisions "$T_TMP/div.db" import "$T_TMP/map.csv" 2> /dev/null &&
+"$TOUCHLINE" targets "$T_TMP/div.db" import "$T_TMP/tg.csv" 2> /dev/null
+ok $? "case with a division map and two targets"
+n_res=$(q "$T_TMP/div.db" "select count(*) from event e join object o using(object_id) where o.path = '/a_directory' or o.path like '/a_directory/%'")
+n_all=$(q "$T_TMP/div.db" "select count(*) from event")
+is "$(cnt "$T_TMP/div.db" --division Research)" "$n_res" "--division Research: the events under /a_directory ($n_res)"
+is "$(cnt "$T_TMP/div.db" --division "Space Technology")" "$((n_all - n_res))" "--division of the item: the rest"
+is "$(cnt "$T_TMP/div.db" --division Research --division "Space Technology")" "$n_all" "both: all"
+"$TOUCHLINE" exposure "$T_TMP/div.db" --from 2000-01-01 --to 2030-01-01 --format csv > "$T_TMP/div.exp"
+ex=$($PYTHON3 -c 'import csv,sys; print(" ".join(sorted(r["path"] + "=" + r["division"] for r in csv.DictReader(open(sys.argv[1])))))' "$T_TMP/div.exp")
+tlx=$(for p in /a_directory/a_file /passwords.txt; do tl "$T_TMP/div.db" --path "$p" | sed -n 2p | cut -d, -f5,9 | awk -F, '{ print $2 "=" $1 }'; done | sort | tr '\n' ' ' | sed 's/ $//')
+is "$tlx" "$ex" "exposure and timeline give each target the same division ($ex)"
+is "$ex" "/a_directory/a_file=Research /passwords.txt=Space Technology" "... the mapped one and the item's"
+# on a case-blind file system the prefix matches without case, in both
+cp "$T_TMP/div.db" "$T_TMP/divci.db"
+printf 'evidence,path_prefix,division\nFS01,/A_DIRECTORY,Research\n' > "$T_TMP/map2.csv"
+"$TOUCHLINE" divisions "$T_TMP/divci.db" import "$T_TMP/map2.csv" 2> /dev/null
+is "$(cnt "$T_TMP/divci.db" --division Research)" 0 "ext2: /A_DIRECTORY is not /a_directory"
+sqlite3 "$T_TMP/divci.db" "UPDATE filesystem SET fs_type = 'ntfs'"
+is "$(cnt "$T_TMP/divci.db" --division Research)" "$n_res" "a case-blind fs: /A_DIRECTORY covers /a_directory"
+"$TOUCHLINE" exposure "$T_TMP/divci.db" --from 2000-01-01 --to 2030-01-01 --format csv > "$T_TMP/divci.exp"
+grep -q ',FS01,Research,/a_directory/a_file,' "$T_TMP/divci.exp"
+ok $? "... and exposure says the same"
+
 # ---- hostile names ------------------------------------------------------
 
 cp "$T_TMP/ext.db" "$T_TMP/names.db"

@@ -29,7 +29,10 @@ struct tl_filter {
   int64_t from_ns, to_ns;
   const char *const *evidence;  /* evidence labels */
   size_t n_evidence;
-  const char *const *division;  /* divisions of the evidence */
+  const char *const *division;  /* divisions of the objects: the one the
+                                ** division map gives the path, else the
+                                ** evidence item's (docs/TARGETS.md,
+                                ** "Divisions"; as exposure counts) */
   size_t n_division;
   const char *const *source;    /* time sources: "$SI", "$FN", "inode",
                                 ** "FAT entry", ... */
@@ -49,7 +52,8 @@ struct tl_object {
   uint32_t struct_size;
   int64_t object_id;        /* stable within the case */
   const char *evidence;     /* evidence label */
-  const char *division;
+  const char *division;     /* of the path (division map), else of the
+                            ** evidence item; "" for none */
   const char *volume;       /* "addr: description", "" outside a volume */
   const char *fs_type;      /* TSK name: "ntfs", "fat16", "ext2", ... */
   const char *path;         /* full path; a stream as "path:stream" */
