@@ -115,6 +115,11 @@ tl "$T_TMP/ntfs.db" --tz America/New_York --path /frag1.dat --source '$SI' \
   -o "$T_TMP/ny.csv"
 is "$(sed -n 2p "$T_TMP/ny.csv" | cut -d, -f1)" "2004-02-29T15:00:17.2151472-05:00" \
   "csv --tz: local time with its offset"
+# the offsets come from the zone's TZif file (base/tz.c): the process TZ
+# plays no part, neither for the output nor for --from without an offset
+is "$(TZ=Asia/Tokyo tl "$T_TMP/ntfs.db" --tz America/New_York --path /frag1.dat --source '$SI' \
+      --from 2004-02-29T15:00:17.2151472 | sed -n 2p | cut -d, -f1)" \
+  "2004-02-29T15:00:17.2151472-05:00" "csv --tz with another TZ in the environment: the same"
 
 # ---- tln ----------------------------------------------------------------
 
@@ -155,9 +160,29 @@ is "$(paths "$T_TMP/ntfs.db" --path 'mult?.dat')" "/dir1/mult2.dat /mult1.dat /m
 is "$(paths "$T_TMP/ext.db" --path '/A_DIRECTORY/*')" "" "--path keeps case on ext2"
 is "$(paths "$T_TMP/ext.db" --path '/a_directory/*_file')" "/a_directory/a_file /a_directory/another_file" \
   "--path on ext2"
+# "/dir1/**" is /dir1 and everything below it (the glob of targets,
+# docs/TIMELINE.md)
 is "$(tl "$T_TMP/ntfs.db" -f bodyfile --path '/dir1/**' --source '$FN' | cut -d'|' -f2 | tr '\n' ' ')" \
-  "/dir1/dir2 (\$FILE_NAME) (deleted) /dir1/dir2/frag3.dat (\$FILE_NAME) (deleted) /dir1/mult2.dat (\$FILE_NAME) (deleted) " \
+  "/dir1 (\$FILE_NAME) (deleted) /dir1/dir2 (\$FILE_NAME) (deleted) /dir1/dir2/frag3.dat (\$FILE_NAME) (deleted) /dir1/mult2.dat (\$FILE_NAME) (deleted) " \
   "bodyfile with filters: only lines with a time that passed"
+# one engine, linear time: 30 stars against a long path that almost
+# matches took the old backtracking matcher minutes
+long=$(printf 'a%.0s' $(seq 1 200))
+star=$(printf '*a%.0s' $(seq 1 30))
+sqlite3 "$T_TMP/ntfs.db" "UPDATE object SET path = '/$long' || 'b' WHERE path = '/mult1.dat'"
+t0=$(date +%s)
+is "$(cnt "$T_TMP/ntfs.db" --path "/${star}c")" 0 "--path of 30 stars: no match"
+[ $(( $(date +%s) - t0 )) -lt 10 ]
+ok $? "... in under 10 s ($(( $(date +%s) - t0 )) s)"
+sqlite3 "$T_TMP/ntfs.db" "UPDATE object SET path = '/mult1.dat' WHERE path = '/$long' || 'b'"
+# ISO 9660 compares names without case, as exposure does (Tl_fs_case_blind)
+cp "$T_TMP/ext.db" "$T_TMP/iso.db"
+sqlite3 "$T_TMP/iso.db" "UPDATE filesystem SET fs_type = 'iso9660'"
+is "$(paths "$T_TMP/iso.db" --path '/A_DIRECTORY/*_FILE')" "/a_directory/a_file /a_directory/another_file" \
+  "--path without case on ISO 9660"
+sqlite3 "$T_TMP/iso.db" "UPDATE filesystem SET fs_type = 'apfs'"
+is "$(paths "$T_TMP/iso.db" --path '/A_DIRECTORY/*_FILE')" "/a_directory/a_file /a_directory/another_file" \
+  "--path without case on APFS"
 
 # division / evidence, on a case with two items
 "$TOUCHLINE" ingest --no-hash -q -l FS01 -d "Space Technology" "$T_TMP/two.db" "$EXT" &&
@@ -177,6 +202,39 @@ is "$(tl "$T_TMP/two.db" -f bodyfile | grep -c '^0|FS01/\|^0|LAPTOP2/')" \
   "$(tl "$T_TMP/two.db" -f bodyfile | wc -l | tr -d ' ')" \
   "bodyfile of several file systems: names carry label/ in front"
 
+# ---- the division of a path ---------------------------------------------
+
+# A division map (touchline divisions) puts /a_directory of FS01 in
+# Research: --division and the division column follow it, as exposure does
+# (one function, Tl_divmap_lookup); before, the timeline used the item's
+# division only.
+"$TOUCHLINE" ingest --no-hash -q -l FS01 -d "Space Technology" "$T_TMP/div.db" "$EXT"
+printf 'evidence,path_prefix,division\nFS01,/a_directory,Research\n' > "$T_TMP/map.csv"
+printf 'path\n/a_directory/a_file\n/passwords.txt\n' > "$T_TMP/tg.csv"
+"$TOUCHLINE" divisions "$T_TMP/div.db" import "$T_TMP/map.csv" 2> /dev/null &&
+"$TOUCHLINE" targets "$T_TMP/div.db" import "$T_TMP/tg.csv" 2> /dev/null
+ok $? "case with a division map and two targets"
+n_res=$(q "$T_TMP/div.db" "select count(*) from event e join object o using(object_id) where o.path = '/a_directory' or o.path like '/a_directory/%'")
+n_all=$(q "$T_TMP/div.db" "select count(*) from event")
+is "$(cnt "$T_TMP/div.db" --division Research)" "$n_res" "--division Research: the events under /a_directory ($n_res)"
+is "$(cnt "$T_TMP/div.db" --division "Space Technology")" "$((n_all - n_res))" "--division of the item: the rest"
+is "$(cnt "$T_TMP/div.db" --division Research --division "Space Technology")" "$n_all" "both: all"
+"$TOUCHLINE" exposure "$T_TMP/div.db" --from 2000-01-01 --to 2030-01-01 --format csv > "$T_TMP/div.exp"
+ex=$($PYTHON3 -c 'import csv,sys; print(" ".join(sorted(r["path"] + "=" + r["division"] for r in csv.DictReader(open(sys.argv[1])))))' "$T_TMP/div.exp")
+tlx=$(for p in /a_directory/a_file /passwords.txt; do tl "$T_TMP/div.db" --path "$p" | sed -n 2p | cut -d, -f5,9 | awk -F, '{ print $2 "=" $1 }'; done | sort | tr '\n' ' ' | sed 's/ $//')
+is "$tlx" "$ex" "exposure and timeline give each target the same division ($ex)"
+is "$ex" "/a_directory/a_file=Research /passwords.txt=Space Technology" "... the mapped one and the item's"
+# on a case-blind file system the prefix matches without case, in both
+cp "$T_TMP/div.db" "$T_TMP/divci.db"
+printf 'evidence,path_prefix,division\nFS01,/A_DIRECTORY,Research\n' > "$T_TMP/map2.csv"
+"$TOUCHLINE" divisions "$T_TMP/divci.db" import "$T_TMP/map2.csv" 2> /dev/null
+is "$(cnt "$T_TMP/divci.db" --division Research)" 0 "ext2: /A_DIRECTORY is not /a_directory"
+sqlite3 "$T_TMP/divci.db" "UPDATE filesystem SET fs_type = 'ntfs'"
+is "$(cnt "$T_TMP/divci.db" --division Research)" "$n_res" "a case-blind fs: /A_DIRECTORY covers /a_directory"
+"$TOUCHLINE" exposure "$T_TMP/divci.db" --from 2000-01-01 --to 2030-01-01 --format csv > "$T_TMP/divci.exp"
+grep -q ',FS01,Research,/a_directory/a_file,' "$T_TMP/divci.exp"
+ok $? "... and exposure says the same"
+
 # ---- hostile names ------------------------------------------------------
 
 cp "$T_TMP/ext.db" "$T_TMP/names.db"
@@ -186,15 +244,25 @@ UPDATE object SET name = '+cmd|'' /C calc''!A0', path = '/+cmd|'' /C calc''!A0' 
 UPDATE object SET name = 'a|b', path = '/a|b' WHERE path = '/a_directory/another_file';
 UPDATE object SET name = '''=quoted', path = '/''=quoted' WHERE path = '/lost+found';
 UPDATE object SET name = 'two' || char(10) || 'lines%41', path = '/two' || char(10) || 'lines%41' WHERE path = '/a_directory';
+UPDATE object SET name = 'a' || char(27) || '[31mb' || char(9) || 'c' || char(8238) || 'fdp.exe', path = '/a' || char(27) || '[31mb' || char(9) || 'c' || char(8238) || 'fdp.exe' WHERE path = '/a_link';
 UPDATE evidence SET label = '-evil', division = '@SUM(1)';
 EOF
 ok $? "case with hostile names"
 H1='=HYPERLINK("http://x","y")'
 H2="+cmd|' /C calc'!A0"
+# ESC, TAB, U+202E and LF are shown as in the reports (Tl_visible,
+# docs/OUTPUT-ESCAPING.md), then quoted as the format needs
+H3='a\x1b[31mb\x09c\u202efdp.exe'
+H4='two\x0alines%41'
 for f in csv l2tcsv jsonl; do
   tl "$T_TMP/names.db" -f $f -o "$T_TMP/names.$f"
-  $CHECK names "$T_TMP/names.$f" $f "$H1" "$H2" "a|b" "'=quoted" 'two\nlines%41'
-  ok $? "$f: hostile names harmless and recovered"
+  $CHECK names "$T_TMP/names.$f" $f "$H1" "$H2" "a|b" "'=quoted" "$H3" "$H4"
+  ok $? "$f: hostile names harmless and shown as in the reports"
+done
+for f in csv l2tcsv jsonl bodyfile tln; do
+  tl "$T_TMP/names.db" -f $f -o "$T_TMP/names.any"
+  $CHECK clean "$T_TMP/names.any"
+  ok $? "$f: no raw control or bidi character in the file"
 done
 is "$(sed -n 2p "$T_TMP/names.csv" | cut -d, -f5,6)" "'@SUM(1),'-evil" \
   "csv: division and evidence cells neutralised"
@@ -202,8 +270,12 @@ tl "$T_TMP/names.db" -f bodyfile -o "$T_TMP/names.body"
 $CHECK names "$T_TMP/names.body" bodyfile && grep -q '^0|/a%7Cb|16|' "$T_TMP/names.body"
 ok $? "bodyfile: 11 fields per line, | as %7C"
 mactime -b "$T_TMP/names.body" -d -y > "$T_TMP/names.mac"
-$CHECK names "$T_TMP/names.mac" mactime "$H1" "$H2" "a|b" 'two\x0Alines%41'
-ok $? "mactime decodes our escapes back to the real names"
+$CHECK names "$T_TMP/names.mac" mactime "$H1" "$H2" "a|b" "$H4"
+ok $? "mactime decodes our %XX: names as the reports show them"
+grep -q '^0|/a%5Cx1b\[31mb%5Cx09c%5Cu202efdp.exe -> ' "$T_TMP/names.body"
+ok $? "bodyfile: the escapes' backslashes as %5C"
+grep -q ',"/a\\x1b\[31mb\\x09c\\u202efdp.exe -> a_directory/another_file"$' "$T_TMP/names.mac"
+ok $? "mactime shows a\\x1b[31mb\\x09c\\u202efdp.exe as the reports do"
 tl "$T_TMP/names.db" -f tln -o "$T_TMP/names.tln"
 $CHECK names "$T_TMP/names.tln" tln
 ok $? "tln: 5 fields per line"
@@ -326,5 +398,30 @@ is $? 1 "missing case"
 ok $? "a missing case is not created"
 tl "$T_TMP/ntfs.db" -o /dev/full > /dev/null 2>&1
 is $? 1 "write error reported"
+# a device is written in place: a temporary file renamed over it would
+# replace /dev/full (and the RSS run above /dev/null) with a regular file
+[ -c /dev/full ] && [ -c /dev/null ]
+ok $? "-o /dev/full and -o /dev/null leave the devices as they were"
+
+# -o FILE through the tool's output.c: a temporary file beside FILE,
+# renamed over it only when the export succeeds
+mkdir "$T_TMP/o"
+echo "an earlier timeline" > "$T_TMP/o/t.csv"
+tl "$T_TMP/ntfs.db" --from yesterday -o "$T_TMP/o/t.csv" > /dev/null 2>&1
+is "$?:$(cat "$T_TMP/o/t.csv")" "2:an earlier timeline" "a bad --from leaves an existing -o FILE as it was"
+# a run the library refuses once the output is open (the case has no
+# event table): before, fopen("w") had emptied FILE by then
+cp "$T_TMP/ntfs.db" "$T_TMP/noev.db"
+sqlite3 "$T_TMP/noev.db" "DROP TABLE event"
+tl "$T_TMP/noev.db" -o "$T_TMP/o/t.csv" 2> "$T_TMP/o.err"
+is "$?:$(cat "$T_TMP/o/t.csv")" "1:an earlier timeline" "a refused export leaves an existing -o FILE as it was"
+grep -q 'no such table: event' "$T_TMP/o.err"
+ok $? "... and says why ($(head -1 "$T_TMP/o.err"))"
+is "$(ls -A "$T_TMP/o")" "t.csv" "... no temporary file left behind"
+chmod 640 "$T_TMP/o/t.csv"
+tl "$T_TMP/ntfs.db" -o "$T_TMP/o/t.csv"
+is "$?:$(wc -l < "$T_TMP/o/t.csv" | tr -d ' '):$(stat -c %a "$T_TMP/o/t.csv")" "0:$((n_ntfs + 1)):640" \
+  "a good run replaces it (all $n_ntfs events and the header), mode kept"
+is "$(ls -A "$T_TMP/o")" "t.csv" "... no temporary file left behind"
 
 done_testing

@@ -174,6 +174,26 @@ def mode_names(path, fmt, *names):
                       "tln line %d has not 5 fields: %r" % (i, line))
 
 
+# what docs/OUTPUT-ESCAPING.md writes as an escape: C0 (but the line end),
+# DEL, C1, bidi controls, line and paragraph separators
+INVISIBLE = set(range(0x00, 0x20)) | {0x7f} | set(range(0x80, 0xa0)) | \
+    {0x61c, 0x200e, 0x200f, 0x2028, 0x2029} | set(range(0x202a, 0x202f)) | \
+    set(range(0x2066, 0x206a))
+
+
+def mode_clean(path):
+    """No raw control or bidi character anywhere but the line ends."""
+    with open(path, "rb") as f:
+        data = f.read()
+    text = data.decode("utf-8")
+    for i, line in enumerate(text.split("\n"), 1):
+        if line.endswith("\r"):
+            line = line[:-1]
+        for ch in line:
+            check(ord(ch) not in INVISIBLE,
+                  "line %d: raw U+%04X in %r" % (i, ord(ch), line[:80]))
+
+
 def mode_tln(path, n_events, want_line):
     with open(path, encoding="utf-8", newline="") as f:
         lines = f.read().split("\n")[:-1]
@@ -189,7 +209,8 @@ def mode_tln(path, n_events, want_line):
 def main():
     mode, path, args = sys.argv[1], sys.argv[2], sys.argv[3:]
     {"csv": mode_csv, "jsonl": mode_jsonl, "l2tcsv": mode_l2tcsv,
-     "names": mode_names, "tln": mode_tln}[mode](path, *args)
+     "names": mode_names, "tln": mode_tln,
+     "clean": mode_clean}[mode](path, *args)
     for f in FAILS[:20]:
         print("# " + f.replace("\n", "\\n"))
     return 1 if FAILS else 0

@@ -23,6 +23,22 @@ for cmd in "info" "info --json" "exposure --from 2022-01-01 --to 2024-01-01" \
   ok $? "$cmd > /dev/full: says why ($(head -1 "$T_TMP/err"))"
 done
 
+# -o onto a device: written in place (output.c); a temporary file renamed
+# over it would have replaced the device node with a regular file
+for cmd in "exposure --from 2022-01-01 --to 2024-01-01" "timeline"; do
+  set -- $cmd
+  c=$1
+  shift
+  "$TOUCHLINE" $c "$T_TMP/c.db" "$@" -o /dev/full 2> "$T_TMP/err"
+  is "$?" 1 "$cmd -o /dev/full: status 1"
+  [ -c /dev/full ]
+  ok $? "$cmd -o /dev/full: /dev/full is still a device"
+  "$TOUCHLINE" $c "$T_TMP/c.db" "$@" -o /dev/null 2> "$T_TMP/err"
+  is "$?" 0 "$cmd -o /dev/null: status 0"
+  [ -c /dev/null ]
+  ok $? "$cmd -o /dev/null: /dev/null is still a device"
+done
+
 # and the same commands to a file give what they give on a pipe
 "$TOUCHLINE" info --json "$T_TMP/c.db" > "$T_TMP/info.json"
 grep -q '"label":"WS17"' "$T_TMP/info.json"

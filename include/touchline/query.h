@@ -29,7 +29,10 @@ struct tl_filter {
   int64_t from_ns, to_ns;
   const char *const *evidence;  /* evidence labels */
   size_t n_evidence;
-  const char *const *division;  /* divisions of the evidence */
+  const char *const *division;  /* divisions of the objects: the one the
+                                ** division map gives the path, else the
+                                ** evidence item's (docs/TARGETS.md,
+                                ** "Divisions"; as exposure counts) */
   size_t n_division;
   const char *const *source;    /* time sources: "$SI", "$FN", "inode",
                                 ** "FAT entry", ... */
@@ -49,7 +52,8 @@ struct tl_object {
   uint32_t struct_size;
   int64_t object_id;        /* stable within the case */
   const char *evidence;     /* evidence label */
-  const char *division;
+  const char *division;     /* of the path (division map), else of the
+                            ** evidence item; "" for none */
   const char *volume;       /* "addr: description", "" outside a volume */
   const char *fs_type;      /* TSK name: "ntfs", "fat16", "ext2", ... */
   const char *path;         /* full path; a stream as "path:stream" */
@@ -116,8 +120,8 @@ struct tl_timeline_opts {
   uint32_t struct_size;     /* sizeof(struct tl_timeline_opts) */
   int format;               /* enum tl_timeline_format */
   const char *tz;           /* IANA zone text times are shown in; NULL or
-                            ** "UTC": UTC. Other zones set TZ of the
-                            ** process (not thread-safe) */
+                            ** "UTC": UTC. Read from the zone database
+                            ** (base/tz.c); the process TZ is not used */
   int fractional;           /* bodyfile: seconds with 7 or 9 decimals */
   /* Called every 4096 lines; may be NULL. */
   void (*progress)(uint64_t n_lines, void *ctx);
@@ -142,15 +146,9 @@ tl_rc tl_timeline_export(tl_case *c, const struct tl_filter *filter,
                          const struct tl_sink *out,
                          struct tl_timeline_result *result);
 
-/* 1 when tz names a zone of the zone database (TZDIR or
-** /usr/share/zoneinfo), or is "UTC". glibc takes an unknown name for UTC
-** silently; check first. */
-int tl_zone_known(const char *tz);
-
-/* tl_parse_time(), but a time without an offset is local to tz (NULL or
-** "UTC": UTC). Returns TL_OK, TL_USAGE (not ISO 8601) or TL_UNSUPPORTED
-** (unknown zone). Sets TZ of the process for other zones. */
-tl_rc tl_parse_time_tz(const char *s, const char *tz, int64_t *ns);
+/* Times typed by users (--from/--to): tl_parse_time_zone() in
+** touchline.h, the one zone-aware parser; it reads zones from the zone
+** database without touching the process TZ. */
 
 #ifdef __cplusplus
 }

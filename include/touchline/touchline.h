@@ -231,8 +231,15 @@ tl_rc tl_case_anomalies(tl_case *c, const struct tl_anomaly_opts *o,
 tl_rc tl_parse_time(const char *s, int64_t *ns);
 
 /* The same, with a time without a zone read in `zone` (an IANA name such
-** as "Europe/Berlin"; NULL or "UTC": UTC). On TL_USAGE *why (when not
-** NULL) is a static message saying what is wrong. */
+** as "Europe/Berlin"; NULL or "UTC": UTC), the one zone-aware parser of
+** the API (exposure and timeline --from/--to use it). The zone is read
+** from the zone database ($TZDIR is not consulted: /usr/share/zoneinfo);
+** the process TZ is neither read nor set, so the call is thread-safe. A
+** wall-clock time that a change of offset skips or repeats is read with
+** the offset in effect before the change. Returns TL_OK, or TL_USAGE for
+** a malformed time or an unknown zone; *why (when not NULL) is then a
+** message of the calling thread saying what is wrong ("no such day in
+** that month", "Mars/Olympus: unknown time zone"). */
 tl_rc tl_parse_time_zone(const char *s, const char *zone, int64_t *ns,
                          const char **why);
 

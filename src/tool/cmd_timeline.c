@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <locale.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,11 +30,13 @@ usage_timeline(FILE *o)
     "      --from WHEN        events at or after WHEN (ISO 8601 date or\n"
     "                         date-time, Z or +hh:mm; no offset: --tz zone)\n"
     "      --to WHEN          events before WHEN (exclusive)\n"
-    "      --division NAME    evidence of this division (repeatable)\n"
+    "      --division NAME    objects of this division, as exposure counts\n"
+    "                         them (division map; repeatable)\n"
     "      --evidence LABEL   this evidence item (repeatable)\n"
     "      --path GLOB        paths matching GLOB: * and ? within a folder,\n"
     "                         ** across folders, / or \\; no case on NTFS,\n"
-    "                         FAT, exFAT, HFS+, APFS; relative: any depth\n"
+    "                         FAT, exFAT, HFS+, APFS, ISO 9660; relative:\n"
+    "                         any depth\n"
     "      --source SRC       time source: $SI, $FN, inode, 'FAT entry', ...\n"
     "                         (repeatable or comma-separated)\n"
     "      --deleted          deleted names only\n"
@@ -141,9 +142,10 @@ parse_when(const char *opt, const char *s, const char *tz, struct tl_filter *f,
            int to)
 {
   int64_t ns;
-  if(tl_parse_time_tz(s, tz, &ns) != TL_OK) {
-    fprintf(stderr, "touchline timeline: %s '%s': not an ISO 8601 date or "
-            "date-time\n", opt, s);
+  const char *why = NULL;
+  if(tl_parse_time_zone(s, tz, &ns, &why) != TL_OK) {
+    fprintf(stderr, "touchline timeline: %s '%s': %s\n", opt, s,
+            why ? why : "not an ISO 8601 date or date-time");
     return -1;
   }
   if(to) {
@@ -183,11 +185,12 @@ cmd_timeline(int argc, char **argv)
   struct tl_timeline_result res;
   struct tl_sink sink;
   struct out out = {NULL, 0};
+  struct tl_output dest = {NULL, NULL, NULL};
   struct sigaction sa;
   const char *from = NULL, *to = NULL, *output = NULL, *err = NULL;
   const char *tz = "UTC", *case_path;
   char *sources = NULL;
-  int ch, quiet = 0, rc = 0, need_close = 0, alloc = -1;
+  int ch, quiet = 0, rc = 0, alloc = -1;
   double t_last;
   tl_case *c = NULL;
   tl_rc r;
@@ -284,19 +287,21 @@ cmd_timeline(int argc, char **argv)
     }
   }
   /* zone: text times are rendered in it; --from/--to without an offset
-  ** are read in it */
-  if(!tl_zone_known(tz)) {
-    fprintf(stderr, "touchline timeline: unknown time zone '%s' (use an "
-            "IANA name such as Europe/Berlin)\n", tz);
-    goto usage;
+  ** are read in it. A zone-less check first, so that an unknown zone is
+  ** said as such even without --from/--to. */
+  {
+    int64_t ns;
+    const char *why = NULL;
+    if(tl_parse_time_zone("1970-01-01", tz, &ns, &why) != TL_OK) {
+      fprintf(stderr, "touchline timeline: --tz %s (use an IANA name such "
+              "as Europe/Berlin)\n", why ? why : tz);
+      goto usage;
+    }
   }
   o.tz = tz;
   if((from && parse_when("--from", from, tz, &f, 0)) ||
      (to && parse_when("--to", to, tz, &f, 1)))
     goto usage;
-  /* towlower() in --path needs a UTF-8 character type for non-ASCII */
-  if(f.path_glob && !setlocale(LC_CTYPE, "C.UTF-8"))
-    setlocale(LC_CTYPE, "");
 
   if(access(case_path, R_OK)) {
     fprintf(stderr, "touchline: %s: %s\n", case_path, strerror(errno));
@@ -308,16 +313,13 @@ cmd_timeline(int argc, char **argv)
     rc = 1;
     goto done;
   }
-  if(output) {
-    if(!(out.f = fopen(output, "w"))) {
-      fprintf(stderr, "touchline: %s: %s\n", output, strerror(errno));
-      rc = 1;
-      goto done;
-    }
-    need_close = 1;
+  /* -o FILE: a temporary file beside FILE, renamed over it only when the
+  ** export succeeds (output.c); a refused run leaves FILE as it was */
+  if(!(out.f = tl_output_open(&dest, output))) {
+    fprintf(stderr, "touchline: %s: %s\n", output, strerror(errno));
+    rc = 1;
+    goto done;
   }
-  else
-    out.f = stdout;
   setvbuf(out.f, NULL, _IOFBF, 1 << 16);
   sink.struct_size = sizeof(sink);
   sink.write = out_write;
@@ -342,9 +344,9 @@ cmd_timeline(int argc, char **argv)
     fputs("\r\033[K", stderr);
     fflush(stderr);
   }
-  if(!out.err && fflush(out.f))
-    out.err = errno ? errno : EIO;
-  if(need_close && fclose(out.f) && !out.err)
+  if(out.err || r)
+    tl_output_abort(&dest);
+  else if(tl_output_commit(&dest))
     out.err = errno ? errno : EIO;
   if(out.err == EPIPE)
     rc = 0;

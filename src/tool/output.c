@@ -1,7 +1,9 @@
 /*
 ** `-o FILE`: the output goes to a temporary file in FILE's folder and is
 ** renamed over FILE only when the run succeeds. A failed or refused run
-** leaves an existing FILE as it was and no temporary file behind.
+** leaves an existing FILE as it was and no temporary file behind. A FILE
+** that exists and is not a regular file (/dev/null, a FIFO) is written in
+** place: renaming over it would replace the device.
 */
 #include "config.h"
 
@@ -26,6 +28,17 @@ tl_output_open(struct tl_output *o, const char *path)
   memset(o, 0, sizeof(*o));
   if(!path || !strcmp(path, "-")) {
     o->f = stdout;
+    return o->f;
+  }
+  /* not a regular file (a device such as /dev/null or /dev/full, a FIFO,
+  ** /dev/stdout): written in place. A rename would replace the device
+  ** node with a regular file. */
+  if(!stat(path, &sb) && !S_ISREG(sb.st_mode)) {
+    if(S_ISDIR(sb.st_mode)) {
+      errno = EISDIR;
+      return NULL;
+    }
+    o->f = fopen(path, "w");
     return o->f;
   }
   o->path = path;
@@ -72,8 +85,17 @@ tl_output_commit(struct tl_output *o)
   if(!o->f)
     return -1;
   if(!o->tmp) {
-    rc = fflush(o->f) ? -1 : 0;
+    /* stdout is flushed; a device opened in place is also closed */
+    rc = ferror(o->f) || fflush(o->f) ? -1 : 0;
+    if(rc)
+      e = errno ? errno : EIO;
+    if(o->f != stdout && fclose(o->f) && !rc) {
+      rc = -1;
+      e = errno;
+    }
     o->f = NULL;
+    if(rc)
+      errno = e;
     return rc;
   }
   if(ferror(o->f) || fflush(o->f) || fsync(fileno(o->f)))
@@ -104,6 +126,8 @@ tl_output_abort(struct tl_output *o)
     fclose(o->f);
     unlink(o->tmp);
   }
+  else if(o->f && o->f != stdout)
+    fclose(o->f);     /* a device opened in place */
   free(o->tmp);
   memset(o, 0, sizeof(*o));
 }

@@ -515,6 +515,27 @@ main(void)
          "0|" TODO " ($FILE_NAME)|121-48-3|r/rrwxrwxrwx|48|0|82|1655484138|"
          "1655484138|1655484138|1655484138\n",
          "bodyfile of ToDo.txt as fls -m prints it");
+  /* --tz: the offset comes from the zone's TZif file, not the process TZ
+  ** (which the library neither reads nor sets) */
+  mem.n = 0;
+  to.format = TL_TIMELINE_CSV;
+  to.tz = "Europe/Berlin";
+  setenv("TZ", "America/New_York", 1);
+  rc = tl_timeline_export(c, &f, &to, &sink, &tr);
+  is_int(rc, TL_OK, "csv in Europe/Berlin (%s)", tl_case_errmsg(c));
+  ok(mem.buf && strstr(mem.buf, "\r\n2022-06-17T18:42:18.7842015+02:00,"
+                       "$SI Created,...b,"),
+     "ToDo.txt $SI Created at 18:42:18.7842015+02:00 (summer time)");
+  ok(!strcmp(getenv("TZ"), "America/New_York"), "... TZ left as it was");
+  unsetenv("TZ");
+  mem.n = 0;
+  to.tz = "Mars/Olympus";
+  rc = tl_timeline_export(c, &f, &to, &sink, &tr);
+  is_int(rc, TL_USAGE, "an unknown zone: TL_USAGE");
+  is_str(tl_case_errmsg(c), "timeline: time zone 'Mars/Olympus': unknown "
+         "time zone (use an IANA name such as Europe/Berlin)", "... said");
+  is_int(mem.n, 0, "... nothing written");
+  to.tz = NULL;
   mem.n = 0;
   mem.limit = 100;
   to.format = TL_TIMELINE_JSONL;
@@ -605,17 +626,25 @@ main(void)
   /* zones and local times (the --tz of the command) */
   {
     int64_t ns = 0;
-    ok(tl_zone_known("UTC") && tl_zone_known("Europe/Berlin"),
-       "UTC and Europe/Berlin are zones");
-    ok(!tl_zone_known("Mars/Olympus") && !tl_zone_known("../etc/passwd"),
-       "an unknown zone or a path is not");
-    is_int(tl_parse_time_tz("2004-02-29T21:00:17.2151472", "Europe/Berlin",
-                            &ns), TL_OK, "a local time in Europe/Berlin");
+    const char *why = NULL;
+    is_int(tl_parse_time_zone("2004-02-29T21:00:17.2151472", "Europe/Berlin",
+                              &ns, &why), TL_OK,
+           "a local time in Europe/Berlin");
     is_int(ns, INT64_C(1078084817215147200), "... is 20:00:17.2151472Z");
-    is_int(tl_parse_time_tz("2004-02-29", "Mars/Olympus", &ns),
-           TL_UNSUPPORTED, "an unknown zone: TL_UNSUPPORTED");
-    is_int(tl_parse_time_tz("yesterday", NULL, &ns), TL_USAGE,
+    is_int(tl_parse_time_zone("2004-02-29", "Mars/Olympus", &ns, &why),
+           TL_USAGE, "an unknown zone: TL_USAGE");
+    is_str(why, "Mars/Olympus: unknown time zone", "... said");
+    is_int(tl_parse_time_zone("2004-02-29", "../etc/passwd", &ns, NULL),
+           TL_USAGE, "a path is no zone");
+    is_int(tl_parse_time_zone("yesterday", NULL, &ns, NULL), TL_USAGE,
            "not ISO 8601: TL_USAGE");
+    /* the process TZ is neither read nor changed */
+    setenv("TZ", "America/New_York", 1);
+    is_int(tl_parse_time_zone("2004-02-29T21:00:17", NULL, &ns, NULL), TL_OK,
+           "zone-less time without a zone");
+    is_int(ns, INT64_C(1078088417000000000), "... is UTC, whatever TZ says");
+    ok(!strcmp(getenv("TZ"), "America/New_York"), "TZ left as it was");
+    unsetenv("TZ");
   }
   for(i = 0; i < n_fls; i++)
     free(fls[i]);

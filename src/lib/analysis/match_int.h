@@ -6,6 +6,7 @@
 #define TL_MATCH_INT_H
 
 #include "store/case_int.h"
+#include "store/divmap_int.h"
 #include "base/pathglob_int.h"
 
 /* Rebuild target_match for all targets against the objects of one
@@ -19,26 +20,6 @@ tl_rc Tl_match_run(tl_case *c, int64_t evidence_id, uint64_t *n_matches,
 tl_rc Tl_hash_objects(tl_case *c, const int64_t *ids, size_t n,
                       uint64_t *n_hashed);
 
-/* The division map (docs/TARGETS.md, "Divisions"): the division of a path
-** is the one of the longest mapped prefix in its evidence item, compared
-** component by component and without regard to case on case-blind file
-** systems (Tl_fs_case_blind), else the item's own division. The one
-** implementation: matching calls Tl_divmap_lookup(), SQL (exposure) calls
-** tl_division(label, path, fs_type, item_division). */
-typedef struct Tl_divent {
-  char *evidence, *prefix, *division;
-} Tl_divent;
-
-typedef struct Tl_divmap {
-  Tl_divent *e;      /* longest prefix first */
-  int n;
-} Tl_divmap;
-
-tl_rc Tl_divmap_load(tl_case *c, Tl_divmap *d);
-const char *Tl_divmap_lookup(const Tl_divmap *d, const char *label,
-                             const char *path, const char *fs_type,
-                             const char *ev_division);
-void Tl_divmap_free(Tl_divmap *d);
 /* Load the map and register tl_division() on the connection. */
 tl_rc Tl_divmap_register(tl_case *c);
 

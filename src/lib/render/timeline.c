@@ -12,15 +12,14 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
 #include "base/abi_int.h"
-#include "base/tlx_int.h"
+#include "base/timeparse_int.h"
+#include "base/tz_int.h"
 #include "render/timeline_int.h"
 #include "store/query_int.h"
 
 struct run {
-  struct tlx_out out;
+  struct Tl_tlw_out out;
   struct Tl_qfilter *q;
   struct tl_timeline_opts *opts;
   uint64_t rows;
@@ -46,7 +45,7 @@ after_row(struct run *r)
 }
 
 static void
-to_obj(struct tlx_obj *d, const struct tl_object *o)
+to_obj(struct Tl_tlw_obj *d, const struct tl_object *o)
 {
   d->evidence = o->evidence;
   d->division = o->division;
@@ -77,7 +76,7 @@ static int
 on_event(const struct tl_event *ev, size_t plain, void *ctx)
 {
   struct run *r = ctx;
-  struct tlx_event e;
+  struct Tl_tlw_event e;
   memset(&e, 0, sizeof(e));
   to_obj(&e.o, ev->object);
   e.t_ns = ev->t_ns;
@@ -95,7 +94,7 @@ on_event(const struct tl_event *ev, size_t plain, void *ctx)
     e.o.attr_type = 48;
     e.o.attr_id = ev->fn_attr_id;
   }
-  Tl_tlx_event_row(&r->out, &e);
+  Tl_tlw_event_row(&r->out, &e);
   r->n_clamped += e.clamped != 0;
   return !after_row(r);
 }
@@ -131,11 +130,11 @@ hold(struct held *h, size_t *used, const char *s, size_t len, int *oom)
 
 struct body_obj {
   int64_t id;
-  struct tlx_obj o;
+  struct Tl_tlw_obj o;
   size_t off[10];           /* offsets of the held strings; [7]: plain
                             ** path length */
   size_t used;
-  struct tlx_body main, fn;
+  struct Tl_tlw_body main, fn;
   int fn_attr;              /* -1: no $FILE_NAME line */
   size_t fn_units;          /* UTF-16 units of the $FILE_NAME name */
   int n_clamped;            /* clamped times in the lines of the object */
@@ -164,7 +163,7 @@ utf16_units(const char *s)
 }
 
 static void
-set_times(struct tlx_body *b, const char *macb, int64_t t)
+set_times(struct Tl_tlw_body *b, const char *macb, int64_t t)
 {
   int i;
   for(i = 0; i < 4 && macb[i]; i++)
@@ -197,7 +196,7 @@ body_flush(struct run *r, struct body_obj *c, struct held *h, int ev_filter)
   ** that passed */
   if(any || !ev_filter) {
     c->main.o = c->o;
-    Tl_tlx_body_row(&r->out, &c->main);
+    Tl_tlw_body_row(&r->out, &c->main);
     if(!after_row(r))
       return 0;
   }
@@ -209,7 +208,7 @@ body_flush(struct run *r, struct body_obj *c, struct held *h, int ev_filter)
     c->fn.o.attr_id = c->fn_attr;
     c->fn.o.size = 66 + 2 * (int64_t)c->fn_units;
     c->fn.fn_line = 1;
-    Tl_tlx_body_row(&r->out, &c->fn);
+    Tl_tlw_body_row(&r->out, &c->fn);
     if(!after_row(r))
       return 0;
   }
@@ -323,37 +322,6 @@ cache_size(tl_case *c)
   return v;
 }
 
-int
-tl_zone_known(const char *tz)
-{
-  if(!tz)
-    return 0;
-  return !strcmp(tz, "UTC") || !strcmp(tz, "Z") || !strcmp(tz, "Etc/UTC") ||
-         Tl_tlx_zone_ok(tz);
-}
-
-static int
-zone_is_utc(const char *tz)
-{
-  return !tz || !strcmp(tz, "UTC") || !strcmp(tz, "Z") ||
-         !strcmp(tz, "Etc/UTC");
-}
-
-tl_rc
-tl_parse_time_tz(const char *s, const char *tz, int64_t *ns)
-{
-  int utc = zone_is_utc(tz);
-  if(!s || !ns)
-    return TL_USAGE;
-  if(!utc) {
-    if(!Tl_tlx_zone_ok(tz))
-      return TL_UNSUPPORTED;
-    setenv("TZ", tz, 1);
-    tzset();
-  }
-  return Tl_tlx_parse_time(s, utc, ns) ? TL_USAGE : TL_OK;
-}
-
 tl_rc
 tl_timeline_export(tl_case *c, const struct tl_filter *filter,
                    const struct tl_timeline_opts *opts,
@@ -391,19 +359,20 @@ tl_timeline_export(tl_case *c, const struct tl_filter *filter,
   r.out.sink = out;
   r.out.fmt = o.format;
   r.out.fractional = o.fractional;
-  r.out.off_key = INT64_MIN;
-  r.out.utc = zone_is_utc(o.tz);
-  r.out.tz = r.out.utc ? "UTC" : o.tz;
-  if(!r.out.utc) {
-    /* zone: text times are rendered in it */
-    if(!Tl_tlx_zone_ok(o.tz))
-      return Tl_set_error(c, TL_USAGE, "timeline: unknown time zone '%s' "
-                          "(use an IANA name such as Europe/Berlin)", o.tz);
-    setenv("TZ", o.tz, 1);
-    tzset();
+  r.out.tz = "UTC";
+  if(!Tl_zone_is_utc(o.tz)) {
+    /* zone: text times are rendered in it, offsets from its TZif file
+    ** (base/tz.c); the process TZ is never read or set */
+    char err[120];
+    if(!(r.out.zone = Tl_tz_load(NULL, o.tz, err, sizeof(err))))
+      return Tl_set_error(c, TL_USAGE, "timeline: time zone '%s': %s (use "
+                          "an IANA name such as Europe/Berlin)", o.tz, err);
+    r.out.tz = o.tz;
   }
-  if((rc = Tl_qfilter_init(c, filter, &q)))
+  if((rc = Tl_qfilter_init(c, filter, &q))) {
+    Tl_tz_free(r.out.zone);
     return rc;
+  }
   r.q = &q;
   r.opts = &o;
 
@@ -419,7 +388,7 @@ tl_timeline_export(tl_case *c, const struct tl_filter *filter,
     rc = Tl_set_sqlite_error(c, "timeline");
     goto out;
   }
-  Tl_tlx_header(&r.out);
+  Tl_tlw_header(&r.out);
   if(r.out.write_err)
     rc = TL_STOP;
   else if(o.format == TL_TIMELINE_BODYFILE)
@@ -450,7 +419,8 @@ out:
   res.n_clamped = r.n_clamped;
   if(result)
     Tl_result_out(result, &res, sizeof(res));
-  Tl_tlx_out_free(&r.out);
+  Tl_tlw_out_free(&r.out);
+  Tl_tz_free(r.out.zone);
   Tl_qfilter_free(&q);
   return rc;
 }

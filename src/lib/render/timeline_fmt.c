@@ -9,9 +9,9 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "base/abi_int.h"
+#include "base/names_int.h"
 #include "render/timeline_int.h"
 
 #define NS INT64_C(1000000000)
@@ -19,7 +19,7 @@
 /* ---- line buffer ------------------------------------------------------ */
 
 static int
-need(struct tlx_out *o, size_t add, size_t *used)
+need(struct Tl_tlw_out *o, size_t add, size_t *used)
 {
   size_t nc;
   char *nb;
@@ -36,7 +36,7 @@ need(struct tlx_out *o, size_t add, size_t *used)
 }
 
 struct line {
-  struct tlx_out *o;
+  struct Tl_tlw_out *o;
   size_t n;
   int oom;
 };
@@ -92,7 +92,7 @@ flush_line(struct line *l)
 }
 
 void
-Tl_tlx_out_free(struct tlx_out *o)
+Tl_tlw_out_free(struct Tl_tlw_out *o)
 {
   free(o->buf);
   o->buf = NULL;
@@ -100,24 +100,6 @@ Tl_tlx_out_free(struct tlx_out *o)
 }
 
 /* ---- time ------------------------------------------------------------- */
-
-/* Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant). */
-static void
-civil(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-  int64_t era, yy;
-  unsigned doe, yoe, doy, mp;
-  z += 719468;
-  era = (z >= 0 ? z : z - 146096) / 146097;
-  doe = (unsigned)(z - era * 146097);
-  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  yy = (int64_t)yoe + era * 400;
-  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = yy + (*m <= 2);
-}
 
 /* ns as whole seconds (floor) and the ns past them, 0..NS-1: without
 ** sec * NS, which overflows for a time clamped to INT64_MIN. */
@@ -138,22 +120,12 @@ floor_div(int64_t a, int64_t b)
   return q;
 }
 
-long
-Tl_tlx_zone_offset(struct tlx_out *o, int64_t t)
+/* UTC offset in seconds east at t (s since 1970): from the zone's TZif
+** data, never the process TZ. */
+static long
+zone_offset(const struct Tl_tlw_out *o, int64_t t)
 {
-  /* zones change offset on quarter hours at the finest */
-  int64_t key = floor_div(t, 900);
-  struct tm tm;
-  time_t tt = (time_t)t;
-  if(o->utc)
-    return 0;
-  if(o->off_key == key && key != INT64_MIN)
-    return o->off_s;
-  if(!localtime_r(&tt, &tm))
-    return 0;
-  o->off_key = key;
-  o->off_s = tm.tm_gmtoff;
-  return o->off_s;
+  return o->zone ? (long)Tl_tz_offset(o->zone, t) : 0;
 }
 
 struct when {
@@ -164,14 +136,17 @@ struct when {
 };
 
 static void
-split_time(struct tlx_out *o, int64_t ns, struct when *w)
+split_time(struct Tl_tlw_out *o, int64_t ns, struct when *w)
 {
   int64_t sec = split_ns(ns, &w->frac_ns), local, days, sod;
-  w->off = Tl_tlx_zone_offset(o, sec);
+  int mo, d;
+  w->off = zone_offset(o, sec);
   local = sec + w->off;
   days = floor_div(local, 86400);
   sod = local - days * 86400;
-  civil(days, &w->y, &w->mo, &w->d);
+  Tl_days_to_civil(days, &w->y, &mo, &d);
+  w->mo = (unsigned)mo;
+  w->d = (unsigned)d;
   w->h = (unsigned)(sod / 3600);
   w->mi = (unsigned)(sod / 60 % 60);
   w->s = (unsigned)(sod % 60);
@@ -206,7 +181,7 @@ put_iso(struct line *l, const struct when *w, int digits, int zulu)
 /* ---- shared text ------------------------------------------------------ */
 
 static const char *
-deleted_suffix(const struct tlx_obj *o)
+deleted_suffix(const struct Tl_tlw_obj *o)
 {
   if(!strcmp(o->alloc, "deleted-realloc"))
     return " (deleted-realloc)";
@@ -236,7 +211,7 @@ put_desc(struct line *l, const char *source, const char *macb)
 
 /* The on-disk value as stored: a FILETIME is unsigned. */
 static void
-put_raw(struct line *l, const struct tlx_event *e)
+put_raw(struct line *l, const struct Tl_tlw_event *e)
 {
   char b[24];
   int n = snprintf(b, sizeof(b), "%llu", (unsigned long long)e->raw);
@@ -246,7 +221,7 @@ put_raw(struct line *l, const struct tlx_event *e)
 /* A clamped time prints as 1677-09-21 or 2262-04-11, a plausible date:
 ** every text that shows the time says so (docs/TIMELINE.md). */
 static void
-put_clamp_note(struct line *l, const struct tlx_event *e)
+put_clamp_note(struct line *l, const struct Tl_tlw_event *e)
 {
   if(!e->clamped)
     return;
@@ -259,7 +234,7 @@ put_clamp_note(struct line *l, const struct tlx_event *e)
 }
 
 static void
-put_addr(struct line *l, const struct tlx_obj *o)
+put_addr(struct line *l, const struct Tl_tlw_obj *o)
 {
   put_i64(l, o->inode);
   if(o->has_attr) {
@@ -272,10 +247,12 @@ put_addr(struct line *l, const struct tlx_obj *o)
 /* ---- escaping --------------------------------------------------------- */
 
 /* Escape what would break a '|'-separated line. '|', '%' and '\' become
-** %7C, %25 and %5C, which mactime decodes in every field, so names
-** round-trip through it; a control character becomes the text \xHH,
-** which mactime leaves alone (it drops a row whose name holds a line
-** break). Reversed by turning \xHH into bytes first, then %XX. */
+** %7C, %25 and %5C, which mactime decodes in every field, so a name comes
+** out of mactime as the reports show it. Names arrive with their control
+** and bidi characters already escaped (visible_obj(): LF is the text
+** \x0a, so mactime shows "\x0a"); a control character in another field
+** still becomes the text \xHH here (mactime drops a row whose name holds
+** a line break). */
 static void
 put_pct(struct line *l, const char *s, size_t len)
 {
@@ -411,7 +388,7 @@ struct ev_text {
 };
 
 static int
-event_text(struct line *l, const struct tlx_event *e, struct ev_text *t)
+event_text(struct line *l, const struct Tl_tlw_event *e, struct ev_text *t)
 {
   size_t m = sub_begin(l);
   put_desc(l, e->source, e->macb);
@@ -440,10 +417,82 @@ event_text_free(struct ev_text *t)
   free(t->path);
 }
 
+/* ---- names as every output shows them --------------------------------- */
+
+/* The object's texts (names, path, labels) with control and bidi
+** characters written as escapes, the one rule of docs/OUTPUT-ESCAPING.md
+** (Tl_visible_escape), before each format's own quoting. Copies are made
+** only for the texts that need an escape; visible_free() releases them. */
+struct visible {
+  struct Tl_tlw_obj o;
+  char *own[8];
+  int n;
+  int oom;
+};
+
+static const char *
+vis_text(struct visible *v, const char *s, size_t len, size_t *out_len)
+{
+  size_t need;
+  char *d;
+  if(!s) {
+    if(out_len)
+      *out_len = 0;
+    return NULL;
+  }
+  need = Tl_visible_escape(s, len, NULL, 0);
+  if(need == len) {       /* an escape always lengthens: nothing to do */
+    if(out_len)
+      *out_len = len;
+    return s;
+  }
+  if(v->n >= (int)(sizeof(v->own) / sizeof(v->own[0])) ||
+     !(d = malloc(need + 1))) {
+    v->oom = 1;
+    if(out_len)
+      *out_len = 0;
+    return "";
+  }
+  Tl_visible_escape(s, len, d, need + 1);
+  v->own[v->n++] = d;
+  if(out_len)
+    *out_len = need;
+  return d;
+}
+
+static const char *
+vis_str(struct visible *v, const char *s)
+{
+  return s ? vis_text(v, s, strlen(s), NULL) : NULL;
+}
+
+static void
+visible_obj(struct visible *v, const struct Tl_tlw_obj *o)
+{
+  memset(v, 0, sizeof(*v));
+  v->o = *o;
+  v->o.evidence = vis_str(v, o->evidence);
+  v->o.division = vis_str(v, o->division);
+  v->o.volume = vis_str(v, o->volume);
+  v->o.path = vis_text(v, o->path, o->path_len, &v->o.path_len);
+  v->o.name = vis_str(v, o->name);
+  v->o.prefix = vis_str(v, o->prefix);
+  v->o.link_target = vis_str(v, o->link_target);
+}
+
+static void
+visible_free(struct visible *v)
+{
+  int i;
+  for(i = 0; i < v->n; i++)
+    free(v->own[i]);
+  v->n = 0;
+}
+
 /* ---- formats ---------------------------------------------------------- */
 
 void
-Tl_tlx_header(struct tlx_out *o)
+Tl_tlw_header(struct Tl_tlw_out *o)
 {
   struct line l = {o, 0, 0};
   if(o->fmt == TL_TIMELINE_CSV)
@@ -465,7 +514,7 @@ csv_str(struct line *l, const char *s)
 }
 
 static void
-row_csv(struct line *l, const struct tlx_event *e, const struct ev_text *t)
+row_csv(struct line *l, const struct Tl_tlw_event *e, const struct ev_text *t)
 {
   struct when w;
   split_time(l->o, e->t_ns, &w);
@@ -528,7 +577,8 @@ json_int(struct line *l, const char *k, int64_t v)
 }
 
 static void
-row_jsonl(struct line *l, const struct tlx_event *e, const struct ev_text *t)
+row_jsonl(struct line *l, const struct Tl_tlw_event *e,
+          const struct ev_text *t)
 {
   struct when w;
   size_t m;
@@ -580,7 +630,8 @@ row_jsonl(struct line *l, const struct tlx_event *e, const struct ev_text *t)
 }
 
 static void
-row_l2tcsv(struct line *l, const struct tlx_event *e, const struct ev_text *t)
+row_l2tcsv(struct line *l, const struct Tl_tlw_event *e,
+           const struct ev_text *t)
 {
   struct when w;
   char b[64], macb[5];
@@ -651,7 +702,7 @@ row_l2tcsv(struct line *l, const struct tlx_event *e, const struct ev_text *t)
 }
 
 static void
-row_tln(struct line *l, const struct tlx_event *e, const struct ev_text *t)
+row_tln(struct line *l, const struct Tl_tlw_event *e, const struct ev_text *t)
 {
   put_i64(l, floor_div(e->t_ns, NS));
   puts_(l, "|FILE|");
@@ -665,14 +716,20 @@ row_tln(struct line *l, const struct tlx_event *e, const struct ev_text *t)
 }
 
 void
-Tl_tlx_event_row(struct tlx_out *o, const struct tlx_event *e)
+Tl_tlw_event_row(struct Tl_tlw_out *o, const struct Tl_tlw_event *ev)
 {
   struct line l = {o, 0, 0};
   struct ev_text t;
+  struct visible v;
+  struct Tl_tlw_event ve = *ev;
+  const struct Tl_tlw_event *e = &ve;
+  visible_obj(&v, &ev->o);
+  ve.o = v.o;
   memset(&t, 0, sizeof(t));
-  if(!event_text(&l, e, &t)) {
+  if(v.oom || !event_text(&l, e, &t)) {
     o->oom = 1;
     event_text_free(&t);
+    visible_free(&v);
     return;
   }
   l.n = 0;
@@ -685,13 +742,14 @@ Tl_tlx_event_row(struct tlx_out *o, const struct tlx_event *e)
   }
   flush_line(&l);
   event_text_free(&t);
+  visible_free(&v);
 }
 
 /* ---- bodyfile ----------------------------------------------------------- */
 
 /* tsk_fs_meta_make_ls(): type letter, then rwx with s/S, t/T. */
 static void
-put_mode(struct line *l, const struct tlx_obj *o)
+put_mode(struct line *l, const struct Tl_tlw_obj *o)
 {
   char m[12];
   int64_t v = o->mode;
@@ -716,7 +774,7 @@ put_mode(struct line *l, const struct tlx_obj *o)
 }
 
 static void
-put_body_time(struct line *l, const struct tlx_body *b, int i)
+put_body_time(struct line *l, const struct Tl_tlw_body *b, int i)
 {
   int64_t sec, frac;
   char f[32];
@@ -736,9 +794,19 @@ put_body_time(struct line *l, const struct tlx_body *b, int i)
 }
 
 void
-Tl_tlx_body_row(struct tlx_out *o, const struct tlx_body *b)
+Tl_tlw_body_row(struct Tl_tlw_out *o, const struct Tl_tlw_body *body)
 {
   struct line l = {o, 0, 0};
+  struct visible v;
+  struct Tl_tlw_body vb = *body;
+  const struct Tl_tlw_body *b = &vb;
+  visible_obj(&v, &body->o);
+  vb.o = v.o;
+  if(v.oom) {
+    o->oom = 1;
+    visible_free(&v);
+    return;
+  }
   puts_(&l, "0|");
   if(b->o.prefix)
     put_pct(&l, b->o.prefix, strlen(b->o.prefix));
@@ -771,4 +839,5 @@ Tl_tlx_body_row(struct tlx_out *o, const struct tlx_body *b)
   put_body_time(&l, b, 3);  /* crtime */
   putc_(&l, '\n');
   flush_line(&l);
+  visible_free(&v);
 }

@@ -8,9 +8,11 @@
 #include <stdint.h>
 #include <touchline/touchline.h>
 
+#include "base/tz_int.h"
+
 /* What an event or body line says about its object. Strings are borrowed
 ** from the current row. */
-struct tlx_obj {
+struct Tl_tlw_obj {
   const char *evidence;
   const char *division;     /* "" when none */
   const char *volume;       /* "" when the fs is not in a volume system */
@@ -31,8 +33,8 @@ struct tlx_obj {
 };
 
 /* One event row. */
-struct tlx_event {
-  struct tlx_obj o;
+struct Tl_tlw_event {
+  struct Tl_tlw_obj o;
   int64_t t_ns;
   const char *source;       /* "$SI", "$FN", "inode", "FAT entry", ... */
   const char *macb;         /* "m.c." */
@@ -43,22 +45,20 @@ struct tlx_event {
 };
 
 /* One body-file line: four times, in the mactime field order. */
-struct tlx_body {
-  struct tlx_obj o;
+struct Tl_tlw_body {
+  struct Tl_tlw_obj o;
   int fn_line;              /* the " ($FILE_NAME)" line of an NTFS entry */
   int64_t t_ns[4];          /* m, a, c, b; valid where have[i] */
   int have[4];
   int filetime;
 };
 
-struct tlx_out {
+struct Tl_tlw_out {
   const struct tl_sink *sink;
   int fmt;                  /* enum tl_timeline_format */
   int fractional;           /* bodyfile: float seconds */
   const char *tz;           /* zone name shown; "UTC" by default */
-  int utc;                  /* 1: no zone arithmetic needed */
-  int64_t off_key;          /* cache of the zone offset per 15 minutes */
-  long off_s;
+  Tl_tz *zone;              /* NULL: UTC (base/tz.c, no process state) */
   char *buf;                /* scratch for escaping */
   size_t cap;
   int write_err;            /* the sink refused a line */
@@ -66,12 +66,9 @@ struct tlx_out {
 };
 
 /* Writers; a refused write sets o->write_err, a failed allocation o->oom. */
-void Tl_tlx_header(struct tlx_out *o);
-void Tl_tlx_event_row(struct tlx_out *o, const struct tlx_event *e);
-void Tl_tlx_body_row(struct tlx_out *o, const struct tlx_body *b);
-void Tl_tlx_out_free(struct tlx_out *o);
-
-/* UTC offset in seconds of the process zone (TZ) at t (s since 1970). */
-long Tl_tlx_zone_offset(struct tlx_out *o, int64_t t);
+void Tl_tlw_header(struct Tl_tlw_out *o);
+void Tl_tlw_event_row(struct Tl_tlw_out *o, const struct Tl_tlw_event *e);
+void Tl_tlw_body_row(struct Tl_tlw_out *o, const struct Tl_tlw_body *b);
+void Tl_tlw_out_free(struct Tl_tlw_out *o);
 
 #endif

@@ -18,6 +18,22 @@
 
 /* ---- filter ------------------------------------------------------------ */
 
+/* 1 when the case has table name (an older, unmigrated case opened
+** TL_OPEN_READONLY may lack one). */
+static int
+has_table(tl_case *c, const char *name)
+{
+  sqlite3_stmt *s;
+  int r = 0;
+  if(sqlite3_prepare_v2(c->db, "SELECT 1 FROM sqlite_master WHERE type ="
+                        " 'table' AND name = ?", -1, &s, NULL) != SQLITE_OK)
+    return 0;
+  sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+  r = sqlite3_step(s) == SQLITE_ROW;
+  sqlite3_finalize(s);
+  return r;
+}
+
 tl_rc
 Tl_qfilter_init(tl_case *c, const struct tl_filter *filter,
                 struct Tl_qfilter *q)
@@ -25,31 +41,52 @@ Tl_qfilter_init(tl_case *c, const struct tl_filter *filter,
   tl_rc rc;
   memset(q, 0, sizeof(*q));
   q->f.struct_size = sizeof(q->f);
+  /* the division of an object is the one exposure and matching give it
+  ** (Tl_divmap_lookup): a mapped path prefix, else the item's; a case
+  ** from before schema 2 has no map */
+  q->has_map = has_table(c, "division_map");
+  if(q->has_map && (rc = Tl_divmap_load(c, &q->dm))) {
+    Tl_qfilter_free(q);
+    return rc;
+  }
   if(!filter)
     return TL_OK;
-  if((rc = Tl_opts_in(&q->f, sizeof(q->f), filter, sizeof(uint32_t))))
-    return Tl_set_error(c, rc, "query: filter struct_size %u not "
-                        "understood (this library: %zu)",
-                        (unsigned)filter->struct_size, sizeof(q->f));
+  if((rc = Tl_opts_in(&q->f, sizeof(q->f), filter, sizeof(uint32_t)))) {
+    rc = Tl_set_error(c, rc, "query: filter struct_size %u not "
+                      "understood (this library: %zu)",
+                      (unsigned)filter->struct_size, sizeof(q->f));
+    goto fail;
+  }
   if((q->f.n_evidence && !q->f.evidence) ||
      (q->f.n_division && !q->f.division) ||
      (q->f.n_source && !q->f.source) ||
-     q->f.alloc < TL_ALLOC_ANY || q->f.alloc > TL_ALLOC_ALLOCATED)
-    return Tl_set_error(c, TL_USAGE, "query: bad filter");
+     q->f.alloc < TL_ALLOC_ANY || q->f.alloc > TL_ALLOC_ALLOCATED) {
+    rc = Tl_set_error(c, TL_USAGE, "query: bad filter");
+    goto fail;
+  }
   if(q->f.path_glob) {
-    if(Tl_tlx_glob_compile(&q->glob, q->f.path_glob))
-      return Tl_set_error(c, TL_NOMEM, "out of memory");
+    /* base/pathglob.c, the engine of targets: linear time whatever the
+    ** stars; a relative pattern matches at any depth */
+    if(Tl_glob_compile(&q->glob, q->f.path_glob, 1)) {
+      rc = Tl_set_error(c, TL_NOMEM, "out of memory");
+      goto fail;
+    }
     q->has_glob = 1;
   }
   return TL_OK;
+
+fail:
+  Tl_qfilter_free(q);
+  return rc;
 }
 
 void
 Tl_qfilter_free(struct Tl_qfilter *q)
 {
   if(q->has_glob)
-    Tl_tlx_glob_free(&q->glob);
+    Tl_glob_free(&q->glob);
   q->has_glob = 0;
+  Tl_divmap_free(&q->dm);
 }
 
 int
@@ -101,10 +138,26 @@ sql_event_cond(sqlite3_str *b, const struct Tl_qfilter *q)
   sql_in(b, "e.source", q->f.n_source);
 }
 
+/* --division in SQL keeps the evidence items that can hold an object of
+** the division: their own division, or one the map gives a path of theirs.
+** obj_ok() then keeps the objects whose division (Tl_divmap_lookup) is
+** on the list. */
 static void
 sql_evidence_cond(sqlite3_str *b, const struct Tl_qfilter *q)
 {
-  sql_in(b, "ev.division", q->f.n_division);
+  size_t i;
+  if(q->f.n_division && q->has_map) {
+    sqlite3_str_appendall(b, " AND (ev.division IN (");
+    for(i = 0; i < q->f.n_division; i++)
+      sqlite3_str_appendall(b, i ? ",?" : "?");
+    sqlite3_str_appendall(b, ") OR ev.label IN (SELECT evidence FROM"
+                          " division_map WHERE division IN (");
+    for(i = 0; i < q->f.n_division; i++)
+      sqlite3_str_appendall(b, i ? ",?" : "?");
+    sqlite3_str_appendall(b, ")))");
+  }
+  else
+    sql_in(b, "ev.division", q->f.n_division);
   sql_in(b, "ev.label", q->f.n_evidence);
 }
 
@@ -141,6 +194,8 @@ static int
 bind_object_cond(sqlite3_stmt *s, int i, const struct Tl_qfilter *q)
 {
   i = bind_list(s, i, q->f.division, q->f.n_division);
+  if(q->f.n_division && q->has_map)
+    i = bind_list(s, i, q->f.division, q->f.n_division);
   return bind_list(s, i, q->f.evidence, q->f.n_evidence);
 }
 
@@ -242,13 +297,28 @@ read_event(sqlite3_stmt *s, int base, struct tl_event *e)
 #define EV_COLS "e.t_ns, e.source, e.macb, e.attr_id, e.raw, " \
                 "ifnull(e.clamped, 0), e.event_id"
 
+/* Set the object's division from the map and check it and the path
+** against the filter: 1 keep, 0 leave out. */
 static int
-path_ok(struct Tl_qfilter *q, const struct tl_object *o, size_t plain)
+obj_ok(struct Tl_qfilter *q, struct tl_object *o, size_t plain)
 {
+  if(q->dm.n) {
+    const char *d = Tl_divmap_lookup(&q->dm, o->evidence, o->path,
+                                     o->fs_type, o->division);
+    o->division = d ? d : "";
+  }
+  if(q->f.n_division) {
+    size_t i;
+    for(i = 0; i < q->f.n_division; i++)
+      if(q->f.division[i] && !strcmp(q->f.division[i], o->division))
+        break;
+    if(i == q->f.n_division)
+      return 0;
+  }
   if(!q->has_glob)
     return 1;
-  return Tl_tlx_glob_match(&q->glob, o->path, plain,
-                           Tl_tlx_fs_case_insensitive(o->fs_type));
+  return Tl_glob_exec(&q->glob, o->path, plain,
+                      Tl_fs_case_blind(o->fs_type));
 }
 
 /* Finish building sql and prepare it; NULL with the error on c. */
@@ -316,7 +386,7 @@ Tl_query_events(tl_case *c, struct Tl_qfilter *q, Tl_event_fn cb, void *ctx)
     size_t plain;
     read_event(s, 0, &e);
     plain = read_obj(s, 7, &o, NULL);
-    if(!path_ok(q, &o, plain))
+    if(!obj_ok(q, &o, plain))
       continue;
     e.object = &o;
     if(cb(&e, plain, ctx)) {
@@ -366,7 +436,7 @@ Tl_query_body(tl_case *c, struct Tl_qfilter *q, Tl_body_fn cb, void *ctx)
     if(r.new_object) {
       cur = id;
       r.plain_len = read_obj(s, 0, &o, &r.prefix);
-      skip = !path_ok(q, &o, r.plain_len);
+      skip = !obj_ok(q, &o, r.plain_len);
     }
     if(skip)
       continue;
@@ -476,7 +546,7 @@ tl_query_objects(tl_case *c, const struct tl_filter *filter,
   while((rc = sqlite3_step(s)) == SQLITE_ROW) {
     struct tl_object o;
     size_t plain = read_obj(s, 0, &o, NULL);
-    if(!path_ok(&q, &o, plain))
+    if(!obj_ok(&q, &o, plain))
       continue;
     if(cb(&o, ctx)) {
       stopped = 1;

@@ -7,13 +7,16 @@
 #define TL_QUERY_INT_H
 
 #include "store/case_int.h"
-#include "base/tlx_int.h"
+#include "base/pathglob_int.h"
+#include "store/divmap_int.h"
 
 /* A filter checked and compiled once. */
 struct Tl_qfilter {
   struct tl_filter f;       /* the caller's, struct_size-normalised */
-  struct tlx_glob glob;
+  Tl_glob glob;
   int has_glob;
+  Tl_divmap dm;             /* the division map: division of each object */
+  int has_map;              /* the case has a division_map table */
 };
 
 /* Check and compile filter (NULL: everything) into q; errors on c. */
