@@ -93,8 +93,12 @@ open_db(tl_case *c, const char *path, int oflags, const char *uri_q)
     return Tl_set_error(c, TL_NOMEM, "out of memory");
   sqlite3_close_v2(c->db);
   c->db = NULL;
+  /* NOMUTEX: a handle is used by one thread at a time (API.md), and the
+  ** ingest's writer thread owns the connection while batches are in
+  ** flight (store/writer_int.h): SQLite's own per-call mutex is pure cost */
   r = sqlite3_open_v2(uri ? uri : path, &c->db,
-                      oflags | (uri ? SQLITE_OPEN_URI : 0), NULL);
+                      oflags | SQLITE_OPEN_NOMUTEX |
+                      (uri ? SQLITE_OPEN_URI : 0), NULL);
   free(uri);
   if(r != SQLITE_OK)
     return Tl_set_error(c, TL_IO, "%s: cannot open case database: %s",
