@@ -396,10 +396,17 @@ tl_divisions_import(tl_case *c, const char *csv_path,
     else if(Tl_is_glob(norm))
       bad = "a path prefix is not a glob";
     else {
-      sqlite3_bind_text(chk, 1, ev, -1, SQLITE_TRANSIENT);
-      if(sqlite3_step(chk) != SQLITE_ROW)
+      /* an error here has rolled the transaction back: stop, or the rows
+      ** after it would each commit on their own */
+      int st;
+      sqlite3_bind_text(chk, 1, ev, -1, SQLITE_STATIC);
+      if((st = sqlite3_step(chk)) == SQLITE_DONE)
         report(o, csv_path, r.line, "note: no evidence labelled '%s' in "
                "the case yet", ev);
+      else if(st != SQLITE_ROW) {
+        rc = Tl_set_sqlite_error(c, "look up evidence");
+        goto out;
+      }
       sqlite3_reset(chk);
     }
     if(bad) {
