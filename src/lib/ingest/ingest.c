@@ -246,13 +246,18 @@ stage_register(ingest *x)
   ** (sorted) than grown one random key at a time; the DROP is part of the
   ** transaction, so a rollback brings them back. */
   {
+    /* an error here has rolled the transaction back: it ends the ingest,
+    ** or every later row would commit on its own */
     sqlite3_stmt *s;
+    int r;
     if(sqlite3_prepare_v2(c->db, "SELECT NOT EXISTS(SELECT 1 FROM object)",
-                          -1, &s, NULL) == SQLITE_OK) {
-      if(sqlite3_step(s) == SQLITE_ROW)
-        x->deferred_index = sqlite3_column_int(s, 0);
-      sqlite3_finalize(s);
-    }
+                          -1, &s, NULL) != SQLITE_OK)
+      return Tl_set_sqlite_error(c, "prepare");
+    if((r = sqlite3_step(s)) == SQLITE_ROW)
+      x->deferred_index = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    if(r != SQLITE_ROW)
+      return Tl_set_sqlite_error(c, "query object");
     if(x->deferred_index && (rc = Tl_exec(c, Tl_index_drop)))
       return rc;
   }
