@@ -298,21 +298,23 @@ stage_register(ingest *x)
 
 /* The next object id: a high-water mark that survives deletions, so an
 ** id is never given to two objects in the life of the case. */
-static int64_t
-next_object_id(tl_case *c)
+static tl_rc
+next_object_id(tl_case *c, int64_t *id)
 {
   sqlite3_stmt *s;
-  int64_t id = 1;
+  int r;
   if(sqlite3_prepare_v2(c->db, "SELECT max(coalesce((SELECT CAST(value AS "
                         "INTEGER) FROM case_meta WHERE key="
                         "'next_object_id'), 1), (SELECT coalesce(max("
-                        "object_id), 0) + 1 FROM object))", -1, &s, NULL) ==
-     SQLITE_OK) {
-    if(sqlite3_step(s) == SQLITE_ROW)
-      id = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-  }
-  return id;
+                        "object_id), 0) + 1 FROM object))", -1, &s, NULL) !=
+     SQLITE_OK)
+    return Tl_set_sqlite_error(c, "prepare");
+  if((r = sqlite3_step(s)) == SQLITE_ROW)
+    *id = sqlite3_column_int64(s, 0);
+  sqlite3_finalize(s);
+  if(r != SQLITE_ROW)
+    return Tl_set_sqlite_error(c, "read next_object_id");
+  return TL_OK;
 }
 
 /* Test hook (configure --enable-test-hooks only): TOUCHLINE_FAULT=INT:N,
@@ -354,8 +356,8 @@ stage_walk(ingest *x)
   w->label = x->label;
   w->hasher = x->hasher;
   w->media_size = x->im.media_size;
-  w->next_object_id = next_object_id(c);
-  if((rc = Tl_writer_start(c, &w->wr)))
+  if((rc = next_object_id(c, &w->next_object_id)) ||
+     (rc = Tl_writer_start(c, &w->wr)))
     return rc;
   fault_hook(w);
   tz_enter(x);
