@@ -523,6 +523,8 @@ walk_fs(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id, const char *pool_vol,
         w->rc = Tl_store_step(w->st, u, "update filesystem");
         sqlite3_finalize(u);
       }
+      else
+        w->rc = Tl_set_sqlite_error(w->c, "prepare");
     }
   }
   w->fs = NULL;
