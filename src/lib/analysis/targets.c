@@ -414,9 +414,9 @@ tl_divisions_import(tl_case *c, const char *csv_path,
       report(o, csv_path, r.line, "%s", bad);
       continue;
     }
-    sqlite3_bind_text(ins, 1, ev, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(ins, 2, norm, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(ins, 3, div, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(ins, 1, ev, -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins, 2, norm, -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins, 3, div, -1, SQLITE_STATIC);
     sqlite3_bind_int64(ins, 4, r.line);
     if(sqlite3_step(ins) != SQLITE_DONE) {
       rc = Tl_set_sqlite_error(c, "insert division_map");
