@@ -70,19 +70,27 @@ base_label(const char *path)
   return l;
 }
 
-/* Look up an existing item by label, segment path or hash; 0 when none. */
+/* Look up an existing item by label, segment path or hash; 0 when none,
+** -1 on an error (set on c: it may have rolled the transaction back). */
 static int64_t
 find_item(tl_case *c, const char *sql, const char *a, const char *b)
 {
   sqlite3_stmt *s;
   int64_t id = 0;
-  if(sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) != SQLITE_OK)
+  int r;
+  if(sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) != SQLITE_OK) {
+    Tl_set_sqlite_error(c, "lookup");
     return -1;
+  }
   sqlite3_bind_text(s, 1, a, -1, SQLITE_STATIC);
   if(b)
     sqlite3_bind_text(s, 2, b, -1, SQLITE_STATIC);
-  if(sqlite3_step(s) == SQLITE_ROW)
+  if((r = sqlite3_step(s)) == SQLITE_ROW)
     id = sqlite3_column_int64(s, 0);
+  else if(r != SQLITE_DONE) {
+    Tl_set_sqlite_error(c, "lookup");
+    id = -1;
+  }
   sqlite3_finalize(s);
   return id;
 }
@@ -197,7 +205,7 @@ stage_dedupe(ingest *x)
     x->dup = find_item(c, "SELECT evidence_id FROM evidence WHERE md5=?1 "
                        "OR stored_md5=?1", x->im.stored_md5, NULL);
   if(x->dup < 0)
-    return Tl_set_sqlite_error(c, "lookup");
+    return c->errcode;
   if(x->dup && !x->o->replace)
     return Tl_set_error(c, TL_EXISTS, "%s: already in the case (evidence "
                         "%lld); use --replace to ingest it again",
@@ -433,6 +441,8 @@ stage_finish(ingest *x)
   if(x->md5[0]) {
     int64_t dup = find_item(c, "SELECT evidence_id FROM evidence WHERE "
                             "md5=?1 AND sha256=?2", x->md5, x->sha256);
+    if(dup < 0)
+      return c->errcode;
     if(dup > 0 && dup != x->ev) {
       if(!x->o->replace)
         return Tl_set_error(c, TL_EXISTS, "%s: the same media (MD5 %s) is "
