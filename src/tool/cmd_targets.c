@@ -22,6 +22,14 @@ on_row_error(const char *file, long line, const char *msg, void *ctx)
   fprintf(stderr, "%s:%ld: %s\n", file, line, msg);
 }
 
+/* While an ingest holds the case's write lock: who, and how long more. */
+static void
+on_wait(const char *msg, void *ctx)
+{
+  (void)ctx;
+  fprintf(stderr, "touchline: %s\n", msg);
+}
+
 /* Open an existing case; 0 on success, else the exit status. */
 static int
 open_existing(const char *path, tl_case **c, unsigned flags)
@@ -41,7 +49,7 @@ usage_targets(FILE *o)
 {
   fputs(
     "usage: touchline targets CASE.db import FILE.csv [--append] "
-    "[--skip-bad]\n"
+    "[--skip-bad] [--wait SECONDS]\n"
     "       touchline targets CASE.db list\n"
     "       touchline targets CASE.db stats\n"
     "       touchline targets CASE.db match\n"
@@ -53,7 +61,9 @@ usage_targets(FILE *o)
     "register unless --append; a malformed row is reported with its line\n"
     "number and nothing is imported unless --skip-bad. The register is\n"
     "matched against every object in the case at once, and again whenever\n"
-    "evidence is ingested (match re-runs it by hand). docs/TARGETS.md.\n",
+    "evidence is ingested (match re-runs it by hand). While an ingest\n"
+    "writes the case, import waits for it, saying who it is: --wait\n"
+    "SECONDS (default 600; 0: do not wait, -1: for ever). docs/TARGETS.md.\n",
     o);
 }
 
@@ -63,6 +73,7 @@ import_common(int argc, char **argv, int divisions)
   static const struct option lo[] = {
     {"append", no_argument, NULL, 'a'},
     {"skip-bad", no_argument, NULL, 's'},
+    {"wait", required_argument, NULL, 'W'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}
   };
@@ -70,17 +81,30 @@ import_common(int argc, char **argv, int divisions)
   struct tl_import_result r;
   tl_case *c;
   int ch, st;
+  char *end;
   tl_rc rc;
 
   memset(&o, 0, sizeof(o));
   o.struct_size = sizeof(o);
   o.on_error = on_row_error;
+  o.wait_s = 600;
+  o.on_wait = on_wait;
   optind = 1;
   while((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
     if(ch == 'a')
       o.append = 1;
     else if(ch == 's')
       o.skip_bad = 1;
+    else if(ch == 'W') {
+      errno = 0;
+      o.wait_s = (int)strtol(optarg, &end, 10);
+      if(*end || !*optarg || errno || o.wait_s < -1) {
+        fprintf(stderr, "touchline %s: --wait takes seconds (a whole "
+                "number, -1 for ever)\n", divisions ? "divisions" :
+                "targets");
+        return 2;
+      }
+    }
     else {
       usage_targets(ch == 'h' ? stdout : stderr);
       return ch == 'h' ? 0 : 2;
@@ -161,11 +185,14 @@ cmd_divisions(int argc, char **argv)
 {
   if(argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
     fputs("usage: touchline divisions CASE.db import FILE.csv [--append] "
-          "[--skip-bad]\n\nMap path prefixes inside evidence items to "
-          "divisions (one file server\nholds the shares of many divisions)."
-          " Columns: evidence (the label),\npath_prefix, division. The "
-          "longest matching prefix wins; elsewhere the\nitem's --division "
-          "applies.\n", stdout);
+          "[--skip-bad]\n                 [--wait SECONDS]\n\nMap path "
+          "prefixes inside evidence items to divisions (one file server\n"
+          "holds the shares of many divisions). Columns: evidence (the "
+          "label),\npath_prefix, division. The longest matching prefix "
+          "wins; elsewhere the\nitem's --division applies. While an ingest "
+          "writes the case, import waits\nfor it, saying who it is: --wait "
+          "SECONDS (default 600; 0: do not wait,\n-1: for ever).\n",
+          stdout);
     return 0;
   }
   if(argc < 3 || strcmp(argv[2], "import")) {

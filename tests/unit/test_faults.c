@@ -35,6 +35,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -850,6 +851,34 @@ setup(void)
   return rc ? -1 : 0;
 }
 
+/* struct tl_import_opts grew wait_s, on_wait, wait_ctx at its end: a
+** caller built before them (struct_size up to ctx) still imports; a
+** struct_size short of that is refused. */
+static void
+old_import_callers(void)
+{
+  struct tl_import_opts o;
+  struct tl_import_result r;
+  tl_case *c = NULL;
+  const char *err = NULL;
+  rm_case(work);
+  if(copy_file(tmpl, work) || tl_case_open(work, TL_OPEN_READWRITE, &c,
+                                           &err)) {
+    ok(0, "open a copy of the template: %s", err ? err : "copy failed");
+    return;
+  }
+  memset(&o, 0, sizeof(o));
+  o.struct_size = (uint32_t)offsetof(struct tl_import_opts, wait_s);
+  is_int(tl_divisions_import(c, dv2, &o, &r), TL_OK,
+         "an import with the struct_size from before wait_s (%u) works",
+         o.struct_size);
+  is_int(r.n_imported, 3, "... and imports the three rows");
+  o.struct_size = (uint32_t)offsetof(struct tl_import_opts, ctx);
+  is_int(tl_targets_import(c, tg2, &o, &r), TL_USAGE,
+         "a struct_size short of the old struct is refused");
+  tl_case_close(c);
+}
+
 int
 main(void)
 {
@@ -880,6 +909,7 @@ main(void)
   ok(before.count[9] == 1 && before.count[10] == 1 && before.count[11] == 1,
      "... a register of one target found once, a division map of one row");
 
+  old_import_callers();
   for(i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
     long n_io, n_mem;
     if(only && strcmp(only, ops[i].name))

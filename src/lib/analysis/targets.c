@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,6 +158,24 @@ path_value(const struct tl_import_opts *o, const char *file, long line,
   }
 }
 
+/* The options as this library knows them: a caller built against the
+** header before wait_s (struct_size up to ctx) waits 5 s, as then. NULL
+** when o is not usable. */
+static const struct tl_import_opts *
+import_opts(const struct tl_import_opts *o, struct tl_import_opts *copy)
+{
+  size_t old = offsetof(struct tl_import_opts, ctx) + sizeof(o->ctx);
+  if(!o || o->struct_size < old)
+    return NULL;
+  if(o->struct_size >= sizeof(*o))
+    return o;
+  memset(copy, 0, sizeof(*copy));
+  memcpy(copy, o, old);
+  copy->struct_size = sizeof(*copy);
+  copy->wait_s = 5;
+  return copy;
+}
+
 /* The end of an import inside its transaction: refuse it when rows were
 ** bad (unless skip_bad), else match the register again (it depends on the
 ** register and on the division map) and commit. */
@@ -190,9 +209,10 @@ tl_targets_import(tl_case *c, const char *csv_path,
   const char *why;
   tl_rc rc;
 
+  struct tl_import_opts copy;
+
   memset(res, 0, sizeof(*res));
-  if(!c || c->magic != TL_CASE_MAGIC || !o ||
-     o->struct_size < sizeof(*o))
+  if(!c || c->magic != TL_CASE_MAGIC || !(o = import_opts(o, &copy)))
     return TL_USAGE;
   if((rc = open_csv(c, csv_path, &r)))
     return rc;
@@ -208,7 +228,7 @@ tl_targets_import(tl_case *c, const char *csv_path,
                       "md5, sha1 or sha256 column", csv_path);
     goto out;
   }
-  if((rc = Tl_exec(c, "BEGIN IMMEDIATE")))
+  if((rc = Tl_begin_write(c, o->wait_s, o->on_wait, o->wait_ctx)))
     goto out;
   in_tx = 1;
   if(!o->append && (rc = Tl_exec(c, "DELETE FROM target_match; "
@@ -342,8 +362,10 @@ tl_divisions_import(tl_case *c, const char *csv_path,
   const char *why;
   tl_rc rc;
 
+  struct tl_import_opts copy;
+
   memset(res, 0, sizeof(*res));
-  if(!c || c->magic != TL_CASE_MAGIC || !o || o->struct_size < sizeof(*o))
+  if(!c || c->magic != TL_CASE_MAGIC || !(o = import_opts(o, &copy)))
     return TL_USAGE;
   if((rc = open_csv(c, csv_path, &r)))
     return rc;
@@ -355,7 +377,7 @@ tl_divisions_import(tl_case *c, const char *csv_path,
                       "the header needs evidence, path_prefix, division");
     goto out;
   }
-  if((rc = Tl_exec(c, "BEGIN IMMEDIATE")))
+  if((rc = Tl_begin_write(c, o->wait_s, o->on_wait, o->wait_ctx)))
     goto out;
   in_tx = 1;
   if(!o->append && (rc = Tl_exec(c, "DELETE FROM division_map")))
@@ -442,7 +464,9 @@ tl_case_match(tl_case *c, struct tl_import_result *res)
 {
   tl_rc rc;
   memset(res, 0, sizeof(*res));
-  if((rc = Tl_exec(c, "BEGIN IMMEDIATE")))
+  if(!c || c->magic != TL_CASE_MAGIC)
+    return TL_USAGE;
+  if((rc = Tl_begin_write(c, 5, NULL, NULL)))
     return rc;
   if((rc = Tl_match_run(c, 0, &res->n_matches, &res->n_hashed)) ||
      (rc = Tl_exec(c, "COMMIT")))
