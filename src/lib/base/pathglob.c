@@ -53,6 +53,7 @@ int
 Tl_path_normalize(const char *in, char *out, size_t cap)
 {
   size_t o = 0, n;
+  int r;
   const char *p = in;
   while(*p == ' ' || *p == '\t')
     p++;
@@ -87,7 +88,16 @@ Tl_path_normalize(const char *in, char *out, size_t cap)
   if(o > 1 && out[o - 1] == '/')
     o--;
   out[o] = '\0';
-  return dot_components(out);
+  if((r = dot_components(out)) < 0)
+    return r;
+  /* blanks that end up at the end (before a dropped separator or a
+  ** resolved "." or "..") are trimmed like those of the input, so that a
+  ** normalised path normalises to itself */
+  o = strlen(out);
+  while(o > 1 && (out[o - 1] == ' ' || out[o - 1] == '\t' ||
+                  out[o - 1] == '\r' || out[o - 1] == '/'))
+    out[--o] = '\0';
+  return r;
 }
 
 int
