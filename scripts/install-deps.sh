@@ -5,7 +5,8 @@ set -eu
 
 BUILD="build-essential autoconf automake libtool pkg-config
   libtsk-dev libewf-dev libsqlite3-dev zlib1g-dev libssl-dev"
-TEST="sleuthkit ewf-tools sqlite3 unzip python3 xxd chromium dosfstools mtools"
+TEST="sleuthkit ewf-tools sqlite3 unzip python3 xxd chromium exfatprogs tzdata
+  dosfstools mtools"
 BENCH="hyperfine ntfs-3g time"
 
 if [ "$(id -u)" -ne 0 ]; then

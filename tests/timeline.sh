@@ -208,6 +208,84 @@ tl "$T_TMP/names.db" -f tln -o "$T_TMP/names.tln"
 $CHECK names "$T_TMP/names.tln" tln
 ok $? "tln: 5 fields per line"
 
+# ---- clamped times ------------------------------------------------------
+
+# A timestomped $SI Created of FILETIME 1 (1601-01-01) lies before what ns
+# since 1970 in int64 can hold: the case has t_ns = INT64_MIN, clamped = 1,
+# raw = 1. Printed, that is a plausible 1677 date: every format but the
+# body file must mark it.
+cp "$T_TMP/ntfs.db" "$T_TMP/clamp.db"
+eid=$(q "$T_TMP/clamp.db" "select event_id from event join object using(object_id) where path='/frag1.dat' and source='\$SI' and macb='...b'")
+q "$T_TMP/clamp.db" "update event set t_ns=-9223372036854775808, raw=1, clamped=1 where event_id=$eid"
+is "$(q "$T_TMP/clamp.db" "select count(*) from event where clamped")" 1 "case with one clamped event"
+tl "$T_TMP/clamp.db" -o "$T_TMP/clamp.csv"
+$CHECK csv "$T_TMP/clamp.csv" "$n_ntfs" \
+  'path=/frag1.dat|source=$SI|macb=...b|datetime=1677-09-21T00:12:43.145224192Z|t_ns=-9223372036854775808|clamped=1|raw=1|description=[$SI Created] /frag1.dat (deleted) (time clamped; on-disk FILETIME 1)' \
+  'path=/frag1.dat|source=$SI|macb=mac.|clamped=0|raw=127225584406989152' \
+  'path=/frag1.dat|source=$FN|macb=macb|clamped=0|raw=127225584172151472'
+ok $? "csv: the clamped row says clamped=1 and the raw FILETIME; others 0 and theirs"
+is "$(awk -F, 'NR > 1 && $18 == 1' "$T_TMP/clamp.csv" | wc -l | tr -d ' ')" 1 "csv: exactly one row clamped"
+head -2 "$T_TMP/clamp.csv" | tail -1 | grep -q '^1677-09-21T00:12:43.145224192Z,'
+ok $? "csv: the clamped time sorts first"
+l=$(tl "$T_TMP/clamp.db" -f jsonl --path /frag1.dat --source '$SI' | head -1)
+case $l in
+  *'"t_ns":-9223372036854775808,'*'"clamped":true,"raw":1,'*) r=0 ;;
+  *) r=1; echo "# $l" ;;
+esac
+ok $r "jsonl: clamped true, raw 1"
+is "$(tl "$T_TMP/clamp.db" -f jsonl | grep -c '"clamped":false')" "$((n_ntfs - 1))" "jsonl: the others clamped false"
+is "$(tl "$T_TMP/clamp.db" -f l2tcsv --path /frag1.dat --source '$SI' | sed -n 2p | awk -F, '{ print $NF }')" \
+  'division: ; volume: ; tsk_addr: 29-128-3; size: 1584; t_ns: -9223372036854775808; clamped: 1; raw: 1' \
+  "l2tcsv: extra says clamped and raw"
+is "$(tl "$T_TMP/clamp.db" -f tln --path /frag1.dat --source '$SI' | head -1)" \
+  '-9223372037|FILE|7-ntfs-undel|0|[$SI Created] /frag1.dat (deleted) (time clamped; on-disk FILETIME 1)' \
+  "tln: the description says so"
+tl "$T_TMP/clamp.db" -f bodyfile -o "$T_TMP/clamp.body" 2> "$T_TMP/clamp.err"
+is "$?:$(cat "$T_TMP/clamp.err")" \
+  "0:touchline timeline: 1 clamped time(s) in the body file show as 1677-09-21 or 2262-04-11, unmarked (csv, jsonl, l2tcsv and tln mark them)" \
+  "bodyfile: cannot mark it, says so on stderr"
+is "$(grep -F '0|/frag1.dat (deleted)|' "$T_TMP/clamp.body")" \
+  '0|/frag1.dat (deleted)|29-128-3|-/rrwxrwxrwx|0|0|1584|1078084840|1078084840|1078084840|-9223372037' \
+  "bodyfile: the clamped crtime as seconds"
+# the other end: FILETIME 0xFFFFFFFFFFFFFFFF (year 60056), INT64_MAX; raw is
+# unsigned (SQLite holds it as -1)
+cp "$T_TMP/clamp.db" "$T_TMP/clamp2.db"
+q "$T_TMP/clamp2.db" "update event set t_ns=9223372036854775807, raw=-1, clamped=1 where event_id=$eid"
+is "$(tl "$T_TMP/clamp2.db" --path /frag1.dat --source '$SI' | tail -1 | tr -d '\r' | cut -d, -f1,16-19)" \
+  '2262-04-11T23:47:16.854775807Z,[$SI Created] /frag1.dat (deleted) (time clamped; on-disk FILETIME 18446744073709551615),9223372036854775807,1,18446744073709551615' \
+  "csv: a time clamped to INT64_MAX, the raw FILETIME unsigned, sorted last"
+is "$(tl "$T_TMP/clamp2.db" -f bodyfile --fractional --path /frag1.dat 2>/dev/null | head -1 | cut -d'|' -f11)" \
+  '9223372036.8547758' "bodyfile --fractional: INT64_MAX as seconds, 7 digits"
+is "$(tl "$T_TMP/clamp.db" -f bodyfile --fractional --path /frag1.dat 2>/dev/null | head -1 | cut -d'|' -f11)" \
+  '-9223372037.1452241' "bodyfile --fractional: INT64_MIN as seconds (floor), 7 digits"
+tl "$T_TMP/ntfs.db" -f bodyfile -o /dev/null 2> "$T_TMP/clamp.err"
+is "$(cat "$T_TMP/clamp.err")" "" "bodyfile without clamped times: nothing on stderr"
+
+# ---- an older case ---------------------------------------------------------
+
+# The timeline opens the case TL_OPEN_READONLY, which never migrates: a
+# version-2 case (no event.fn_ord, ntfs_filename keyed on attr_id; made here
+# from a version-3 one) is refused with the command that upgrades it, and
+# left byte for byte unchanged (docs/internals/SCHEMA.md: readers refuse an
+# older case rather than guess at columns it lacks).
+cp "$T_TMP/ntfs.db" "$T_TMP/v2.db"
+sqlite3 "$T_TMP/v2.db" "ALTER TABLE event DROP COLUMN fn_ord;
+  ALTER TABLE event DROP COLUMN tz_offset_s;
+  CREATE TABLE nf2 AS SELECT object_id, attr_id, namespace, name, parent_inode,
+    parent_seq, flags, alloc_size, real_size, crtime_raw, mtime_raw, ctime_raw,
+    atime_raw FROM ntfs_filename;
+  DROP TABLE ntfs_filename; ALTER TABLE nf2 RENAME TO ntfs_filename;
+  PRAGMA user_version = 2;"
+ok $? "a version-2 case"
+sum=$(cksum < "$T_TMP/v2.db")
+v2err=$(tl "$T_TMP/v2.db" -f bodyfile 2>&1 >/dev/null; echo "exit=$?")
+case $v2err in *"touchline upgrade"*"exit=1") r=0 ;; *) r=1 ;; esac
+ok $r "version 2, read-only: refused, naming 'touchline upgrade' ($v2err)"
+is "$(tl "$T_TMP/v2.db" 2>/dev/null | wc -c)" "0" \
+  "version 2, read-only: nothing written to the output"
+is "$(cksum < "$T_TMP/v2.db"):$(q "$T_TMP/v2.db" 'pragma user_version')" "$sum:2" \
+  "version 2: not migrated, not changed"
+
 # ---- streaming, pipes, errors -------------------------------------------
 
 # a case with many events: copies of the ext2 events, spread in time

@@ -34,7 +34,8 @@ def read_csv(path):
 
 CSV_HEADER = ["datetime", "timestamp_desc", "macb", "source", "division",
               "evidence", "volume", "filesystem", "path", "name", "inode",
-              "tsk_addr", "size", "deleted", "alloc", "description", "t_ns"]
+              "tsk_addr", "size", "deleted", "alloc", "description", "t_ns",
+              "clamped", "raw"]
 
 
 def mode_csv(path, n_events, *expect):
@@ -84,7 +85,8 @@ def mode_jsonl(path, n_events):
                 continue
             n += 1
             for k in ("message", "datetime", "timestamp_desc", "timestamp",
-                      "path", "evidence", "macb", "t_ns", "timezone"):
+                      "path", "evidence", "macb", "t_ns", "timezone",
+                      "clamped", "raw"):
                 check(k in o, "line %d lacks %s" % (i, k))
             if "datetime" not in o:
                 continue

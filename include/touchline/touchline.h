@@ -8,7 +8,15 @@
 **  - every function that can fail returns tl_rc; TL_OK is 0;
 **  - details of the last failure live on the handle: tl_case_errmsg();
 **  - a returned const char * is borrowed: valid until the next call on the
-**    same handle or until it is closed.
+**    same handle or until it is closed;
+**  - options and result structs start with struct_size: a caller sets it to
+**    the sizeof it was compiled with; the library accepts a smaller one
+**    (an older caller) and defaults the fields it lacks, and fills a result
+**    only as far as its struct_size reaches.
+**
+** This header also includes <touchline/sink.h> (struct tl_sink, where text
+** output goes) and <touchline/query.h> (filters, events, objects, the
+** timeline export).
 */
 #ifndef TOUCHLINE_H
 #define TOUCHLINE_H
@@ -16,6 +24,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <touchline/version.h>
+#include <touchline/sink.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -75,6 +84,8 @@ const char *tl_case_errmsg(tl_case *c);
 
 /* Progress snapshot handed to a progress callback (borrowed, call only). */
 struct tl_progress {
+  uint32_t struct_size;     /* what the library filled: read a later field
+                            ** only when struct_size covers it */
   const char *label;        /* evidence label */
   const char *stage;        /* "walk", "hash", "index", "commit" */
   uint64_t n_objects;       /* objects stored so far */
@@ -109,6 +120,7 @@ struct tl_ingest_opts {
 
 /* Summary of one finished ingest, filled by tl_case_ingest(). */
 struct tl_ingest_result {
+  uint32_t struct_size;     /* set by the caller: sizeof(...) */
   int64_t evidence_id;
   uint64_t n_objects;
   uint64_t n_events;
@@ -117,6 +129,8 @@ struct tl_ingest_result {
   uint64_t n_corrupt;       /* records skipped as corrupt */
   uint64_t n_warnings;      /* warnings recorded in the case */
   const char *verification; /* borrowed: "verified", "mismatch", ... */
+  uint32_t n_files;         /* container files of the item */
+  uint32_t n_files_found;   /* of those, found next to the one given */
 };
 
 /* Ingest one evidence item given by its image path(s). With one path, the
@@ -128,7 +142,7 @@ tl_rc tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
                      struct tl_ingest_result *result);
 
 /* Write a description of the case to out: text, or JSON when json != 0. */
-tl_rc tl_case_info(tl_case *c, FILE *out, int json);
+tl_rc tl_case_info(tl_case *c, const struct tl_sink *out, int json);
 
 /* ---- targets, divisions, matching (docs/TARGETS.md) ------------------ */
 
@@ -152,6 +166,7 @@ struct tl_import_opts {
 };
 
 struct tl_import_result {
+  uint32_t struct_size;     /* set by the caller: sizeof(...) */
   uint64_t n_rows;          /* data rows read */
   uint64_t n_imported;
   uint64_t n_bad;
@@ -166,8 +181,9 @@ struct tl_import_result {
 tl_rc tl_targets_import(tl_case *c, const char *csv_path,
                         const struct tl_import_opts *o,
                         struct tl_import_result *res);
-tl_rc tl_targets_list(tl_case *c, FILE *out);
-tl_rc tl_targets_stats(tl_case *c, FILE *out);
+/* The register as tab-separated text, or statistics of it and its matches. */
+tl_rc tl_targets_list(tl_case *c, const struct tl_sink *out);
+tl_rc tl_targets_stats(tl_case *c, const struct tl_sink *out);
 
 /* Import the division map (columns evidence, path_prefix, division): which
 ** division a path inside an evidence item belongs to. Re-runs matching. */
@@ -191,7 +207,7 @@ struct tl_exposure_opts {
 
 /* Analyse the window and write the report to out. */
 tl_rc tl_case_exposure(tl_case *c, const struct tl_exposure_opts *o,
-                       FILE *out);
+                       const struct tl_sink *out);
 
 /* Parse an ISO 8601 date ("2023-06-01") or date-time with optional
 ** fraction to 1 ns and zone ("2023-06-01T12:00:00.5+02:00", "...Z") into
@@ -221,4 +237,7 @@ int tl_utf8_valid(const char *s);
 #ifdef __cplusplus
 }
 #endif
+
+#include <touchline/query.h>
+
 #endif /* TOUCHLINE_H */

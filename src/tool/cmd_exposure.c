@@ -159,14 +159,19 @@ cmd_exposure(int argc, char **argv)
     tl_case_close(c);
     return 1;
   }
-  rc = tl_case_exposure(c, &o, out.f);
+  {
+    struct tl_sink sink;
+    tl_sink_stdio(&sink, out.f);
+    rc = tl_case_exposure(c, &o, &sink);
+  }
   if(rc) {
     fprintf(stderr, "touchline: %s\n", tl_case_errmsg(c));
     tl_output_abort(&out);
   }
+  /* the sink wrote into the stream's buffer: a full disk shows up here */
   else if(tl_output_commit(&out)) {
-    fprintf(stderr, "touchline: %s: %s\n", outpath ? outpath : "stdout",
-            strerror(errno));
+    fprintf(stderr, "touchline: %s: %s\n", outpath ? outpath :
+            "standard output", strerror(errno));
     rc = TL_IO;
   }
   tl_case_close(c);

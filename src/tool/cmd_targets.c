@@ -85,7 +85,9 @@ import_common(int argc, char **argv, int divisions)
   tl_rc rc;
 
   memset(&o, 0, sizeof(o));
+  memset(&r, 0, sizeof(r));
   o.struct_size = sizeof(o);
+  r.struct_size = sizeof(r);
   o.on_error = on_row_error;
   o.wait_s = 600;
   o.on_wait = on_wait;
@@ -162,12 +164,21 @@ cmd_targets(int argc, char **argv)
   if((st = open_existing(argv[1], &c, strcmp(argv[2], "match") ?
                          TL_OPEN_READONLY : TL_OPEN_READWRITE)))
     return st;
-  if(!strcmp(argv[2], "list"))
-    rc = tl_targets_list(c, stdout);
-  else if(!strcmp(argv[2], "stats"))
-    rc = tl_targets_stats(c, stdout);
+  if(!strcmp(argv[2], "list") || !strcmp(argv[2], "stats")) {
+    struct tl_sink out;
+    tl_sink_stdio(&out, stdout);
+    rc = argv[2][0] == 'l' ? tl_targets_list(c, &out) :
+         tl_targets_stats(c, &out);
+    if(!rc && fflush(stdout)) {
+      fprintf(stderr, "touchline: standard output: %s\n", strerror(errno));
+      tl_case_close(c);
+      return 1;
+    }
+  }
   else {
     struct tl_import_result r;
+    memset(&r, 0, sizeof(r));
+    r.struct_size = sizeof(r);
     rc = tl_case_match(c, &r);
     if(!rc)
       printf("%llu target occurrence(s), %llu file(s) hashed\n",

@@ -192,7 +192,9 @@ cmd_ingest(int argc, char **argv, int full_argc, char **full_argv)
   /* recorded as typed, before getopt permutes argv */
   cmdline = join_argv(full_argc, full_argv);
   memset(&o, 0, sizeof(o));
+  memset(&res, 0, sizeof(res));
   o.struct_size = sizeof(o);
+  res.struct_size = sizeof(res);
   o.fat_tz = "UTC";
   o.wait_s = 600;
   o.on_wait = on_wait;
@@ -307,6 +309,11 @@ cmd_ingest(int argc, char **argv, int full_argc, char **full_argv)
             (unsigned long long)res.n_volumes,
             (unsigned long long)res.n_filesystems, res.verification,
             res.n_warnings ? " (warnings: see `touchline info`)" : "");
+    if(res.n_files_found)
+      fprintf(stderr, "touchline: %s: %u image files: %u more segment "
+              "file(s) of the set found next to it (`touchline info` "
+              "lists them)\n", argv[optind + 1], (unsigned)res.n_files,
+              (unsigned)res.n_files_found);
   }
   /* A failed ingest into a new case leaves the case, with the failed run:
   ** another process may have opened it meanwhile, and nothing that this
@@ -349,7 +356,16 @@ cmd_info(int argc, char **argv)
     fprintf(stderr, "touchline: %s\n", err);
     return exit_code(rc) == 2 ? 1 : exit_code(rc);
   }
-  rc = tl_case_info(c, stdout, json);
+  {
+    struct tl_sink out;
+    tl_sink_stdio(&out, stdout);
+    rc = tl_case_info(c, &out, json);
+    if(fflush(stdout) && !rc) {
+      fprintf(stderr, "touchline: standard output: %s\n", strerror(errno));
+      tl_case_close(c);
+      return 1;
+    }
+  }
   if(rc)
     fprintf(stderr, "touchline: %s\n", tl_case_errmsg(c));
   tl_case_close(c);

@@ -63,3 +63,18 @@ tl_progress_clear(struct tl_progress_view *v)
   }
   v->drawn = 0;
 }
+
+static int
+stdio_write(void *ctx, const void *buf, size_t len)
+{
+  FILE *f = ctx;
+  return fwrite(buf, 1, len, f) == len && !ferror(f) ? 0 : -1;
+}
+
+void
+tl_sink_stdio(struct tl_sink *s, FILE *f)
+{
+  s->struct_size = sizeof(*s);
+  s->write = stdio_write;
+  s->ctx = f;
+}

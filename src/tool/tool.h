@@ -33,6 +33,10 @@ void tl_output_abort(struct tl_output *o);
 ** upgraded an older case (main.c). */
 void tl_tool_note_upgrade(tl_case *c, const char *path);
 
+/* A sink over a stdio stream (fwrite; refuses once the stream has an
+** error). The caller flushes and closes f. */
+void tl_sink_stdio(struct tl_sink *s, FILE *f);
+
 /* Subcommands implemented in their own files: argv[0] is the command. */
 int cmd_timeline(int argc, char **argv);
 int cmd_targets(int argc, char **argv);

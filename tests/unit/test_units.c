@@ -29,6 +29,54 @@ main(void)
   ns = Tl_filetime_to_ns(UINT64_MAX, &cl);
   is_int(cl, 1, "year 60056 clamped");
   is_int(ns, INT64_MAX, "clamped to INT64_MAX");
+  /* the edges of the int64 ns range: exact up to the last ns, clamped one
+  ** past it, never an overflow (the sanitizer build checks) */
+  ns = Tl_filetime_to_ns(UINT64_C(0), &cl);
+  is_int(cl, 1, "FILETIME 0 (1601) clamped");
+  ns = Tl_filetime_to_ns(UINT64_C(26823744000000000), &cl);
+  is_int(cl, 0, "1686-01-01 is in range");
+  is_int(ns, INT64_C(-8962099200) * 1000000000, "1686-01-01 exact");
+  ns = Tl_filetime_to_ns(UINT64_C(22089888000000000), &cl);
+  is_int(cl, 1, "1671 clamped");
+  is_int(ns, INT64_MIN, "1671 to INT64_MIN");
+  /* INT64_MAX ns = 2262-04-11T23:47:16.854775807Z; FILETIME resolution is
+  ** 100 ns, so ...8548 ticks is the last one that fits */
+  ns = Tl_filetime_to_ns(TL_FILETIME_UNIX_EPOCH +
+                         UINT64_C(92233720368547758), &cl);
+  is_int(cl, 0, "last FILETIME tick of 2262 fits");
+  is_int(ns, INT64_C(9223372036854775800), "exact to the tick");
+  ns = Tl_filetime_to_ns(TL_FILETIME_UNIX_EPOCH +
+                         UINT64_C(92233720368547759), &cl);
+  is_int(cl, 1, "one tick later clamped");
+  is_int(ns, INT64_MAX, "to INT64_MAX");
+  ns = Tl_filetime_to_ns(UINT64_C(0x7fffffffffffffff), &cl);
+  is_int(cl, 1, "FILETIME 2^63-1 clamped");
+  ns = Tl_filetime_to_ns(UINT64_C(0x8000000000000000), &cl);
+  is_int(cl, 1, "FILETIME 2^63 (negative as int64) clamped high");
+  is_int(ns, INT64_MAX, "2^63 is far future, not past");
+  ns = Tl_unix_to_ns(INT64_C(9223372036), 854775807, &cl);
+  is_int(cl, 0, "INT64_MAX ns exactly: not clamped");
+  is_int(ns, INT64_MAX, "INT64_MAX ns exactly");
+  ns = Tl_unix_to_ns(INT64_C(9223372036), 854775808, &cl);
+  is_int(cl, 1, "one ns past: clamped");
+  ns = Tl_unix_to_ns(INT64_C(-9223372037), 145224192, &cl);
+  is_int(cl, 0, "INT64_MIN ns exactly: not clamped");
+  is_int(ns, INT64_MIN, "INT64_MIN ns exactly");
+  ns = Tl_unix_to_ns(INT64_C(-9223372037), 145224191, &cl);
+  is_int(cl, 1, "one ns before: clamped");
+  is_int(ns, INT64_MIN, "to INT64_MIN");
+  ns = Tl_unix_to_ns(INT64_MAX, 999999999, &cl);
+  is_int(cl, 1, "INT64_MAX seconds clamped");
+  is_int(ns, INT64_MAX, "to INT64_MAX");
+  ns = Tl_unix_to_ns(INT64_MIN, 0, &cl);
+  is_int(cl, 1, "INT64_MIN seconds clamped");
+  is_int(ns, INT64_MIN, "to INT64_MIN");
+  ns = Tl_unix_to_ns(-INT64_C(1099511627776) * 1000, 999999999, &cl);
+  is_int(cl, 1, "huge negative seconds clamped");
+  is_str(Tl_format_ns(INT64_MAX, buf, sizeof(buf)),
+         "2262-04-11T23:47:16.854775807Z", "INT64_MAX formats");
+  is_str(Tl_format_ns(INT64_MIN, buf, sizeof(buf)),
+         "1677-09-21T00:12:43.145224192Z", "INT64_MIN formats");
   ns = Tl_unix_to_ns(-1, 500000000, &cl);
   is_str(Tl_format_ns(ns, buf, sizeof(buf)),
          "1969-12-31T23:59:59.500000000Z", "negative times format");

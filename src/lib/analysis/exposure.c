@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "analysis/exposure_int.h"
+#include "base/abi_int.h"
 #include "analysis/match_int.h"
 #include "render/report_int.h"
 #include "store/store_int.h"
@@ -626,12 +627,10 @@ Tl_exposure_analyse(tl_case *c, const struct tl_exposure_opts *o)
     "target t LEFT JOIN x_occ x USING(target_id) GROUP BY t.target_id", "");
 }
 
-tl_rc
-tl_case_exposure(tl_case *c, const struct tl_exposure_opts *o, FILE *out)
+static tl_rc
+exposure_file(tl_case *c, const struct tl_exposure_opts *o, FILE *out)
 {
   tl_rc rc;
-  if(!c || c->magic != TL_CASE_MAGIC || !o || o->struct_size < sizeof(*o))
-    return TL_USAGE;
   if(o->to_ns <= o->from_ns)
     return Tl_set_error(c, TL_USAGE, "the window is empty: --to must be "
                         "after --from");
@@ -648,5 +647,29 @@ tl_case_exposure(tl_case *c, const struct tl_exposure_opts *o, FILE *out)
   if(!rc)
     rc = Tl_report_write(c, out, o->format ? o->format : "text");
   sqlite3_exec(c->db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
+  return rc;
+}
+
+/* Public entry: options of any struct_size (base/abi_int.h), the report to
+** the caller's sink through a stdio stream (fopencookie). */
+tl_rc
+tl_case_exposure(tl_case *c, const struct tl_exposure_opts *opts,
+                 const struct tl_sink *out)
+{
+  struct tl_exposure_opts o;
+  FILE *f;
+  tl_rc rc;
+  if(!c || c->magic != TL_CASE_MAGIC)
+    return TL_USAGE;
+  if((rc = Tl_opts_in(&o, sizeof(o), opts, sizeof(uint32_t))))
+    return Tl_set_error(c, rc, "exposure: options struct_size not "
+                        "understood");
+  if(!Tl_sink_ok(out))
+    return Tl_set_error(c, TL_USAGE, "exposure: no output sink");
+  if(!(f = Tl_sink_fopen(out)))
+    return Tl_set_error(c, TL_NOMEM, "out of memory");
+  rc = exposure_file(c, &o, f);
+  if(fclose(f) && rc == TL_OK)
+    rc = Tl_set_error(c, TL_IO, "report: write failed");
   return rc;
 }

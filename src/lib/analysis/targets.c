@@ -15,6 +15,7 @@
 
 #include "base/csv_int.h"
 #include "analysis/match_int.h"
+#include "base/abi_int.h"
 #include "store/store_int.h"
 #include "base/names_int.h"
 #include "base/pathglob_int.h"
@@ -158,24 +159,6 @@ path_value(const struct tl_import_opts *o, const char *file, long line,
   }
 }
 
-/* The options as this library knows them: a caller built against the
-** header before wait_s (struct_size up to ctx) waits 5 s, as then. NULL
-** when o is not usable. */
-static const struct tl_import_opts *
-import_opts(const struct tl_import_opts *o, struct tl_import_opts *copy)
-{
-  size_t old = offsetof(struct tl_import_opts, ctx) + sizeof(o->ctx);
-  if(!o || o->struct_size < old)
-    return NULL;
-  if(o->struct_size >= sizeof(*o))
-    return o;
-  memset(copy, 0, sizeof(*copy));
-  memcpy(copy, o, old);
-  copy->struct_size = sizeof(*copy);
-  copy->wait_s = 5;
-  return copy;
-}
-
 /* The end of an import inside its transaction: refuse it when rows were
 ** bad (unless skip_bad), else match the register again (it depends on the
 ** register and on the division map) and commit. */
@@ -198,10 +181,10 @@ finish_import(tl_case *c, const char *csv_path,
   return Tl_exec(c, "COMMIT");
 }
 
-tl_rc
-tl_targets_import(tl_case *c, const char *csv_path,
-                  const struct tl_import_opts *o,
-                  struct tl_import_result *res)
+static tl_rc
+targets_import(tl_case *c, const char *csv_path,
+            const struct tl_import_opts *o,
+            struct tl_import_result *res)
 {
   Tl_csv r;
   sqlite3_stmt *ins = NULL;
@@ -209,11 +192,7 @@ tl_targets_import(tl_case *c, const char *csv_path,
   const char *why;
   tl_rc rc;
 
-  struct tl_import_opts copy;
-
   memset(res, 0, sizeof(*res));
-  if(!c || c->magic != TL_CASE_MAGIC || !(o = import_opts(o, &copy)))
-    return TL_USAGE;
   if((rc = open_csv(c, csv_path, &r)))
     return rc;
   if((rc = first_record(c, csv_path, &r)))
@@ -349,10 +328,10 @@ out:
   return rc;
 }
 
-tl_rc
-tl_divisions_import(tl_case *c, const char *csv_path,
-                    const struct tl_import_opts *o,
-                    struct tl_import_result *res)
+static tl_rc
+divisions_import(tl_case *c, const char *csv_path,
+              const struct tl_import_opts *o,
+              struct tl_import_result *res)
 {
   static const char *const cols[3] = {"evidence", "path_prefix",
                                       "division"};
@@ -362,11 +341,7 @@ tl_divisions_import(tl_case *c, const char *csv_path,
   const char *why;
   tl_rc rc;
 
-  struct tl_import_opts copy;
-
   memset(res, 0, sizeof(*res));
-  if(!c || c->magic != TL_CASE_MAGIC || !(o = import_opts(o, &copy)))
-    return TL_USAGE;
   if((rc = open_csv(c, csv_path, &r)))
     return rc;
   if((rc = first_record(c, csv_path, &r)))
@@ -459,8 +434,8 @@ out:
   return rc;
 }
 
-tl_rc
-tl_case_match(tl_case *c, struct tl_import_result *res)
+static tl_rc
+case_match(tl_case *c, struct tl_import_result *res)
 {
   tl_rc rc;
   memset(res, 0, sizeof(*res));
@@ -496,8 +471,8 @@ print_query(tl_case *c, FILE *out, const char *sql)
   return r == SQLITE_DONE ? TL_OK : Tl_set_sqlite_error(c, "query");
 }
 
-tl_rc
-tl_targets_list(tl_case *c, FILE *out)
+static tl_rc
+targets_list(tl_case *c, FILE *out)
 {
   return print_query(c, out,
     "SELECT t.line, coalesce(t.path, t.name, t.sha256, t.sha1, t.md5) AS "
@@ -506,8 +481,8 @@ tl_targets_list(tl_case *c, FILE *out)
     "AS matches FROM target t ORDER BY t.line");
 }
 
-tl_rc
-tl_targets_stats(tl_case *c, FILE *out)
+static tl_rc
+targets_stats(tl_case *c, FILE *out)
 {
   tl_rc rc;
   fputs("# register\n", out);
@@ -528,4 +503,96 @@ tl_targets_stats(tl_case *c, FILE *out)
       "t.target_id)) AS found FROM target t GROUP BY 1 ORDER BY 1");
   }
   return rc;
+}
+
+/* Public entries: options and results of any struct_size
+** (base/abi_int.h). */
+static tl_rc
+import_entry(tl_case *c, const char *csv_path,
+             const struct tl_import_opts *opts,
+             struct tl_import_result *result, int divisions)
+{
+  struct tl_import_opts o;
+  struct tl_import_result res;
+  tl_rc rc;
+  if(!c || c->magic != TL_CASE_MAGIC)
+    return TL_USAGE;
+  if(!Tl_result_ok(result))
+    return Tl_set_error(c, TL_USAGE, "import: result struct_size not set");
+  if((rc = Tl_opts_in(&o, sizeof(o), opts, sizeof(uint32_t))))
+    return Tl_set_error(c, rc, "import: options struct_size not "
+                        "understood");
+  /* a caller built before wait_s waits 5 s for the write lock, as then */
+  if(opts->struct_size < offsetof(struct tl_import_opts, wait_s) +
+     sizeof(o.wait_s))
+    o.wait_s = 5;
+  rc = divisions ? divisions_import(c, csv_path, &o, &res) :
+       targets_import(c, csv_path, &o, &res);
+  res.struct_size = sizeof(res);
+  Tl_result_out(result, &res, sizeof(res));
+  return rc;
+}
+
+tl_rc
+tl_targets_import(tl_case *c, const char *csv_path,
+                  const struct tl_import_opts *o,
+                  struct tl_import_result *res)
+{
+  return import_entry(c, csv_path, o, res, 0);
+}
+
+tl_rc
+tl_divisions_import(tl_case *c, const char *csv_path,
+                    const struct tl_import_opts *o,
+                    struct tl_import_result *res)
+{
+  return import_entry(c, csv_path, o, res, 1);
+}
+
+tl_rc
+tl_case_match(tl_case *c, struct tl_import_result *result)
+{
+  struct tl_import_result res;
+  tl_rc rc;
+  if(!c || c->magic != TL_CASE_MAGIC)
+    return TL_USAGE;
+  if(!Tl_result_ok(result))
+    return Tl_set_error(c, TL_USAGE, "match: result struct_size not set");
+  rc = case_match(c, &res);
+  res.struct_size = sizeof(res);
+  Tl_result_out(result, &res, sizeof(res));
+  return rc;
+}
+
+/* Public entries: the text to the caller's sink through a stdio stream
+** (base/abi_int.h, fopencookie). */
+static tl_rc
+to_sink(tl_case *c, const struct tl_sink *out,
+        tl_rc (*fn)(tl_case *, FILE *))
+{
+  FILE *f;
+  tl_rc rc;
+  if(!c || c->magic != TL_CASE_MAGIC)
+    return TL_USAGE;
+  c->errmsg[0] = '\0';
+  if(!Tl_sink_ok(out))
+    return Tl_set_error(c, TL_USAGE, "targets: no output sink");
+  if(!(f = Tl_sink_fopen(out)))
+    return Tl_set_error(c, TL_NOMEM, "out of memory");
+  rc = fn(c, f);
+  if(fclose(f) && rc == TL_OK)
+    rc = Tl_set_error(c, TL_IO, "targets: the output refused a write");
+  return rc;
+}
+
+tl_rc
+tl_targets_list(tl_case *c, const struct tl_sink *out)
+{
+  return to_sink(c, out, targets_list);
+}
+
+tl_rc
+tl_targets_stats(tl_case *c, const struct tl_sink *out)
+{
+  return to_sink(c, out, targets_stats);
 }

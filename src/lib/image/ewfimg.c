@@ -71,6 +71,30 @@ ewf_errstr(libewf_error_t **e, char *buf, size_t len)
       buf[i] = ' ';
 }
 
+/* The first (innermost) line of libewf's backtrace without the function
+** name: "unsupported segment file signature", not "libewf_handle_open:
+** unable to open handle using a file IO pool". */
+static void
+ewf_words(libewf_error_t **e, char *buf, size_t len)
+{
+  char bt[1024], *p, *q;
+  size_t i;
+  ewf_errstr(e, bt, sizeof(bt));
+  /* ewf_errstr joined the lines with spaces; lines end with ". " */
+  p = bt;
+  if((q = strstr(p, ". ")))
+    *q = '\0';
+  for(i = 0; p[i] && (p[i] == '_' || (p[i] >= 'a' && p[i] <= 'z') ||
+                      (p[i] >= '0' && p[i] <= '9')); i++)
+    ;
+  if(i && p[i] == ':' && p[i + 1] == ' ')
+    p += i + 2;
+  i = strlen(p);
+  if(i && p[i - 1] == '.')
+    p[i - 1] = '\0';
+  snprintf(buf, len, "%s", p);
+}
+
 static void
 set_read_error(ewf_img *ei, uint64_t off, size_t len, libewf_error_t **e)
 {
@@ -279,6 +303,17 @@ ewf_img_stat(TSK_IMG_INFO *img, FILE *f)
           " misses\n", ei->n_slots, ei->bsize, ei->hits, ei->misses);
 }
 
+void
+Tl_ewf_img_cache_stats(TSK_IMG_INFO *img, Tl_ewf_cache_stats *st)
+{
+  const ewf_img *ei = (const ewf_img *)img;
+  st->n_slots = ei->n_slots;
+  st->block_size = ei->bsize;
+  st->used = ei->used;
+  st->hits = ei->hits;
+  st->misses = ei->misses;
+}
+
 static void
 ewf_img_free(ewf_img *ei)
 {
@@ -334,8 +369,7 @@ Tl_ewf_img_open(char *const *segments, int n, size_t cache_bytes, char *err,
   }
   if(libewf_handle_initialize(&ei->h, &e) != 1 ||
      libewf_handle_open(ei->h, segments, n, LIBEWF_OPEN_READ, &e) != 1) {
-    ewf_errstr(&e, es, sizeof(es));
-    snprintf(err, errlen, "libewf cannot open %s: %s", segments[0], es);
+    ewf_words(&e, err, errlen);
     goto fail;
   }
   if(libewf_handle_get_media_size(ei->h, &msize, &e) != 1) {

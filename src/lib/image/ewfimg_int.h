@@ -10,6 +10,7 @@
 #define TL_EWFIMG_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <tsk/libtsk.h>
 
@@ -19,8 +20,21 @@
 /* Open the EWF set made of the n segment files (in order) for libtsk. At
 ** most cache_bytes of decompressed data are kept (0: the default). The
 ** result is closed with tsk_img_close(); its itype is TSK_IMG_TYPE_EXTERNAL.
-** On failure returns NULL with a one-line reason in err. */
+** On failure returns NULL with a one-line reason in err (for a set libewf
+** will not open, the innermost cause in libewf's words without its
+** function names; Tl_ewf_open_error() turns it into a sentence). */
 TSK_IMG_INFO *Tl_ewf_img_open(char *const *segments, int n,
                               size_t cache_bytes, char *err, size_t errlen);
+
+/* The cache of an image opened by Tl_ewf_img_open(), for tests and
+** imgstat: slots, block size, slots filled, hits and misses so far. */
+typedef struct Tl_ewf_cache_stats {
+  uint32_t n_slots;
+  size_t block_size;
+  uint32_t used;
+  uint64_t hits, misses;
+} Tl_ewf_cache_stats;
+
+void Tl_ewf_img_cache_stats(TSK_IMG_INFO *img, Tl_ewf_cache_stats *st);
 
 #endif

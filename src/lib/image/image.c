@@ -52,76 +52,6 @@ Tl_image_preflight(tl_case *c, const char *path)
   return TL_OK;
 }
 
-static int
-file_exists(const char *p)
-{
-  struct stat sb;
-  return stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
-}
-
-/* Given the first segment of a split raw set (x.000/x.001, x_001, x.aa),
-** list it and the segments that follow. Returns the count (>= 1), or -1 on
-** allocation failure. */
-static int
-find_split_segments(const char *first, char ***out)
-{
-  size_t len = strlen(first), i, start;
-  char **list = NULL;
-  int n = 0, cap = 0, digits = 1;
-  char *cur;
-
-  *out = NULL;
-  /* The suffix: digits after '.' or '_', or two letters after '.'. */
-  start = len;
-  while(start > 0 && first[start - 1] >= '0' && first[start - 1] <= '9')
-    start--;
-  if(start == len || start == 0 ||
-     (first[start - 1] != '.' && first[start - 1] != '_')) {
-    digits = 0;
-    if(len >= 3 && first[len - 3] == '.' && first[len - 2] >= 'a' &&
-       first[len - 2] <= 'z' && first[len - 1] >= 'a' && first[len - 1] <= 'z')
-      start = len - 2;
-    else
-      start = len;
-  }
-  if(!(cur = strdup(first)))
-    return -1;
-  for(;;) {
-    if(n == cap) {
-      char **nl = realloc(list, sizeof(char *) * (size_t)(cap = cap * 2 + 4));
-      if(!nl)
-        goto oom;
-      list = nl;
-    }
-    if(!(list[n++] = strdup(cur)))
-      goto oom;
-    if(start == len)
-      break;  /* no recognised suffix: a single file */
-    /* Increment the suffix in place, digit or letter wise. */
-    i = len;
-    while(i > start) {
-      char *ch = &cur[i - 1];
-      if(digits ? *ch < '9' : *ch < 'z') {
-        (*ch)++;
-        break;
-      }
-      *ch = digits ? '0' : 'a';
-      i--;
-    }
-    if(i == start || !file_exists(cur))
-      break;
-  }
-  free(cur);
-  *out = list;
-  return n;
-oom:
-  free(cur);
-  while(n > 0)
-    free(list[--n]);
-  free(list);
-  return -1;
-}
-
 static void
 ewf_read_metadata(Tl_image *im)
 {
@@ -180,9 +110,16 @@ tl_rc
 Tl_image_open(tl_case *c, int n_paths, const char *const *paths,
               Tl_image *im)
 {
+  return Tl_image_open_ex(c, n_paths, paths, 0, im);
+}
+
+tl_rc
+Tl_image_open_ex(tl_case *c, int n_paths, const char *const *paths,
+                 unsigned flags, Tl_image *im)
+{
   libewf_error_t *err = NULL;
   char tskerr[512];
-  int i;
+  int i, damaged = -1;
   tl_rc rc;
 
   memset(im, 0, sizeof(*im));
@@ -190,58 +127,53 @@ Tl_image_open(tl_case *c, int n_paths, const char *const *paths,
     if((rc = Tl_image_preflight(c, paths[i])))
       return rc;
 
-  if(libewf_check_file_signature(paths[0], &err) == 1) {
-    char **globbed = NULL;
-    int n = 0;
+  if(libewf_check_file_signature(paths[0], &err) == 1)
     im->is_ewf = 1;
-    if(n_paths == 1) {
-      if(libewf_glob(paths[0], strlen(paths[0]), LIBEWF_FORMAT_UNKNOWN,
-                     &globbed, &n, &err) != 1) {
-        char e[256] = "";
-        if(err)
-          libewf_error_sprint(err, e, sizeof(e));
-        libewf_error_free(&err);
-        return Tl_set_error(c, TL_FAILED, "%s: cannot find EWF segments: %s",
-                            paths[0], e);
-      }
-      im->segments = calloc((size_t)n + 1, sizeof(char *));
-      for(i = 0; im->segments && i < n; i++)
-        im->segments[i] = strdup(globbed[i]);
-      libewf_glob_free(globbed, n, NULL);
-      im->n_segments = n;
-    }
-  }
   if(err)
     libewf_error_free(&err);
 
-  if(!im->segments) {
-    if(n_paths == 1 && !im->is_ewf) {
-      char **list;
-      int n = find_split_segments(paths[0], &list);
-      if(n < 0)
-        return Tl_set_error(c, TL_NOMEM, "out of memory");
-      im->segments = calloc((size_t)n + 1, sizeof(char *));
-      if(im->segments)
-        memcpy(im->segments, list, sizeof(char *) * (size_t)n);
-      free(list);
-      im->n_segments = n;
-    }
-    else {
-      im->segments = calloc((size_t)n_paths + 1, sizeof(char *));
-      for(i = 0; im->segments && i < n_paths; i++)
-        im->segments[i] = strdup(paths[i]);
-      im->n_segments = n_paths;
+  if(n_paths == 1 && !(flags & TL_IMAGE_EXACT)) {
+    if((rc = Tl_segments_find(c, paths[0], im->is_ewf, &im->segments,
+                              &im->n_segments)))
+      return rc;
+  }
+  else {
+    im->segments = calloc((size_t)n_paths + 1, sizeof(char *));
+    for(i = 0; im->segments && i < n_paths; i++)
+      if(!(im->segments[i] = strdup(paths[i])))
+        break;
+    im->n_segments = i;
+    if(i < n_paths) {
+      Tl_image_close(im);
+      return Tl_set_error(c, TL_NOMEM, "out of memory");
     }
   }
-  if(!im->segments)
+  if(!(im->seg = calloc((size_t)im->n_segments, sizeof(*im->seg)))) {
+    Tl_image_close(im);
     return Tl_set_error(c, TL_NOMEM, "out of memory");
+  }
   for(i = 0; i < im->n_segments; i++) {
-    rc = im->segments[i] ? Tl_image_preflight(c, im->segments[i]) :
-         Tl_set_error(c, TL_NOMEM, "out of memory");
-    if(rc) {
+    struct stat sb;
+    if(i >= n_paths && (rc = Tl_image_preflight(c, im->segments[i]))) {
+      char why[sizeof(c->errmsg)];
+      snprintf(why, sizeof(why), "%s", c->errmsg);
+      Tl_set_error(c, rc, "%s: %s cannot be opened: segment file %s",
+                   paths[0], im->is_ewf ? "E01 set" : "split image", why);
       Tl_image_close(im);
       return rc;
     }
+    im->seg[i].discovered = i >= n_paths;
+    if(stat(im->segments[i], &sb) == 0) {
+      im->seg[i].size = (int64_t)sb.st_size;
+      im->seg[i].mtime_ns = (int64_t)sb.st_mtim.tv_sec * 1000000000 +
+                            sb.st_mtim.tv_nsec;
+    }
+  }
+  if(im->is_ewf &&
+     (rc = Tl_ewf_check_set(c, im->segments, im->n_segments, &damaged,
+                            im->ewf_damage, sizeof(im->ewf_damage)))) {
+    Tl_image_close(im);
+    return rc;
   }
 
   tsk_error_reset();
@@ -256,11 +188,14 @@ Tl_image_open(tl_case *c, int n_paths, const char *const *paths,
                                 im->n_segments > 1 ? TSK_IMG_TYPE_RAW :
                                 TSK_IMG_TYPE_DETECT, 0);
   if(!im->img) {
-    Tl_set_error(c, TL_FAILED, "%s: cannot open as an evidence image: %s",
-                 paths[0], im->is_ewf ? tskerr :
-                 Tl_tsk_errstr(tskerr, sizeof(tskerr)));
+    if(im->is_ewf)
+      rc = Tl_ewf_open_error(c, im->segments, im->n_segments, tskerr);
+    else
+      rc = Tl_set_error(c, TL_FAILED, "%s: cannot open as an evidence "
+                        "image: %s", paths[0],
+                        Tl_tsk_errstr(tskerr, sizeof(tskerr)));
     Tl_image_close(im);
-    return TL_FAILED;
+    return rc;
   }
   /* our EWF layer is TSK_IMG_TYPE_EXTERNAL to libtsk; it is still EWF */
   im->itype = im->is_ewf ? TSK_IMG_TYPE_EWF_EWF : im->img->itype;
@@ -275,8 +210,13 @@ Tl_image_open(tl_case *c, int n_paths, const char *const *paths,
     Tl_image_close(im);
     return TL_FAILED;
   }
-  if(im->is_ewf)
+  if(im->is_ewf) {
     ewf_read_metadata(im);
+    if(damaged >= 0) {
+      im->ewf_corrupted = 1;
+      im->ewf_damaged_seg = damaged + 1;
+    }
+  }
   return TL_OK;
 }
 
@@ -291,6 +231,7 @@ Tl_image_close(Tl_image *im)
       free(im->segments[i]);
     free(im->segments);
   }
+  free(im->seg);
   for(i = 0; i < im->n_meta; i++)
     free(im->meta[i].value);
   memset(im, 0, sizeof(*im));

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "analysis/match_int.h"
+#include "base/abi_int.h"
 #include "base/names_int.h"
 #include "store/store_int.h"
 #include "walk/walk_int.h"
@@ -42,7 +43,6 @@ typedef struct ingest {
   Tl_walk w;
   Tl_hasher *hasher;
   char *label;
-  char *old_tz;
   char real[PATH_MAX];
   char host[256];
   char md5[33], sha1[41], sha256[65], herr[512];
@@ -50,6 +50,7 @@ typedef struct ingest {
   int64_t ev, run, dup;
   int in_tx, deferred_index;
   const char *ver;
+  struct tl_ingest_result *res;  /* the caller's, for the file counts */
 } ingest;
 
 /* The default label: the image's file name without its extension; bytes
@@ -142,34 +143,18 @@ verify(const Tl_image *im, int no_hash, const char *md5, const char *sha1,
   return "verified";
 }
 
-/* TSK turns FAT's local times into UTC with mktime(), i.e. through TZ:
-** the only process-wide state of an ingest (owned by the walk). */
-static void
-tz_enter(ingest *x)
-{
-  if(getenv("TZ"))
-    x->old_tz = strdup(getenv("TZ"));
-  setenv("TZ", x->o->fat_tz ? x->o->fat_tz : "UTC", 1);
-  tzset();
-}
-
-static void
-tz_leave(ingest *x)
-{
-  if(x->old_tz)
-    setenv("TZ", x->old_tz, 1);
-  else
-    unsetenv("TZ");
-  tzset();
-  free(x->old_tz);
-  x->old_tz = NULL;
-}
-
 /* Stage 1: the image and the item's label. */
 static tl_rc
 stage_open(ingest *x)
 {
+  char tzerr[200];
   tl_rc rc;
+  /* FAT's local times: the zone is checked before anything is opened, and
+  ** converted by the walk itself (no process-wide TZ) */
+  if(!(x->w.tz = Tl_tz_load(NULL, x->o->fat_tz ? x->o->fat_tz : "UTC",
+                            tzerr, sizeof(tzerr))))
+    return Tl_set_error(x->c, TL_USAGE, "--fat-tz %s: %s", x->o->fat_tz,
+                        tzerr);
   if((rc = Tl_image_open(x->c, x->n_paths, x->paths, &x->im)))
     return rc;
   x->im_open = 1;
@@ -280,19 +265,6 @@ stage_register(ingest *x)
                       o->fat_tz ? o->fat_tz : "UTC", x->run, Tl_now_ns())))
     return rc;
   x->ev = sqlite3_last_insert_rowid(c->db);
-  for(i = 0; i < x->im.n_segments; i++) {
-    char rp[PATH_MAX];
-    struct stat sb;
-    if(!realpath(x->im.segments[i], rp))
-      snprintf(rp, sizeof(rp), "%s", x->im.segments[i]);
-    if(stat(x->im.segments[i], &sb))
-      sb.st_size = 0;
-    if((rc = Tl_exec_bound(c, "INSERT INTO evidence_file(evidence_id, seq, "
-                           "path, real_path, size) VALUES(?,?,?,?,?)",
-                           "iitti", x->ev, (int64_t)i, x->im.segments[i], rp,
-                           (int64_t)sb.st_size)))
-      return rc;
-  }
   for(i = 0; i < x->im.n_meta; i++) {
     sqlite3_stmt *s = x->st.ins_meta;
     sqlite3_bind_int64(s, 1, x->ev);
@@ -368,12 +340,10 @@ stage_walk(ingest *x)
      (rc = Tl_writer_start(c, &w->wr)))
     return rc;
   fault_hook(w);
-  tz_enter(x);
   rc = Tl_walk_image(w, x->im.img);
   /* the walk is over: let the writer finish before anything else */
   wrc = Tl_writer_finish(w->wr);
   w->wr = NULL;
-  tz_leave(x);
   if(!rc)
     rc = wrc;
   if(rc == TL_INTERRUPTED)
@@ -436,6 +406,9 @@ stage_finish(ingest *x)
     }
   }
   x->ver = verify(&x->im, x->o->no_hash, x->md5, x->sha1, x->n_read_err);
+  /* the container files, with the SHA-256 the hasher gave each */
+  if((rc = Tl_image_record_files(c, &x->im, x->ev, x->res)))
+    return rc;
 
   /* The same media under another path or label is still a duplicate. */
   if(x->md5[0]) {
@@ -482,12 +455,14 @@ stage_commit(ingest *x, struct tl_ingest_result *res)
   Tl_walk_progress(w, "commit", 1);
   if((rc = Tl_exec_bound(c, "UPDATE evidence SET md5=?, sha1=?, sha256=?, "
                       "verification=?, read_errors=?, n_objects=?, "
-                      "n_events=?, n_corrupt=? WHERE evidence_id=?",
-                      "ttttiiiii", x->md5[0] ? x->md5 : NULL,
+                      "n_events=?, n_corrupt=?, incomplete=? WHERE "
+                      "evidence_id=?", "ttttiiiiti",
+                      x->md5[0] ? x->md5 : NULL,
                       x->sha1[0] ? x->sha1 : NULL,
                       x->sha256[0] ? x->sha256 : NULL, x->ver,
                       (int64_t)x->n_read_err, (int64_t)w->n_objects,
-                      (int64_t)w->n_events, (int64_t)w->n_corrupt, x->ev)) ||
+                      (int64_t)w->n_events, (int64_t)w->n_corrupt,
+                      w->incomplete[0] ? w->incomplete : NULL, x->ev)) ||
      (rc = Tl_exec_bound(c, "INSERT OR REPLACE INTO case_meta VALUES("
                       "'next_object_id', ?)", "i", w->next_object_id)) ||
      (rc = Tl_exec_bound(c, "UPDATE run SET ended_ns=?, status='complete', "
@@ -539,10 +514,10 @@ end_failed_run(ingest *x, tl_rc rc)
   c->errcode = code;
 }
 
-tl_rc
-tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
-               const struct tl_ingest_opts *opts,
-               struct tl_ingest_result *res)
+static tl_rc
+ingest_item(tl_case *c, int n_paths, const char *const *paths,
+            const struct tl_ingest_opts *opts,
+            struct tl_ingest_result *res)
 {
   ingest *x;
   tl_rc rc;
@@ -551,7 +526,7 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
     return TL_USAGE;
   memset(res, 0, sizeof(*res));
   c->errmsg[0] = '\0';
-  if(n_paths < 1 || !opts || opts->struct_size < sizeof(*opts))
+  if(n_paths < 1 || !opts)
     return Tl_set_error(c, TL_USAGE, "ingest: bad arguments");
   /* labels and divisions end up in JSON, CSV and HTML: text only */
   if(opts->label && !Tl_utf8_valid(opts->label, strlen(opts->label)))
@@ -573,6 +548,7 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
   x->n_paths = n_paths;
   x->paths = paths;
   x->ver = "not-computed";
+  x->res = res;
 
   if(!(rc = stage_open(x)) &&
      !(rc = stage_identify(x)) &&
@@ -598,5 +574,27 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
   if(x->im_open)
     Tl_image_close(&x->im);
   free(x);
+  return rc;
+}
+
+tl_rc
+tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
+               const struct tl_ingest_opts *opts,
+               struct tl_ingest_result *result)
+{
+  struct tl_ingest_opts o;
+  struct tl_ingest_result res;
+  tl_rc rc;
+  if(!c || c->magic != TL_CASE_MAGIC)
+    return TL_USAGE;
+  if(!Tl_result_ok(result))
+    return Tl_set_error(c, TL_USAGE, "ingest: result struct_size not set");
+  if((rc = Tl_opts_in(&o, sizeof(o), opts, sizeof(uint32_t))))
+    return Tl_set_error(c, rc, "ingest: options struct_size not "
+                        "understood");
+  memset(&res, 0, sizeof(res));
+  rc = ingest_item(c, n_paths, paths, &o, &res);
+  res.struct_size = sizeof(res);
+  Tl_result_out(result, &res, sizeof(res));
   return rc;
 }

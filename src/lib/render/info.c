@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "store/case_int.h"
+#include "base/abi_int.h"
 #include "base/timeconv_int.h"
 
 static void
@@ -115,8 +116,12 @@ static const struct {
   const char *key, *title, *sql, *sql_json;
 } sections[] = {
   {"files", "image files",
-   "SELECT seq, path, size FROM evidence_file WHERE evidence_id=? "
-   "ORDER BY seq", NULL},
+   "SELECT seq, path, origin, size, strftime('%Y-%m-%dT%H:%M:%S', "
+   "mtime_ns / 1000000000, 'unixepoch') || printf('.%09dZ', mtime_ns % "
+   "1000000000) AS mtime, coalesce(sha256, '(not computed)') AS sha256 "
+   "FROM evidence_file WHERE evidence_id=? ORDER BY seq",
+   "SELECT seq, path, real_path, origin, size, mtime_ns, sha256 FROM "
+   "evidence_file WHERE evidence_id=? ORDER BY seq"},
   {"acquisition", "acquisition",
    "SELECT key, value FROM evidence_meta WHERE evidence_id=? ORDER BY key",
    NULL},
@@ -187,8 +192,8 @@ runs_not_complete(tl_case *c, FILE *o, int json)
   return dump(c, o, 0, runs_sql, 0, "  ");
 }
 
-tl_rc
-tl_case_info(tl_case *c, FILE *o, int json)
+static tl_rc
+info_file(tl_case *c, FILE *o, int json)
 {
   sqlite3_stmt *s;
   char lo[48], hi[48];
@@ -278,5 +283,24 @@ tl_case_info(tl_case *c, FILE *o, int json)
     rc = runs_not_complete(c, o, json);
   if(json)
     fputs("}\n", o);
+  return rc;
+}
+
+/* The public entry: the text goes to the caller's sink through a stdio
+** stream (Tl_sink_fopen, glibc fopencookie). */
+tl_rc
+tl_case_info(tl_case *c, const struct tl_sink *out, int json)
+{
+  FILE *f;
+  tl_rc rc;
+  if(!c || c->magic != TL_CASE_MAGIC)
+    return TL_USAGE;
+  if(!Tl_sink_ok(out))
+    return Tl_set_error(c, TL_USAGE, "info: no output sink");
+  if(!(f = Tl_sink_fopen(out)))
+    return Tl_set_error(c, TL_NOMEM, "out of memory");
+  rc = info_file(c, f, json);
+  if((fclose(f) || rc == TL_IO) && (rc == TL_OK || rc == TL_IO))
+    rc = Tl_set_error(c, TL_IO, "info: the output refused a write");
   return rc;
 }

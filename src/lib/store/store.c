@@ -166,13 +166,13 @@ Tl_store_prepare(tl_case *c, Tl_store *st)
                 "?,?,?,?,?,?,?,?,?,?,?,?)")) ||
      (rc = prep(c, &st->ins_event,
                 "INSERT INTO event(object_id, evidence_id, t_ns, source, "
-                "macb, attr_id, raw, clamped) VALUES(?,?,?,?,?,?,?,?)")) ||
+                "macb, attr_id, raw, clamped, fn_ord, tz_offset_s) "
+                "VALUES(?,?,?,?,?,?,?,?,?,?)")) ||
      (rc = prep(c, &st->ins_fn,
-                "INSERT OR IGNORE INTO ntfs_filename(object_id, attr_id, "
+                "INSERT INTO ntfs_filename(object_id, attr_id, "
                 "namespace, name, parent_inode, parent_seq, flags, "
                 "alloc_size, real_size, crtime_raw, mtime_raw, ctime_raw, "
-                "atime_raw, ord) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,"
-                "?12,?13,?2)")) ||
+                "atime_raw, ord) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) ||
      (rc = prep(c, &st->ins_volume,
                 "INSERT INTO volume(evidence_id, vs_type, addr, "
                 "start_sector, n_sectors, offset_bytes, description, flags)"

@@ -33,46 +33,36 @@ close_fs(open_fs *o)
   memset(o, 0, sizeof(*o));
 }
 
-/* Open the file system fs_id of the case, by its evidence's image files. */
+/* Open the file system fs_id of the case, by its evidence's image files:
+** reopened by the real_path recorded at ingest and refused when they are
+** no longer the files that were ingested (Tl_image_reopen), so that the
+** working directory does not matter and another file now at that path is
+** never hashed into the case. */
 static tl_rc
 open_case_fs(tl_case *c, int64_t fs_id, open_fs *o)
 {
   sqlite3_stmt *s = NULL;
-  char **paths = NULL, te[512];
-  int n = 0, i;
-  int64_t off = 0, pool_block = -1;
+  char te[512];
+  int64_t off = 0, pool_block = -1, ev = 0;
   tl_rc rc = TL_OK;
 
   memset(o, 0, sizeof(*o));
   o->fs_id = fs_id;
-  if(sqlite3_prepare_v2(c->db, "SELECT ef.path, f.offset_bytes, "
-                        "coalesce(f.pool_block, -1) FROM filesystem f JOIN "
-                        "evidence_file ef USING(evidence_id) WHERE f.fs_id=?"
-                        " ORDER BY ef.seq", -1, &s, NULL) != SQLITE_OK)
+  if(sqlite3_prepare_v2(c->db, "SELECT evidence_id, offset_bytes, "
+                        "coalesce(pool_block, -1) FROM filesystem WHERE "
+                        "fs_id=?", -1, &s, NULL) != SQLITE_OK)
     return Tl_set_sqlite_error(c, "query");
   sqlite3_bind_int64(s, 1, fs_id);
-  while(sqlite3_step(s) == SQLITE_ROW) {
-    char **np = realloc(paths, sizeof(char *) * (size_t)(n + 1));
-    if(!np) {
-      rc = Tl_set_error(c, TL_NOMEM, "out of memory");
-      break;
-    }
-    paths = np;
-    if(!(paths[n++] = strdup((const char *)sqlite3_column_text(s, 0))))
-      rc = Tl_set_error(c, TL_NOMEM, "out of memory");
+  if(sqlite3_step(s) == SQLITE_ROW) {
+    ev = sqlite3_column_int64(s, 0);
     off = sqlite3_column_int64(s, 1);
     pool_block = sqlite3_column_int64(s, 2);
   }
   sqlite3_finalize(s);
-  if(!rc && !n)
-    rc = Tl_set_error(c, TL_FAILED, "file system %lld has no image files",
-                      (long long)fs_id);
-  if(!rc)
-    rc = Tl_image_open(c, n, (const char *const *)paths, &o->im);
-  for(i = 0; i < n; i++)
-    free(paths[i]);
-  free(paths);
-  if(rc)
+  if(!ev)
+    return Tl_set_error(c, TL_FAILED, "file system %lld is not in the case",
+                        (long long)fs_id);
+  if((rc = Tl_image_reopen(c, ev, &o->im)))
     return rc;
   tsk_error_reset();
   if(pool_block >= 0) {

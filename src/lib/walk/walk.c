@@ -3,9 +3,9 @@
 **
 ** Objects follow `fls -r -m`: one per directory entry, and on NTFS one per
 ** $DATA or $INDEX_ROOT attribute (alternate data streams as "path:stream").
-** Times are taken losslessly: NTFS $STANDARD_INFORMATION and every
-** $FILE_NAME are parsed from the raw attribute (100 ns FILETIME, any year);
-** other file systems give seconds + nanoseconds through TSK's metadata.
+** Times are taken losslessly: NTFS attributes are parsed raw (walk/ntfs.c),
+** FAT and exFAT directory entries too (walk/fat.c); other file systems give
+** seconds + nanoseconds through TSK's metadata.
 */
 #include "config.h"
 
@@ -17,28 +17,8 @@
 #include "base/timeconv_int.h"
 #include "walk/walk_int.h"
 
-#define NTFS_ATTR_SI 0x10
-#define NTFS_ATTR_FN 0x30
-
-static uint64_t
-le64(const uint8_t *p)
-{
-  uint64_t v = 0;
-  int i;
-  for(i = 7; i >= 0; i--)
-    v = (v << 8) | p[i];
-  return v;
-}
-
-static uint32_t
-le32(const uint8_t *p)
-{
-  return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-         ((uint32_t)p[3] << 24);
-}
-
-static int
-grow(char **buf, size_t *cap, size_t need)
+int
+Tl_walk_grow(char **buf, size_t *cap, size_t need)
 {
   char *nb;
   size_t nc;
@@ -65,6 +45,7 @@ Tl_walk_progress(Tl_walk *w, const char *stage, int force)
   if(!force && now - w->t_last < 0.25)
     return;
   w->t_last = now;
+  p.struct_size = sizeof(p);
   p.label = w->label;
   p.stage = stage;
   p.n_objects = w->n_objects;
@@ -75,8 +56,8 @@ Tl_walk_progress(Tl_walk *w, const char *stage, int force)
   w->opts->progress(&p, w->opts->progress_ctx);
 }
 
-static void
-warn(Tl_walk *w, int64_t volume_id, const char *kind, const char *msg)
+void
+Tl_walk_warn(Tl_walk *w, int64_t volume_id, const char *kind, const char *msg)
 {
   w->n_warnings++;
   if(!w->rc)
@@ -88,19 +69,10 @@ warn(Tl_walk *w, int64_t volume_id, const char *kind, const char *msg)
 
 /* ---- events ---------------------------------------------------------- */
 
-/* Four times in m, a, c, b order; equal instants of one source merge into
-** one event with several MACB letters, as mactime does. */
-struct times4 {
-  int64_t ns[4];
-  uint64_t raw[4];
-  int have[4];
-  int clamped[4];
-  int has_raw;
-};
-
-static void
-emit_times(Tl_walk *w, int64_t object_id, const char *source, int attr_id,
-           const struct times4 *t)
+/* attr_id and fn_ord: -1 when not applicable. */
+void
+Tl_walk_emit(Tl_walk *w, int64_t object_id, const char *source, int attr_id,
+           int fn_ord, const Tl_times4 *t)
 {
   static const char letters[] = "macb";
   int used[4] = {0, 0, 0, 0};
@@ -111,7 +83,11 @@ emit_times(Tl_walk *w, int64_t object_id, const char *source, int attr_id,
     if(!t->have[i] || used[i])
       continue;
     for(j = i; j < 4; j++)
-      if(t->have[j] && !used[j] && t->ns[j] == t->ns[i]) {
+      /* one instant, and the same raw value and stored offset (exFAT
+      ** times can meet at one instant from different wall times) */
+      if(t->have[j] && !used[j] && t->ns[j] == t->ns[i] &&
+         (!t->has_raw || t->raw[j] == t->raw[i]) &&
+         t->has_tz[j] == t->has_tz[i] && t->tz[j] == t->tz[i]) {
         used[j] = 1;
         macb[j] = letters[j];
       }
@@ -124,108 +100,28 @@ emit_times(Tl_walk *w, int64_t object_id, const char *source, int attr_id,
     Tl_row_opt_int(wr, attr_id >= 0, attr_id);
     Tl_row_opt_int(wr, t->has_raw, (int64_t)t->raw[i]);
     Tl_row_int(wr, t->clamped[i]);
+    Tl_row_opt_int(wr, fn_ord >= 0, fn_ord);
+    Tl_row_opt_int(wr, t->has_tz[i], t->tz[i]);
     w->rc = Tl_row_end(wr);
     w->n_events++;
   }
 }
 
 static void
-set_filetime(struct times4 *t, int i, uint64_t ft)
-{
-  t->raw[i] = ft;
-  t->have[i] = ft != 0;  /* 0 is "never set", not 1601-01-01 */
-  t->ns[i] = Tl_filetime_to_ns(ft, &t->clamped[i]);
-}
-
-static void
-set_unix(struct times4 *t, int i, int64_t sec, uint32_t nsec)
+set_unix(Tl_times4 *t, int i, int64_t sec, uint32_t nsec)
 {
   t->have[i] = sec != 0 || nsec != 0;
   t->ns[i] = Tl_unix_to_ns(sec, nsec, &t->clamped[i]);
 }
 
-static void
-meta_times(const TSK_FS_META *m, struct times4 *t)
+void
+Tl_walk_meta_times(const TSK_FS_META *m, Tl_times4 *t)
 {
   memset(t, 0, sizeof(*t));
   set_unix(t, 0, (int64_t)m->mtime, m->mtime_nano);
   set_unix(t, 1, (int64_t)m->atime, m->atime_nano);
   set_unix(t, 2, (int64_t)m->ctime, m->ctime_nano);
   set_unix(t, 3, (int64_t)m->crtime, m->crtime_nano);
-}
-
-/* $STANDARD_INFORMATION: created, modified, MFT modified, accessed. */
-static int
-si_times(const TSK_FS_ATTR *a, struct times4 *t)
-{
-  size_t n;
-  if(!(a->flags & TSK_FS_ATTR_RES) || !a->rd.buf)
-    return 0;
-  n = (size_t)a->size < a->rd.buf_size ? (size_t)a->size : a->rd.buf_size;
-  if(n < 32)
-    return 0;
-  memset(t, 0, sizeof(*t));
-  t->has_raw = 1;
-  set_filetime(t, 3, le64(a->rd.buf + 0));
-  set_filetime(t, 0, le64(a->rd.buf + 8));
-  set_filetime(t, 2, le64(a->rd.buf + 16));
-  set_filetime(t, 1, le64(a->rd.buf + 24));
-  return 1;
-}
-
-/* One $FILE_NAME attribute: its row and its events. */
-static void
-store_fn(Tl_walk *w, int64_t object_id, const TSK_FS_ATTR *a)
-{
-  static const char *const ns_names[] = {"POSIX", "Win32", "DOS",
-                                         "Win32&DOS"};
-  const uint8_t *b = a->rd.buf;
-  size_t n, name_units;
-  struct times4 t;
-  Tl_writer *wr = w->wr;
-  uint64_t parent;
-
-  if(!(a->flags & TSK_FS_ATTR_RES) || !b) {
-    w->n_corrupt++;
-    return;
-  }
-  n = (size_t)a->size < a->rd.buf_size ? (size_t)a->size : a->rd.buf_size;
-  if(n < 66 || 66 + 2 * (size_t)b[64] > n) {
-    w->n_corrupt++;
-    return;
-  }
-  name_units = b[64];
-  if(!grow(&w->text, &w->text_cap, name_units * 6 + 1)) {
-    w->rc = Tl_set_error(w->c, TL_NOMEM, "out of memory");
-    return;
-  }
-  Tl_utf16le_to_utf8(b + 66, name_units, w->text, w->text_cap);
-  parent = le64(b);
-
-  memset(&t, 0, sizeof(t));
-  t.has_raw = 1;
-  set_filetime(&t, 3, le64(b + 8));
-  set_filetime(&t, 0, le64(b + 16));
-  set_filetime(&t, 2, le64(b + 24));
-  set_filetime(&t, 1, le64(b + 32));
-
-  Tl_row_begin(wr, w->st->ins_fn);
-  Tl_row_int(wr, object_id);
-  Tl_row_int(wr, a->id);
-  Tl_row_text(wr, b[65] < 4 ? ns_names[b[65]] : "unknown", -1);
-  Tl_row_text(wr, w->text, -1);
-  Tl_row_int(wr, (int64_t)(parent & 0xffffffffffffULL));
-  Tl_row_int(wr, (int64_t)(parent >> 48));
-  Tl_row_int(wr, le32(b + 56));
-  Tl_row_int(wr, (int64_t)le64(b + 40));
-  Tl_row_int(wr, (int64_t)le64(b + 48));
-  Tl_row_int(wr, (int64_t)t.raw[3]);
-  Tl_row_int(wr, (int64_t)t.raw[0]);
-  Tl_row_int(wr, (int64_t)t.raw[2]);
-  Tl_row_int(wr, (int64_t)t.raw[1]);
-  if((w->rc = Tl_row_end(wr)))
-    return;
-  emit_times(w, object_id, "$FN", a->id, &t);
 }
 
 /* ---- objects --------------------------------------------------------- */
@@ -242,8 +138,8 @@ alloc_state(const TSK_FS_FILE *f)
 
 /* Store one object: the entry f, through attribute a (NULL: the file as a
 ** whole). Returns its object_id, or 0 after a store failure. */
-static int64_t
-store_object(Tl_walk *w, TSK_FS_FILE *f, const char *path, size_t path_len,
+int64_t
+Tl_walk_store_object(Tl_walk *w, TSK_FS_FILE *f, const char *path, size_t path_len,
              const TSK_FS_ATTR *a, const char *owner_sid)
 {
   Tl_writer *wr = w->wr;
@@ -258,7 +154,7 @@ store_object(Tl_walk *w, TSK_FS_FILE *f, const char *path, size_t path_len,
     stream = a->name;
   if(stream) {
     size_t sl = strlen(stream);
-    if(!grow(&w->path, &w->path_cap, path_len + sl + 2)) {
+    if(!Tl_walk_grow(&w->path, &w->path_cap, path_len + sl + 2)) {
       w->rc = Tl_set_error(w->c, TL_NOMEM, "out of memory");
       return 0;
     }
@@ -280,7 +176,7 @@ store_object(Tl_walk *w, TSK_FS_FILE *f, const char *path, size_t path_len,
   }
   else {
     size_t need = Tl_utf8_escape(path, len, NULL, 0) + 1;
-    if(!grow(&w->text, &w->text_cap, need)) {
+    if(!Tl_walk_grow(&w->text, &w->text_cap, need)) {
       w->rc = Tl_set_error(w->c, TL_NOMEM, "out of memory");
       return 0;
     }
@@ -335,67 +231,21 @@ store_object(Tl_walk *w, TSK_FS_FILE *f, const char *path, size_t path_len,
   return id;
 }
 
-static int
-is_object_attr(const TSK_FS_ATTR *a)
-{
-  return a->type == TSK_FS_ATTR_TYPE_NTFS_DATA ||
-         a->type == TSK_FS_ATTR_TYPE_NTFS_IDXROOT;
-}
-
+/* TSK keeps about 195 characters of a FAT long name: two long names that
+** share their first 195 characters then give one path. Said, not silent. */
 static void
-ntfs_entry(Tl_walk *w, TSK_FS_FILE *f, size_t path_len)
+check_name(Tl_walk *w, const TSK_FS_FILE *f)
 {
-  int cnt = tsk_fs_file_attr_getsize(f), i, fn_idx = -1, first = -1;
-  const TSK_FS_ATTR *si = NULL;
-  struct times4 t;
-  int have_t = 0;
-  char *sid = NULL;
-
-  for(i = 0; i < cnt; i++) {
-    const TSK_FS_ATTR *a = tsk_fs_file_attr_get_idx(f, i);
-    if(!a)
-      continue;
-    if(a->type == NTFS_ATTR_SI && !si)
-      si = a;
-    if(is_object_attr(a)) {
-      if(first < 0)
-        first = i;
-      if(fn_idx < 0 && (!a->name || (a->type == TSK_FS_ATTR_TYPE_NTFS_IDXROOT
-                                     && !strcmp(a->name, "$I30"))))
-        fn_idx = i;
-    }
-  }
-  if(fn_idx < 0)
-    fn_idx = first;
-  if(si)
-    have_t = si_times(si, &t);
-  if(!have_t)
-    meta_times(f->meta, &t);
-  if(tsk_fs_file_get_owner_sid(f, &sid))
-    sid = NULL;
-  tsk_error_reset();
-
-  for(i = 0; i < cnt || (first < 0 && i == 0); i++) {
-    const TSK_FS_ATTR *a = first < 0 ? NULL : tsk_fs_file_attr_get_idx(f, i);
-    int64_t id;
-    int j;
-    if(first >= 0 && (!a || !is_object_attr(a)))
-      continue;
-    id = store_object(w, f, w->path, path_len, a, sid);
-    if(!id)
-      break;
-    emit_times(w, id, "$SI", si ? si->id : -1, &t);
-    if(i == fn_idx || first < 0) {
-      for(j = 0; j < cnt && !w->rc; j++) {
-        const TSK_FS_ATTR *fa = tsk_fs_file_attr_get_idx(f, j);
-        if(fa && fa->type == NTFS_ATTR_FN)
-          store_fn(w, id, fa);
-      }
-    }
-    if(first < 0)
-      break;
-  }
-  free(sid);
+  char full[1600], msg[4096];
+  int n = Tl_fat_name_cut(w, f, full, sizeof(full));
+  if(!n)
+    return;
+  snprintf(msg, sizeof(msg), "%s file system at offset %lld: inode %llu: "
+           "TSK cut a long name of %d characters short; stored as %s, the "
+           "full name is %s", tsk_fs_type_toname(w->fs->ftype),
+           (long long)w->fs->offset,
+           (unsigned long long)f->name->meta_addr, n, w->path, full);
+  Tl_walk_warn(w, w->volume_id, "name-cut", msg);
 }
 
 static TSK_WALK_RET_ENUM
@@ -413,7 +263,7 @@ on_entry(TSK_FS_FILE *f, const char *dir, void *ptr)
 
   dl = strlen(dir);
   nl = strlen(f->name->name);
-  if(!grow(&w->path, &w->path_cap, dl + nl + 2 + 256)) {
+  if(!Tl_walk_grow(&w->path, &w->path_cap, dl + nl + 2 + 256)) {
     w->rc = Tl_set_error(w->c, TL_NOMEM, "out of memory");
     return TSK_WALK_ERROR;
   }
@@ -421,15 +271,31 @@ on_entry(TSK_FS_FILE *f, const char *dir, void *ptr)
   memcpy(w->path + 1, dir, dl);
   memcpy(w->path + 1 + dl, f->name->name, nl + 1);
 
-  if(w->is_ntfs && f->meta)
-    ntfs_entry(w, f, 1 + dl + nl);
-  else {
-    int64_t id = store_object(w, f, w->path, 1 + dl + nl, NULL, NULL);
-    if(id && f->meta) {
-      struct times4 t;
-      meta_times(f->meta, &t);
-      emit_times(w, id, w->source, -1, &t);
+  if(w->is_ntfs) {
+    if(w->n_named == w->named_cap) {
+      size_t nc = w->named_cap ? w->named_cap * 2 : 1024;
+      uint64_t *nn = realloc(w->named, nc * sizeof(*nn));
+      if(!nn) {
+        w->rc = Tl_set_error(w->c, TL_NOMEM, "out of memory");
+        return TSK_WALK_ERROR;
+      }
+      w->named = nn;
+      w->named_cap = nc;
     }
+    w->named[w->n_named++] = f->name->meta_addr;
+  }
+  if(w->is_ntfs && f->meta)
+    Tl_ntfs_entry(w, f, 1 + dl + nl);
+  else {
+    int64_t id = Tl_walk_store_object(w, f, w->path, 1 + dl + nl, NULL, NULL);
+    if(id && f->meta) {
+      Tl_times4 t;
+      if(!Tl_fat_times(w, f, &t))
+        Tl_walk_meta_times(f->meta, &t);
+      Tl_walk_emit(w, id, w->source, -1, -1, &t);
+    }
+    if(id && w->is_fat && !w->rc)
+      check_name(w, f);
   }
   if(w->rc)
     return TSK_WALK_ERROR;
@@ -445,6 +311,33 @@ on_entry(TSK_FS_FILE *f, const char *dir, void *ptr)
 
 /* ---- file systems, pools, volumes ------------------------------------ */
 
+/* FAT: a directory whose own entry is gone is not reachable from the
+** root, and TSK looks for orphans only among unallocated entries, so it
+** lists neither the directory nor its contents. Counted in a warning. */
+static void
+find_orphans(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id)
+{
+  char list[300], msg[800];
+  uint64_t n_dirs = 0, n_entries = 0;
+  if(!w->is_fat)
+    return;
+  if(Tl_fat_orphan_dirs(w, list, sizeof(list), &n_dirs, &n_entries)) {
+    snprintf(msg, sizeof(msg), "%s file system at offset %lld: the search "
+             "for unlisted directories failed (FAT not readable)",
+             tsk_fs_type_toname(fs->ftype), (long long)fs->offset);
+    Tl_walk_warn(w, volume_id, "orphan", msg);
+  }
+  else if(n_dirs) {
+    snprintf(msg, sizeof(msg), "%s file system at offset %lld: %llu "
+             "directories are not reachable from the root (their entry is "
+             "gone), with %llu entries in their first clusters; TSK lists "
+             "neither them nor their contents: clusters %s",
+             tsk_fs_type_toname(fs->ftype), (long long)fs->offset,
+             (unsigned long long)n_dirs, (unsigned long long)n_entries, list);
+    Tl_walk_warn(w, volume_id, "orphan", msg);
+  }
+}
+
 static const char *
 time_source(TSK_FS_TYPE_ENUM t)
 {
@@ -457,6 +350,31 @@ time_source(TSK_FS_TYPE_ENUM t)
   if(TSK_FS_TYPE_ISISO9660(t))
     return "ISO9660 record";
   return "inode";
+}
+
+/* An image shorter than its file system: what lies past its end is read
+** as zeros or not at all. Warned with the missing byte range, and the item
+** is marked incomplete. */
+static void
+truncated(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id)
+{
+  char msg[400];
+  uint64_t end = (uint64_t)fs->offset +
+                 (uint64_t)fs->block_count * fs->block_size;
+  uint64_t have = fs->img_info ? (uint64_t)fs->img_info->size : end;
+  if(end <= have)
+    return;
+  snprintf(msg, sizeof(msg), "%s file system at offset %lld is %llu bytes "
+           "long and ends at byte %llu, but the image ends at byte %llu: "
+           "bytes %llu-%llu (%llu bytes) are missing",
+           tsk_fs_type_toname(fs->ftype), (long long)fs->offset,
+           (unsigned long long)(end - (uint64_t)fs->offset),
+           (unsigned long long)end, (unsigned long long)have,
+           (unsigned long long)have, (unsigned long long)(end - 1),
+           (unsigned long long)(end - have));
+  Tl_walk_warn(w, volume_id, "truncated", msg);
+  if(!w->incomplete[0])
+    snprintf(w->incomplete, sizeof(w->incomplete), "%s", msg);
 }
 
 static void
@@ -493,6 +411,17 @@ walk_fs(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id, const char *pool_vol,
   w->is_ext = TSK_FS_TYPE_ISEXT(fs->ftype) != 0;
   w->source = time_source(fs->ftype);
   w->fs_objects = 0;
+  w->fat_no_dentry = 0;
+  w->volume_id = volume_id;
+  truncated(w, fs, volume_id);
+  Tl_fat_start(w, fs);
+  if(local && !w->is_fat && !w->is_exfat) {
+    snprintf(msg, sizeof(msg), "%s file system at offset %lld: boot sector"
+             " not understood; times are TSK's, converted in the process "
+             "time zone", tsk_fs_type_toname(fs->ftype),
+             (long long)fs->offset);
+    Tl_walk_warn(w, volume_id, "fat-times", msg);
+  }
   {
     uint64_t before = w->n_corrupt;
     tsk_error_reset();
@@ -507,9 +436,23 @@ walk_fs(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id, const char *pool_vol,
       snprintf(msg, sizeof(msg), "%s file system at offset %lld: walk "
                "ended early: %s", tsk_fs_type_toname(fs->ftype),
                (long long)fs->offset, Tl_tsk_errstr(te, sizeof(te)));
-      warn(w, volume_id, "corrupt", msg);
+      Tl_walk_warn(w, volume_id, "corrupt", msg);
     }
     tsk_error_reset();
+    if(!w->rc && !w->interrupted)
+      find_orphans(w, fs, volume_id);
+    if(!w->rc && !w->interrupted && w->is_ntfs)
+      Tl_ntfs_orphans(w, fs, volume_id);
+    w->n_seen = 0;
+    if(w->fat_oom && !w->rc)
+      w->rc = Tl_set_error(w->c, TL_NOMEM, "out of memory");
+    if(w->fat_no_dentry && !w->rc) {
+      snprintf(msg, sizeof(msg), "%s file system at offset %lld: the "
+               "directory entry of %llu objects could not be read; their "
+               "times are TSK's", tsk_fs_type_toname(fs->ftype),
+               (long long)fs->offset, (unsigned long long)w->fat_no_dentry);
+      Tl_walk_warn(w, volume_id, "fat-times", msg);
+    }
     if(!w->rc)
       w->rc = Tl_writer_sync(w->wr);
     if(!w->rc) {
@@ -550,7 +493,7 @@ walk_pool(Tl_walk *w, const TSK_POOL_INFO *pool, int64_t volume_id)
                "%s: %s", label,
                (v->flags & TSK_POOL_VOLUME_FLAG_ENCRYPTED) ?
                " (encrypted)" : "", Tl_tsk_errstr(te, sizeof(te)));
-      warn(w, volume_id, "no-fs", msg);
+      Tl_walk_warn(w, volume_id, "no-fs", msg);
     }
     else {
       walk_fs(w, fs, volume_id, label, (int64_t)v->block);
@@ -623,7 +566,7 @@ Tl_walk_image(Tl_walk *w, TSK_IMG_INFO *img)
       snprintf(msg, sizeof(msg), "volume %lu (%s, sector %llu): no readable"
                " file system: %s", (unsigned long)p->addr,
                p->desc ? p->desc : "", (unsigned long long)p->start, te);
-      warn(w, vid, "no-fs", msg);
+      Tl_walk_warn(w, vid, "no-fs", msg);
     }
     tsk_vs_close(vs);
   }
@@ -663,4 +606,10 @@ Tl_walk_free(Tl_walk *w)
   free(w->path);
   free(w->text);
   w->path = w->text = NULL;
+  Tl_tz_free(w->tz);
+  w->tz = NULL;
+  free(w->seen);
+  w->seen = NULL;
+  free(w->named);
+  w->named = NULL;
 }

@@ -1,15 +1,16 @@
 /*
-** --path globs for `touchline timeline`, matched on code points so that
-** "?" is one character and case folding works beyond ASCII.
+** Path globs of the timeline (--path, tl_filter.path_glob), matched on
+** code points so that "?" is one character and case folding works beyond
+** ASCII (when LC_CTYPE is a UTF-8 locale: towlower()). Moved from
+** src/tool/timeline_match.c as it was.
 */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <wctype.h>
 
-#include "timeline.h"
+#include "base/tlx_int.h"
 
 /* Decode UTF-8; an invalid byte stands for itself (never matches a
 ** multi-byte character by accident). */
@@ -45,7 +46,7 @@ decode(const char *s, size_t len, uint32_t *out)
 }
 
 int
-tlx_glob_compile(struct tlx_glob *g, const char *pattern)
+Tl_tlx_glob_compile(struct tlx_glob *g, const char *pattern)
 {
   size_t len = strlen(pattern), i, n;
   int rooted = pattern[0] == '/' || pattern[0] == '\\';
@@ -126,7 +127,7 @@ match(const uint32_t *p, size_t pn, const uint32_t *s, size_t sn, int fold)
 }
 
 int
-tlx_glob_match(struct tlx_glob *g, const char *path, size_t len, int fold)
+Tl_tlx_glob_match(struct tlx_glob *g, const char *path, size_t len, int fold)
 {
   size_t n;
   if(len + 1 > g->s_cap) {
@@ -141,21 +142,9 @@ tlx_glob_match(struct tlx_glob *g, const char *path, size_t len, int fold)
 }
 
 void
-tlx_glob_free(struct tlx_glob *g)
+Tl_tlx_glob_free(struct tlx_glob *g)
 {
   free(g->pat);
   free(g->s);
   memset(g, 0, sizeof(*g));
-}
-
-int
-tlx_fs_case_insensitive(const char *fs_type)
-{
-  /* HFS+ and APFS as formatted by default; TSK names them hfs/apfs */
-  static const char *const ci[] = {"ntfs", "fat", "exfat", "hfs", "apfs"};
-  size_t i;
-  for(i = 0; i < sizeof(ci) / sizeof(ci[0]); i++)
-    if(!strncasecmp(fs_type, ci[i], strlen(ci[i])))
-      return 1;
-  return 0;
 }

@@ -1,23 +1,15 @@
 /*
-** `touchline timeline`: the pieces shared by the query (cmd_timeline.c),
-** the writers (timeline_fmt.c) and the path matcher (timeline_match.c).
+** The timeline export (tl_timeline_export): the row loop (timeline.c) and
+** the writers (timeline_fmt.c). Rows come from store/query.c.
 */
-#ifndef TL_TIMELINE_H
-#define TL_TIMELINE_H
+#ifndef TL_TIMELINE_INT_H
+#define TL_TIMELINE_INT_H
 
 #include <stdint.h>
-#include <stdio.h>
-
-enum tlx_format {
-  TLX_BODYFILE,
-  TLX_CSV,
-  TLX_JSONL,
-  TLX_L2TCSV,
-  TLX_TLN
-};
+#include <touchline/touchline.h>
 
 /* What an event or body line says about its object. Strings are borrowed
-** from the current SQLite row. */
+** from the current row. */
 struct tlx_obj {
   const char *evidence;
   const char *division;     /* "" when none */
@@ -45,6 +37,9 @@ struct tlx_event {
   const char *source;       /* "$SI", "$FN", "inode", "FAT entry", ... */
   const char *macb;         /* "m.c." */
   int filetime;             /* a FILETIME source: 100 ns precision */
+  int clamped;              /* t_ns is clamped; raw has the on-disk value */
+  int has_raw;
+  int64_t raw;
 };
 
 /* One body-file line: four times, in the mactime field order. */
@@ -57,8 +52,8 @@ struct tlx_body {
 };
 
 struct tlx_out {
-  FILE *f;
-  enum tlx_format fmt;
+  const struct tl_sink *sink;
+  int fmt;                  /* enum tl_timeline_format */
   int fractional;           /* bodyfile: float seconds */
   const char *tz;           /* zone name shown; "UTC" by default */
   int utc;                  /* 1: no zone arithmetic needed */
@@ -66,36 +61,17 @@ struct tlx_out {
   long off_s;
   char *buf;                /* scratch for escaping */
   size_t cap;
+  int write_err;            /* the sink refused a line */
+  int oom;                  /* a line could not be built */
 };
 
-/* Writers; errors show up through ferror(o->f). */
-void tlx_header(struct tlx_out *o);
-void tlx_event_row(struct tlx_out *o, const struct tlx_event *e);
-void tlx_body_row(struct tlx_out *o, const struct tlx_body *b);
-void tlx_out_free(struct tlx_out *o);
+/* Writers; a refused write sets o->write_err, a failed allocation o->oom. */
+void Tl_tlx_header(struct tlx_out *o);
+void Tl_tlx_event_row(struct tlx_out *o, const struct tlx_event *e);
+void Tl_tlx_body_row(struct tlx_out *o, const struct tlx_body *b);
+void Tl_tlx_out_free(struct tlx_out *o);
 
 /* UTC offset in seconds of the process zone (TZ) at t (s since 1970). */
-long tlx_zone_offset(struct tlx_out *o, int64_t t);
-
-/* Parse an ISO 8601 date or date-time ("2023-06-01", "2023-06-01T12:00",
-** "...:30.5Z", "...+02:00"). Without an offset the time is local to the
-** process zone (utc: UTC). Returns 0 and sets *ns, or -1. */
-int tlx_parse_time(const char *s, int utc, int64_t *ns);
-
-/* Path globs: *, ?, ** and \ or / as separator. */
-struct tlx_glob {
-  uint32_t *pat;            /* pattern as code points */
-  size_t n;
-  uint32_t *s;              /* scratch: the path being matched */
-  size_t s_cap;
-};
-int tlx_glob_compile(struct tlx_glob *g, const char *pattern);
-/* 1 when path[0..len) matches; fold: compare without case. */
-int tlx_glob_match(struct tlx_glob *g, const char *path, size_t len,
-                   int fold);
-void tlx_glob_free(struct tlx_glob *g);
-
-/* 1 when names on this file system type compare without case. */
-int tlx_fs_case_insensitive(const char *fs_type);
+long Tl_tlx_zone_offset(struct tlx_out *o, int64_t t);
 
 #endif

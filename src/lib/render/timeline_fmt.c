@@ -1,7 +1,8 @@
 /*
-** Writers of `touchline timeline`: bodyfile, csv, jsonl, l2tcsv, tln.
+** Writers of the timeline export: bodyfile, csv, jsonl, l2tcsv, tln.
 ** docs/TIMELINE.md describes each format, its escaping and what it loses.
-** Each line is built in a buffer and written with one fwrite().
+** Each line is built in a buffer and handed to the sink in one write.
+** Moved from src/tool/timeline_fmt.c; a FILE * became a struct tl_sink.
 */
 #include "config.h"
 
@@ -10,7 +11,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "timeline.h"
+#include "base/abi_int.h"
+#include "render/timeline_int.h"
 
 #define NS INT64_C(1000000000)
 
@@ -81,12 +83,16 @@ put_i64(struct line *l, int64_t v)
 static void
 flush_line(struct line *l)
 {
-  if(!l->oom)
-    fwrite(l->o->buf, 1, l->n, l->o->f);
+  if(l->oom) {
+    l->o->oom = 1;
+    return;
+  }
+  if(!l->o->write_err && Tl_sink_write(l->o->sink, l->o->buf, l->n))
+    l->o->write_err = 1;
 }
 
 void
-tlx_out_free(struct tlx_out *o)
+Tl_tlx_out_free(struct tlx_out *o)
 {
   free(o->buf);
   o->buf = NULL;
@@ -113,17 +119,14 @@ civil(int64_t z, int64_t *y, unsigned *m, unsigned *d)
   *y = yy + (*m <= 2);
 }
 
+/* ns as whole seconds (floor) and the ns past them, 0..NS-1: without
+** sec * NS, which overflows for a time clamped to INT64_MIN. */
 static int64_t
-days_from_civil(int64_t y, unsigned m, unsigned d)
+split_ns(int64_t ns, int64_t *frac)
 {
-  int64_t era;
-  unsigned yoe, doy, doe;
-  y -= m <= 2;
-  era = (y >= 0 ? y : y - 399) / 400;
-  yoe = (unsigned)(y - era * 400);
-  doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + (int64_t)doe - 719468;
+  int64_t r = ns % NS;
+  *frac = r < 0 ? r + NS : r;
+  return ns / NS - (r < 0);
 }
 
 static int64_t
@@ -136,7 +139,7 @@ floor_div(int64_t a, int64_t b)
 }
 
 long
-tlx_zone_offset(struct tlx_out *o, int64_t t)
+Tl_tlx_zone_offset(struct tlx_out *o, int64_t t)
 {
   /* zones change offset on quarter hours at the finest */
   int64_t key = floor_div(t, 900);
@@ -163,9 +166,8 @@ struct when {
 static void
 split_time(struct tlx_out *o, int64_t ns, struct when *w)
 {
-  int64_t sec = floor_div(ns, NS), local, days, sod;
-  w->frac_ns = ns - sec * NS;
-  w->off = tlx_zone_offset(o, sec);
+  int64_t sec = split_ns(ns, &w->frac_ns), local, days, sod;
+  w->off = Tl_tlx_zone_offset(o, sec);
   local = sec + w->off;
   days = floor_div(local, 86400);
   sod = local - days * 86400;
@@ -201,97 +203,6 @@ put_iso(struct line *l, const struct when *w, int digits, int zulu)
   put(l, b, (size_t)n);
 }
 
-static int
-digits2(const char **p, int n, int *v)
-{
-  int i;
-  *v = 0;
-  for(i = 0; i < n; i++) {
-    if(!isdigit((unsigned char)(*p)[i]))
-      return -1;
-    *v = *v * 10 + ((*p)[i] - '0');
-  }
-  *p += n;
-  return 0;
-}
-
-int
-tlx_parse_time(const char *s, int utc, int64_t *ns)
-{
-  int y, mo, d, h = 0, mi = 0, sec = 0, has_off = 0, oh = 0, om = 0;
-  int64_t frac = 0, t;
-  long off = 0;
-  const char *p = s;
-  if(digits2(&p, 4, &y) || *p++ != '-' || digits2(&p, 2, &mo) ||
-     *p++ != '-' || digits2(&p, 2, &d))
-    return -1;
-  if(mo < 1 || mo > 12 || d < 1 || d > 31)
-    return -1;
-  if(*p == 'T' || *p == 't' || *p == ' ') {
-    p++;
-    if(digits2(&p, 2, &h) || *p++ != ':' || digits2(&p, 2, &mi))
-      return -1;
-    if(*p == ':') {
-      p++;
-      if(digits2(&p, 2, &sec))
-        return -1;
-      if(*p == '.' || *p == ',') {
-        int k = 0;
-        p++;
-        if(!isdigit((unsigned char)*p))
-          return -1;
-        for(; isdigit((unsigned char)*p); p++, k++)
-          if(k < 9)
-            frac = frac * 10 + (*p - '0');
-        for(; k < 9; k++)
-          frac *= 10;
-      }
-    }
-    if(h > 24 || mi > 59 || sec > 60)
-      return -1;
-  }
-  if(*p == 'Z' || *p == 'z') {
-    has_off = 1;
-    p++;
-  }
-  else if(*p == '+' || *p == '-') {
-    int neg = *p++ == '-';
-    if(digits2(&p, 2, &oh))
-      return -1;
-    if(*p == ':')
-      p++;
-    if(*p && digits2(&p, 2, &om))
-      return -1;
-    off = (oh * 3600L + om * 60L) * (neg ? -1 : 1);
-    has_off = 1;
-  }
-  if(*p)
-    return -1;
-  t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 +
-      mi * 60 + sec;
-  if(has_off)
-    t -= off;
-  else if(!utc) {
-    struct tm tm;
-    time_t tt;
-    memset(&tm, 0, sizeof(tm));
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = sec;
-    tm.tm_isdst = -1;
-    if((tt = mktime(&tm)) == (time_t)-1 && !(y == 1969 && mo == 12))
-      return -1;
-    t = (int64_t)tt;
-  }
-  if(t > INT64_MAX / NS - 1 || t < INT64_MIN / NS + 1)
-    return -1;
-  *ns = t * NS + frac;
-  return 0;
-}
-
 /* ---- shared text ------------------------------------------------------ */
 
 static const char *
@@ -321,6 +232,30 @@ put_desc(struct line *l, const char *source, const char *macb)
     puts_(l, words[i]);
     first = 0;
   }
+}
+
+/* The on-disk value as stored: a FILETIME is unsigned. */
+static void
+put_raw(struct line *l, const struct tlx_event *e)
+{
+  char b[24];
+  int n = snprintf(b, sizeof(b), "%llu", (unsigned long long)e->raw);
+  put(l, b, (size_t)n);
+}
+
+/* A clamped time prints as 1677-09-21 or 2262-04-11, a plausible date:
+** every text that shows the time says so (docs/TIMELINE.md). */
+static void
+put_clamp_note(struct line *l, const struct tlx_event *e)
+{
+  if(!e->clamped)
+    return;
+  puts_(l, " (time clamped");
+  if(e->has_raw) {
+    puts_(l, e->filetime ? "; on-disk FILETIME " : "; on-disk value ");
+    put_raw(l, e);
+  }
+  putc_(l, ')');
 }
 
 static void
@@ -492,6 +427,7 @@ event_text(struct line *l, const struct tlx_event *e, struct ev_text *t)
   puts_(l, "] ");
   if(t->path)
     put(l, t->path, t->path_n);
+  put_clamp_note(l, e);
   t->desc = sub_take(l, m, &t->desc_n);
   return t->tdesc && t->path && t->desc;
 }
@@ -507,15 +443,18 @@ event_text_free(struct ev_text *t)
 /* ---- formats ---------------------------------------------------------- */
 
 void
-tlx_header(struct tlx_out *o)
+Tl_tlx_header(struct tlx_out *o)
 {
-  if(o->fmt == TLX_CSV)
-    fputs("datetime,timestamp_desc,macb,source,division,evidence,volume,"
-          "filesystem,path,name,inode,tsk_addr,size,deleted,alloc,"
-          "description,t_ns\r\n", o->f);
-  else if(o->fmt == TLX_L2TCSV)
-    fputs("date,time,timezone,MACB,source,sourcetype,type,user,host,short,"
-          "desc,version,filename,inode,notes,format,extra\n", o->f);
+  struct line l = {o, 0, 0};
+  if(o->fmt == TL_TIMELINE_CSV)
+    puts_(&l, "datetime,timestamp_desc,macb,source,division,evidence,"
+          "volume,filesystem,path,name,inode,tsk_addr,size,deleted,alloc,"
+          "description,t_ns,clamped,raw\r\n");
+  else if(o->fmt == TL_TIMELINE_L2TCSV)
+    puts_(&l, "date,time,timezone,MACB,source,sourcetype,type,user,host,"
+          "short,desc,version,filename,inode,notes,format,extra\n");
+  if(l.n)
+    flush_line(&l);
 }
 
 static void
@@ -530,7 +469,8 @@ row_csv(struct line *l, const struct tlx_event *e, const struct ev_text *t)
 {
   struct when w;
   split_time(l->o, e->t_ns, &w);
-  put_iso(l, &w, e->filetime ? 7 : 9, 1);
+  /* a clamped t_ns is no FILETIME tick: all its digits */
+  put_iso(l, &w, e->filetime && !e->clamped ? 7 : 9, 1);
   putc_(l, ',');
   put_csv(l, t->tdesc, t->tdesc_n);
   putc_(l, ',');
@@ -555,6 +495,11 @@ row_csv(struct line *l, const struct tlx_event *e, const struct ev_text *t)
   put_csv(l, t->desc, t->desc_n);
   putc_(l, ',');
   put_i64(l, e->t_ns);
+  putc_(l, ',');
+  put_i64(l, e->clamped);
+  putc_(l, ',');
+  if(e->has_raw)
+    put_raw(l, e);
   puts_(l, "\r\n");
 }
 
@@ -623,6 +568,13 @@ row_jsonl(struct line *l, const struct tlx_event *e, const struct ev_text *t)
   json_key(l, "deleted", 0);
   puts_(l, e->o.deleted ? "true" : "false");
   json_str(l, "alloc", e->o.alloc);
+  json_key(l, "clamped", 0);
+  puts_(l, e->clamped ? "true" : "false");
+  json_key(l, "raw", 0);
+  if(e->has_raw)
+    put_raw(l, e);
+  else
+    puts_(l, "null");
   json_str(l, "data_type", "fs:stat");
   puts_(l, "}\n");
 }
@@ -684,6 +636,13 @@ row_l2tcsv(struct line *l, const struct tlx_event *e, const struct ev_text *t)
   put_i64(l, e->o.size);
   puts_(l, "; t_ns: ");
   put_i64(l, e->t_ns);
+  if(e->clamped) {
+    puts_(l, "; clamped: 1");
+    if(e->has_raw) {
+      puts_(l, "; raw: ");
+      put_raw(l, e);
+    }
+  }
   extra = sub_take(l, m, &extra_n);
   if(extra)
     put_csv(l, extra, extra_n);
@@ -706,22 +665,23 @@ row_tln(struct line *l, const struct tlx_event *e, const struct ev_text *t)
 }
 
 void
-tlx_event_row(struct tlx_out *o, const struct tlx_event *e)
+Tl_tlx_event_row(struct tlx_out *o, const struct tlx_event *e)
 {
   struct line l = {o, 0, 0};
   struct ev_text t;
   memset(&t, 0, sizeof(t));
   if(!event_text(&l, e, &t)) {
+    o->oom = 1;
     event_text_free(&t);
     return;
   }
   l.n = 0;
   switch(o->fmt) {
-  case TLX_CSV: row_csv(&l, e, &t); break;
-  case TLX_JSONL: row_jsonl(&l, e, &t); break;
-  case TLX_L2TCSV: row_l2tcsv(&l, e, &t); break;
-  case TLX_TLN: row_tln(&l, e, &t); break;
-  case TLX_BODYFILE: break;
+  case TL_TIMELINE_CSV: row_csv(&l, e, &t); break;
+  case TL_TIMELINE_JSONL: row_jsonl(&l, e, &t); break;
+  case TL_TIMELINE_L2TCSV: row_l2tcsv(&l, e, &t); break;
+  case TL_TIMELINE_TLN: row_tln(&l, e, &t); break;
+  case TL_TIMELINE_BODYFILE: break;
   }
   flush_line(&l);
   event_text_free(&t);
@@ -764,11 +724,10 @@ put_body_time(struct line *l, const struct tlx_body *b, int i)
     putc_(l, '0');
     return;
   }
-  sec = floor_div(b->t_ns[i], NS);
+  sec = split_ns(b->t_ns[i], &frac);
   put_i64(l, sec);
   if(!l->o->fractional)
     return;
-  frac = b->t_ns[i] - sec * NS;
   if(b->filetime)
     snprintf(f, sizeof(f), ".%07lld", (long long)(frac / 100));
   else
@@ -777,7 +736,7 @@ put_body_time(struct line *l, const struct tlx_body *b, int i)
 }
 
 void
-tlx_body_row(struct tlx_out *o, const struct tlx_body *b)
+Tl_tlx_body_row(struct tlx_out *o, const struct tlx_body *b)
 {
   struct line l = {o, 0, 0};
   puts_(&l, "0|");

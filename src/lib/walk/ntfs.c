@@ -1,0 +1,344 @@
+/*
+** NTFS: $STANDARD_INFORMATION and every $FILE_NAME parsed from the raw
+** attributes (100 ns FILETIME, any year), each $FILE_NAME stored once under
+** the link it names, and allocated MFT entries TSK lists nowhere.
+*/
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/names_int.h"
+#include "base/timeconv_int.h"
+#include "walk/walk_int.h"
+
+#define NTFS_ATTR_SI 0x10
+#define NTFS_ATTR_FN 0x30
+
+static uint64_t
+le64(const uint8_t *p)
+{
+  uint64_t v = 0;
+  int i;
+  for(i = 7; i >= 0; i--)
+    v = (v << 8) | p[i];
+  return v;
+}
+
+static uint32_t
+le32(const uint8_t *p)
+{
+  return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
+         ((uint32_t)p[3] << 24);
+}
+
+static void
+set_filetime(Tl_times4 *t, int i, uint64_t ft)
+{
+  t->raw[i] = ft;
+  t->have[i] = ft != 0;  /* 0 is "never set", not 1601-01-01 */
+  t->ns[i] = Tl_filetime_to_ns(ft, &t->clamped[i]);
+}
+
+/* $STANDARD_INFORMATION: created, modified, MFT modified, accessed. */
+static int
+si_times(const TSK_FS_ATTR *a, Tl_times4 *t)
+{
+  size_t n;
+  if(!(a->flags & TSK_FS_ATTR_RES) || !a->rd.buf)
+    return 0;
+  n = (size_t)a->size < a->rd.buf_size ? (size_t)a->size : a->rd.buf_size;
+  if(n < 32)
+    return 0;
+  memset(t, 0, sizeof(*t));
+  t->has_raw = 1;
+  set_filetime(t, 3, le64(a->rd.buf + 0));
+  set_filetime(t, 0, le64(a->rd.buf + 8));
+  set_filetime(t, 2, le64(a->rd.buf + 16));
+  set_filetime(t, 1, le64(a->rd.buf + 24));
+  return 1;
+}
+
+/* One $FILE_NAME attribute: its row and its events. */
+static void
+store_fn(Tl_walk *w, int64_t object_id, const TSK_FS_ATTR *a, int ord)
+{
+  static const char *const ns_names[] = {"POSIX", "Win32", "DOS",
+                                         "Win32&DOS"};
+  const uint8_t *b = a->rd.buf;
+  size_t n, name_units;
+  Tl_times4 t;
+  Tl_writer *wr = w->wr;
+  uint64_t parent;
+
+  if(!(a->flags & TSK_FS_ATTR_RES) || !b) {
+    w->n_corrupt++;
+    return;
+  }
+  n = (size_t)a->size < a->rd.buf_size ? (size_t)a->size : a->rd.buf_size;
+  if(n < 66 || 66 + 2 * (size_t)b[64] > n) {
+    w->n_corrupt++;
+    return;
+  }
+  name_units = b[64];
+  if(!Tl_walk_grow(&w->text, &w->text_cap, name_units * 6 + 1)) {
+    w->rc = Tl_set_error(w->c, TL_NOMEM, "out of memory");
+    return;
+  }
+  Tl_utf16le_to_utf8(b + 66, name_units, w->text, w->text_cap);
+  parent = le64(b);
+
+  memset(&t, 0, sizeof(t));
+  t.has_raw = 1;
+  set_filetime(&t, 3, le64(b + 8));
+  set_filetime(&t, 0, le64(b + 16));
+  set_filetime(&t, 2, le64(b + 24));
+  set_filetime(&t, 1, le64(b + 32));
+
+  Tl_row_begin(wr, w->st->ins_fn);
+  Tl_row_int(wr, object_id);
+  Tl_row_int(wr, a->id);
+  Tl_row_text(wr, b[65] < 4 ? ns_names[b[65]] : "unknown", -1);
+  Tl_row_text(wr, w->text, -1);
+  Tl_row_int(wr, (int64_t)(parent & 0xffffffffffffULL));
+  Tl_row_int(wr, (int64_t)(parent >> 48));
+  Tl_row_int(wr, le32(b + 56));
+  Tl_row_int(wr, (int64_t)le64(b + 40));
+  Tl_row_int(wr, (int64_t)le64(b + 48));
+  Tl_row_int(wr, (int64_t)t.raw[3]);
+  Tl_row_int(wr, (int64_t)t.raw[0]);
+  Tl_row_int(wr, (int64_t)t.raw[2]);
+  Tl_row_int(wr, (int64_t)t.raw[1]);
+  Tl_row_int(wr, ord);
+  if((w->rc = Tl_row_end(wr)))
+    return;
+  Tl_walk_emit(w, object_id, "$FN", a->id, ord, &t);
+}
+
+static int
+is_object_attr(const TSK_FS_ATTR *a)
+{
+  return a->type == TSK_FS_ATTR_TYPE_NTFS_DATA ||
+         a->type == TSK_FS_ATTR_TYPE_NTFS_IDXROOT;
+}
+
+/* The parent reference and the name of a $FILE_NAME, or 0 when it is too
+** short to hold them. The name goes to w->text. */
+static int
+fn_name(Tl_walk *w, const TSK_FS_ATTR *a, uint64_t *parent, int *nspace)
+{
+  const uint8_t *b = a->rd.buf;
+  size_t n;
+  if(!(a->flags & TSK_FS_ATTR_RES) || !b)
+    return 0;
+  n = (size_t)a->size < a->rd.buf_size ? (size_t)a->size : a->rd.buf_size;
+  if(n < 66 || 66 + 2 * (size_t)b[64] > n)
+    return 0;
+  if(!Tl_walk_grow(&w->text, &w->text_cap, (size_t)b[64] * 6 + 1))
+    return 0;
+  Tl_utf16le_to_utf8(b + 66, b[64], w->text, w->text_cap);
+  *parent = le64(b) & 0xffffffffffffULL;
+  *nspace = b[65];
+  return 1;
+}
+
+/* Which of the entry's $FILE_NAME attributes (fn[0..nfn-1], the ord being
+** the index) belong to the directory entry f: sel[k] = 1. Each $FILE_NAME
+** goes to the link it names (same name, same parent directory), so with
+** hard links every name and its times are stored once, under its own path,
+** not repeated under every link. A DOS 8.3 name (which TSK does not list
+** as an entry) goes with the first long name in the same directory. When
+** no name matches (an orphan, or a name TSK shows differently) all go to f,
+** so nothing is lost. Damaged attributes are always passed on, for
+** store_fn() to count. */
+static void
+fn_select(Tl_walk *w, const TSK_FS_FILE *f, const TSK_FS_ATTR *const *fn,
+          int nfn, char *sel)
+{
+  int k, j, any = 0, pass;
+  uint64_t par, par2;
+  int ns, ns2;
+  if(!nfn)
+    return;
+  for(pass = 0; pass < 2 && !any; pass++)
+    for(k = 0; k < nfn; k++) {
+      sel[k] = 0;
+      if(!fn_name(w, fn[k], &par, &ns)) {
+        sel[k] = 1;
+        continue;
+      }
+      if(ns == 2 || strcmp(w->text, f->name->name) ||
+         (pass == 0 && par != f->name->par_addr))
+        continue;
+      sel[k] = 2;
+      any = 1;
+    }
+  if(!any) {
+    memset(sel, 1, (size_t)nfn);
+    return;
+  }
+  for(k = 0; k < nfn; k++) {
+    if(!fn_name(w, fn[k], &par, &ns) || ns != 2)
+      continue;
+    for(j = 0; j < nfn; j++)
+      if(fn_name(w, fn[j], &par2, &ns2) && ns2 != 2 && par2 == par)
+        break;
+    sel[k] = j < nfn && sel[j] == 2;
+  }
+}
+
+void
+Tl_ntfs_entry(Tl_walk *w, TSK_FS_FILE *f, size_t path_len)
+{
+  int cnt = tsk_fs_file_attr_getsize(f), i, fn_idx = -1, first = -1;
+  const TSK_FS_ATTR *si = NULL;
+  Tl_times4 t;
+  int have_t = 0;
+  char *sid = NULL;
+  const TSK_FS_ATTR **fn = NULL;
+  char *sel = NULL;
+  int nfn = 0;
+
+  for(i = 0; i < cnt; i++) {
+    const TSK_FS_ATTR *a = tsk_fs_file_attr_get_idx(f, i);
+    if(!a)
+      continue;
+    if(a->type == NTFS_ATTR_SI && !si)
+      si = a;
+    if(is_object_attr(a)) {
+      if(first < 0)
+        first = i;
+      if(fn_idx < 0 && (!a->name || (a->type == TSK_FS_ATTR_TYPE_NTFS_IDXROOT
+                                     && !strcmp(a->name, "$I30"))))
+        fn_idx = i;
+    }
+  }
+  if(fn_idx < 0)
+    fn_idx = first;
+  if(si)
+    have_t = si_times(si, &t);
+  if(!have_t)
+    Tl_walk_meta_times(f->meta, &t);
+  if(tsk_fs_file_get_owner_sid(f, &sid))
+    sid = NULL;
+  tsk_error_reset();
+
+  for(i = 0; i < cnt || (first < 0 && i == 0); i++) {
+    const TSK_FS_ATTR *a = first < 0 ? NULL : tsk_fs_file_attr_get_idx(f, i);
+    int64_t id;
+    int j;
+    if(first >= 0 && (!a || !is_object_attr(a)))
+      continue;
+    id = Tl_walk_store_object(w, f, w->path, path_len, a, sid);
+    if(!id)
+      break;
+    Tl_walk_emit(w, id, "$SI", si ? si->id : -1, -1, &t);
+    if(i == fn_idx || first < 0) {
+      /* the entry's $FILE_NAMEs in attribute order: ord is the index */
+      if(cnt > 0 && (!(fn = malloc(sizeof(*fn) * (size_t)cnt)) ||
+                     !(sel = malloc((size_t)cnt)))) {
+        w->rc = Tl_set_error(w->c, TL_NOMEM, "out of memory");
+        break;
+      }
+      for(j = 0; j < cnt; j++) {
+        const TSK_FS_ATTR *fa = tsk_fs_file_attr_get_idx(f, j);
+        if(fa && fa->type == NTFS_ATTR_FN)
+          fn[nfn++] = fa;
+      }
+      fn_select(w, f, fn, nfn, sel);
+      for(j = 0; j < nfn && !w->rc; j++)
+        if(sel[j])
+          store_fn(w, id, fn[j], j);
+    }
+    if(first < 0)
+      break;
+  }
+  free(fn);
+  free(sel);
+  free(sid);
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* NTFS: TSK lists an allocated entry only through its parent directory (its
+** index, or the $FILE_NAME parent reference when that names the directory
+** with its sequence number); its orphan search looks only at unallocated
+** entries. So an allocated directory whose parent is gone or was reused is
+** listed nowhere, nor anything in it. The MFT is read once more to count
+** allocated base entries (24 and up) that the walk did not name. */
+void
+Tl_ntfs_orphans(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id)
+{
+  uint8_t bs[512], *buf = NULL;
+  TSK_FS_FILE *mft = NULL;
+  uint64_t n_dirs = 0, n_files = 0, rs, per, off, size, i;
+  char list[300], msg[800];
+  size_t used = 0;
+  int c = 0;
+  list[0] = 0;
+  if(tsk_fs_read(fs, 0, (char *)bs, sizeof(bs)) != (ssize_t)sizeof(bs))
+    goto out;
+  /* clusters per MFT record, or 2^-n bytes when negative */
+  c = (int8_t)bs[64];
+  rs = c < 0 ? (c >= -20 ? (uint64_t)1 << -c : 0) :
+       (uint64_t)c * (uint64_t)(bs[11] | (bs[12] << 8)) * bs[13];
+  if(rs < 256 || rs > 65536 || !(mft = tsk_fs_file_open_meta(fs, NULL, 0)) ||
+     !mft->meta)
+    goto out;
+  size = (uint64_t)mft->meta->size;
+  per = 256;
+  if(!(buf = malloc(rs * per)))
+    goto out;
+  if(w->n_named)
+    qsort(w->named, w->n_named, sizeof(uint64_t), cmp_u64);
+  for(off = 0; off < size && !w->interrupted; off += rs * per) {
+    ssize_t got = tsk_fs_file_read(mft, (TSK_OFF_T)off, (char *)buf,
+                                   (size_t)(rs * per), 0);
+    if(got <= 0)
+      break;
+    for(i = 0; i + rs <= (uint64_t)got; i += rs) {
+      const uint8_t *r = buf + i;
+      uint64_t inum = (off + i) / rs;
+      int flags;
+      if(inum < 24 || memcmp(r, "FILE", 4) || le64(r + 32))
+        continue;
+      flags = r[22] | (r[23] << 8);
+      if(!(flags & 1) ||
+         (w->n_named && bsearch(&inum, w->named, w->n_named,
+                                sizeof(uint64_t), cmp_u64)))
+        continue;
+      if(flags & 2)
+        n_dirs++;
+      else
+        n_files++;
+      if(used + 30 < sizeof(list))
+        used += (size_t)snprintf(list + used, sizeof(list) - used,
+                                 "%s%llu%s", used ? ", " : "",
+                                 (unsigned long long)inum,
+                                 flags & 2 ? " (dir)" : "");
+      else if(used + 5 < sizeof(list) && list[used - 1] != '.')
+        used += (size_t)snprintf(list + used, sizeof(list) - used, ", ...");
+    }
+  }
+  if(n_dirs || n_files) {
+    snprintf(msg, sizeof(msg), "%s file system at offset %lld: %llu "
+             "directories and %llu files are allocated but not reachable "
+             "from the root (their parent directory is gone or reused); TSK "
+             "lists them nowhere: MFT entries %s",
+             tsk_fs_type_toname(fs->ftype), (long long)fs->offset,
+             (unsigned long long)n_dirs, (unsigned long long)n_files, list);
+    Tl_walk_warn(w, volume_id, "orphan", msg);
+  }
+out:
+  tsk_error_reset();
+  if(mft)
+    tsk_fs_file_close(mft);
+  free(buf);
+  w->n_named = 0;
+}
