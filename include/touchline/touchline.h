@@ -155,6 +155,14 @@ struct tl_import_opts {
   ** (1 = the header). msg is borrowed for the call only. */
   void (*on_error)(const char *file, long line, const char *msg, void *ctx);
   void *ctx;
+  /* While another process holds the case's write lock (an ingest): wait
+  ** up to wait_s seconds (0: do not wait, < 0: forever), telling on_wait
+  ** (may be NULL) who holds it when the wait starts and about every ten
+  ** seconds. A caller built before these fields (a smaller struct_size)
+  ** waits 5 seconds, as it did. */
+  int wait_s;
+  void (*on_wait)(const char *msg, void *ctx);
+  void *wait_ctx;
 };
 
 struct tl_import_result {
@@ -191,7 +199,8 @@ tl_rc tl_targets_coverage(tl_case *c,
                           void (*warn)(const char *msg, void *ctx),
                           void *ctx);
 
-/* Re-run matching of the whole register against the whole case. */
+/* Re-run matching of the whole register against the whole case (waits
+** up to 5 seconds for the write lock). */
 tl_rc tl_case_match(tl_case *c, struct tl_import_result *res);
 
 /* ---- exposure analysis (docs/EXPOSURE.md) ----------------------------- */

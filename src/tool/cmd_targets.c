@@ -37,6 +37,14 @@ tl_tool_coverage(tl_case *c, const char *what)
     fprintf(stderr, "touchline: coverage: %s\n", tl_case_errmsg(c));
 }
 
+/* While an ingest holds the case's write lock: who, and how long more. */
+static void
+on_wait(const char *msg, void *ctx)
+{
+  (void)ctx;
+  fprintf(stderr, "touchline: %s\n", msg);
+}
+
 /* Open an existing case; 0 on success, else the exit status. */
 static int
 open_existing(const char *path, tl_case **c, unsigned flags)
@@ -56,7 +64,7 @@ usage_targets(FILE *o)
 {
   fputs(
     "usage: touchline targets CASE.db import FILE.csv [--append] "
-    "[--skip-bad]\n"
+    "[--skip-bad] [--wait SECONDS]\n"
     "       touchline targets CASE.db list\n"
     "       touchline targets CASE.db stats\n"
     "       touchline targets CASE.db match\n"
@@ -72,7 +80,9 @@ usage_targets(FILE *o)
     "matched against every object in the case at once, and again whenever\n"
     "evidence is ingested (match re-runs it by hand); targets that match\n"
     "nothing are counted per cause on stderr, and stats shows the causes\n"
-    "per partner. docs/TARGETS.md.\n",
+    "per partner. While an ingest writes the case, import waits for it,\n"
+    "saying who it is: --wait SECONDS (default 600; 0: do not wait, -1: for\n"
+    "ever). docs/TARGETS.md.\n",
     o);
 }
 
@@ -82,6 +92,7 @@ import_common(int argc, char **argv, int divisions)
   static const struct option lo[] = {
     {"append", no_argument, NULL, 'a'},
     {"skip-bad", no_argument, NULL, 's'},
+    {"wait", required_argument, NULL, 'W'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}
   };
@@ -89,6 +100,7 @@ import_common(int argc, char **argv, int divisions)
   struct tl_import_result r;
   tl_case *c;
   int ch, st;
+  char *end;
   tl_rc rc;
 
   memset(&o, 0, sizeof(o));
@@ -96,12 +108,24 @@ import_common(int argc, char **argv, int divisions)
   o.struct_size = sizeof(o);
   r.struct_size = sizeof(r);
   o.on_error = on_row_error;
+  o.wait_s = 600;
+  o.on_wait = on_wait;
   optind = 1;
   while((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
     if(ch == 'a')
       o.append = 1;
     else if(ch == 's')
       o.skip_bad = 1;
+    else if(ch == 'W') {
+      errno = 0;
+      o.wait_s = (int)strtol(optarg, &end, 10);
+      if(*end || !*optarg || errno || o.wait_s < -1) {
+        fprintf(stderr, "touchline %s: --wait takes seconds (a whole "
+                "number, -1 for ever)\n", divisions ? "divisions" :
+                "targets");
+        return 2;
+      }
+    }
     else {
       usage_targets(ch == 'h' ? stdout : stderr);
       return ch == 'h' ? 0 : 2;
@@ -193,11 +217,14 @@ cmd_divisions(int argc, char **argv)
 {
   if(argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
     fputs("usage: touchline divisions CASE.db import FILE.csv [--append] "
-          "[--skip-bad]\n\nMap path prefixes inside evidence items to "
-          "divisions (one file server\nholds the shares of many divisions)."
-          " Columns: evidence (the label),\npath_prefix, division. The "
-          "longest matching prefix wins; elsewhere the\nitem's --division "
-          "applies.\n", stdout);
+          "[--skip-bad]\n                 [--wait SECONDS]\n\nMap path "
+          "prefixes inside evidence items to divisions (one file server\n"
+          "holds the shares of many divisions). Columns: evidence (the "
+          "label),\npath_prefix, division. The longest matching prefix "
+          "wins; elsewhere the\nitem's --division applies. While an ingest "
+          "writes the case, import waits\nfor it, saying who it is: --wait "
+          "SECONDS (default 600; 0: do not wait,\n-1: for ever).\n",
+          stdout);
     return 0;
   }
   if(argc < 3 || strcmp(argv[2], "import")) {

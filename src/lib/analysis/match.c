@@ -300,6 +300,7 @@ hash_copy_candidates(tl_case *c, uint64_t *n_hashed)
   int64_t *ids = NULL;
   size_t n = 0, cap = 0;
   tl_rc rc;
+  int st;
   if(sqlite3_prepare_v2(c->db,
        "SELECT y.object_id FROM object y WHERE y.stream IS NULL AND y.size "
        "> 0 AND y.size IN (SELECT o.size FROM target_match m JOIN object o "
@@ -311,7 +312,7 @@ hash_copy_candidates(tl_case *c, uint64_t *n_hashed)
        "(SELECT 1 FROM event b WHERE b.object_id = y.object_id AND "
        "substr(b.macb, 4, 1) = 'b')", -1, &s, NULL) != SQLITE_OK)
     return Tl_set_sqlite_error(c, "prepare");
-  while(sqlite3_step(s) == SQLITE_ROW) {
+  while((st = sqlite3_step(s)) == SQLITE_ROW) {
     if(n == cap) {
       int64_t *ni = realloc(ids, sizeof(*ni) * (cap = cap * 2 + 64));
       if(!ni) {
@@ -322,6 +323,14 @@ hash_copy_candidates(tl_case *c, uint64_t *n_hashed)
       ids = ni;
     }
     ids[n++] = sqlite3_column_int64(s, 0);
+  }
+  /* an error has rolled the caller's transaction back: say so, or its
+  ** later statements would commit one by one */
+  if(st != SQLITE_DONE) {
+    rc = Tl_set_sqlite_error(c, "query copy candidates");
+    sqlite3_finalize(s);
+    free(ids);
+    return rc;
   }
   sqlite3_finalize(s);
   rc = Tl_hash_objects(c, ids, n, n_hashed);

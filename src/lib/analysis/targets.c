@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,7 +208,7 @@ targets_import(tl_case *c, const char *csv_path,
                       "md5, sha1 or sha256 column", csv_path);
     goto out;
   }
-  if((rc = Tl_exec(c, "BEGIN IMMEDIATE")))
+  if((rc = Tl_begin_write(c, o->wait_s, o->on_wait, o->wait_ctx)))
     goto out;
   in_tx = 1;
   if(!o->append && (rc = Tl_exec(c, "DELETE FROM target_match; "
@@ -353,7 +354,7 @@ divisions_import(tl_case *c, const char *csv_path,
                       "the header needs evidence, path_prefix, division");
     goto out;
   }
-  if((rc = Tl_exec(c, "BEGIN IMMEDIATE")))
+  if((rc = Tl_begin_write(c, o->wait_s, o->on_wait, o->wait_ctx)))
     goto out;
   in_tx = 1;
   if(!o->append && (rc = Tl_exec(c, "DELETE FROM division_map")))
@@ -394,10 +395,17 @@ divisions_import(tl_case *c, const char *csv_path,
     else if(Tl_is_glob(norm))
       bad = "a path prefix is not a glob";
     else {
-      sqlite3_bind_text(chk, 1, ev, -1, SQLITE_TRANSIENT);
-      if(sqlite3_step(chk) != SQLITE_ROW)
+      /* an error here has rolled the transaction back: stop, or the rows
+      ** after it would each commit on their own */
+      int st;
+      sqlite3_bind_text(chk, 1, ev, -1, SQLITE_STATIC);
+      if((st = sqlite3_step(chk)) == SQLITE_DONE)
         report(o, csv_path, r.line, "note: no evidence labelled '%s' in "
                "the case yet", ev);
+      else if(st != SQLITE_ROW) {
+        rc = Tl_set_sqlite_error(c, "look up evidence");
+        goto out;
+      }
       sqlite3_reset(chk);
     }
     if(bad) {
@@ -405,9 +413,9 @@ divisions_import(tl_case *c, const char *csv_path,
       report(o, csv_path, r.line, "%s", bad);
       continue;
     }
-    sqlite3_bind_text(ins, 1, ev, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(ins, 2, norm, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(ins, 3, div, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(ins, 1, ev, -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins, 2, norm, -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins, 3, div, -1, SQLITE_STATIC);
     sqlite3_bind_int64(ins, 4, r.line);
     if(sqlite3_step(ins) != SQLITE_DONE) {
       rc = Tl_set_sqlite_error(c, "insert division_map");
@@ -433,7 +441,9 @@ case_match(tl_case *c, struct tl_import_result *res)
 {
   tl_rc rc;
   memset(res, 0, sizeof(*res));
-  if((rc = Tl_exec(c, "BEGIN IMMEDIATE")))
+  if(!c || c->magic != TL_CASE_MAGIC)
+    return TL_USAGE;
+  if((rc = Tl_begin_write(c, 5, NULL, NULL)))
     return rc;
   if((rc = Tl_match_run(c, 0, &res->n_matches, &res->n_hashed)) ||
      (rc = Tl_exec(c, "COMMIT")))
@@ -532,6 +542,10 @@ import_entry(tl_case *c, const char *csv_path,
   if((rc = Tl_opts_in(&o, sizeof(o), opts, sizeof(uint32_t))))
     return Tl_set_error(c, rc, "import: options struct_size not "
                         "understood");
+  /* a caller built before wait_s waits 5 s for the write lock, as then */
+  if(opts->struct_size < offsetof(struct tl_import_opts, wait_s) +
+     sizeof(o.wait_s))
+    o.wait_s = 5;
   rc = divisions ? divisions_import(c, csv_path, &o, &res) :
        targets_import(c, csv_path, &o, &res);
   res.struct_size = sizeof(res);

@@ -145,7 +145,9 @@ Tl_utf16le_to_utf8(const unsigned char *p, size_t n_units, char *out,
         continue;
       }
     }
-    if(u >= 0xd800 && u <= 0xdfff) {
+    /* an unpaired surrogate, and U+0000 (which would end the text and
+    ** cut the rest of the name off), as "\uXXXX" */
+    if((u >= 0xd800 && u <= 0xdfff) || u == 0) {
       char esc[6] = {'\\', 'u', hex[u >> 12], hex[(u >> 8) & 15],
                      hex[(u >> 4) & 15], hex[u & 15]};
       size_t k;

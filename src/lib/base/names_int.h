@@ -20,8 +20,9 @@ size_t Tl_utf8_escape(const char *s, size_t len, char *out, size_t cap);
 
 
 /* Decode n_units UTF-16LE code units at p into UTF-8 text in out (cap
-** bytes, NUL-terminated). An unpaired surrogate becomes the text "\uXXXX"
-** so nothing is silently dropped. Returns the length written. */
+** bytes, NUL-terminated). An unpaired surrogate, and U+0000 (a NUL would
+** end the text), become the text "\uXXXX" so nothing is silently dropped.
+** Returns the length written. */
 size_t Tl_utf16le_to_utf8(const unsigned char *p, size_t n_units, char *out,
                           size_t cap);
 /* Names in every output (docs/OUTPUT-ESCAPING.md): a character that is

@@ -53,6 +53,7 @@ int
 Tl_path_normalize(const char *in, char *out, size_t cap)
 {
   size_t o = 0, n;
+  int r, did;
   const char *p = in;
   while(*p == ' ' || *p == '\t')
     p++;
@@ -84,10 +85,19 @@ Tl_path_normalize(const char *in, char *out, size_t cap)
       return -1;
     out[o++] = ch;
   }
-  if(o > 1 && out[o - 1] == '/')
-    o--;
   out[o] = '\0';
-  return dot_components(out);
+  /* Blanks and separators at the end are dropped, also when they come to
+  ** the end as "." and ".." are resolved (and a component that becomes
+  ** "." so is resolved in turn): a normalised path normalises to itself. */
+  for(did = 0;; did = 1) {
+    while(o > 1 && (out[o - 1] == ' ' || out[o - 1] == '\t' ||
+                    out[o - 1] == '\r' || out[o - 1] == '/'))
+      out[--o] = '\0';
+    if((r = dot_components(out)) <= 0)
+      break;
+    o = strlen(out);
+  }
+  return r < 0 ? r : did;
 }
 
 int

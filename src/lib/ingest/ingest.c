@@ -71,19 +71,27 @@ base_label(const char *path)
   return l;
 }
 
-/* Look up an existing item by label, segment path or hash; 0 when none. */
+/* Look up an existing item by label, segment path or hash; 0 when none,
+** -1 on an error (set on c: it may have rolled the transaction back). */
 static int64_t
 find_item(tl_case *c, const char *sql, const char *a, const char *b)
 {
   sqlite3_stmt *s;
   int64_t id = 0;
-  if(sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) != SQLITE_OK)
+  int r;
+  if(sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) != SQLITE_OK) {
+    Tl_set_sqlite_error(c, "lookup");
     return -1;
+  }
   sqlite3_bind_text(s, 1, a, -1, SQLITE_STATIC);
   if(b)
     sqlite3_bind_text(s, 2, b, -1, SQLITE_STATIC);
-  if(sqlite3_step(s) == SQLITE_ROW)
+  if((r = sqlite3_step(s)) == SQLITE_ROW)
     id = sqlite3_column_int64(s, 0);
+  else if(r != SQLITE_DONE) {
+    Tl_set_sqlite_error(c, "lookup");
+    id = -1;
+  }
   sqlite3_finalize(s);
   return id;
 }
@@ -182,7 +190,7 @@ stage_dedupe(ingest *x)
     x->dup = find_item(c, "SELECT evidence_id FROM evidence WHERE md5=?1 "
                        "OR stored_md5=?1", x->im.stored_md5, NULL);
   if(x->dup < 0)
-    return Tl_set_sqlite_error(c, "lookup");
+    return c->errcode;
   if(x->dup && !x->o->replace)
     return Tl_set_error(c, TL_EXISTS, "%s: already in the case (evidence "
                         "%lld); use --replace to ingest it again",
@@ -231,13 +239,18 @@ stage_register(ingest *x)
   ** (sorted) than grown one random key at a time; the DROP is part of the
   ** transaction, so a rollback brings them back. */
   {
+    /* an error here has rolled the transaction back: it ends the ingest,
+    ** or every later row would commit on its own */
     sqlite3_stmt *s;
+    int r;
     if(sqlite3_prepare_v2(c->db, "SELECT NOT EXISTS(SELECT 1 FROM object)",
-                          -1, &s, NULL) == SQLITE_OK) {
-      if(sqlite3_step(s) == SQLITE_ROW)
-        x->deferred_index = sqlite3_column_int(s, 0);
-      sqlite3_finalize(s);
-    }
+                          -1, &s, NULL) != SQLITE_OK)
+      return Tl_set_sqlite_error(c, "prepare");
+    if((r = sqlite3_step(s)) == SQLITE_ROW)
+      x->deferred_index = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    if(r != SQLITE_ROW)
+      return Tl_set_sqlite_error(c, "query object");
     if(x->deferred_index && (rc = Tl_exec(c, Tl_index_drop)))
       return rc;
   }
@@ -265,21 +278,23 @@ stage_register(ingest *x)
 
 /* The next object id: a high-water mark that survives deletions, so an
 ** id is never given to two objects in the life of the case. */
-static int64_t
-next_object_id(tl_case *c)
+static tl_rc
+next_object_id(tl_case *c, int64_t *id)
 {
   sqlite3_stmt *s;
-  int64_t id = 1;
+  int r;
   if(sqlite3_prepare_v2(c->db, "SELECT max(coalesce((SELECT CAST(value AS "
                         "INTEGER) FROM case_meta WHERE key="
                         "'next_object_id'), 1), (SELECT coalesce(max("
-                        "object_id), 0) + 1 FROM object))", -1, &s, NULL) ==
-     SQLITE_OK) {
-    if(sqlite3_step(s) == SQLITE_ROW)
-      id = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-  }
-  return id;
+                        "object_id), 0) + 1 FROM object))", -1, &s, NULL) !=
+     SQLITE_OK)
+    return Tl_set_sqlite_error(c, "prepare");
+  if((r = sqlite3_step(s)) == SQLITE_ROW)
+    *id = sqlite3_column_int64(s, 0);
+  sqlite3_finalize(s);
+  if(r != SQLITE_ROW)
+    return Tl_set_sqlite_error(c, "read next_object_id");
+  return TL_OK;
 }
 
 /* Test hook (configure --enable-test-hooks only): TOUCHLINE_FAULT=INT:N,
@@ -321,8 +336,8 @@ stage_walk(ingest *x)
   w->label = x->label;
   w->hasher = x->hasher;
   w->media_size = x->im.media_size;
-  w->next_object_id = next_object_id(c);
-  if((rc = Tl_writer_start(c, &w->wr)))
+  if((rc = next_object_id(c, &w->next_object_id)) ||
+     (rc = Tl_writer_start(c, &w->wr)))
     return rc;
   fault_hook(w);
   rc = Tl_walk_image(w, x->im.img);
@@ -399,6 +414,8 @@ stage_finish(ingest *x)
   if(x->md5[0]) {
     int64_t dup = find_item(c, "SELECT evidence_id FROM evidence WHERE "
                             "md5=?1 AND sha256=?2", x->md5, x->sha256);
+    if(dup < 0)
+      return c->errcode;
     if(dup > 0 && dup != x->ev) {
       if(!x->o->replace)
         return Tl_set_error(c, TL_EXISTS, "%s: the same media (MD5 %s) is "

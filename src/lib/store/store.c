@@ -220,8 +220,10 @@ Tl_store_step(Tl_store *st, sqlite3_stmt *s, const char *what)
 void
 Tl_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
+  /* not copied: a copy is an allocation whose failure leaves the value
+  ** NULL, and the row would be stored without it */
   if(v)
-    sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
   else
     sqlite3_bind_null(s, i);
 }
@@ -244,7 +246,7 @@ Tl_store_warning(Tl_store *st, int64_t evidence_id, int64_t fs_id,
   Tl_bind_opt_int(s, 2, fs_id > 0, fs_id);
   Tl_bind_opt_int(s, 3, volume_id > 0, volume_id);
   sqlite3_bind_text(s, 4, kind, -1, SQLITE_STATIC);
-  sqlite3_bind_text(s, 5, msg, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(s, 5, msg, -1, SQLITE_STATIC);
   return Tl_store_step(st, s, "insert warning");
 }
 

@@ -42,7 +42,9 @@ tl_rc Tl_exec_bound(tl_case *c, const char *sql, const char *fmt, ...);
 tl_rc Tl_store_warning(Tl_store *st, int64_t evidence_id, int64_t fs_id,
                        int64_t volume_id, const char *kind, const char *msg);
 
-/* Bind helpers: NULL when the pointer is NULL / value negative. */
+/* Bind helpers: NULL when the pointer is NULL / value negative. Text is
+** not copied (a copy could fail and store NULL without a word): it must
+** stay as it is until the statement has been stepped. */
 void Tl_bind_text(sqlite3_stmt *s, int i, const char *v);
 void Tl_bind_opt_int(sqlite3_stmt *s, int i, int have, int64_t v);
 

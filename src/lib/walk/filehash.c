@@ -194,10 +194,13 @@ Tl_hash_objects(tl_case *c, const int64_t *ids_in, size_t n,
   for(i = 0; i < n && !rc; i++) {
     char md5[33], sha1[41], sha256[65], err[600] = "";
     int64_t fs_id;
+    int st;
     if(i && ids[i] == ids[i - 1])
       continue;
     sqlite3_bind_int64(q, 1, ids[i]);
-    if(sqlite3_step(q) != SQLITE_ROW) {
+    if((st = sqlite3_step(q)) != SQLITE_ROW) {
+      if(st != SQLITE_DONE)
+        rc = Tl_set_sqlite_error(c, "query object");
       sqlite3_reset(q);
       continue;
     }
@@ -215,12 +218,12 @@ Tl_hash_objects(tl_case *c, const int64_t *ids_in, size_t n,
       sqlite3_bind_null(ins, 2);
       sqlite3_bind_null(ins, 3);
       sqlite3_bind_null(ins, 4);
-      sqlite3_bind_text(ins, 5, err, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(ins, 5, err, -1, SQLITE_STATIC);
     }
     else {
-      sqlite3_bind_text(ins, 2, md5, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text(ins, 3, sha1, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text(ins, 4, sha256, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(ins, 2, md5, -1, SQLITE_STATIC);
+      sqlite3_bind_text(ins, 3, sha1, -1, SQLITE_STATIC);
+      sqlite3_bind_text(ins, 4, sha256, -1, SQLITE_STATIC);
       sqlite3_bind_null(ins, 5);
     }
     sqlite3_reset(q);

@@ -41,23 +41,59 @@ set_filetime(Tl_times4 *t, int i, uint64_t ft)
   t->ns[i] = Tl_filetime_to_ns(ft, &t->clamped[i]);
 }
 
+int
+Tl_ntfs_parse_si(const uint8_t *b, size_t n, Tl_times4 *t)
+{
+  if(!b || n < 32)
+    return 0;
+  memset(t, 0, sizeof(*t));
+  t->has_raw = 1;
+  set_filetime(t, 3, le64(b + 0));
+  set_filetime(t, 0, le64(b + 8));
+  set_filetime(t, 2, le64(b + 16));
+  set_filetime(t, 1, le64(b + 24));
+  return 1;
+}
+
+int
+Tl_ntfs_parse_fn(const uint8_t *b, size_t n, Tl_ntfs_fn *fn)
+{
+  if(!b || n < 66 || 66 + 2 * (size_t)b[64] > n)
+    return 0;
+  memset(fn, 0, sizeof(*fn));
+  fn->parent = le64(b);
+  fn->t.has_raw = 1;
+  set_filetime(&fn->t, 3, le64(b + 8));
+  set_filetime(&fn->t, 0, le64(b + 16));
+  set_filetime(&fn->t, 2, le64(b + 24));
+  set_filetime(&fn->t, 1, le64(b + 32));
+  fn->alloc_size = le64(b + 40);
+  fn->real_size = le64(b + 48);
+  fn->flags = le32(b + 56);
+  fn->name_units = b[64];
+  fn->nspace = b[65];
+  fn->name = b + 66;
+  return 1;
+}
+
+/* The resident content of attribute a and its length; NULL when it is
+** not resident. */
+static const uint8_t *
+resident(const TSK_FS_ATTR *a, size_t *n)
+{
+  if(!(a->flags & TSK_FS_ATTR_RES) || !a->rd.buf)
+    return NULL;
+  *n = (size_t)a->size < a->rd.buf_size ? (size_t)a->size : a->rd.buf_size;
+  return a->rd.buf;
+}
+
 /* $STANDARD_INFORMATION: created, modified, MFT modified, accessed. */
 static int
 si_times(const TSK_FS_ATTR *a, Tl_times4 *t)
 {
-  size_t n;
-  if(!(a->flags & TSK_FS_ATTR_RES) || !a->rd.buf)
-    return 0;
-  n = (size_t)a->size < a->rd.buf_size ? (size_t)a->size : a->rd.buf_size;
-  if(n < 32)
-    return 0;
-  memset(t, 0, sizeof(*t));
-  t->has_raw = 1;
-  set_filetime(t, 3, le64(a->rd.buf + 0));
-  set_filetime(t, 0, le64(a->rd.buf + 8));
-  set_filetime(t, 2, le64(a->rd.buf + 16));
-  set_filetime(t, 1, le64(a->rd.buf + 24));
-  return 1;
+  size_t n = 0;
+  const uint8_t *b = resident(a, &n);
+  return Tl_ntfs_parse_si(b, n, t);
 }
 
 /* One $FILE_NAME attribute: its row and its events. */
@@ -66,54 +102,39 @@ store_fn(Tl_walk *w, int64_t object_id, const TSK_FS_ATTR *a, int ord)
 {
   static const char *const ns_names[] = {"POSIX", "Win32", "DOS",
                                          "Win32&DOS"};
-  const uint8_t *b = a->rd.buf;
-  size_t n, name_units;
-  Tl_times4 t;
+  size_t n = 0;
+  const uint8_t *b = resident(a, &n);
+  Tl_ntfs_fn fn;
   Tl_writer *wr = w->wr;
-  uint64_t parent;
 
-  if(!(a->flags & TSK_FS_ATTR_RES) || !b) {
+  if(!Tl_ntfs_parse_fn(b, n, &fn)) {
     w->n_corrupt++;
     return;
   }
-  n = (size_t)a->size < a->rd.buf_size ? (size_t)a->size : a->rd.buf_size;
-  if(n < 66 || 66 + 2 * (size_t)b[64] > n) {
-    w->n_corrupt++;
-    return;
-  }
-  name_units = b[64];
-  if(!Tl_walk_grow(&w->text, &w->text_cap, name_units * 6 + 1)) {
+  if(!Tl_walk_grow(&w->text, &w->text_cap, (size_t)fn.name_units * 6 + 1)) {
     w->rc = Tl_set_error(w->c, TL_NOMEM, "out of memory");
     return;
   }
-  Tl_utf16le_to_utf8(b + 66, name_units, w->text, w->text_cap);
-  parent = le64(b);
-
-  memset(&t, 0, sizeof(t));
-  t.has_raw = 1;
-  set_filetime(&t, 3, le64(b + 8));
-  set_filetime(&t, 0, le64(b + 16));
-  set_filetime(&t, 2, le64(b + 24));
-  set_filetime(&t, 1, le64(b + 32));
+  Tl_utf16le_to_utf8(fn.name, (size_t)fn.name_units, w->text, w->text_cap);
 
   Tl_row_begin(wr, w->st->ins_fn);
   Tl_row_int(wr, object_id);
   Tl_row_int(wr, a->id);
-  Tl_row_text(wr, b[65] < 4 ? ns_names[b[65]] : "unknown", -1);
+  Tl_row_text(wr, fn.nspace < 4 ? ns_names[fn.nspace] : "unknown", -1);
   Tl_row_text(wr, w->text, -1);
-  Tl_row_int(wr, (int64_t)(parent & 0xffffffffffffULL));
-  Tl_row_int(wr, (int64_t)(parent >> 48));
-  Tl_row_int(wr, le32(b + 56));
-  Tl_row_int(wr, (int64_t)le64(b + 40));
-  Tl_row_int(wr, (int64_t)le64(b + 48));
-  Tl_row_int(wr, (int64_t)t.raw[3]);
-  Tl_row_int(wr, (int64_t)t.raw[0]);
-  Tl_row_int(wr, (int64_t)t.raw[2]);
-  Tl_row_int(wr, (int64_t)t.raw[1]);
+  Tl_row_int(wr, (int64_t)(fn.parent & 0xffffffffffffULL));
+  Tl_row_int(wr, (int64_t)(fn.parent >> 48));
+  Tl_row_int(wr, fn.flags);
+  Tl_row_int(wr, (int64_t)fn.alloc_size);
+  Tl_row_int(wr, (int64_t)fn.real_size);
+  Tl_row_int(wr, (int64_t)fn.t.raw[3]);
+  Tl_row_int(wr, (int64_t)fn.t.raw[0]);
+  Tl_row_int(wr, (int64_t)fn.t.raw[2]);
+  Tl_row_int(wr, (int64_t)fn.t.raw[1]);
   Tl_row_int(wr, ord);
   if((w->rc = Tl_row_end(wr)))
     return;
-  Tl_walk_emit(w, object_id, "$FN", a->id, ord, &t);
+  Tl_walk_emit(w, object_id, "$FN", a->id, ord, &fn.t);
 }
 
 static int
@@ -128,18 +149,16 @@ is_object_attr(const TSK_FS_ATTR *a)
 static int
 fn_name(Tl_walk *w, const TSK_FS_ATTR *a, uint64_t *parent, int *nspace)
 {
-  const uint8_t *b = a->rd.buf;
-  size_t n;
-  if(!(a->flags & TSK_FS_ATTR_RES) || !b)
+  size_t n = 0;
+  const uint8_t *b = resident(a, &n);
+  Tl_ntfs_fn fn;
+  if(!Tl_ntfs_parse_fn(b, n, &fn))
     return 0;
-  n = (size_t)a->size < a->rd.buf_size ? (size_t)a->size : a->rd.buf_size;
-  if(n < 66 || 66 + 2 * (size_t)b[64] > n)
+  if(!Tl_walk_grow(&w->text, &w->text_cap, (size_t)fn.name_units * 6 + 1))
     return 0;
-  if(!Tl_walk_grow(&w->text, &w->text_cap, (size_t)b[64] * 6 + 1))
-    return 0;
-  Tl_utf16le_to_utf8(b + 66, b[64], w->text, w->text_cap);
-  *parent = le64(b) & 0xffffffffffffULL;
-  *nspace = b[65];
+  Tl_utf16le_to_utf8(fn.name, (size_t)fn.name_units, w->text, w->text_cap);
+  *parent = fn.parent & 0xffffffffffffULL;
+  *nspace = fn.nspace;
   return 1;
 }
 

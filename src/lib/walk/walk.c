@@ -393,7 +393,7 @@ walk_fs(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id, const char *pool_vol,
   Tl_bind_text(s, 3, pool_vol);
   sqlite3_bind_int64(s, 4, (int64_t)fs->offset);
   sqlite3_bind_text(s, 5, tsk_fs_type_toname(fs->ftype), -1,
-                    SQLITE_TRANSIENT);
+                    SQLITE_STATIC);
   sqlite3_bind_int64(s, 6, fs->block_size);
   sqlite3_bind_int64(s, 7, (int64_t)fs->block_count);
   sqlite3_bind_int64(s, 8, (int64_t)fs->root_inum);
@@ -466,6 +466,8 @@ walk_fs(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id, const char *pool_vol,
         w->rc = Tl_store_step(w->st, u, "update filesystem");
         sqlite3_finalize(u);
       }
+      else
+        w->rc = Tl_set_sqlite_error(w->c, "prepare");
     }
   }
   w->fs = NULL;
@@ -514,7 +516,7 @@ store_volume(Tl_walk *w, const TSK_VS_INFO *vs, const TSK_VS_PART_INFO *p)
     return 0;
   sqlite3_bind_int64(s, 1, w->evidence_id);
   sqlite3_bind_text(s, 2, tsk_vs_type_toname(vs->vstype), -1,
-                    SQLITE_TRANSIENT);
+                    SQLITE_STATIC);
   sqlite3_bind_int64(s, 3, p->addr);
   sqlite3_bind_int64(s, 4, (int64_t)p->start);
   sqlite3_bind_int64(s, 5, (int64_t)p->len);

@@ -95,6 +95,22 @@ int64_t Tl_walk_store_object(Tl_walk *w, TSK_FS_FILE *f, const char *path,
                              size_t path_len, const TSK_FS_ATTR *a,
                              const char *owner_sid);
 
+/* The raw parsers of NTFS times (walk/ntfs.c; fuzzed by
+** tests/fuzz/fuzz_ntfs.c): the content of a $STANDARD_INFORMATION (its
+** four FILETIMEs) or of a $FILE_NAME attribute, b[0..n). 0 when it is too
+** short to hold them (the caller counts it as corrupt). */
+typedef struct Tl_ntfs_fn {
+  uint64_t parent;          /* MFT reference: entry | sequence << 48 */
+  Tl_times4 t;              /* created, modified, MFT modified, accessed */
+  uint64_t alloc_size, real_size;
+  uint32_t flags;
+  int name_units;           /* UTF-16 code units of the name */
+  int nspace;               /* 0 POSIX, 1 Win32, 2 DOS, 3 Win32&DOS */
+  const uint8_t *name;      /* inside b: name_units * 2 bytes, UTF-16LE */
+} Tl_ntfs_fn;
+int Tl_ntfs_parse_si(const uint8_t *b, size_t n, Tl_times4 *t);
+int Tl_ntfs_parse_fn(const uint8_t *b, size_t n, Tl_ntfs_fn *fn);
+
 /* NTFS (walk/ntfs.c): the objects, times and $FILE_NAMEs of entry f, whose
 ** path is w->path[0..path_len); after the walk, allocated MFT entries the
 ** walk did not name (w->named) counted in an "orphan" warning. */
