@@ -41,6 +41,7 @@ extern "C" {
 ** file (inside parse). Opaque. */
 typedef struct tl_plugin_ctx tl_plugin_ctx;
 typedef struct tl_input tl_input;
+struct tl_host_api;
 
 /* What happened. Append only: values never move (stored in the case as
 ** their names, docs/PLUGIN-ABI.md lists them). */
@@ -88,9 +89,10 @@ struct tl_attr {
 };
 
 /* One event, handed to api->emit(). Zero it, set struct_size, fill what
-** the artifact says. */
-struct tl_event {
-  uint32_t struct_size;   /* sizeof(struct tl_event) */
+** the artifact says. (struct tl_event of query.h is an event as the case
+** returns it; this is one a parser gives the host.) */
+struct tl_artifact_event {
+  uint32_t struct_size;   /* sizeof(struct tl_artifact_event) */
   uint32_t kind;          /* enum tl_event_kind */
   int64_t t_ns;           /* the instant: ns since 1970-01-01T00:00:00Z */
   int has_raw;            /* raw below is set */
@@ -173,7 +175,7 @@ struct tl_host_api {
 
   /* Results. emit copies the event: TL_OK, TL_USAGE for a malformed event
   ** (counted as corrupt), TL_STOP when the host wants no more. */
-  tl_rc (*emit)(tl_input *in, const struct tl_event *ev);
+  tl_rc (*emit)(tl_input *in, const struct tl_artifact_event *ev);
   /* A record at off is bad and was skipped (counted, shown in `info`). */
   void (*corrupt)(tl_input *in, uint64_t off, const char *why);
   /* A note for the examiner (a warning row of the evidence item). */
