@@ -139,6 +139,14 @@ is "$(cnt "$T_TMP/ntfs.db" --from 2004-02-29T21:00:17.2151472+01:00 --to 2004-02
 is "$(cnt "$T_TMP/ntfs.db" --to 2004-02-29T20:00:17.2151472Z)" \
   "$(q "$T_TMP/ntfs.db" "select count(*) from event where t_ns<$T0")" "--to is exclusive"
 is "$(cnt "$T_TMP/ntfs.db" --from 2004-03-01)" 0 "--from a date after every event"
+# an empty window is refused, as exposure refuses it (issue 8)
+for w in "2004-03-01 2004-02-29" "2004-02-29T20:00:17Z 2004-02-29T20:00:17Z"; do
+  set -- $w
+  "$TOUCHLINE" timeline "$T_TMP/ntfs.db" --from "$1" --to "$2" >"$T_TMP/ew.out" 2>"$T_TMP/ew.err"
+  rc=$?
+  is "$rc:$(wc -c <"$T_TMP/ew.out" | tr -d ' '):$(grep -c 'is not before --to' "$T_TMP/ew.err")" \
+    "2:0:1" "--from $1 --to $2: refused (exit 2), nothing written, says why"
+done
 is "$(cnt "$T_TMP/ntfs.db" --from 2004-02-29 --to 2004-03-01)" "$n_ntfs" "--from/--to dates"
 is "$(cnt "$T_TMP/ntfs.db" --from 2004-02-29T21:00 --tz Europe/Berlin --to 2004-02-29T20:00:17.2151473Z)" \
   "$(q "$T_TMP/ntfs.db" "select count(*) from event where t_ns>=1078084800000000000 and t_ns<=$T0")" \

@@ -302,6 +302,12 @@ cmd_timeline(int argc, char **argv)
   if((from && parse_when("--from", from, tz, &f, 0)) ||
      (to && parse_when("--to", to, tz, &f, 1)))
     goto usage;
+  if(f.has_from && f.has_to && f.from_ns >= f.to_ns) {
+    /* as exposure does: an empty window is a mistake, not a result */
+    fprintf(stderr, "touchline timeline: --from %s is not before --to %s: "
+            "the window [from, to) is empty\n", from, to);
+    goto usage;
+  }
 
   if(access(case_path, R_OK)) {
     fprintf(stderr, "touchline: %s: %s\n", case_path, strerror(errno));
