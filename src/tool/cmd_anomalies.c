@@ -34,6 +34,12 @@ usage_anomalies(FILE *o)
     "--tz ZONE (default UTC). Reads only. docs/EXPOSURE.md.\n", o);
 }
 
+static tl_rc
+write_anomalies(tl_case *c, const struct tl_sink *s, void *o)
+{
+  return tl_case_anomalies(c, o, s);
+}
+
 int
 cmd_anomalies(int argc, char **argv)
 {
@@ -48,12 +54,9 @@ cmd_anomalies(int argc, char **argv)
   };
   struct tl_anomaly_opts o;
   const char *from = NULL, *to = NULL, *outpath = NULL, *why = NULL;
-  const char *tz = "UTC", *err = NULL;
-  struct tl_output out;
-  tl_case *c;
+  const char *tz = "UTC";
   int64_t t;
   int ch;
-  tl_rc rc;
 
   memset(&o, 0, sizeof(o));
   o.struct_size = sizeof(o);
@@ -99,29 +102,5 @@ cmd_anomalies(int argc, char **argv)
     fprintf(stderr, "touchline anomalies: --format is text, csv or json\n");
     return 2;
   }
-  if(tl_case_open(argv[optind], TL_OPEN_READONLY, &c, &err)) {
-    fprintf(stderr, "touchline: %s\n", err);
-    return 1;
-  }
-  if(!tl_output_open(&out, outpath)) {
-    fprintf(stderr, "touchline: %s: %s\n", outpath, strerror(errno));
-    tl_case_close(c);
-    return 1;
-  }
-  {
-    struct tl_sink sink;
-    tl_sink_stdio(&sink, out.f);
-    rc = tl_case_anomalies(c, &o, &sink);
-  }
-  if(rc) {
-    fprintf(stderr, "touchline: %s\n", tl_case_errmsg(c));
-    tl_output_abort(&out);
-  }
-  else if(tl_output_commit(&out)) {
-    fprintf(stderr, "touchline: %s: %s\n", outpath ? outpath : "stdout",
-            strerror(errno));
-    rc = TL_IO;
-  }
-  tl_case_close(c);
-  return rc == TL_USAGE ? 2 : rc ? 1 : 0;
+  return tl_run_report(argv[optind], outpath, write_anomalies, &o);
 }

@@ -72,6 +72,12 @@ parse_minutes(const char *s, int64_t *ns)
   return 0;
 }
 
+static tl_rc
+write_exposure(tl_case *c, const struct tl_sink *s, void *o)
+{
+  return tl_case_exposure(c, o, s);
+}
+
 int
 cmd_exposure(int argc, char **argv)
 {
@@ -89,10 +95,7 @@ cmd_exposure(int argc, char **argv)
   struct tl_exposure_opts o;
   const char *from = NULL, *to = NULL, *outpath = NULL, *why = NULL;
   const char *tz = "UTC";
-  struct tl_output out;
-  tl_case *c;
   int ch;
-  tl_rc rc;
 
   memset(&o, 0, sizeof(o));
   o.struct_size = sizeof(o);
@@ -151,33 +154,5 @@ cmd_exposure(int argc, char **argv)
             "html\n");
     return 2;
   }
-  {
-    const char *err = NULL;
-    if(tl_case_open(argv[optind], TL_OPEN_READONLY, &c, &err)) {
-      fprintf(stderr, "touchline: %s\n", err);
-      return 1;
-    }
-  }
-  if(!tl_output_open(&out, outpath)) {
-    fprintf(stderr, "touchline: %s: %s\n", outpath, strerror(errno));
-    tl_case_close(c);
-    return 1;
-  }
-  {
-    struct tl_sink sink;
-    tl_sink_stdio(&sink, out.f);
-    rc = tl_case_exposure(c, &o, &sink);
-  }
-  if(rc) {
-    fprintf(stderr, "touchline: %s\n", tl_case_errmsg(c));
-    tl_output_abort(&out);
-  }
-  /* the sink wrote into the stream's buffer: a full disk shows up here */
-  else if(tl_output_commit(&out)) {
-    fprintf(stderr, "touchline: %s: %s\n", outpath ? outpath :
-            "standard output", strerror(errno));
-    rc = TL_IO;
-  }
-  tl_case_close(c);
-  return rc == TL_USAGE ? 2 : rc ? 1 : 0;
+  return tl_run_report(argv[optind], outpath, write_exposure, &o);
 }

@@ -131,3 +131,41 @@ tl_output_abort(struct tl_output *o)
   free(o->tmp);
   memset(o, 0, sizeof(*o));
 }
+
+/* A report command's common end: open the case read-only, write the
+** report through a sink into -o FILE (or stdout) and say what failed. */
+int
+tl_run_report(const char *case_path, const char *outpath,
+              tl_rc (*write)(tl_case *c, const struct tl_sink *s, void *arg),
+              void *arg)
+{
+  const char *err = NULL;
+  struct tl_output out;
+  struct tl_sink sink;
+  tl_case *c;
+  tl_rc rc;
+
+  if(tl_case_open(case_path, TL_OPEN_READONLY, &c, &err)) {
+    fprintf(stderr, "touchline: %s\n", err);
+    return 1;
+  }
+  if(!tl_output_open(&out, outpath)) {
+    fprintf(stderr, "touchline: %s: %s\n", outpath, strerror(errno));
+    tl_case_close(c);
+    return 1;
+  }
+  tl_sink_stdio(&sink, out.f);
+  rc = write(c, &sink, arg);
+  if(rc) {
+    fprintf(stderr, "touchline: %s\n", tl_case_errmsg(c));
+    tl_output_abort(&out);
+  }
+  /* the sink wrote into the stream's buffer: a full disk shows up here */
+  else if(tl_output_commit(&out)) {
+    fprintf(stderr, "touchline: %s: %s\n", outpath ? outpath :
+            "standard output", strerror(errno));
+    rc = TL_IO;
+  }
+  tl_case_close(c);
+  return rc == TL_USAGE ? 2 : rc ? 1 : 0;
+}

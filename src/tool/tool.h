@@ -29,6 +29,14 @@ FILE *tl_output_open(struct tl_output *o, const char *path);
 int tl_output_commit(struct tl_output *o);
 void tl_output_abort(struct tl_output *o);
 
+/* Open the case read-only, write a report into -o FILE (outpath; NULL or
+** "-" for stdout) through write(c, sink, arg), print what failed; returns
+** the exit status (0, 1, or 2 for a usage error). */
+int tl_run_report(const char *case_path, const char *outpath,
+                  tl_rc (*write)(tl_case *c, const struct tl_sink *s,
+                                 void *arg),
+                  void *arg);
+
 /* After a writing command opened the case: say on stderr when the open
 ** upgraded an older case (main.c). */
 void tl_tool_note_upgrade(tl_case *c, const char *path);
