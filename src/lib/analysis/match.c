@@ -47,17 +47,6 @@ typedef struct matcher {
   Tl_divmap dm;
 } matcher;
 
-/* A copy of a text column, NULL when empty; *oom set when the copy fails. */
-static char *
-col_dup(sqlite3_stmt *s, int i, int *oom)
-{
-  const unsigned char *v = sqlite3_column_text(s, i);
-  char *d = v && *v ? strdup((const char *)v) : NULL;
-  if(v && *v && !d)
-    *oom = 1;
-  return d;
-}
-
 static void
 matcher_free(matcher *m)
 {
@@ -132,14 +121,14 @@ load(tl_case *c, matcher *m)
     t = &m->t[m->n++];
     memset(t, 0, sizeof(*t));
     t->id = sqlite3_column_int64(s, 0);
-    t->pattern = col_dup(s, 1, &oom);
-    t->name = col_dup(s, 2, &oom);
+    t->pattern = Tl_col_dup(s, 1, &oom);
+    t->name = Tl_col_dup(s, 2, &oom);
     t->size = sqlite3_column_int64(s, 3);
-    t->md5 = col_dup(s, 4, &oom);
-    t->sha1 = col_dup(s, 5, &oom);
-    t->sha256 = col_dup(s, 6, &oom);
-    t->scope = col_dup(s, 7, &oom);
-    t->evidence = col_dup(s, 8, &oom);
+    t->md5 = Tl_col_dup(s, 4, &oom);
+    t->sha1 = Tl_col_dup(s, 5, &oom);
+    t->sha256 = Tl_col_dup(s, 6, &oom);
+    t->scope = Tl_col_dup(s, 7, &oom);
+    t->evidence = Tl_col_dup(s, 8, &oom);
     t->path_glob = t->pattern && Tl_is_glob(t->pattern);
     t->name_glob = !t->pattern && t->name && Tl_is_glob(t->name);
     if((t->path_glob || t->name_glob) &&

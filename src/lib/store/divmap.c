@@ -10,17 +10,7 @@
 
 #include "base/pathglob_int.h"
 #include "store/divmap_int.h"
-
-/* A copy of a text column, NULL when empty; *oom set when the copy fails. */
-static char *
-col_dup(sqlite3_stmt *s, int i, int *oom)
-{
-  const unsigned char *v = sqlite3_column_text(s, i);
-  char *d = v && *v ? strdup((const char *)v) : NULL;
-  if(v && *v && !d)
-    *oom = 1;
-  return d;
-}
+#include "store/store_int.h"
 
 tl_rc
 Tl_divmap_load(tl_case *c, Tl_divmap *d)
@@ -39,9 +29,9 @@ Tl_divmap_load(tl_case *c, Tl_divmap *d)
       break;
     }
     d->e = nd;
-    nd[d->n].evidence = col_dup(s, 0, &oom);
-    nd[d->n].prefix = col_dup(s, 1, &oom);
-    nd[d->n].division = col_dup(s, 2, &oom);
+    nd[d->n].evidence = Tl_col_dup(s, 0, &oom);
+    nd[d->n].prefix = Tl_col_dup(s, 1, &oom);
+    nd[d->n].division = Tl_col_dup(s, 2, &oom);
     d->n++;
   }
   if(!oom && st != SQLITE_DONE) {

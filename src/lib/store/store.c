@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/store_int.h"
@@ -273,4 +274,14 @@ Tl_exec_bound(tl_case *c, const char *sql, const char *fmt, ...)
   if(r != SQLITE_DONE && r != SQLITE_ROW)
     return Tl_set_sqlite_error(c, "write");
   return TL_OK;
+}
+
+char *
+Tl_col_dup(sqlite3_stmt *s, int i, int *oom)
+{
+  const unsigned char *v = sqlite3_column_text(s, i);
+  char *d = v && *v ? strdup((const char *)v) : NULL;
+  if(v && *v && !d)
+    *oom = 1;
+  return d;
 }

@@ -46,6 +46,10 @@ tl_rc Tl_store_warning(Tl_store *st, int64_t evidence_id, int64_t fs_id,
 ** not copied (a copy could fail and store NULL without a word): it must
 ** stay as it is until the statement has been stepped. */
 void Tl_bind_text(sqlite3_stmt *s, int i, const char *v);
+
+/* A malloc'd copy of text column i of s, NULL when NULL or empty; *oom is
+** set to 1 when the copy fails. */
+char *Tl_col_dup(sqlite3_stmt *s, int i, int *oom);
 void Tl_bind_opt_int(sqlite3_stmt *s, int i, int have, int64_t v);
 
 #endif
