@@ -51,6 +51,9 @@ usage_main(FILE *o)
     "                            who must be told what: verdict per target\n"
     "  anomalies CASE.db [--from T --to T]\n"
     "                            timestomping indicators on every file\n"
+    "  artifacts CASE.db add FILE... (--evidence L | --label L)\n"
+    "                            parse artifact files into the case\n"
+    "  plugins                   the artifact parsers and what they claim\n"
     "  help [COMMAND]            this text, or a command's\n"
     "\n"
     "`touchline COMMAND --help` explains a command; man touchline(1).\n",
@@ -426,7 +429,8 @@ main(int argc, char **argv)
       usage_upgrade(stdout);
     else if(!strcmp(argv[2], "timeline") || !strcmp(argv[2], "targets") ||
             !strcmp(argv[2], "divisions") || !strcmp(argv[2], "exposure") ||
-            !strcmp(argv[2], "anomalies")) {
+            !strcmp(argv[2], "anomalies") || !strcmp(argv[2], "artifacts") ||
+            !strcmp(argv[2], "plugins")) {
       char *sub[3];
       sub[0] = argv[2];
       sub[1] = (char *)"--help";
@@ -435,6 +439,8 @@ main(int argc, char **argv)
              !strcmp(argv[2], "targets") ? cmd_targets(2, sub) :
              !strcmp(argv[2], "divisions") ? cmd_divisions(2, sub) :
              !strcmp(argv[2], "anomalies") ? cmd_anomalies(2, sub) :
+             !strcmp(argv[2], "artifacts") ? cmd_artifacts(2, sub) :
+             !strcmp(argv[2], "plugins") ? cmd_plugins(2, sub) :
              cmd_exposure(2, sub);
     }
     else {
@@ -463,6 +469,10 @@ main(int argc, char **argv)
     return cmd_exposure(argc - 1, argv + 1);
   if(!strcmp(cmd, "anomalies"))
     return cmd_anomalies(argc - 1, argv + 1);
+  if(!strcmp(cmd, "artifacts"))
+    return cmd_artifacts(argc - 1, argv + 1);
+  if(!strcmp(cmd, "plugins"))
+    return cmd_plugins(argc - 1, argv + 1);
   fprintf(stderr, "touchline: unknown command '%s'\n", cmd);
   usage_main(stderr);
   return 2;

@@ -175,7 +175,7 @@ run_init(Tl_phost *h, int mod, tl_plugin_init_fn init, const char *what)
   if(rc == TL_OK && ctx.reg_rc != TL_OK)
     rc = ctx.reg_rc;
   if(rc == TL_OK && h->n_parsers == before) {
-    herr(h, "%s: registered no parser", what);
+    herr(h, "%s: its init registered no parser", what);
     rc = TL_FAILED;
   } else if(rc == TL_ABI) {
     char tmp[sizeof(h->errmsg)];
@@ -333,7 +333,12 @@ Tl_phost_load(Tl_phost *h, const char *path)
     return rc;
   }
   memcpy(&init, &sym, sizeof(init));
-  if((rc = run_init(h, mod, init, path)) != TL_OK) {
+  {
+    char what[TL_PLUGIN_PATH_MAX + 16];
+    snprintf(what, sizeof(what), "plugin %s", path);
+    rc = run_init(h, mod, init, what);
+  }
+  if(rc != TL_OK) {
     dlclose(dl);
     h->n_mods--;
     return rc;
