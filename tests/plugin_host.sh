@@ -120,6 +120,15 @@ is "$(q "SELECT status, plugins FROM run ORDER BY run_id DESC LIMIT 1")" \
 is "$(q "SELECT n_events - (SELECT count(*) FROM event WHERE evidence_id=1) FROM evidence WHERE label='ws01'")" \
    6 "the item's event count grew by 6"
 
+# info: per parser and the files with problems
+info=$("$TOUCHLINE" info "$DB")
+echo "$info" | grep -A6 "^  artifacts:" | tr -d ' ' | tr '\n' ' ' | grep -q "^artifacts: -parser:tltest files:2 events:6 corrupt_records:1 refused_events:1 failed_files:1"
+ok $? "info: artifacts per parser"
+echo "$info" | grep -q "message: tltest failed (input cannot be processed)"
+ok $? "info: the failed file and why"
+is "$("$TOUCHLINE" info "$DB" --json | "$PYTHON3" -c 'import json,sys; e=json.load(sys.stdin)["evidence"][0]; a=e["artifacts"][0]; print(a["files"], a["events"], a["failed_files"], [p["status"] for p in e["artifact_problems"]])')" \
+   "2 6 1 ['corrupt', 'failed']" "info --json: artifacts and artifact_problems"
+
 # a new item holding only artifacts
 err=$("$TOUCHLINE" artifacts "$DB" add "$A" --label usb-stick --division Legal \
       --plugin "$GOOD" 2>&1); st=$?
