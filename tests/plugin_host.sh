@@ -159,4 +159,31 @@ err=$("$TOUCHLINE" artifacts "$DB" add "$T_TMP/renamed.dat" --evidence ws01 --pa
 is "$st" 4 "--parser names the parser"
 is "$(q "SELECT parser, n_events FROM artifact_file WHERE path='$T_TMP/renamed.dat'")" "tltest|6" "parsed by it"
 is "$(q "PRAGMA integrity_check")" ok "integrity check"
+
+# in-image claims during the ingest's one walk: tracking.log by name and
+# the stream mult1.dat:ADS, read through TSK (compared with icat)
+CLAIM="$B/tests/plugin/.libs/tp_claim.so"
+DB2="$T_TMP/case2.db"
+TOUCHLINE_PLUGIN_PATH="$CLAIM" "$TOUCHLINE" ingest "$DB2" "$IMG" -l ws02 --no-hash -q
+ok $? "ingest with a plugin that claims files in the image"
+sum_of() { "$PYTHON3" -c 'import sys; d=sys.stdin.buffer.read(); print(len(d), d[:16].hex(), sum(d))'; }
+want_log=$(icat "$IMG" 28 | sum_of)
+want_ads=$(icat "$IMG" 32-128-6 | sum_of)
+q2() { sqlite3 -batch "$DB2" "$1"; }
+is "$(q2 "SELECT e.t_ns || ' ' || (SELECT value FROM artifact_attr WHERE event_id=e.event_id AND key='head') || ' ' || (SELECT value FROM artifact_attr WHERE event_id=e.event_id AND key='sum') FROM artifact_event e WHERE artifact_path='/System Volume Information/tracking.log'")" \
+   "$want_log" "tracking.log: size, first bytes and byte sum as icat reads it"
+is "$(q2 "SELECT e.t_ns || ' ' || (SELECT value FROM artifact_attr WHERE event_id=e.event_id AND key='head') || ' ' || (SELECT value FROM artifact_attr WHERE event_id=e.event_id AND key='sum') FROM artifact_event e WHERE artifact_path='/mult1.dat:ADS'")" \
+   "$want_ads" "the stream mult1.dat:ADS: as icat 32-128-6 reads it"
+is "$(q2 "SELECT count(*), count(DISTINCT artifact_object_id) FROM artifact_event e JOIN object o ON o.object_id = e.artifact_object_id AND o.path = e.artifact_path")" \
+   "2|2" "the artifacts' own objects are recorded"
+is "$(q2 "SELECT DISTINCT o.path, e.resolved_by FROM artifact_event e JOIN object o ON o.object_id = e.object_id")" \
+   "/dir1/mult2.dat|mft" "the MFT reference resolves on the same file system"
+is "$(q2 "SELECT name, version, abi, sha256 FROM plugin")" \
+   "tlclaim|1.2.3|1.0|$(sha256sum "$CLAIM" | cut -d' ' -f1)" "the run's plugin recorded"
+is "$(q2 "SELECT plugins FROM run")" \
+   '{"tlclaim":{"files":2,"events":2,"corrupt":0,"refused":0,"failed":0}}' \
+   "the run row counts the claimed files"
+is "$(q2 "SELECT count(*) FROM object")" "$(q "SELECT count(*) FROM object WHERE evidence_id=1")" \
+   "the same objects as without the plugin"
+is "$(q2 "PRAGMA integrity_check")" ok "integrity check"
 done_testing
