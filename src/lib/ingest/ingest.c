@@ -113,6 +113,14 @@ delete_item(tl_case *c, int64_t id)
     "DELETE FROM ntfs_filename WHERE object_id IN "
     "(SELECT object_id FROM object WHERE evidence_id=?1)",
     "DELETE FROM event WHERE evidence_id=?1",
+    /* artifact events: the item's own go; another item's that named an
+    ** object of this one keep their path text, unresolved */
+    "DELETE FROM artifact_attr WHERE event_id IN "
+    "(SELECT event_id FROM artifact_event WHERE evidence_id=?1)",
+    "DELETE FROM artifact_event WHERE evidence_id=?1",
+    "DELETE FROM artifact_file WHERE evidence_id=?1",
+    "UPDATE artifact_event SET object_id = NULL, resolved_by = NULL WHERE "
+    "object_id IN (SELECT object_id FROM object WHERE evidence_id=?1)",
     "DELETE FROM object WHERE evidence_id=?1",
     "DELETE FROM warning WHERE evidence_id=?1",
     "DELETE FROM filesystem WHERE evidence_id=?1",
