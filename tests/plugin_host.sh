@@ -185,5 +185,9 @@ is "$(q2 "SELECT plugins FROM run")" \
    "the run row counts the claimed files"
 is "$(q2 "SELECT count(*) FROM object")" "$(q "SELECT count(*) FROM object WHERE evidence_id=1")" \
    "the same objects as without the plugin"
+TOUCHLINE_PLUGIN_PATH="$CLAIM" "$TOUCHLINE" ingest "$DB2" "$IMG" -l ws02 --no-hash -q --replace
+ok $? "ingest --replace with the plugin"
+is "$(q2 "SELECT count(*), count(DISTINCT evidence_id) FROM artifact_event")|$(q2 "SELECT count(*) FROM artifact_file")|$(q2 "SELECT count(*) FROM artifact_attr")" \
+   "2|1|2|6" "--replace: the old item's artifact rows are gone, the new ones there"
 is "$(q2 "PRAGMA integrity_check")" ok "integrity check"
 done_testing
