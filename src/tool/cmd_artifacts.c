@@ -27,7 +27,8 @@ usage_artifacts(FILE *o)
     "to an evidence item: the files and paths they name resolve against it\n"
     "(MFT references, drive-letter paths; \\\\HOST\\share paths against the\n"
     "item labelled HOST); what does not resolve is kept with its path as\n"
-    "written. --label makes a new item holding only artifacts. The parser\n"
+    "written. --label makes a new item holding only artifacts (and the case\n"
+    "when there is none). The parser\n"
     "is --parser NAME, else the one whose claims (names, globs) fit the\n"
     "file name, else the one that recognises the content; `touchline\n"
     "plugins` lists them. Every file is checked before anything is\n"
@@ -186,7 +187,9 @@ cmd_artifacts(int argc, char **argv)
   po.n_plugins = n_plugins;
   o.plugins = &po;
   o.command_line = cmdline = join_args(argc, argv);
-  if((rc = tl_case_open(argv[optind], TL_OPEN_READWRITE, &c, &err))) {
+  /* a new item of artifacts alone may start a new case */
+  if((rc = tl_case_open(argv[optind], o.label ? TL_OPEN_CREATE :
+                        TL_OPEN_READWRITE, &c, &err))) {
     fprintf(stderr, "touchline: %s\n", err);
     goto out;
   }
