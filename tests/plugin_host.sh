@@ -129,6 +129,19 @@ ok $? "info: the failed file and why"
 is "$("$TOUCHLINE" info "$DB" --json | "$PYTHON3" -c 'import json,sys; e=json.load(sys.stdin)["evidence"][0]; a=e["artifacts"][0]; print(a["files"], a["events"], a["failed_files"], [p["status"] for p in e["artifact_problems"]])')" \
    "2 6 1 ['corrupt', 'failed']" "info --json: artifacts and artifact_problems"
 
+# the timeline carries artifact events, the parser as their source
+tl=$("$TOUCHLINE" timeline "$DB" --format jsonl)
+is "$(printf "%s\n" "$tl" | grep '"actor":"alice"' | "$PYTHON3" -c 'import json,sys; d=json.loads(sys.stdin.read()); print(d["t_ns"], d["source"], d["parser"], d["kind"], d["path"], d["evidence"], json.dumps(d["attributes"], sort_keys=True), d["timestamp_desc"], d["data_type"], d["raw"])')" \
+   '1686000000123456789 tltest tltest opened /mult1.dat ws01 {"mask": "0x1", "profile": "-"} tltest: opened touchline:artifact 133304736001234567' \
+   "jsonl: an artifact event on its object, with parser, kind, attributes"
+is "$(printf "%s\n" "$tl" | grep '"actor":"dave"' | "$PYTHON3" -c 'import json,sys; d=json.loads(sys.stdin.read()); print(d["path"], d["inode"], d["artifact"] == sys.argv[1])' "$A")" \
+   'C:\nope\x y.doc 0 True' "jsonl: an unresolved one with the path as written"
+is "$(printf "%s\n" "$tl" | grep -c '"data_type":"touchline:artifact"')" 6 "jsonl: all 6 artifact events"
+is "$(printf "%s\n" "$tl" | grep -c '"data_type":"fs:stat"')" "$(q "SELECT count(*) FROM event")" "jsonl: and every file-system event"
+is "$(printf "%s\n" "$tl" | "$PYTHON3" -c 'import json,sys; t=[json.loads(x)["t_ns"] for x in sys.stdin]; print(t == sorted(t))')" True "in time order"
+is "$("$TOUCHLINE" timeline "$DB" --format l2tcsv | grep -c ',LOG,tltest,tltest: ')" 6 "l2tcsv: source LOG, the parser as source type"
+is "$("$TOUCHLINE" timeline "$DB" --source tltest | tail -n +2 | wc -l)" 6 "--source tltest selects the parser's events"
+
 # a new item holding only artifacts
 err=$("$TOUCHLINE" artifacts "$DB" add "$A" --label usb-stick --division Legal \
       --plugin "$GOOD" 2>&1); st=$?

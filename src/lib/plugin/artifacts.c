@@ -167,7 +167,7 @@ Tl_resolver_free(Tl_resolver *r)
 /* Of the rows of q (object_id, deleted first): the one allocated object,
 ** else the one object; 0 when none or ambiguous. */
 static int64_t
-pick(sqlite3_stmt *q, const char *want_fold, int fold_col)
+pick(sqlite3_stmt *q, const char *want, const char *want_fold, int fold_col)
 {
   int64_t alloc_id = 0, any_id = 0;
   int n_alloc = 0, n_any = 0;
@@ -180,7 +180,7 @@ pick(sqlite3_stmt *q, const char *want_fold, int fold_col)
       if(!p || strlen(p) >= sizeof(buf))
         continue;
       if(blind ? strcmp(Tl_fold(p, buf, sizeof(buf)), want_fold)
-               : strcmp(p, want_fold))
+               : strcmp(p, want))
         continue;
     }
     n_any++;
@@ -208,8 +208,7 @@ by_path(Tl_resolver *r, int64_t evidence_id, int64_t fs_id,
   if(!name || !name[1] || strlen(norm) >= sizeof(fold))
     return 0;
   /* a case-blind file system matches the folded path, a case-sensitive
-  ** one the path as written: compare the folded form with the first and
-  ** the written one with the second (pick() folds per row) */
+  ** one the path as written (pick() decides per row) */
   Tl_fold(norm, fold, sizeof(fold));
   sqlite3_bind_int64(r->q_name, 1, evidence_id);
   if(fs_id > 0)
@@ -217,7 +216,7 @@ by_path(Tl_resolver *r, int64_t evidence_id, int64_t fs_id,
   else
     sqlite3_bind_null(r->q_name, 2);
   sqlite3_bind_text(r->q_name, 3, name + 1, -1, SQLITE_STATIC);
-  id = pick(r->q_name, fold, 2);
+  id = pick(r->q_name, norm, fold, 2);
   sqlite3_clear_bindings(r->q_name);
   return id;
 }
@@ -239,7 +238,7 @@ Tl_resolve(Tl_resolver *r, const struct tl_file_ref *f, int64_t fs_id,
       sqlite3_bind_null(r->q_mft, 2);
     sqlite3_bind_int64(r->q_mft, 3, (int64_t)f->mft_entry);
     sqlite3_bind_int64(r->q_mft, 4, (int64_t)f->mft_seq);
-    id = pick(r->q_mft, NULL, 0);
+    id = pick(r->q_mft, NULL, NULL, 0);
     sqlite3_clear_bindings(r->q_mft);
     if(id)
       *how = "mft";
