@@ -44,6 +44,11 @@ struct Tl_wclaims {
   int n_pc;
   int indexed;
   uint64_t n_files, n_events, n_failed, n_lost;
+  /* byte lengths of the claimed names (ASCII ones fold to the same
+  ** length): an object name of another length skips the fold and the
+  ** hash; names_any: a claimed name is not ASCII, no filter */
+  unsigned char name_len[256];
+  int names_any;
 };
 
 static int
@@ -78,9 +83,18 @@ Tl_claims_new(Tl_phost *h, Tl_wclaims **out)
   cl->h = h;
   for(i = 0; i < h->n_parsers; i++) {
     const struct tl_claim *c = &h->parsers[i].p.claim;
-    for(k = 0; c->names && c->names[k]; k++)
+    for(k = 0; c->names && c->names[k]; k++) {
+      const unsigned char *u = (const unsigned char *)c->names[k];
+      size_t nl = strlen(c->names[k]);
       if(add_key(cl, "n:", c->names[k], i))
         goto oom;
+      for(; *u && *u < 0x80; u++)
+        ;
+      if(*u || nl > 255)
+        cl->names_any = 1;
+      else
+        cl->name_len[nl] = 1;
+    }
     for(k = 0; c->streams && c->streams[k]; k++) {
       char norm[1024];
       const char *s = c->streams[k];
@@ -142,6 +156,16 @@ Tl_claims_free(Tl_wclaims *cl)
 }
 
 static int
+ascii(const char *s)
+{
+  const unsigned char *u = (const unsigned char *)s;
+  for(; *u; u++)
+    if(*u >= 0x80)
+      return 0;
+  return 1;
+}
+
+static int
 match(Tl_wclaims *cl, const char *path, size_t len, const char *name,
       int stream)
 {
@@ -149,10 +173,11 @@ match(Tl_wclaims *cl, const char *path, size_t len, const char *name,
   const Tl_strmap_ent *e;
   size_t nl = strlen(name);
   int k;
-  if(nl < 1000) {
+  if(nl < 1000 && !stream && (cl->names_any || nl > 255 || cl->name_len[nl]
+                               || !ascii(name))) {
     memcpy(key, "n:", 2);
     Tl_fold(name, key + 2, sizeof(key) - 2);
-    if(!stream && (e = Tl_strmap_get(&cl->keys, key)))
+    if((e = Tl_strmap_get(&cl->keys, key)))
       return e->vals[0];
   }
   if(stream && len < 1000) {
