@@ -198,8 +198,14 @@ is "$(q2 "SELECT plugins FROM run")" \
    "the run row counts the claimed files"
 is "$(q2 "SELECT count(*) FROM object")" "$(q "SELECT count(*) FROM object WHERE evidence_id=1")" \
    "the same objects as without the plugin"
-TOUCHLINE_PLUGIN_PATH="$CLAIM" "$TOUCHLINE" ingest "$DB2" "$IMG" -l ws02 --no-hash -q --replace
-ok $? "ingest --replace with the plugin"
+"$TOUCHLINE" ingest "$DB2" "$IMG" -l ws02 --no-hash -q --replace --plugin "$CLAIM"
+ok $? "ingest --replace with the plugin given by --plugin"
+err=$("$TOUCHLINE" ingest "$T_TMP/case3.db" "$IMG" -l ws03 --no-hash -q --plugin "$MAJOR" 2>&1); st=$?
+is "$st" 1 "ingest --plugin of another major fails"
+echo "$err" | grep -q "plugin $MAJOR: built for another plugin ABI than this host's 1.0"
+ok $? "saying so ($err)"
+is "$(sqlite3 "$T_TMP/case3.db" "SELECT count(*) FROM evidence; SELECT status FROM run")" "0
+failed" "and keeps nothing of the item; its run failed"
 is "$(q2 "SELECT count(*), count(DISTINCT evidence_id) FROM artifact_event")|$(q2 "SELECT count(*) FROM artifact_file")|$(q2 "SELECT count(*) FROM artifact_attr")" \
    "2|1|2|6" "--replace: the old item's artifact rows are gone, the new ones there"
 is "$(q2 "PRAGMA integrity_check")" ok "integrity check"

@@ -95,6 +95,8 @@ struct tl_progress {
   double elapsed_s;
 };
 
+struct tl_plugin_opts;      /* below, with the artifact parsers */
+
 /* Options for tl_case_ingest(). Zero-initialise, then set struct_size. */
 struct tl_ingest_opts {
   uint32_t struct_size;     /* sizeof(struct tl_ingest_opts) */
@@ -116,6 +118,10 @@ struct tl_ingest_opts {
   int wait_s;
   void (*on_wait)(const char *msg, void *ctx);
   void *wait_ctx;
+  /* Artifact parsers to load besides the built-in ones, the plugin folder
+  ** and TOUCHLINE_PLUGIN_PATH (docs/PLUGIN-ABI.md); may be NULL. The
+  ** files they claim are parsed during the walk. */
+  const struct tl_plugin_opts *plugins;
 };
 
 /* Summary of one finished ingest, filled by tl_case_ingest(). */

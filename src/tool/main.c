@@ -83,6 +83,9 @@ usage_ingest(FILE *o)
     "      --wait SECONDS     while another run writes the case, wait this\n"
     "                         long for it (default 600; 0: do not wait,\n"
     "                         -1: forever); who holds it is shown\n"
+    "      --plugin FILE      load this artifact parser too (repeatable);\n"
+    "                         the files parsers claim are parsed during the\n"
+    "                         walk (docs/PLUGIN-ABI.md)\n"
     "  -q, --quiet            no progress on stderr\n"
     "  -h, --help             this text\n"
     "\n"
@@ -180,9 +183,12 @@ cmd_ingest(int argc, char **argv, int full_argc, char **full_argv)
     {"replace", no_argument, NULL, 'R'},
     {"wait", required_argument, NULL, 'W'},
     {"quiet", no_argument, NULL, 'q'},
+    {"plugin", required_argument, NULL, 'P'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}
   };
+  const char *plugin_files[64];
+  struct tl_plugin_opts po;
   struct tl_ingest_opts o;
   struct tl_ingest_result res;
   struct tl_progress_view pv;
@@ -198,6 +204,10 @@ cmd_ingest(int argc, char **argv, int full_argc, char **full_argv)
   cmdline = join_argv(full_argc, full_argv);
   memset(&o, 0, sizeof(o));
   memset(&res, 0, sizeof(res));
+  memset(&po, 0, sizeof(po));
+  po.struct_size = sizeof(po);
+  po.plugins = plugin_files;
+  o.plugins = &po;
   o.struct_size = sizeof(o);
   res.struct_size = sizeof(res);
   o.fat_tz = "UTC";
@@ -221,6 +231,14 @@ cmd_ingest(int argc, char **argv, int full_argc, char **full_argv)
       }
       break;
     case 'q': quiet = 1; break;
+    case 'P':
+      if(po.n_plugins == 64) {
+        fprintf(stderr, "touchline ingest: at most 64 --plugin\n");
+        free(cmdline);
+        return 2;
+      }
+      plugin_files[po.n_plugins++] = optarg;
+      break;
     case 'h': usage_ingest(stdout); free(cmdline); return 0;
     default: usage_ingest(stderr); free(cmdline); return 2;
     }

@@ -344,7 +344,7 @@ stage_walk(ingest *x)
   ** TOUCHLINE_PLUGIN_PATH; claims are noted during the one walk */
   {
     char err[1100];
-    if((rc = Tl_phost_open(NULL, &x->ph, err, sizeof(err))))
+    if((rc = Tl_phost_open(x->o->plugins, &x->ph, err, sizeof(err))))
       return Tl_set_error(c, rc, "%s", err);
     if((rc = Tl_claims_new(x->ph, &w->claims)))
       return Tl_set_error(c, rc, "out of memory");
