@@ -208,6 +208,9 @@ typedef tl_rc (*tl_plugin_init_fn)(const struct tl_host_api *api,
 #else
 #define TL_PLUGIN_ENTRY(name) tl_plugin_init
 #define TL_PLUGIN_EXPORT __attribute__((visibility("default")))
+/* the prototype, so that a plugin builds with -Wmissing-prototypes */
+TL_PLUGIN_EXPORT tl_rc tl_plugin_init(const struct tl_host_api *api,
+                                      tl_plugin_ctx *ctx, char **errmsg);
 #endif
 
 #ifdef __cplusplus

@@ -88,6 +88,15 @@ struct tl_event {
   int filetime;             /* 1: a FILETIME (100 ns precision) */
   int fn_attr_id;           /* $FN: the $FILE_NAME attribute id, else -1 */
   const struct tl_object *object;  /* the object, borrowed likewise */
+  /* An artifact event (docs/PLUGIN-ABI.md): source is the parser; kind
+  ** is set ("opened", ...), else all of these are NULL. When the event
+  ** names no object of the case, object has the evidence item, path is
+  ** the path as the artifact wrote it (or the name) and object_id is 0. */
+  const char *kind;
+  const char *actor;        /* account, SID or profile; may be NULL */
+  const char *what;         /* the parser's text for people */
+  const char *attributes;   /* the attributes as a JSON object ("{}") */
+  const char *artifact_path;  /* the artifact the event comes from */
 };
 
 /* Return 0 to go on; anything else stops the query, which then returns

@@ -95,6 +95,8 @@ struct tl_progress {
   double elapsed_s;
 };
 
+struct tl_plugin_opts;      /* below, with the artifact parsers */
+
 /* Options for tl_case_ingest(). Zero-initialise, then set struct_size. */
 struct tl_ingest_opts {
   uint32_t struct_size;     /* sizeof(struct tl_ingest_opts) */
@@ -116,6 +118,10 @@ struct tl_ingest_opts {
   int wait_s;
   void (*on_wait)(const char *msg, void *ctx);
   void *wait_ctx;
+  /* Artifact parsers to load besides the built-in ones, the plugin folder
+  ** and TOUCHLINE_PLUGIN_PATH (docs/PLUGIN-ABI.md); may be NULL. The
+  ** files they claim are parsed during the walk. */
+  const struct tl_plugin_opts *plugins;
 };
 
 /* Summary of one finished ingest, filled by tl_case_ingest(). */
@@ -231,6 +237,66 @@ struct tl_anomaly_opts {
 ** Reads only (TEMP tables). A NULL format is "text". */
 tl_rc tl_case_anomalies(tl_case *c, const struct tl_anomaly_opts *o,
                         const struct tl_sink *out);
+
+/* ---- artifact parsers (docs/PLUGIN-ABI.md) ---------------------------- */
+
+/* Which plugins a call loads: always the built-in parsers, every "*.so" in
+** the install's plugin folder and in the folders (or files) of
+** TOUCHLINE_PLUGIN_PATH, and the files given here; nothing else. */
+struct tl_plugin_opts {
+  uint32_t struct_size;     /* sizeof(struct tl_plugin_opts) */
+  const char *const *plugins;   /* shared objects (--plugin FILE) */
+  int n_plugins;
+};
+
+/* Write one line per parser: name, version, ABI, where it comes from
+** (built-in or the file), and what it claims, tab-separated. On failure
+** (a plugin that does not load) *errmsg (when not NULL) is text of the
+** calling thread naming the file and the cause. */
+tl_rc tl_plugins_list(const struct tl_plugin_opts *po,
+                      const struct tl_sink *out, const char **errmsg);
+
+/* Options for tl_artifacts_add(). Zero-initialise, set struct_size. */
+struct tl_artifacts_opts {
+  uint32_t struct_size;     /* sizeof(struct tl_artifacts_opts) */
+  const char *evidence;     /* attach to the item with this label; paths
+                            ** in the artifacts resolve against it */
+  const char *label;        /* or: a new item holding only artifacts, */
+  const char *division;     /* with this division (may be NULL) */
+  const char *parser;       /* parse every file with this parser; NULL:
+                            ** by claims on the file name, then by bid */
+  const struct tl_plugin_opts *plugins;   /* may be NULL */
+  const char *command_line; /* recorded in the run row; may be NULL */
+  int wait_s;               /* as tl_import_opts.wait_s */
+  void (*on_wait)(const char *msg, void *ctx);
+  void *wait_ctx;
+  /* Told about each file when it is done (msg: the first problem, or
+  ** NULL); may be NULL. */
+  void (*on_file)(const char *file, const char *parser, const char *status,
+                  uint64_t n_events, const char *msg, void *ctx);
+  void *ctx;
+};
+
+struct tl_artifacts_result {
+  uint32_t struct_size;     /* set by the caller: sizeof(...) */
+  int64_t evidence_id;
+  uint64_t n_files;
+  uint64_t n_events;        /* events stored */
+  uint64_t n_resolved;      /* of those, naming an object of the case */
+  uint64_t n_corrupt;       /* records the parsers skipped */
+  uint64_t n_refused;       /* malformed events refused */
+  uint64_t n_failed;        /* files whose parse failed: their events are
+                            ** not kept */
+};
+
+/* Parse artifact files collected outside an image into the case, one
+** transaction; a parser that fails on one file loses that file's events
+** only (counted in the result, the run row and `info`). Every file is
+** checked (readable, a parser for it) before anything is written.
+** Returns TL_OK, TL_WARN when records or files were lost, or an error. */
+tl_rc tl_artifacts_add(tl_case *c, int n_files, const char *const *files,
+                       const struct tl_artifacts_opts *o,
+                       struct tl_artifacts_result *res);
 
 /* Parse an ISO 8601 date ("2023-06-01") or date-time with optional
 ** fraction to 1 ns and zone ("2023-06-01T12:00:00.5+02:00", "...Z") into

@@ -51,6 +51,9 @@ usage_main(FILE *o)
     "                            who must be told what: verdict per target\n"
     "  anomalies CASE.db [--from T --to T]\n"
     "                            timestomping indicators on every file\n"
+    "  artifacts CASE.db add FILE... (--evidence L | --label L)\n"
+    "                            parse artifact files into the case\n"
+    "  plugins                   the artifact parsers and what they claim\n"
     "  help [COMMAND]            this text, or a command's\n"
     "\n"
     "`touchline COMMAND --help` explains a command; man touchline(1).\n",
@@ -80,6 +83,9 @@ usage_ingest(FILE *o)
     "      --wait SECONDS     while another run writes the case, wait this\n"
     "                         long for it (default 600; 0: do not wait,\n"
     "                         -1: forever); who holds it is shown\n"
+    "      --plugin FILE      load this artifact parser too (repeatable);\n"
+    "                         the files parsers claim are parsed during the\n"
+    "                         walk (docs/PLUGIN-ABI.md)\n"
     "  -q, --quiet            no progress on stderr\n"
     "  -h, --help             this text\n"
     "\n"
@@ -177,9 +183,12 @@ cmd_ingest(int argc, char **argv, int full_argc, char **full_argv)
     {"replace", no_argument, NULL, 'R'},
     {"wait", required_argument, NULL, 'W'},
     {"quiet", no_argument, NULL, 'q'},
+    {"plugin", required_argument, NULL, 'P'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}
   };
+  const char *plugin_files[64];
+  struct tl_plugin_opts po;
   struct tl_ingest_opts o;
   struct tl_ingest_result res;
   struct tl_progress_view pv;
@@ -195,6 +204,10 @@ cmd_ingest(int argc, char **argv, int full_argc, char **full_argv)
   cmdline = join_argv(full_argc, full_argv);
   memset(&o, 0, sizeof(o));
   memset(&res, 0, sizeof(res));
+  memset(&po, 0, sizeof(po));
+  po.struct_size = sizeof(po);
+  po.plugins = plugin_files;
+  o.plugins = &po;
   o.struct_size = sizeof(o);
   res.struct_size = sizeof(res);
   o.fat_tz = "UTC";
@@ -218,6 +231,14 @@ cmd_ingest(int argc, char **argv, int full_argc, char **full_argv)
       }
       break;
     case 'q': quiet = 1; break;
+    case 'P':
+      if(po.n_plugins == 64) {
+        fprintf(stderr, "touchline ingest: at most 64 --plugin\n");
+        free(cmdline);
+        return 2;
+      }
+      plugin_files[po.n_plugins++] = optarg;
+      break;
     case 'h': usage_ingest(stdout); free(cmdline); return 0;
     default: usage_ingest(stderr); free(cmdline); return 2;
     }
@@ -426,7 +447,8 @@ main(int argc, char **argv)
       usage_upgrade(stdout);
     else if(!strcmp(argv[2], "timeline") || !strcmp(argv[2], "targets") ||
             !strcmp(argv[2], "divisions") || !strcmp(argv[2], "exposure") ||
-            !strcmp(argv[2], "anomalies")) {
+            !strcmp(argv[2], "anomalies") || !strcmp(argv[2], "artifacts") ||
+            !strcmp(argv[2], "plugins")) {
       char *sub[3];
       sub[0] = argv[2];
       sub[1] = (char *)"--help";
@@ -435,6 +457,8 @@ main(int argc, char **argv)
              !strcmp(argv[2], "targets") ? cmd_targets(2, sub) :
              !strcmp(argv[2], "divisions") ? cmd_divisions(2, sub) :
              !strcmp(argv[2], "anomalies") ? cmd_anomalies(2, sub) :
+             !strcmp(argv[2], "artifacts") ? cmd_artifacts(2, sub) :
+             !strcmp(argv[2], "plugins") ? cmd_plugins(2, sub) :
              cmd_exposure(2, sub);
     }
     else {
@@ -463,6 +487,10 @@ main(int argc, char **argv)
     return cmd_exposure(argc - 1, argv + 1);
   if(!strcmp(cmd, "anomalies"))
     return cmd_anomalies(argc - 1, argv + 1);
+  if(!strcmp(cmd, "artifacts"))
+    return cmd_artifacts(argc - 1, argv + 1);
+  if(!strcmp(cmd, "plugins"))
+    return cmd_plugins(argc - 1, argv + 1);
   fprintf(stderr, "touchline: unknown command '%s'\n", cmd);
   usage_main(stderr);
   return 2;

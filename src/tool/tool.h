@@ -55,5 +55,7 @@ int cmd_targets(int argc, char **argv);
 int cmd_divisions(int argc, char **argv);
 int cmd_exposure(int argc, char **argv);
 int cmd_anomalies(int argc, char **argv);
+int cmd_artifacts(int argc, char **argv);
+int cmd_plugins(int argc, char **argv);
 
 #endif

@@ -29,6 +29,8 @@
 #include "base/names_int.h"
 #include "store/store_int.h"
 #include "walk/walk_int.h"
+#include "walk/claims_int.h"
+#include "plugin/artifacts_int.h"
 
 /* Everything one ingest needs, from open to commit. */
 typedef struct ingest {
@@ -51,6 +53,7 @@ typedef struct ingest {
   int in_tx, deferred_index;
   const char *ver;
   struct tl_ingest_result *res;  /* the caller's, for the file counts */
+  Tl_phost *ph;                  /* artifact parsers (docs/PLUGIN-ABI.md) */
 } ingest;
 
 /* The default label: the image's file name without its extension; bytes
@@ -110,6 +113,14 @@ delete_item(tl_case *c, int64_t id)
     "DELETE FROM ntfs_filename WHERE object_id IN "
     "(SELECT object_id FROM object WHERE evidence_id=?1)",
     "DELETE FROM event WHERE evidence_id=?1",
+    /* artifact events: the item's own go; another item's that named an
+    ** object of this one keep their path text, unresolved */
+    "DELETE FROM artifact_attr WHERE event_id IN "
+    "(SELECT event_id FROM artifact_event WHERE evidence_id=?1)",
+    "DELETE FROM artifact_event WHERE evidence_id=?1",
+    "DELETE FROM artifact_file WHERE evidence_id=?1",
+    "UPDATE artifact_event SET object_id = NULL, resolved_by = NULL WHERE "
+    "object_id IN (SELECT object_id FROM object WHERE evidence_id=?1)",
     "DELETE FROM object WHERE evidence_id=?1",
     "DELETE FROM warning WHERE evidence_id=?1",
     "DELETE FROM filesystem WHERE evidence_id=?1",
@@ -329,6 +340,16 @@ stage_walk(ingest *x)
      (rc = Tl_hasher_start(c, &x->im, x->im.stored_sha1[0] != 0,
                            &x->hasher)))
     return rc;
+  /* the artifact parsers: built in, the plugin folder,
+  ** TOUCHLINE_PLUGIN_PATH; claims are noted during the one walk */
+  {
+    char err[1100];
+    if((rc = Tl_phost_open(x->o->plugins, &x->ph, err, sizeof(err))))
+      return Tl_set_error(c, rc, "%s", err);
+    if((rc = Tl_claims_new(x->ph, &w->claims)))
+      return Tl_set_error(c, rc, "out of memory");
+  }
+  w->run_id = x->run;
   w->c = c;
   w->st = &x->st;
   w->opts = x->o;
@@ -469,6 +490,17 @@ stage_commit(ingest *x, struct tl_ingest_result *res)
                       "evidence_id=? WHERE run_id=?", "iii", Tl_now_ns(),
                       x->ev, x->run)))
     return rc;
+  /* the parsers this run had, and what each did */
+  if(x->ph && x->ph->n_parsers) {
+    char *json = Tl_claims_json(w->claims);
+    if((rc = Tl_record_plugins(c, x->ph, x->run)) ||
+       (json && (rc = Tl_exec_bound(c, "UPDATE run SET plugins=? WHERE "
+                                    "run_id=?", "ti", json, x->run)))) {
+      free(json);
+      return rc;
+    }
+    free(json);
+  }
   Tl_store_finalize(&x->st);
   x->st_ok = 0;
   if((rc = Tl_exec(c, "COMMIT")))
@@ -569,6 +601,9 @@ ingest_item(tl_case *c, int n_paths, const char *const *paths,
     Tl_store_finalize(&x->st);
   if(rc)
     end_failed_run(x, rc);
+  Tl_claims_free(x->w.claims);
+  x->w.claims = NULL;
+  Tl_phost_free(x->ph);
   Tl_walk_free(&x->w);
   free(x->label);
   if(x->im_open)

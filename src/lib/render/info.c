@@ -84,6 +84,20 @@ dump(tl_case *c, FILE *o, int json, const char *sql, int64_t id,
   return TL_OK;
 }
 
+/* 1 when sql (bound to id) returns a row. */
+static int
+has_rows(tl_case *c, const char *sql, int64_t id)
+{
+  sqlite3_stmt *s;
+  int r;
+  if(sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) != SQLITE_OK)
+    return 1;
+  sqlite3_bind_int64(s, 1, id);
+  r = sqlite3_step(s) == SQLITE_ROW;
+  sqlite3_finalize(s);
+  return r;
+}
+
 static void
 range(tl_case *c, int64_t ev, char *lo, char *hi, size_t len)
 {
@@ -114,6 +128,7 @@ range(tl_case *c, int64_t ev, char *lo, char *hi, size_t len)
 ** when it differs). */
 static const struct {
   const char *key, *title, *sql, *sql_json;
+  int only_if_rows;         /* text: no title when there are no rows */
 } sections[] = {
   {"files", "image files",
    "SELECT seq, path, origin, size, strftime('%Y-%m-%dT%H:%M:%S', "
@@ -121,13 +136,13 @@ static const struct {
    "1000000000) AS mtime, coalesce(sha256, '(not computed)') AS sha256 "
    "FROM evidence_file WHERE evidence_id=? ORDER BY seq",
    "SELECT seq, path, real_path, origin, size, mtime_ns, sha256 FROM "
-   "evidence_file WHERE evidence_id=? ORDER BY seq"},
+   "evidence_file WHERE evidence_id=? ORDER BY seq", 0},
   {"acquisition", "acquisition",
    "SELECT key, value FROM evidence_meta WHERE evidence_id=? ORDER BY key",
-   NULL},
+   NULL, 0},
   {"volumes", "volumes",
    "SELECT addr, vs_type, start_sector, n_sectors, description, flags "
-   "FROM volume WHERE evidence_id=? ORDER BY volume_id", NULL},
+   "FROM volume WHERE evidence_id=? ORDER BY volume_id", NULL, 0},
   {"filesystems", "file systems",
    "SELECT fs_type, offset_bytes, block_size, block_count, pool_volume, "
    "CASE local_times WHEN 1 THEN 'local, read as ' || time_zone ELSE 'UTC' "
@@ -135,10 +150,10 @@ static const struct {
    "evidence_id=? ORDER BY fs_id",
    "SELECT fs_type, offset_bytes, block_size, block_count, pool_volume, "
    "local_times, time_zone, n_objects, n_corrupt FROM filesystem WHERE "
-   "evidence_id=? ORDER BY fs_id"},
+   "evidence_id=? ORDER BY fs_id", 0},
   {"warnings", "warnings",
    "SELECT kind, message FROM warning WHERE evidence_id=? "
-   "ORDER BY warning_id", NULL},
+   "ORDER BY warning_id", NULL, 0},
   {"runs", "run",
    "SELECT tool_version, command_line, host, datetime(started_ns / "
    "1000000000, 'unixepoch') || 'Z' AS started, datetime(ended_ns / "
@@ -146,7 +161,19 @@ static const struct {
    "evidence e ON e.run_id = r.run_id WHERE e.evidence_id=?",
    "SELECT r.run_id, tool_version, command_line, host, started_ns, "
    "ended_ns, status FROM run r JOIN evidence e ON e.run_id = r.run_id "
-   "WHERE e.evidence_id=?"},
+   "WHERE e.evidence_id=?", 0},
+  /* artifact parsers (docs/PLUGIN-ABI.md): per parser, and every file
+  ** whose parse failed or skipped records */
+  {"artifacts", "artifacts",
+   "SELECT parser, count(*) AS files, sum(n_events) AS events, "
+   "sum(n_corrupt) AS corrupt_records, sum(n_refused) AS refused_events, "
+   "sum(status = 'failed') AS failed_files FROM artifact_file WHERE "
+   "evidence_id=? GROUP BY parser ORDER BY parser", NULL, 1},
+  {"artifact_problems", "artifact files with problems",
+   "SELECT path, parser, status, n_events AS events, n_corrupt AS "
+   "corrupt_records, n_refused AS refused_events, message FROM "
+   "artifact_file WHERE evidence_id=? AND status <> 'ok' ORDER BY "
+   "artifact_file_id", NULL, 1},
 };
 #define N_SECTIONS (int)(sizeof(sections) / sizeof(sections[0]))
 
@@ -269,6 +296,8 @@ info_file(tl_case *c, FILE *o, int json)
               (long long)sqlite3_column_int64(s, 14),
               (long long)sqlite3_column_int64(s, 16), lo, hi);
       for(i = 0; !rc && i < N_SECTIONS; i++) {
+        if(sections[i].only_if_rows && !has_rows(c, sections[i].sql, ev))
+          continue;
         fprintf(o, "  %s:\n", sections[i].title);
         rc = dump(c, o, 0, sections[i].sql, ev, "    ");
       }

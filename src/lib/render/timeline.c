@@ -86,6 +86,11 @@ on_event(const struct tl_event *ev, size_t plain, void *ctx)
   e.clamped = ev->clamped;
   e.has_raw = ev->has_raw;
   e.raw = ev->raw;
+  e.kind = ev->kind;
+  e.actor = ev->actor;
+  e.what = ev->what;
+  e.attributes = ev->attributes;
+  e.artifact_path = ev->artifact_path;
   if(ev->fn_attr_id >= 0) {
     /* the $FILE_NAME attribute itself, as fls and istat address it, under
     ** the name without the stream of the object that carries it */

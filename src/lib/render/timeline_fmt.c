@@ -391,7 +391,14 @@ static int
 event_text(struct line *l, const struct Tl_tlw_event *e, struct ev_text *t)
 {
   size_t m = sub_begin(l);
-  put_desc(l, e->source, e->macb);
+  if(e->kind) {
+    /* an artifact event: "lnk: opened" */
+    puts_(l, e->source);
+    puts_(l, ": ");
+    puts_(l, e->kind);
+  }
+  else
+    put_desc(l, e->source, e->macb);
   t->tdesc = sub_take(l, m, &t->tdesc_n);
   m = sub_begin(l);
   put(l, e->o.path, e->o.path_len);
@@ -404,6 +411,15 @@ event_text(struct line *l, const struct Tl_tlw_event *e, struct ev_text *t)
   puts_(l, "] ");
   if(t->path)
     put(l, t->path, t->path_n);
+  if(e->kind && e->what && *e->what) {
+    puts_(l, " (");
+    puts_(l, e->what);
+    putc_(l, ')');
+  }
+  if(e->kind && e->actor && *e->actor) {
+    puts_(l, " by ");
+    puts_(l, e->actor);
+  }
   put_clamp_note(l, e);
   t->desc = sub_take(l, m, &t->desc_n);
   return t->tdesc && t->path && t->desc;
@@ -625,7 +641,23 @@ row_jsonl(struct line *l, const struct Tl_tlw_event *e,
     put_raw(l, e);
   else
     puts_(l, "null");
-  json_str(l, "data_type", "fs:stat");
+  if(e->kind) {
+    json_str(l, "parser", e->source);
+    json_str(l, "kind", e->kind);
+    json_key(l, "actor", 0);
+    if(e->actor)
+      put_json(l, e->actor, strlen(e->actor));
+    else
+      puts_(l, "null");
+    json_str(l, "what", e->what ? e->what : "");
+    json_str(l, "artifact", e->artifact_path ? e->artifact_path : "");
+    /* already JSON (SQLite's json_group_object) */
+    json_key(l, "attributes", 0);
+    puts_(l, e->attributes ? e->attributes : "{}");
+    json_str(l, "data_type", "touchline:artifact");
+  }
+  else
+    json_str(l, "data_type", "fs:stat");
   puts_(l, "}\n");
 }
 
@@ -648,11 +680,16 @@ row_l2tcsv(struct line *l, const struct Tl_tlw_event *e,
     macb[i] = (char)toupper((unsigned char)e->macb[i]);
   macb[4] = '\0';
   csv_str(l, macb);
-  csv_str(l, "FILE");
+  /* an artifact event: source LOG, the parser as the source type */
+  csv_str(l, e->kind ? "LOG" : "FILE");
   m = sub_begin(l);
-  puts_(l, e->o.fs_type);
-  putc_(l, ' ');
-  puts_(l, e->source);
+  if(e->kind)
+    puts_(l, e->source);
+  else {
+    puts_(l, e->o.fs_type);
+    putc_(l, ' ');
+    puts_(l, e->source);
+  }
   extra = sub_take(l, m, &extra_n);
   if(extra)
     put_csv(l, extra, extra_n);

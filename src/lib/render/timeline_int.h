@@ -42,6 +42,9 @@ struct Tl_tlw_event {
   int clamped;              /* t_ns is clamped; raw has the on-disk value */
   int has_raw;
   int64_t raw;
+  /* an artifact event (docs/PLUGIN-ABI.md): source is the parser */
+  const char *kind;         /* NULL for a file-system event */
+  const char *actor, *what, *attributes, *artifact_path;
 };
 
 /* One body-file line: four times, in the mactime field order. */

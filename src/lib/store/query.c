@@ -354,14 +354,65 @@ step_end(tl_case *c, sqlite3_stmt *s, int rc, int stopped)
   return r;
 }
 
+/* Artifact events (docs/PLUGIN-ABI.md) in the column layout of events
+** and objects, then kind, actor, what, attributes, artifact_path. An event
+** that names no object shows the path as written. */
+#define ART_NCOLS 5
+static sqlite3_stmt *
+prepare_artifacts(tl_case *c, struct Tl_qfilter *q)
+{
+  sqlite3_str *b = sqlite3_str_new(c->db);
+  sqlite3_stmt *s;
+  int i;
+  sqlite3_str_appendall(b, "SELECT e.t_ns, e.source, '....', NULL, e.raw,"
+    " e.clamped, e.event_id, ev.label, ifnull(ev.division, ''), CASE WHEN"
+    " v.volume_id IS NULL THEN ifnull(fs.pool_volume, '') ELSE v.addr ||"
+    " ': ' || ifnull(v.description, '') || ifnull(' / ' || fs.pool_volume,"
+    " '') END, ifnull(fs.fs_type, ''), coalesce(o.path, e.path, e.name,"
+    " ''), coalesce(o.name, e.name, ''), o.stream, ifnull(o.inode, 0),"
+    " o.attr_type, o.attr_id, ifnull(o.size, 0), ifnull(o.deleted, 0),"
+    " ifnull(o.alloc, ''), ifnull(o.name_type, ''), ifnull(o.meta_type,"
+    " ''), ifnull(o.mode, 0), ifnull(o.uid, 0), ifnull(o.gid, 0),"
+    " ev.label, o.link_target, ifnull(o.object_id, 0), e.kind, e.actor,"
+    " e.what, (SELECT json_group_object(key, value) FROM (SELECT key, value"
+    " FROM artifact_attr WHERE event_id = e.event_id ORDER BY ord)),"
+    " e.artifact_path FROM (SELECT event_id, evidence_id, object_id, t_ns,"
+    " parser AS source, raw, clamped, kind, actor, what, path, name,"
+    " artifact_path FROM artifact_event) e JOIN evidence ev ON"
+    " ev.evidence_id = e.evidence_id LEFT JOIN object o ON o.object_id ="
+    " e.object_id LEFT JOIN filesystem fs ON fs.fs_id = o.fs_id LEFT JOIN"
+    " volume v ON v.volume_id = fs.volume_id WHERE 1");
+  sql_event_cond(b, q);
+  sql_object_cond(b, q);
+  sqlite3_str_appendall(b, " ORDER BY e.t_ns, ev.label, e.event_id");
+  if(!(s = prepare(c, b)))
+    return NULL;
+  i = bind_event_cond(s, 1, q);
+  bind_object_cond(s, i, q);
+  return s;
+}
+
+static void
+read_artifact(sqlite3_stmt *s, struct tl_event *e)
+{
+  int b = 7 + OBJ_NCOLS;
+  e->kind = col_text(s, b);
+  e->actor = (const char *)sqlite3_column_text(s, b + 1);
+  e->what = (const char *)sqlite3_column_text(s, b + 2);
+  e->attributes = sqlite3_column_type(s, b + 3) == SQLITE_NULL ? "{}" :
+                  col_text(s, b + 3);
+  e->artifact_path = col_text(s, b + 4);
+  e->filetime = 0;
+}
+
 /* ---- events --------------------------------------------------------- */
 
 tl_rc
 Tl_query_events(tl_case *c, struct Tl_qfilter *q, Tl_event_fn cb, void *ctx)
 {
   sqlite3_str *b = sqlite3_str_new(c->db);
-  sqlite3_stmt *s;
-  int i, rc, stopped = 0;
+  sqlite3_stmt *s, *a = NULL;
+  int i, rc, ra, stopped = 0;
   /* CROSS JOIN keeps event as the outer loop: rows come from the
   ** event_time index and only rows of equal t_ns are sorted in memory. */
   sqlite3_str_appendall(b, "SELECT " EV_COLS ", " OBJ_COLS
@@ -380,19 +431,41 @@ Tl_query_events(tl_case *c, struct Tl_qfilter *q, Tl_event_fn cb, void *ctx)
     return c->errcode;
   i = bind_event_cond(s, 1, q);
   bind_object_cond(s, i, q);
-  while((rc = sqlite3_step(s)) == SQLITE_ROW) {
+  /* artifact events, merged by time (file-system events first at equal
+  ** instants); a case from before them has none */
+  if(has_table(c, "artifact_event") && !(a = prepare_artifacts(c, q))) {
+    sqlite3_finalize(s);
+    return c->errcode;
+  }
+  rc = sqlite3_step(s);
+  ra = a ? sqlite3_step(a) : SQLITE_DONE;
+  while(rc == SQLITE_ROW || ra == SQLITE_ROW) {
     struct tl_event e;
     struct tl_object o;
     size_t plain;
-    read_event(s, 0, &e);
-    plain = read_obj(s, 7, &o, NULL);
-    if(!obj_ok(q, &o, plain))
-      continue;
-    e.object = &o;
-    if(cb(&e, plain, ctx)) {
-      stopped = 1;
-      break;
+    int from_a = rc != SQLITE_ROW || (ra == SQLITE_ROW &&
+                 sqlite3_column_int64(a, 0) < sqlite3_column_int64(s, 0));
+    sqlite3_stmt *cur = from_a ? a : s;
+    read_event(cur, 0, &e);
+    plain = read_obj(cur, 7, &o, NULL);
+    if(from_a)
+      read_artifact(cur, &e);
+    if(obj_ok(q, &o, plain)) {
+      e.object = &o;
+      if(cb(&e, plain, ctx)) {
+        stopped = 1;
+        break;
+      }
     }
+    if(from_a)
+      ra = sqlite3_step(a);
+    else
+      rc = sqlite3_step(s);
+  }
+  if(a) {
+    if(!stopped && ra != SQLITE_DONE)
+      rc = ra;
+    sqlite3_finalize(a);
   }
   return step_end(c, s, rc, stopped);
 }

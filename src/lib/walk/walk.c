@@ -16,6 +16,7 @@
 #include "base/names_int.h"
 #include "base/timeconv_int.h"
 #include "walk/walk_int.h"
+#include "walk/claims_int.h"
 
 int
 Tl_walk_grow(char **buf, size_t *cap, size_t need)
@@ -228,6 +229,8 @@ Tl_walk_store_object(Tl_walk *w, TSK_FS_FILE *f, const char *path, size_t path_l
   w->next_object_id++;
   w->n_objects++;
   w->fs_objects++;
+  if(w->claims)
+    Tl_claims_note(w, id, f, a, path, len);
   return id;
 }
 
@@ -469,6 +472,9 @@ walk_fs(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id, const char *pool_vol,
       else
         w->rc = Tl_set_sqlite_error(w->c, "prepare");
     }
+    /* the claimed artifacts, read while the file system is open */
+    if(!w->rc && !w->interrupted && w->claims)
+      w->rc = Tl_claims_run(w);
   }
   w->fs = NULL;
   w->fs_id = 0;

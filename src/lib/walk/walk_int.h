@@ -23,6 +23,8 @@ typedef struct Tl_times4 {
   int32_t tz[4];            /* that offset, seconds east of UTC */
 } Tl_times4;
 
+typedef struct Tl_wclaims Tl_wclaims;   /* walk/claims_int.h */
+
 typedef struct Tl_walk {
   tl_case *c;
   Tl_store *st;
@@ -76,6 +78,10 @@ typedef struct Tl_walk {
   ** signal fault_sig once n_objects reaches fault_after. */
   uint64_t fault_after;
   int fault_sig;
+
+  /* artifact parsers' claims (walk/claims.c); NULL: none, no cost */
+  Tl_wclaims *claims;
+  int64_t run_id;           /* the ingest's run row */
 
   char *path, *text;        /* scratch buffers, grown as needed */
   size_t path_cap, text_cap;

@@ -1,0 +1,75 @@
+/*
+** Artifact events into the case: resolution of the references they make
+** (MFT references, Windows and UNC paths) to objects of the case, and the
+** statements that store them. Used by `artifacts add` (artifacts.c) and
+** by the walk's in-image claims.
+*/
+#ifndef TL_PLUGIN_ARTIFACTS_INT_H
+#define TL_PLUGIN_ARTIFACTS_INT_H
+
+#include "plugin/host_int.h"
+#include "store/case_int.h"
+
+/* Load the built-in parsers, the plugin folder, TOUCHLINE_PLUGIN_PATH and
+** po's files; on failure err says which file and why. */
+tl_rc Tl_phost_open(const struct tl_plugin_opts *po, Tl_phost **out,
+                    char *err, size_t errlen);
+
+typedef struct Tl_resolver {
+  tl_case *c;
+  int64_t evidence_id;    /* the item references resolve against */
+  sqlite3_stmt *q_mft, *q_name, *q_label;
+} Tl_resolver;
+
+tl_rc Tl_resolver_init(tl_case *c, Tl_resolver *r, int64_t evidence_id);
+void Tl_resolver_free(Tl_resolver *r);
+
+/* The object a reference names, 0 when unresolved (none, or more than one
+** candidate with no single allocated one). fs_id > 0: the file system the
+** artifact lies on, tried first for paths and the only one for MFT
+** references; 0: every file system of the item. *how: "mft", "path",
+** "share" or NULL.
+**  - MFT: entry + sequence of the data stream on an NTFS file system;
+**  - a Windows path: the drive letter dropped, compared without regard to
+**    case on case-blind file systems;
+**  - \\host\share\rest: on the evidence item labelled host, as
+**    /share/rest, else /rest. */
+int64_t Tl_resolve(Tl_resolver *r, const struct tl_file_ref *f,
+                   int64_t fs_id, const char **how);
+
+/* The artifact file being parsed. */
+typedef struct Tl_artfile {
+  int64_t evidence_id;
+  int64_t artifact_file_id;
+  int64_t fs_id;          /* 0 for a file outside an image */
+  int64_t object_id;      /* the artifact's own object, 0 when none */
+  const char *path;
+  const Tl_preg *parser;
+} Tl_artfile;
+
+typedef struct Tl_artstore {
+  tl_case *c;
+  Tl_resolver *res;       /* may be NULL: nothing resolved */
+  sqlite3_stmt *ins_event, *ins_attr;
+} Tl_artstore;
+
+tl_rc Tl_artstore_init(tl_case *c, Tl_artstore *s);
+void Tl_artstore_free(Tl_artstore *s);
+/* Store one event (and its attributes); *resolved is 1 when it names an
+** object. */
+tl_rc Tl_artstore_event(Tl_artstore *s, const Tl_artfile *af,
+                        const struct tl_artifact_event *ev, int *resolved);
+
+/* Record every registered parser of h in the plugin table for run. */
+tl_rc Tl_record_plugins(tl_case *c, const Tl_phost *h, int64_t run);
+
+/* Per-parser counts of a run (run.plugins). */
+typedef struct Tl_pcount {
+  const char *parser;     /* borrowed from the registry */
+  uint64_t files, events, corrupt, refused, failed;
+} Tl_pcount;
+
+Tl_pcount *Tl_pcount_get(Tl_pcount **list, int *n, const char *parser);
+char *Tl_pcount_json(const Tl_pcount *l, int n);
+
+#endif
