@@ -545,13 +545,59 @@ tlp_lnk_free(struct tlp_lnk *l)
 #define LNK_MAX_ATTRS 24
 
 static void
-add_attr(struct tl_attr *at, size_t *n, const char *k, const char *v)
+add_attr(struct tl_attr *at, size_t *n, size_t max, const char *k,
+         const char *v)
 {
-  if(v && *v && *n < LNK_MAX_ATTRS) {
+  if(v && *v && *n < max) {
     at[*n].key = k;
     at[*n].value = v;
     (*n)++;
   }
+}
+
+size_t
+tlp_lnk_attrs(const struct tlp_lnk *l, struct tlp_lnk_attrbuf *b,
+              struct tl_attr *at, size_t n, size_t max)
+{
+  memset(b, 0, sizeof(*b));
+  if(l->local_base && *l->local_base)
+    b->local = join(l->local_base, l->common_suffix);
+  if(l->net_name && *l->net_name)
+    b->net = join(l->net_name, l->common_suffix);
+  snprintf(b->flags, sizeof(b->flags), "0x%08x", (unsigned)l->flags);
+  snprintf(b->fattrs, sizeof(b->fattrs), "0x%08x", (unsigned)l->attrs);
+  snprintf(b->size, sizeof(b->size), "%lu", (unsigned long)l->file_size);
+#define ADD(k, v) add_attr(at, &n, max, (k), (v))
+  ADD("link_flags", b->flags);
+  ADD("file_attributes", b->fattrs);
+  ADD("size", b->size);
+  if(l->has_volume) {
+    snprintf(b->dtype, sizeof(b->dtype), "%lu", (unsigned long)l->drive_type);
+    snprintf(b->serial, sizeof(b->serial), "0x%08x", (unsigned)l->serial);
+    ADD("drive_type", b->dtype);
+    ADD("volume_serial", b->serial);
+  }
+  ADD("volume_label", l->volume_label);
+  ADD("machine_id", l->machine_id);
+  ADD("local_path", b->local);
+  ADD("network_path", b->net);
+  ADD("device_name", l->device_name);
+  ADD("relative_path", l->relative_path);
+  ADD("working_dir", l->working_dir);
+  ADD("arguments", l->arguments);
+  ADD("description", l->description);
+  ADD("icon_location", l->icon);
+  ADD("item_path", l->idlist_path);
+#undef ADD
+  return n;
+}
+
+void
+tlp_lnk_attrbuf_free(struct tlp_lnk_attrbuf *b)
+{
+  free(b->local);
+  free(b->net);
+  b->local = b->net = NULL;
 }
 
 tl_rc
@@ -560,49 +606,20 @@ tlp_lnk_emit(const struct tl_host_api *api, tl_input *in,
              int opened, const struct tl_attr *extra, size_t n_extra)
 {
   struct tl_attr at[LNK_MAX_ATTRS];
-  char flags[16], fattrs[16], size[24], dtype[16], serial[16], what[64];
-  const char *local = NULL, *net = NULL;
-  char *lp = NULL, *np = NULL;
-  size_t n = 1, i;
+  struct tlp_lnk_attrbuf ab;
+  char what[64];
+  size_t n, i;
   tl_rc rc = TL_OK;
   struct {
     uint64_t ft;
     const char *which, *label;
   } times[3];
 
-  if(l->local_base && *l->local_base)
-    local = lp = join(l->local_base, l->common_suffix);
-  if(l->net_name && *l->net_name)
-    net = np = join(l->net_name, l->common_suffix);
-  snprintf(flags, sizeof(flags), "0x%08x", (unsigned)l->flags);
-  snprintf(fattrs, sizeof(fattrs), "0x%08x", (unsigned)l->attrs);
-  snprintf(size, sizeof(size), "%lu", (unsigned long)l->file_size);
   at[0].key = "time";
   at[0].value = NULL;
-#define ADD(k, v) add_attr(at, &n, (k), (v))
-  ADD("link_flags", flags);
-  ADD("file_attributes", fattrs);
-  ADD("size", size);
-  if(l->has_volume) {
-    snprintf(dtype, sizeof(dtype), "%lu", (unsigned long)l->drive_type);
-    snprintf(serial, sizeof(serial), "0x%08x", (unsigned)l->serial);
-    ADD("drive_type", dtype);
-    ADD("volume_serial", serial);
-  }
-  ADD("volume_label", l->volume_label);
-  ADD("machine_id", l->machine_id);
-  ADD("local_path", local);
-  ADD("network_path", net);
-  ADD("device_name", l->device_name);
-  ADD("relative_path", l->relative_path);
-  ADD("working_dir", l->working_dir);
-  ADD("arguments", l->arguments);
-  ADD("description", l->description);
-  ADD("icon_location", l->icon);
-  ADD("item_path", l->idlist_path);
+  n = tlp_lnk_attrs(l, &ab, at, 1, LNK_MAX_ATTRS);
   for(i = 0; i < n_extra; i++)
-    ADD(extra[i].key, extra[i].value);
-#undef ADD
+    add_attr(at, &n, LNK_MAX_ATTRS, extra[i].key, extra[i].value);
 
   times[0].ft = l->ctime;
   times[0].which = "target_created";
@@ -638,8 +655,7 @@ tlp_lnk_emit(const struct tl_host_api *api, tl_input *in,
     ev.n_attrs = n;
     rc = api->emit(in, &ev);
   }
-  free(lp);
-  free(np);
+  tlp_lnk_attrbuf_free(&ab);
   return rc == TL_USAGE ? TL_OK : rc;
 }
 

@@ -55,6 +55,17 @@ void tlp_lnk_free(struct tlp_lnk *l);
 ** \uXXXX (lower-case hex, like the rest of touchline). NULL: no memory. */
 char *tlp_utf16_to_utf8(const uint8_t *p, size_t n, int stop_at_nul);
 
+/* The link's attributes (plugins/lnk/README.md), appended to at from
+** index n up to max; returns the new count. Values point into l and b
+** (free b with tlp_lnk_attrbuf_free after the emit). */
+struct tlp_lnk_attrbuf {
+  char flags[16], fattrs[16], size[24], dtype[16], serial[16];
+  char *local, *net;
+};
+size_t tlp_lnk_attrs(const struct tlp_lnk *l, struct tlp_lnk_attrbuf *b,
+                     struct tl_attr *at, size_t n, size_t max);
+void tlp_lnk_attrbuf_free(struct tlp_lnk_attrbuf *b);
+
 /* Emit the link's events: a TL_EV_OBSERVED event for each of the three
 ** target times it stores (attribute time = target_created,
 ** target_modified, target_accessed; a zero FILETIME is not a time) and,
