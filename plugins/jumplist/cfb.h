@@ -10,6 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* shared between the files of a plugin, never exported from it */
+#pragma GCC visibility push(hidden)
+
 #define TLP_CFB_STREAM 2
 #define TLP_CFB_ROOT 5
 
@@ -45,5 +48,7 @@ int tlp_cfb_entry(const struct tlp_cfb *c, size_t i, char *name,
 ** *why says so; -1: no memory. */
 int tlp_cfb_read(const struct tlp_cfb *c, size_t i, uint8_t **out,
                  size_t *n, const char **why);
+
+#pragma GCC visibility pop
 
 #endif

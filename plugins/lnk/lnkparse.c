@@ -237,14 +237,15 @@ idlist_path(const uint8_t *p, size_t len, int *oom)
       break;
     type = it[2];
     if((type & 0x70) == 0x20 && isz >= 6) {
-      char drive[4];
-      size_t k = 0;
-      while(k < 3 && 3 + k < isz && it[3 + k])
-        k++;
-      memcpy(drive, it + 3, k);
-      drive[k] = 0;
+      /* "C:\": ANSI like the rest, so any byte is valid UTF-8 after */
+      char *drive = ansi_to_utf8(it + 3, 3, 1);
+      if(!drive) {
+        b.oom = 1;
+        break;
+      }
       b.len = 0;
-      sb_put(&b, drive, k);
+      sb_put(&b, drive, strlen(drive));
+      free(drive);
       parts++;
     }
     else if((type & 0x70) == 0x30 && isz >= 14) {

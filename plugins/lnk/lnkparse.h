@@ -11,6 +11,9 @@
 #include <stdint.h>
 #include <touchline/plugin.h>
 
+/* shared between the files of a plugin, never exported from it */
+#pragma GCC visibility push(hidden)
+
 #define TLP_LNK_HEADER_SIZE 0x4c
 
 /* LinkFlags bits used here */
@@ -80,5 +83,7 @@ tl_rc tlp_lnk_emit(const struct tl_host_api *api, tl_input *in,
 ** api->alloc; TL_FAILED with a warning when it is larger or unreadable. */
 tl_rc tlp_read_all(const struct tl_host_api *api, tl_input *in, size_t max,
                    uint8_t **buf, size_t *len);
+
+#pragma GCC visibility pop
 
 #endif
