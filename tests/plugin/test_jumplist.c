@@ -293,6 +293,66 @@ test_custom(void)
   }
 }
 
+static unsigned char *slurp(const char *path, size_t *len);
+
+/* The fuzz seed auto_v3 (tests/fuzz/make_plugin_seeds.py: 512-byte
+** sectors, FAT, directory at sector 1, mini FAT, the mini stream from
+** sector 3 with the DestList first): its values, then damaged. */
+static void
+test_seed(void)
+{
+  const char *src = getenv("TL_SRCDIR");
+  char path[4096];
+  size_t len = 0;
+  unsigned char *b;
+  struct mock_run r;
+  const struct mock_event *e;
+  char t[96];
+  snprintf(path, sizeof(path), "%s/tests/fuzz/corpus/jumplist/"
+           "auto_v3.automaticDestinations-ms", src ? src : ".");
+  if(!(b = slurp(path, &len)) || len != 3584) {
+    ok(0, "cannot read %s", path);
+    free(b);
+    return;
+  }
+  mock_run_buf(P, b, len, "s.automaticDestinations-ms", "x", &r);
+  ok(r.rc == TL_OK && !r.n_corrupt && !r.n_warn, "seed auto_v3: parsed");
+  is_int(r.n_events, 8, "2 entries + 2 x 3 link times");
+  e = find(&r, TL_EV_OPENED, "entry_number", "2", NULL);
+  is_str(tm(e, t), "2023-07-10T03:39:03.1978618Z", "entry 2: last access");
+  if(e) {
+    is_str(e->ev.file.path, "\\\\FS01\\s\\b.xlsx", "entry 2: path");
+    is_str(mock_attr(e, "pinned"), "yes", "entry 2: pinned");
+    is_str(mock_attr(e, "pin_status"), "0", "entry 2: pin position 0");
+    is_str(mock_attr(e, "access_count"), "3", "entry 2: access count");
+    is_str(mock_attr(e, "hostname"), "ws17", "entry 2: hostname");
+    is_str(mock_attr(e, "lnk_target"), "\\\\FS01\\share\\dir\\a.docx",
+           "entry 2: its link's other target");
+    is_str(mock_attr(e, "machine_id"), "fs-client", "its link's machine");
+  }
+  mock_run_free(&r);
+  /* the DestList header says 3 entries: two are read, one report */
+  b[2048 + 4] = 3;
+  mock_run_buf(P, b, len, "s.automaticDestinations-ms", "x", &r);
+  is_int(r.rc, TL_CORRUPT, "DestList count 3 for 2 entries: TL_CORRUPT");
+  is_int(r.n_corrupt, 1, "one report (%s)", r.last_corrupt);
+  is_int(count_kind(&r, TL_EV_OPENED), 2, "both entries still opened");
+  mock_run_free(&r);
+  b[2048 + 4] = 2;
+  /* stream "2" renamed "9": entry 2 has no link, stream 9 no entry */
+  ok(b[1024 + 384] == '2', "directory entry 3 is stream \"2\"");
+  b[1024 + 384] = '9';
+  mock_run_buf(P, b, len, "s.automaticDestinations-ms", "x", &r);
+  is_int(r.rc, TL_OK, "renamed stream: parsed");
+  is_int(r.n_warn, 2, "two warnings (%s)", r.last_warn);
+  is_int(count_kind(&r, TL_EV_OPENED), 2, "both entries opened");
+  is_int(count_kind(&r, TL_EV_OBSERVED), 6, "both links' times still there");
+  e = find(&r, TL_EV_OBSERVED, "stream", "9", "target_created");
+  ok(e && !mock_attr(e, "entry_number"), "stream 9's link: no entry number");
+  mock_run_free(&r);
+  free(b);
+}
+
 static unsigned char *
 slurp(const char *path, size_t *len)
 {
@@ -399,6 +459,7 @@ main(void)
   ok(r.rc == TL_FAILED && r.n_warn == 1 && !r.n_events,
      "a compound file header cut short: TL_FAILED with a warning");
   mock_run_free(&r);
+  test_seed();
   corpus = getenv("TL_CORPUS");
   if(!corpus || !*corpus) {
     ok(1, "# SKIP TL_CORPUS not set");
