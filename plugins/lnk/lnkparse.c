@@ -121,8 +121,13 @@ tlp_utf16_to_utf8(const uint8_t *p, size_t n, int stop_at_nul)
   size_t i;
   for(i = 0; i < n; i++) {
     uint32_t c = le16(p + 2 * i);
-    if(!c && stop_at_nul)
-      break;
+    if(!c) {
+      /* a NUL inside a counted string would cut it: kept visible */
+      if(stop_at_nul)
+        break;
+      sb_put(&b, "\\u0000", 6);
+      continue;
+    }
     if(c >= 0xd800 && c < 0xdc00 && i + 1 < n) {
       uint32_t d = le16(p + 2 * i + 2);
       if(d >= 0xdc00 && d < 0xe000) {
@@ -158,8 +163,12 @@ ansi_to_utf8(const uint8_t *p, size_t n, int stop_at_nul)
   size_t i;
   for(i = 0; i < n; i++) {
     uint32_t c = p[i];
-    if(!c && stop_at_nul)
-      break;
+    if(!c) {
+      if(stop_at_nul)
+        break;
+      sb_put(&b, "\\u0000", 6);
+      continue;
+    }
     sb_cp(&b, c >= 0x80 && c < 0xa0 ? cp1252[c - 0x80] : c);
   }
   return sb_done(&b);

@@ -55,7 +55,8 @@ void tlp_lnk_free(struct tlp_lnk *l);
 
 /* n UTF-16LE code units at p to UTF-8 (malloc'd); stops at a NUL unit
 ** when stop_at_nul. Unpaired surrogates come out as the six characters
-** \uXXXX (lower-case hex, like the rest of touchline). NULL: no memory. */
+** \uXXXX (lower-case hex, like the rest of touchline), and so does a NUL
+** unit when not stop_at_nul (it would cut the string). NULL: no memory. */
 char *tlp_utf16_to_utf8(const uint8_t *p, size_t n, int stop_at_nul);
 
 /* The link's attributes (plugins/lnk/README.md), appended to at from

@@ -233,6 +233,24 @@ test_network(void)
   is_int(r.n_corrupt, 1, "one corrupt report");
   is_int(r.n_events, 2, "its events still emitted");
   mock_run_free(&r);
+  /* a NUL inside the counted arguments string is kept visible */
+  {
+    unsigned char c2[1024];
+    size_t k;
+    memcpy(c2, b, n);
+    for(k = 0x4c; k + 6 <= n; k++)
+      if(!memcmp(c2 + k, "-\0x\0001\0", 6))
+        break;
+    ok(k + 6 <= n, "arguments found in the built link");
+    if(k + 6 <= n) {
+      c2[k + 2] = 0;
+      mock_run_buf(P, c2, n, "a.lnk", NULL, &r);
+      e = find(&r, TL_EV_OPENED, "target_accessed");
+      is_str(e ? mock_attr(e, "arguments") : NULL, "-\\u00001",
+             "a NUL unit in StringData: \\u0000, the rest kept");
+      mock_run_free(&r);
+    }
+  }
   /* not a link */
   mock_run_buf(P, "MZ\x90\0", 4, "b.lnk", NULL, &r);
   is_int(r.rc, TL_FAILED, "not a link: TL_FAILED");
