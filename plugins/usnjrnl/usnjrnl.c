@@ -590,9 +590,10 @@ usn_bid(const uint8_t *head, size_t len)
     return 0;
   if(!usn_plausible(head, len, &why))
     return 0;
-  /* length, version, name bounds: and the name offset is the header's */
-  if(len >= 60 && get16(head + (major == 2 ? 58 : 74)) ==
-     (major == 2 ? 60 : 76))
+  /* length, version, name bounds: and the name offset is the header's
+  ** (only when the head holds it: a V3 header is 76 bytes) */
+  if(len >= (major == 2 ? 60u : 76u) &&
+     get16(head + (major == 2 ? 58 : 74)) == (major == 2 ? 60 : 76))
     return 64;
   return 32;
 }
