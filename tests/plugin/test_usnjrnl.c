@@ -303,6 +303,28 @@ test_built(void)
   }
   mock_run_free(&r);
 
+  /* 3 MiB of back-to-back 80-byte records: some straddle the parser's
+  ** 1 MiB read blocks */
+  {
+    size_t n_rec = 0, straddle = 0;
+    for(o = 0; o + 80 <= (3u << 20); o += 80) {
+      mk_v2(b + o, 0x70 + n_rec, 5, (int64_t)o, ft, 0x2, "block.dat", NULL,
+            0);
+      straddle += o / (1u << 20) != (o + 79) / (1u << 20);
+      n_rec++;
+    }
+    mock_run_buf(P, b, o, "$J", NULL, &r);
+    is_int(r.n_events, n_rec, "blocks: all %zu records (%zu straddling a "
+           "block boundary at first)", n_rec, straddle);
+    is_int(r.n_corrupt, 0, "blocks: nothing corrupt");
+    ok(r.n_events == n_rec &&
+       r.events[n_rec - 1].ev.record_offset == o - 80 &&
+       r.events[n_rec - 1].ev.file.mft_entry == 0x70 + n_rec - 1,
+       "blocks: the last record whole");
+    mock_run_free(&r);
+    memset(b, 0, o);
+  }
+
   /* corruption: a record length of 40, then a length past the end */
   o = 0;
   o += mk_v2(b + o, 0x50, 5, 0, ft, 0x100, "one", NULL, 0);
