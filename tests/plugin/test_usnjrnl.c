@@ -303,24 +303,26 @@ test_built(void)
   }
   mock_run_free(&r);
 
-  /* 3 MiB of back-to-back 80-byte records: some straddle the parser's
-  ** 1 MiB read blocks */
+  /* zeros, then 200 back-to-back 80-byte records across the end of the
+  ** parser's first 1 MiB read block (one record straddles it) */
   {
-    size_t n_rec = 0, straddle = 0;
-    for(o = 0; o + 80 <= (3u << 20); o += 80) {
+    size_t n_rec = 0, straddle = 0, start = (1u << 20) - 8040;
+    memset(b, 0, start);
+    for(o = start; n_rec < 200; o += 80) {
       mk_v2(b + o, 0x70 + n_rec, 5, (int64_t)o, ft, 0x2, "block.dat", NULL,
             0);
       straddle += o / (1u << 20) != (o + 79) / (1u << 20);
       n_rec++;
     }
     mock_run_buf(P, b, o, "$J", NULL, &r);
-    is_int(r.n_events, n_rec, "blocks: all %zu records (%zu straddling a "
-           "block boundary at first)", n_rec, straddle);
+    is_int(straddle, 1, "blocks: one record across the 1 MiB boundary");
+    is_int(r.n_events, n_rec, "blocks: all %zu records", n_rec);
     is_int(r.n_corrupt, 0, "blocks: nothing corrupt");
     ok(r.n_events == n_rec &&
-       r.events[n_rec - 1].ev.record_offset == o - 80 &&
-       r.events[n_rec - 1].ev.file.mft_entry == 0x70 + n_rec - 1,
-       "blocks: the last record whole");
+       r.events[100].ev.record_offset == (1u << 20) - 40 &&
+       r.events[100].ev.file.mft_entry == 0x70 + 100 &&
+       r.events[n_rec - 1].ev.record_offset == o - 80,
+       "blocks: the records at the boundary whole");
     mock_run_free(&r);
     memset(b, 0, o);
   }
