@@ -16,7 +16,7 @@ mkdir -p "$out"
 (cd "$out" && "$top/configure" -q && make -j"$(nproc 2>/dev/null || echo 2)" >/dev/null)
 tl="$out/touchline"
 case_db="$out/case.db"
-rm -f "$case_db"
+rm -f "$case_db" "$case_db-wal" "$case_db-shm"
 # samples/evidence.tsv: label<TAB>division<TAB>image, one item per line
 while IFS="$(printf '\t')" read -r label division image; do
   case $label in ''|'#'*) continue ;; esac
