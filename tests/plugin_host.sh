@@ -211,4 +211,18 @@ failed" "and keeps nothing of the item; its run failed"
 is "$(q2 "SELECT count(*), count(DISTINCT evidence_id) FROM artifact_event")|$(q2 "SELECT count(*) FROM artifact_file")|$(q2 "SELECT count(*) FROM artifact_attr")" \
    "2|1|2|6" "--replace: the old item's artifact rows are gone, the new ones there"
 is "$(q2 "PRAGMA integrity_check")" ok "integrity check"
+
+# A built-in parser that fails on one file of an image (the sample WS17 has
+# an Outlook.lnk that is no shell link): the failure is kept with the
+# parser's reason, as an artifact file row and as a warning row, even
+# though the file's own savepoint is rolled back.
+WS17=$TL_SRCDIR/samples/evidence/WS17.E01
+"$TOUCHLINE" ingest -q "$T_TMP/ws17.db" "$WS17" -l ws17 --no-hash
+ok $? "ingest of the sample WS17"
+is "$(sqlite3 -batch "$T_TMP/ws17.db" "SELECT parser, status, message FROM artifact_file")" \
+   "lnk|failed|lnk failed (input cannot be processed): not parsed: not a Shell Link header" \
+   "the failed link file, with the parser's reason"
+is "$(sqlite3 -batch "$T_TMP/ws17.db" "SELECT kind, message FROM warning")" \
+   "artifact|lnk: /ProgramData/Microsoft/Windows/Start Menu/Programs/Outlook.lnk: not parsed: not a Shell Link header" \
+   "its warning row survives the rolled-back savepoint"
 done_testing

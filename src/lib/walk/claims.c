@@ -289,6 +289,10 @@ typedef struct run_ctx {
   Tl_artstore st;
   Tl_artfile af;
   Tl_walk *w;
+  /* a parser's warnings on the file being parsed: kept here and written
+  ** after its savepoint, which a failed parse rolls back */
+  unsigned n_warn;
+  char first_warn[1200];
 } run_ctx;
 
 static tl_rc
@@ -303,10 +307,26 @@ static void
 on_warn(void *ectx, const char *msg)
 {
   run_ctx *r = ectx;
-  char buf[1200];
-  snprintf(buf, sizeof(buf), "%s: %s: %s", r->af.parser->name, r->af.path,
-           msg);
-  Tl_walk_warn(r->w, r->w->volume_id, "artifact", buf);
+  if(!r->n_warn++)
+    snprintf(r->first_warn, sizeof(r->first_warn), "%s", msg);
+}
+
+/* The warnings of one parsed file, as one warning row (outside its
+** savepoint, so that a failed parse keeps them). */
+static void
+flush_warnings(Tl_walk *w, run_ctx *r, const char *parser,
+               const char *path)
+{
+  char buf[1400];
+  if(!r->n_warn)
+    return;
+  if(r->n_warn > 1)
+    snprintf(buf, sizeof(buf), "%s: %s: %s (and %u more)", parser, path,
+             r->first_warn, r->n_warn - 1);
+  else
+    snprintf(buf, sizeof(buf), "%s: %s: %s", parser, path, r->first_warn);
+  r->n_warn = 0;
+  Tl_walk_warn(w, w->volume_id, "artifact", buf);
 }
 
 /* Parse one claimed file; TL_OK unless the case itself failed. */
@@ -321,7 +341,7 @@ run_one(Tl_walk *w, run_ctx *rc_, claimed *c)
   Tl_presult pr;
   Tl_pcount *cnt;
   rd r;
-  char prof[256], msg[400];
+  char prof[256], msg[1700];
   tl_rc rc;
   int64_t afid;
 
@@ -329,6 +349,7 @@ run_one(Tl_walk *w, run_ctx *rc_, claimed *c)
     return Tl_set_error(w->c, TL_NOMEM, "out of memory");
   cnt->files++;
   cl->n_files++;
+  rc_->n_warn = 0;
   if((rc = Tl_exec(w->c, "SAVEPOINT artifact_file")) ||
      (rc = Tl_exec_bound(w->c, "INSERT INTO artifact_file(evidence_id, "
                          "run_id, parser, path, object_id, status) VALUES(?,"
@@ -370,8 +391,9 @@ run_one(Tl_walk *w, run_ctx *rc_, claimed *c)
       return pr.sink_rc;
     }
     snprintf(msg, sizeof(msg), "%s failed (%s)%s%s", p->name,
-             tl_strerror(pr.rc), pr.first_problem[0] ? ": " : "",
-             pr.first_problem);
+             tl_strerror(pr.rc), pr.first_problem[0] || rc_->n_warn ?
+             ": " : "", pr.first_problem[0] ? pr.first_problem :
+             rc_->n_warn ? rc_->first_warn : "");
   }
   if(f)
     tsk_fs_file_close(f);
@@ -402,7 +424,10 @@ run_one(Tl_walk *w, run_ctx *rc_, claimed *c)
       return rc;
   }
   cl->n_lost += pr.n_corrupt + pr.n_refused + (pr.failed ? 1 : 0);
-  return Tl_exec(w->c, "RELEASE artifact_file");
+  if((rc = Tl_exec(w->c, "RELEASE artifact_file")))
+    return rc;
+  flush_warnings(w, rc_, p->name, c->path);
+  return w->rc;
 }
 
 tl_rc
