@@ -225,4 +225,8 @@ is "$(sqlite3 -batch "$T_TMP/ws17.db" "SELECT parser, status, message FROM artif
 is "$(sqlite3 -batch "$T_TMP/ws17.db" "SELECT kind, message FROM warning")" \
    "artifact|lnk: /ProgramData/Microsoft/Windows/Start Menu/Programs/Outlook.lnk: not parsed: not a Shell Link header" \
    "its warning row survives the rolled-back savepoint"
+printf 'XXXXnot a link' >"$T_TMP/bad.lnk"
+"$TOUCHLINE" artifacts "$T_TMP/ws17.db" add "$T_TMP/bad.lnk" --evidence ws17 --parser lnk 2>/dev/null
+is "$?:$(sqlite3 -batch "$T_TMP/ws17.db" "SELECT count(*) FROM warning WHERE message = 'lnk: $T_TMP/bad.lnk: not parsed: not a Shell Link header'")" \
+   "4:1" "artifacts add: a failed file keeps its warning too (exit 4)"
 done_testing

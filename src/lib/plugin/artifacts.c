@@ -460,6 +460,10 @@ typedef struct add_ctx {
   Tl_artstore st;
   Tl_artfile af;
   uint64_t n_resolved;
+  /* the parser's warnings on the file: written after its savepoint,
+  ** which a failed parse rolls back */
+  unsigned n_warn;
+  char first_warn[1200];
 } add_ctx;
 
 static tl_rc
@@ -499,13 +503,27 @@ static void
 add_warn(void *ectx, const char *msg)
 {
   add_ctx *a = ectx;
-  char buf[1200];
-  snprintf(buf, sizeof(buf), "%s: %s: %s", a->af.parser->name, a->af.path,
-           msg);
-  Tl_exec_bound(a->st.c, "INSERT INTO warning(evidence_id, kind, message) "
-                "VALUES(?, 'artifact', ?)", "it", a->af.evidence_id, buf);
+  if(!a->n_warn++)
+    snprintf(a->first_warn, sizeof(a->first_warn), "%s", msg);
 }
 
+/* The file's warnings as one warning row, outside its savepoint. */
+static tl_rc
+add_flush_warnings(add_ctx *a, const char *parser, const char *path)
+{
+  char buf[1400];
+  if(!a->n_warn)
+    return TL_OK;
+  if(a->n_warn > 1)
+    snprintf(buf, sizeof(buf), "%s: %s: %s (and %u more)", parser, path,
+             a->first_warn, a->n_warn - 1);
+  else
+    snprintf(buf, sizeof(buf), "%s: %s: %s", parser, path, a->first_warn);
+  a->n_warn = 0;
+  return Tl_exec_bound(a->st.c, "INSERT INTO warning(evidence_id, kind, "
+                       "message) VALUES(?, 'artifact', ?)", "it",
+                       a->af.evidence_id, buf);
+}
 /* Open, hash and choose the parser of every file before writing. */
 static tl_rc
 prepare_files(tl_case *c, const Tl_phost *h, const char *parser,
@@ -695,6 +713,7 @@ tl_artifacts_add(tl_case *c, int n_files, const char *const *files,
     if(sqlite3_step(q) == SQLITE_ROW)
       plugin_id = sqlite3_column_int64(q, 0);
     sqlite3_finalize(q);
+    a.n_warn = 0;
     if((rc = Tl_exec(c, "SAVEPOINT artifact_file")) ||
        (rc = Tl_exec_bound(c, "INSERT INTO artifact_file(evidence_id, "
                            "run_id, plugin_id, parser, path, size, sha256, "
@@ -731,10 +750,11 @@ tl_artifacts_add(tl_case *c, int n_files, const char *const *files,
     cnt->corrupt += pr.n_corrupt;
     cnt->refused += pr.n_refused;
     if(pr.failed) {
-      char msg[400];
+      char msg[1700];
       snprintf(msg, sizeof(msg), "%s failed (%s)%s%s", f->p->name,
-               tl_strerror(pr.rc), pr.first_problem[0] ? ": " : "",
-               pr.first_problem);
+               tl_strerror(pr.rc), pr.first_problem[0] || a.n_warn ?
+               ": " : "", pr.first_problem[0] ? pr.first_problem :
+               a.n_warn ? a.first_warn : "");
       if((rc = Tl_exec(c, "ROLLBACK TO artifact_file")) ||
          (rc = Tl_exec_bound(c, "INSERT INTO artifact_file(evidence_id, "
                              "run_id, plugin_id, parser, path, size, "
@@ -768,7 +788,8 @@ tl_artifacts_add(tl_case *c, int n_files, const char *const *files,
         o.on_file(f->file, f->p->name, status, pr.n_events,
                   pr.first_problem[0] ? pr.first_problem : NULL, o.ctx);
     }
-    if((rc = Tl_exec(c, "RELEASE artifact_file")))
+    if((rc = Tl_exec(c, "RELEASE artifact_file")) ||
+       (rc = add_flush_warnings(&a, f->p->name, f->file)))
       goto out;
     r.n_files++;
     r.n_corrupt += pr.n_corrupt;
