@@ -37,6 +37,14 @@ ok $? "write the other \$I"
 "$TOUCHLINE" artifacts "$CASE" add "$T_TMP/\$IZZ99YY.pdf" --evidence WS17 \
   --parser recyclebin >/dev/null 2>"$T_TMP/err"
 ok $? "attach the other \$I"
+# the target deleted after the window (2023-07-01T00:00:00Z): not evidence
+mk_i "$T_TMP/\$ILATE01.pdf" "C:$TGT" 1688169600 0
+ok $? "write the target's late \$I"
+"$TOUCHLINE" artifacts "$CASE" add "$T_TMP/\$ILATE01.pdf" --evidence WS17 \
+  --parser recyclebin >/dev/null 2>"$T_TMP/err"
+ok $? "attach the target's late \$I"
+is "$(sqlite3 "$CASE" "SELECT count(*) FROM artifact_event WHERE kind = 'deleted' AND object_id IS NOT NULL")" 2 \
+  "both \$I records resolve to objects of the case"
 # shellcheck disable=SC2086
 "$TOUCHLINE" exposure "$CASE" $W --format json -o "$T_TMP/other.json"
 ok $? "report after the other \$I"
@@ -45,7 +53,7 @@ import json, sys
 a, b = (json.load(open(p)) for p in sys.argv[1:3])
 sys.exit(0 if a["occurrences"] == b["occurrences"] else 1)
 PY
-ok $? "a \$I of a path that is no target changes no occurrence"
+ok $? "a \$I of a path that is no target, or of a target outside the window, changes no occurrence"
 "$TOUCHLINE" artifacts "$CASE" add "$T_TMP/\$IAB12CD.pdf" --evidence WS17 \
   --parser recyclebin >/dev/null 2>"$T_TMP/err"
 ok $? "attach the target's \$I"
@@ -79,7 +87,7 @@ for r in rows:
 print("n_evidence", (o1["n_evidence"] - o0["n_evidence"]) if o0 and o1 else None)
 PY
 ok $? "the check script runs"
-cat "$T_TMP/check" | sed 's/^/# /'
+sed 's/^/# /' "$T_TMP/check"
 is "$(sed -n 's/^found //p' "$T_TMP/check")" True "the target has one occurrence"
 before=$(sed -n 's/^before //p' "$T_TMP/check")
 case $before in copied) want=copied ;; *) want=deleted ;; esac
