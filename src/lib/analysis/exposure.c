@@ -103,8 +103,8 @@ collect_artifacts(tl_case *c, int64_t from, int64_t to)
     "NOT NULL THEN ', original path ' || a.path ELSE '' END || ' (' || "
     "a.artifact_path || ')' || CASE WHEN a.what IS NOT NULL AND a.what <> "
     "'' THEN ' [' || a.what || ']' ELSE '' END, a.event_id FROM x_occ x "
-    "CROSS "
-    "JOIN artifact_event a ON a.object_id = x.object_id WHERE a.t_ns >= ?1 "
+    "CROSS JOIN artifact_event a ON a.object_id = x.object_id WHERE "
+    "a.t_ns >= ?1 "
     "AND a.t_ns < ?2 AND a.kind IN ('opened', 'deleted', 'renamed', "
     "'modified', 'created')", "ii", from, to);
 }
