@@ -17,6 +17,9 @@
 **   accessed  its access time falls in the window (weak on NTFS: updated
 **             lazily and possibly disabled);
 **   none      no evidence in the window.
+** Artifact events (LNK and jump list opens, USN journal and Recycle Bin
+** deletions, renames, modifications, creations) on an occurrence's object
+** in the window weigh in as rows of the same kinds (collect_artifacts).
 */
 #include "config.h"
 
@@ -64,6 +67,46 @@ collect_rows(tl_case *c, int64_t from, int64_t to)
     rc = Tl_exec_bound(c, sql, "ii", from, to);
   }
   return rc;
+}
+
+/* Artifact events (issue 10): the events of artifact parsers in the window
+** that resolved to an occurrence's object, as verdict evidence. opened
+** weighs as accessed (a link or jump list entry: someone opened it);
+** deleted, renamed, modified and created as their file-system kinds.
+** observed, changed and the other kinds are not verdict evidence. The note
+** names the parser, the actor and the artifact the row comes from. */
+static tl_rc
+collect_artifacts(tl_case *c, int64_t from, int64_t to)
+{
+  sqlite3_stmt *s;
+  int have = 0;
+  /* a case opened read-only may be older than version 3: no artifacts */
+  if(sqlite3_prepare_v2(c->db, "SELECT 1 FROM main.sqlite_master WHERE "
+                        "type = 'table' AND name = 'artifact_event'", -1, &s,
+                        NULL) != SQLITE_OK)
+    return Tl_set_sqlite_error(c, "prepare");
+  have = sqlite3_step(s) == SQLITE_ROW;
+  sqlite3_finalize(s);
+  if(!have)
+    return TL_OK;
+  return Tl_exec_bound(c,
+    "INSERT INTO x_row(occ_id, t_ns, kind, source, macb, object_id, "
+    "evidence, path, note, artifact) SELECT x.occ_id, a.t_ns, CASE a.kind "
+    "WHEN 'opened' THEN 'accessed' ELSE a.kind END, a.parser, '....', "
+    "a.object_id, x.evidence, x.path, a.parser || ': ' || a.kind || CASE "
+    "WHEN a.actor IS NOT NULL AND a.actor <> '' THEN ' by ' || a.actor "
+    "ELSE '' END || CASE WHEN a.kind = 'renamed' AND (SELECT value FROM "
+    "artifact_attr r WHERE r.event_id = a.event_id AND r.key = 'old_name') "
+    "IS NOT NULL THEN ' from ' || (SELECT value FROM artifact_attr r WHERE "
+    "r.event_id = a.event_id AND r.key = 'old_name') || ' to ' || "
+    "coalesce(a.name, a.path, '?') WHEN a.kind = 'deleted' AND a.path IS "
+    "NOT NULL THEN ', original path ' || a.path ELSE '' END || ' (' || "
+    "a.artifact_path || ')' || CASE WHEN a.what IS NOT NULL AND a.what <> "
+    "'' THEN ' [' || a.what || ']' ELSE '' END, a.event_id FROM x_occ x "
+    "CROSS JOIN artifact_event a ON a.object_id = x.object_id WHERE "
+    "a.t_ns >= ?1 "
+    "AND a.t_ns < ?2 AND a.kind IN ('opened', 'deleted', 'renamed', "
+    "'modified', 'created')", "ii", from, to);
 }
 
 /* Copies: same name and size (or same content) created in the window
@@ -219,15 +262,43 @@ struct finding {
 
 static void
 judge_row(struct finding *f, const char *kind, const char *src, int64_t t1,
-          int64_t t2, int n, int64_t last_mod, int64_t si_born,
-          int64_t from)
+          int64_t t2, int n, int art, const char *note, int64_t last_mod,
+          int64_t si_born, int64_t from)
 {
-  char line[400], a[48], b[48];
+  char line[1200], a[48], b[48];
   int fn = src && !strcmp(src, "$FN");
   Tl_format_ns(t1, a, sizeof(a));
   Tl_format_ns(t2, b, sizeof(b));
   line[0] = '\0';
-  if(!strcmp(kind, "accessed") && !fn) {
+  if(art) {
+    /* an artifact parser's rows (collect_artifacts): the parser says what
+    ** happened; no file-system heuristics apply */
+    const char *what = !strcmp(kind, "accessed") ? "accessed: opened" :
+                       !strcmp(kind, "created") ? "created in the window" :
+                       !strcmp(kind, "deleted") ? "deleted in the window" :
+                       kind;
+    if(!strcmp(kind, "accessed"))
+      f->acc = 1;
+    else if(!strcmp(kind, "modified"))
+      f->mod = 1;
+    else if(!strcmp(kind, "created"))
+      f->created = 1;
+    else if(!strcmp(kind, "renamed"))
+      f->ren = 1;
+    else if(!strcmp(kind, "deleted"))
+      f->del = 1;
+    else
+      return;
+    /* the earliest row's note says who, how and from which artifact */
+    if(n > 1)
+      snprintf(line, sizeof(line), "%s: %s .. %s (%d %s records; first: "
+               "%s)", what, a, b, n, src ? src : "artifact",
+               note ? note : "");
+    else
+      snprintf(line, sizeof(line), "%s: %s (%s)", what, a,
+               note ? note : src ? src : "artifact");
+  }
+  else if(!strcmp(kind, "accessed") && !fn) {
     f->acc = 1;
     snprintf(line, sizeof(line), "accessed: access time %s%s%s in the "
              "window (%s%s)", a, n > 1 ? " .. " : "", n > 1 ? b : "", src,
@@ -296,9 +367,14 @@ judge(tl_case *c, int64_t from)
                         "-9223372036854775807 - 1) FROM x_occ x", -1, &q,
                         NULL) != SQLITE_OK ||
      sqlite3_prepare_v2(c->db, "SELECT kind, source, min(t_ns), max(t_ns), "
-                        "count(*) FROM x_row WHERE occ_id=? GROUP BY kind, "
-                        "source ORDER BY source = '$FN', kind = 'changed', "
-                        "kind", -1, &r,
+                        "count(*), artifact IS NOT NULL, CASE WHEN "
+                        "artifact IS NOT NULL THEN (SELECT y.note FROM "
+                        "x_row y WHERE y.occ_id = ?1 AND y.kind = "
+                        "x_row.kind AND y.source IS x_row.source AND "
+                        "y.artifact IS NOT NULL ORDER BY y.t_ns, y.rowid "
+                        "LIMIT 1) END FROM x_row WHERE occ_id=?1 GROUP BY "
+                        "kind, source, artifact IS NOT NULL ORDER BY "
+                        "source = '$FN', kind = 'changed', kind", -1, &r,
                         NULL) != SQLITE_OK ||
      sqlite3_prepare_v2(c->db, "UPDATE x_occ SET accessed=?, copied=?, "
                         "modified=?, renamed=?, deleted_in_window=?, "
@@ -321,7 +397,9 @@ judge(tl_case *c, int64_t from)
       judge_row(&f, (const char *)sqlite3_column_text(r, 0),
                 (const char *)sqlite3_column_text(r, 1),
                 sqlite3_column_int64(r, 2), sqlite3_column_int64(r, 3),
-                sqlite3_column_int(r, 4), last_mod, si_born, from);
+                sqlite3_column_int(r, 4), sqlite3_column_int(r, 5),
+                (const char *)sqlite3_column_text(r, 6), last_mod, si_born,
+                from);
     sqlite3_reset(r);
     if(is_deleted && !f.del) {
       f.del = 2;
@@ -611,6 +689,7 @@ Tl_exposure_analyse(tl_case *c, const struct tl_exposure_opts *o)
         "BY m.target_id, e.label, o.path", "")) ||
      (rc = collect_rows(c, from, to)) ||
      (rc = find_deletions(c, from, to)) ||
+     (rc = collect_artifacts(c, from, to)) ||
      (rc = find_copies(c, from, to)) ||
      (rc = judge(c, from)) ||
      (rc = find_anomalies(c)) ||

@@ -16,7 +16,10 @@
 **         reasons)          one row per target occurrence (a matching
 **                            object in some evidence item)
 **   x_row(occ_id, t_ns, kind, source, macb, object_id, evidence, path,
-**         note)             the evidence rows behind an occurrence's verdict
+**         note, artifact)   the evidence rows behind an occurrence's verdict;
+**                            artifact is the artifact_event.event_id of a
+**                            row from an artifact parser (source = the
+**                            parser), NULL for a file-system row
 **   x_copy(occ_id, object_id, evidence, division, path, created_ns,
 **          modified_ns, how, signature)   copies/staged objects
 **   x_anomaly(kind, occ_id, object_id, evidence, path, detail)

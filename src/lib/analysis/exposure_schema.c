@@ -31,7 +31,7 @@ const char Tl_exposure_ddl[] =
   "CREATE INDEX temp.x_occ_target ON x_occ(target_id);"
   "CREATE TEMP TABLE x_row(occ_id INTEGER, t_ns INTEGER, kind TEXT,"
   " source TEXT, macb TEXT, object_id INTEGER, evidence TEXT, path TEXT,"
-  " note TEXT);"
+  " note TEXT, artifact INTEGER);"
   "CREATE INDEX temp.x_row_occ ON x_row(occ_id, t_ns);"
   "CREATE TEMP TABLE x_copy(occ_id INTEGER, object_id INTEGER,"
   " evidence TEXT, division TEXT, path TEXT, created_ns INTEGER,"
