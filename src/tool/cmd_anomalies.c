@@ -53,16 +53,13 @@ cmd_anomalies(int argc, char **argv)
     {NULL, 0, NULL, 0}
   };
   struct tl_anomaly_opts o;
-  const char *from = NULL, *to = NULL, *outpath = NULL, *why = NULL;
+  const char *from = NULL, *to = NULL, *outpath = NULL;
   const char *tz = "UTC";
-  int64_t t;
   int ch;
 
   memset(&o, 0, sizeof(o));
   o.struct_size = sizeof(o);
   o.format = "text";
-  o.from_ns = INT64_MIN;
-  o.to_ns = INT64_MAX;
   optind = 1;
   while((ch = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
     switch(ch) {
@@ -79,24 +76,8 @@ cmd_anomalies(int argc, char **argv)
     usage_anomalies(stderr);
     return 2;
   }
-  if(tl_parse_time_zone("1970-01-01", tz, &t, &why)) {
-    fprintf(stderr, "touchline anomalies: --tz %s\n", why);
+  if(tl_tool_window("anomalies", tz, from, to, &o.from_ns, &o.to_ns))
     return 2;
-  }
-  if(from && tl_parse_time_zone(from, tz, &o.from_ns, &why)) {
-    fprintf(stderr, "touchline anomalies: --from %s: %s\n", from, why);
-    return 2;
-  }
-  if(to && tl_parse_time_zone(to, tz, &o.to_ns, &why)) {
-    fprintf(stderr, "touchline anomalies: --to %s: %s\n", to, why);
-    return 2;
-  }
-  if(o.to_ns <= o.from_ns) {
-    fprintf(stderr, "touchline anomalies: --from %s is not before --to %s:"
-            " the window [from, to) is empty\n", from ? from : "(open)",
-            to ? to : "(open)");
-    return 2;
-  }
   if(strcmp(o.format, "text") && strcmp(o.format, "csv") &&
      strcmp(o.format, "json")) {
     fprintf(stderr, "touchline anomalies: --format is text, csv or json\n");

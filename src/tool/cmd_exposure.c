@@ -93,7 +93,7 @@ cmd_exposure(int argc, char **argv)
     {NULL, 0, NULL, 0}
   };
   struct tl_exposure_opts o;
-  const char *from = NULL, *to = NULL, *outpath = NULL, *why = NULL;
+  const char *from = NULL, *to = NULL, *outpath = NULL;
   const char *tz = "UTC";
   int ch;
 
@@ -131,23 +131,8 @@ cmd_exposure(int argc, char **argv)
     usage_exposure(stderr);
     return 2;
   }
-  if(tl_parse_time_zone("1970-01-01", tz, &o.from_ns, &why)) {
-    fprintf(stderr, "touchline exposure: --tz %s\n", why);
+  if(tl_tool_window("exposure", tz, from, to, &o.from_ns, &o.to_ns))
     return 2;
-  }
-  if(tl_parse_time_zone(from, tz, &o.from_ns, &why)) {
-    fprintf(stderr, "touchline exposure: --from %s: %s\n", from, why);
-    return 2;
-  }
-  if(tl_parse_time_zone(to, tz, &o.to_ns, &why)) {
-    fprintf(stderr, "touchline exposure: --to %s: %s\n", to, why);
-    return 2;
-  }
-  if(o.to_ns <= o.from_ns) {
-    fprintf(stderr, "touchline exposure: --from %s is not before --to %s: "
-            "the window [from, to) is empty\n", from, to);
-    return 2;
-  }
   if(strcmp(o.format, "text") && strcmp(o.format, "csv") &&
      strcmp(o.format, "json") && strcmp(o.format, "html")) {
     fprintf(stderr, "touchline exposure: --format is text, csv, json or "

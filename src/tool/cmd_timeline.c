@@ -137,28 +137,6 @@ on_progress(uint64_t n, void *ctx)
   fflush(stderr);
 }
 
-static int
-parse_when(const char *opt, const char *s, const char *tz, struct tl_filter *f,
-           int to)
-{
-  int64_t ns;
-  const char *why = NULL;
-  if(tl_parse_time_zone(s, tz, &ns, &why) != TL_OK) {
-    fprintf(stderr, "touchline timeline: %s '%s': %s\n", opt, s,
-            why ? why : "not an ISO 8601 date or date-time");
-    return -1;
-  }
-  if(to) {
-    f->has_to = 1;
-    f->to_ns = ns;
-  }
-  else {
-    f->has_from = 1;
-    f->from_ns = ns;
-  }
-  return 0;
-}
-
 int
 cmd_timeline(int argc, char **argv)
 {
@@ -287,27 +265,12 @@ cmd_timeline(int argc, char **argv)
     }
   }
   /* zone: text times are rendered in it; --from/--to without an offset
-  ** are read in it. A zone-less check first, so that an unknown zone is
-  ** said as such even without --from/--to. */
-  {
-    int64_t ns;
-    const char *why = NULL;
-    if(tl_parse_time_zone("1970-01-01", tz, &ns, &why) != TL_OK) {
-      fprintf(stderr, "touchline timeline: --tz %s (use an IANA name such "
-              "as Europe/Berlin)\n", why ? why : tz);
-      goto usage;
-    }
-  }
+  ** are read in it */
+  if(tl_tool_window("timeline", tz, from, to, &f.from_ns, &f.to_ns))
+    goto usage;
   o.tz = tz;
-  if((from && parse_when("--from", from, tz, &f, 0)) ||
-     (to && parse_when("--to", to, tz, &f, 1)))
-    goto usage;
-  if(f.has_from && f.has_to && f.from_ns >= f.to_ns) {
-    /* as exposure does: an empty window is a mistake, not a result */
-    fprintf(stderr, "touchline timeline: --from %s is not before --to %s: "
-            "the window [from, to) is empty\n", from, to);
-    goto usage;
-  }
+  f.has_from = from != NULL;
+  f.has_to = to != NULL;
 
   if(access(case_path, R_OK)) {
     fprintf(stderr, "touchline: %s: %s\n", case_path, strerror(errno));

@@ -29,6 +29,13 @@ FILE *tl_output_open(struct tl_output *o, const char *path);
 int tl_output_commit(struct tl_output *o);
 void tl_output_abort(struct tl_output *o);
 
+/* Read --tz, --from and --to (from, to NULL for an open end: INT64_MIN /
+** INT64_MAX) as every reporting command does: the zone checked even
+** without times, a time without an offset read in tz, an empty window
+** refused. On error prints "touchline CMD: ..." and returns -1. */
+int tl_tool_window(const char *cmd, const char *tz, const char *from,
+                   const char *to, int64_t *from_ns, int64_t *to_ns);
+
 /* Open the case read-only, write a report into -o FILE (outpath; NULL or
 ** "-" for stdout) through write(c, sink, arg), print what failed; returns
 ** the exit status (0, 1, or 2 for a usage error). */
