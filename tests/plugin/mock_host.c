@@ -206,30 +206,37 @@ mock_run_buf(const struct tl_parser *p, const void *data, size_t len,
   r->rc = p->parse(&mock_api, &in);
 }
 
+unsigned char *
+mock_slurp(const char *file, size_t *len)
+{
+  FILE *f = fopen(file, "rb");
+  unsigned char *b = NULL;
+  long n;
+  if(!f)
+    return NULL;
+  if(!fseek(f, 0, SEEK_END) && (n = ftell(f)) >= 0 &&
+     !fseek(f, 0, SEEK_SET) && (b = malloc((size_t)n + 1))) {
+    if(fread(b, 1, (size_t)n, f) != (size_t)n) {
+      free(b);
+      b = NULL;
+    }
+    else {
+      b[n] = 0;
+      *len = (size_t)n;
+    }
+  }
+  fclose(f);
+  return b;
+}
+
 int
 mock_run_file(const struct tl_parser *p, const char *file,
               const char *profile, struct mock_run *r)
 {
-  FILE *f = fopen(file, "rb");
-  unsigned char *buf = NULL;
-  size_t len = 0, cap = 0, n;
-  if(!f)
+  size_t len = 0;
+  unsigned char *buf = mock_slurp(file, &len);
+  if(!buf)
     return -1;
-  for(;;) {
-    if(len == cap) {
-      unsigned char *nb = realloc(buf, cap = cap ? cap * 2 : 65536);
-      if(!nb) {
-        free(buf);
-        fclose(f);
-        return -1;
-      }
-      buf = nb;
-    }
-    if(!(n = fread(buf + len, 1, cap - len, f)))
-      break;
-    len += n;
-  }
-  fclose(f);
   mock_run_buf(p, buf, len, file, profile, r);
   free(buf);
   return 0;

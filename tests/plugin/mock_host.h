@@ -43,6 +43,9 @@ const struct tl_parser *mock_parser(const char *name);
 ** NULL). Results go to *r (free with mock_run_free). */
 void mock_run_buf(const struct tl_parser *p, const void *data, size_t len,
                   const char *path, const char *profile, struct mock_run *r);
+/* A whole file in a malloc'd buffer (one NUL byte after its *len bytes),
+** or NULL when it cannot be read whole. */
+unsigned char *mock_slurp(const char *file, size_t *len);
 /* The same on a file read whole; returns -1 when it cannot be read. */
 int mock_run_file(const struct tl_parser *p, const char *file,
                   const char *profile, struct mock_run *r);

@@ -194,8 +194,6 @@ test_ez(void)
   mock_run_free(&r);
 }
 
-static unsigned char *slurp(const char *path, size_t *len);
-
 /* The last link cut short: the others are kept, the cut one is reported
 ** and what it has before the cut is still used. */
 static void
@@ -206,7 +204,7 @@ cut_custom(const char *rel)
   unsigned char *b;
   struct mock_run r;
   snprintf(path, sizeof(path), "%s/%s", corpus, rel);
-  if(!(b = slurp(path, &len)) || len < 200) {
+  if(!(b = mock_slurp(path, &len)) || len < 200) {
     ok(0, "cannot read %s", rel);
     free(b);
     return;
@@ -293,8 +291,6 @@ test_custom(void)
   }
 }
 
-static unsigned char *slurp(const char *path, size_t *len);
-
 /* The fuzz seed auto_v3 (tests/fuzz/make_plugin_seeds.py: 512-byte
 ** sectors, FAT, directory at sector 1, mini FAT, the mini stream from
 ** sector 3 with the DestList first): its values, then damaged. */
@@ -310,7 +306,7 @@ test_seed(void)
   char t[96];
   snprintf(path, sizeof(path), "%s/tests/fuzz/corpus/jumplist/"
            "auto_v3.automaticDestinations-ms", src ? src : ".");
-  if(!(b = slurp(path, &len)) || len != 3584) {
+  if(!(b = mock_slurp(path, &len)) || len != 3584) {
     ok(0, "cannot read %s", path);
     free(b);
     return;
@@ -353,24 +349,6 @@ test_seed(void)
   free(b);
 }
 
-static unsigned char *
-slurp(const char *path, size_t *len)
-{
-  FILE *f = fopen(path, "rb");
-  unsigned char *b;
-  long n;
-  if(!f)
-    return NULL;
-  if(fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) ||
-     !(b = malloc((size_t)n + 1))) {
-    fclose(f);
-    return NULL;
-  }
-  *len = fread(b, 1, (size_t)n, f);
-  fclose(f);
-  return b;
-}
-
 /* Truncations and byte flips (two patterns) of one file: every outcome is
 ** a documented one, no event is malformed, and the sanitizer build sees
 ** every read. Files over 4 KiB take every third length and byte. */
@@ -382,7 +360,7 @@ robust(const char *rel)
   unsigned char *b, *c;
   struct mock_run r;
   snprintf(path, sizeof(path), "%s/%s", corpus, rel);
-  if(!(b = slurp(path, &len))) {
+  if(!(b = mock_slurp(path, &len))) {
     ok(1, "# SKIP %s absent", rel);
     return;
   }

@@ -36,24 +36,6 @@ tm(const struct mock_event *e, char *buf)
   return e ? mock_time(e->ev.t_ns, buf) : "(none)";
 }
 
-static unsigned char *
-slurp(const char *path, size_t *len)
-{
-  FILE *f = fopen(path, "rb");
-  unsigned char *b;
-  long n;
-  if(!f)
-    return NULL;
-  if(fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) ||
-     !(b = malloc((size_t)n + 1))) {
-    fclose(f);
-    return NULL;
-  }
-  *len = fread(b, 1, (size_t)n, f);
-  fclose(f);
-  return b;
-}
-
 static void
 test_nero(const char *corpus)
 {
@@ -265,7 +247,7 @@ static void
 robust(const char *file)
 {
   size_t len = 0, i, bad = 0, runs = 0;
-  unsigned char *b = slurp(file, &len), *c;
+  unsigned char *b = mock_slurp(file, &len), *c;
   struct mock_run r;
   if(!b) {
     ok(1, "# SKIP %s absent", file);

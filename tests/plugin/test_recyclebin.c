@@ -30,29 +30,6 @@ T(int64_t ns)
   return mock_time(ns, tb);
 }
 
-static unsigned char *
-slurp(const char *path, size_t *len)
-{
-  FILE *f = fopen(path, "rb");
-  unsigned char *b;
-  long n;
-  if(!f)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  b = malloc((size_t)n + 1);
-  if(b && fread(b, 1, (size_t)n, f) != (size_t)n) {
-    free(b);
-    b = NULL;
-  }
-  fclose(f);
-  if(b)
-    b[n] = 0;
-  *len = (size_t)n;
-  return b;
-}
-
 /* Run P on corpus file rel; 0 when it is missing (a SKIP printed). */
 static int
 run(const char *rel, struct mock_run *r)
@@ -74,7 +51,7 @@ run_as(const char *rel, const char *vpath, struct mock_run *r)
   unsigned char *d;
   size_t len;
   snprintf(path, sizeof(path), "%s/%s", corpus, rel);
-  if(!(d = slurp(path, &len))) {
+  if(!(d = mock_slurp(path, &len))) {
     ok(1, "# SKIP %s not found", rel);
     return 0;
   }
@@ -167,7 +144,7 @@ golden(const char *name)
 
   snprintf(path, sizeof(path), "%s/rifiuti2/test/samples/%s.txt", corpus,
            name);
-  if(!(txt = (char *)slurp(path, &len))) {
+  if(!(txt = (char *)mock_slurp(path, &len))) {
     ok(1, "# SKIP %s not found", path);
     return;
   }
@@ -446,7 +423,7 @@ test_robust(void)
       if(strchr(de->d_name, '.') && !strncmp(de->d_name, "INFO", 4))
         continue;               /* the goldens */
       snprintf(f, sizeof(f), "%s/%s", path, de->d_name);
-      if(!(data = slurp(f, &len)))
+      if(!(data = mock_slurp(f, &len)))
         continue;
       n_files++;
       step = len > 2000 ? 3 : 1;

@@ -29,27 +29,6 @@ T(int64_t ns)
   return mock_time(ns, tb);
 }
 
-static unsigned char *
-slurp(const char *path, size_t *len)
-{
-  FILE *f = fopen(path, "rb");
-  unsigned char *b;
-  long n;
-  if(!f)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  b = malloc((size_t)n + 1);
-  if(b && fread(b, 1, (size_t)n, f) != (size_t)n) {
-    free(b);
-    b = NULL;
-  }
-  fclose(f);
-  *len = (size_t)n;
-  return b;
-}
-
 static void
 put16(unsigned char *p, unsigned v)
 {
@@ -450,7 +429,7 @@ test_robust(const char *corpus)
     size_t len, i, full, bad = 0, step;
     struct mock_run r;
     snprintf(path, sizeof(path), "%s/%s", corpus, files[f]);
-    if(!(d = slurp(path, &len))) {
+    if(!(d = mock_slurp(path, &len))) {
       ok(1, "# SKIP %s not found", path);
       continue;
     }
