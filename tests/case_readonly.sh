@@ -19,8 +19,8 @@ done <"$S/evidence.tsv"
   "$TOUCHLINE" targets "$CASE" import "$S/targets.csv" 2>/dev/null
 ok $? "the sample case: three items, share map, register"
 is "$(q 'PRAGMA application_id; PRAGMA user_version; PRAGMA journal_mode')" "1953260385
-3
-wal" "a version-3 case: application_id 'tlca', user_version 3, WAL"
+4
+wal" "a version-4 case: application_id 'tlca', user_version 4, WAL"
 hashed=$(q 'SELECT count(*) FROM object_hash')
 ok "$([ "$hashed" -gt 0 ]; echo $?)" "copy candidates were hashed when the register was matched ($hashed)"
 
@@ -111,15 +111,15 @@ for cmd in "info" "timeline" "exposure $W"; do
 done
 "$TOUCHLINE" upgrade "$V2" 2>"$T_TMP/err"
 ok $? "touchline upgrade"
-is "$(cat "$T_TMP/err")" "touchline: $V2: upgraded the case from schema version 2 to 3" "upgrade says so on stderr"
-is "$(sqlite3 "$V2" 'PRAGMA user_version; PRAGMA application_id')" "3
-1953260385" "the case is now version 3"
+is "$(cat "$T_TMP/err")" "touchline: $V2: upgraded the case from schema version 2 to 4" "upgrade says so on stderr"
+is "$(sqlite3 "$V2" 'PRAGMA user_version; PRAGMA application_id')" "4
+1953260385" "the case is now version 4"
 "$TOUCHLINE" info "$V2" >/dev/null
 ok $? "info reads the upgraded case"
 sqlite3 "$T_TMP/v2b.db" <"$T_TMP/v2.sql"
 "$TOUCHLINE" ingest -q "$T_TMP/v2b.db" "$S/evidence/WS17.E01" 2>"$T_TMP/err"
 ok $? "ingest into a version-2 case"
-is "$(cat "$T_TMP/err")" "touchline: $T_TMP/v2b.db: upgraded the case from schema version 2 to 3" "ingest says it upgraded the case"
+is "$(cat "$T_TMP/err")" "touchline: $T_TMP/v2b.db: upgraded the case from schema version 2 to 4" "ingest says it upgraded the case"
 
 # not a touchline case: another application's database, whatever its
 # user_version; an empty file; a folder; a missing path

@@ -18,14 +18,14 @@ command -v sqlite3 >/dev/null || skip_all "sqlite3 not installed"
 out=$("$TOUCHLINE" plugins --plugin "$GOOD"); st=$?
 is "$st" 0 "plugins --plugin loads a plugin built against the header"
 is "$(echo "$out" | grep '^tltest' | cut -f1-3,5)" \
-   "$(printf 'tltest\t0.9.1\t1.0\tglob:**/*.tltest')" \
+   "$(printf 'tltest\t0.9.1\t1.1\tglob:**/*.tltest')" \
    "plugins: name, version, ABI, claims"
 is "$(echo "$out" | grep '^tltest' | cut -f4)" "$GOOD" "plugins: from the file"
 
 # a wrong major, a failing init, an empty path, a missing file
 err=$("$TOUCHLINE" plugins --plugin "$MAJOR" 2>&1); st=$?
 is "$st" 1 "a plugin of another major is refused"
-echo "$err" | grep -q "plugin $MAJOR: built for another plugin ABI than this host's 1.0: tpmajor needs plugin ABI 2, the host has 1"
+echo "$err" | grep -q "plugin $MAJOR: built for another plugin ABI than this host's 1.1: tpmajor needs plugin ABI 2, the host has 1"
 ok $? "with a message naming the file, both majors ($err)"
 err=$("$TOUCHLINE" plugins --plugin "$FAILINIT" 2>&1); st=$?
 is "$st" 1 "a plugin whose init fails is refused"
@@ -78,6 +78,8 @@ EV 3 5 6 path:C:\nope\x_y.doc dave k=v
 CORRUPT
 BAD
 EV 12 7 8 name:lost.txt eve k=v
+FACT host.name WS01
+FACT share.Space_Tech C:\Shares\Space
 X
 Bf="$T_TMP/b.tltest"
 printf 'EV 4 9 9 mft:32:1 zed k=v\nEV 4 10 10 mft:32:1 zed k=v\nFAIL\n' > "$Bf"
@@ -113,13 +115,18 @@ is "$(q "SELECT message FROM artifact_file WHERE status='failed'")" \
    "tltest failed (input cannot be processed)" "the failure's message"
 SHA=$(sha256sum "$GOOD" | cut -d' ' -f1)
 is "$(q "SELECT name, version, abi, sha256, path, builtin FROM plugin WHERE name='tltest'")" \
-   "tltest|0.9.1|1.0|$SHA|$GOOD|0" "plugin row: name, version, ABI, SHA-256 of the file"
+   "tltest|0.9.1|1.1|$SHA|$GOOD|0" "plugin row: name, version, ABI, SHA-256 of the file"
 is "$(q "SELECT status, plugins FROM run ORDER BY run_id DESC LIMIT 1")" \
    'complete|{"tltest":{"files":2,"events":6,"corrupt":1,"refused":1,"failed":1}}' \
    "the run row counts per parser"
 is "$(q "SELECT n_events - (SELECT count(*) FROM event WHERE evidence_id=1) FROM evidence WHERE label='ws01'")" \
    6 "the item's event count grew by 6"
 
+is "$(q "SELECT key, value, parser, artifact_path FROM evidence_fact ORDER BY fact_id")" \
+   "host.name|WS01|tltest|$A
+share.Space Tech|C:\\Shares\\Space|tltest|$A" "api->fact (ABI 1.1): facts stored with parser and source"
+"$TOUCHLINE" info "$DB" | grep -A1 "key: share.Space Tech" | grep -q "value: C:.Shares.Space"
+ok $? "info lists the facts"
 # info: per parser and the files with problems
 info=$("$TOUCHLINE" info "$DB")
 echo "$info" | grep -A6 "^  artifacts:" | tr -d ' ' | tr '\n' ' ' | grep -q "^artifacts: -parser:tltest files:2 events:6 corrupt_records:1 refused_events:1 failed_files:1"
@@ -192,7 +199,7 @@ is "$(q2 "SELECT count(*), count(DISTINCT artifact_object_id) FROM artifact_even
 is "$(q2 "SELECT DISTINCT o.path, e.resolved_by FROM artifact_event e JOIN object o ON o.object_id = e.object_id")" \
    "/dir1/mult2.dat|mft" "the MFT reference resolves on the same file system"
 is "$(q2 "SELECT name, version, abi, sha256 FROM plugin WHERE NOT builtin")" \
-   "tlclaim|1.2.3|1.0|$(sha256sum "$CLAIM" | cut -d' ' -f1)" "the run's plugin recorded"
+   "tlclaim|1.2.3|1.1|$(sha256sum "$CLAIM" | cut -d' ' -f1)" "the run's plugin recorded"
 is "$(q2 "SELECT group_concat(name) FROM plugin WHERE builtin AND sha256 IS NULL")" \
    "usnjrnl,recyclebin,lnk,jumplist" "the built-in parsers recorded too (no file of their own)"
 is "$(q2 "SELECT plugins FROM run")" \
@@ -204,7 +211,7 @@ is "$(q2 "SELECT count(*) FROM object")" "$(q "SELECT count(*) FROM object WHERE
 ok $? "ingest --replace with the plugin given by --plugin"
 err=$("$TOUCHLINE" ingest "$T_TMP/case3.db" "$IMG" -l ws03 --no-hash -q --plugin "$MAJOR" 2>&1); st=$?
 is "$st" 1 "ingest --plugin of another major fails"
-echo "$err" | grep -q "plugin $MAJOR: built for another plugin ABI than this host's 1.0"
+echo "$err" | grep -q "plugin $MAJOR: built for another plugin ABI than this host's 1.1"
 ok $? "saying so ($err)"
 is "$(sqlite3 "$T_TMP/case3.db" "SELECT count(*) FROM evidence; SELECT status FROM run")" "0
 failed" "and keeps nothing of the item; its run failed"

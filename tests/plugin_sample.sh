@@ -29,7 +29,7 @@ ok $? "the sample builds with its Makefile"
 is "$(nm -D --defined-only "$T_TMP/sample/hello.so" | awk '{print $3}')" \
    tl_plugin_init "it exports exactly tl_plugin_init"
 out=$("$TOUCHLINE" plugins --plugin "$T_TMP/sample/hello.so" | grep '^hello' | cut -f1-3,5)
-is "$out" "$(printf 'hello\t1.0.0\t1.0\tname:hello.txt')" "touchline loads it"
+is "$out" "$(printf 'hello\t1.0.0\t1.1\tname:hello.txt')" "touchline loads it"
 DB="$T_TMP/c.db"
 "$TOUCHLINE" artifacts "$DB" add "$T_TMP/sample/hello.txt" --label stick \
   --plugin "$T_TMP/sample/hello.so" 2>/dev/null

@@ -35,7 +35,7 @@ extern "C" {
 #endif
 
 #define TL_PLUGIN_ABI_MAJOR 1
-#define TL_PLUGIN_ABI_MINOR 0
+#define TL_PLUGIN_ABI_MINOR 1
 
 /* The host's context of one registration (inside init) and of one claimed
 ** file (inside parse). Opaque. */
@@ -62,7 +62,16 @@ enum tl_event_kind {
                           ** (the target times stored in a LNK file) */
   TL_EV_LOGON = 13,
   TL_EV_LOGOFF = 14,
-  TL_EV_LAST              /* never use */
+  /* ABI 1.1 and later */
+  TL_EV_LOADED = 15,      /* read by a program as it ran (prefetch's file
+                          ** list) */
+  TL_EV_UPLOADED = 16,    /* put into a store from elsewhere (M365
+                          ** FileUploaded) */
+  TL_EV_PREVIEWED = 17,   /* shown without being opened in full (M365
+                          ** FilePreviewed; a browser may prefetch it) */
+  TL_EV_LAST              /* never use: a host rejects kinds >= its own
+                          ** TL_EV_LAST, so check api->abi_minor >= 1
+                          ** before emitting a kind of ABI 1.1 */
 };
 
 /* A reference to a file as the artifact names it. */
@@ -186,7 +195,20 @@ struct tl_host_api {
   void *(*alloc)(size_t n);
   void (*free)(void *p);
 
-  /* ABI 1.1 and later: append here. */
+  /* ABI 1.1 and later (check api->abi_minor >= 1). */
+
+  /* A fact about the evidence item the file belongs to, not about one
+  ** file: "host.name" = "FS01", "ntfs.last_access" = "off",
+  ** "share.Space" = "C:\\Shares\\Space", "evtx.security.ids" = "4624 4663".
+  ** key: 1-128 bytes of [a-z0-9._-] then, after the first '.', any UTF-8
+  ** without control characters (share names keep their case); value:
+  ** UTF-8, at most 4096 bytes. The host copies both and stores them with
+  ** the parser and the artifact file (`info` shows them; the resolver
+  ** reads "share.*" and "host.name"). Documented keys: docs/PLUGIN-ABI.md.
+  ** TL_OK, TL_USAGE for a bad key or value. */
+  tl_rc (*fact)(tl_input *in, const char *key, const char *value);
+
+  /* ABI 1.2 and later: append here. */
 };
 
 /* The entry point: the one exported symbol of a plugin. Return TL_OK after

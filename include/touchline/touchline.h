@@ -328,7 +328,7 @@ int tl_utf8_valid(const char *s);
 #define TL_NS_PER_SEC INT64_C(1000000000)
 
 /* Schema version this library writes (PRAGMA user_version of a case). */
-#define TL_SCHEMA_VERSION 3
+#define TL_SCHEMA_VERSION 4
 
 #ifdef __cplusplus
 }

@@ -128,6 +128,37 @@ m_warn(tl_input *in, const char *msg)
            msg ? msg : "");
 }
 
+static tl_rc
+m_fact(tl_input *in, const char *key, const char *value)
+{
+  struct mock_run *r = in->r;
+  char **k, **v;
+  if(!key || !*key || !value)
+    return TL_USAGE;
+  k = realloc(r->fact_keys, (r->n_facts + 1) * sizeof(*k));
+  if(!k)
+    return TL_NOMEM;
+  r->fact_keys = k;
+  v = realloc(r->fact_values, (r->n_facts + 1) * sizeof(*v));
+  if(!v)
+    return TL_NOMEM;
+  r->fact_values = v;
+  k[r->n_facts] = strdup(key);
+  v[r->n_facts] = strdup(value);
+  r->n_facts++;
+  return TL_OK;
+}
+
+const char *
+mock_fact(const struct mock_run *r, const char *key)
+{
+  size_t i = r->n_facts;
+  while(i-- > 0)
+    if(!strcmp(r->fact_keys[i], key))
+      return r->fact_values[i];
+  return NULL;
+}
+
 /* FILETIME to ns since 1970 with clamping, like the library's. */
 static int64_t
 m_filetime(uint64_t ft, int *clamped)
@@ -164,7 +195,7 @@ m_free(void *p)
 const struct tl_host_api mock_api = {
   TL_PLUGIN_ABI_MAJOR, TL_PLUGIN_ABI_MINOR, sizeof(struct tl_host_api),
   m_register, m_size, m_read_at, m_path, m_profile, m_emit, m_corrupt,
-  m_warn, m_filetime, m_alloc, m_free
+  m_warn, m_filetime, m_alloc, m_free, m_fact
 };
 
 tl_rc
@@ -259,6 +290,12 @@ mock_run_free(struct mock_run *r)
     }
   }
   free(r->events);
+  for(i = 0; i < r->n_facts; i++) {
+    free(r->fact_keys[i]);
+    free(r->fact_values[i]);
+  }
+  free(r->fact_keys);
+  free(r->fact_values);
   memset(r, 0, sizeof(*r));
 }
 

@@ -28,10 +28,12 @@ struct mock_run {
   size_t n_corrupt;             /* api->corrupt calls */
   size_t n_warn;                /* api->warn calls */
   size_t n_bad_emit;            /* emits the host refused as malformed */
+  char **fact_keys, **fact_values; /* api->fact calls (ABI 1.1), copied */
+  size_t n_facts;
   char last_corrupt[256], last_warn[256];
 };
 
-/* The host table every mock run uses (abi 1.0). */
+/* The host table every mock run uses (abi 1.1). */
 extern const struct tl_host_api mock_api;
 
 /* Call a plugin's init function with the mock table; returns its rc. The
@@ -53,6 +55,9 @@ void mock_run_free(struct mock_run *r);
 
 /* The value of attribute key of event e, or NULL. */
 const char *mock_attr(const struct mock_event *e, const char *key);
+
+/* The value of the last fact key stated in r, or NULL. */
+const char *mock_fact(const struct mock_run *r, const char *key);
 
 /* ISO 8601 UTC with 7 fractional digits ("2023-06-05T10:11:12.1234567Z")
 ** of t_ns, into buf (96 bytes). */

@@ -7,6 +7,8 @@
 **   CORRUPT                               a bad record (api->corrupt)
 **   BAD                                   a malformed event (kind 99)
 **   FAIL                                  parse returns TL_FAILED
+**   FACT key value                        api->fact (ABI 1.1; '_' for a
+**                                         blank in value)
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +50,16 @@ parse(const struct tl_host_api *api, tl_input *in)
     if(!strcmp(line, "CORRUPT")) {
       api->corrupt(in, off, "a record the test calls corrupt");
       rc = TL_CORRUPT;
+      continue;
+    }
+    if(!strncmp(line, "FACT ", 5)) {
+      char key[160], value[512];
+      if(api->abi_minor < 1 || sscanf(line, "FACT %159s %511s", key,
+                                      value) != 2)
+        continue;
+      unblank(key);
+      unblank(value);
+      api->fact(in, key, value);
       continue;
     }
     if(!strcmp(line, "BAD")) {

@@ -118,6 +118,7 @@ delete_item(tl_case *c, int64_t id)
     "DELETE FROM artifact_attr WHERE event_id IN "
     "(SELECT event_id FROM artifact_event WHERE evidence_id=?1)",
     "DELETE FROM artifact_event WHERE evidence_id=?1",
+    "DELETE FROM evidence_fact WHERE evidence_id=?1",
     "DELETE FROM artifact_file WHERE evidence_id=?1",
     "UPDATE artifact_event SET object_id = NULL, resolved_by = NULL WHERE "
     "object_id IN (SELECT object_id FROM object WHERE evidence_id=?1)",

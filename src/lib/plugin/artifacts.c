@@ -303,7 +303,10 @@ Tl_artstore_init(tl_case *c, Tl_artstore *s)
                         "?,?,?,?,?,?,?,?,?,?)", -1, &s->ins_event, NULL) ||
      sqlite3_prepare_v2(c->db, "INSERT INTO artifact_attr(event_id, ord, "
                         "key, value) VALUES(?,?,?,?)", -1, &s->ins_attr,
-                        NULL))
+                        NULL) ||
+     sqlite3_prepare_v2(c->db, "INSERT INTO evidence_fact(evidence_id, key,"
+                        " value, parser, artifact_file_id, artifact_path) "
+                        "VALUES(?,?,?,?,?,?)", -1, &s->ins_fact, NULL))
     return Tl_set_sqlite_error(c, "prepare artifact events");
   return TL_OK;
 }
@@ -313,7 +316,8 @@ Tl_artstore_free(Tl_artstore *s)
 {
   sqlite3_finalize(s->ins_event);
   sqlite3_finalize(s->ins_attr);
-  s->ins_event = s->ins_attr = NULL;
+  sqlite3_finalize(s->ins_fact);
+  s->ins_event = s->ins_attr = s->ins_fact = NULL;
 }
 
 static const char *
@@ -331,6 +335,20 @@ step(tl_case *c, sqlite3_stmt *s, const char *what)
   if(r != SQLITE_DONE)
     return Tl_set_sqlite_error(c, what);
   return TL_OK;
+}
+
+tl_rc
+Tl_artstore_fact(Tl_artstore *s, const Tl_artfile *af, const char *key,
+                 const char *value)
+{
+  sqlite3_stmt *q = s->ins_fact;
+  sqlite3_bind_int64(q, 1, af->evidence_id);
+  Tl_bind_text(q, 2, key);
+  Tl_bind_text(q, 3, value);
+  Tl_bind_text(q, 4, af->parser->name);
+  Tl_bind_opt_int(q, 5, af->artifact_file_id > 0, af->artifact_file_id);
+  Tl_bind_text(q, 6, af->path);
+  return step(s->c, q, "insert evidence fact");
 }
 
 tl_rc
@@ -486,6 +504,13 @@ fd_read(void *rctx, uint64_t off, void *buf, size_t len, size_t *got)
   }
   *got = done;
   return TL_OK;
+}
+
+static tl_rc
+add_fact(void *ectx, const char *key, const char *value)
+{
+  add_ctx *a = ectx;
+  return Tl_artstore_fact(&a->st, &a->af, key, value);
 }
 
 static tl_rc
@@ -735,6 +760,7 @@ tl_artifacts_add(tl_case *c, int n_files, const char *const *files,
     ops.path = f->file;
     ops.on_event = add_event;
     ops.on_warn = add_warn;
+    ops.on_fact = add_fact;
     ops.ectx = &a;
     Tl_phost_parse(f->p, &ops, &pr);
     if(pr.sink_rc != TL_OK) {

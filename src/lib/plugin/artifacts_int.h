@@ -50,7 +50,7 @@ typedef struct Tl_artfile {
 typedef struct Tl_artstore {
   tl_case *c;
   Tl_resolver *res;       /* may be NULL: nothing resolved */
-  sqlite3_stmt *ins_event, *ins_attr;
+  sqlite3_stmt *ins_event, *ins_attr, *ins_fact;
 } Tl_artstore;
 
 tl_rc Tl_artstore_init(tl_case *c, Tl_artstore *s);
@@ -59,6 +59,10 @@ void Tl_artstore_free(Tl_artstore *s);
 ** object. */
 tl_rc Tl_artstore_event(Tl_artstore *s, const Tl_artfile *af,
                         const struct tl_artifact_event *ev, int *resolved);
+
+/* Store one fact about the item (api->fact). */
+tl_rc Tl_artstore_fact(Tl_artstore *s, const Tl_artfile *af, const char *key,
+                       const char *value);
 
 /* Record every registered parser of h in the plugin table for run. */
 tl_rc Tl_record_plugins(tl_case *c, const Tl_phost *h, int64_t run);

@@ -60,7 +60,7 @@ Tl_phost_plugindir(void)
 static const char *const kind_names[TL_EV_LAST] = {
   NULL, "created", "modified", "accessed", "opened", "executed", "renamed",
   "deleted", "copied", "downloaded", "shared", "changed", "observed",
-  "logon", "logoff"
+  "logon", "logoff", "loaded", "uploaded", "previewed"
 };
 
 const char *
@@ -622,6 +622,55 @@ h_warn(tl_input *in, const char *msg)
     in->ops->on_warn(in->ops->ectx, msg);
 }
 
+/* A fact key: a lowercase word ([a-z0-9_-]) up to its first '.', then
+** anything printable (share names keep their case). */
+static int
+fact_key_ok(const char *k)
+{
+  size_t i, n = k ? strlen(k) : 0;
+  int dot = 0;
+  if(!n || n > 128 || !text_ok(k))
+    return 0;
+  for(i = 0; i < n; i++) {
+    unsigned char ch = (unsigned char)k[i];
+    if(ch < 0x20 || ch == 0x7f)
+      return 0;
+    if(ch == '.') {
+      if(!i || i == n - 1)
+        return 0;
+      dot = 1;
+    } else if(!dot && !((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')
+                        || ch == '_' || ch == '-'))
+      return 0;
+  }
+  return 1;
+}
+
+static tl_rc
+h_fact(tl_input *in, const char *key, const char *value)
+{
+  tl_rc rc;
+  if(!in)
+    return TL_USAGE;
+  if(!fact_key_ok(key) || !value || strlen(value) > 4096 ||
+     !text_ok(value)) {
+    in->r->n_refused++;
+    problem(in, "a malformed fact%s%s", key && text_ok(key) ? ": " : "",
+            key && text_ok(key) ? key : "");
+    return TL_USAGE;
+  }
+  if(!in->ops->on_fact)
+    return TL_OK;
+  if((rc = in->ops->on_fact(in->ops->ectx, key, value)) != TL_OK) {
+    if(in->r->sink_rc == TL_OK)
+      in->r->sink_rc = rc;
+    in->stop = 1;
+    return TL_STOP;
+  }
+  in->r->n_facts++;
+  return TL_OK;
+}
+
 static int64_t
 h_filetime(uint64_t ft, int *clamped)
 {
@@ -643,7 +692,8 @@ h_free(void *p)
 const struct tl_host_api Tl_host_api = {
   TL_PLUGIN_ABI_MAJOR, TL_PLUGIN_ABI_MINOR, sizeof(struct tl_host_api),
   h_register, h_size, h_read_at, h_path, h_profile, h_emit,
-  h_corrupt, h_warn, h_filetime, h_alloc, h_free
+  h_corrupt, h_warn, h_filetime, h_alloc, h_free,
+  h_fact
 };
 
 void

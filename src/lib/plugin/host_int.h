@@ -87,6 +87,9 @@ typedef struct Tl_pinput_ops {
   ** keeps. A non-OK return stops the parse (emit returns TL_STOP). */
   tl_rc (*on_event)(void *ectx, const struct tl_artifact_event *ev);
   void (*on_warn)(void *ectx, const char *msg);
+  /* Each fact that passed the checks (api->fact, ABI 1.1); NULL: facts
+  ** are accepted and dropped. Non-OK stops the parse like on_event. */
+  tl_rc (*on_fact)(void *ectx, const char *key, const char *value);
   void *ectx;
 } Tl_pinput_ops;
 
@@ -99,6 +102,7 @@ typedef struct Tl_presult {
   uint64_t n_corrupt;     /* api->corrupt calls */
   uint64_t n_refused;     /* malformed events the host refused */
   uint64_t n_warn;
+  uint64_t n_facts;       /* facts passed to on_fact */
   tl_rc sink_rc;          /* the first non-OK return of on_event */
   char first_problem[256];/* the first corrupt record or refused event */
 } Tl_presult;
@@ -109,7 +113,7 @@ void Tl_phost_parse(const Tl_preg *p, const Tl_pinput_ops *ops,
 /* The name of an event kind ("opened"), NULL for none. */
 const char *Tl_event_kind_name(uint32_t kind);
 
-/* The host table (abi 1.0). */
+/* The host table (abi 1.1). */
 extern const struct tl_host_api Tl_host_api;
 
 /* Built-in modules (builtin.c): NULL-terminated. */

@@ -174,6 +174,10 @@ static const struct {
    "corrupt_records, n_refused AS refused_events, message FROM "
    "artifact_file WHERE evidence_id=? AND status <> 'ok' ORDER BY "
    "artifact_file_id", NULL, 1},
+  /* what parsers stated about the item (plugin ABI 1.1 api->fact) */
+  {"facts", "facts stated by artifacts",
+   "SELECT key, value, parser, artifact_path AS source FROM evidence_fact "
+   "WHERE evidence_id=? ORDER BY key, fact_id", NULL, 1},
 };
 #define N_SECTIONS (int)(sizeof(sections) / sizeof(sections[0]))
 

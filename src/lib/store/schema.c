@@ -342,3 +342,21 @@ const char Tl_schema_v3_delta[] =
   "CREATE INDEX artifact_event_time ON artifact_event(t_ns);\n"
   "CREATE INDEX artifact_event_object ON artifact_event(object_id);\n"
   "ALTER TABLE run ADD COLUMN plugins TEXT;\n";
+
+/* Version 4 (issues 11-12): facts a parser states about a whole evidence
+** item (plugin ABI 1.1 api->fact: host name, NTFS last-access updating,
+** share definitions, which audit events a log holds). One row per
+** statement: two copies of a hive may disagree, and both are kept with
+** the artifact they came from. Applied on top of version 3. Later
+** additions of this release append here. */
+const char Tl_schema_v4_delta[] =
+  "CREATE TABLE evidence_fact(\n"
+  "  fact_id INTEGER PRIMARY KEY,\n"
+  "  evidence_id INTEGER NOT NULL REFERENCES evidence(evidence_id),\n"
+  "  key TEXT NOT NULL,\n"
+  "  value TEXT NOT NULL,\n"
+  "  parser TEXT NOT NULL,\n"
+  "  artifact_file_id INTEGER REFERENCES artifact_file(artifact_file_id),\n"
+  "  artifact_path TEXT\n"
+  ");\n"
+  "CREATE INDEX evidence_fact_key ON evidence_fact(evidence_id, key);\n";

@@ -35,12 +35,13 @@ create_schema(tl_case *c)
      (rc = Tl_exec(c, Tl_index_create)) ||
      (rc = Tl_exec(c, Tl_schema_v2_delta)) ||
      (rc = Tl_exec(c, Tl_schema_v3_delta)) ||
+     (rc = Tl_exec(c, Tl_schema_v4_delta)) ||
      (rc = Tl_exec(c, "INSERT INTO case_meta VALUES"
-                      "('schema_version','3'),"
+                      "('schema_version','4'),"
                       "('created_by','touchline " TL_VERSION "'),"
                       "('time_representation',"
                       "'int64 ns since 1970-01-01T00:00:00Z')")) ||
-     (rc = Tl_exec(c, "PRAGMA user_version = 3")))
+     (rc = Tl_exec(c, "PRAGMA user_version = 4")))
     return rc;
   return TL_OK;
 }
@@ -80,7 +81,8 @@ identify(tl_case *c, int *version)
 static tl_rc
 migrate_step(tl_case *c, int v)
 {
-  const char *delta = v == 1 ? Tl_schema_v2_delta : Tl_schema_v3_delta;
+  const char *delta = v == 1 ? Tl_schema_v2_delta :
+                      v == 2 ? Tl_schema_v3_delta : Tl_schema_v4_delta;
   char sql[160];
   tl_rc rc;
   int ok;

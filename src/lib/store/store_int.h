@@ -10,6 +10,7 @@
 extern const char Tl_schema_v1[];
 extern const char Tl_schema_v2_delta[];
 extern const char Tl_schema_v3_delta[];
+extern const char Tl_schema_v4_delta[];
 extern const char Tl_index_create[];
 extern const char Tl_index_drop[];
 

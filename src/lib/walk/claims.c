@@ -303,6 +303,13 @@ on_event(void *ectx, const struct tl_artifact_event *ev)
   return Tl_artstore_event(&r->st, &r->af, ev, &resolved);
 }
 
+static tl_rc
+on_fact(void *ectx, const char *key, const char *value)
+{
+  run_ctx *r = ectx;
+  return Tl_artstore_fact(&r->st, &r->af, key, value);
+}
+
 static void
 on_warn(void *ectx, const char *msg)
 {
@@ -384,6 +391,7 @@ run_one(Tl_walk *w, run_ctx *rc_, claimed *c)
     ops.profile = profile_of(c->path, prof, sizeof(prof));
     ops.on_event = on_event;
     ops.on_warn = on_warn;
+    ops.on_fact = on_fact;
     ops.ectx = rc_;
     Tl_phost_parse(p, &ops, &pr);
     if(pr.sink_rc != TL_OK) {
