@@ -79,7 +79,7 @@ CORRUPT
 BAD
 EV 12 7 8 name:lost.txt eve k=v
 FACT host.name WS01
-FACT share.Space_Tech C:\Shares\Space
+FACT share.Space+Tech C:\Shares\Space
 X
 Bf="$T_TMP/b.tltest"
 printf 'EV 4 9 9 mft:32:1 zed k=v\nEV 4 10 10 mft:32:1 zed k=v\nFAIL\n' > "$Bf"

@@ -166,6 +166,11 @@ INSERT INTO x_anomaly VALUES('copy-signature', 5, 1504, 'USB-KINGSTON-01', '/acm
 -- the burst: the evening copy run on ENG-LT-207
 INSERT INTO x_burst VALUES(1, 'ENG-LT-207', 'Engineering (7)', 1679092863412000000, 1679093087662000000, 7, 14);
 
+-- observability per item (x_observe): FIN-WS-014 with last-access updating
+-- off and no Security log, LEG-WS-003 audited, the others unknown
+INSERT INTO x_observe VALUES(1, 'FIN-WS-014', 'Finance', 'off', 'off (0x80000003) (registry: /Windows/System32/config/SYSTEM)', NULL, NULL, NULL, 1677000000000000000, 48211, 14, 3, 'mbrandt 14/3', 'not observable: last-access updating off, no Security log read (object-access auditing unknown)');
+INSERT INTO x_observe VALUES(2, 'ENG-LT-207', 'Engineering', NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL, NULL);
+INSERT INTO x_observe VALUES(3, 'LEG-WS-003', 'Legal', 'on', 'on (0x80000002) (registry: /Windows/System32/config/SYSTEM)', 'present', 'absent', '2023-02-01T08:00:00Z..2023-03-31T17:00:00Z', NULL, 0, 2, 0, 'kowens 2/0', NULL);
 -- coverage: why the 4 targets not found were not found (x_cover)
 INSERT INTO x_cover(target_id, reason, detail, folder_evidence, folder_path, folder_modified_ns) VALUES(19, 'folder-exists', 'its folder /Shares/Finance/Acme exists on FIN-WS-014 (last modified 2023-03-20T10:00:00Z) but the file does not: deleted?', 'FIN-WS-014', '/Shares/Finance/Acme', 1679306400000000000);
 INSERT INTO x_cover(target_id, reason, detail, scope) VALUES(20, 'scope-not-in-case', 'scoped to ''Board <Office>'', which no evidence item or share map names', 'Board <Office>');

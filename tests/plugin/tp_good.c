@@ -7,8 +7,8 @@
 **   CORRUPT                               a bad record (api->corrupt)
 **   BAD                                   a malformed event (kind 99)
 **   FAIL                                  parse returns TL_FAILED
-**   FACT key value                        api->fact (ABI 1.1; '_' for a
-**                                         blank in value)
+**   FACT key value                        api->fact (ABI 1.1; '+' for a
+**                                         blank in key, '_' in value)
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,11 +53,13 @@ parse(const struct tl_host_api *api, tl_input *in)
       continue;
     }
     if(!strncmp(line, "FACT ", 5)) {
-      char key[160], value[512];
+      char key[160], value[512], *eq;
       if(api->abi_minor < 1 || sscanf(line, "FACT %159s %511s", key,
                                       value) != 2)
         continue;
-      unblank(key);
+      for(eq = key; *eq; eq++)   /* '+' for a blank in a key */
+        if(*eq == '+')
+          *eq = ' ';
       unblank(value);
       api->fact(in, key, value);
       continue;

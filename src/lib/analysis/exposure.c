@@ -28,6 +28,7 @@
 
 #include "analysis/anomalies_int.h"
 #include "analysis/coverage_int.h"
+#include "analysis/observe_int.h"
 #include "analysis/exposure_int.h"
 #include "base/abi_int.h"
 #include "analysis/match_int.h"
@@ -692,6 +693,11 @@ Tl_exposure_analyse(tl_case *c, const struct tl_exposure_opts *o)
      (rc = collect_artifacts(c, from, to)) ||
      (rc = find_copies(c, from, to)) ||
      (rc = judge(c, from)) ||
+     (rc = Tl_observe_compute(c)) ||
+     (rc = Tl_exec(c, "UPDATE x_occ SET reasons = reasons || '; ' || "
+                   "o.note FROM x_observe o WHERE o.evidence_id = "
+                   "x_occ.evidence_id AND x_occ.verdict = 'none' AND "
+                   "o.note IS NOT NULL")) ||
      (rc = find_anomalies(c)) ||
      (rc = find_bursts(c, burst, bw)) ||
      (rc = Tl_coverage_compute(c)) ||

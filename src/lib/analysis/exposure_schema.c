@@ -6,9 +6,11 @@
 #include "analysis/anomalies_int.h"
 #include "analysis/coverage_int.h"
 #include "analysis/exposure_int.h"
+#include "analysis/observe_int.h"
 
 const char Tl_exposure_ddl[] =
   TL_X_COVER_DDL
+  TL_X_OBSERVE_DDL
   TL_X_FILE_ANOMALY_DDL
   "DROP TABLE IF EXISTS temp.x_param;"
   "DROP TABLE IF EXISTS temp.x_target;"

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "analysis/observe_int.h"
 #include "store/case_int.h"
 #include "base/abi_int.h"
 #include "base/timeconv_int.h"
@@ -174,6 +175,22 @@ static const struct {
    "corrupt_records, n_refused AS refused_events, message FROM "
    "artifact_file WHERE evidence_id=? AND status <> 'ok' ORDER BY "
    "artifact_file_id", NULL, 1},
+  /* could access have been seen (analysis/observe.c, x_observe) */
+  {"observability", "observability",
+   "SELECT coalesce(last_access, 'unknown (no SYSTEM hive read)') AS "
+   "last_access_updating, coalesce(object_access, 'unknown (no Security "
+   "log read)') AS object_access_auditing, coalesce(file_share, 'unknown "
+   "(no Security log read)') AS file_share_auditing, security_range AS "
+   "security_log_range, CASE WHEN usn_records > 0 THEN strftime("
+   "'%Y-%m-%dT%H:%M:%SZ', usn_oldest_ns / 1000000000, 'unixepoch') ELSE "
+   "'none read' END AS usn_journal_from, usn_records, lnk_files, "
+   "jumplist_files, profiles AS per_profile, note FROM x_observe WHERE "
+   "evidence_id=?",
+   "SELECT last_access AS last_access_updating, object_access AS "
+   "object_access_auditing, file_share AS file_share_auditing, "
+   "security_range AS security_log_range, usn_oldest_ns, usn_records, "
+   "lnk_files, jumplist_files, profiles AS per_profile, note FROM x_observe "
+   "WHERE evidence_id=?", 0},
   /* what parsers stated about the item (plugin ABI 1.1 api->fact) */
   {"facts", "facts stated by artifacts",
    "SELECT key, value, parser, artifact_path AS source FROM evidence_fact "
@@ -233,6 +250,8 @@ info_file(tl_case *c, FILE *o, int json)
 
   if(!c || c->magic != TL_CASE_MAGIC)
     return TL_USAGE;
+  if((rc = Tl_observe_compute(c)))
+    return rc;
   range(c, 0, lo, hi, sizeof(lo));
   if(json)
     fprintf(o, "{\"case\":");

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/observe_int.h"
 #include "render/report_int.h"
 #include "base/names_int.h"
 #include "base/timeconv_int.h"
@@ -669,6 +670,7 @@ head(struct ctx *x)
   }
   fputs("</span></div>\n</div></header>\n", o);
   fputs("<nav><div class=\"wrap\"><a href=\"#summary\">Summary</a>"
+        "<a href=\"#observability\">Observability</a>"
         "<a href=\"#partners\">Partners</a>"
         "<a href=\"#divisions\">Divisions</a>"
         "<a href=\"#coverage\">Coverage</a>"
@@ -916,6 +918,54 @@ coverage(struct ctx *x)
   if(n)
     fputs("</tbody></table></div>\n", o);
   fputs("</section>\n", o);
+  return Tl_report_done(x->c, s, r);
+}
+
+/* Could access have been seen on each item (analysis/observe.c): a
+** "none" verdict means little where nothing records reads. */
+static tl_rc
+observability(struct ctx *x)
+{
+  FILE *o = x->o;
+  sqlite3_stmt *s;
+  int r, i;
+  char t[48];
+  if(!(s = Tl_report_prep(x->c, Tl_observe_select)))
+    return x->c->errcode;
+  fputs("<section id=\"observability\">\n<h2>Observability</h2>\n<p>"
+        "Whether a read of a file on each evidence item could have left a "
+        "trace: NTFS last-access updating (SYSTEM hive), Security auditing "
+        "of object and share access (event logs), the USN journal, and LNK "
+        "files and jump lists per profile.</p>\n<div class=\"box\"><table>"
+        "<thead><tr><th>Evidence</th><th>Last-access updating</th>"
+        "<th>Object-access auditing</th><th>Share auditing</th>"
+        "<th>Security log</th><th>USN journal from</th><th class=\"r\">"
+        "LNK</th><th class=\"r\">Jump lists</th><th>Per profile</th>"
+        "<th>Note</th></tr></thead>\n<tbody>\n", o);
+  while((r = sqlite3_step(s)) == SQLITE_ROW) {
+    fputs("<tr><td>", o);
+    esc_col(o, s, 0);
+    for(i = 2; i <= 5; i++) {
+      fputs("</td><td>", o);
+      esc_col(o, s, i);
+    }
+    fputs("</td><td>", o);
+    if(sqlite3_column_type(s, 6) != SQLITE_NULL)
+      fprintf(o, "%s (%lld records)",
+              Tl_report_time_short(sqlite3_column_int64(s, 6), t,
+                                   sizeof(t)),
+              (long long)sqlite3_column_int64(s, 7));
+    else
+      fputs("none read", o);
+    fprintf(o, "</td><td class=\"r\">%lld</td><td class=\"r\">%lld"
+            "</td><td>", (long long)sqlite3_column_int64(s, 8),
+            (long long)sqlite3_column_int64(s, 9));
+    esc_col(o, s, 10);
+    fputs("</td><td>", o);
+    esc_col(o, s, 11);
+    fputs("</td></tr>\n", o);
+  }
+  fputs("</tbody></table></div>\n</section>\n", o);
   return Tl_report_done(x->c, s, r);
 }
 
@@ -1595,6 +1645,7 @@ Tl_report_html(tl_case *c, FILE *o)
                       "SELECT DISTINCT coalesce(division, '') FROM x_occ "
                       "ORDER BY 1")) ||
      (rc = build_filters(&x)) || (rc = head(&x)) || (rc = summary(&x)) ||
+     (rc = observability(&x)) ||
      (rc = partners(&x)) || (rc = divisions(&x)) || (rc = activity(&x)) ||
      (rc = bursts(&x)) || (rc = anomalies(&x)) || (rc = files(&x)))
     goto out;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/observe_int.h"
 #include "render/report_int.h"
 #include "base/names_int.h"
 #include "base/timeconv_int.h"
@@ -450,6 +451,11 @@ Tl_report_json(tl_case *c, FILE *o)
        "max(CASE WHEN verdict <> 'none' THEN last_ns END) AS last_ns "
        "FROM x_occ GROUP BY evidence_id ORDER BY evidence_id",
        evidence_divisions, NULL, "    ")))
+    return rc;
+  fputs(",\n  ", o);
+  /* could access have been seen on each item (analysis/observe.c) */
+  if((rc = jarray(c, o, "observability", Tl_observe_select, NULL, NULL,
+                  "    ")))
     return rc;
   fputs(",\n  ", o);
   if((rc = jarray(c, o, "targets",

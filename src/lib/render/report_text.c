@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/observe_int.h"
 #include "render/report_int.h"
 #include "base/names_int.h"
 #include "base/timeconv_int.h"
@@ -103,6 +104,49 @@ summary(tl_case *c, FILE *o)
   }
   if(!first)
     fputc('\n', o);
+  return Tl_report_done(c, s, r);
+}
+
+/* Could access have been seen on each item (analysis/observe.c)? One
+** line per item; the "not observable" sentence when the hive says so. */
+static tl_rc
+observability(tl_case *c, FILE *o)
+{
+  sqlite3_stmt *s;
+  int r;
+  char t[48];
+  if(!(s = Tl_report_prep(c, Tl_observe_select)))
+    return c->errcode;
+  fputs("\n  Observability (could access be seen?)\n", o);
+  while((r = sqlite3_step(s)) == SQLITE_ROW) {
+    fputs("    ", o);
+    cell(o, Tl_report_col(s, 0), 0, 0);
+    fprintf(o, ": last-access updating %s; object-access auditing %s; "
+            "share auditing %s", Tl_report_col(s, 2), Tl_report_col(s, 3),
+            Tl_report_col(s, 4));
+    if(sqlite3_column_type(s, 5) != SQLITE_NULL)
+      fprintf(o, "; Security log %s", Tl_report_col(s, 5));
+    if(sqlite3_column_type(s, 6) != SQLITE_NULL)
+      fprintf(o, "; USN journal from %s (%lld records)",
+              Tl_report_time_short(sqlite3_column_int64(s, 6), t,
+                                   sizeof(t)),
+              (long long)sqlite3_column_int64(s, 7));
+    else
+      fputs("; no USN journal read", o);
+    fprintf(o, "; LNK files %lld, jump lists %lld",
+            (long long)sqlite3_column_int64(s, 8),
+            (long long)sqlite3_column_int64(s, 9));
+    if(sqlite3_column_type(s, 10) != SQLITE_NULL) {
+      fputs(" (per profile, LNK/jump lists: ", o);
+      cell(o, Tl_report_col(s, 10), 0, 0);
+      fputc(')', o);
+    }
+    if(sqlite3_column_type(s, 11) != SQLITE_NULL) {
+      fputs("\n      ", o);
+      cell(o, Tl_report_col(s, 11), 0, 0);
+    }
+    fputc('\n', o);
+  }
   return Tl_report_done(c, s, r);
 }
 
@@ -471,7 +515,8 @@ tl_rc
 Tl_report_text(tl_case *c, FILE *o)
 {
   tl_rc rc;
-  if((rc = header(c, o)) || (rc = summary(c, o)) || (rc = partners(c, o)) ||
+  if((rc = header(c, o)) || (rc = summary(c, o)) ||
+     (rc = observability(c, o)) || (rc = partners(c, o)) ||
      (rc = divisions(c, o)) || (rc = bursts(c, o)) ||
      (rc = anomalies(c, o)) || (rc = top_files(c, o)))
     return rc;
