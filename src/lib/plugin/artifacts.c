@@ -40,13 +40,19 @@ Tl_phost_open(const struct tl_plugin_opts *po, Tl_phost **out, char *err,
     snprintf(err, errlen, "plugins: bad options struct");
     return rc;
   }
-  if((rc = Tl_phost_new(&h))) {
+  if(o.no_plugins) {
+    /* only the files named: an empty host to load them into */
+    if(!(h = calloc(1, sizeof(*h)))) {
+      snprintf(err, errlen, "plugins: out of memory");
+      return TL_NOMEM;
+    }
+  } else if((rc = Tl_phost_new(&h))) {
     snprintf(err, errlen, "built-in parsers: %s", h ? h->errmsg :
              tl_strerror(rc));
     return rc;
   }
-  if((rc = Tl_phost_load_dir(h, Tl_phost_plugindir())) ||
-     (rc = Tl_phost_load_env(h)))
+  if(!o.no_plugins && ((rc = Tl_phost_load_dir(h, Tl_phost_plugindir())) ||
+                       (rc = Tl_phost_load_env(h))))
     goto fail;
   for(i = 0; i < o.n_plugins; i++)
     if((rc = Tl_phost_load(h, o.plugins ? o.plugins[i] : NULL)))
