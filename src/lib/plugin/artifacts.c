@@ -156,7 +156,9 @@ Tl_resolver_init(tl_case *c, Tl_resolver *r, int64_t evidence_id)
                         "COLLATE NOCASE AND o.stream IS NULL ORDER BY "
                         "o.object_id", -1, &r->q_name, NULL) ||
      sqlite3_prepare_v2(c->db, "SELECT evidence_id FROM evidence WHERE "
-                        "label = ?1 COLLATE NOCASE", -1, &r->q_label, NULL))
+                        "label = ?1 COLLATE NOCASE", -1, &r->q_label, NULL) ||
+     sqlite3_prepare_v2(c->db, "SELECT path FROM object WHERE object_id = "
+                        "?1", -1, &r->q_path, NULL))
     return Tl_set_sqlite_error(c, "prepare resolution");
   return TL_OK;
 }
@@ -167,6 +169,7 @@ Tl_resolver_free(Tl_resolver *r)
   sqlite3_finalize(r->q_mft);
   sqlite3_finalize(r->q_name);
   sqlite3_finalize(r->q_label);
+  sqlite3_finalize(r->q_path);
   memset(r, 0, sizeof(*r));
 }
 
@@ -292,6 +295,35 @@ Tl_resolve(Tl_resolver *r, const struct tl_file_ref *f, int64_t fs_id,
   return id;
 }
 
+const char *
+Tl_resolve_folder(Tl_resolver *r, const struct tl_file_ref *f, int64_t fs_id)
+{
+  const char *how;
+  int64_t id;
+  if(f->kind != TL_REF_MFT)
+    return NULL;
+  if(r->pf_valid && r->pf_fs == fs_id && r->pf_entry == f->mft_entry &&
+     r->pf_seq == f->mft_seq)
+    return r->pf_found ? r->pf_path : NULL;
+  r->pf_valid = 1;
+  r->pf_found = 0;
+  r->pf_fs = fs_id;
+  r->pf_entry = f->mft_entry;
+  r->pf_seq = f->mft_seq;
+  if(!(id = Tl_resolve(r, f, fs_id, &how)))
+    return NULL;
+  sqlite3_bind_int64(r->q_path, 1, id);
+  if(sqlite3_step(r->q_path) == SQLITE_ROW) {
+    const char *p = (const char *)sqlite3_column_text(r->q_path, 0);
+    if(p && strlen(p) < sizeof(r->pf_path)) {
+      snprintf(r->pf_path, sizeof(r->pf_path), "%s", p);
+      r->pf_found = 1;
+    }
+  }
+  sqlite3_reset(r->q_path);
+  return r->pf_found ? r->pf_path : NULL;
+}
+
 /* ---- storing events --------------------------------------------------- */
 
 tl_rc
@@ -344,13 +376,32 @@ Tl_artstore_event(Tl_artstore *s, const Tl_artfile *af,
                   const struct tl_artifact_event *ev, int *resolved)
 {
   sqlite3_stmt *q = s->ins_event;
-  const char *how = NULL;
+  const char *how = NULL, *path = NULL, *ppath = NULL;
+  char joined[4096 + 1600];
   int64_t obj = 0, eid;
   size_t i;
   tl_rc rc;
   if(s->res)
     obj = Tl_resolve(s->res, &ev->file, af->fs_id, &how);
   *resolved = obj != 0;
+  /* the path the event names: as written, else (an MFT reference with a
+  ** name, as USN records have) its folder's path and the name, so that a
+  ** file since deleted, or renamed, keeps the path the record gave it */
+  if(ev->file.kind == TL_REF_PATH)
+    path = ev->file.path;
+  if(ev->parent.kind == TL_REF_PATH)
+    ppath = ev->parent.path;
+  else if(s->res && ev->parent.kind == TL_REF_MFT)
+    ppath = Tl_resolve_folder(s->res, &ev->parent, af->fs_id);
+  if(!path && ppath && ev->file.kind == TL_REF_MFT && ev->name &&
+     ev->name[0] && !strchr(ev->name, '/')) {
+    size_t pl = strlen(ppath);
+    while(pl && ppath[pl - 1] == '/')
+      pl--;
+    if(snprintf(joined, sizeof(joined), "%.*s/%s", (int)pl, ppath,
+                ev->name) < (int)sizeof(joined))
+      path = joined;
+  }
   sqlite3_bind_int64(q, 1, af->evidence_id);
   sqlite3_bind_int64(q, 2, af->artifact_file_id);
   Tl_bind_opt_int(q, 3, obj != 0, obj);
@@ -361,12 +412,11 @@ Tl_artstore_event(Tl_artstore *s, const Tl_artfile *af,
   Tl_bind_text(q, 8, Tl_event_kind_name(ev->kind));
   Tl_bind_text(q, 9, ev->what);
   Tl_bind_text(q, 10, ref_kind(ev->file.kind));
-  Tl_bind_text(q, 11, ev->file.kind == TL_REF_PATH ? ev->file.path : NULL);
+  Tl_bind_text(q, 11, path);
   Tl_bind_opt_int(q, 12, ev->file.kind == TL_REF_MFT,
                   (int64_t)ev->file.mft_entry);
   Tl_bind_opt_int(q, 13, ev->file.kind == TL_REF_MFT, ev->file.mft_seq);
-  Tl_bind_text(q, 14,
-               ev->parent.kind == TL_REF_PATH ? ev->parent.path : NULL);
+  Tl_bind_text(q, 14, ppath);
   Tl_bind_opt_int(q, 15, ev->parent.kind == TL_REF_MFT,
                   (int64_t)ev->parent.mft_entry);
   Tl_bind_opt_int(q, 16, ev->parent.kind == TL_REF_MFT, ev->parent.mft_seq);

@@ -18,7 +18,14 @@ tl_rc Tl_phost_open(const struct tl_plugin_opts *po, Tl_phost **out,
 typedef struct Tl_resolver {
   tl_case *c;
   int64_t evidence_id;    /* the item references resolve against */
-  sqlite3_stmt *q_mft, *q_name, *q_label;
+  sqlite3_stmt *q_mft, *q_name, *q_label, *q_path;
+  /* the last folder Tl_resolve_folder() looked up (records of one folder
+  ** come in runs) */
+  int64_t pf_fs;
+  uint64_t pf_entry;
+  uint32_t pf_seq;
+  int pf_valid, pf_found;
+  char pf_path[4096];
 } Tl_resolver;
 
 tl_rc Tl_resolver_init(tl_case *c, Tl_resolver *r, int64_t evidence_id);
@@ -36,6 +43,11 @@ void Tl_resolver_free(Tl_resolver *r);
 **    /share/rest, else /rest. */
 int64_t Tl_resolve(Tl_resolver *r, const struct tl_file_ref *f,
                    int64_t fs_id, const char **how);
+
+/* The path of the folder an MFT reference names (an event's parent), or
+** NULL when it does not resolve; valid until the next call. */
+const char *Tl_resolve_folder(Tl_resolver *r, const struct tl_file_ref *f,
+                              int64_t fs_id);
 
 /* The artifact file being parsed. */
 typedef struct Tl_artfile {
