@@ -8,10 +8,14 @@
 #   Report.docx   modified: a data overwrite and an overwrite+extend (V3);
 #   Draft.docx    renamed twice (Draft.docx -> Draft v2.docx -> Final.docx):
 #                 the register names the old name, the image has the new;
-#   Secret.docx   deleted, its MFT entry reused by Other.txt since: no
-#                 object is that file, the path comes from the record's
-#                 name and its folder (the parent reference);
+#   Secret.docx   deleted, its MFT entry reused since: no object is that
+#                 file, the path comes from the record's name and its
+#                 folder (the parent reference);
 #   Plan.docx     copied: a same-name file created in bob's Desktop;
+#   Projects/Budget 2024.xlsx  deleted with its folder, whose MFT entry
+#                 was reused: the file is an orphan (/$OrphanFiles/...),
+#                 found by the path the journal gave it, the folder's
+#                 path from the journal's own record of the folder;
 # each at the record's time to 100 ns, with the parser and the artifact
 # path; and the timeline (jsonl, l2tcsv) carries the events.
 # The times are the journal's; the image's own file-system times (now)
@@ -45,14 +49,16 @@ ok $? "mkntfs"
 mkdir "$M"
 mount_v
 ok $? "ntfs-3g mounted the volume"
-mkdir -p "$D" "$M/Users/bob/Desktop"
+mkdir -p "$D/Projects" "$M/Users/bob/Desktop"
 for f in Created Report Draft Secret Plan; do
   echo "the $f document" >"$D/$f.docx"
 done
 cp "$D/Plan.docx" "$M/Users/bob/Desktop/Plan.docx"
+echo budget >"$D/Projects/Budget 2024.xlsx"
 # MFT entries (st_ino under ntfs-3g) of the files and folders
 for p in "$D/Created.docx" "$D/Report.docx" "$D/Draft.docx" "$D/Secret.docx" \
-         "$D/Plan.docx" "$M/Users/bob/Desktop/Plan.docx" "$D" "$M/Users/bob/Desktop"; do
+         "$D/Plan.docx" "$M/Users/bob/Desktop/Plan.docx" "$D" "$M/Users/bob/Desktop" \
+         "$D/Projects" "$D/Projects/Budget 2024.xlsx"; do
   stat -c %i "$p"
 done >"$T_TMP/inodes"
 umount_v
@@ -62,7 +68,7 @@ while read -r ino; do
   seq=$(istat "$V" "$ino" | sed -n 's/.*Sequence: \([0-9]*\).*/\1/p' | head -n 1)
   echo "$ino $seq"
 done <"$T_TMP/inodes" >"$T_TMP/refs"
-is "$(wc -l <"$T_TMP/refs" | tr -d ' ')" 8 "eight MFT references"
+is "$(wc -l <"$T_TMP/refs" | tr -d ' ')" 10 "ten MFT references"
 sed 's/^/# ref /' "$T_TMP/refs"
 
 # second session: the renames, the delete (its entry reused by Other.txt)
@@ -72,12 +78,13 @@ mount_v
 ok $? "ntfs-3g mounted the volume again"
 mv "$D/Draft.docx" "$D/Draft v2.docx" && mv "$D/Draft v2.docx" "$D/Final.docx"
 rm "$D/Secret.docx"
+rm -r "$D/Projects"
 echo other >"$D/Other.txt"
 touch "$M/\$UsnJrnl"
 "$PYTHON3" - "$T_TMP/refs" "$M/\$UsnJrnl:\$J" "$(stat -c %i "$D/Other.txt")" <<'PY'
 import struct, sys
 refs = [tuple(map(int, l.split())) for l in open(sys.argv[1])]
-created, report, draft, secret, plan, bobplan, docs, desktop = refs
+created, report, draft, secret, plan, bobplan, docs, desktop, proj, budget = refs
 EPOCH = 116444736000000000  # FILETIME of 1970-01-01
 def ft(s, frac):            # "2023-06-14T09:00:00", 100-ns units
     import calendar, time
@@ -94,15 +101,15 @@ def reason(*names):
     return v
 START = 0x20000             # the sparse start: nothing written before
 out = bytearray()
-def rec(v, f, parent, t, why, name):
+def rec(v, f, parent, t, why, name, attrs=0x20):
     usn = START + len(out)
     n = name.encode("utf-16-le")
     if v == 2:
         body = struct.pack("<QQqQIIIIHH", ref(f), ref(parent), usn, t, why,
-                           0, 0, 0x20, len(n), 60) + n
+                           0, 0, attrs, len(n), 60) + n
     else:                   # V3: 128-bit ids, the high halves zero
         body = struct.pack("<QQQQqQIIIIHH", ref(f), 0, ref(parent), 0, usn,
-                           t, why, 0, 0, 0x20, len(n), 76) + n
+                           t, why, 0, 0, attrs, len(n), 76) + n
     length = (8 + len(body) + 7) & ~7
     out.extend(struct.pack("<IHH", length, v, 0) + body)
     out.extend(b"\0" * (length - 8 - len(body)))
@@ -111,6 +118,8 @@ recs = [
   # created before the window: Draft.docx and Secret.docx
   (2, draft, docs, ft("2023-05-20T08:00:00", 0), reason("CREATE", "CLOSE"), "Draft.docx"),
   (2, secret, docs, ft("2023-05-22T07:00:00", 0), reason("CREATE", "EXTEND", "CLOSE"), "Secret.docx"),
+  (2, proj, docs, ft("2023-05-25T10:00:00", 0), reason("CREATE", "CLOSE"), "Projects", 0x10),
+  (2, budget, proj, ft("2023-05-25T10:05:00", 0), reason("CREATE", "EXTEND", "CLOSE"), "Budget 2024.xlsx"),
   (2, created, docs, ft("2023-06-14T09:00:00", 1234567), reason("CREATE"), "Created.docx"),
   (2, created, docs, ft("2023-06-14T09:00:00", 1256789), reason("CREATE", "EXTEND", "CLOSE"), "Created.docx"),
   (2, report, docs, ft("2023-06-15T10:30:05", 5000001), reason("OVERWRITE"), "Report.docx"),
@@ -127,6 +136,8 @@ recs = [
   (2, other, docs, ft("2023-06-19T14:20:00", 5555556), reason("CREATE", "EXTEND", "CLOSE"), "Other.txt"),
   (2, bobplan, desktop, ft("2023-06-20T15:16:17", 6666666), reason("CREATE"), "Plan.docx"),
   (2, bobplan, desktop, ft("2023-06-20T15:16:17", 6777777), reason("CREATE", "EXTEND", "CLOSE"), "Plan.docx"),
+  (2, budget, proj, ft("2023-06-21T16:00:00", 7777777), reason("DELETE", "CLOSE"), "Budget 2024.xlsx"),
+  (2, proj, docs, ft("2023-06-21T16:00:00", 8888888), reason("DELETE", "CLOSE"), "Projects", 0x10),
 ]
 for r in recs:
     rec(*r)
@@ -135,30 +146,38 @@ with open(sys.argv[2], "wb") as f:
     f.seek(START)
     f.write(out)
 PY
-ok $? "write the journal (18 records, V2 and V3) after a sparse start"
+ok $? "write the journal (22 records, V2 and V3) after a sparse start"
 mv "$M/\$UsnJrnl" "$M/\$Extend/"
 ok $? "move \$UsnJrnl into \$Extend"
 umount_v
 ok $? "ntfs-3g wrote the volume"
 fls -r "$V" | grep -q 'r/r [0-9]*-128-[0-9]*:.*\$UsnJrnl:\$J$'
 ok $? "TSK sees \$Extend/\$UsnJrnl:\$J"
-seq72=$(istat "$V" "$(sed -n 4p "$T_TMP/inodes")" | sed -n 's/.*Sequence: \([0-9]*\).*/\1/p' | head -n 1)
-is "$seq72" "$(( $(sed -n '4s/.* //p' "$T_TMP/refs") + 1 ))" \
-  "Secret.docx's MFT entry now holds Other.txt, one sequence later"
+# the entries of Secret.docx and Projects hold other files now (ntfs-3g
+# takes the lowest free entry: Other.txt and $UsnJrnl), one sequence
+# later; Budget 2024.xlsx's entry is free, not reused
+entry() { sed -n "$1p" "$T_TMP/refs"; }
+istat_seq() { istat "$V" "$1" | sed -n 's/.*Sequence: \([0-9]*\).*/\1/p' | head -n 1; }
+set -- $(entry 4); is "$(istat_seq "$1")" "$(($2 + 1))" "Secret.docx's MFT entry ($1) reused"
+set -- $(entry 9); is "$(istat_seq "$1")" "$(($2 + 1))" "Projects' MFT entry ($1) reused"
+set -- $(entry 10)
+istat "$V" "$1" | grep -qx 'Not Allocated File'
+ok $? "Budget 2024.xlsx's MFT entry ($1) is free"
 
 "$TOUCHLINE" ingest -q "$CASE" "$V" --label WS01 --division Admin 2>"$T_TMP/err"
 ok $? "ingest WS01"
 sed 's/^/# /' "$T_TMP/err"
 is "$(sqlite3 "$CASE" "SELECT parser || '|' || path || '|' || status || '|' || n_events || '|' || n_corrupt FROM artifact_file")" \
-  'usnjrnl|/$Extend/$UsnJrnl:$J|ok|18|0' \
-  "artifact_file: the journal, claimed by usnjrnl during the walk, 18 events"
-is "$(sqlite3 "$CASE" "SELECT count(*), sum(object_id IS NULL) FROM artifact_event")" "18|3" \
-  "artifact_event: 18 events, 3 of them (Secret.docx's) on no object"
+  'usnjrnl|/$Extend/$UsnJrnl:$J|ok|22|0' \
+  "artifact_file: the journal, claimed by usnjrnl during the walk, 22 events"
+is "$(sqlite3 "$CASE" "SELECT count(*), sum(object_id IS NULL) FROM artifact_event")" "22|5" \
+  "artifact_event: 22 events, 5 of them (Secret.docx's and Projects') on no object"
 
-printf 'path,partner\n%s,P1\n%s,P2\n%s,P3\n%s,P4\n%s,P5\n' \
+printf 'path,partner\n%s,P1\n%s,P2\n%s,P3\n%s,P4\n%s,P5\n%s,P6\n' \
   'C:\Users\alice\Documents\Created.docx' 'C:\Users\alice\Documents\Report.docx' \
   'C:\Users\alice\Documents\Draft.docx' 'C:\Users\alice\Documents\Secret.docx' \
-  'C:\Users\alice\Documents\Plan.docx' >"$T_TMP/targets.csv"
+  'C:\Users\alice\Documents\Plan.docx' 'C:\Users\alice\Documents\Projects\Budget 2024.xlsx' \
+  >"$T_TMP/targets.csv"
 "$TOUCHLINE" targets "$CASE" import "$T_TMP/targets.csv" >/dev/null 2>&1
 ok $? "register imports"
 W="--from 2023-06-01 --to 2023-07-01"
@@ -203,23 +222,25 @@ sed 's/^/# /' "$T_TMP/check"
 J='/$Extend/$UsnJrnl:$J'
 A=/Users/alice/Documents
 set -- $(cat "$T_TMP/inodes")
-I_CREATED=$1 I_REPORT=$2 I_DRAFT=$3 I_SECRET=$4 I_BOBPLAN=$6
+I_CREATED=$1 I_REPORT=$2 I_DRAFT=$3 I_BOBPLAN=$6 I_BUDGET=${10}
 I_OTHER=$(sqlite3 "$CASE" "SELECT inode FROM object WHERE path = '$A/Other.txt'")
-is "$I_OTHER" "$I_SECRET" "Other.txt took Secret.docx's MFT entry ($I_SECRET)"
+O='/$OrphanFiles/Budget 2024.xlsx'
 
 is "$(sed -n 's/^occ //p' "$T_TMP/check")" \
 "1 $A/Created.docx object modified
 2 $A/Report.docx object modified
 3 $A/Final.docx object renamed
 4 $A/Secret.docx no-object deleted
-5 $A/Plan.docx object copied" \
-  "exposure: one occurrence per target: Draft.docx found as Final.docx, Secret.docx by its path alone; verdicts"
+5 $A/Plan.docx object copied
+6 $O object deleted" \
+  "exposure: one occurrence per target: Draft.docx found as Final.docx, Secret.docx by its path alone, Budget 2024.xlsx as the orphan; verdicts"
 is "$(sed -n 's/^target //p' "$T_TMP/check")" \
 "2 1 modified
 3 1 modified
 4 1 renamed
 5 1 deleted
-6 1 copied" "exposure: every target found, with its verdict"
+6 1 copied
+7 1 deleted" "exposure: every target found, with its verdict"
 is "$(sed -n 's/^row //p' "$T_TMP/check")" \
 "1 1686733200123456700 created usnjrnl $A/Created.docx
 1 1686733200125678900 created usnjrnl $A/Created.docx
@@ -233,7 +254,8 @@ is "$(sed -n 's/^row //p' "$T_TMP/check")" \
 3 1687003200222222400 renamed usnjrnl $A/Final.docx
 4 1687094055333333300 modified usnjrnl $A/Secret.docx
 4 1687184116444444400 deleted usnjrnl $A/Secret.docx
-5 1687274177666666600 copied usnjrnl /Users/bob/Desktop/Plan.docx" \
+5 1687274177666666600 copied usnjrnl /Users/bob/Desktop/Plan.docx
+6 1687363200777777700 deleted usnjrnl $O" \
   "exposure rows: the journal's records in the window, to 100 ns, source usnjrnl (none from before the window, none of Other.txt)"
 is "$(sed -n 's/^note 3 //p' "$T_TMP/check")" \
 "1686913200111111100 usnjrnl: renamed from Draft.docx ($J) [USN: rename old name]
@@ -258,6 +280,9 @@ is "$(sed -n 's/^why 2 //p' "$T_TMP/check")" \
 is "$(sed -n 's/^why 1 //p' "$T_TMP/check")" \
   "created in the window: 2023-06-14T09:00:00.123456700Z .. 2023-06-14T09:00:00.125678900Z (2 usnjrnl records; first: usnjrnl: created ($J) [USN: file create])" \
   "Created.docx reasons: created at the record's time"
+is "$(sed -n 's/^note 6 //p' "$T_TMP/check")" \
+  "1687363200777777700 usnjrnl: deleted, original path $A/Projects/Budget 2024.xlsx ($J) [USN: file delete, close]" \
+  "Budget 2024.xlsx: deleted, its folder's path from the journal's record of the folder"
 is "$(sed -n 's/^copy //p' "$T_TMP/check")" "5 /Users/bob/Desktop/Plan.docx 1687274177666666600 name+size" \
   "Plan.docx: the copy in bob's Desktop, created at the journal's file create"
 is "$(sed -n 's/^note 5 //p' "$T_TMP/check")" \
@@ -275,13 +300,15 @@ grep -qF "P3: renamed: 2023-06-16T11:00:00.111111100Z .. 2023-06-17T12:00:00.222
 ok $? "text report: Draft.docx renamed, with the journal's times"
 grep -qF "P4: deleted in the window: 2023-06-19T14:15:16.444444400Z (usnjrnl: deleted, original path /Users/alice" "$T_TMP/exp.txt"
 ok $? "text report: Secret.docx deleted at the journal's time, by usnjrnl"
-grep -q "Coverage: 0 of 5 targets not found" "$T_TMP/exp.txt"
+grep -q "Coverage: 0 of 6 targets not found" "$T_TMP/exp.txt"
 ok $? "text report: no target in the coverage list (found through the journal)"
 
 # the timeline: every record, with the parser, time, path and artifact
 is "$(sed -n 's/^jsonl //p' "$T_TMP/check")" \
 "1684569600000000000 usnjrnl created $A/Final.docx $I_DRAFT $J FILE_CREATE|CLOSE 2.0 touchline:artifact
 1684738800000000000 usnjrnl created $A/Secret.docx 0 $J DATA_EXTEND|FILE_CREATE|CLOSE 2.0 touchline:artifact
+1685008800000000000 usnjrnl created $A/Projects 0 $J FILE_CREATE|CLOSE 2.0 touchline:artifact
+1685009100000000000 usnjrnl created $O $I_BUDGET $J DATA_EXTEND|FILE_CREATE|CLOSE 2.0 touchline:artifact
 1686733200123456700 usnjrnl created $A/Created.docx $I_CREATED $J FILE_CREATE 2.0 touchline:artifact
 1686733200125678900 usnjrnl created $A/Created.docx $I_CREATED $J DATA_EXTEND|FILE_CREATE|CLOSE 2.0 touchline:artifact
 1686825005500000100 usnjrnl modified $A/Report.docx $I_REPORT $J DATA_OVERWRITE 2.0 touchline:artifact
@@ -297,12 +324,17 @@ is "$(sed -n 's/^jsonl //p' "$T_TMP/check")" \
 1687184400555555500 usnjrnl created $A/Other.txt $I_OTHER $J FILE_CREATE 2.0 touchline:artifact
 1687184400555555600 usnjrnl created $A/Other.txt $I_OTHER $J DATA_EXTEND|FILE_CREATE|CLOSE 2.0 touchline:artifact
 1687274177666666600 usnjrnl created /Users/bob/Desktop/Plan.docx $I_BOBPLAN $J FILE_CREATE 2.0 touchline:artifact
-1687274177677777700 usnjrnl created /Users/bob/Desktop/Plan.docx $I_BOBPLAN $J DATA_EXTEND|FILE_CREATE|CLOSE 2.0 touchline:artifact" \
-  "timeline jsonl: the 18 records in order, exact times, path (the file's now, else the record's), inode, reason, version"
-is "$(sed -n 's/^l2t //p' "$T_TMP/check" | sed -n '2p;6p;14p')" \
+1687274177677777700 usnjrnl created /Users/bob/Desktop/Plan.docx $I_BOBPLAN $J DATA_EXTEND|FILE_CREATE|CLOSE 2.0 touchline:artifact
+1687363200777777700 usnjrnl deleted $O $I_BUDGET $J FILE_DELETE|CLOSE 2.0 touchline:artifact
+1687363200888888800 usnjrnl deleted $A/Projects 0 $J FILE_DELETE|CLOSE 2.0 touchline:artifact" \
+  "timeline jsonl: the 22 records in order, exact times, path (the file's now, else the record's), inode, reason, version"
+is "$(sed -n 's/^l2t //p' "$T_TMP/check" | grep -e 07:00:00 -e 'modified.*Report' -e deleted)" \
 "05/22/2023 07:00:00 LOG usnjrnl usnjrnl: created $A/Secret.docx t_ns: 1684738800000000000
+06/15/2023 10:30:05 LOG usnjrnl usnjrnl: modified $A/Report.docx t_ns: 1686825005500000100
 06/15/2023 10:30:05 LOG usnjrnl usnjrnl: modified $A/Report.docx t_ns: 1686825005765432100
-06/19/2023 14:15:16 LOG usnjrnl usnjrnl: deleted $A/Secret.docx t_ns: 1687184116444444400" \
+06/19/2023 14:15:16 LOG usnjrnl usnjrnl: deleted $A/Secret.docx t_ns: 1687184116444444400
+06/21/2023 16:00:00 LOG usnjrnl usnjrnl: deleted $O t_ns: 1687363200777777700
+06/21/2023 16:00:00 LOG usnjrnl usnjrnl: deleted $A/Projects t_ns: 1687363200888888800" \
   "timeline l2tcsv: source LOG, source type usnjrnl, the exact time in extra"
-is "$(grep -c '^l2t ' "$T_TMP/check")" 18 "timeline l2tcsv: 18 rows"
+is "$(grep -c '^l2t ' "$T_TMP/check")" 22 "timeline l2tcsv: 22 rows"
 done_testing

@@ -346,12 +346,71 @@ Tl_artstore_init(tl_case *c, Tl_artstore *s)
   return TL_OK;
 }
 
+static void
+jp_clear(Tl_artstore *s)
+{
+  int i;
+  for(i = 0; i < s->n_jp; i++)
+    free(s->jp[i]);
+  free(s->jp);
+  Tl_strmap_free(&s->jp_map);
+  memset(&s->jp_map, 0, sizeof(s->jp_map));
+  s->jp = NULL;
+  s->n_jp = s->cap_jp = 0;
+}
+
 void
 Tl_artstore_free(Tl_artstore *s)
 {
   sqlite3_finalize(s->ins_event);
   sqlite3_finalize(s->ins_attr);
   s->ins_event = s->ins_attr = NULL;
+  jp_clear(s);
+}
+
+/* The path the artifact file's earlier events gave an MFT reference. */
+static const char *
+jp_get(Tl_artstore *s, const struct tl_file_ref *f)
+{
+  char key[48];
+  const Tl_strmap_ent *e;
+  snprintf(key, sizeof(key), "%llu:%u", (unsigned long long)f->mft_entry,
+           (unsigned)f->mft_seq);
+  e = Tl_strmap_get(&s->jp_map, key);
+  return e && e->n ? s->jp[e->vals[0]] : NULL;
+}
+
+/* Remember it (the latest wins: a folder renamed); out of memory only
+** forgets. */
+static void
+jp_put(Tl_artstore *s, const struct tl_file_ref *f, const char *path)
+{
+  char key[48], *dup;
+  const Tl_strmap_ent *e;
+  snprintf(key, sizeof(key), "%llu:%u", (unsigned long long)f->mft_entry,
+           (unsigned)f->mft_seq);
+  if((e = Tl_strmap_get(&s->jp_map, key)) && e->n) {
+    if(strcmp(s->jp[e->vals[0]], path) && (dup = strdup(path))) {
+      free(s->jp[e->vals[0]]);
+      s->jp[e->vals[0]] = dup;
+    }
+    return;
+  }
+  if(s->n_jp == s->cap_jp) {
+    int nc = s->cap_jp ? s->cap_jp * 2 : 256;
+    char **n = realloc(s->jp, sizeof(*n) * (size_t)nc);
+    if(!n)
+      return;
+    s->jp = n;
+    s->cap_jp = nc;
+  }
+  if(!(dup = strdup(path)))
+    return;
+  if(Tl_strmap_add(&s->jp_map, key, s->n_jp)) {
+    free(dup);
+    return;
+  }
+  s->jp[s->n_jp++] = dup;
 }
 
 static const char *
@@ -387,20 +446,33 @@ Tl_artstore_event(Tl_artstore *s, const Tl_artfile *af,
   /* the path the event names: as written, else (an MFT reference with a
   ** name, as USN records have) its folder's path and the name, so that a
   ** file since deleted, or renamed, keeps the path the record gave it */
+  /* (a folder the case has no more: the path the artifact's own earlier
+  ** events gave it, as a journal's records of the folder's creation) */
+  if(af->artifact_file_id != s->jp_file) {
+    jp_clear(s);
+    s->jp_file = af->artifact_file_id;
+  }
   if(ev->file.kind == TL_REF_PATH)
     path = ev->file.path;
   if(ev->parent.kind == TL_REF_PATH)
     ppath = ev->parent.path;
-  else if(s->res && ev->parent.kind == TL_REF_MFT)
-    ppath = Tl_resolve_folder(s->res, &ev->parent, af->fs_id);
+  else if(s->res && ev->parent.kind == TL_REF_MFT &&
+          !(ppath = Tl_resolve_folder(s->res, &ev->parent, af->fs_id)))
+    ppath = jp_get(s, &ev->parent);
   if(!path && ppath && ev->file.kind == TL_REF_MFT && ev->name &&
      ev->name[0] && !strchr(ev->name, '/')) {
     size_t pl = strlen(ppath);
     while(pl && ppath[pl - 1] == '/')
       pl--;
     if(snprintf(joined, sizeof(joined), "%.*s/%s", (int)pl, ppath,
-                ev->name) < (int)sizeof(joined))
+                ev->name) < (int)sizeof(joined)) {
       path = joined;
+      /* (not when the record names itself its parent: ppath may be the
+      ** string jp_put replaces) */
+      if(ev->file.mft_entry != ev->parent.mft_entry ||
+         ev->file.mft_seq != ev->parent.mft_seq)
+        jp_put(s, &ev->file, joined);
+    }
   }
   sqlite3_bind_int64(q, 1, af->evidence_id);
   sqlite3_bind_int64(q, 2, af->artifact_file_id);

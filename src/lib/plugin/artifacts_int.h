@@ -7,6 +7,7 @@
 #ifndef TL_PLUGIN_ARTIFACTS_INT_H
 #define TL_PLUGIN_ARTIFACTS_INT_H
 
+#include "base/strmap_int.h"
 #include "plugin/host_int.h"
 #include "store/case_int.h"
 
@@ -63,6 +64,13 @@ typedef struct Tl_artstore {
   tl_case *c;
   Tl_resolver *res;       /* may be NULL: nothing resolved */
   sqlite3_stmt *ins_event, *ins_attr;
+  /* the artifact file's own word on paths: "entry:seq" -> the last path
+  ** an event of that MFT reference had (index into jp), for folders the
+  ** case no longer has (a USN journal's records of a deleted folder) */
+  int64_t jp_file;
+  Tl_strmap jp_map;
+  char **jp;
+  int n_jp, cap_jp;
 } Tl_artstore;
 
 tl_rc Tl_artstore_init(tl_case *c, Tl_artstore *s);
