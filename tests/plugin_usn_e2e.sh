@@ -16,6 +16,9 @@
 #                 was reused: the file is an orphan (/$OrphanFiles/...),
 #                 found by the path the journal gave it, the folder's
 #                 path from the journal's own record of the folder;
+#   bob's Notes.txt  deleted and written again (same entry, next sequence):
+#                 the file there now (no evidence) and, apart, the path
+#                 of the one the journal saw deleted;
 # each at the record's time to 100 ns, with the parser and the artifact
 # path; and the timeline (jsonl, l2tcsv) carries the events.
 # The times are the journal's; the image's own file-system times (now)
@@ -55,10 +58,11 @@ for f in Created Report Draft Secret Plan; do
 done
 cp "$D/Plan.docx" "$M/Users/bob/Desktop/Plan.docx"
 echo budget >"$D/Projects/Budget 2024.xlsx"
+echo notes >"$M/Users/bob/Desktop/Notes.txt"
 # MFT entries (st_ino under ntfs-3g) of the files and folders
 for p in "$D/Created.docx" "$D/Report.docx" "$D/Draft.docx" "$D/Secret.docx" \
          "$D/Plan.docx" "$M/Users/bob/Desktop/Plan.docx" "$D" "$M/Users/bob/Desktop" \
-         "$D/Projects" "$D/Projects/Budget 2024.xlsx"; do
+         "$D/Projects" "$D/Projects/Budget 2024.xlsx" "$M/Users/bob/Desktop/Notes.txt"; do
   stat -c %i "$p"
 done >"$T_TMP/inodes"
 umount_v
@@ -68,10 +72,20 @@ while read -r ino; do
   seq=$(istat "$V" "$ino" | sed -n 's/.*Sequence: \([0-9]*\).*/\1/p' | head -n 1)
   echo "$ino $seq"
 done <"$T_TMP/inodes" >"$T_TMP/refs"
-is "$(wc -l <"$T_TMP/refs" | tr -d ' ')" 10 "ten MFT references"
+is "$(wc -l <"$T_TMP/refs" | tr -d ' ')" 11 "eleven MFT references"
 sed 's/^/# ref /' "$T_TMP/refs"
 
-# second session: the renames, the delete (its entry reused by Other.txt)
+# bob's Notes.txt deleted and written again: on a fresh mount ntfs-3g
+# takes the lowest free entry, its own (a session of its own: after it,
+# the search goes on from there)
+mount_v
+ok $? "ntfs-3g mounted the volume again"
+rm "$M/Users/bob/Desktop/Notes.txt" && echo "notes again" >"$M/Users/bob/Desktop/Notes.txt"
+umount_v
+ok $? "Notes.txt written again"
+
+# third session: the renames, the deletes (their entries reused: Other.txt
+# and $UsnJrnl take the lowest free ones)
 # and the journal, written into $UsnJrnl:$J before the file is moved into
 # $Extend (ntfs-3g does not create files there)
 mount_v
@@ -84,7 +98,7 @@ touch "$M/\$UsnJrnl"
 "$PYTHON3" - "$T_TMP/refs" "$M/\$UsnJrnl:\$J" "$(stat -c %i "$D/Other.txt")" <<'PY'
 import struct, sys
 refs = [tuple(map(int, l.split())) for l in open(sys.argv[1])]
-created, report, draft, secret, plan, bobplan, docs, desktop, proj, budget = refs
+created, report, draft, secret, plan, bobplan, docs, desktop, proj, budget, notes = refs
 EPOCH = 116444736000000000  # FILETIME of 1970-01-01
 def ft(s, frac):            # "2023-06-14T09:00:00", 100-ns units
     import calendar, time
@@ -120,6 +134,7 @@ recs = [
   (2, secret, docs, ft("2023-05-22T07:00:00", 0), reason("CREATE", "EXTEND", "CLOSE"), "Secret.docx"),
   (2, proj, docs, ft("2023-05-25T10:00:00", 0), reason("CREATE", "CLOSE"), "Projects", 0x10),
   (2, budget, proj, ft("2023-05-25T10:05:00", 0), reason("CREATE", "EXTEND", "CLOSE"), "Budget 2024.xlsx"),
+  (2, notes, desktop, ft("2023-05-26T09:00:00", 0), reason("CREATE", "EXTEND", "CLOSE"), "Notes.txt"),
   (2, created, docs, ft("2023-06-14T09:00:00", 1234567), reason("CREATE"), "Created.docx"),
   (2, created, docs, ft("2023-06-14T09:00:00", 1256789), reason("CREATE", "EXTEND", "CLOSE"), "Created.docx"),
   (2, report, docs, ft("2023-06-15T10:30:05", 5000001), reason("OVERWRITE"), "Report.docx"),
@@ -138,6 +153,7 @@ recs = [
   (2, bobplan, desktop, ft("2023-06-20T15:16:17", 6777777), reason("CREATE", "EXTEND", "CLOSE"), "Plan.docx"),
   (2, budget, proj, ft("2023-06-21T16:00:00", 7777777), reason("DELETE", "CLOSE"), "Budget 2024.xlsx"),
   (2, proj, docs, ft("2023-06-21T16:00:00", 8888888), reason("DELETE", "CLOSE"), "Projects", 0x10),
+  (2, notes, desktop, ft("2023-06-22T08:00:00", 9999999), reason("DELETE", "CLOSE"), "Notes.txt"),
 ]
 for r in recs:
     rec(*r)
@@ -146,7 +162,7 @@ with open(sys.argv[2], "wb") as f:
     f.seek(START)
     f.write(out)
 PY
-ok $? "write the journal (22 records, V2 and V3) after a sparse start"
+ok $? "write the journal (24 records, V2 and V3) after a sparse start"
 mv "$M/\$UsnJrnl" "$M/\$Extend/"
 ok $? "move \$UsnJrnl into \$Extend"
 umount_v
@@ -163,21 +179,22 @@ set -- $(entry 9); is "$(istat_seq "$1")" "$(($2 + 1))" "Projects' MFT entry ($1
 set -- $(entry 10)
 istat "$V" "$1" | grep -qx 'Not Allocated File'
 ok $? "Budget 2024.xlsx's MFT entry ($1) is free"
+set -- $(entry 11); is "$(istat_seq "$1")" "$(($2 + 1))" "Notes.txt's MFT entry ($1) holds the new Notes.txt"
 
 "$TOUCHLINE" ingest -q "$CASE" "$V" --label WS01 --division Admin 2>"$T_TMP/err"
 ok $? "ingest WS01"
 sed 's/^/# /' "$T_TMP/err"
 is "$(sqlite3 "$CASE" "SELECT parser || '|' || path || '|' || status || '|' || n_events || '|' || n_corrupt FROM artifact_file")" \
-  'usnjrnl|/$Extend/$UsnJrnl:$J|ok|22|0' \
-  "artifact_file: the journal, claimed by usnjrnl during the walk, 22 events"
-is "$(sqlite3 "$CASE" "SELECT count(*), sum(object_id IS NULL) FROM artifact_event")" "22|5" \
-  "artifact_event: 22 events, 5 of them (Secret.docx's and Projects') on no object"
+  'usnjrnl|/$Extend/$UsnJrnl:$J|ok|24|0' \
+  "artifact_file: the journal, claimed by usnjrnl during the walk, 24 events"
+is "$(sqlite3 "$CASE" "SELECT count(*), sum(object_id IS NULL) FROM artifact_event")" "24|7" \
+  "artifact_event: 24 events, 7 of them (Secret.docx's, Projects' and the first Notes.txt's) on no object"
 
-printf 'path,partner\n%s,P1\n%s,P2\n%s,P3\n%s,P4\n%s,P5\n%s,P6\n' \
+printf 'path,partner\n%s,P1\n%s,P2\n%s,P3\n%s,P4\n%s,P5\n%s,P6\n%s,P7\n' \
   'C:\Users\alice\Documents\Created.docx' 'C:\Users\alice\Documents\Report.docx' \
   'C:\Users\alice\Documents\Draft.docx' 'C:\Users\alice\Documents\Secret.docx' \
   'C:\Users\alice\Documents\Plan.docx' 'C:\Users\alice\Documents\Projects\Budget 2024.xlsx' \
-  >"$T_TMP/targets.csv"
+  'C:\Users\bob\Desktop\Notes.txt' >"$T_TMP/targets.csv"
 "$TOUCHLINE" targets "$CASE" import "$T_TMP/targets.csv" >/dev/null 2>&1
 ok $? "register imports"
 W="--from 2023-06-01 --to 2023-07-01"
@@ -193,7 +210,7 @@ ok $? "timeline --format l2tcsv"
 "$PYTHON3" - "$T_TMP/exp.json" "$T_TMP/tl.jsonl" "$T_TMP/tl.csv" >"$T_TMP/check" <<'PY'
 import csv, json, sys
 r = json.load(open(sys.argv[1]))
-for o in sorted(r["occurrences"], key=lambda o: o["target_id"]):
+for o in sorted(r["occurrences"], key=lambda o: (o["target_id"], o["occ_id"])):
     t = o["target_id"]
     print("occ", t, o["path"], "object" if o["object_id"] else "no-object",
           o["verdict"])
@@ -232,7 +249,9 @@ is "$(sed -n 's/^occ //p' "$T_TMP/check")" \
 3 $A/Final.docx object renamed
 4 $A/Secret.docx no-object deleted
 5 $A/Plan.docx object copied
-6 $O object deleted" \
+6 $O object deleted
+7 /Users/bob/Desktop/Notes.txt object none
+7 /Users/bob/Desktop/Notes.txt no-object deleted" \
   "exposure: one occurrence per target: Draft.docx found as Final.docx, Secret.docx by its path alone, Budget 2024.xlsx as the orphan; verdicts"
 is "$(sed -n 's/^target //p' "$T_TMP/check")" \
 "2 1 modified
@@ -240,7 +259,8 @@ is "$(sed -n 's/^target //p' "$T_TMP/check")" \
 4 1 renamed
 5 1 deleted
 6 1 copied
-7 1 deleted" "exposure: every target found, with its verdict"
+7 1 deleted
+8 1 deleted" "exposure: every target found, with its verdict"
 is "$(sed -n 's/^row //p' "$T_TMP/check")" \
 "1 1686733200123456700 created usnjrnl $A/Created.docx
 1 1686733200125678900 created usnjrnl $A/Created.docx
@@ -255,7 +275,8 @@ is "$(sed -n 's/^row //p' "$T_TMP/check")" \
 4 1687094055333333300 modified usnjrnl $A/Secret.docx
 4 1687184116444444400 deleted usnjrnl $A/Secret.docx
 5 1687274177666666600 copied usnjrnl /Users/bob/Desktop/Plan.docx
-6 1687363200777777700 deleted usnjrnl $O" \
+6 1687363200777777700 deleted usnjrnl $O
+7 1687420800999999900 deleted usnjrnl /Users/bob/Desktop/Notes.txt" \
   "exposure rows: the journal's records in the window, to 100 ns, source usnjrnl (none from before the window, none of Other.txt)"
 is "$(sed -n 's/^note 3 //p' "$T_TMP/check")" \
 "1686913200111111100 usnjrnl: renamed from Draft.docx ($J) [USN: rename old name]
@@ -300,7 +321,7 @@ grep -qF "P3: renamed: 2023-06-16T11:00:00.111111100Z .. 2023-06-17T12:00:00.222
 ok $? "text report: Draft.docx renamed, with the journal's times"
 grep -qF "P4: deleted in the window: 2023-06-19T14:15:16.444444400Z (usnjrnl: deleted, original path /Users/alice" "$T_TMP/exp.txt"
 ok $? "text report: Secret.docx deleted at the journal's time, by usnjrnl"
-grep -q "Coverage: 0 of 6 targets not found" "$T_TMP/exp.txt"
+grep -q "Coverage: 0 of 7 targets not found" "$T_TMP/exp.txt"
 ok $? "text report: no target in the coverage list (found through the journal)"
 
 # the timeline: every record, with the parser, time, path and artifact
@@ -309,6 +330,7 @@ is "$(sed -n 's/^jsonl //p' "$T_TMP/check")" \
 1684738800000000000 usnjrnl created $A/Secret.docx 0 $J DATA_EXTEND|FILE_CREATE|CLOSE 2.0 touchline:artifact
 1685008800000000000 usnjrnl created $A/Projects 0 $J FILE_CREATE|CLOSE 2.0 touchline:artifact
 1685009100000000000 usnjrnl created $O $I_BUDGET $J DATA_EXTEND|FILE_CREATE|CLOSE 2.0 touchline:artifact
+1685091600000000000 usnjrnl created /Users/bob/Desktop/Notes.txt 0 $J DATA_EXTEND|FILE_CREATE|CLOSE 2.0 touchline:artifact
 1686733200123456700 usnjrnl created $A/Created.docx $I_CREATED $J FILE_CREATE 2.0 touchline:artifact
 1686733200125678900 usnjrnl created $A/Created.docx $I_CREATED $J DATA_EXTEND|FILE_CREATE|CLOSE 2.0 touchline:artifact
 1686825005500000100 usnjrnl modified $A/Report.docx $I_REPORT $J DATA_OVERWRITE 2.0 touchline:artifact
@@ -326,15 +348,17 @@ is "$(sed -n 's/^jsonl //p' "$T_TMP/check")" \
 1687274177666666600 usnjrnl created /Users/bob/Desktop/Plan.docx $I_BOBPLAN $J FILE_CREATE 2.0 touchline:artifact
 1687274177677777700 usnjrnl created /Users/bob/Desktop/Plan.docx $I_BOBPLAN $J DATA_EXTEND|FILE_CREATE|CLOSE 2.0 touchline:artifact
 1687363200777777700 usnjrnl deleted $O $I_BUDGET $J FILE_DELETE|CLOSE 2.0 touchline:artifact
-1687363200888888800 usnjrnl deleted $A/Projects 0 $J FILE_DELETE|CLOSE 2.0 touchline:artifact" \
-  "timeline jsonl: the 22 records in order, exact times, path (the file's now, else the record's), inode, reason, version"
+1687363200888888800 usnjrnl deleted $A/Projects 0 $J FILE_DELETE|CLOSE 2.0 touchline:artifact
+1687420800999999900 usnjrnl deleted /Users/bob/Desktop/Notes.txt 0 $J FILE_DELETE|CLOSE 2.0 touchline:artifact" \
+  "timeline jsonl: the 24 records in order, exact times, path (the file's now, else the record's), inode, reason, version"
 is "$(sed -n 's/^l2t //p' "$T_TMP/check" | grep -e 07:00:00 -e 'modified.*Report' -e deleted)" \
 "05/22/2023 07:00:00 LOG usnjrnl usnjrnl: created $A/Secret.docx t_ns: 1684738800000000000
 06/15/2023 10:30:05 LOG usnjrnl usnjrnl: modified $A/Report.docx t_ns: 1686825005500000100
 06/15/2023 10:30:05 LOG usnjrnl usnjrnl: modified $A/Report.docx t_ns: 1686825005765432100
 06/19/2023 14:15:16 LOG usnjrnl usnjrnl: deleted $A/Secret.docx t_ns: 1687184116444444400
 06/21/2023 16:00:00 LOG usnjrnl usnjrnl: deleted $O t_ns: 1687363200777777700
-06/21/2023 16:00:00 LOG usnjrnl usnjrnl: deleted $A/Projects t_ns: 1687363200888888800" \
+06/21/2023 16:00:00 LOG usnjrnl usnjrnl: deleted $A/Projects t_ns: 1687363200888888800
+06/22/2023 08:00:00 LOG usnjrnl usnjrnl: deleted /Users/bob/Desktop/Notes.txt t_ns: 1687420800999999900" \
   "timeline l2tcsv: source LOG, source type usnjrnl, the exact time in extra"
-is "$(grep -c '^l2t ' "$T_TMP/check")" 22 "timeline l2tcsv: 22 rows"
+is "$(grep -c '^l2t ' "$T_TMP/check")" 24 "timeline l2tcsv: 24 rows"
 done_testing

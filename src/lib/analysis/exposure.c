@@ -117,7 +117,9 @@ have_artifacts(tl_case *c)
 ** artifact event gave its file (a USN record's folder and name: the name
 ** before a rename, the path of a file deleted since) is an occurrence of
 ** the object the event resolved to, or, unresolved, of the path alone
-** (object_id NULL) on the event's evidence item. Exact (not glob) target
+** (object_id NULL) on the event's evidence item, unless a deleted
+** occurrence at that path takes its events (collect_artifacts); a file
+** at that path now is another incarnation and does not. Exact (not glob) target
 ** paths (target.pattern, normalised), compared as NOCASE does (ASCII
 ** case); x_apath is the events that
 ** have a path, indexed by it (the case may be read-only: no new index). */
@@ -172,7 +174,8 @@ find_artifact_occ(tl_case *c)
       "ON a.event_id = v.event_id JOIN evidence e ON e.evidence_id = "
       "v.evidence_id WHERE (t.evidence IS NULL OR t.evidence = e.label) AND "
       "NOT EXISTS (SELECT 1 FROM x_occ x WHERE x.target_id = t.target_id "
-      "AND x.evidence_id = e.evidence_id AND lower(x.path) = t.lp) GROUP BY "
+      "AND x.evidence_id = e.evidence_id AND lower(x.path) = t.lp AND "
+      "(x.object_id IS NULL OR x.deleted)) GROUP BY "
       "t.target_id, e.evidence_id ORDER BY t.target_id, e.label)) WHERE "
       "scope IS NULL OR scope = label OR scope = tl_division(label, path, "
       "fs_type, division)", "");
