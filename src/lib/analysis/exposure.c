@@ -119,10 +119,11 @@ have_artifacts(tl_case *c)
 ** the object the event resolved to, or, unresolved, of the path alone
 ** (object_id NULL) on the event's evidence item, unless a deleted
 ** occurrence at that path takes its events (collect_artifacts); a file
-** at that path now is another incarnation and does not. Exact (not glob) target
-** paths (target.pattern, normalised), compared as NOCASE does (ASCII
-** case); x_apath is the events that
-** have a path, indexed by it (the case may be read-only: no new index). */
+** at that path now is another incarnation and does not. Exact (not glob)
+** target paths (target.pattern, normalised), compared as NOCASE does
+** (ASCII case): a path as an artifact wrote it (C:\...) does not match.
+** x_apath is the events that have a path, indexed by it (the case may be
+** read-only: no new index in it). */
 static tl_rc
 find_artifact_occ(tl_case *c)
 {
