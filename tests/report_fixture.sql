@@ -154,10 +154,10 @@ INSERT INTO x_row(occ_id, t_ns, kind, source, macb, object_id, evidence, path, n
 INSERT INTO x_row(occ_id, t_ns, kind, source, macb, object_id, evidence, path, note) VALUES(28, 1680088179999704300, 'renamed', '$FN', '...b', 1027, 'LEG-WS-003', '/Users/kowens/Documents/Delta/licence.pdf', '$FILE_NAME created, renamed or moved');
 
 -- copies
-INSERT INTO x_copy VALUES(1, 1500, 'USB-KINGSTON-01', 'Engineering', 'E:/backup/q3/Q3 forecast.xlsx', 1678377760795838800, 1678381360795838800, 'name+size', 0);
-INSERT INTO x_copy VALUES(5, 1504, 'USB-KINGSTON-01', 'Engineering', '/acme/wing-root.dwg', 1679092872412000000, 1678056072412000000, 'sha256', 1);
-INSERT INTO x_copy VALUES(6, 1505, 'USB-KINGSTON-01', 'Engineering', '/acme/fuselage-frame.dwg', 1679092912412000000, 1675809712412000000, 'sha256', 1);
-INSERT INTO x_copy VALUES(17, 1516, 'USB-KINGSTON-01', 'Engineering', '/cobalt/tooling BOM.xlsx', 1679092952412000000, 1675809752412000000, 'name+size', 1);
+INSERT INTO x_copy VALUES(1, 1500, 'USB-KINGSTON-01', 'Engineering', 'E:/backup/q3/Q3 forecast.xlsx', 1678377760795838800, 1678381360795838800, 'name+size', 0, NULL, NULL);
+INSERT INTO x_copy VALUES(5, 1504, 'USB-KINGSTON-01', 'Engineering', '/acme/wing-root.dwg', 1679092872412000000, 1678056072412000000, 'sha256', 1, NULL, NULL);
+INSERT INTO x_copy VALUES(6, 1505, 'USB-KINGSTON-01', 'Engineering', '/acme/fuselage-frame.dwg', 1679092912412000000, 1675809712412000000, 'sha256', 1, NULL, NULL);
+INSERT INTO x_copy VALUES(17, 1516, 'USB-KINGSTON-01', 'Engineering', '/cobalt/tooling BOM.xlsx', 1679092952412000000, 1675809752412000000, 'name+size', 1, NULL, NULL);
 
 -- anomalies
 INSERT INTO x_anomaly VALUES('si-created-before-fn-created', 9, 1008, 'LEG-WS-003', '/Users/kowens/Desktop/=HYPERLINK("http://evil.example/x","Merger terms")', '$SI created 2021-06-01T09:00:00.000Z is earlier than $FILE_NAME created 2023-03-02T11:46:44.519Z: $SI times were probably set back (timestomping)');

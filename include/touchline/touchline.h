@@ -240,13 +240,18 @@ tl_rc tl_case_anomalies(tl_case *c, const struct tl_anomaly_opts *o,
 
 /* ---- artifact parsers (docs/PLUGIN-ABI.md) ---------------------------- */
 
-/* Which plugins a call loads: always the built-in parsers, every "*.so" in
-** the install's plugin folder and in the folders (or files) of
-** TOUCHLINE_PLUGIN_PATH, and the files given here; nothing else. */
+/* Which plugins a call loads: the built-in parsers, every "*.so" in the
+** install's plugin folder and in the folders (or files) of
+** TOUCHLINE_PLUGIN_PATH, and the files given here; nothing else (only
+** the files given here with no_plugins). */
 struct tl_plugin_opts {
   uint32_t struct_size;     /* sizeof(struct tl_plugin_opts) */
   const char *const *plugins;   /* shared objects (--plugin FILE) */
   int n_plugins;
+  /* non-zero: load none but plugins[], no built-in parser, nothing from
+  ** the plugin folder or TOUCHLINE_PLUGIN_PATH (ingest --no-plugins;
+  ** appended: a smaller struct_size reads as 0) */
+  int no_plugins;
 };
 
 /* Write one line per parser: name, version, ABI, where it comes from

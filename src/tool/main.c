@@ -86,6 +86,9 @@ usage_ingest(FILE *o)
     "      --plugin FILE      load this artifact parser too (repeatable);\n"
     "                         the files parsers claim are parsed during the\n"
     "                         walk (docs/PLUGIN-ABI.md)\n"
+    "      --no-plugins       no artifact parsers: not the built-in ones,\n"
+    "                         the plugin folder's or TOUCHLINE_PLUGIN_PATH's\n"
+    "                         (only the --plugin files given)\n"
     "  -q, --quiet            no progress on stderr\n"
     "  -h, --help             this text\n"
     "\n"
@@ -184,6 +187,7 @@ cmd_ingest(int argc, char **argv, int full_argc, char **full_argv)
     {"wait", required_argument, NULL, 'W'},
     {"quiet", no_argument, NULL, 'q'},
     {"plugin", required_argument, NULL, 'P'},
+    {"no-plugins", no_argument, NULL, 'N'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}
   };
@@ -239,6 +243,7 @@ cmd_ingest(int argc, char **argv, int full_argc, char **full_argv)
       }
       plugin_files[po.n_plugins++] = optarg;
       break;
+    case 'N': po.no_plugins = 1; break;
     case 'h': usage_ingest(stdout); free(cmdline); return 0;
     default: usage_ingest(stderr); free(cmdline); return 2;
     }

@@ -75,39 +75,138 @@ collect_rows(tl_case *c, int64_t from, int64_t to)
 ** weighs as accessed (a link or jump list entry: someone opened it);
 ** deleted, renamed, modified and created as their file-system kinds.
 ** observed, changed and the other kinds are not verdict evidence. The note
-** names the parser, the actor and the artifact the row comes from. */
-static tl_rc
-collect_artifacts(tl_case *c, int64_t from, int64_t to)
+** names the parser, the actor and the artifact the row comes from.
+** Events that name no object of the case (a file deleted since, its MFT
+** entry reused) join the occurrence of their path instead: one made from
+** them (find_artifact_occ) or a deleted object's at that path. */
+#define ART_ROW_COLS \
+  "x.occ_id, a.t_ns, CASE a.kind WHEN 'opened' THEN 'accessed' ELSE " \
+  "a.kind END, a.parser, '....', a.object_id, x.evidence, x.path, " \
+  "a.parser || ': ' || a.kind || CASE WHEN a.actor IS NOT NULL AND " \
+  "a.actor <> '' THEN ' by ' || a.actor ELSE '' END || CASE WHEN a.kind " \
+  "= 'renamed' AND (SELECT value FROM artifact_attr r WHERE r.event_id = " \
+  "a.event_id AND r.key = 'old_name') IS NOT NULL THEN ' from ' || " \
+  "(SELECT value FROM artifact_attr r WHERE r.event_id = a.event_id AND " \
+  "r.key = 'old_name') || ' to ' || coalesce(a.name, a.path, '?') WHEN " \
+  "a.kind = 'renamed' AND (SELECT value FROM artifact_attr r WHERE " \
+  "r.event_id = a.event_id AND r.key = 'role') = 'old' AND a.name IS NOT " \
+  "NULL THEN ' from ' || a.name WHEN " \
+  "a.kind = 'deleted' AND a.path IS NOT NULL THEN ', original path ' || " \
+  "a.path ELSE '' END || ' (' || a.artifact_path || ')' || CASE WHEN " \
+  "a.what IS NOT NULL AND a.what <> '' THEN ' [' || a.what || ']' ELSE " \
+  "'' END, a.event_id"
+#define ART_ROW_KINDS \
+  "a.t_ns >= ?1 AND a.t_ns < ?2 AND a.kind IN ('opened', 'deleted', " \
+  "'renamed', 'modified', 'created')"
+
+static int
+have_artifacts(tl_case *c)
 {
   sqlite3_stmt *s;
-  int have = 0;
+  int have;
   /* a case opened read-only may be older than version 3: no artifacts */
   if(sqlite3_prepare_v2(c->db, "SELECT 1 FROM main.sqlite_master WHERE "
                         "type = 'table' AND name = 'artifact_event'", -1, &s,
                         NULL) != SQLITE_OK)
-    return Tl_set_sqlite_error(c, "prepare");
+    return -1;
   have = sqlite3_step(s) == SQLITE_ROW;
   sqlite3_finalize(s);
+  return have;
+}
+
+/* Occurrences the artifacts name (issue 10): a target path that an
+** artifact event gave its file (a USN record's folder and name: the name
+** before a rename, the path of a file deleted since) is an occurrence of
+** the object the event resolved to, or, unresolved, of the path alone
+** (object_id NULL) on the event's evidence item, unless a deleted
+** occurrence at that path takes its events (collect_artifacts); a file
+** at that path now is another incarnation and does not. Exact (not glob)
+** target paths (target.pattern, normalised), compared as NOCASE does
+** (ASCII case): a path as an artifact wrote it (C:\...) does not match.
+** x_apath is the events that have a path, indexed by it (the case may be
+** read-only: no new index in it). */
+static tl_rc
+find_artifact_occ(tl_case *c)
+{
+  tl_rc rc;
+  int have = have_artifacts(c);
+  if(have < 0)
+    return Tl_set_sqlite_error(c, "prepare");
+  if((rc = Tl_exec(c, "DROP TABLE IF EXISTS temp.x_apath;"
+                   "DROP TABLE IF EXISTS temp.x_tpath;"
+                   "CREATE TEMP TABLE x_apath(event_id INTEGER, "
+                   "evidence_id INTEGER, object_id INTEGER, lp TEXT);"
+                   "CREATE TEMP TABLE x_tpath(target_id INTEGER, lp TEXT, "
+                   "evidence TEXT, scope TEXT);")))
+    return rc;
   if(!have)
     return TL_OK;
-  return Tl_exec_bound(c,
+  if((rc = Tl_exec(c, "INSERT INTO x_apath SELECT event_id, evidence_id, "
+                   "object_id, lower(path) FROM artifact_event WHERE path "
+                   "IS NOT NULL;"
+                   "CREATE INDEX temp.x_apath_lp ON x_apath(lp);"
+                   "INSERT INTO x_tpath SELECT target_id, lower(pattern), "
+                   "evidence, scope FROM target WHERE pattern IS NOT NULL "
+                   "AND NOT is_glob;")))
+    return rc;
+  /* the objects: a file renamed since, by a name it had */
+  rc = Tl_exec_bound(c,
+    "INSERT INTO x_occ(target_id, object_id, evidence_id, evidence, "
+    "division, path, deleted, size) SELECT DISTINCT t.target_id, "
+    "o.object_id, o.evidence_id, e.label, " DIVISION_OF("o", "e") ", "
+    "o.path, o.deleted, o.size FROM x_tpath t CROSS JOIN x_apath v ON v.lp "
+    "= t.lp CROSS JOIN object o ON o.object_id = v.object_id JOIN evidence "
+    "e ON e.evidence_id = o.evidence_id WHERE (t.evidence IS NULL OR "
+    "t.evidence = e.label) AND (t.scope IS NULL OR t.scope = e.label OR "
+    "t.scope = " DIVISION_OF("o", "e") ") AND NOT EXISTS (SELECT 1 FROM "
+    "x_occ x WHERE x.target_id = t.target_id AND x.object_id = "
+    "o.object_id) ORDER BY t.target_id, e.label, o.path", "");
+  /* the paths alone: no object of the case is that file any more */
+  if(!rc)
+    rc = Tl_exec_bound(c,
+      "INSERT INTO x_occ(target_id, object_id, evidence_id, evidence, "
+      "division, path, deleted, size) SELECT target_id, NULL, evidence_id, "
+      "label, tl_division(label, path, fs_type, division), path, deleted, "
+      "NULL FROM (SELECT *, (SELECT f.fs_type FROM object ao JOIN "
+      "filesystem f ON f.fs_id = ao.fs_id WHERE ao.object_id = aoid) AS "
+      "fs_type FROM (SELECT t.target_id, t.scope, e.evidence_id, e.label, "
+      "e.division, min(a.path) AS path, max(a.kind = 'deleted') AS deleted, "
+      "min(a.artifact_object_id) AS aoid FROM x_tpath t CROSS JOIN x_apath "
+      "v ON v.lp = t.lp AND v.object_id IS NULL CROSS JOIN artifact_event a "
+      "ON a.event_id = v.event_id JOIN evidence e ON e.evidence_id = "
+      "v.evidence_id WHERE (t.evidence IS NULL OR t.evidence = e.label) AND "
+      "NOT EXISTS (SELECT 1 FROM x_occ x WHERE x.target_id = t.target_id "
+      "AND x.evidence_id = e.evidence_id AND lower(x.path) = t.lp AND "
+      "(x.object_id IS NULL OR x.deleted)) GROUP BY "
+      "t.target_id, e.evidence_id ORDER BY t.target_id, e.label)) WHERE "
+      "scope IS NULL OR scope = label OR scope = tl_division(label, path, "
+      "fs_type, division)", "");
+  return rc;
+}
+
+static tl_rc
+collect_artifacts(tl_case *c, int64_t from, int64_t to)
+{
+  tl_rc rc;
+  int have = have_artifacts(c);
+  if(have < 0)
+    return Tl_set_sqlite_error(c, "prepare");
+  if(!have)
+    return TL_OK;
+  rc = Tl_exec_bound(c,
     "INSERT INTO x_row(occ_id, t_ns, kind, source, macb, object_id, "
-    "evidence, path, note, artifact) SELECT x.occ_id, a.t_ns, CASE a.kind "
-    "WHEN 'opened' THEN 'accessed' ELSE a.kind END, a.parser, '....', "
-    "a.object_id, x.evidence, x.path, a.parser || ': ' || a.kind || CASE "
-    "WHEN a.actor IS NOT NULL AND a.actor <> '' THEN ' by ' || a.actor "
-    "ELSE '' END || CASE WHEN a.kind = 'renamed' AND (SELECT value FROM "
-    "artifact_attr r WHERE r.event_id = a.event_id AND r.key = 'old_name') "
-    "IS NOT NULL THEN ' from ' || (SELECT value FROM artifact_attr r WHERE "
-    "r.event_id = a.event_id AND r.key = 'old_name') || ' to ' || "
-    "coalesce(a.name, a.path, '?') WHEN a.kind = 'deleted' AND a.path IS "
-    "NOT NULL THEN ', original path ' || a.path ELSE '' END || ' (' || "
-    "a.artifact_path || ')' || CASE WHEN a.what IS NOT NULL AND a.what <> "
-    "'' THEN ' [' || a.what || ']' ELSE '' END, a.event_id FROM x_occ x "
+    "evidence, path, note, artifact) SELECT " ART_ROW_COLS " FROM x_occ x "
     "CROSS JOIN artifact_event a ON a.object_id = x.object_id WHERE "
-    "a.t_ns >= ?1 "
-    "AND a.t_ns < ?2 AND a.kind IN ('opened', 'deleted', 'renamed', "
-    "'modified', 'created')", "ii", from, to);
+    ART_ROW_KINDS, "ii", from, to);
+  if(!rc)
+    rc = Tl_exec_bound(c,
+      "INSERT INTO x_row(occ_id, t_ns, kind, source, macb, object_id, "
+      "evidence, path, note, artifact) SELECT " ART_ROW_COLS " FROM x_occ "
+      "x CROSS JOIN x_apath v ON v.lp = lower(x.path) AND v.object_id IS "
+      "NULL AND v.evidence_id = x.evidence_id CROSS JOIN artifact_event a "
+      "ON a.event_id = v.event_id WHERE (x.object_id IS NULL OR x.deleted) "
+      "AND " ART_ROW_KINDS, "ii", from, to);
+  return rc;
 }
 
 /* Copies: same name and size (or same content) created in the window
@@ -133,6 +232,28 @@ find_copies(tl_case *c, int64_t from, int64_t to)
     "t_ns < ?2 AND substr(macb, 4, 1) = 'b' GROUP BY object_id) cr ON "
     "cr.object_id = y.object_id "
     "WHERE o.size > 0", "ii", from, to);
+  /* name + size, created in the window by an artifact's word (a USN
+  ** journal's file create): the file system's birth time may say
+  ** otherwise (set by the copying program, or outside the window) */
+  if(!rc && have_artifacts(c) == 1)
+    rc = Tl_exec_bound(c,
+      "INSERT INTO x_copy(occ_id, object_id, evidence, division, path, "
+      "created_ns, modified_ns, how, signature, source, note) "
+      "SELECT x.occ_id, y.object_id, e.label, " DIVISION_OF("y", "e") ", "
+      "y.path, cr.t, (SELECT max(m.t_ns) FROM event m WHERE m.object_id = "
+      "y.object_id AND m.source <> '$FN' AND substr(m.macb, 1, 1) = 'm'), "
+      "'name+size', 0, cr.parser, cr.note FROM x_occ x CROSS JOIN object o "
+      "ON o.object_id = x.object_id CROSS JOIN object y ON y.name = o.name "
+      "COLLATE NOCASE AND y.size = o.size AND y.object_id <> o.object_id "
+      "AND y.stream IS NULL AND NOT (y.fs_id = o.fs_id AND y.inode = "
+      "o.inode) JOIN evidence e ON e.evidence_id = y.evidence_id JOIN "
+      "(SELECT object_id, min(t_ns) AS t, parser, parser || ': created (' "
+      "|| artifact_path || ')' || CASE WHEN what IS NOT NULL AND what <> '' "
+      "THEN ' [' || what || ']' ELSE '' END AS note FROM artifact_event "
+      "WHERE t_ns >= ?1 AND t_ns < ?2 AND kind = 'created' AND object_id "
+      "IS NOT NULL GROUP BY object_id) cr ON cr.object_id = y.object_id "
+      "WHERE o.size > 0 AND NOT EXISTS (SELECT 1 FROM x_copy c WHERE "
+      "c.occ_id = x.occ_id AND c.object_id = y.object_id)", "ii", from, to);
   if(rc)
     return rc;
   /* same content: the objects that can be copies were hashed when the
@@ -181,10 +302,12 @@ find_copies(tl_case *c, int64_t from, int64_t to)
   if(!rc)
     rc = Tl_exec_bound(c,
       "INSERT INTO x_row(occ_id, t_ns, kind, source, macb, object_id, "
-      "evidence, path, note) SELECT occ_id, created_ns, 'copied', '$SI', "
-      "'...b', object_id, evidence, path, 'a copy (' || how || ') created "
-      "here' || CASE WHEN signature THEN '; created after last modified: "
-      "the copy signature' ELSE '' END FROM x_copy", "");
+      "evidence, path, note) SELECT occ_id, created_ns, 'copied', "
+      "coalesce(source, '$SI'), CASE WHEN source IS NULL THEN '...b' ELSE "
+      "'....' END, object_id, evidence, path, 'a copy (' || how || ') "
+      "created here' || CASE WHEN signature THEN '; created after last "
+      "modified: the copy signature' ELSE '' END || coalesce(' (' || note "
+      "|| ')', '') FROM x_copy", "");
   return rc;
 }
 
@@ -290,8 +413,12 @@ judge_row(struct finding *f, const char *kind, const char *src, int64_t t1,
       f->del = 1;
     else
       return;
-    /* the earliest row's note says who, how and from which artifact */
-    if(n > 1)
+    /* the earliest row's note says who, how and from which artifact;
+    ** renames list each name change the records pair (old to new) */
+    if(n > 1 && note && !strncmp(note, "from ", 5))
+      snprintf(line, sizeof(line), "%s: %s .. %s (%d %s records: %s)",
+               what, a, b, n, src ? src : "artifact", note);
+    else if(n > 1)
       snprintf(line, sizeof(line), "%s: %s .. %s (%d %s records; first: "
                "%s)", what, a, b, n, src ? src : "artifact",
                note ? note : "");
@@ -369,11 +496,22 @@ judge(tl_case *c, int64_t from)
                         NULL) != SQLITE_OK ||
      sqlite3_prepare_v2(c->db, "SELECT kind, source, min(t_ns), max(t_ns), "
                         "count(*), artifact IS NOT NULL, CASE WHEN "
-                        "artifact IS NOT NULL THEN (SELECT y.note FROM "
+                        "artifact IS NOT NULL THEN coalesce(CASE WHEN kind "
+                        "= 'renamed' AND count(*) > 1 THEN (SELECT "
+                        "group_concat(pr, ', then ') || ' (' || min(ap) || "
+                        "')' FROM (SELECT 'from ' || ov.value || ' to ' || "
+                        "ae.name AS pr, min(y.t_ns) AS t, "
+                        "min(ae.artifact_path) AS ap FROM x_row y JOIN "
+                        "artifact_event ae ON ae.event_id = y.artifact JOIN "
+                        "artifact_attr ov ON ov.event_id = ae.event_id AND "
+                        "ov.key = 'old_name' WHERE y.occ_id = ?1 AND y.kind "
+                        "= 'renamed' AND y.source IS x_row.source AND "
+                        "y.artifact IS NOT NULL GROUP BY pr ORDER BY t)) "
+                        "END, (SELECT y.note FROM "
                         "x_row y WHERE y.occ_id = ?1 AND y.kind = "
                         "x_row.kind AND y.source IS x_row.source AND "
                         "y.artifact IS NOT NULL ORDER BY y.t_ns, y.rowid "
-                        "LIMIT 1) END FROM x_row WHERE occ_id=?1 GROUP BY "
+                        "LIMIT 1)) END FROM x_row WHERE occ_id=?1 GROUP BY "
                         "kind, source, artifact IS NOT NULL ORDER BY "
                         "source = '$FN', kind = 'changed', kind", -1, &r,
                         NULL) != SQLITE_OK ||
@@ -688,6 +826,7 @@ Tl_exposure_analyse(tl_case *c, const struct tl_exposure_opts *o)
         "o.deleted, o.size FROM target_match m JOIN object o USING("
         "object_id) JOIN evidence e ON e.evidence_id = o.evidence_id ORDER "
         "BY m.target_id, e.label, o.path", "")) ||
+     (rc = find_artifact_occ(c)) ||
      (rc = collect_rows(c, from, to)) ||
      (rc = find_deletions(c, from, to)) ||
      (rc = collect_artifacts(c, from, to)) ||
@@ -701,6 +840,9 @@ Tl_exposure_analyse(tl_case *c, const struct tl_exposure_opts *o)
      (rc = find_anomalies(c)) ||
      (rc = find_bursts(c, burst, bw)) ||
      (rc = Tl_coverage_compute(c)) ||
+     /* a target found through an artifact (find_artifact_occ) is found */
+     (rc = Tl_exec(c, "DELETE FROM x_cover WHERE target_id IN (SELECT "
+                   "target_id FROM x_occ)")) ||
      (rc = Tl_file_anomalies(c, from, to)))
     return rc;
   return Tl_exec_bound(c,

@@ -7,6 +7,7 @@
 #ifndef TL_PLUGIN_ARTIFACTS_INT_H
 #define TL_PLUGIN_ARTIFACTS_INT_H
 
+#include "base/strmap_int.h"
 #include "plugin/host_int.h"
 #include "store/case_int.h"
 
@@ -18,7 +19,14 @@ tl_rc Tl_phost_open(const struct tl_plugin_opts *po, Tl_phost **out,
 typedef struct Tl_resolver {
   tl_case *c;
   int64_t evidence_id;    /* the item references resolve against */
-  sqlite3_stmt *q_mft, *q_name, *q_label;
+  sqlite3_stmt *q_mft, *q_name, *q_label, *q_path;
+  /* the last folder Tl_resolve_folder() looked up (records of one folder
+  ** come in runs) */
+  int64_t pf_fs;
+  uint64_t pf_entry;
+  uint32_t pf_seq;
+  int pf_valid, pf_found;
+  char pf_path[4096];
 } Tl_resolver;
 
 tl_rc Tl_resolver_init(tl_case *c, Tl_resolver *r, int64_t evidence_id);
@@ -37,6 +45,11 @@ void Tl_resolver_free(Tl_resolver *r);
 int64_t Tl_resolve(Tl_resolver *r, const struct tl_file_ref *f,
                    int64_t fs_id, const char **how);
 
+/* The path of the folder an MFT reference names (an event's parent), or
+** NULL when it does not resolve; valid until the next call. */
+const char *Tl_resolve_folder(Tl_resolver *r, const struct tl_file_ref *f,
+                              int64_t fs_id);
+
 /* The artifact file being parsed. */
 typedef struct Tl_artfile {
   int64_t evidence_id;
@@ -51,6 +64,13 @@ typedef struct Tl_artstore {
   tl_case *c;
   Tl_resolver *res;       /* may be NULL: nothing resolved */
   sqlite3_stmt *ins_event, *ins_attr, *ins_fact;
+  /* the artifact file's own word on paths: "entry:seq" -> the last path
+  ** an event of that MFT reference had (index into jp), for folders the
+  ** case no longer has (a USN journal's records of a deleted folder) */
+  int64_t jp_file;
+  Tl_strmap jp_map;
+  char **jp;
+  int n_jp, cap_jp;
 } Tl_artstore;
 
 tl_rc Tl_artstore_init(tl_case *c, Tl_artstore *s);
