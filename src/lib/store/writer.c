@@ -14,7 +14,8 @@
 
 #define BATCH_ROWS 8192
 #define MULTI_ROWS 64   /* rows per multi-row INSERT */
-#define MAX_MULTI 8     /* distinct statements per batch grouped by table */
+#define MAX_MULTI 8
+#define ROW_CELLS 32    /* cells made room for at each row's begin */     /* distinct statements per batch grouped by table */
 
 enum { CELL_NULL, CELL_INT, CELL_TEXT, CELL_BLOB };
 
@@ -257,10 +258,11 @@ writer_main(void *arg)
     b = &w->b[!w->fill];
     w->busy = 1;
     pthread_mutex_unlock(&w->mu);
-    rc = w->rc ? TL_OK : write_batch(w, b);
+    rc = __atomic_load_n(&w->rc, __ATOMIC_ACQUIRE) ? TL_OK :
+         write_batch(w, b);
     pthread_mutex_lock(&w->mu);
     if(rc && !w->rc)
-      w->rc = rc;
+      __atomic_store_n(&w->rc, rc, __ATOMIC_RELEASE);
     b->n_rows = b->n_cells = b->n_arena = 0;
     w->full = 0;
     w->busy = 0;
@@ -310,7 +312,9 @@ new_cell(Tl_writer *w)
   batch *b = &w->b[w->fill];
   if(w->oom)
     return NULL;
-  if(!reserve((void **)&b->cells, &b->cap_cells, b->n_cells + 1,
+  /* room for ROW_CELLS cells was made by Tl_row_begin() */
+  if(b->n_cells >= b->cap_cells &&
+     !reserve((void **)&b->cells, &b->cap_cells, b->n_cells + 1,
               sizeof(cell))) {
     w->oom = 1;
     return NULL;
@@ -326,7 +330,9 @@ Tl_row_begin(Tl_writer *w, sqlite3_stmt *s)
   if(w->oom)
     return;
   if(!reserve((void **)&b->rows, &b->cap_rows, b->n_rows + 1,
-              sizeof(row))) {
+              sizeof(row)) ||
+     !reserve((void **)&b->cells, &b->cap_cells, b->n_cells + ROW_CELLS,
+              sizeof(cell))) {
     w->oom = 1;
     return;
   }
@@ -401,7 +407,7 @@ oom_error(Tl_writer *w)
 {
   pthread_mutex_lock(&w->mu);
   if(!w->rc)
-    w->rc = TL_NOMEM;
+    __atomic_store_n(&w->rc, TL_NOMEM, __ATOMIC_RELEASE);
   pthread_mutex_unlock(&w->mu);
   return Tl_set_error(w->c, TL_NOMEM, "out of memory");
 }
@@ -416,9 +422,9 @@ Tl_row_end(Tl_writer *w)
   b->n_rows++;
   if(b->n_rows >= BATCH_ROWS)
     hand_over(w);
-  pthread_mutex_lock(&w->mu);
-  rc = w->rc;
-  pthread_mutex_unlock(&w->mu);
+  /* no lock for every row: the writer stores rc atomically (under the
+  ** mutex too, for the waits) */
+  rc = __atomic_load_n(&w->rc, __ATOMIC_ACQUIRE);
   return rc;
 }
 
