@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,12 +18,14 @@
 #define MAX_MULTI 8
 #define ROW_CELLS 32    /* cells made room for at each row's begin */     /* distinct statements per batch grouped by table */
 
-enum { CELL_NULL, CELL_INT, CELL_TEXT, CELL_BLOB };
+enum { CELL_NULL, CELL_INT, CELL_TEXT, CELL_BLOB, CELL_STATIC,
+       CELL_UNKNOWN };
 
 typedef struct cell {
   int type;
   int len;
-  int64_t i;        /* value, or arena offset of text/blob */
+  int64_t i;        /* value, arena offset of text/blob, or the address
+                    ** of a static text */
 } cell;
 
 typedef struct row {
@@ -43,6 +46,7 @@ typedef struct multi {
   sqlite3_stmt *one;    /* the caller's single-row INSERT */
   sqlite3_stmt *many;   /* the same with MULTI_ROWS tuples; NULL: none */
   int ncols;
+  cell *bound;          /* what each parameter of many holds now */
 } multi;
 
 struct Tl_writer {
@@ -84,18 +88,38 @@ reserve(void **p, size_t *cap, size_t need, size_t size)
   return 1;
 }
 
-/* A row's values onto parameters first+1 .. first+n of s. */
+/* A row's values onto parameters first+1 .. first+n of s. With bound
+** (what those parameters hold from the last row bound there), an integer,
+** a NULL or a static text already in place is not bound again: bindings
+** survive sqlite3_reset(), and a bind costs more than the compare. Text
+** and blobs from the arena are always bound (the arena is reused). */
 static void
-bind_row(const batch *b, const row *rw, sqlite3_stmt *s, int first)
+bind_row(const batch *b, const row *rw, sqlite3_stmt *s, int first,
+         cell *bound)
 {
   size_t k;
   for(k = 0; k < rw->n; k++) {
     const cell *c = &b->cells[rw->first + k];
     int idx = first + (int)k + 1;
+    if(bound) {
+      cell *o = &bound[idx - 1];
+      if(o->type == c->type && (c->type == CELL_NULL ||
+                                (o->i == c->i && (c->type == CELL_INT ||
+                                                  (c->type == CELL_STATIC &&
+                                                   o->len == c->len)))))
+        continue;
+      *o = *c;
+      if(c->type == CELL_TEXT || c->type == CELL_BLOB)
+        o->type = CELL_UNKNOWN;
+    }
     switch(c->type) {
     case CELL_INT: sqlite3_bind_int64(s, idx, c->i); break;
     case CELL_TEXT:
       sqlite3_bind_text(s, idx, b->arena + c->i, c->len, SQLITE_STATIC);
+      break;
+    case CELL_STATIC:
+      sqlite3_bind_text(s, idx, (const char *)(intptr_t)c->i, c->len,
+                        SQLITE_STATIC);
       break;
     case CELL_BLOB:
       sqlite3_bind_blob(s, idx, b->arena + c->i, c->len, SQLITE_STATIC);
@@ -109,7 +133,7 @@ static tl_rc
 write_one(Tl_writer *w, const batch *b, const row *rw)
 {
   int st;
-  bind_row(b, rw, rw->s, 0);
+  bind_row(b, rw, rw->s, 0, NULL);
   st = sqlite3_step(rw->s);
   sqlite3_reset(rw->s);
   if(st != SQLITE_DONE)
@@ -136,6 +160,7 @@ multi_of(Tl_writer *w, sqlite3_stmt *s)
   m = &w->multi[w->n_multi++];
   m->one = s;
   m->many = NULL;
+  m->bound = NULL;
   np = sqlite3_bind_parameter_count(s);
   sql = sqlite3_sql(s);
   if(!sql || np < 1 || np * MULTI_ROWS >
@@ -169,6 +194,13 @@ multi_of(Tl_writer *w, sqlite3_stmt *s)
     return NULL;
   }
   free(text);
+  if(!(m->bound = malloc(sizeof(cell) * (size_t)np * MULTI_ROWS))) {
+    sqlite3_finalize(m->many);
+    m->many = NULL;
+    return NULL;
+  }
+  for(i = 0; i < np * MULTI_ROWS; i++)
+    m->bound[i].type = CELL_UNKNOWN;
   m->ncols = np;
   return m;
 }
@@ -220,7 +252,7 @@ write_batch(Tl_writer *w, batch *b)
         const row *rw = &b->rows[w->order[j + k]];
         if(rw->n != (size_t)m->ncols)
           break;
-        bind_row(b, rw, m->many, (int)k * m->ncols);
+        bind_row(b, rw, m->many, (int)k * m->ncols, m->bound);
       }
       if(k < MULTI_ROWS)
         break;
@@ -389,6 +421,21 @@ row_bytes(Tl_writer *w, int type, const void *p, int len)
 }
 
 void
+Tl_row_static(Tl_writer *w, const char *s, int len)
+{
+  cell *c = new_cell(w);
+  if(!c)
+    return;
+  if(!s) {
+    c->type = CELL_NULL;
+    return;
+  }
+  c->type = CELL_STATIC;
+  c->i = (int64_t)(intptr_t)s;
+  c->len = len < 0 ? (int)strlen(s) : len;
+}
+
+void
 Tl_row_text(Tl_writer *w, const char *s, int len)
 {
   row_bytes(w, CELL_TEXT, s, len);
@@ -459,8 +506,10 @@ Tl_writer_finish(Tl_writer *w)
   pthread_cond_broadcast(&w->cv);
   pthread_mutex_unlock(&w->mu);
   pthread_join(w->thread, NULL);
-  for(i = 0; i < w->n_multi; i++)
+  for(i = 0; i < w->n_multi; i++) {
     sqlite3_finalize(w->multi[i].many);
+    free(w->multi[i].bound);
+  }
   free(w->order);
   for(i = 0; i < 2; i++) {
     free(w->b[i].rows);

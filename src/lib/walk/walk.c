@@ -76,12 +76,17 @@ void
 Tl_walk_emit(Tl_walk *w, int64_t object_id, const char *source, int attr_id,
            int fn_ord, const Tl_times4 *t)
 {
-  static const char letters[] = "macb";
+  /* the MACB column by letter bits (m 1, a 2, c 4, b 8): static strings,
+  ** which the writer neither copies nor binds again when unchanged */
+  static const char *const macb_str[16] = {
+    "....", "m...", ".a..", "ma..", "..c.", "m.c.", ".ac.", "mac.",
+    "...b", "m..b", ".a.b", "ma.b", "..cb", "m.cb", ".acb", "macb"
+  };
   int used[4] = {0, 0, 0, 0};
   int i, j;
   Tl_writer *wr = w->wr;
   for(i = 0; i < 4 && !w->rc; i++) {
-    char macb[5] = "....";
+    unsigned bits = 0;
     if(!t->have[i] || used[i])
       continue;
     for(j = i; j < 4; j++)
@@ -91,14 +96,14 @@ Tl_walk_emit(Tl_walk *w, int64_t object_id, const char *source, int attr_id,
          (!t->has_raw || t->raw[j] == t->raw[i]) &&
          t->has_tz[j] == t->has_tz[i] && t->tz[j] == t->tz[i]) {
         used[j] = 1;
-        macb[j] = letters[j];
+        bits |= 1u << j;
       }
     Tl_row_begin(wr, w->st->ins_event);
     Tl_row_int(wr, object_id);
     Tl_row_int(wr, w->evidence_id);
     Tl_row_int(wr, t->ns[i]);
-    Tl_row_text(wr, source, -1);
-    Tl_row_text(wr, macb, 4);
+    Tl_row_static(wr, source, -1);   /* a literal or w->source */
+    Tl_row_static(wr, macb_str[bits], 4);
     Tl_row_opt_int(wr, attr_id >= 0, attr_id);
     Tl_row_opt_int(wr, t->has_raw, (int64_t)t->raw[i]);
     Tl_row_int(wr, t->clamped[i]);
@@ -201,14 +206,15 @@ Tl_walk_store_object(Tl_walk *w, TSK_FS_FILE *f, const char *path, size_t path_l
   Tl_row_opt_int(wr, a != NULL, a ? a->id : 0);
   Tl_row_int(wr, (int64_t)f->name->par_addr);
   Tl_row_opt_int(wr, w->is_ntfs, f->name->par_seq);
-  Tl_row_text(wr, tsk_fs_name_type_str[f->name->type <
-                                       TSK_FS_NAME_TYPE_STR_MAX ?
-                                       f->name->type : 0], 1);
-  Tl_row_text(wr, m ? tsk_fs_meta_type_str[m->type <
-                                           TSK_FS_META_TYPE_STR_MAX ?
-                                           m->type : 0] : NULL, 1);
+  /* libtsk's tables of type letters are static */
+  Tl_row_static(wr, tsk_fs_name_type_str[f->name->type <
+                                         TSK_FS_NAME_TYPE_STR_MAX ?
+                                         f->name->type : 0], 1);
+  Tl_row_static(wr, m ? tsk_fs_meta_type_str[m->type <
+                                             TSK_FS_META_TYPE_STR_MAX ?
+                                             m->type : 0] : NULL, 1);
   Tl_row_opt_int(wr, a || m, a ? a->size : m ? m->size : 0);
-  Tl_row_text(wr, alloc_state(f), -1);
+  Tl_row_static(wr, alloc_state(f), -1);
   Tl_row_int(wr, (f->name->flags & TSK_FS_NAME_FLAG_UNALLOC) != 0);
   Tl_row_opt_int(wr, m != NULL, m ? (int64_t)m->mode : 0);
   Tl_row_opt_int(wr, m != NULL, m ? (int64_t)m->uid : 0);
