@@ -230,7 +230,7 @@ rm -f "$DB_TL" "$DB_TL-journal" "$DB_TSK" "$DB_TSK-journal" "$ERR" "$TOUT"
 
 echo
 echo "touchline benchmark $(date -u +%Y-%m-%dT%H:%MZ), $("$TL" --version 2>&1 | head -n 1), $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB RAM", $2/1048576}' /proc/meminfo)"
-echo "$(fls -V 2>&1 | head -n 1), images in $DIR, median of $RUNS warm runs (n=1: the warm-up took >= BENCH_LONG=$LONG s and is the sample)"
+echo "$(fls -V 2>&1 | head -n 1), images in $DIR, median of $RUNS paired rounds after $WARMUP warm-up round(s) (n=1: the warm-up took >= BENCH_LONG=$LONG s and is the sample)"
 echo
 printf '%-8s %-4s %-48s %2s %8s %8s %8s %7s %9s\n' files img command n "wall s" "min s" "cpu s" "vs fls" "peak MiB"
 printf '%s\n' "${ROWS[@]}"
