@@ -279,6 +279,62 @@ test_eviction(char *const *segs, int n)
   tsk_img_close(img);
 }
 
+/* Tl_ewf_img_cache_grow: more slots, nothing evicted, every block read
+** once and kept; reads stay byte for byte libewf's. */
+static void
+test_grow(char *const *segs, int n)
+{
+  char err[512] = "", b;
+  uint64_t size = 0, n_reads = 0;
+  char want_md5[33];
+  unsigned char *ref = reference(segs, n, &size, want_md5);
+  TSK_IMG_INFO *img = Tl_ewf_img_open(segs, n, 1, err, sizeof(err));
+  Tl_ewf_cache_stats st, now;
+  uint32_t k, nblk, slots;
+  int cached = 1, n_bad = 0;
+
+  ok(img != NULL && ref != NULL, "grow: opens with 4 slots %s", err);
+  if(!img || !ref) {
+    free(ref);
+    if(img)
+      tsk_img_close(img);
+    return;
+  }
+  Tl_ewf_img_cache_stats(img, &st);
+  for(k = 0; k < 4; k++)
+    img->read(img, (TSK_OFF_T)k * (TSK_OFF_T)st.block_size, &b, 1);
+  nblk = (uint32_t)((size + st.block_size - 1) / st.block_size);
+  slots = nblk < 64 ? nblk + 1 : 64;
+  ok(Tl_ewf_img_cache_grow(img, 64 * st.block_size) == 1,
+     "grow: to 64 blocks returns 1");
+  Tl_ewf_img_cache_stats(img, &now);
+  is_int(now.n_slots, slots, "grow: %u slots (64, or the media's blocks + "
+         "1)", slots);
+  is_int(now.used, 4, "grow: the 4 blocks read before are kept");
+  for(k = 0; k < 4; k++)
+    img->read(img, (TSK_OFF_T)k * (TSK_OFF_T)st.block_size, &b, 1);
+  Tl_ewf_img_cache_stats(img, &st);
+  is_int(st.hits - now.hits, 4, "grow: and read again from the cache");
+  for(k = 0; k < slots - 1 && k < nblk; k++)
+    img->read(img, (TSK_OFF_T)k * (TSK_OFF_T)st.block_size + 3, &b, 1);
+  Tl_ewf_img_cache_stats(img, &now);
+  for(k = 0; k < slots - 1 && k < nblk; k++)
+    img->read(img, (TSK_OFF_T)k * (TSK_OFF_T)st.block_size + 5, &b, 1);
+  Tl_ewf_img_cache_stats(img, &st);
+  if(st.misses != now.misses)
+    cached = 0;
+  ok(cached, "grow: %u blocks read twice, the second time all hits "
+     "(%llu misses before, %llu after)", k,
+     (unsigned long long)now.misses, (unsigned long long)st.misses);
+  is_int(read_all_shuffled(img, ref, size, st.block_size, &n_reads, &n_bad)
+         + n_bad, 0, "grow: a shuffled pass after growing equals libewf's");
+  is_int(Tl_ewf_img_cache_grow(img, 2 * st.block_size), 0,
+         "grow: to fewer slots returns 0");
+  tsk_img_close(img);
+  free(ref);
+  is_int(Tl_ewf_img_cache_grow(NULL, 1 << 20), 0, "grow: NULL returns 0");
+}
+
 /* A copy of the E01 with bytes changed in the compressed chunk data:
 ** every window reads through the layer as libewf reads it directly. */
 static void
@@ -355,6 +411,8 @@ main(void)
   test_image("ext2.split.E01+E02", two, 2, 0);
   test_image("ext2.split.E01+E02, 4-block cache", two, 2, 1);
   test_eviction(one, 1);
+  test_grow(one, 1);
+  test_grow(two, 2);
   snprintf(p3, sizeof(p3), "%s/sleuthkit/test/data/image.E01", corpus);
   test_damaged(p3);
   return done_testing();

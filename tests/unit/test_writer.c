@@ -134,6 +134,81 @@ every_kind(tl_case *c)
          "a NULL text pointer is NULL");
 }
 
+/* Rows of three statements interleaved as the walk makes them (an object,
+** its events, a $FILE_NAME row): the writer groups them by table, 64 rows
+** to a multi-row INSERT, and each table keeps the order rows were given in
+** (rowids ascend with it), whatever the counts per batch. */
+static void
+interleaved(tl_case *c)
+{
+  Tl_writer *w = NULL;
+  sqlite3_stmt *a = NULL, *e = NULL, *f = NULL;
+  tl_rc last = TL_OK, rc;
+  int i, k, n_a = 0, n_e = 0, n_f = 0;
+
+  Tl_exec(c, "CREATE TABLE ia(id INTEGER PRIMARY KEY, v INTEGER NOT NULL,"
+          " t TEXT); CREATE TABLE ie(id INTEGER PRIMARY KEY, obj INTEGER, "
+          "k INTEGER); CREATE TABLE iff(obj INTEGER, name TEXT)");
+  Tl_exec(c, "BEGIN");
+  sqlite3_prepare_v2(c->db, "INSERT INTO ia(id, v, t) VALUES(?,?,?)", -1,
+                     &a, NULL);
+  sqlite3_prepare_v2(c->db, "INSERT INTO ie(obj, k) VALUES(?, ?)", -1, &e,
+                     NULL);
+  sqlite3_prepare_v2(c->db, "INSERT INTO iff VALUES(?,?)", -1, &f, NULL);
+  Tl_writer_start(c, &w);
+  for(i = 1; i <= 7001; i++) {
+    char name[32];
+    Tl_row_begin(w, a);
+    Tl_row_int(w, i);
+    Tl_row_int(w, 3 * i);
+    Tl_row_text(w, i % 5 ? "x" : NULL, -1);
+    if((rc = Tl_row_end(w)) && !last)
+      last = rc;
+    n_a++;
+    for(k = 0; k < 1 + i % 7; k++) {
+      Tl_row_begin(w, e);
+      Tl_row_int(w, i);
+      Tl_row_int(w, k);
+      if((rc = Tl_row_end(w)) && !last)
+        last = rc;
+      n_e++;
+    }
+    if(i % 3 == 0) {
+      snprintf(name, sizeof(name), "n%d", i);
+      Tl_row_begin(w, f);
+      Tl_row_int(w, i);
+      Tl_row_text(w, name, -1);
+      if((rc = Tl_row_end(w)) && !last)
+        last = rc;
+      n_f++;
+    }
+  }
+  is_int(last, TL_OK, "interleaved: every Tl_row_end is TL_OK");
+  is_int(Tl_writer_sync(w), TL_OK, "interleaved: sync");
+  is_int(one_int(c, "SELECT count(*) FROM ia"), n_a,
+         "interleaved: %d rows of the first table", n_a);
+  is_int(one_int(c, "SELECT count(*) FROM ie"), n_e,
+         "interleaved: %d rows of the second (a batch holds no whole "
+         "number of 64s)", n_e);
+  is_int(one_int(c, "SELECT count(*) FROM iff"), n_f,
+         "interleaved: %d rows of the third", n_f);
+  is_int(one_int(c, "SELECT count(*) FROM ia WHERE v = 3 * id AND "
+                 "(t IS NULL) = (id % 5 = 0)"), n_a,
+         "interleaved: every value where it belongs");
+  is_int(one_int(c, "SELECT count(*) FROM ie x JOIN ie y ON y.id = x.id + 1"
+                 " WHERE y.obj < x.obj OR (y.obj = x.obj AND y.k != x.k + 1)"
+                 " OR (y.obj > x.obj AND y.k != 0)"), 0,
+         "interleaved: rows of a table in the order given (rowids ascend "
+         "with it)");
+  is_int(one_int(c, "SELECT count(*) FROM iff WHERE name != 'n' || obj OR "
+                 "obj % 3"), 0, "interleaved: texts of the third table");
+  is_int(Tl_writer_finish(w), TL_OK, "interleaved: finish");
+  sqlite3_finalize(a);
+  sqlite3_finalize(e);
+  sqlite3_finalize(f);
+  Tl_exec(c, "COMMIT");
+}
+
 static void
 errors(tl_case *c)
 {
@@ -220,6 +295,7 @@ main(void)
   if(!c)
     return done_testing();
   every_kind(c);
+  interleaved(c);
   errors(c);
   grow_fails(c, "first rows array", 0, 1);
   grow_fails(c, "full rows array", 1024, 1);

@@ -339,6 +339,67 @@ ewf_img_free(ewf_img *ei)
   free(ei);
 }
 
+int
+Tl_ewf_img_cache_grow(TSK_IMG_INFO *img, size_t bytes)
+{
+  ewf_img *ei = (ewf_img *)img;
+  size_t slots, nb, i;
+  void *p;
+  if(!img || img->read != ewf_img_read)
+    return 0;
+  slots = bytes / ei->bsize;
+  if(ei->media_size / ei->bsize + 1 < slots)
+    slots = (size_t)(ei->media_size / ei->bsize + 1);
+  if(slots > (1u << 24))
+    slots = 1u << 24;
+  if(slots <= ei->n_slots)
+    return 0;
+  for(nb = 16; nb < 2 * slots; nb *= 2)
+    ;
+  /* each array grows on its own; until all have, n_slots keeps the old
+  ** bound and the cache stays as it was */
+  if(!(p = realloc(ei->data, slots * ei->bsize)))
+    return 0;
+  ei->data = p;
+  if(!(p = realloc(ei->blk, slots * sizeof(*ei->blk))))
+    return 0;
+  ei->blk = p;
+  if(!(p = realloc(ei->len, slots * sizeof(*ei->len))))
+    return 0;
+  ei->len = p;
+  if(!(p = realloc(ei->next, slots * sizeof(*ei->next))))
+    return 0;
+  ei->next = p;
+  if(!(p = realloc(ei->ref, slots)))
+    return 0;
+  ei->ref = p;
+  if(nb - 1 > ei->bucket_mask) {
+    if(!(p = realloc(ei->bucket, nb * sizeof(*ei->bucket))))
+      return 0;
+    ei->bucket = p;
+    ei->bucket_mask = (uint32_t)(nb - 1);
+  }
+  for(i = ei->n_slots; i < slots; i++) {
+    ei->blk[i] = NO_BLOCK;
+    ei->len[i] = 0;
+    ei->ref[i] = 0;
+  }
+  /* the chains again, for the new bucket count */
+  for(i = 0; i <= ei->bucket_mask; i++)
+    ei->bucket[i] = NO_SLOT;
+  for(i = 0; i < slots; i++) {
+    uint32_t hb;
+    ei->next[i] = NO_SLOT;
+    if(ei->blk[i] == NO_BLOCK)
+      continue;
+    hb = bucket_of(ei, ei->blk[i]);
+    ei->next[i] = ei->bucket[hb];
+    ei->bucket[hb] = (uint32_t)i;
+  }
+  ei->n_slots = (uint32_t)slots;
+  return 1;
+}
+
 /* tsk_img_close() has already torn down the cache lock. */
 static void
 ewf_img_close(TSK_IMG_INFO *img)

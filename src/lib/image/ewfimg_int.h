@@ -37,4 +37,17 @@ typedef struct Tl_ewf_cache_stats {
 
 void Tl_ewf_img_cache_stats(TSK_IMG_INFO *img, Tl_ewf_cache_stats *st);
 
+/* Let the cache of img hold up to bytes (more slots, nothing evicted); 1
+** when it grew, 0 when img is not this layer's, already that large, or
+** memory is short (the cache then stays as it was). The walk uses it when
+** a file system's metadata fits (TL_EWF_CACHE_MAX): a cache that holds the
+** whole MFT inflates each of its chunks once, where one that holds part of
+** it inflates them again and again in the walk's random order. */
+int Tl_ewf_img_cache_grow(TSK_IMG_INFO *img, size_t bytes);
+
+/* The most the walk grows a cache to. Peak memory at 1,000,000 files must
+** stay under 300 MiB: there the MFT (1 GB) cannot fit and the cache keeps
+** TL_EWF_CACHE_BYTES. */
+#define TL_EWF_CACHE_MAX ((size_t)160 << 20)
+
 #endif

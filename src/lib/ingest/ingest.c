@@ -385,8 +385,8 @@ stage_walk(ingest *x)
   return rc;
 }
 
-/* Stage 6: warnings, the media hash and its verification, the same media
-** under another name, the deferred indexes. */
+/* Stage 6: warnings, the deferred indexes, the media hash and its
+** verification, the same media under another name. */
 static tl_rc
 stage_finish(ingest *x)
 {
@@ -399,6 +399,13 @@ stage_finish(ingest *x)
     if((rc = Tl_store_warning(&x->st, x->ev, 0, 0, "corrupt", "EWF set is "
                               "truncated or corrupt (libewf: segment files "
                               "corrupted)")))
+      return rc;
+  }
+  /* the deferred indexes first: built while the hash thread may still be
+  ** reading the media, on the other core */
+  if(x->deferred_index) {
+    Tl_walk_progress(w, "index", 1);
+    if((rc = Tl_exec(c, Tl_index_create)))
       return rc;
   }
   /* Wait for the hash, still reporting progress and honouring Ctrl-C. */
@@ -447,11 +454,6 @@ stage_finish(ingest *x)
       if((rc = delete_item(c, dup)))
         return rc;
     }
-  }
-  if(x->deferred_index) {
-    Tl_walk_progress(w, "index", 1);
-    if((rc = Tl_exec(c, Tl_index_create)))
-      return rc;
   }
   return TL_OK;
 }

@@ -149,8 +149,14 @@ const char Tl_schema_v1[] =
   "  message TEXT NOT NULL\n"
   ");\n";
 
-/* The secondary indexes of the object and event tables: part of version 1,
-** kept apart so an ingest into an empty case can build them at the end. */
+/* The secondary indexes of the object and event tables: part of version 1.
+** An ingest into an empty case drops those in Tl_index_drop and builds
+** them at the end (Tl_index_create, IF NOT EXISTS): a B-tree is cheaper
+** built once from sorted keys than grown one random key at a time. Not
+** event_object: the walk writes events in object_id order, so its keys
+** arrive in ascending order and each one is an append to the right-most
+** leaf, done by the writer thread while the walker reads the next entries
+** (docs/internals/WRITE-PATH.md). */
 const char Tl_index_create[] =
   "CREATE INDEX IF NOT EXISTS event_time ON event(t_ns);\n"
   "CREATE INDEX IF NOT EXISTS event_object ON event(object_id);\n"
@@ -158,7 +164,6 @@ const char Tl_index_create[] =
   "CREATE INDEX IF NOT EXISTS object_fs_inode ON object(fs_id, inode);\n";
 const char Tl_index_drop[] =
   "DROP INDEX IF EXISTS event_time;\n"
-  "DROP INDEX IF EXISTS event_object;\n"
   "DROP INDEX IF EXISTS object_name;\n"
   "DROP INDEX IF EXISTS object_fs_inode;\n";
 

@@ -7,19 +7,25 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/writer_int.h"
 
 #define BATCH_ROWS 8192
+#define MULTI_ROWS 64   /* rows per multi-row INSERT */
+#define MAX_MULTI 8
+#define ROW_CELLS 32    /* cells made room for at each row's begin */     /* distinct statements per batch grouped by table */
 
-enum { CELL_NULL, CELL_INT, CELL_TEXT, CELL_BLOB };
+enum { CELL_NULL, CELL_INT, CELL_TEXT, CELL_BLOB, CELL_STATIC,
+       CELL_UNKNOWN };
 
 typedef struct cell {
   int type;
   int len;
-  int64_t i;        /* value, or arena offset of text/blob */
+  int64_t i;        /* value, arena offset of text/blob, or the address
+                    ** of a static text */
 } cell;
 
 typedef struct row {
@@ -36,6 +42,13 @@ typedef struct batch {
   size_t n_arena, cap_arena;
 } batch;
 
+typedef struct multi {
+  sqlite3_stmt *one;    /* the caller's single-row INSERT */
+  sqlite3_stmt *many;   /* the same with MULTI_ROWS tuples; NULL: none */
+  int ncols;
+  cell *bound;          /* what each parameter of many holds now */
+} multi;
+
 struct Tl_writer {
   tl_case *c;
   pthread_t thread;
@@ -48,6 +61,10 @@ struct Tl_writer {
   int stop;
   int oom;
   tl_rc rc;             /* first error, sticky */
+  /* the writer thread's own: multi-row statements and a row order */
+  multi multi[MAX_MULTI];
+  int n_multi;
+  size_t *order, cap_order;
 };
 
 /* The allocator the batches grow with; a unit test swaps it to make a grow
@@ -71,34 +88,190 @@ reserve(void **p, size_t *cap, size_t need, size_t size)
   return 1;
 }
 
+/* A row's values onto parameters first+1 .. first+n of s. With bound
+** (what those parameters hold from the last row bound there), an integer,
+** a NULL or a static text already in place is not bound again: bindings
+** survive sqlite3_reset(), and a bind costs more than the compare. Text
+** and blobs from the arena are always bound (the arena is reused). */
+static void
+bind_row(const batch *b, const row *rw, sqlite3_stmt *s, int first,
+         cell *bound)
+{
+  size_t k;
+  for(k = 0; k < rw->n; k++) {
+    const cell *c = &b->cells[rw->first + k];
+    int idx = first + (int)k + 1;
+    if(bound) {
+      cell *o = &bound[idx - 1];
+      if(o->type == c->type && (c->type == CELL_NULL ||
+                                (o->i == c->i && (c->type == CELL_INT ||
+                                                  (c->type == CELL_STATIC &&
+                                                   o->len == c->len)))))
+        continue;
+      *o = *c;
+      if(c->type == CELL_TEXT || c->type == CELL_BLOB)
+        o->type = CELL_UNKNOWN;
+    }
+    switch(c->type) {
+    case CELL_INT: sqlite3_bind_int64(s, idx, c->i); break;
+    case CELL_TEXT:
+      sqlite3_bind_text(s, idx, b->arena + c->i, c->len, SQLITE_STATIC);
+      break;
+    case CELL_STATIC:
+      sqlite3_bind_text(s, idx, (const char *)(intptr_t)c->i, c->len,
+                        SQLITE_STATIC);
+      break;
+    case CELL_BLOB:
+      sqlite3_bind_blob(s, idx, b->arena + c->i, c->len, SQLITE_STATIC);
+      break;
+    default: sqlite3_bind_null(s, idx); break;
+    }
+  }
+}
+
+static tl_rc
+write_one(Tl_writer *w, const batch *b, const row *rw)
+{
+  int st;
+  bind_row(b, rw, rw->s, 0, NULL);
+  st = sqlite3_step(rw->s);
+  sqlite3_reset(rw->s);
+  if(st != SQLITE_DONE)
+    return Tl_set_sqlite_error(w->c, "insert");
+  return TL_OK;
+}
+
+/* The multi-row form of s ("INSERT ... VALUES(?,..),(?,..),..." with
+** MULTI_ROWS tuples), prepared on first use; NULL when s is not a plain
+** "INSERT ... VALUES(...)" or the statement cannot be made. */
+static multi *
+multi_of(Tl_writer *w, sqlite3_stmt *s)
+{
+  int i, np;
+  const char *sql, *v, *t;
+  char *text;
+  size_t pre, tl, n;
+  multi *m;
+  for(i = 0; i < w->n_multi; i++)
+    if(w->multi[i].one == s)
+      return w->multi[i].many ? &w->multi[i] : NULL;
+  if(w->n_multi == MAX_MULTI)
+    return NULL;
+  m = &w->multi[w->n_multi++];
+  m->one = s;
+  m->many = NULL;
+  m->bound = NULL;
+  np = sqlite3_bind_parameter_count(s);
+  sql = sqlite3_sql(s);
+  if(!sql || np < 1 || np * MULTI_ROWS >
+     sqlite3_limit(w->c->db, SQLITE_LIMIT_VARIABLE_NUMBER, -1))
+    return NULL;
+  /* the one tuple must end the statement: "... VALUES(?,?,...)" */
+  for(v = NULL, t = sql; (t = strstr(t, "VALUES(")); t++)
+    v = t;
+  if(!v)
+    return NULL;
+  v += 6;
+  tl = strlen(v);
+  if(v[tl - 1] != ')' || memchr(v, ';', tl) || memchr(v + 1, '(', tl - 1))
+    return NULL;
+  pre = (size_t)(v - sql);
+  n = pre + (tl + 1) * MULTI_ROWS + 1;
+  if(!(text = malloc(n)))
+    return NULL;
+  memcpy(text, sql, pre);
+  for(i = 0; i < MULTI_ROWS; i++) {
+    if(i)
+      text[pre++] = ',';
+    memcpy(text + pre, v, tl);
+    pre += tl;
+  }
+  text[pre] = '\0';
+  if(sqlite3_prepare_v3(w->c->db, text, -1, SQLITE_PREPARE_PERSISTENT,
+                        &m->many, NULL) != SQLITE_OK) {
+    m->many = NULL;
+    free(text);
+    return NULL;
+  }
+  free(text);
+  if(!(m->bound = malloc(sizeof(cell) * (size_t)np * MULTI_ROWS))) {
+    sqlite3_finalize(m->many);
+    m->many = NULL;
+    return NULL;
+  }
+  for(i = 0; i < np * MULTI_ROWS; i++)
+    m->bound[i].type = CELL_UNKNOWN;
+  m->ncols = np;
+  return m;
+}
+
+/* The rows of a batch go table by table (in their order within each
+** table), MULTI_ROWS at a time through one multi-row INSERT: SQLite's cost
+** per statement (cursors opened and closed, the VDBE started and halted)
+** is then paid once per MULTI_ROWS rows. Every row of the batch is written
+** before the batch is given back, so the connection sees all rows at every
+** Tl_writer_sync(). A multi-row statement that fails is run again row by
+** row, so the rows before the failing one are written and the error names
+** that row, as before. */
 static tl_rc
 write_batch(Tl_writer *w, batch *b)
 {
-  size_t r, k;
-  for(r = 0; r < b->n_rows; r++) {
-    const row *rw = &b->rows[r];
-    int st;
-    for(k = 0; k < rw->n; k++) {
-      const cell *c = &b->cells[rw->first + k];
-      int idx = (int)k + 1;
-      switch(c->type) {
-      case CELL_INT: sqlite3_bind_int64(rw->s, idx, c->i); break;
-      case CELL_TEXT:
-        sqlite3_bind_text(rw->s, idx, b->arena + c->i, c->len,
-                          SQLITE_STATIC);
-        break;
-      case CELL_BLOB:
-        sqlite3_bind_blob(rw->s, idx, b->arena + c->i, c->len,
-                          SQLITE_STATIC);
-        break;
-      default: sqlite3_bind_null(rw->s, idx); break;
-      }
-    }
-    st = sqlite3_step(rw->s);
-    sqlite3_reset(rw->s);
-    if(st != SQLITE_DONE)
-      return Tl_set_sqlite_error(w->c, "insert");
+  sqlite3_stmt *seen[MAX_MULTI + 1];
+  size_t n_seen = 0, r, i;
+  tl_rc rc;
+  if(!b->n_rows)
+    return TL_OK;
+  /* plain realloc: Tl_writer_realloc belongs to the filling thread */
+  if(w->cap_order < b->n_rows) {
+    size_t *no = realloc(w->order, b->n_rows * sizeof(*no));
+    if(!no)
+      goto row_by_row;
+    w->order = no;
+    w->cap_order = b->n_rows;
   }
+  /* the statements in order of first use */
+  for(r = 0; r < b->n_rows; r++) {
+    for(i = 0; i < n_seen && seen[i] != b->rows[r].s; i++)
+      ;
+    if(i == n_seen) {
+      if(n_seen == MAX_MULTI)
+        goto row_by_row;
+      seen[n_seen++] = b->rows[r].s;
+    }
+  }
+  for(i = 0; i < n_seen; i++) {
+    sqlite3_stmt *s = seen[i];
+    multi *m = multi_of(w, s);
+    size_t n = 0, j = 0, k;
+    for(r = 0; r < b->n_rows; r++)
+      if(b->rows[r].s == s)
+        w->order[n++] = r;
+    while(m && n - j >= MULTI_ROWS) {
+      int st;
+      for(k = 0; k < MULTI_ROWS; k++) {
+        const row *rw = &b->rows[w->order[j + k]];
+        if(rw->n != (size_t)m->ncols)
+          break;
+        bind_row(b, rw, m->many, (int)k * m->ncols, m->bound);
+      }
+      if(k < MULTI_ROWS)
+        break;
+      st = sqlite3_step(m->many);
+      sqlite3_reset(m->many);
+      if(st != SQLITE_DONE)
+        break;       /* again row by row, below */
+      j += MULTI_ROWS;
+    }
+    for(; j < n; j++)
+      if((rc = write_one(w, b, &b->rows[w->order[j]])))
+        return rc;
+  }
+  return TL_OK;
+
+row_by_row:
+  for(r = 0; r < b->n_rows; r++)
+    if((rc = write_one(w, b, &b->rows[r])))
+      return rc;
   return TL_OK;
 }
 
@@ -117,10 +290,11 @@ writer_main(void *arg)
     b = &w->b[!w->fill];
     w->busy = 1;
     pthread_mutex_unlock(&w->mu);
-    rc = w->rc ? TL_OK : write_batch(w, b);
+    rc = __atomic_load_n(&w->rc, __ATOMIC_ACQUIRE) ? TL_OK :
+         write_batch(w, b);
     pthread_mutex_lock(&w->mu);
     if(rc && !w->rc)
-      w->rc = rc;
+      __atomic_store_n(&w->rc, rc, __ATOMIC_RELEASE);
     b->n_rows = b->n_cells = b->n_arena = 0;
     w->full = 0;
     w->busy = 0;
@@ -170,7 +344,9 @@ new_cell(Tl_writer *w)
   batch *b = &w->b[w->fill];
   if(w->oom)
     return NULL;
-  if(!reserve((void **)&b->cells, &b->cap_cells, b->n_cells + 1,
+  /* room for ROW_CELLS cells was made by Tl_row_begin() */
+  if(b->n_cells >= b->cap_cells &&
+     !reserve((void **)&b->cells, &b->cap_cells, b->n_cells + 1,
               sizeof(cell))) {
     w->oom = 1;
     return NULL;
@@ -186,7 +362,9 @@ Tl_row_begin(Tl_writer *w, sqlite3_stmt *s)
   if(w->oom)
     return;
   if(!reserve((void **)&b->rows, &b->cap_rows, b->n_rows + 1,
-              sizeof(row))) {
+              sizeof(row)) ||
+     !reserve((void **)&b->cells, &b->cap_cells, b->n_cells + ROW_CELLS,
+              sizeof(cell))) {
     w->oom = 1;
     return;
   }
@@ -243,6 +421,21 @@ row_bytes(Tl_writer *w, int type, const void *p, int len)
 }
 
 void
+Tl_row_static(Tl_writer *w, const char *s, int len)
+{
+  cell *c = new_cell(w);
+  if(!c)
+    return;
+  if(!s) {
+    c->type = CELL_NULL;
+    return;
+  }
+  c->type = CELL_STATIC;
+  c->i = (int64_t)(intptr_t)s;
+  c->len = len < 0 ? (int)strlen(s) : len;
+}
+
+void
 Tl_row_text(Tl_writer *w, const char *s, int len)
 {
   row_bytes(w, CELL_TEXT, s, len);
@@ -261,7 +454,7 @@ oom_error(Tl_writer *w)
 {
   pthread_mutex_lock(&w->mu);
   if(!w->rc)
-    w->rc = TL_NOMEM;
+    __atomic_store_n(&w->rc, TL_NOMEM, __ATOMIC_RELEASE);
   pthread_mutex_unlock(&w->mu);
   return Tl_set_error(w->c, TL_NOMEM, "out of memory");
 }
@@ -276,9 +469,9 @@ Tl_row_end(Tl_writer *w)
   b->n_rows++;
   if(b->n_rows >= BATCH_ROWS)
     hand_over(w);
-  pthread_mutex_lock(&w->mu);
-  rc = w->rc;
-  pthread_mutex_unlock(&w->mu);
+  /* no lock for every row: the writer stores rc atomically (under the
+  ** mutex too, for the waits) */
+  rc = __atomic_load_n(&w->rc, __ATOMIC_ACQUIRE);
   return rc;
 }
 
@@ -313,6 +506,11 @@ Tl_writer_finish(Tl_writer *w)
   pthread_cond_broadcast(&w->cv);
   pthread_mutex_unlock(&w->mu);
   pthread_join(w->thread, NULL);
+  for(i = 0; i < w->n_multi; i++) {
+    sqlite3_finalize(w->multi[i].many);
+    free(w->multi[i].bound);
+  }
+  free(w->order);
   for(i = 0; i < 2; i++) {
     free(w->b[i].rows);
     free(w->b[i].cells);

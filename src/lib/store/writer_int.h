@@ -20,6 +20,9 @@ void Tl_row_int(Tl_writer *w, int64_t v);
 void Tl_row_opt_int(Tl_writer *w, int have, int64_t v);
 void Tl_row_text(Tl_writer *w, const char *s, int len);  /* NULL: null */
 void Tl_row_blob(Tl_writer *w, const void *p, int len);
+/* Text that is not copied: s must stay as it is until Tl_writer_finish()
+** (a string literal or a static table); NULL: null. */
+void Tl_row_static(Tl_writer *w, const char *s, int len);
 /* Returns the first error the writer met (TL_OK while all is well); after
 ** a failed allocation TL_NOMEM, for this row and every later one (the rows
 ** of the batch being filled are not written). */

@@ -120,7 +120,7 @@ store_fn(Tl_walk *w, int64_t object_id, const TSK_FS_ATTR *a, int ord)
   Tl_row_begin(wr, w->st->ins_fn);
   Tl_row_int(wr, object_id);
   Tl_row_int(wr, a->id);
-  Tl_row_text(wr, fn.nspace < 4 ? ns_names[fn.nspace] : "unknown", -1);
+  Tl_row_static(wr, fn.nspace < 4 ? ns_names[fn.nspace] : "unknown", -1);
   Tl_row_text(wr, w->text, -1);
   Tl_row_int(wr, (int64_t)(fn.parent & 0xffffffffffffULL));
   Tl_row_int(wr, (int64_t)(fn.parent >> 48));
