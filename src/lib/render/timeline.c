@@ -267,13 +267,13 @@ on_body(const struct Tl_body_row *row, void *ctx)
   if(e->fn_attr_id >= 0) {
     /* fls prints the last non-DOS $FILE_NAME of the entry (ntfs.cpp);
     ** events are stored in attribute order */
-    if(row->fn_namespace && !strcmp(row->fn_namespace, "DOS"))
+    if(row->fn_found && row->fn_dos)
       return 0;
     if(e->fn_attr_id != c->fn_attr) {
       memset(&c->fn, 0, sizeof(c->fn));
       c->fn_attr = e->fn_attr_id;
-      c->fn_units = utf16_units(row->fn_name ? row->fn_name :
-                                b->h.buf + c->off[5]);
+      c->fn_units = row->fn_found ? row->fn_units :
+                    utf16_units(b->h.buf + c->off[5]);
       c->fn.filetime = e->filetime;
     }
     set_times(&c->fn, e->macb, e->t_ns);
@@ -301,7 +301,7 @@ run_body(tl_case *c, struct run *r)
   memset(&b, 0, sizeof(b));
   b.r = r;
   b.ev_filter = Tl_qfilter_has_event_cond(r->q);
-  rc = Tl_query_body(c, r->q, on_body, &b);
+  rc = Tl_export_body(c, r->q, on_body, &b);
   if(rc == TL_OK)
     body_flush(r, &b.c, &b.h, b.ev_filter);
   free(b.h.buf);
@@ -399,7 +399,7 @@ tl_timeline_export(tl_case *c, const struct tl_filter *filter,
   else if(o.format == TL_TIMELINE_BODYFILE)
     rc = run_body(c, &r);
   else
-    rc = Tl_query_events(c, &q, on_event, &r);
+    rc = Tl_export_events(c, &q, on_event, &r);
   if(own_tx)
     sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
   if(rc == TL_STOP || rc == TL_OK) {
