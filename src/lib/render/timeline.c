@@ -47,6 +47,7 @@ after_row(struct run *r)
 static void
 to_obj(struct Tl_tlw_obj *d, const struct tl_object *o)
 {
+  d->printable = 0;
   d->evidence = o->evidence;
   d->division = o->division;
   d->volume = o->volume;
@@ -73,12 +74,13 @@ to_obj(struct Tl_tlw_obj *d, const struct tl_object *o)
 /* ---- event formats ------------------------------------------------------ */
 
 static int
-on_event(const struct tl_event *ev, size_t plain, void *ctx)
+on_event(const struct tl_event *ev, size_t plain, int printable, void *ctx)
 {
   struct run *r = ctx;
   struct Tl_tlw_event e;
   memset(&e, 0, sizeof(e));
   to_obj(&e.o, ev->object);
+  e.o.printable = printable;
   e.t_ns = ev->t_ns;
   e.source = ev->source;
   e.macb = ev->macb;
@@ -236,6 +238,7 @@ on_body(const struct Tl_body_row *row, void *ctx)
     c->id = o->object_id;
     c->fn_attr = -1;
     to_obj(&c->o, o);
+    c->o.printable = row->printable;
     c->off[0] = c->used;
     hold(&b->h, &c->used, o->evidence, strlen(o->evidence), &b->oom);
     c->off[1] = c->used;
@@ -400,6 +403,7 @@ tl_timeline_export(tl_case *c, const struct tl_filter *filter,
     rc = run_body(c, &r);
   else
     rc = Tl_export_events(c, &q, on_event, &r);
+  Tl_tlw_flush(&r.out);
   if(own_tx)
     sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
   if(rc == TL_STOP || rc == TL_OK) {

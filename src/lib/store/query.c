@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "base/abi_int.h"
+#include "base/fmt_int.h"
 #include "store/query_int.h"
 
 /* ---- filter ------------------------------------------------------------ */
@@ -589,6 +590,7 @@ tl_query_objects(tl_case *c, const struct tl_filter *filter,
 struct sfs {                /* one file system of the case */
   int64_t fs_id;
   char *label, *division, *volume, *fs_type, *prefix;
+  int printable;            /* label, volume and prefix */
 };
 
 struct sobj {
@@ -599,7 +601,7 @@ struct sobj {
   uint32_t fnkey_len;                /* sort key of a $FN event */
   uint32_t fs;                       /* index in snap.fs */
   int32_t attr_type, attr_id;
-  uint8_t alloc, has_attr, deleted;
+  uint8_t alloc, has_attr, deleted, printable;
   char name_type, meta_type;
 };
 
@@ -624,7 +626,7 @@ struct snfn {               /* ntfs_filename, for the body file */
 /* A few distinct strings (sources, macb, alloc), each kept once. */
 struct intern {
   char **s;
-  int *filetime;
+  int *filetime;            /* "$SI" or "$FN": 1, "$FN": 3 */
   size_t n, cap, last;
 };
 
@@ -685,7 +687,7 @@ intern(struct intern *t, const char *s, size_t max)
   }
   if(!(t->s[t->n] = strdup(s)))
     return -1;
-  t->filetime[t->n] = !strcmp(s, "$SI") || !strcmp(s, "$FN");
+  t->filetime[t->n] = !strcmp(s, "$FN") ? 3 : !strcmp(s, "$SI");
   t->last = t->n;
   return (long)t->n++;
 }
@@ -752,6 +754,12 @@ dup_col(sqlite3_stmt *st, int i, int *oom)
   return d;
 }
 
+static int
+pstr(const char *s)
+{
+  return Tl_fmt_printable(s, strlen(s));
+}
+
 /* The file systems of the evidence items the filter keeps. */
 static tl_rc
 snap_fs(tl_case *c, struct Tl_qfilter *q, struct snap *s)
@@ -792,6 +800,8 @@ snap_fs(tl_case *c, struct Tl_qfilter *q, struct snap *s)
     f->volume = dup_col(st, 3, &s->oom);
     f->fs_type = dup_col(st, 4, &s->oom);
     f->prefix = dup_col(st, 5, &s->oom);
+    f->printable = !s->oom && pstr(f->label) && pstr(f->volume) &&
+                   pstr(f->prefix);
   }
   if(s->oom) {
     sqlite3_finalize(st);
@@ -950,6 +960,11 @@ snap_objects(tl_case *c, struct Tl_qfilter *q, struct snap *s)
     if(!obj_ok(q, &o, so.plain))
       continue;
     so.division = o.division;
+    so.printable = s->fs[fsx].printable && Tl_fmt_printable(path, plen) &&
+                   Tl_fmt_printable(name, nlen) && pstr(o.division) &&
+                   (sqlite3_column_type(st, 16) == SQLITE_NULL ||
+                    Tl_fmt_printable(col_text(st, 16),
+                    (size_t)sqlite3_column_bytes(st, 16)));
     so.path = arena_put(s, path, plen);
     /* the name is most often the end of the path: kept once */
     if(nlen <= plen && !memcmp(path + plen - nlen, name, nlen))
@@ -1104,10 +1119,10 @@ snap_event(const struct snap *s, const struct sev *se, struct tl_event *e)
   e->t_ns = se->t_ns;
   e->source = s->src.s[se->src];
   e->macb = s->macb.s[se->macb];
-  e->fn_attr_id = !strcmp(e->source, "$FN") ? se->attr_id : -1;
+  e->fn_attr_id = s->src.filetime[se->src] == 3 ? se->attr_id : -1;
   e->has_raw = (se->flags & 2) != 0;
   e->raw = se->raw;
-  e->filetime = s->src.filetime[se->src];
+  e->filetime = s->src.filetime[se->src] != 0;
   e->clamped = se->flags & 1;
 }
 
@@ -1165,10 +1180,8 @@ cmp_tie(const void *pa, const void *pb)
   int r;
   if(la != lb && (r = strcmp(la, lb)))
     return r;
-  na = s->src.filetime[ea->src] && !strcmp(s->src.s[ea->src], "$FN") ?
-       oa->fnkey_len : oa->path_len;
-  nb = s->src.filetime[eb->src] && !strcmp(s->src.s[eb->src], "$FN") ?
-       ob->fnkey_len : ob->path_len;
+  na = s->src.filetime[ea->src] == 3 ? oa->fnkey_len : oa->path_len;
+  nb = s->src.filetime[eb->src] == 3 ? ob->fnkey_len : ob->path_len;
   if(oa != ob || na != nb) {
     r = memcmp(s->arena + oa->path, s->arena + ob->path, na < nb ? na : nb);
     if(r)
@@ -1179,20 +1192,21 @@ cmp_tie(const void *pa, const void *pb)
   return ka->i < kb->i ? -1 : ka->i > kb->i;
 }
 
-/* The window's events in export order: an array of keys (caller frees). */
-static struct skey *
+/* Put the window's events in export order (s->ev rearranged). */
+static int
 sort_events(struct snap *s)
 {
   struct skey *k, *tmp;
+  struct sev *sorted;
   size_t i, j;
-  if(!s->n_ev)
-    return calloc(1, sizeof(*k));
+  if(s->n_ev < 2)
+    return 1;
   k = malloc(s->n_ev * sizeof(*k));
   tmp = malloc(s->n_ev * sizeof(*tmp));
   if(!k || !tmp) {
     free(k);
     free(tmp);
-    return NULL;
+    return 0;
   }
   for(i = 0; i < s->n_ev; i++) {
     k[i].k = (uint64_t)s->ev[i].t_ns ^ (UINT64_C(1) << 63);
@@ -1204,10 +1218,32 @@ sort_events(struct snap *s)
   for(i = 0; i < s->n_ev; i = j) {
     for(j = i + 1; j < s->n_ev && k[j].k == k[i].k; j++)
       ;
-    if(j - i > 1)
+    if(j - i > 16)
       qsort(k + i, j - i, sizeof(*k), cmp_tie);
+    else if(j - i > 1) {
+      /* the usual tie: a few times of one file ($SI and $FN) */
+      size_t x, y;
+      for(x = i + 1; x < j; x++) {
+        struct skey t = k[x];
+        for(y = x; y > i && cmp_tie(&k[y - 1], &t) > 0; y--)
+          k[y] = k[y - 1];
+        k[y] = t;
+      }
+    }
   }
-  return k;
+  /* gathered once into time order: the loop that writes the lines then
+  ** reads the events in sequence (independent loads here, where the
+  ** processor overlaps them) */
+  if(!(sorted = malloc(s->cap_ev * sizeof(*sorted)))) {
+    free(k);
+    return 0;
+  }
+  for(i = 0; i < s->n_ev; i++)
+    sorted[i] = s->ev[k[i].i];
+  free(k);
+  free(s->ev);
+  s->ev = sorted;
+  return 1;
 }
 
 /* Windows of at most SNAP_BUDGET events in t_ns order: their lower
@@ -1265,7 +1301,7 @@ snap_open(tl_case *c, struct Tl_qfilter *q, struct snap *s)
 }
 
 tl_rc
-Tl_export_events(tl_case *c, struct Tl_qfilter *q, Tl_event_fn cb,
+Tl_export_events(tl_case *c, struct Tl_qfilter *q, Tl_export_fn cb,
                  void *ctx)
 {
   struct snap s;
@@ -1288,7 +1324,6 @@ Tl_export_events(tl_case *c, struct Tl_qfilter *q, Tl_event_fn cb,
     ra = sqlite3_step(a);
   }
   for(w = 0; w <= nb && !stopped; w++) {
-    struct skey *k;
     size_t i;
     if(nb)
       rc = snap_events(c, q, &s, WIN_TIME, w ? bounds[w - 1] : INT64_MIN,
@@ -1297,7 +1332,7 @@ Tl_export_events(tl_case *c, struct Tl_qfilter *q, Tl_event_fn cb,
       rc = snap_events(c, q, &s, WIN_NONE, 0, 0, 0);
     if(rc)
       goto out;
-    if(!(k = sort_events(&s))) {
+    if(!sort_events(&s)) {
       rc = Tl_set_error(c, TL_NOMEM, "timeline: out of memory");
       goto out;
     }
@@ -1305,7 +1340,14 @@ Tl_export_events(tl_case *c, struct Tl_qfilter *q, Tl_event_fn cb,
       struct tl_event e;
       struct tl_object o;
       size_t plain;
-      const struct sev *se = i < s.n_ev ? &s.ev[k[i].i] : NULL;
+      const struct sev *se = i < s.n_ev ? &s.ev[i] : NULL;
+      /* time order visits objects at random: fetch the object of a
+      ** later event ahead, and the path of a nearer one (whose object
+      ** came in by now) */
+      if(i + 16 < s.n_ev)
+        __builtin_prefetch(&s.obj[s.ev[i + 16].obj]);
+      if(i + 8 < s.n_ev)
+        __builtin_prefetch(s.arena + s.obj[s.ev[i + 8].obj].path);
       if(ra == SQLITE_ROW && (!se || sqlite3_column_int64(a, 0) < se->t_ns)) {
         /* an artifact event first, if this is the last window or it
         ** comes before this window's next event */
@@ -1316,7 +1358,7 @@ Tl_export_events(tl_case *c, struct Tl_qfilter *q, Tl_event_fn cb,
         read_artifact(a, &e);
         if(obj_ok(q, &o, plain)) {
           e.object = &o;
-          stopped = cb(&e, plain, ctx) != 0;
+          stopped = cb(&e, plain, 0, ctx) != 0;
         }
         ra = sqlite3_step(a);
         continue;
@@ -1326,10 +1368,10 @@ Tl_export_events(tl_case *c, struct Tl_qfilter *q, Tl_event_fn cb,
       snap_event(&s, se, &e);
       snap_obj(&s, &s.obj[se->obj], &o);
       e.object = &o;
-      stopped = cb(&e, s.obj[se->obj].plain, ctx) != 0;
+      stopped = cb(&e, s.obj[se->obj].plain, s.obj[se->obj].printable,
+                   ctx) != 0;
       i++;
     }
-    free(k);
   }
   if(!stopped && a && ra != SQLITE_DONE && ra != SQLITE_ROW)
     rc = Tl_set_sqlite_error(c, "query");
@@ -1483,6 +1525,7 @@ Tl_export_body(tl_case *c, struct Tl_qfilter *q, Tl_body_fn cb, void *ctx)
       r.o = &o;
       r.plain_len = so->plain;
       r.prefix = s.fs[so->fs].prefix;
+      r.printable = so->printable;
       if(j == end) {
         stopped = cb(&r, ctx) != 0;
         continue;

@@ -40,7 +40,12 @@ tl_rc Tl_query_events(tl_case *c, struct Tl_qfilter *q, Tl_event_fn cb,
 ** Tl_query_events, in the same order, from sequential scans of the object
 ** and event tables ordered in memory. Objects are held in memory; events
 ** in windows of a bounded size. */
-tl_rc Tl_export_events(tl_case *c, struct Tl_qfilter *q, Tl_event_fn cb,
+/* printable: every text of the event's object that a writer escapes
+** (evidence, division, volume, path, name, body-file prefix, link target)
+** is printable ASCII, so Tl_visible_escape() would change nothing. */
+typedef int (*Tl_export_fn)(const struct tl_event *e, size_t plain_len,
+                            int printable, void *ctx);
+tl_rc Tl_export_events(tl_case *c, struct Tl_qfilter *q, Tl_export_fn cb,
                        void *ctx);
 
 /* Body-file rows: objects in object_id order, each with its events
@@ -55,6 +60,7 @@ struct Tl_body_row {
                             ** (first row) */
   int has_event;
   const struct tl_event *e; /* object NULL: it is o */
+  int printable;            /* as for Tl_export_fn (first row) */
   int fn_found;             /* $FN: its $FILE_NAME row was found */
   int fn_dos;               /* ... in the DOS namespace */
   size_t fn_units;          /* ... its name in UTF-16 units */
