@@ -587,6 +587,19 @@ tl_query_objects(tl_case *c, const struct tl_filter *filter,
 ** their memory is bounded whatever the case. */
 #define SNAP_BUDGET 2000000
 
+/* The window size; a test hook (configure --enable-test-hooks) sets a
+** small one with TOUCHLINE_EXPORT_WINDOW=N to exercise the windows. */
+static int64_t
+snap_budget(void)
+{
+#ifdef TL_TEST_HOOKS
+  const char *v = getenv("TOUCHLINE_EXPORT_WINDOW");
+  if(v && atoll(v) > 0)
+    return atoll(v);
+#endif
+  return SNAP_BUDGET;
+}
+
 struct sfs {                /* one file system of the case */
   int64_t fs_id;
   char *label, *division, *volume, *fs_type, *prefix;
@@ -1252,7 +1265,7 @@ static tl_rc
 time_windows(tl_case *c, int64_t **bounds, size_t *n)
 {
   sqlite3_stmt *st;
-  int64_t total = 0, k;
+  int64_t total = 0, k, budget = snap_budget();
   size_t cap;
   *bounds = NULL;
   *n = 0;
@@ -1262,9 +1275,9 @@ time_windows(tl_case *c, int64_t **bounds, size_t *n)
   if(sqlite3_step(st) == SQLITE_ROW)
     total = sqlite3_column_int64(st, 0);
   sqlite3_finalize(st);
-  if(total <= SNAP_BUDGET)
+  if(total <= budget)
     return TL_OK;
-  cap = (size_t)(total / SNAP_BUDGET) + 2;
+  cap = (size_t)(total / budget) + 2;
   if(!(*bounds = malloc(cap * sizeof(**bounds))))
     return Tl_set_error(c, TL_NOMEM, "timeline: out of memory");
   if(sqlite3_prepare_v2(c->db, "SELECT t_ns FROM event INDEXED BY"
@@ -1274,7 +1287,7 @@ time_windows(tl_case *c, int64_t **bounds, size_t *n)
     *bounds = NULL;
     return Tl_set_sqlite_error(c, "query");
   }
-  for(k = SNAP_BUDGET; k < total && *n + 1 < cap; k += SNAP_BUDGET) {
+  for(k = budget; k < total && *n + 1 < cap; k += budget) {
     int64_t t;
     sqlite3_reset(st);
     sqlite3_bind_int64(st, 1, k);
@@ -1465,7 +1478,7 @@ Tl_export_body(tl_case *c, struct Tl_qfilter *q, Tl_body_fn cb, void *ctx)
 {
   struct snap s;
   sqlite3_stmt *st;
-  int64_t total = 0;
+  int64_t total = 0, budget = snap_budget();
   size_t per, a, *start = NULL;
   uint32_t *order = NULL;
   int stopped = 0;
@@ -1484,8 +1497,8 @@ Tl_export_body(tl_case *c, struct Tl_qfilter *q, Tl_body_fn cb, void *ctx)
   sqlite3_finalize(st);
   /* windows of objects holding about SNAP_BUDGET events */
   per = s.n_obj;
-  if(total > SNAP_BUDGET && s.n_obj) {
-    per = (size_t)((double)SNAP_BUDGET * (double)s.n_obj / (double)total);
+  if(total > budget && s.n_obj) {
+    per = (size_t)((double)budget * (double)s.n_obj / (double)total);
     if(!per)
       per = 1;
   }
