@@ -432,7 +432,26 @@ static void
 put_json(struct line *l, const char *s, size_t len)
 {
   static const char hex[] = "0123456789abcdef";
+  /* 1: the byte is written as an escape */
+  static const unsigned char esc[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ['"'] = 1, ['\\'] = 1, [0x7f] = 1
+  };
   size_t i, start = 0;
+  unsigned any = 0;
+  for(i = 0; i < len; i++)
+    any |= esc[(unsigned char)s[i]];
+  if(!any) {
+    char *d = room(l, len + 2);
+    if(d) {
+      d[0] = '"';
+      memcpy(d + 1, s, len);
+      d[len + 1] = '"';
+      l->n += len + 2;
+    }
+    return;
+  }
   putc_(l, '"');
   for(i = 0; i < len; i++) {
     unsigned char c = (unsigned char)s[i];
@@ -676,28 +695,13 @@ row_csv(struct line *l, const struct Tl_tlw_event *e, const struct ev_text *t)
   puts_(l, "\r\n");
 }
 
-static void
-json_key(struct line *l, const char *k, int first)
-{
-  if(!first)
-    putc_(l, ',');
-  putc_(l, '"');
-  puts_(l, k);
-  puts_(l, "\":");
-}
+/* a string constant: its length known when compiled */
+#define LIT(l, s) put((l), (s), sizeof(s) - 1)
 
 static void
-json_str(struct line *l, const char *k, const char *v)
+json_s(struct line *l, const char *v)
 {
-  json_key(l, k, 0);
   put_json(l, v, strlen(v));
-}
-
-static void
-json_int(struct line *l, const char *k, int64_t v)
-{
-  json_key(l, k, 0);
-  put_i64(l, v);
 }
 
 static void
@@ -707,60 +711,76 @@ row_jsonl(struct line *l, const struct Tl_tlw_event *e,
   struct when w;
   char addr[64];
   split_time(l->o, e->t_ns, &w);
-  putc_(l, '{');
-  json_key(l, "message", 1);
+  LIT(l, "{\"message\":");
   put_json(l, t->desc, t->desc_n);
   /* Timesketch and Python parse at most microseconds; t_ns keeps all */
-  json_key(l, "datetime", 0);
-  putc_(l, '"');
+  LIT(l, ",\"datetime\":\"");
   put_iso(l, &w, 6, 0);
-  putc_(l, '"');
-  json_int(l, "timestamp", floor_div(e->t_ns, 1000));
-  json_key(l, "timestamp_desc", 0);
+  LIT(l, "\",\"timestamp\":");
+  put_i64(l, floor_div(e->t_ns, 1000));
+  LIT(l, ",\"timestamp_desc\":");
   put_json(l, t->tdesc, t->tdesc_n);
-  json_int(l, "t_ns", e->t_ns);
-  json_str(l, "timezone", l->o->tz);
-  json_str(l, "macb", e->macb);
-  json_str(l, "source", e->source);
-  json_str(l, "division", e->o.division);
-  json_str(l, "evidence", e->o.evidence);
-  json_str(l, "volume", e->o.volume);
-  json_str(l, "filesystem", e->o.fs_type);
-  json_key(l, "path", 0);
+  LIT(l, ",\"t_ns\":");
+  put_i64(l, e->t_ns);
+  LIT(l, ",\"timezone\":");
+  json_s(l, l->o->tz);
+  LIT(l, ",\"macb\":");
+  json_s(l, e->macb);
+  LIT(l, ",\"source\":");
+  json_s(l, e->source);
+  LIT(l, ",\"division\":");
+  json_s(l, e->o.division);
+  LIT(l, ",\"evidence\":");
+  json_s(l, e->o.evidence);
+  LIT(l, ",\"volume\":");
+  json_s(l, e->o.volume);
+  LIT(l, ",\"filesystem\":");
+  json_s(l, e->o.fs_type);
+  LIT(l, ",\"path\":");
   put_json(l, e->o.path, e->o.path_len);
-  json_str(l, "name", e->o.name);
-  json_int(l, "inode", e->o.inode);
-  json_key(l, "tsk_addr", 0);
+  LIT(l, ",\"name\":");
+  json_s(l, e->o.name);
+  LIT(l, ",\"inode\":");
+  put_i64(l, e->o.inode);
+  LIT(l, ",\"tsk_addr\":");
   put_json(l, addr, fmt_addr(addr, &e->o));
-  json_int(l, "size", e->o.size);
-  json_key(l, "deleted", 0);
-  puts_(l, e->o.deleted ? "true" : "false");
-  json_str(l, "alloc", e->o.alloc);
-  json_key(l, "clamped", 0);
-  puts_(l, e->clamped ? "true" : "false");
-  json_key(l, "raw", 0);
+  LIT(l, ",\"size\":");
+  put_i64(l, e->o.size);
+  if(e->o.deleted)
+    LIT(l, ",\"deleted\":true");
+  else
+    LIT(l, ",\"deleted\":false");
+  LIT(l, ",\"alloc\":");
+  json_s(l, e->o.alloc);
+  if(e->clamped)
+    LIT(l, ",\"clamped\":true,\"raw\":");
+  else
+    LIT(l, ",\"clamped\":false,\"raw\":");
   if(e->has_raw)
     put_raw(l, e);
   else
-    puts_(l, "null");
+    LIT(l, "null");
   if(e->kind) {
-    json_str(l, "parser", e->source);
-    json_str(l, "kind", e->kind);
-    json_key(l, "actor", 0);
+    LIT(l, ",\"parser\":");
+    json_s(l, e->source);
+    LIT(l, ",\"kind\":");
+    json_s(l, e->kind);
+    LIT(l, ",\"actor\":");
     if(e->actor)
-      put_json(l, e->actor, strlen(e->actor));
+      json_s(l, e->actor);
     else
-      puts_(l, "null");
-    json_str(l, "what", e->what ? e->what : "");
-    json_str(l, "artifact", e->artifact_path ? e->artifact_path : "");
+      LIT(l, "null");
+    LIT(l, ",\"what\":");
+    json_s(l, e->what ? e->what : "");
+    LIT(l, ",\"artifact\":");
+    json_s(l, e->artifact_path ? e->artifact_path : "");
     /* already JSON (SQLite's json_group_object) */
-    json_key(l, "attributes", 0);
+    LIT(l, ",\"attributes\":");
     puts_(l, e->attributes ? e->attributes : "{}");
-    json_str(l, "data_type", "touchline:artifact");
+    LIT(l, ",\"data_type\":\"touchline:artifact\"}\n");
   }
   else
-    json_str(l, "data_type", "fs:stat");
-  puts_(l, "}\n");
+    LIT(l, ",\"data_type\":\"fs:stat\"}\n");
 }
 
 static void
