@@ -424,7 +424,8 @@ out:
              (long long)cache_kb);
     sqlite3_exec(c->db, sql, NULL, NULL, NULL);
   }
-  res.n_lines = r.rows;
+  /* lines the sink took: a refused chunk counts none of its lines */
+  res.n_lines = r.out.lines_written;
   res.n_clamped = r.n_clamped;
   if(result)
     Tl_result_out(result, &res, sizeof(res));

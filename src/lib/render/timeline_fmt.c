@@ -131,16 +131,22 @@ out_write(struct Tl_tlw_out *o)
   if(o->pending && !o->write_err &&
      Tl_sink_write(o->sink, o->buf, o->pending))
     o->write_err = 1;
+  if(!o->write_err)
+    o->lines_written += o->lines_pending;
+  o->lines_pending = 0;
   o->pending = 0;
 }
 
+/* The line is complete; count: it is a line of the export (not the
+** header). */
 static void
-flush_line(struct line *l)
+flush_line(struct line *l, int count)
 {
   if(l->oom) {
     l->o->oom = 1;
     return;
   }
+  l->o->lines_pending += (uint64_t)count;
   l->o->pending = l->n;
   if(l->o->pending >= OUT_CHUNK)
     out_write(l->o);
@@ -646,7 +652,7 @@ Tl_tlw_header(struct Tl_tlw_out *o)
   else if(o->fmt == TL_TIMELINE_L2TCSV)
     puts_(&l, "date,time,timezone,MACB,source,sourcetype,type,user,host,"
           "short,desc,version,filename,inode,notes,format,extra\n");
-  flush_line(&l);
+  flush_line(&l, 0);
 }
 
 static void
@@ -899,7 +905,7 @@ Tl_tlw_event_row(struct Tl_tlw_out *o, const struct Tl_tlw_event *ev)
   case TL_TIMELINE_TLN: row_tln(&l, e, &t); break;
   case TL_TIMELINE_BODYFILE: break;
   }
-  flush_line(&l);
+  flush_line(&l, 1);
   visible_free(&v);
 }
 
@@ -1001,6 +1007,6 @@ Tl_tlw_body_row(struct Tl_tlw_out *o, const struct Tl_tlw_body *body)
   putc_(&l, '|');
   put_body_time(&l, b, 3);  /* crtime */
   putc_(&l, '\n');
-  flush_line(&l);
+  flush_line(&l, 1);
   visible_free(&v);
 }

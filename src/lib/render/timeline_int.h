@@ -66,6 +66,8 @@ struct Tl_tlw_out {
   Tl_tz *zone;              /* NULL: UTC (base/tz.c, no process state) */
   char *buf;                /* lines not yet written (pending bytes) */
   size_t cap, pending;
+  uint64_t lines_pending;   /* lines (not the header) in buf */
+  uint64_t lines_written;   /* lines the sink took */
   char *tbuf, *xbuf;        /* scratch for composite texts */
   size_t tcap, xcap;
   int have_sec;             /* sec_when holds second sec, split */
