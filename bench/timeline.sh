@@ -54,7 +54,7 @@ run() {
   /usr/bin/time -f "%e %U %S %M" -o "$W/time" "$@" >/dev/null 2>"$W/err" || {
     echo "bench: '$*' failed:" >&2; tail -n 5 "$W/err" >&2; exit 1; }
   read -r w u s m < <(tail -n 1 "$W/time")
-  echo "$w $(echo "$u + $s" | bc) $m" >>"$W/$key"
+  echo "$w $(echo "$u + $s" | bc | sed 's/^\./0./') $m" >>"$W/$key"
 }
 median() { sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
 col() { awk -v c="$2" '{print $c}' "$W/$1" | median; }
