@@ -1,61 +1,113 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # Time `touchline timeline` in every format next to The Sleuth Kit's
-# `fls -r -m / IMG | mactime -b - -d` on one image; wall time and peak RSS
-# from /usr/bin/time -v.
+# `fls -r -m / IMG | mactime -b - -d -y` on one image, in paired rounds, and
+# print each format's speed-up with the goal of issue 12 (bench/README.md).
 #
-# usage: bench/timeline.sh [-t TOUCHLINE] IMAGE
+# usage: bench/timeline.sh [-t TOUCHLINE] [IMAGE]
 #        bench/timeline.sh [-t TOUCHLINE] --make-ext4 NFILES
-# --make-ext4 builds an ext4 image with NFILES files in 100 folders (mkfs.ext4
-# -d, no mount needed) in a temporary folder and benchmarks that.
-# TMPDIR chooses where the case (and a made image) go.
-set -eu
+# IMAGE defaults to $BENCH_DIR/ntfs-100000.raw (bench/run.sh builds it).
+# --make-ext4 builds an ext4 image with NFILES files in 100 folders
+# (mkfs.ext4 -d, no mount needed) in a temporary folder and times that.
+# Environment: BENCH_RUNS (5) rounds; in each round every command runs once,
+# back to back, so that a busy machine slows all of them alike; the table
+# shows medians. BENCH_CASE: an ingested case of IMAGE to use (else one is
+# ingested into a temporary folder). BENCH_OUT=file: write the outputs to
+# files (default /dev/null for every command). TMPDIR: where the case goes.
+# A benchmark, not a test: it prints figures and never fails on them.
+set -euo pipefail
 TL=${TOUCHLINE:-touchline}
 if [ "${1:-}" = "-t" ]; then TL=$2; shift 2; fi
-[ $# -ge 1 ] || { sed -n '2,11p' "$0"; exit 2; }
-for t in fls mactime /usr/bin/time; do
+DIR=${BENCH_DIR:-/var/tmp/touchline-bench}
+RUNS=${BENCH_RUNS:-5}
+for t in fls mactime /usr/bin/time bc; do
   command -v $t >/dev/null 2>&1 || { echo "bench: $t not found" >&2; exit 1; }
 done
 W=$(mktemp -d "${TMPDIR:-/tmp}/tl-bench.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 
-if [ "$1" = "--make-ext4" ]; then
+if [ "${1:-}" = "--make-ext4" ]; then
   n=$2
   echo "making an ext4 image with $n files..." >&2
   mkdir "$W/tree"
   i=0
   while [ $i -lt 100 ]; do mkdir "$W/tree/d$i"; i=$((i + 1)); done
-  # one awk process writes the names; touch in batches sets them up
   awk -v n="$n" -v w="$W" 'BEGIN { for(i = 0; i < n; i++)
     printf "%s/tree/d%d/file-%d.txt\n", w, i % 100, i }' | xargs touch
-  # 256-byte inodes plus room for the directories
   mkfs.ext4 -q -N $((n + 1000)) -d "$W/tree" "$W/bench.img" \
     $((n * 3 / 10 + 32768))k
   rm -rf "$W/tree"
   IMG=$W/bench.img
 else
-  IMG=$1
+  IMG=${1:-$DIR/ntfs-100000.raw}
 fi
+[ -r "$IMG" ] || { echo "bench: no image $IMG (bench/run.sh builds it)" >&2; exit 1; }
+"$TL" --version >/dev/null 2>&1 || { echo "bench: cannot run $TL" >&2; exit 1; }
 
-# measure LABEL CMD...: one line with wall seconds and peak RSS
-measure() {
-  label=$1
-  shift
-  /usr/bin/time -v -o "$W/time" "$@" > /dev/null
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { print $2 }' "$W/time")
-  rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$W/time")
-  printf '%-42s %10s %10s KB\n' "$label" "$wall" "$rss"
+out() { # FORMAT -> where the output goes
+  if [ "${BENCH_OUT:-}" = file ]; then echo "$W/out.$1"; else echo /dev/null; fi
 }
 
-printf '%-42s %10s %13s\n' "image: $(basename "$IMG") ($(wc -c < "$IMG") bytes)" "wall" "peak RSS"
-measure "touchline ingest --no-hash" "$TL" ingest --no-hash -q "$W/case.db" "$IMG"
-ev=$(sqlite3 "$W/case.db" "select count(*) from event" 2>/dev/null || echo "?")
-ob=$(sqlite3 "$W/case.db" "select count(*) from object" 2>/dev/null || echo "?")
-echo "case: $ob objects, $ev events"
-for f in bodyfile csv jsonl l2tcsv tln; do
-  measure "touchline timeline -f $f" "$TL" timeline -q "$W/case.db" -f $f -o "$W/out.$f"
-  echo "    $(wc -l < "$W/out.$f") lines, $(wc -c < "$W/out.$f") bytes"
+# run KEY CMD...: one timed run; appends "wall cpu rss" to $W/KEY
+run() {
+  local key=$1
+  shift
+  /usr/bin/time -f "%e %U %S %M" -o "$W/time" "$@" >/dev/null 2>"$W/err" || {
+    echo "bench: '$*' failed:" >&2; tail -n 5 "$W/err" >&2; exit 1; }
+  read -r w u s m < <(tail -n 1 "$W/time")
+  echo "$w $(echo "$u + $s" | bc | sed 's/^\./0./') $m" >>"$W/$key"
+}
+median() { sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
+col() { awk -v c="$2" '{print $c}' "$W/$1" | median; }
+maxcol() { awk -v c="$2" '{print $c}' "$W/$1" | sort -g | tail -n 1; }
+ratio() { echo "scale=1; $1 / $2" | bc | sed 's/^\./0./'; }
+
+CASE=${BENCH_CASE:-}
+if [ -z "$CASE" ]; then
+  CASE=$W/case.db
+  echo "ingesting $IMG..." >&2
+  "$TL" ingest --no-hash -q "$CASE" "$IMG"
+fi
+cat "$IMG" >/dev/null   # warm page cache for fls
+FORMATS="bodyfile csv jsonl l2tcsv tln"
+# one untimed warm-up of each, then the rounds
+fls -r -m / "$IMG" >/dev/null
+for f in $FORMATS; do "$TL" timeline -q "$CASE" -f $f -o /dev/null; done
+for ((r = 1; r <= RUNS; r++)); do
+  echo "round $r/$RUNS" >&2
+  run pipe sh -c 'fls -r -m / "$1" | mactime -b - -d -y > "$2"' sh "$IMG" "$(out mactime)"
+  run fls sh -c 'fls -r -m / "$1" > "$2"' sh "$IMG" "$(out fls)"
+  for f in $FORMATS; do
+    run "$f" "$TL" timeline -q "$CASE" -f $f -o "$(out $f)"
+  done
 done
-measure "fls -r -m /" sh -c 'fls -r -m / "$1" > "$2"' sh "$IMG" "$W/fls.body"
-measure "mactime -b - -d (on that)" sh -c 'mactime -b - -d < "$1"' sh "$W/fls.body"
-measure "fls -r -m / IMG | mactime -b - -d" sh -c 'fls -r -m / "$1" | mactime -b - -d' sh "$IMG"
-measure "mactime -b - -d (on our bodyfile)" sh -c 'mactime -b - -d < "$1"' sh "$W/out.bodyfile"
+
+ev=$(sqlite3 "$CASE" "select count(*) from event" 2>/dev/null || echo "?")
+ob=$(sqlite3 "$CASE" "select count(*) from object" 2>/dev/null || echo "?")
+P=$(col pipe 1)
+F=$(col fls 1)
+echo
+echo "touchline timeline benchmark $(date -u +%Y-%m-%dT%H:%MZ), $("$TL" --version 2>&1 | head -n 1), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "image $(basename "$IMG") ($(wc -c < "$IMG") bytes), case: $ob objects, $ev events; median of $RUNS paired rounds; output to $(out csv | sed "s#$W/##")"
+echo
+printf '%-44s %7s %7s %9s %9s  %s\n' command "wall s" "cpu s" "peak MiB" "speed-up" "goal"
+printf '%-44s %7s %7s %9s %9s  %s\n' "fls -r -m / IMG | mactime -b - -d -y" "$P" "$(col pipe 2)" \
+  "$(( $(maxcol pipe 3) / 1024 ))" "1.0x" ""
+printf '%-44s %7s %7s %9s %9s  %s\n' "fls -r -m / IMG" "$F" "$(col fls 2)" \
+  "$(( $(maxcol fls 3) / 1024 ))" "$(ratio "$P" "$F")x" ""
+for f in $FORMATS; do
+  t=$(col "$f" 1)
+  [ "$(echo "$t > 0" | bc)" = 1 ] || t=0.01
+  x=$(ratio "$P" "$t")
+  goal=10
+  [ "$f" = bodyfile ] && goal=20
+  ok=$([ "$(echo "$x >= $goal" | bc)" = 1 ] && echo met || echo "NOT met")
+  extra=""
+  [ "$f" = bodyfile ] && extra=" ($(ratio "$F" "$t")x fls -r -m alone)"
+  printf '%-44s %7s %7s %9s %9s  %s\n' "touchline timeline -f $f" "$t" "$(col "$f" 2)" \
+    "$(( $(maxcol "$f" 3) / 1024 ))" "${x}x" ">= ${goal}x faster than the pipeline: $ok$extra"
+done
+if [ "${BENCH_OUT:-}" = file ]; then
+  echo
+  for f in $FORMATS; do echo "$f: $(wc -l < "$W/out.$f") lines, $(wc -c < "$W/out.$f") bytes"; done
+  echo "mactime: $(wc -l < "$W/out.mactime") lines"
+fi

@@ -47,6 +47,7 @@ after_row(struct run *r)
 static void
 to_obj(struct Tl_tlw_obj *d, const struct tl_object *o)
 {
+  d->printable = 0;
   d->evidence = o->evidence;
   d->division = o->division;
   d->volume = o->volume;
@@ -73,12 +74,13 @@ to_obj(struct Tl_tlw_obj *d, const struct tl_object *o)
 /* ---- event formats ------------------------------------------------------ */
 
 static int
-on_event(const struct tl_event *ev, size_t plain, void *ctx)
+on_event(const struct tl_event *ev, size_t plain, int printable, void *ctx)
 {
   struct run *r = ctx;
   struct Tl_tlw_event e;
   memset(&e, 0, sizeof(e));
   to_obj(&e.o, ev->object);
+  e.o.printable = printable;
   e.t_ns = ev->t_ns;
   e.source = ev->source;
   e.macb = ev->macb;
@@ -236,6 +238,7 @@ on_body(const struct Tl_body_row *row, void *ctx)
     c->id = o->object_id;
     c->fn_attr = -1;
     to_obj(&c->o, o);
+    c->o.printable = row->printable;
     c->off[0] = c->used;
     hold(&b->h, &c->used, o->evidence, strlen(o->evidence), &b->oom);
     c->off[1] = c->used;
@@ -267,13 +270,13 @@ on_body(const struct Tl_body_row *row, void *ctx)
   if(e->fn_attr_id >= 0) {
     /* fls prints the last non-DOS $FILE_NAME of the entry (ntfs.cpp);
     ** events are stored in attribute order */
-    if(row->fn_namespace && !strcmp(row->fn_namespace, "DOS"))
+    if(row->fn_found && row->fn_dos)
       return 0;
     if(e->fn_attr_id != c->fn_attr) {
       memset(&c->fn, 0, sizeof(c->fn));
       c->fn_attr = e->fn_attr_id;
-      c->fn_units = utf16_units(row->fn_name ? row->fn_name :
-                                b->h.buf + c->off[5]);
+      c->fn_units = row->fn_found ? row->fn_units :
+                    utf16_units(b->h.buf + c->off[5]);
       c->fn.filetime = e->filetime;
     }
     set_times(&c->fn, e->macb, e->t_ns);
@@ -301,7 +304,7 @@ run_body(tl_case *c, struct run *r)
   memset(&b, 0, sizeof(b));
   b.r = r;
   b.ev_filter = Tl_qfilter_has_event_cond(r->q);
-  rc = Tl_query_body(c, r->q, on_body, &b);
+  rc = Tl_export_body(c, r->q, on_body, &b);
   if(rc == TL_OK)
     body_flush(r, &b.c, &b.h, b.ev_filter);
   free(b.h.buf);
@@ -399,7 +402,8 @@ tl_timeline_export(tl_case *c, const struct tl_filter *filter,
   else if(o.format == TL_TIMELINE_BODYFILE)
     rc = run_body(c, &r);
   else
-    rc = Tl_query_events(c, &q, on_event, &r);
+    rc = Tl_export_events(c, &q, on_event, &r);
+  Tl_tlw_flush(&r.out);
   if(own_tx)
     sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
   if(rc == TL_STOP || rc == TL_OK) {
@@ -420,7 +424,8 @@ out:
              (long long)cache_kb);
     sqlite3_exec(c->db, sql, NULL, NULL, NULL);
   }
-  res.n_lines = r.rows;
+  /* lines the sink took: a refused chunk counts none of its lines */
+  res.n_lines = r.out.lines_written;
   res.n_clamped = r.n_clamped;
   if(result)
     Tl_result_out(result, &res, sizeof(res));

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/abi_int.h"
+#include "base/fmt_int.h"
 #include "base/names_int.h"
 #include "render/timeline_int.h"
 
@@ -18,37 +19,76 @@
 
 /* ---- line buffer ------------------------------------------------------ */
 
-static int
-need(struct Tl_tlw_out *o, size_t add, size_t *used)
-{
-  size_t nc;
-  char *nb;
-  if(*used + add + 1 <= o->cap)
-    return 1;
-  nc = o->cap ? o->cap : 1024;
-  while(nc < *used + add + 1)
-    nc *= 2;
-  if(!(nb = realloc(o->buf, nc)))
-    return 0;
-  o->buf = nb;
-  o->cap = nc;
-  return 1;
-}
+/* Lines are built one after the other in o->buf and handed to the sink
+** when OUT_CHUNK bytes are pending (one write per chunk, not per line);
+** composite texts are built in o->tbuf and o->xbuf. A struct line writes
+** into one of these buffers. */
+#define OUT_CHUNK (1u << 18)
 
 struct line {
   struct Tl_tlw_out *o;
   size_t n;
   int oom;
+  char **buf;
+  size_t *cap;
 };
 
 static void
+line_init(struct line *l, struct Tl_tlw_out *o)
+{
+  l->o = o;
+  l->n = o->pending;
+  l->oom = 0;
+  l->buf = &o->buf;
+  l->cap = &o->cap;
+}
+
+static void
+line_scratch(struct line *l, struct Tl_tlw_out *o, char **buf, size_t *cap)
+{
+  l->o = o;
+  l->n = 0;
+  l->oom = 0;
+  l->buf = buf;
+  l->cap = cap;
+}
+
+static int
+grow(struct line *l, size_t add)
+{
+  size_t nc;
+  char *nb;
+  if(l->oom)
+    return 0;
+  nc = *l->cap ? *l->cap : 1024;
+  while(nc < l->n + add + 1)
+    nc *= 2;
+  if(!(nb = realloc(*l->buf, nc))) {
+    l->oom = 1;
+    return 0;
+  }
+  *l->buf = nb;
+  *l->cap = nc;
+  return 1;
+}
+
+/* Room for add more bytes: a pointer to write them at, NULL when out of
+** memory. Commit them with l->n += written. */
+static inline char *
+room(struct line *l, size_t add)
+{
+  if(l->n + add + 1 > *l->cap && !grow(l, add))
+    return NULL;
+  return *l->buf + l->n;
+}
+
+static inline void
 put(struct line *l, const char *s, size_t len)
 {
-  if(l->oom || !need(l->o, len, &l->n)) {
-    l->oom = 1;
+  char *d = room(l, len);
+  if(!d)
     return;
-  }
-  memcpy(l->o->buf + l->n, s, len);
+  memcpy(d, s, len);
   l->n += len;
 }
 
@@ -58,45 +98,75 @@ puts_(struct line *l, const char *s)
   put(l, s, strlen(s));
 }
 
-static void
+static inline void
 putc_(struct line *l, char c)
 {
-  put(l, &c, 1);
+  char *d = room(l, 1);
+  if(!d)
+    return;
+  *d = c;
+  l->n++;
 }
 
-/* by hand: snprintf was a tenth of the run time */
 static void
 put_i64(struct line *l, int64_t v)
 {
-  char b[24];
-  size_t i = sizeof(b);
-  uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-  do {
-    b[--i] = (char)('0' + u % 10);
-    u /= 10;
-  } while(u);
-  if(v < 0)
-    b[--i] = '-';
-  put(l, b + i, sizeof(b) - i);
+  char *d = room(l, TL_FMT_INT_MAX + 1);
+  if(d)
+    l->n += Tl_fmt_i64(d, v);
 }
 
 static void
-flush_line(struct line *l)
+put_u64(struct line *l, uint64_t v)
+{
+  char *d = room(l, TL_FMT_INT_MAX);
+  if(d)
+    l->n += Tl_fmt_u64(d, v);
+}
+
+/* Write out what is pending. */
+static void
+out_write(struct Tl_tlw_out *o)
+{
+  if(o->pending && !o->write_err &&
+     Tl_sink_write(o->sink, o->buf, o->pending))
+    o->write_err = 1;
+  if(!o->write_err)
+    o->lines_written += o->lines_pending;
+  o->lines_pending = 0;
+  o->pending = 0;
+}
+
+/* The line is complete; count: it is a line of the export (not the
+** header). */
+static void
+flush_line(struct line *l, int count)
 {
   if(l->oom) {
     l->o->oom = 1;
     return;
   }
-  if(!l->o->write_err && Tl_sink_write(l->o->sink, l->o->buf, l->n))
-    l->o->write_err = 1;
+  l->o->lines_pending += (uint64_t)count;
+  l->o->pending = l->n;
+  if(l->o->pending >= OUT_CHUNK)
+    out_write(l->o);
+}
+
+void
+Tl_tlw_flush(struct Tl_tlw_out *o)
+{
+  out_write(o);
 }
 
 void
 Tl_tlw_out_free(struct Tl_tlw_out *o)
 {
   free(o->buf);
-  o->buf = NULL;
-  o->cap = 0;
+  free(o->tbuf);
+  free(o->xbuf);
+  o->buf = o->tbuf = o->xbuf = NULL;
+  o->cap = o->tcap = o->xcap = 0;
+  o->pending = 0;
 }
 
 /* ---- time ------------------------------------------------------------- */
@@ -128,18 +198,20 @@ zone_offset(const struct Tl_tlw_out *o, int64_t t)
   return o->zone ? (long)Tl_tz_offset(o->zone, t) : 0;
 }
 
-struct when {
-  int64_t y;
-  unsigned mo, d, h, mi, s;
-  int64_t frac_ns;
-  long off;         /* seconds east of UTC */
-};
+#define when Tl_tlw_when    /* timeline_int.h: cached per second */
 
 static void
 split_time(struct Tl_tlw_out *o, int64_t ns, struct when *w)
 {
-  int64_t sec = split_ns(ns, &w->frac_ns), local, days, sod;
+  int64_t frac, sec = split_ns(ns, &frac), local, days, sod;
   int mo, d;
+  /* events come in time order: many share their second */
+  if(o->have_sec && o->sec == sec) {
+    *w = o->sec_when;
+    w->frac_ns = frac;
+    return;
+  }
+  w->frac_ns = frac;
   w->off = zone_offset(o, sec);
   local = sec + w->off;
   days = floor_div(local, 86400);
@@ -150,6 +222,20 @@ split_time(struct Tl_tlw_out *o, int64_t ns, struct when *w)
   w->h = (unsigned)(sod / 3600);
   w->mi = (unsigned)(sod / 60 % 60);
   w->s = (unsigned)(sod % 60);
+  o->sec = sec;
+  o->sec_when = *w;
+  o->have_sec = 1;
+}
+
+static void
+civil(const struct when *w, struct Tl_fmt_civil *c)
+{
+  c->y = w->y;
+  c->mo = w->mo;
+  c->d = w->d;
+  c->h = w->h;
+  c->mi = w->mi;
+  c->s = w->s;
 }
 
 /* ISO 8601 with `digits` fractional digits (0, 6, 7 or 9). zulu: write "Z"
@@ -157,25 +243,38 @@ split_time(struct Tl_tlw_out *o, int64_t ns, struct when *w)
 static void
 put_iso(struct line *l, const struct when *w, int digits, int zulu)
 {
-  char b[64];
-  int n = snprintf(b, sizeof(b), "%04lld-%02u-%02uT%02u:%02u:%02u",
-                   (long long)w->y, w->mo, w->d, w->h, w->mi, w->s);
+  struct Tl_fmt_civil c;
+  char *b = room(l, 64);
+  size_t n;
+  if(!b)
+    return;
+  civil(w, &c);
+  n = Tl_fmt_iso_sec(b, &c);
   if(digits > 0) {
     int64_t f = w->frac_ns;
     int k;
     for(k = 9; k > digits; k--)
       f /= 10;
-    n += snprintf(b + n, sizeof(b) - (size_t)n, ".%0*lld", digits,
-                  (long long)f);
+    b[n++] = '.';
+    Tl_fmt_pad(b + n, (uint64_t)f, digits);
+    n += (size_t)digits;
   }
   if(zulu && w->off == 0)
-    n += snprintf(b + n, sizeof(b) - (size_t)n, "Z");
+    b[n++] = 'Z';
   else {
     long a = w->off < 0 ? -w->off : w->off;
-    n += snprintf(b + n, sizeof(b) - (size_t)n, "%c%02ld:%02ld",
-                  w->off < 0 ? '-' : '+', a / 3600, a / 60 % 60);
+    b[n++] = w->off < 0 ? '-' : '+';
+    if(a / 3600 < 100) {
+      Tl_fmt_pad(b + n, (uint64_t)(a / 3600), 2);
+      n += 2;
+    }
+    else
+      n += Tl_fmt_u64(b + n, (uint64_t)(a / 3600));
+    b[n++] = ':';
+    Tl_fmt_pad(b + n, (uint64_t)(a / 60 % 60), 2);
+    n += 2;
   }
-  put(l, b, (size_t)n);
+  l->n += n;
 }
 
 /* ---- shared text ------------------------------------------------------ */
@@ -213,9 +312,7 @@ put_desc(struct line *l, const char *source, const char *macb)
 static void
 put_raw(struct line *l, const struct Tl_tlw_event *e)
 {
-  char b[24];
-  int n = snprintf(b, sizeof(b), "%llu", (unsigned long long)e->raw);
-  put(l, b, (size_t)n);
+  put_u64(l, (uint64_t)e->raw);
 }
 
 /* A clamped time prints as 1677-09-21 or 2262-04-11, a plausible date:
@@ -233,15 +330,26 @@ put_clamp_note(struct line *l, const struct Tl_tlw_event *e)
   putc_(l, ')');
 }
 
+/* "inode-type-id" (at most 64 bytes) */
+static size_t
+fmt_addr(char *b, const struct Tl_tlw_obj *o)
+{
+  size_t n = Tl_fmt_i64(b, o->inode);
+  if(o->has_attr) {
+    b[n++] = '-';
+    n += Tl_fmt_i64(b + n, o->attr_type);
+    b[n++] = '-';
+    n += Tl_fmt_i64(b + n, o->attr_id);
+  }
+  return n;
+}
+
 static void
 put_addr(struct line *l, const struct Tl_tlw_obj *o)
 {
-  put_i64(l, o->inode);
-  if(o->has_attr) {
-    char b[32];
-    int n = snprintf(b, sizeof(b), "-%d-%d", o->attr_type, o->attr_id);
-    put(l, b, (size_t)n);
-  }
+  char *b = room(l, 64);
+  if(b)
+    l->n += fmt_addr(b, o);
 }
 
 /* ---- escaping --------------------------------------------------------- */
@@ -289,16 +397,25 @@ is_trigger(char c)
 static void
 put_csv(struct line *l, const char *s, size_t len)
 {
+  /* the characters that make a cell quoted */
+  static const unsigned char special[256] = {
+    ['\n'] = 1, ['\r'] = 1, ['"'] = 1, [','] = 1
+  };
   size_t i, start = 0;
-  int quote = 0, neutral = 0;
+  unsigned quote = 0;
+  int neutral = 0;
   if(len) {
     size_t k = 0;
     while(k < len && s[k] == '\'')
       k++;
     neutral = k < len && is_trigger(s[k]);
   }
-  for(i = 0; i < len && !quote; i++)
-    quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+  for(i = 0; i < len; i++)
+    quote |= special[(unsigned char)s[i]];
+  if(!quote && !neutral) {
+    put(l, s, len);
+    return;
+  }
   if(quote)
     putc_(l, '"');
   if(neutral)
@@ -321,7 +438,26 @@ static void
 put_json(struct line *l, const char *s, size_t len)
 {
   static const char hex[] = "0123456789abcdef";
+  /* 1: the byte is written as an escape */
+  static const unsigned char esc[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ['"'] = 1, ['\\'] = 1, [0x7f] = 1
+  };
   size_t i, start = 0;
+  unsigned any = 0;
+  for(i = 0; i < len; i++)
+    any |= esc[(unsigned char)s[i]];
+  if(!any) {
+    char *d = room(l, len + 2);
+    if(d) {
+      d[0] = '"';
+      memcpy(d + 1, s, len);
+      d[len + 1] = '"';
+      l->n += len + 2;
+    }
+    return;
+  }
   putc_(l, '"');
   for(i = 0; i < len; i++) {
     unsigned char c = (unsigned char)s[i];
@@ -361,76 +497,64 @@ put_json(struct line *l, const char *s, size_t len)
 
 /* ---- building the text pieces of an event ----------------------------- */
 
-/* A scratch line for one composite field (description, timestamp_desc). */
-static size_t
-sub_begin(struct line *l)
-{
-  return l->n;
-}
-
-/* Move text written since `mark` out of the line into a malloc'd string. */
-static char *
-sub_take(struct line *l, size_t mark, size_t *len)
-{
-  char *s;
-  *len = l->n - mark;
-  if(l->oom || !(s = malloc(*len + 1)))
-    return NULL;
-  memcpy(s, l->o->buf + mark, *len);
-  s[*len] = '\0';
-  l->n = mark;
-  return s;
-}
-
+/* The composite texts of an event (description, timestamp_desc, path
+** with its deleted mark), built in o->tbuf, reused from line to line. */
 struct ev_text {
-  char *tdesc, *desc, *path;
+  const char *tdesc, *desc, *path;
   size_t tdesc_n, desc_n, path_n;
 };
 
 static int
-event_text(struct line *l, const struct Tl_tlw_event *e, struct ev_text *t)
+event_text(struct Tl_tlw_out *o, const struct Tl_tlw_event *e,
+           struct ev_text *t)
 {
-  size_t m = sub_begin(l);
+  struct line l;
+  size_t td, pa, de;
+  line_scratch(&l, o, &o->tbuf, &o->tcap);
   if(e->kind) {
     /* an artifact event: "lnk: opened" */
-    puts_(l, e->source);
-    puts_(l, ": ");
-    puts_(l, e->kind);
+    puts_(&l, e->source);
+    puts_(&l, ": ");
+    puts_(&l, e->kind);
   }
   else
-    put_desc(l, e->source, e->macb);
-  t->tdesc = sub_take(l, m, &t->tdesc_n);
-  m = sub_begin(l);
-  put(l, e->o.path, e->o.path_len);
-  puts_(l, deleted_suffix(&e->o));
-  t->path = sub_take(l, m, &t->path_n);
-  m = sub_begin(l);
-  putc_(l, '[');
-  if(t->tdesc)
-    put(l, t->tdesc, t->tdesc_n);
-  puts_(l, "] ");
-  if(t->path)
-    put(l, t->path, t->path_n);
+    put_desc(&l, e->source, e->macb);
+  td = l.n;
+  put(&l, e->o.path, e->o.path_len);
+  puts_(&l, deleted_suffix(&e->o));
+  pa = l.n;
+  putc_(&l, '[');
+  /* the two texts above, copied from this same buffer: room first, as
+  ** room() may move it */
+  if(room(&l, pa)) {
+    memcpy(*l.buf + l.n, *l.buf, td);
+    l.n += td;
+  }
+  puts_(&l, "] ");
+  if(room(&l, pa - td)) {
+    memcpy(*l.buf + l.n, *l.buf + td, pa - td);
+    l.n += pa - td;
+  }
   if(e->kind && e->what && *e->what) {
-    puts_(l, " (");
-    puts_(l, e->what);
-    putc_(l, ')');
+    puts_(&l, " (");
+    puts_(&l, e->what);
+    putc_(&l, ')');
   }
   if(e->kind && e->actor && *e->actor) {
-    puts_(l, " by ");
-    puts_(l, e->actor);
+    puts_(&l, " by ");
+    puts_(&l, e->actor);
   }
-  put_clamp_note(l, e);
-  t->desc = sub_take(l, m, &t->desc_n);
-  return t->tdesc && t->path && t->desc;
-}
-
-static void
-event_text_free(struct ev_text *t)
-{
-  free(t->tdesc);
-  free(t->desc);
-  free(t->path);
+  put_clamp_note(&l, e);
+  de = l.n;
+  if(l.oom)
+    return 0;
+  t->tdesc = o->tbuf;
+  t->tdesc_n = td;
+  t->path = o->tbuf + td;
+  t->path_n = pa - td;
+  t->desc = o->tbuf + pa;
+  t->desc_n = de - pa;
+  return 1;
 }
 
 /* ---- names as every output shows them --------------------------------- */
@@ -455,6 +579,13 @@ vis_text(struct visible *v, const char *s, size_t len, size_t *out_len)
     if(out_len)
       *out_len = 0;
     return NULL;
+  }
+  /* printable ASCII has nothing to escape: the common case, checked
+  ** without decoding UTF-8 */
+  if(Tl_fmt_printable(s, len)) {
+    if(out_len)
+      *out_len = len;
+    return s;
   }
   need = Tl_visible_escape(s, len, NULL, 0);
   if(need == len) {       /* an escape always lengthens: nothing to do */
@@ -487,6 +618,8 @@ visible_obj(struct visible *v, const struct Tl_tlw_obj *o)
 {
   memset(v, 0, sizeof(*v));
   v->o = *o;
+  if(o->printable)
+    return;
   v->o.evidence = vis_str(v, o->evidence);
   v->o.division = vis_str(v, o->division);
   v->o.volume = vis_str(v, o->volume);
@@ -510,7 +643,8 @@ visible_free(struct visible *v)
 void
 Tl_tlw_header(struct Tl_tlw_out *o)
 {
-  struct line l = {o, 0, 0};
+  struct line l;
+  line_init(&l, o);
   if(o->fmt == TL_TIMELINE_CSV)
     puts_(&l, "datetime,timestamp_desc,macb,source,division,evidence,"
           "volume,filesystem,path,name,inode,tsk_addr,size,deleted,alloc,"
@@ -518,8 +652,7 @@ Tl_tlw_header(struct Tl_tlw_out *o)
   else if(o->fmt == TL_TIMELINE_L2TCSV)
     puts_(&l, "date,time,timezone,MACB,source,sourcetype,type,user,host,"
           "short,desc,version,filename,inode,notes,format,extra\n");
-  if(l.n)
-    flush_line(&l);
+  flush_line(&l, 0);
 }
 
 static void
@@ -568,28 +701,13 @@ row_csv(struct line *l, const struct Tl_tlw_event *e, const struct ev_text *t)
   puts_(l, "\r\n");
 }
 
-static void
-json_key(struct line *l, const char *k, int first)
-{
-  if(!first)
-    putc_(l, ',');
-  putc_(l, '"');
-  puts_(l, k);
-  puts_(l, "\":");
-}
+/* a string constant: its length known when compiled */
+#define LIT(l, s) put((l), (s), sizeof(s) - 1)
 
 static void
-json_str(struct line *l, const char *k, const char *v)
+json_s(struct line *l, const char *v)
 {
-  json_key(l, k, 0);
   put_json(l, v, strlen(v));
-}
-
-static void
-json_int(struct line *l, const char *k, int64_t v)
-{
-  json_key(l, k, 0);
-  put_i64(l, v);
 }
 
 static void
@@ -597,68 +715,78 @@ row_jsonl(struct line *l, const struct Tl_tlw_event *e,
           const struct ev_text *t)
 {
   struct when w;
-  size_t m;
-  char *addr;
-  size_t addr_n;
+  char addr[64];
   split_time(l->o, e->t_ns, &w);
-  putc_(l, '{');
-  json_key(l, "message", 1);
+  LIT(l, "{\"message\":");
   put_json(l, t->desc, t->desc_n);
   /* Timesketch and Python parse at most microseconds; t_ns keeps all */
-  json_key(l, "datetime", 0);
-  putc_(l, '"');
+  LIT(l, ",\"datetime\":\"");
   put_iso(l, &w, 6, 0);
-  putc_(l, '"');
-  json_int(l, "timestamp", floor_div(e->t_ns, 1000));
-  json_key(l, "timestamp_desc", 0);
+  LIT(l, "\",\"timestamp\":");
+  put_i64(l, floor_div(e->t_ns, 1000));
+  LIT(l, ",\"timestamp_desc\":");
   put_json(l, t->tdesc, t->tdesc_n);
-  json_int(l, "t_ns", e->t_ns);
-  json_str(l, "timezone", l->o->tz);
-  json_str(l, "macb", e->macb);
-  json_str(l, "source", e->source);
-  json_str(l, "division", e->o.division);
-  json_str(l, "evidence", e->o.evidence);
-  json_str(l, "volume", e->o.volume);
-  json_str(l, "filesystem", e->o.fs_type);
-  json_key(l, "path", 0);
+  LIT(l, ",\"t_ns\":");
+  put_i64(l, e->t_ns);
+  LIT(l, ",\"timezone\":");
+  json_s(l, l->o->tz);
+  LIT(l, ",\"macb\":");
+  json_s(l, e->macb);
+  LIT(l, ",\"source\":");
+  json_s(l, e->source);
+  LIT(l, ",\"division\":");
+  json_s(l, e->o.division);
+  LIT(l, ",\"evidence\":");
+  json_s(l, e->o.evidence);
+  LIT(l, ",\"volume\":");
+  json_s(l, e->o.volume);
+  LIT(l, ",\"filesystem\":");
+  json_s(l, e->o.fs_type);
+  LIT(l, ",\"path\":");
   put_json(l, e->o.path, e->o.path_len);
-  json_str(l, "name", e->o.name);
-  json_int(l, "inode", e->o.inode);
-  m = sub_begin(l);
-  put_addr(l, &e->o);
-  addr = sub_take(l, m, &addr_n);
-  if(addr)
-    json_str(l, "tsk_addr", addr);
-  free(addr);
-  json_int(l, "size", e->o.size);
-  json_key(l, "deleted", 0);
-  puts_(l, e->o.deleted ? "true" : "false");
-  json_str(l, "alloc", e->o.alloc);
-  json_key(l, "clamped", 0);
-  puts_(l, e->clamped ? "true" : "false");
-  json_key(l, "raw", 0);
+  LIT(l, ",\"name\":");
+  json_s(l, e->o.name);
+  LIT(l, ",\"inode\":");
+  put_i64(l, e->o.inode);
+  LIT(l, ",\"tsk_addr\":");
+  put_json(l, addr, fmt_addr(addr, &e->o));
+  LIT(l, ",\"size\":");
+  put_i64(l, e->o.size);
+  if(e->o.deleted)
+    LIT(l, ",\"deleted\":true");
+  else
+    LIT(l, ",\"deleted\":false");
+  LIT(l, ",\"alloc\":");
+  json_s(l, e->o.alloc);
+  if(e->clamped)
+    LIT(l, ",\"clamped\":true,\"raw\":");
+  else
+    LIT(l, ",\"clamped\":false,\"raw\":");
   if(e->has_raw)
     put_raw(l, e);
   else
-    puts_(l, "null");
+    LIT(l, "null");
   if(e->kind) {
-    json_str(l, "parser", e->source);
-    json_str(l, "kind", e->kind);
-    json_key(l, "actor", 0);
+    LIT(l, ",\"parser\":");
+    json_s(l, e->source);
+    LIT(l, ",\"kind\":");
+    json_s(l, e->kind);
+    LIT(l, ",\"actor\":");
     if(e->actor)
-      put_json(l, e->actor, strlen(e->actor));
+      json_s(l, e->actor);
     else
-      puts_(l, "null");
-    json_str(l, "what", e->what ? e->what : "");
-    json_str(l, "artifact", e->artifact_path ? e->artifact_path : "");
+      LIT(l, "null");
+    LIT(l, ",\"what\":");
+    json_s(l, e->what ? e->what : "");
+    LIT(l, ",\"artifact\":");
+    json_s(l, e->artifact_path ? e->artifact_path : "");
     /* already JSON (SQLite's json_group_object) */
-    json_key(l, "attributes", 0);
+    LIT(l, ",\"attributes\":");
     puts_(l, e->attributes ? e->attributes : "{}");
-    json_str(l, "data_type", "touchline:artifact");
+    LIT(l, ",\"data_type\":\"touchline:artifact\"}\n");
   }
   else
-    json_str(l, "data_type", "fs:stat");
-  puts_(l, "}\n");
+    LIT(l, ",\"data_type\":\"fs:stat\"}\n");
 }
 
 static void
@@ -666,15 +794,16 @@ row_l2tcsv(struct line *l, const struct Tl_tlw_event *e,
            const struct ev_text *t)
 {
   struct when w;
-  char b[64], macb[5];
+  struct Tl_fmt_civil c;
+  char macb[5], *b;
   int i;
-  size_t m;
-  char *extra;
-  size_t extra_n;
+  struct line x;
   split_time(l->o, e->t_ns, &w);
-  snprintf(b, sizeof(b), "%02u/%02u/%04lld,%02u:%02u:%02u,", w.mo, w.d,
-           (long long)w.y, w.h, w.mi, w.s);
-  puts_(l, b);
+  civil(&w, &c);
+  if((b = room(l, 40))) {
+    l->n += Tl_fmt_us_sec(b, &c);
+    putc_(l, ',');
+  }
   csv_str(l, l->o->tz);
   for(i = 0; i < 4; i++)
     macb[i] = (char)toupper((unsigned char)e->macb[i]);
@@ -682,18 +811,18 @@ row_l2tcsv(struct line *l, const struct Tl_tlw_event *e,
   csv_str(l, macb);
   /* an artifact event: source LOG, the parser as the source type */
   csv_str(l, e->kind ? "LOG" : "FILE");
-  m = sub_begin(l);
+  line_scratch(&x, l->o, &l->o->xbuf, &l->o->xcap);
   if(e->kind)
-    puts_(l, e->source);
+    puts_(&x, e->source);
   else {
-    puts_(l, e->o.fs_type);
-    putc_(l, ' ');
-    puts_(l, e->source);
+    puts_(&x, e->o.fs_type);
+    putc_(&x, ' ');
+    puts_(&x, e->source);
   }
-  extra = sub_take(l, m, &extra_n);
-  if(extra)
-    put_csv(l, extra, extra_n);
-  free(extra);
+  if(x.oom)
+    l->oom = 1;
+  else
+    put_csv(l, l->o->xbuf, x.n);
   putc_(l, ',');
   put_csv(l, t->tdesc, t->tdesc_n);
   putc_(l, ',');
@@ -713,28 +842,28 @@ row_l2tcsv(struct line *l, const struct Tl_tlw_event *e,
   putc_(l, ',');
   csv_str(l, e->o.alloc);
   csv_str(l, "touchline");
-  m = sub_begin(l);
-  puts_(l, "division: ");
-  puts_(l, e->o.division);
-  puts_(l, "; volume: ");
-  puts_(l, e->o.volume);
-  puts_(l, "; tsk_addr: ");
-  put_addr(l, &e->o);
-  puts_(l, "; size: ");
-  put_i64(l, e->o.size);
-  puts_(l, "; t_ns: ");
-  put_i64(l, e->t_ns);
+  line_scratch(&x, l->o, &l->o->xbuf, &l->o->xcap);
+  puts_(&x, "division: ");
+  puts_(&x, e->o.division);
+  puts_(&x, "; volume: ");
+  puts_(&x, e->o.volume);
+  puts_(&x, "; tsk_addr: ");
+  put_addr(&x, &e->o);
+  puts_(&x, "; size: ");
+  put_i64(&x, e->o.size);
+  puts_(&x, "; t_ns: ");
+  put_i64(&x, e->t_ns);
   if(e->clamped) {
-    puts_(l, "; clamped: 1");
+    puts_(&x, "; clamped: 1");
     if(e->has_raw) {
-      puts_(l, "; raw: ");
-      put_raw(l, e);
+      puts_(&x, "; raw: ");
+      put_raw(&x, e);
     }
   }
-  extra = sub_take(l, m, &extra_n);
-  if(extra)
-    put_csv(l, extra, extra_n);
-  free(extra);
+  if(x.oom)
+    l->oom = 1;
+  else
+    put_csv(l, l->o->xbuf, x.n);
   putc_(l, '\n');
 }
 
@@ -755,7 +884,7 @@ row_tln(struct line *l, const struct Tl_tlw_event *e, const struct ev_text *t)
 void
 Tl_tlw_event_row(struct Tl_tlw_out *o, const struct Tl_tlw_event *ev)
 {
-  struct line l = {o, 0, 0};
+  struct line l;
   struct ev_text t;
   struct visible v;
   struct Tl_tlw_event ve = *ev;
@@ -763,13 +892,12 @@ Tl_tlw_event_row(struct Tl_tlw_out *o, const struct Tl_tlw_event *ev)
   visible_obj(&v, &ev->o);
   ve.o = v.o;
   memset(&t, 0, sizeof(t));
-  if(v.oom || !event_text(&l, e, &t)) {
+  if(v.oom || !event_text(o, e, &t)) {
     o->oom = 1;
-    event_text_free(&t);
     visible_free(&v);
     return;
   }
-  l.n = 0;
+  line_init(&l, o);
   switch(o->fmt) {
   case TL_TIMELINE_CSV: row_csv(&l, e, &t); break;
   case TL_TIMELINE_JSONL: row_jsonl(&l, e, &t); break;
@@ -777,8 +905,7 @@ Tl_tlw_event_row(struct Tl_tlw_out *o, const struct Tl_tlw_event *ev)
   case TL_TIMELINE_TLN: row_tln(&l, e, &t); break;
   case TL_TIMELINE_BODYFILE: break;
   }
-  flush_line(&l);
-  event_text_free(&t);
+  flush_line(&l, 1);
   visible_free(&v);
 }
 
@@ -814,26 +941,30 @@ static void
 put_body_time(struct line *l, const struct Tl_tlw_body *b, int i)
 {
   int64_t sec, frac;
-  char f[32];
+  char *f;
   if(!b->have[i]) {
     putc_(l, '0');
     return;
   }
   sec = split_ns(b->t_ns[i], &frac);
   put_i64(l, sec);
-  if(!l->o->fractional)
+  if(!l->o->fractional || !(f = room(l, 10)))
     return;
-  if(b->filetime)
-    snprintf(f, sizeof(f), ".%07lld", (long long)(frac / 100));
-  else
-    snprintf(f, sizeof(f), ".%09lld", (long long)frac);
-  puts_(l, f);
+  f[0] = '.';
+  if(b->filetime) {
+    Tl_fmt_pad(f + 1, (uint64_t)(frac / 100), 7);
+    l->n += 8;
+  }
+  else {
+    Tl_fmt_pad(f + 1, (uint64_t)frac, 9);
+    l->n += 10;
+  }
 }
 
 void
 Tl_tlw_body_row(struct Tl_tlw_out *o, const struct Tl_tlw_body *body)
 {
-  struct line l = {o, 0, 0};
+  struct line l;
   struct visible v;
   struct Tl_tlw_body vb = *body;
   const struct Tl_tlw_body *b = &vb;
@@ -844,6 +975,7 @@ Tl_tlw_body_row(struct Tl_tlw_out *o, const struct Tl_tlw_body *body)
     visible_free(&v);
     return;
   }
+  line_init(&l, o);
   puts_(&l, "0|");
   if(b->o.prefix)
     put_pct(&l, b->o.prefix, strlen(b->o.prefix));
@@ -875,6 +1007,6 @@ Tl_tlw_body_row(struct Tl_tlw_out *o, const struct Tl_tlw_body *body)
   putc_(&l, '|');
   put_body_time(&l, b, 3);  /* crtime */
   putc_(&l, '\n');
-  flush_line(&l);
+  flush_line(&l, 1);
   visible_free(&v);
 }

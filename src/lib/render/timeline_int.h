@@ -30,6 +30,8 @@ struct Tl_tlw_obj {
   int64_t mode, uid, gid;
   const char *prefix;       /* bodyfile of several file systems: "label/vol2" */
   const char *link_target;  /* symbolic link target, or NULL */
+  int printable;            /* the texts above need no escape (checked
+                            ** when the case was read) */
 };
 
 /* One event row. */
@@ -62,8 +64,20 @@ struct Tl_tlw_out {
   int fractional;           /* bodyfile: float seconds */
   const char *tz;           /* zone name shown; "UTC" by default */
   Tl_tz *zone;              /* NULL: UTC (base/tz.c, no process state) */
-  char *buf;                /* scratch for escaping */
-  size_t cap;
+  char *buf;                /* lines not yet written (pending bytes) */
+  size_t cap, pending;
+  uint64_t lines_pending;   /* lines (not the header) in buf */
+  uint64_t lines_written;   /* lines the sink took */
+  char *tbuf, *xbuf;        /* scratch for composite texts */
+  size_t tcap, xcap;
+  int have_sec;             /* sec_when holds second sec, split */
+  int64_t sec;
+  struct Tl_tlw_when {
+    int64_t y;
+    unsigned mo, d, h, mi, s;
+    int64_t frac_ns;
+    long off;               /* seconds east of UTC */
+  } sec_when;
   int write_err;            /* the sink refused a line */
   int oom;                  /* a line could not be built */
 };
@@ -72,6 +86,8 @@ struct Tl_tlw_out {
 void Tl_tlw_header(struct Tl_tlw_out *o);
 void Tl_tlw_event_row(struct Tl_tlw_out *o, const struct Tl_tlw_event *e);
 void Tl_tlw_body_row(struct Tl_tlw_out *o, const struct Tl_tlw_body *b);
+/* Hand the pending lines to the sink (lines are written in chunks). */
+void Tl_tlw_flush(struct Tl_tlw_out *o);
 void Tl_tlw_out_free(struct Tl_tlw_out *o);
 
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "base/abi_int.h"
+#include "base/fmt_int.h"
 #include "store/query_int.h"
 
 /* ---- filter ------------------------------------------------------------ */
@@ -470,62 +471,6 @@ Tl_query_events(tl_case *c, struct Tl_qfilter *q, Tl_event_fn cb, void *ctx)
   return step_end(c, s, rc, stopped);
 }
 
-/* ---- body rows ------------------------------------------------------ */
-
-tl_rc
-Tl_query_body(tl_case *c, struct Tl_qfilter *q, Tl_body_fn cb, void *ctx)
-{
-  sqlite3_str *b = sqlite3_str_new(c->db);
-  sqlite3_stmt *s;
-  int i, rc, stopped = 0, skip = 0;
-  int64_t cur = 0;
-  struct tl_object o;
-  struct Tl_body_row r;
-  memset(&r, 0, sizeof(r));
-  sqlite3_str_appendall(b, "SELECT " OBJ_COLS ", " EV_COLS
-                        ", nf.namespace, nf.name FROM object o" OBJ_JOINS
-                        " LEFT JOIN event e ON e.object_id = o.object_id");
-  sql_event_cond(b, q);
-  /* event.fn_ord is the $FILE_NAME's position (schema v3); a case whose
-  ** ingest left it NULL has ord = attr_id. A version 1 or 2 case (opened
-  ** read-only, so not migrated) has neither: its key was attr_id */
-  sqlite3_str_appendall(b, " LEFT JOIN ntfs_filename nf ON e.source = '$FN'"
-                        " AND nf.object_id = e.object_id AND ");
-  sqlite3_str_appendall(b, schema_version(c) >= 3 ?
-                        "nf.ord = coalesce(e.fn_ord, e.attr_id) WHERE 1" :
-                        "nf.attr_id = e.attr_id WHERE 1");
-  sql_object_cond(b, q);
-  sqlite3_str_appendall(b, " ORDER BY o.object_id, e.event_id");
-  if(!(s = prepare(c, b)))
-    return c->errcode;
-  i = bind_event_cond(s, 1, q);
-  bind_object_cond(s, i, q);
-  while((rc = sqlite3_step(s)) == SQLITE_ROW) {
-    struct tl_event e;
-    int64_t id = sqlite3_column_int64(s, 20);
-    r.new_object = id != cur;
-    /* the object's columns are read on its first row only (a body file
-    ** reads them once per object, not once per event) */
-    if(r.new_object) {
-      cur = id;
-      r.plain_len = read_obj(s, 0, &o, &r.prefix);
-      skip = !obj_ok(q, &o, r.plain_len);
-    }
-    if(skip)
-      continue;
-    r.o = r.new_object ? &o : NULL;
-    r.has_event = read_event(s, OBJ_NCOLS, &e);
-    r.e = r.has_event ? &e : NULL;
-    r.fn_namespace = (const char *)sqlite3_column_text(s, OBJ_NCOLS + 7);
-    r.fn_name = (const char *)sqlite3_column_text(s, OBJ_NCOLS + 8);
-    if(cb(&r, ctx)) {
-      stopped = 1;
-      break;
-    }
-  }
-  return step_end(c, s, rc, stopped);
-}
-
 int64_t
 Tl_query_count_fs(tl_case *c, struct Tl_qfilter *q)
 {
@@ -629,4 +574,1002 @@ tl_query_objects(tl_case *c, const struct tl_filter *filter,
   r = step_end(c, s, rc, stopped);
   Tl_qfilter_free(&q);
   return r;
+}
+
+/* ---- the export: objects and events read once, ordered in memory ------ */
+
+/* tl_timeline_export reads the case in sequential scans (object and event
+** tables in rowid order: no per-row index look-up, no page read twice)
+** and orders the events in memory: a radix sort on t_ns, then the rows of
+** equal t_ns by evidence, printed path and event_id, the order of
+** Tl_query_events. Objects stay in memory (about 110 bytes and their
+** strings each); events come in windows of at most SNAP_BUDGET rows, so
+** their memory is bounded whatever the case. */
+#define SNAP_BUDGET 2000000
+
+/* The window size; a test hook (configure --enable-test-hooks) sets a
+** small one with TOUCHLINE_EXPORT_WINDOW=N to exercise the windows. */
+static int64_t
+snap_budget(void)
+{
+#ifdef TL_TEST_HOOKS
+  const char *v = getenv("TOUCHLINE_EXPORT_WINDOW");
+  if(v && atoll(v) > 0)
+    return atoll(v);
+#endif
+  return SNAP_BUDGET;
+}
+
+struct sfs {                /* one file system of the case */
+  int64_t fs_id;
+  char *label, *division, *volume, *fs_type, *prefix;
+  int printable;            /* label, volume and prefix */
+};
+
+struct sobj {
+  int64_t id, inode, size, mode, uid, gid;
+  size_t path, name, stream, link;   /* arena offsets; SIZE_MAX: NULL */
+  const char *division;              /* the map's, or the item's */
+  uint32_t path_len, plain;          /* plain: without ":stream" */
+  uint32_t fnkey_len;                /* sort key of a $FN event */
+  uint32_t fs;                       /* index in snap.fs */
+  int32_t attr_type, attr_id;
+  uint8_t alloc, has_attr, deleted, printable;
+  char name_type, meta_type;
+};
+
+struct sev {
+  int64_t t_ns, raw;
+  uint32_t obj;             /* index in snap.obj */
+  int32_t attr_id;          /* 0 when NULL */
+  int32_t fnkey;            /* $FILE_NAME key (ntfs_filename); INT32_MIN:
+                            ** none */
+  uint16_t src;
+  uint8_t macb;
+  uint8_t flags;            /* 1 clamped, 2 has_raw */
+};
+
+struct snfn {               /* ntfs_filename, for the body file */
+  int64_t object_id;
+  int32_t key;
+  int32_t dos;
+  size_t units;             /* UTF-16 units of the name */
+};
+
+/* A few distinct strings (sources, macb, alloc), each kept once. */
+struct intern {
+  char **s;
+  int *filetime;            /* "$SI" or "$FN": 1, "$FN": 3 */
+  size_t n, cap, last;
+};
+
+struct snap {
+  struct sfs *fs;
+  size_t n_fs;
+  struct sobj *obj;
+  size_t n_obj, cap_obj;
+  char *arena;
+  size_t used, cap;
+  int64_t min_id;
+  uint32_t *map;            /* object_id - min_id -> index, or NULL */
+  size_t n_map;
+  struct intern src, macb, alloc;
+  struct sev *ev;
+  size_t n_ev, cap_ev;
+  struct snfn *fn;
+  size_t n_fn;
+  int schema;
+  int oom;
+};
+
+static void
+intern_free(struct intern *t)
+{
+  size_t i;
+  for(i = 0; i < t->n; i++)
+    free(t->s[i]);
+  free(t->s);
+  free(t->filetime);
+}
+
+/* Index of s in t (added when new); -1 out of memory or past max. */
+static long
+intern(struct intern *t, const char *s, size_t max)
+{
+  size_t i;
+  if(t->n && !strcmp(t->s[t->last], s))
+    return (long)t->last;
+  for(i = 0; i < t->n; i++)
+    if(!strcmp(t->s[i], s)) {
+      t->last = i;
+      return (long)i;
+    }
+  if(t->n >= max)
+    return -1;
+  if(t->n == t->cap) {
+    size_t nc = t->cap ? t->cap * 2 : 16;
+    char **ns = realloc(t->s, nc * sizeof(*ns));
+    int *nf;
+    if(!ns)
+      return -1;
+    t->s = ns;
+    if(!(nf = realloc(t->filetime, nc * sizeof(*nf))))
+      return -1;
+    t->filetime = nf;
+    t->cap = nc;
+  }
+  if(!(t->s[t->n] = strdup(s)))
+    return -1;
+  t->filetime[t->n] = !strcmp(s, "$FN") ? 3 : !strcmp(s, "$SI");
+  t->last = t->n;
+  return (long)t->n++;
+}
+
+static void
+snap_free(struct snap *s)
+{
+  size_t i;
+  for(i = 0; i < s->n_fs; i++) {
+    free(s->fs[i].label);
+    free(s->fs[i].division);
+    free(s->fs[i].volume);
+    free(s->fs[i].fs_type);
+    free(s->fs[i].prefix);
+  }
+  free(s->fs);
+  free(s->obj);
+  free(s->arena);
+  free(s->map);
+  free(s->ev);
+  free(s->fn);
+  intern_free(&s->src);
+  intern_free(&s->macb);
+  intern_free(&s->alloc);
+  memset(s, 0, sizeof(*s));
+}
+
+/* Copy len bytes and a NUL into the arena; SIZE_MAX when out of memory. */
+static size_t
+arena_put(struct snap *s, const char *p, size_t len)
+{
+  size_t off;
+  if(s->used + len + 1 > s->cap) {
+    size_t nc = s->cap ? s->cap : 1 << 20;
+    char *nb;
+    while(nc < s->used + len + 1)
+      nc *= 2;
+    if(!(nb = realloc(s->arena, nc))) {
+      s->oom = 1;
+      return SIZE_MAX;
+    }
+    s->arena = nb;
+    s->cap = nc;
+  }
+  off = s->used;
+  memcpy(s->arena + off, p, len);
+  s->arena[off + len] = '\0';
+  s->used += len + 1;
+  return off;
+}
+
+static const char *
+astr(const struct snap *s, size_t off)
+{
+  return off == SIZE_MAX ? NULL : s->arena + off;
+}
+
+static char *
+dup_col(sqlite3_stmt *st, int i, int *oom)
+{
+  char *d = strdup(col_text(st, i));
+  if(!d)
+    *oom = 1;
+  return d;
+}
+
+static int
+pstr(const char *s)
+{
+  return Tl_fmt_printable(s, strlen(s));
+}
+
+/* The file systems of the evidence items the filter keeps. */
+static tl_rc
+snap_fs(tl_case *c, struct Tl_qfilter *q, struct snap *s)
+{
+  sqlite3_str *b = sqlite3_str_new(c->db);
+  sqlite3_stmt *st;
+  int rc;
+  size_t cap = 0;
+  sqlite3_str_appendall(b, "SELECT fs.fs_id, ev.label, ifnull(ev.division,"
+    " ''), CASE WHEN v.volume_id IS NULL THEN ifnull(fs.pool_volume, '')"
+    " ELSE v.addr || ': ' || ifnull(v.description, '') || ifnull(' / ' ||"
+    " fs.pool_volume, '') END, fs.fs_type, ev.label || ifnull('/vol' ||"
+    " v.addr, '') || ifnull('/' || fs.pool_volume, '') FROM filesystem fs"
+    " JOIN evidence ev ON ev.evidence_id = fs.evidence_id LEFT JOIN volume"
+    " v ON v.volume_id = fs.volume_id WHERE 1");
+  sql_evidence_cond(b, q);
+  sqlite3_str_appendall(b, " ORDER BY fs.fs_id");
+  if(!(st = prepare(c, b)))
+    return c->errcode;
+  bind_object_cond(st, 1, q);
+  while((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    struct sfs *f;
+    if(s->n_fs == cap) {
+      size_t nc = cap ? cap * 2 : 8;
+      struct sfs *n = realloc(s->fs, nc * sizeof(*n));
+      if(!n) {
+        s->oom = 1;
+        break;
+      }
+      s->fs = n;
+      cap = nc;
+    }
+    f = &s->fs[s->n_fs++];
+    memset(f, 0, sizeof(*f));
+    f->fs_id = sqlite3_column_int64(st, 0);
+    f->label = dup_col(st, 1, &s->oom);
+    f->division = dup_col(st, 2, &s->oom);
+    f->volume = dup_col(st, 3, &s->oom);
+    f->fs_type = dup_col(st, 4, &s->oom);
+    f->prefix = dup_col(st, 5, &s->oom);
+    f->printable = !s->oom && pstr(f->label) && pstr(f->volume) &&
+                   pstr(f->prefix);
+  }
+  if(s->oom) {
+    sqlite3_finalize(st);
+    return Tl_set_error(c, TL_NOMEM, "timeline: out of memory");
+  }
+  return step_end(c, st, rc, 0);
+}
+
+static long
+fs_index(const struct snap *s, int64_t fs_id)
+{
+  size_t lo = 0, hi = s->n_fs;
+  while(lo < hi) {
+    size_t m = (lo + hi) / 2;
+    if(s->fs[m].fs_id < fs_id)
+      lo = m + 1;
+    else if(s->fs[m].fs_id > fs_id)
+      hi = m;
+    else
+      return (long)m;
+  }
+  return -1;
+}
+
+/* Characters (as SQLite's length() counts them) in s. */
+static size_t
+sql_chars(const char *s, size_t len)
+{
+  size_t i, n = 0;
+  for(i = 0; i < len; i++)
+    n += ((unsigned char)s[i] & 0xc0) != 0x80;
+  return n;
+}
+
+/* Bytes of substr(path, 1, length(path) - length(stream) - 1): the sort
+** key of a $FN event of an object with a stream. */
+static uint32_t
+fn_cut(const char *path, size_t len, const char *stream)
+{
+  size_t chars = sql_chars(path, len), cut = sql_chars(stream,
+                                                       strlen(stream)) + 1;
+  size_t keep, i;
+  if(cut >= chars)
+    return 0;
+  keep = chars - cut;
+  for(i = 0; i < len && keep; i++)
+    if(i + 1 == len || ((unsigned char)path[i + 1] & 0xc0) != 0x80)
+      keep--;
+  return (uint32_t)i;
+}
+
+/* The tl_object of snapshot object o (strings borrowed from s). */
+static void
+snap_obj(const struct snap *s, const struct sobj *so, struct tl_object *o)
+{
+  const struct sfs *f = &s->fs[so->fs];
+  memset(o, 0, sizeof(*o));
+  o->struct_size = sizeof(*o);
+  o->object_id = so->id;
+  o->evidence = f->label;
+  o->division = so->division;
+  o->volume = f->volume;
+  o->fs_type = f->fs_type;
+  o->path = s->arena + so->path;
+  o->path_len = so->path_len;
+  o->name = s->arena + so->name;
+  o->stream = astr(s, so->stream);
+  o->inode = so->inode;
+  o->has_attr = so->has_attr;
+  o->attr_type = so->attr_type;
+  o->attr_id = so->attr_id;
+  o->size = so->size;
+  o->deleted = so->deleted;
+  o->alloc = s->alloc.s[so->alloc];
+  o->name_type = so->name_type;
+  o->meta_type = so->meta_type;
+  o->mode = so->mode;
+  o->uid = so->uid;
+  o->gid = so->gid;
+  o->link_target = astr(s, so->link);
+}
+
+/* Every object passing the object conditions, in object_id order. */
+static tl_rc
+snap_objects(tl_case *c, struct Tl_qfilter *q, struct snap *s)
+{
+  sqlite3_stmt *st;
+  int rc;
+  long fsx = -1;
+  int64_t last_fs = 0;
+  if(sqlite3_prepare_v2(c->db, "SELECT o.object_id, o.fs_id, o.path,"
+      " o.name, o.stream, o.inode, o.attr_type, o.attr_id, ifnull(o.size,"
+      " 0), o.deleted, o.alloc, o.name_type, o.meta_type, ifnull(o.mode,"
+      " 0), ifnull(o.uid, 0), ifnull(o.gid, 0), o.link_target FROM object o"
+      " ORDER BY o.object_id", -1, &st, NULL) != SQLITE_OK)
+    return Tl_set_sqlite_error(c, "query");
+  while((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    struct sobj so;
+    struct tl_object o;
+    const char *path, *name, *stream, *nt, *mt;
+    size_t plen, nlen;
+    long a;
+    int64_t fs_id = sqlite3_column_int64(st, 1);
+    if(fsx < 0 || fs_id != last_fs) {
+      fsx = fs_index(s, fs_id);
+      last_fs = fs_id;
+    }
+    if(fsx < 0)
+      continue;             /* not in the evidence the filter keeps */
+    memset(&so, 0, sizeof(so));
+    so.deleted = sqlite3_column_int(st, 9) != 0;
+    if((q->f.alloc == TL_ALLOC_DELETED && !so.deleted) ||
+       (q->f.alloc == TL_ALLOC_ALLOCATED && so.deleted))
+      continue;
+    so.id = sqlite3_column_int64(st, 0);
+    so.fs = (uint32_t)fsx;
+    path = col_text(st, 2);
+    plen = (size_t)sqlite3_column_bytes(st, 2);
+    name = col_text(st, 3);
+    nlen = (size_t)sqlite3_column_bytes(st, 3);
+    stream = (const char *)sqlite3_column_text(st, 4);
+    so.inode = sqlite3_column_int64(st, 5);
+    so.has_attr = sqlite3_column_type(st, 6) != SQLITE_NULL;
+    so.attr_type = sqlite3_column_int(st, 6);
+    so.attr_id = sqlite3_column_int(st, 7);
+    so.size = sqlite3_column_int64(st, 8);
+    if((a = intern(&s->alloc, col_text(st, 10), 255)) < 0) {
+      s->oom = 1;
+      break;
+    }
+    so.alloc = (uint8_t)a;
+    nt = col_text(st, 11);
+    mt = col_text(st, 12);
+    so.name_type = nt[0] ? nt[0] : '-';
+    so.meta_type = mt[0];
+    so.mode = sqlite3_column_int64(st, 13);
+    so.uid = sqlite3_column_int64(st, 14);
+    so.gid = sqlite3_column_int64(st, 15);
+    so.path_len = (uint32_t)plen;
+    so.plain = (uint32_t)plen;
+    so.fnkey_len = (uint32_t)plen;
+    if(stream) {
+      size_t sl = strlen(stream);
+      if(*stream && sl + 1 <= plen && path[plen - sl - 1] == ':' &&
+         !memcmp(path + plen - sl, stream, sl))
+        so.plain = (uint32_t)(plen - sl - 1);
+      so.fnkey_len = fn_cut(path, plen, stream);
+    }
+    /* the division and the path glob: on the strings as read */
+    memset(&o, 0, sizeof(o));
+    o.evidence = s->fs[fsx].label;
+    o.division = s->fs[fsx].division;
+    o.fs_type = s->fs[fsx].fs_type;
+    o.path = path;
+    o.path_len = plen;
+    if(!obj_ok(q, &o, so.plain))
+      continue;
+    so.division = o.division;
+    so.printable = s->fs[fsx].printable && Tl_fmt_printable(path, plen) &&
+                   Tl_fmt_printable(name, nlen) && pstr(o.division) &&
+                   (sqlite3_column_type(st, 16) == SQLITE_NULL ||
+                    Tl_fmt_printable(col_text(st, 16),
+                    (size_t)sqlite3_column_bytes(st, 16)));
+    so.path = arena_put(s, path, plen);
+    /* the name is most often the end of the path: kept once */
+    if(nlen <= plen && !memcmp(path + plen - nlen, name, nlen))
+      so.name = so.path + plen - nlen;
+    else
+      so.name = arena_put(s, name, nlen);
+    so.stream = stream ? arena_put(s, stream, strlen(stream)) : SIZE_MAX;
+    so.link = sqlite3_column_type(st, 16) == SQLITE_NULL ? SIZE_MAX :
+              arena_put(s, col_text(st, 16),
+                        (size_t)sqlite3_column_bytes(st, 16));
+    if(s->oom || plen > UINT32_MAX)
+      break;
+    if(s->n_obj == s->cap_obj) {
+      size_t nc = s->cap_obj ? s->cap_obj * 2 : 4096;
+      struct sobj *n = realloc(s->obj, nc * sizeof(*n));
+      if(!n) {
+        s->oom = 1;
+        break;
+      }
+      s->obj = n;
+      s->cap_obj = nc;
+    }
+    s->obj[s->n_obj++] = so;
+  }
+  if(s->oom) {
+    sqlite3_finalize(st);
+    return Tl_set_error(c, TL_NOMEM, "timeline: out of memory");
+  }
+  if((rc = step_end(c, st, rc, 0)))
+    return rc;
+  /* object_id -> index: an array when the ids are dense enough */
+  if(s->n_obj) {
+    uint64_t range = (uint64_t)(s->obj[s->n_obj - 1].id - s->obj[0].id) + 1;
+    s->min_id = s->obj[0].id;
+    if(range <= 8 * (uint64_t)s->n_obj + 4096) {
+      size_t i;
+      if(!(s->map = malloc((size_t)range * sizeof(*s->map))))
+        return Tl_set_error(c, TL_NOMEM, "timeline: out of memory");
+      memset(s->map, 0xff, (size_t)range * sizeof(*s->map));
+      s->n_map = (size_t)range;
+      for(i = 0; i < s->n_obj; i++)
+        s->map[s->obj[i].id - s->min_id] = (uint32_t)i;
+    }
+  }
+  return TL_OK;
+}
+
+/* Index of object_id, UINT32_MAX when the filter left it out. */
+static uint32_t
+obj_index(const struct snap *s, int64_t id)
+{
+  size_t lo = 0, hi = s->n_obj;
+  if(s->map) {
+    if(id < s->min_id || (uint64_t)(id - s->min_id) >= s->n_map)
+      return UINT32_MAX;
+    return s->map[id - s->min_id];
+  }
+  while(lo < hi) {
+    size_t m = (lo + hi) / 2;
+    if(s->obj[m].id < id)
+      lo = m + 1;
+    else if(s->obj[m].id > id)
+      hi = m;
+    else
+      return (uint32_t)m;
+  }
+  return UINT32_MAX;
+}
+
+/* Events passing the event conditions (and win: t_ns in [lo, hi), or
+** object_id in [lo, hi]), in event_id order, into s->ev. */
+enum { WIN_NONE, WIN_TIME, WIN_OBJECT };
+static tl_rc
+snap_events(tl_case *c, struct Tl_qfilter *q, struct snap *s, int win,
+            int64_t lo, int64_t hi, int has_hi)
+{
+  sqlite3_str *b = sqlite3_str_new(c->db);
+  sqlite3_stmt *st;
+  int rc, i;
+  s->n_ev = 0;
+  /* NOT INDEXED: one pass over the table in rowid (event_id) order */
+  sqlite3_str_appendall(b, "SELECT e.t_ns, e.source, e.macb, e.attr_id,"
+                        " e.raw, ifnull(e.clamped, 0), e.object_id, ");
+  sqlite3_str_appendall(b, s->schema >= 3 ? "e.fn_ord" : "NULL");
+  sqlite3_str_appendall(b, " FROM event e NOT INDEXED WHERE 1");
+  sql_event_cond(b, q);
+  if(win == WIN_TIME) {
+    sqlite3_str_appendall(b, " AND e.t_ns >= ?");
+    if(has_hi)
+      sqlite3_str_appendall(b, " AND e.t_ns < ?");
+  }
+  else if(win == WIN_OBJECT)
+    sqlite3_str_appendall(b, " AND e.object_id >= ? AND e.object_id <= ?");
+  if(!(st = prepare(c, b)))
+    return c->errcode;
+  i = bind_event_cond(st, 1, q);
+  if(win != WIN_NONE) {
+    sqlite3_bind_int64(st, i++, lo);
+    if(win == WIN_OBJECT || has_hi)
+      sqlite3_bind_int64(st, i, hi);
+  }
+  while((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    struct sev *e;
+    uint32_t ox = obj_index(s, sqlite3_column_int64(st, 6));
+    long sx, mx;
+    if(ox == UINT32_MAX)
+      continue;
+    if(s->n_ev == s->cap_ev) {
+      size_t nc = s->cap_ev ? s->cap_ev * 2 : 65536;
+      struct sev *n = realloc(s->ev, nc * sizeof(*n));
+      if(!n) {
+        s->oom = 1;
+        break;
+      }
+      s->ev = n;
+      s->cap_ev = nc;
+    }
+    e = &s->ev[s->n_ev];
+    if((sx = intern(&s->src, col_text(st, 1), 65535)) < 0 ||
+       (mx = intern(&s->macb, col_text(st, 2), 255)) < 0) {
+      s->oom = 1;
+      break;
+    }
+    e->t_ns = sqlite3_column_int64(st, 0);
+    e->src = (uint16_t)sx;
+    e->macb = (uint8_t)mx;
+    e->attr_id = sqlite3_column_int(st, 3);
+    e->flags = (sqlite3_column_int(st, 5) != 0) |
+               (sqlite3_column_type(st, 4) != SQLITE_NULL ? 2 : 0);
+    e->raw = sqlite3_column_int64(st, 4);
+    e->obj = ox;
+    if(sqlite3_column_type(st, 7) != SQLITE_NULL)
+      e->fnkey = sqlite3_column_int(st, 7);
+    else if(sqlite3_column_type(st, 3) != SQLITE_NULL)
+      e->fnkey = e->attr_id;
+    else
+      e->fnkey = INT32_MIN;
+    s->n_ev++;
+  }
+  if(s->oom) {
+    sqlite3_finalize(st);
+    return Tl_set_error(c, TL_NOMEM, "timeline: out of memory");
+  }
+  return step_end(c, st, rc, 0);
+}
+
+static void
+snap_event(const struct snap *s, const struct sev *se, struct tl_event *e)
+{
+  memset(e, 0, sizeof(*e));
+  e->struct_size = sizeof(*e);
+  e->t_ns = se->t_ns;
+  e->source = s->src.s[se->src];
+  e->macb = s->macb.s[se->macb];
+  e->fn_attr_id = s->src.filetime[se->src] == 3 ? se->attr_id : -1;
+  e->has_raw = (se->flags & 2) != 0;
+  e->raw = se->raw;
+  e->filetime = s->src.filetime[se->src] != 0;
+  e->clamped = se->flags & 1;
+}
+
+/* ---- sorting by time ---- */
+
+struct skey {
+  uint64_t k;               /* t_ns with the sign bit flipped */
+  uint32_t i;               /* index in s->ev (event_id order) */
+};
+
+/* LSD radix sort on k, stable; tmp as large as a. Passes whose byte is
+** the same in every key are skipped. */
+static void
+radix_sort(struct skey *a, struct skey *tmp, size_t n)
+{
+  size_t cnt[256], i;
+  int shift;
+  struct skey *src = a, *dst = tmp;
+  for(shift = 0; shift < 64; shift += 8) {
+    size_t sum = 0;
+    memset(cnt, 0, sizeof(cnt));
+    for(i = 0; i < n; i++)
+      cnt[(src[i].k >> shift) & 255]++;
+    if(cnt[(src[0].k >> shift) & 255] == n)
+      continue;
+    for(i = 0; i < 256; i++) {
+      size_t t = cnt[i];
+      cnt[i] = sum;
+      sum += t;
+    }
+    for(i = 0; i < n; i++)
+      dst[cnt[(src[i].k >> shift) & 255]++] = src[i];
+    {
+      struct skey *t = src;
+      src = dst;
+      dst = t;
+    }
+  }
+  if(src != a)
+    memcpy(a, src, n * sizeof(*a));
+}
+
+/* Rows of one t_ns: evidence label, printed path, event_id. */
+static const struct snap *g_sort_snap;
+
+static int
+cmp_tie(const void *pa, const void *pb)
+{
+  const struct snap *s = g_sort_snap;
+  const struct skey *ka = pa, *kb = pb;
+  const struct sev *ea = &s->ev[ka->i], *eb = &s->ev[kb->i];
+  const struct sobj *oa = &s->obj[ea->obj], *ob = &s->obj[eb->obj];
+  const char *la = s->fs[oa->fs].label, *lb = s->fs[ob->fs].label;
+  size_t na, nb;
+  int r;
+  if(la != lb && (r = strcmp(la, lb)))
+    return r;
+  na = s->src.filetime[ea->src] == 3 ? oa->fnkey_len : oa->path_len;
+  nb = s->src.filetime[eb->src] == 3 ? ob->fnkey_len : ob->path_len;
+  if(oa != ob || na != nb) {
+    r = memcmp(s->arena + oa->path, s->arena + ob->path, na < nb ? na : nb);
+    if(r)
+      return r;
+    if(na != nb)
+      return na < nb ? -1 : 1;
+  }
+  return ka->i < kb->i ? -1 : ka->i > kb->i;
+}
+
+/* Put the window's events in export order (s->ev rearranged). */
+static int
+sort_events(struct snap *s)
+{
+  struct skey *k, *tmp;
+  struct sev *sorted;
+  size_t i, j;
+  if(s->n_ev < 2)
+    return 1;
+  k = malloc(s->n_ev * sizeof(*k));
+  tmp = malloc(s->n_ev * sizeof(*tmp));
+  if(!k || !tmp) {
+    free(k);
+    free(tmp);
+    return 0;
+  }
+  for(i = 0; i < s->n_ev; i++) {
+    k[i].k = (uint64_t)s->ev[i].t_ns ^ (UINT64_C(1) << 63);
+    k[i].i = (uint32_t)i;
+  }
+  radix_sort(k, tmp, s->n_ev);
+  free(tmp);
+  g_sort_snap = s;
+  for(i = 0; i < s->n_ev; i = j) {
+    for(j = i + 1; j < s->n_ev && k[j].k == k[i].k; j++)
+      ;
+    if(j - i > 16)
+      qsort(k + i, j - i, sizeof(*k), cmp_tie);
+    else if(j - i > 1) {
+      /* the usual tie: a few times of one file ($SI and $FN) */
+      size_t x, y;
+      for(x = i + 1; x < j; x++) {
+        struct skey t = k[x];
+        for(y = x; y > i && cmp_tie(&k[y - 1], &t) > 0; y--)
+          k[y] = k[y - 1];
+        k[y] = t;
+      }
+    }
+  }
+  /* gathered once into time order: the loop that writes the lines then
+  ** reads the events in sequence (independent loads here, where the
+  ** processor overlaps them) */
+  if(!(sorted = malloc(s->cap_ev * sizeof(*sorted)))) {
+    free(k);
+    return 0;
+  }
+  for(i = 0; i < s->n_ev; i++)
+    sorted[i] = s->ev[k[i].i];
+  free(k);
+  free(s->ev);
+  s->ev = sorted;
+  return 1;
+}
+
+/* Windows of at most SNAP_BUDGET events in t_ns order: their lower
+** bounds, from the event_time index. *n 0: one window, everything. */
+static tl_rc
+time_windows(tl_case *c, int64_t **bounds, size_t *n)
+{
+  sqlite3_stmt *st;
+  int64_t total = 0, k, budget = snap_budget();
+  size_t cap;
+  *bounds = NULL;
+  *n = 0;
+  if(sqlite3_prepare_v2(c->db, "SELECT count(*) FROM event", -1, &st,
+                        NULL) != SQLITE_OK)
+    return Tl_set_sqlite_error(c, "query");
+  if(sqlite3_step(st) == SQLITE_ROW)
+    total = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  if(total <= budget)
+    return TL_OK;
+  cap = (size_t)(total / budget) + 2;
+  if(!(*bounds = malloc(cap * sizeof(**bounds))))
+    return Tl_set_error(c, TL_NOMEM, "timeline: out of memory");
+  if(sqlite3_prepare_v2(c->db, "SELECT t_ns FROM event INDEXED BY"
+                        " event_time ORDER BY t_ns LIMIT 1 OFFSET ?", -1,
+                        &st, NULL) != SQLITE_OK) {
+    free(*bounds);
+    *bounds = NULL;
+    return Tl_set_sqlite_error(c, "query");
+  }
+  for(k = budget; k < total && *n + 1 < cap; k += budget) {
+    int64_t t;
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, k);
+    if(sqlite3_step(st) != SQLITE_ROW)
+      break;
+    t = sqlite3_column_int64(st, 0);
+    /* a bound is a t_ns: equal times stay in one window */
+    if(!*n || t > (*bounds)[*n - 1])
+      (*bounds)[(*n)++] = t;
+  }
+  sqlite3_finalize(st);
+  return TL_OK;
+}
+
+static tl_rc
+snap_open(tl_case *c, struct Tl_qfilter *q, struct snap *s)
+{
+  tl_rc rc;
+  memset(s, 0, sizeof(*s));
+  s->schema = schema_version(c);
+  if((rc = snap_fs(c, q, s)) || (rc = snap_objects(c, q, s)))
+    snap_free(s);
+  return rc;
+}
+
+tl_rc
+Tl_export_events(tl_case *c, struct Tl_qfilter *q, Tl_export_fn cb,
+                 void *ctx)
+{
+  struct snap s;
+  sqlite3_stmt *a = NULL;
+  int64_t *bounds = NULL;
+  size_t nb = 0, w;
+  int ra = SQLITE_DONE, stopped = 0;
+  tl_rc rc;
+  if((rc = snap_open(c, q, &s)))
+    return rc;
+  if((rc = time_windows(c, &bounds, &nb)))
+    goto out;
+  /* artifact events, merged by time (file-system events first at equal
+  ** instants); a case from before them has none */
+  if(has_table(c, "artifact_event")) {
+    if(!(a = prepare_artifacts(c, q))) {
+      rc = c->errcode;
+      goto out;
+    }
+    ra = sqlite3_step(a);
+  }
+  for(w = 0; w <= nb && !stopped; w++) {
+    size_t i;
+    if(nb)
+      rc = snap_events(c, q, &s, WIN_TIME, w ? bounds[w - 1] : INT64_MIN,
+                       w < nb ? bounds[w] : 0, w < nb);
+    else
+      rc = snap_events(c, q, &s, WIN_NONE, 0, 0, 0);
+    if(rc)
+      goto out;
+    if(!sort_events(&s)) {
+      rc = Tl_set_error(c, TL_NOMEM, "timeline: out of memory");
+      goto out;
+    }
+    for(i = 0; i <= s.n_ev && !stopped; ) {
+      struct tl_event e;
+      struct tl_object o;
+      size_t plain;
+      const struct sev *se = i < s.n_ev ? &s.ev[i] : NULL;
+      /* time order visits objects at random: fetch the object of a
+      ** later event ahead, and the path of a nearer one (whose object
+      ** came in by now) */
+      if(i + 16 < s.n_ev)
+        __builtin_prefetch(&s.obj[s.ev[i + 16].obj]);
+      if(i + 8 < s.n_ev)
+        __builtin_prefetch(s.arena + s.obj[s.ev[i + 8].obj].path);
+      if(ra == SQLITE_ROW && (!se || sqlite3_column_int64(a, 0) < se->t_ns)) {
+        /* an artifact event first, if this is the last window or it
+        ** comes before this window's next event */
+        if(!se && w < nb)
+          break;
+        read_event(a, 0, &e);
+        plain = read_obj(a, 7, &o, NULL);
+        read_artifact(a, &e);
+        if(obj_ok(q, &o, plain)) {
+          e.object = &o;
+          stopped = cb(&e, plain, 0, ctx) != 0;
+        }
+        ra = sqlite3_step(a);
+        continue;
+      }
+      if(!se)
+        break;
+      snap_event(&s, se, &e);
+      snap_obj(&s, &s.obj[se->obj], &o);
+      e.object = &o;
+      stopped = cb(&e, s.obj[se->obj].plain, s.obj[se->obj].printable,
+                   ctx) != 0;
+      i++;
+    }
+  }
+  if(!stopped && a && ra != SQLITE_DONE && ra != SQLITE_ROW)
+    rc = Tl_set_sqlite_error(c, "query");
+  else if(stopped)
+    rc = TL_STOP;
+out:
+  if(a)
+    sqlite3_finalize(a);
+  free(bounds);
+  snap_free(&s);
+  return rc;
+}
+
+/* ---- the body file: objects in object_id order with their events ---- */
+
+static size_t
+utf16_units(const char *s)
+{
+  const unsigned char *p = (const unsigned char *)s;
+  size_t n = 0;
+  for(; *p; p++) {
+    if((*p & 0xc0) == 0x80)
+      continue;
+    n += *p >= 0xf0 ? 2 : 1;
+  }
+  return n;
+}
+
+/* ntfs_filename in (object_id, key) order: the key is ord (schema 3), or
+** attr_id in an older case. */
+static tl_rc
+snap_fn(tl_case *c, struct snap *s)
+{
+  sqlite3_stmt *st;
+  size_t cap = 0;
+  int rc;
+  if(!has_table(c, "ntfs_filename"))
+    return TL_OK;
+  if(sqlite3_prepare_v2(c->db, s->schema >= 3 ?
+      "SELECT object_id, ord, namespace = 'DOS', name FROM ntfs_filename"
+      " ORDER BY object_id, ord" :
+      "SELECT object_id, attr_id, namespace = 'DOS', name FROM"
+      " ntfs_filename ORDER BY object_id, attr_id", -1, &st, NULL) !=
+     SQLITE_OK)
+    return Tl_set_sqlite_error(c, "query");
+  while((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    struct snfn *f;
+    int64_t id = sqlite3_column_int64(st, 0);
+    if(obj_index(s, id) == UINT32_MAX)
+      continue;
+    if(s->n_fn == cap) {
+      size_t nc = cap ? cap * 2 : 4096;
+      struct snfn *n = realloc(s->fn, nc * sizeof(*n));
+      if(!n) {
+        sqlite3_finalize(st);
+        return Tl_set_error(c, TL_NOMEM, "timeline: out of memory");
+      }
+      s->fn = n;
+      cap = nc;
+    }
+    f = &s->fn[s->n_fn++];
+    f->object_id = id;
+    f->key = sqlite3_column_int(st, 1);
+    f->dos = sqlite3_column_int(st, 2);
+    f->units = utf16_units(col_text(st, 3));
+  }
+  return step_end(c, st, rc, 0);
+}
+
+static const struct snfn *
+fn_find(const struct snap *s, int64_t id, int32_t key)
+{
+  size_t lo = 0, hi = s->n_fn;
+  if(key == INT32_MIN)
+    return NULL;
+  while(lo < hi) {
+    size_t m = (lo + hi) / 2;
+    const struct snfn *f = &s->fn[m];
+    if(f->object_id < id || (f->object_id == id && f->key < key))
+      lo = m + 1;
+    else if(f->object_id > id || f->key > key)
+      hi = m;
+    else
+      return f;
+  }
+  return NULL;
+}
+
+tl_rc
+Tl_export_body(tl_case *c, struct Tl_qfilter *q, Tl_body_fn cb, void *ctx)
+{
+  struct snap s;
+  sqlite3_stmt *st;
+  int64_t total = 0, budget = snap_budget();
+  size_t per, a, *start = NULL;
+  uint32_t *order = NULL;
+  int stopped = 0;
+  tl_rc rc;
+  if((rc = snap_open(c, q, &s)))
+    return rc;
+  if((rc = snap_fn(c, &s)))
+    goto out;
+  if(sqlite3_prepare_v2(c->db, "SELECT count(*) FROM event", -1, &st,
+                        NULL) != SQLITE_OK) {
+    rc = Tl_set_sqlite_error(c, "query");
+    goto out;
+  }
+  if(sqlite3_step(st) == SQLITE_ROW)
+    total = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  /* windows of objects holding about SNAP_BUDGET events */
+  per = s.n_obj;
+  if(total > budget && s.n_obj) {
+    per = (size_t)((double)budget * (double)s.n_obj / (double)total);
+    if(!per)
+      per = 1;
+  }
+  for(a = 0; a < s.n_obj && !stopped; a += per) {
+    size_t b = a + per < s.n_obj ? a + per : s.n_obj, i, n = b - a;
+    if(per == s.n_obj)
+      rc = snap_events(c, q, &s, WIN_NONE, 0, 0, 0);
+    else
+      rc = snap_events(c, q, &s, WIN_OBJECT, s.obj[a].id, s.obj[b - 1].id,
+                       1);
+    if(rc)
+      goto out;
+    /* group by object, keeping event_id order: a counting sort */
+    free(start);
+    free(order);
+    start = calloc(n + 1, sizeof(*start));
+    order = malloc((s.n_ev ? s.n_ev : 1) * sizeof(*order));
+    if(!start || !order) {
+      rc = Tl_set_error(c, TL_NOMEM, "timeline: out of memory");
+      goto out;
+    }
+    for(i = 0; i < s.n_ev; i++)
+      start[s.ev[i].obj - a + 1]++;
+    for(i = 0; i < n; i++)
+      start[i + 1] += start[i];
+    for(i = 0; i < s.n_ev; i++)
+      order[start[s.ev[i].obj - a]++] = (uint32_t)i;
+    /* start[i] is now the end of object i's events */
+    for(i = 0; i < n && !stopped; i++) {
+      const struct sobj *so = &s.obj[a + i];
+      struct tl_object o;
+      struct Tl_body_row r;
+      size_t j = i ? start[i - 1] : 0, end = start[i];
+      snap_obj(&s, so, &o);
+      memset(&r, 0, sizeof(r));
+      r.new_object = 1;
+      r.o = &o;
+      r.plain_len = so->plain;
+      r.prefix = s.fs[so->fs].prefix;
+      r.printable = so->printable;
+      if(j == end) {
+        stopped = cb(&r, ctx) != 0;
+        continue;
+      }
+      for(; j < end && !stopped; j++) {
+        const struct sev *se = &s.ev[order[j]];
+        struct tl_event e;
+        snap_event(&s, se, &e);
+        e.event_id = 0;
+        r.has_event = 1;
+        r.e = &e;
+        r.fn_found = 0;
+        if(e.fn_attr_id >= 0) {
+          const struct snfn *f = fn_find(&s, so->id, se->fnkey);
+          if(f) {
+            r.fn_found = 1;
+            r.fn_dos = f->dos;
+            r.fn_units = f->units;
+          }
+        }
+        stopped = cb(&r, ctx) != 0;
+        r.new_object = 0;
+        r.o = NULL;
+      }
+    }
+  }
+  if(stopped)
+    rc = TL_STOP;
+out:
+  free(start);
+  free(order);
+  snap_free(&s);
+  return rc;
 }

@@ -36,11 +36,22 @@ typedef int (*Tl_event_fn)(const struct tl_event *e, size_t plain_len,
 tl_rc Tl_query_events(tl_case *c, struct Tl_qfilter *q, Tl_event_fn cb,
                       void *ctx);
 
+/* The timeline export's reading (tl_timeline_export): the same rows as
+** Tl_query_events, in the same order, from sequential scans of the object
+** and event tables ordered in memory. Objects are held in memory; events
+** in windows of a bounded size. */
+/* printable: every text of the event's object that a writer escapes
+** (evidence, division, volume, path, name, body-file prefix, link target)
+** is printable ASCII, so Tl_visible_escape() would change nothing. */
+typedef int (*Tl_export_fn)(const struct tl_event *e, size_t plain_len,
+                            int printable, void *ctx);
+tl_rc Tl_export_events(tl_case *c, struct Tl_qfilter *q, Tl_export_fn cb,
+                       void *ctx);
+
 /* Body-file rows: objects in object_id order, each with its events
 ** (event_id order; new_object marks an object's first row, the only one
-** that carries the object: copy what you keep). An object without a
-** passing event comes once with has_event 0. Objects whose path fails the
-** glob are left out. */
+** that carries the object). An object without a passing event comes once
+** with has_event 0. Objects whose path fails the glob are left out. */
 struct Tl_body_row {
   int new_object;
   const struct tl_object *o;  /* on the first row of an object, else NULL */
@@ -49,12 +60,14 @@ struct Tl_body_row {
                             ** (first row) */
   int has_event;
   const struct tl_event *e; /* object NULL: it is o */
-  const char *fn_namespace; /* $FN: namespace of its $FILE_NAME, or NULL */
-  const char *fn_name;      /* $FN: its name, or NULL */
+  int printable;            /* as for Tl_export_fn (first row) */
+  int fn_found;             /* $FN: its $FILE_NAME row was found */
+  int fn_dos;               /* ... in the DOS namespace */
+  size_t fn_units;          /* ... its name in UTF-16 units */
 };
 typedef int (*Tl_body_fn)(const struct Tl_body_row *r, void *ctx);
-tl_rc Tl_query_body(tl_case *c, struct Tl_qfilter *q, Tl_body_fn cb,
-                    void *ctx);
+tl_rc Tl_export_body(tl_case *c, struct Tl_qfilter *q, Tl_body_fn cb,
+                     void *ctx);
 
 /* File systems in the evidence items the filter selects; -1 on error. */
 int64_t Tl_query_count_fs(tl_case *c, struct Tl_qfilter *q);
