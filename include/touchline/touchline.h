@@ -384,10 +384,10 @@ struct tl_manifest_progress {
   uint32_t n_active;        /* items being walked or stored: items[] */
   uint32_t n_queued;        /* items not started yet */
   double elapsed_s;
-  /* the active items, each as tl_case_ingest() reports one; stage is one
-  ** of tl_case_ingest()'s, or "queued" (its run row is written, a walker
-  ** will take it next), "waiting" (walked, waiting for the writer),
-  ** "copy" (being stored), "match" */
+  /* the active items, each as tl_case_ingest() reports one; stage is
+  ** "queued" (its run row is written, a walker will take it next), "open",
+  ** "walk", "hash", "staged" (walked), "waiting" (for the writer), "copy"
+  ** (being stored), "index", "match" */
   const struct tl_progress *items;
 };
 

@@ -150,7 +150,9 @@ on_walk_progress(const struct tl_progress *p, void *ctx)
 {
   job *j = ctx;
   pthread_mutex_lock(&j->b->mu);
-  snprintf(j->stage_name, sizeof(j->stage_name), "%s", p->stage);
+  /* the staging case's commit is not the item's */
+  snprintf(j->stage_name, sizeof(j->stage_name), "%s",
+           strcmp(p->stage, "commit") ? p->stage : "staged");
   j->n_objects = p->n_objects;
   j->n_events = p->n_events;
   j->bytes_done = p->bytes_done;
