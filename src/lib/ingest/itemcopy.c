@@ -334,6 +334,7 @@ tl_rc
 Tl_item_copy(tl_case *c, const char *db, int64_t run_id, Tl_item_copied *out)
 {
   tstate st[N_TABLES];
+  sbuf ins[N_TABLES];
   char sql[400];
   int64_t n_ev, src_ev = 0, next = 0, src_next = 0, v;
   size_t i;
@@ -341,6 +342,7 @@ Tl_item_copy(tl_case *c, const char *db, int64_t run_id, Tl_item_copied *out)
   tl_rc rc;
 
   memset(out, 0, sizeof(*out));
+  memset(ins, 0, sizeof(ins));
   if((rc = check_tables(c, db)))
     return rc;
   snprintf(sql, sizeof(sql), "SELECT count(*) FROM \"%s\".evidence", db);
@@ -395,21 +397,25 @@ Tl_item_copy(tl_case *c, const char *db, int64_t run_id, Tl_item_copied *out)
     st[i].off = hi + 1 - lo;
   }
 
-  for(i = 0; i < N_TABLES; i++) {
-    sbuf ins = {NULL, 0, 0};
-    if(st[i].t->kind != T_ITEM || !st[i].present)
+  /* every statement is built (and so every table and column checked)
+  ** before the first row is written */
+  for(i = 0; !rc && i < N_TABLES; i++)
+    if(st[i].t->kind == T_ITEM && st[i].present)
+      rc = build_insert(c, db, st, &st[i], run_id, &ins[i]);
+  for(i = 0; !rc && i < N_TABLES; i++) {
+    if(!ins[i].p)
       continue;
-    rc = build_insert(c, db, st, &st[i], run_id, &ins);
-    if(!rc)
-      rc = Tl_exec(c, ins.p);
-    free(ins.p);
-    if(rc)
-      return rc;
+    if((rc = Tl_exec(c, ins[i].p)))
+      break;
     if(!strcmp(st[i].t->name, "object"))
       out->n_objects = sqlite3_changes64(c->db);
     else if(!strcmp(st[i].t->name, "event"))
       out->n_events = sqlite3_changes64(c->db);
   }
+  for(i = 0; i < N_TABLES; i++)
+    free(ins[i].p);
+  if(rc)
+    return rc;
   out->evidence_id = src_ev + state_of(st, "evidence")->off;
 
   /* object ids stay unique for the life of the case */
