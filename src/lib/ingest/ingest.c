@@ -415,6 +415,7 @@ stage_finish(ingest *x)
     rc = Tl_hasher_finish(x->hasher, x->md5, x->sha1, x->sha256,
                           &x->n_read_err, x->herr, sizeof(x->herr));
     x->hasher = NULL;
+    w->hasher = NULL;   /* freed: later progress must not read it */
     if(rc)
       return Tl_set_error(c, rc, "%s: hashing failed: %s", x->paths[0],
                           x->herr);
