@@ -123,6 +123,18 @@ is "$?" 3 "the same manifest again: exit 3 (already in the case)"
 is "$(awk 'NR > 1 {print $2}' "$T_TMP/table2" | sort -u)" exists "every item: exists"
 is "$(q "$CASE" "select count(*) from run")" "$before" "no run row written for a refusal"
 
+# --replace: every item walked and stored again, under new object ids
+old_ids=$(q "$CASE" "select group_concat(label || ':' || min_id, ' ') from (select label, min(object_id) as min_id from object join evidence using(evidence_id) group by label order by label)")
+"$TOUCHLINE" ingest -q "$CASE" --manifest "$M" -j 2 --replace >"$T_TMP/table3" 2>/dev/null
+is "$?" 0 "--replace: exit 0"
+is "$(awk 'NR > 1 {print $2}' "$T_TMP/table3" | sort -u)" complete "--replace: every item complete"
+is "$(q "$CASE" "$per_item")" "$(q "$ONE" "$per_item")" "--replace: the items as one by one"
+is "$(q "$CASE" "select count(*) from object where evidence_id not in (select evidence_id from evidence)")" 0 "--replace: no object of a replaced item is left"
+new_ids=$(q "$CASE" "select group_concat(label || ':' || min_id, ' ') from (select label, min(object_id) as min_id from object join evidence using(evidence_id) group by label order by label)")
+ok $(test "$old_ids" != "$new_ids"; echo $?) "--replace: new object ids ($new_ids; were $old_ids)"
+q "$CASE" "$paths_times" >"$T_TMP/p.many"
+ok $(cmp -s "$T_TMP/p.many" "$T_TMP/p.one"; echo $?) "--replace: paths and times as one by one"
+
 # ---- bad manifests: every bad line named, nothing ingested ---------------
 B="$T_TMP/bad.tsv"
 {

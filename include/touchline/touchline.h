@@ -412,7 +412,7 @@ struct tl_manifest_item {
 };
 
 /* Options for tl_case_ingest_manifest(). Zero-initialise, set
-** struct_size. */
+** struct_size; NULL: every default. */
 struct tl_manifest_opts {
   uint32_t struct_size;     /* sizeof(struct tl_manifest_opts) */
   int jobs;                 /* items walked at once; 0: the number of

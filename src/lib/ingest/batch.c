@@ -704,7 +704,9 @@ tl_case_ingest_manifest(tl_case *c, const tl_manifest *m,
     return Tl_set_error(c, TL_USAGE, "%s: opened read-only", c->path);
   if(!(b = calloc(1, sizeof(*b))))
     return Tl_set_error(c, TL_NOMEM, "out of memory");
-  if((rc = Tl_opts_in(&b->o, sizeof(b->o), opts, sizeof(uint32_t))) ||
+  b->o.struct_size = sizeof(b->o);     /* NULL opts: every default */
+  if((opts && (rc = Tl_opts_in(&b->o, sizeof(b->o), opts,
+                               sizeof(uint32_t)))) ||
      (b->o.ingest && (rc = Tl_opts_in(&b->io, sizeof(b->io), b->o.ingest,
                                       sizeof(uint32_t))))) {
     free(b);
