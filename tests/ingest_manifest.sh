@@ -135,6 +135,20 @@ ok $(test "$old_ids" != "$new_ids"; echo $?) "--replace: new object ids ($new_id
 q "$CASE" "$paths_times" >"$T_TMP/p.many"
 ok $(cmp -s "$T_TMP/p.many" "$T_TMP/p.one"; echo $?) "--replace: paths and times as one by one"
 
+# progress on a terminal: a line per active item, one for the batch
+if command -v script >/dev/null; then
+  script -qec "'$TOUCHLINE' ingest '$T_TMP/tty.db' --manifest '$M' -j 2" /dev/null >"$T_TMP/tty" 2>&1
+  is "$?" 0 "on a terminal (script): exit 0"
+  grep -q "^  WS17: walk  [0-9]* objects  [0-9]* events" "$T_TMP/tty" || grep -q "^  WS17: [a-z]*  134 objects  507 events" "$T_TMP/tty"
+  ok $? "on a terminal: a progress line for an item, with its stage and counts"
+  grep -q "^items: $N/$N stored, 0 failed, 0 active, 0 to go" "$T_TMP/tty"
+  ok $? "on a terminal: the line for the whole batch"
+  grep -q "touchline: WS17: evidence [0-9]*: 134 objects, 507 events, verification: verified" "$T_TMP/tty"
+  ok $? "on a terminal: a line for each item that ends"
+else
+  ok 0 "# SKIP script(1) not installed"; ok 0 "# SKIP"; ok 0 "# SKIP"; ok 0 "# SKIP"
+fi
+
 # ---- bad manifests: every bad line named, nothing ingested ---------------
 B="$T_TMP/bad.tsv"
 {

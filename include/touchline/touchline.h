@@ -385,9 +385,9 @@ struct tl_manifest_progress {
   uint32_t n_queued;        /* items not started yet */
   double elapsed_s;
   /* the active items, each as tl_case_ingest() reports one; stage is
-  ** "queued" (its run row is written, a walker will take it next), "open",
-  ** "walk", "hash", "staged" (walked), "waiting" (for the writer), "copy"
-  ** (being stored), "index", "match" */
+  ** "queued" (its run row is written, a walker will take it next),
+  ** "open", "walk", "artifacts", "hash", "staged" (walked), "waiting"
+  ** (for the writer), "copy" (being stored), "index", "match" */
   const struct tl_progress *items;
 };
 
