@@ -139,7 +139,8 @@ ok $(cmp -s "$T_TMP/p.many" "$T_TMP/p.one"; echo $?) "--replace: paths and times
 if command -v script >/dev/null; then
   script -qec "'$TOUCHLINE' ingest '$T_TMP/tty.db' --manifest '$M' -j 2" /dev/null >"$T_TMP/tty" 2>&1
   is "$?" 0 "on a terminal (script): exit 0"
-  grep -q "^  WS17: walk  [0-9]* objects  [0-9]* events" "$T_TMP/tty" || grep -q "^  WS17: [a-z]*  134 objects  507 events" "$T_TMP/tty"
+  # (each redraw starts with cursor movements: not anchored)
+  grep -q "  WS17: [a-z]*  [0-9]* objects  [0-9]* events" "$T_TMP/tty"
   ok $? "on a terminal: a progress line for an item, with its stage and counts"
   grep -q "^items: $N/$N stored, 0 failed, 0 active, 0 to go" "$T_TMP/tty"
   ok $? "on a terminal: the line for the whole batch"
