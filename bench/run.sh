@@ -24,6 +24,11 @@
 #                                 make-variants.sh live (default: the shared
 #                                 folder next to the source tree)
 #   BENCH_BUILD_ONLY=1            build the missing images and stop
+#   BENCH_MANIFEST=1              also time `ingest --manifest -j 2` on four
+#                                 copies of the 100,000-file image against
+#                                 the four one after another (=only: just
+#                                 that); BENCH_MANIFEST_RUNS (3),
+#                                 BENCH_MANIFEST_JOBS (2), BENCH_MANIFEST_FILES
 # Building an image needs root, FUSE, ntfs-3g and mkntfs; the E01 needs
 # ewfacquire (scripts/install-deps.sh installs all of them).
 #
@@ -94,6 +99,69 @@ build_images() {
     esac
 }
 
+# ---- many images at once (BENCH_MANIFEST=1, or =only) -------------------
+
+# Four copies of the 100,000-file raw image, ingested with `ingest
+# --manifest -j J` against the same four ingested one after another, each
+# into a fresh case. The copies differ in one appended sector, so their
+# media hashes differ and none is refused as already in the case; the walk
+# is the same. Paired runs (one after another, then the manifest), median.
+bench_manifest() {
+    local n=${BENCH_MANIFEST_FILES:-100000} j=${BENCH_MANIFEST_JOBS:-2}
+    local runs=${BENCH_MANIFEST_RUNS:-3} src md=$DIR/work/manifest k i
+    local db=$DIR/work/manifest.db seqs=() pars=() seq_cpu=() par_cpu=() rsss=()
+    local w u s r
+    build_images "$n"
+    src=$(img_base "$n").raw
+    mkdir -p "$md"
+    : >"$md/items.tsv"
+    for k in 1 2 3 4; do
+        if [ ! -f "$md/copy$k.raw" ] ||
+           [ "$(stat -c %s "$md/copy$k.raw")" != $(( $(stat -c %s "$src") + 512 )) ]; then
+            log "manifest: making $md/copy$k.raw (a copy plus one sector)"
+            cp --reflink=auto "$src" "$md/copy$k.raw.tmp"
+            printf 'touchline bench copy %d\n' "$k" | dd of="$md/copy$k.raw.tmp" \
+                bs=512 conv=sync,notrunc oflag=append status=none
+            mv "$md/copy$k.raw.tmp" "$md/copy$k.raw"
+        fi
+        printf 'COPY%d\tbench\tcopy%d.raw\n' "$k" "$k" >>"$md/items.tsv"
+    done
+    cat "$md"/copy*.raw >/dev/null
+    for ((i = 0; i < runs; i++)); do
+        rm -f "$db" "$db-wal" "$db-shm"
+        "$TIME" -f "%e %U %S %M" -o "$TOUT" bash -c '
+            for k in 1 2 3 4; do
+                "$1" ingest -q -l COPY$k -d bench "$2" "$3/copy$k.raw" || exit
+            done' sh "$TL" "$db" "$md" >/dev/null 2>"$ERR" ||
+            { tail -n 20 "$ERR" >&2; die "manifest: one after another failed"; }
+        read -r w u s r < <(tail -n 1 "$TOUT")
+        seqs+=("$w"); seq_cpu+=("$(echo "$u + $s" | bc)")
+        local seq_counts
+        seq_counts=$(sqlite3 "$db" "select group_concat(label || '=' || n_objects || '/' || n_events, ' ') from (select * from evidence order by label)")
+        rm -f "$db" "$db-wal" "$db-shm"
+        "$TIME" -f "%e %U %S %M" -o "$TOUT" "$TL" ingest "$db" --manifest "$md/items.tsv" \
+            -j "$j" -q >/dev/null 2>"$ERR" ||
+            { tail -n 20 "$ERR" >&2; die "manifest: ingest --manifest failed"; }
+        read -r w u s r < <(tail -n 1 "$TOUT")
+        pars+=("$w"); par_cpu+=("$(echo "$u + $s" | bc)"); rsss+=("$r")
+        log "manifest run $((i + 1)): one after another ${seqs[-1]} s, --manifest -j $j $w s (load $(cut -d' ' -f1 /proc/loadavg))"
+        [ "$(sqlite3 "$db" "select group_concat(label || '=' || n_objects || '/' || n_events, ' ') from (select * from evidence order by label)")" = "$seq_counts" ] ||
+            die "manifest: the items differ from one after another ($seq_counts)"
+    done
+    rm -f "$db" "$db-wal" "$db-shm"
+    local ws wp
+    ws=$(median "${seqs[@]}"); wp=$(median "${pars[@]}")
+    MANIFEST_REPORT=$(printf 'many images at once: 4 x %s-file raw (%s)\n  one after another: %s s wall (cpu %s s); ingest --manifest -j %s: %s s wall (cpu %s s, peak %s MiB): %sx the wall time\n  median of %s paired runs; load average now %s on %s cores: the machine is shared, figures are noisy' \
+        "$n" "$seq_counts" "$ws" "$(median "${seq_cpu[@]}")" "$j" "$wp" \
+        "$(median "${par_cpu[@]}")" "$(( $(maxof "${rsss[@]}") / 1024 ))" \
+        "$(echo "scale=2; $wp / $ws" | bc | sed 's/^\./0./')" "$runs" \
+        "$(cut -d' ' -f1-3 /proc/loadavg)" "$(nproc)")
+    printf '%s\tmanifest\t%s\t%s\t%s\t-\t%s\t-\t-\n' "$n" "4 items one after another" "$runs" "$ws" \
+        "$(median "${seq_cpu[@]}")" >>"${TSV:-/dev/null}"
+    printf '%s\tmanifest\t%s\t%s\t%s\t-\t%s\t-\t%s\n' "$n" "4 items --manifest -j $j" "$runs" "$wp" \
+        "$(median "${par_cpu[@]}")" "$(( $(maxof "${rsss[@]}") / 1024 ))" >>"${TSV:-/dev/null}"
+}
+
 for n in $FILES; do build_images "$n"; done
 [ "${BENCH_BUILD_ONLY:-0}" = 1 ] && exit 0
 
@@ -149,6 +217,7 @@ maxof()  { printf '%s\n' "$@" | sort -g | tail -n 1; }
 STAMP=$(date +%Y%m%d-%H%M%S)
 TSV=$DIR/results-$STAMP.tsv
 printf 'files\tvariant\tcommand\tn\twall_s\tmin_wall_s\tcpu_s\tratio_vs_fls_raw\tpeak_rss_mib\n' >"$TSV"
+if [ "${BENCH_MANIFEST:-0}" = only ]; then bench_manifest; echo "$MANIFEST_REPORT"; echo "results: $TSV"; exit 0; fi
 
 ROWS=()        # formatted table rows
 COUNTS=()      # object counts per image
@@ -292,5 +361,6 @@ report_ingest_goals() {
     esac
 }
 report_ingest_goals
+if [ "${BENCH_MANIFEST:-0}" = 1 ]; then bench_manifest; echo; echo "$MANIFEST_REPORT"; fi
 echo
 echo "results: $TSV"

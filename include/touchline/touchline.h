@@ -335,6 +335,131 @@ int tl_utf8_valid(const char *s);
 /* Schema version this library writes (PRAGMA user_version of a case). */
 #define TL_SCHEMA_VERSION 4
 
+/* ---- many evidence items at once (docs/MANIFEST.md) ------------------ */
+
+/* A list of evidence items: label, division, image. Opaque. */
+typedef struct tl_manifest tl_manifest;
+
+/* One item of a manifest (borrowed from it, valid until it is freed). */
+struct tl_manifest_entry {
+  uint32_t struct_size;     /* set by the caller: sizeof(...) */
+  const char *label;
+  const char *division;     /* NULL: none */
+  const char *image;        /* the image (first segment); a relative path
+                            ** in a manifest file is taken relative to the
+                            ** file's folder */
+  long line;                /* its line in the manifest file; 0 when added
+                            ** with tl_manifest_add() */
+};
+
+/* Read a manifest file: one item per line, three tab-separated fields
+** (label, division (empty: none), image path); lines starting with # and
+** blank lines are skipped. Every line is checked before anything is kept:
+** on_error (may be NULL) is called for each bad line with its number
+** (0: the file itself) and the cause, and the call returns TL_USAGE (bad
+** lines, or no item at all), TL_IO (unreadable) or TL_NOMEM; *out is then
+** NULL. Otherwise *out is a manifest to free with tl_manifest_free(). */
+tl_rc tl_manifest_read(const char *path, tl_manifest **out,
+                       void (*on_error)(const char *file, long line,
+                                        const char *msg, void *ctx),
+                       void *ctx);
+/* An empty manifest, for callers that build the list themselves. */
+tl_rc tl_manifest_new(tl_manifest **out);
+/* Append an item (strings are copied; image as given). TL_USAGE, with
+** *why (when not NULL; text of the calling thread) saying what is wrong:
+** an empty or non-UTF-8 label or division, a label or image already in
+** the list. */
+tl_rc tl_manifest_add(tl_manifest *m, const char *label,
+                      const char *division, const char *image,
+                      const char **why);
+int tl_manifest_count(const tl_manifest *m);
+/* Item i (0-based) into *e; TL_USAGE when i is out of range. */
+tl_rc tl_manifest_get(const tl_manifest *m, int i,
+                      struct tl_manifest_entry *e);
+void tl_manifest_free(tl_manifest *m);
+
+/* Progress of tl_case_ingest_manifest(), handed to opts->progress about
+** four times a second, always from the calling thread (borrowed, call
+** only). */
+struct tl_manifest_progress {
+  uint32_t struct_size;     /* what the library filled */
+  uint32_t n_items;
+  uint32_t n_complete;      /* items stored in the case */
+  uint32_t n_failed;        /* items that failed or were refused */
+  uint32_t n_active;        /* items being walked or stored: items[] */
+  uint32_t n_queued;        /* items not started yet */
+  double elapsed_s;
+  /* the active items, each as tl_case_ingest() reports one; stage is
+  ** "queued" (its run row is written, a walker will take it next),
+  ** "open", "walk", "artifacts", "hash", "staged" (walked), "waiting"
+  ** (for the writer), "copy" (being stored), "index", "match" */
+  const struct tl_progress *items;
+};
+
+/* One finished item (borrowed, call only). */
+struct tl_manifest_item {
+  uint32_t struct_size;     /* what the library filled */
+  int index;                /* in the manifest, 0-based */
+  long line;                /* in the manifest file */
+  const char *label;
+  const char *image;
+  /* "complete", "failed", "exists" (already in the case: refused),
+  ** "interrupted" or "not-started" (cancelled before its walk) */
+  const char *status;
+  tl_rc rc;                 /* TL_OK for complete */
+  const char *message;      /* why it is not complete; NULL when it is */
+  int64_t evidence_id;      /* complete items */
+  int64_t run_id;           /* its run row, 0 when none was written */
+  uint64_t n_objects;
+  uint64_t n_events;
+  const char *verification; /* complete items, else NULL */
+  double elapsed_s;         /* from the start of its walk to its commit */
+};
+
+/* Options for tl_case_ingest_manifest(). Zero-initialise, set
+** struct_size; NULL: every default. */
+struct tl_manifest_opts {
+  uint32_t struct_size;     /* sizeof(struct tl_manifest_opts) */
+  int jobs;                 /* items walked at once; 0: the number of
+                            ** online processors */
+  /* what every item is ingested with: fat_tz, no_hash, replace,
+  ** command_line, cancel, wait_s, on_wait, plugins (label, division,
+  ** progress are the manifest's and this struct's); may be NULL */
+  const struct tl_ingest_opts *ingest;
+  void (*progress)(const struct tl_manifest_progress *p, void *ctx);
+  void (*on_item)(const struct tl_manifest_item *it, void *ctx);
+  void *ctx;                /* for progress and on_item */
+};
+
+struct tl_manifest_result {
+  uint32_t struct_size;     /* set by the caller: sizeof(...) */
+  uint32_t n_items;
+  uint32_t n_complete;
+  uint32_t n_failed;
+  uint32_t n_exists;
+  uint32_t n_interrupted;   /* interrupted or not started */
+  uint64_t n_objects;       /* of the complete items */
+  uint64_t n_events;
+  double elapsed_s;
+};
+
+/* Ingest every item of m: `jobs` walkers at once, each into a private
+** staging case next to the case (CASE.stage-PID-N, removed after), and
+** this thread as the one writer, which copies each walked item into the
+** case in one transaction of its own (and matches the register against
+** it). Each item is atomic as with tl_case_ingest() and has its own run
+** row; an item that fails (an unreadable image) fails alone. The case's
+** write lock is taken for each run row and each copy, waiting as
+** ingest->wait_s says; never during the walks. Callbacks come from this
+** thread. Returns TL_OK when every item is complete, TL_EXISTS when the
+** only ones not stored were already in the case, TL_FAILED when any
+** failed (the others are kept), TL_INTERRUPTED when ingest->cancel was
+** raised, or another code when the batch could not start (the message is
+** on the handle). */
+tl_rc tl_case_ingest_manifest(tl_case *c, const tl_manifest *m,
+                              const struct tl_manifest_opts *opts,
+                              struct tl_manifest_result *result);
+
 #ifdef __cplusplus
 }
 #endif

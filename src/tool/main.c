@@ -65,6 +65,7 @@ usage_ingest(FILE *o)
 {
   fputs(
     "usage: touchline ingest CASE.db IMAGE [IMAGE...] [options]\n"
+    "       touchline ingest CASE.db --manifest FILE [-j N] [options]\n"
     "\n"
     "Add one evidence item to the case (created when absent). Give the first\n"
     "segment of a split raw (.001, .000, .aa) or EWF (.E01) set; the rest\n"
@@ -90,6 +91,8 @@ usage_ingest(FILE *o)
     "                         the plugin folder's or TOUCHLINE_PLUGIN_PATH's\n"
     "                         (only the --plugin files given)\n"
     "  -q, --quiet            no progress on stderr\n"
+    "  -m, --manifest FILE    many items at once, N walkers in parallel\n"
+    "                         (`touchline ingest --manifest F --help`)\n"
     "  -h, --help             this text\n"
     "\n"
     "Every attempt is recorded as a run (complete, failed or interrupted;\n"
@@ -206,6 +209,11 @@ cmd_ingest(int argc, char **argv, int full_argc, char **full_argv)
 
   /* recorded as typed, before getopt permutes argv */
   cmdline = join_argv(full_argc, full_argv);
+  if(tl_argv_has_manifest(argc, argv)) {   /* cmd_ingest_manifest.c */
+    int st = cmd_ingest_manifest(argc, argv, cmdline);
+    free(cmdline);
+    return st;
+  }
   memset(&o, 0, sizeof(o));
   memset(&res, 0, sizeof(res));
   memset(&po, 0, sizeof(po));

@@ -64,5 +64,9 @@ int cmd_exposure(int argc, char **argv);
 int cmd_anomalies(int argc, char **argv);
 int cmd_artifacts(int argc, char **argv);
 int cmd_plugins(int argc, char **argv);
+/* ingest --manifest (cmd_ingest_manifest.c): argv[0] is "ingest" */
+int tl_argv_has_manifest(int argc, char **argv);
+int cmd_ingest_manifest(int argc, char **argv, const char *cmdline);
+void tl_usage_ingest_manifest(FILE *o);
 
 #endif

@@ -31,6 +31,7 @@
 #include "walk/walk_int.h"
 #include "walk/claims_int.h"
 #include "plugin/artifacts_int.h"
+#include "ingest/ingest_int.h"
 
 /* Everything one ingest needs, from open to commit. */
 typedef struct ingest {
@@ -54,6 +55,7 @@ typedef struct ingest {
   const char *ver;
   struct tl_ingest_result *res;  /* the caller's, for the file counts */
   Tl_phost *ph;                  /* artifact parsers (docs/PLUGIN-ABI.md) */
+  int staging;                   /* TL_INGEST_STAGING: no match, no index */
 } ingest;
 
 /* The default label: the image's file name without its extension; bytes
@@ -102,8 +104,8 @@ find_item(tl_case *c, const char *sql, const char *a, const char *b)
 /* Everything of item id and everything derived from it. Object ids are
 ** never reused (case_meta 'next_object_id'), and no row of another table
 ** may keep naming an object that is gone. */
-static tl_rc
-delete_item(tl_case *c, int64_t id)
+tl_rc
+Tl_ingest_delete_item(tl_case *c, int64_t id)
 {
   static const char *const sql[] = {
     "DELETE FROM object_hash WHERE object_id IN "
@@ -245,7 +247,7 @@ stage_register(ingest *x)
   if((rc = Tl_store_prepare(c, &x->st)))
     return rc;
   x->st_ok = 1;
-  if(x->dup && (rc = delete_item(c, x->dup)))
+  if(x->dup && (rc = Tl_ingest_delete_item(c, x->dup)))
     return rc;
   /* Into an empty case, B-tree indexes are cheaper built once at the end
   ** (sorted) than grown one random key at a time; the DROP is part of the
@@ -402,8 +404,9 @@ stage_finish(ingest *x)
       return rc;
   }
   /* the deferred indexes first: built while the hash thread may still be
-  ** reading the media, on the other core */
-  if(x->deferred_index) {
+  ** reading the media, on the other core; a staging case has none, its
+  ** rows are indexed where they are copied to */
+  if(x->deferred_index && !x->staging) {
     Tl_walk_progress(w, "index", 1);
     if((rc = Tl_exec(c, Tl_index_create)))
       return rc;
@@ -421,6 +424,7 @@ stage_finish(ingest *x)
     rc = Tl_hasher_finish(x->hasher, x->md5, x->sha1, x->sha256,
                           &x->n_read_err, x->herr, sizeof(x->herr));
     x->hasher = NULL;
+    w->hasher = NULL;   /* freed: later progress must not read it */
     if(rc)
       return Tl_set_error(c, rc, "%s: hashing failed: %s", x->paths[0],
                           x->herr);
@@ -451,7 +455,7 @@ stage_finish(ingest *x)
                             "already in the case as evidence %lld; use "
                             "--replace", x->paths[0], x->md5,
                             (long long)dup);
-      if((rc = delete_item(c, dup)))
+      if((rc = Tl_ingest_delete_item(c, dup)))
         return rc;
     }
   }
@@ -464,6 +468,8 @@ static tl_rc
 stage_match(ingest *x)
 {
   uint64_t n_m = 0, n_h = 0;
+  if(x->staging)
+    return TL_OK;       /* matched where the item is copied to */
   Tl_walk_progress(&x->w, "match", 1);
   return Tl_match_run(x->c, x->ev, &n_m, &n_h);
 }
@@ -549,10 +555,10 @@ end_failed_run(ingest *x, tl_rc rc)
   c->errcode = code;
 }
 
-static tl_rc
-ingest_item(tl_case *c, int n_paths, const char *const *paths,
-            const struct tl_ingest_opts *opts,
-            struct tl_ingest_result *res)
+tl_rc
+Tl_ingest_item(tl_case *c, int n_paths, const char *const *paths,
+               const struct tl_ingest_opts *opts,
+               struct tl_ingest_result *res, unsigned flags)
 {
   ingest *x;
   tl_rc rc;
@@ -584,6 +590,7 @@ ingest_item(tl_case *c, int n_paths, const char *const *paths,
   x->paths = paths;
   x->ver = "not-computed";
   x->res = res;
+  x->staging = (flags & TL_INGEST_STAGING) != 0;
 
   if(!(rc = stage_open(x)) &&
      !(rc = stage_identify(x)) &&
@@ -631,7 +638,7 @@ tl_case_ingest(tl_case *c, int n_paths, const char *const *paths,
     return Tl_set_error(c, rc, "ingest: options struct_size not "
                         "understood");
   memset(&res, 0, sizeof(res));
-  rc = ingest_item(c, n_paths, paths, &o, &res);
+  rc = Tl_ingest_item(c, n_paths, paths, &o, &res, 0);
   res.struct_size = sizeof(res);
   Tl_result_out(result, &res, sizeof(res));
   return rc;
