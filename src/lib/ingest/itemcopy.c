@@ -44,7 +44,7 @@ typedef struct {
   idcol ids[6];
 } tspec;
 
-/* Every table of the schema (version 3). Order: a table after those its
+/* Every table of the schema (version 4). Order: a table after those its
 ** ids name. */
 static const tspec tables[] = {
   /* the case's own: facts, the register and its matches (made again by
@@ -82,6 +82,8 @@ static const tspec tables[] = {
    {{"evidence_id", "evidence"}, {"artifact_file_id", "artifact_file"},
     {"object_id", "object"}, {"artifact_object_id", "object"}}},
   {"artifact_attr", T_ITEM, NULL, {{"event_id", "artifact_event"}}},
+  {"evidence_fact", T_ITEM, "fact_id",
+   {{"evidence_id", "evidence"}, {"artifact_file_id", "artifact_file"}}},
 };
 #define N_TABLES (sizeof(tables) / sizeof(tables[0]))
 
