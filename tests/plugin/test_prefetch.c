@@ -323,7 +323,7 @@ check_one(const struct expect *x)
   size_t i, n_exec = 0, n_loaded = 0, bad_loaded = 0;
   int k, fn3_seen = 0;
   const char *b = strrchr(x->rel, '/') + 1;
-  char ver[8];
+  char ver[16];
   if(!run(x->rel, &r))
     return;
   is_int(r.rc, TL_OK, "%s: TL_OK", b);
@@ -369,7 +369,7 @@ check_one(const struct expect *x)
   /* the earlier run times: the executed events after the last, in order */
   for(k = 0; k < 8 && x->earlier[k]; k++) {
     const struct mock_event *e = NULL;
-    char want_idx[8];
+    char want_idx[16];
     snprintf(want_idx, sizeof(want_idx), "%d", k + 1);
     for(i = 0; i < r.n_events; i++)
       if(r.events[i].ev.kind == TL_EV_EXECUTED &&
