@@ -513,7 +513,10 @@ pf_decompress(const struct tl_host_api *api, tl_input *in, const uint8_t *d,
     return TL_FAILED;
   }
   usize = get32(d + 4);
-  if(usize < 84 || usize > PF_MAX_PLAIN) {
+  /* LZXPRESS Huffman packs a 64 KiB chunk into no less than its 256-byte
+  ** table and a few bits: a size over 1024 times the stream is not one */
+  if(usize < 84 || usize > PF_MAX_PLAIN ||
+     (uint64_t)usize > (uint64_t)(len - hdr) * 1024) {
     api->corrupt(in, 0, "prefetch: implausible decompressed size");
     return TL_FAILED;
   }

@@ -499,6 +499,29 @@ test_claims(void)
   is_int(P->bid(v17, 7), 0, "bid: 7 bytes are not enough");
 }
 
+/* Damaged MAM headers fail cleanly, reported, without a 64 MiB buffer for
+** a 40-byte file. */
+static void
+test_mam_bad(void)
+{
+  uint8_t d[40];
+  struct mock_run r;
+  memset(d, 0x5a, sizeof(d));
+  memcpy(d, "MAM\x04", 4);
+  d[4] = 0; d[5] = 0; d[6] = 0; d[7] = 4;           /* 64 MiB */
+  mock_run_buf(P, d, sizeof(d), "/Windows/Prefetch/X.pf", NULL, &r);
+  is_int(r.rc, TL_FAILED, "MAM claiming 64 MiB from 32 bytes: TL_FAILED");
+  is_str(r.last_corrupt, "@0: prefetch: implausible decompressed size",
+         "MAM claiming 64 MiB: reported");
+  mock_run_free(&r);
+  d[6] = 1; d[7] = 0;                               /* 64 KiB */
+  mock_run_buf(P, d, sizeof(d), "/Windows/Prefetch/X.pf", NULL, &r);
+  is_int(r.rc, TL_FAILED, "MAM with garbage data: TL_FAILED");
+  ok(r.n_corrupt == 1 && r.n_events == 0, "MAM with garbage data: reported "
+     "(%s), no event", r.last_corrupt);
+  mock_run_free(&r);
+}
+
 /* Every prefetch file of the corpus parses; truncated and byte-flipped
 ** copies of each give no crash and no malformed event. */
 static void
@@ -573,6 +596,7 @@ main(void)
   if(!P)
     return done_testing();
   test_claims();
+  test_mam_bad();
   if(!corpus || !*corpus) {
     ok(1, "# SKIP TL_CORPUS not set");
     return done_testing();
