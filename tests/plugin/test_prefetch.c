@@ -514,7 +514,7 @@ test_mam_bad(void)
   is_str(r.last_corrupt, "@0: prefetch: implausible decompressed size",
          "MAM claiming 64 MiB: reported");
   mock_run_free(&r);
-  d[6] = 1; d[7] = 0;                               /* 64 KiB */
+  d[5] = 0x40; d[6] = 0; d[7] = 0;                 /* 16 KiB */
   mock_run_buf(P, d, sizeof(d), "/Windows/Prefetch/X.pf", NULL, &r);
   is_int(r.rc, TL_FAILED, "MAM with garbage data: TL_FAILED");
   ok(r.n_corrupt == 1 && r.n_events == 0, "MAM with garbage data: reported "
@@ -579,6 +579,10 @@ test_robust(void)
       free(data);
     }
     closedir(d);
+  }
+  if(!n_files) {
+    ok(1, "# SKIP no corpus prefetch files under %s", corpus);
+    return;
   }
   is_int(n_files, 62, "robustness: the 62 corpus prefetch files");
   is_int(n_ok, n_files, "robustness: each parses whole with events");
