@@ -4,7 +4,8 @@
 set -eu
 
 BUILD="build-essential autoconf automake libtool pkg-config
-  libtsk-dev libewf-dev libsqlite3-dev zlib1g-dev libssl-dev"
+  libtsk-dev libewf-dev libsqlite3-dev zlib1g-dev libssl-dev
+  libscca-dev libbfio-dev libfwnt-dev"
 TEST="sleuthkit ewf-tools sqlite3 unzip python3 xxd chromium exfatprogs tzdata
   dosfstools mtools"
 BENCH="hyperfine ntfs-3g time"

@@ -72,7 +72,9 @@ collect_rows(tl_case *c, int64_t from, int64_t to)
 
 /* Artifact events (issue 10): the events of artifact parsers in the window
 ** that resolved to an occurrence's object, as verdict evidence. opened
-** weighs as accessed (a link or jump list entry: someone opened it);
+** weighs as accessed (a link or jump list entry: someone opened it), and
+** so do executed (the program file was read to run it: prefetch) and loaded
+** (read by a program as it ran: a prefetch file list);
 ** deleted, renamed, modified and created as their file-system kinds.
 ** observed, changed and the other kinds are not verdict evidence. The note
 ** names the parser, the actor and the artifact the row comes from.
@@ -80,8 +82,8 @@ collect_rows(tl_case *c, int64_t from, int64_t to)
 ** entry reused) join the occurrence of their path instead: one made from
 ** them (find_artifact_occ) or a deleted object's at that path. */
 #define ART_ROW_COLS \
-  "x.occ_id, a.t_ns, CASE a.kind WHEN 'opened' THEN 'accessed' ELSE " \
-  "a.kind END, a.parser, '....', a.object_id, x.evidence, x.path, " \
+  "x.occ_id, a.t_ns, CASE WHEN a.kind IN ('opened', 'executed', " \
+  "'loaded') THEN 'accessed' ELSE a.kind END, a.parser, '....', a.object_id, x.evidence, x.path, " \
   "a.parser || ': ' || a.kind || CASE WHEN a.actor IS NOT NULL AND " \
   "a.actor <> '' THEN ' by ' || a.actor ELSE '' END || CASE WHEN a.kind " \
   "= 'renamed' AND (SELECT value FROM artifact_attr r WHERE r.event_id = " \
@@ -96,8 +98,8 @@ collect_rows(tl_case *c, int64_t from, int64_t to)
   "a.what IS NOT NULL AND a.what <> '' THEN ' [' || a.what || ']' ELSE " \
   "'' END, a.event_id"
 #define ART_ROW_KINDS \
-  "a.t_ns >= ?1 AND a.t_ns < ?2 AND a.kind IN ('opened', 'deleted', " \
-  "'renamed', 'modified', 'created')"
+  "a.t_ns >= ?1 AND a.t_ns < ?2 AND a.kind IN ('opened', 'executed', " \
+  "'loaded', 'deleted', 'renamed', 'modified', 'created')"
 
 static int
 have_artifacts(tl_case *c)
@@ -397,7 +399,14 @@ judge_row(struct finding *f, const char *kind, const char *src, int64_t t1,
   if(art) {
     /* an artifact parser's rows (collect_artifacts): the parser says what
     ** happened; no file-system heuristics apply */
-    const char *what = !strcmp(kind, "accessed") ? "accessed: opened" :
+    /* the note starts "parser: kind": say which read it was */
+    const char *k = note ? strstr(note, ": ") : NULL;
+    const char *what = !strcmp(kind, "accessed") ?
+                       (k && !strncmp(k, ": executed", 10) ?
+                        "accessed: executed" :
+                        k && !strncmp(k, ": loaded", 8) ?
+                        "accessed: loaded by a program as it ran" :
+                        "accessed: opened") :
                        !strcmp(kind, "created") ? "created in the window" :
                        !strcmp(kind, "deleted") ? "deleted in the window" :
                        kind;
