@@ -4,9 +4,10 @@
 set -eu
 
 BUILD="build-essential autoconf automake libtool pkg-config
-  libtsk-dev libewf-dev libsqlite3-dev zlib1g-dev libssl-dev"
+  libtsk-dev libewf-dev libsqlite3-dev zlib1g-dev libssl-dev
+  libregf-dev libbfio-dev libfwsi-dev"
 TEST="sleuthkit ewf-tools sqlite3 unzip python3 xxd chromium exfatprogs tzdata
-  dosfstools mtools"
+  dosfstools mtools libregf-utils"
 BENCH="hyperfine ntfs-3g time"
 
 if [ "$(id -u)" -ne 0 ]; then
