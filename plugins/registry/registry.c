@@ -39,38 +39,37 @@ reg_bid(const uint8_t *head, size_t len)
   return 32;
 }
 
-/* The hive's owner from the file name its base block records
-** ("\??\C:\Users\x\ntuser.dat", "\Documents and Settings\x\NTUSER.DAT"). */
+/* The hive's owner from the file name its base block records: the last
+** 31 characters of the path, "\??\C:\Users\x\ntuser.dat" or, cut,
+** "nts and Settings\joe\ntuser.dat": the folder that holds ntuser.dat,
+** when a "Users\" or "Settings\" folder holds that. */
 static const char *
 reg_owner(const uint8_t *hdr, size_t len, char *out, size_t outsz)
 {
-  char name[512], *p, *q;
+  char name[512], *end, *p, *q;
+  size_t n;
   if(len < 48 + 64)
     return NULL;
   tlp_utf16(hdr + 48, 32, name, sizeof(name));
   for(p = name; *p; p++)
     if(*p == '/')
       *p = '\\';
-  p = NULL;
-  {
-    char *s;
-    for(s = name; *s; s++) {
-      if(*s != '\\')
-        continue;
-      if(!strncasecmp(s + 1, "Users\\", 6)) {
-        p = s + 7;
-        break;
-      }
-      if(!strncasecmp(s + 1, "Documents and Settings\\", 23)) {
-        p = s + 24;
-        break;
-      }
-    }
-  }
-  if(!p || !(q = strchr(p, '\\')) || q == p || (size_t)(q - p) >= outsz)
+  n = strlen(name);
+  if(n < 12 || strcasecmp(name + n - 11, "\\ntuser.dat"))
     return NULL;
-  memcpy(out, p, (size_t)(q - p));
-  out[q - p] = '\0';
+  end = name + n - 11;
+  *end = '\0';
+  if(!(q = strrchr(name, '\\')) || !q[1])
+    return NULL;
+  *q = '\0';
+  p = strrchr(name, '\\');
+  p = p ? p + 1 : name;
+  if(strcasecmp(p, "Users") && strcasecmp(p, "Settings") &&
+     strcasecmp(p, "and Settings") && !strstr(p, "Settings"))
+    return NULL;
+  if(strlen(q + 1) >= outsz)
+    return NULL;
+  snprintf(out, outsz, "%s", q + 1);
   return out;
 }
 

@@ -101,21 +101,21 @@ test_xp(void)
   is_int(e ? e->ev.kind : 0, TL_EV_EXECUTED, "UserAssist: executed");
   /* of the 14 values plaso lists, the two UEME_CTL counters carry no run */
   is_int(count(&r, "UserAssist", "userassist_guid",
-               "{75048700-EF1F-11D0-9888-006097DEACF9}"), 12,
-         "XP UserAssist: 12 programs with a last run (14 values less the "
+               "{75048700-EF1F-11D0-9888-006097DEACF9}"), 13,
+         "XP UserAssist: 13 programs with a last run (15 values less the "
          "2 UEME_CTL counters)");
   e = find(&r, "UserAssist", "NOTEPAD.EXE", NULL, NULL);
   ATTR(e, "value_name", "UEME_RUNPATH:C:\\WINDOWS\\system32\\NOTEPAD.EXE",
        "UEME_RUNPATH: the ROT13 name decoded");
-  /* the owner from the hive's base block: \??\C:\Documents and Settings\
-  ** Administrator\... */
+  /* the owner from the hive's base block, cut to its last 31 characters:
+  ** "nts and Settings\joe\ntuser.dat" */
   e = find(&r, "ShellBags", "C:\\Documents and Settings\\Administrator",
            NULL, NULL);
   ok(e != NULL, "XP ShellBags: a folder path from the shell items");
   TIME(e, "2009-08-04T15:19:14.6852500Z", "XP ShellBags: parent key time");
   ATTR(e, "item_created", "2007-10-11T12:48:36", "shell item: created");
   ATTR(e, "position", "1", "ShellBags: position");
-  is_str(e ? e->actor : NULL, "Administrator", "actor: the hive's owner");
+  is_str(e ? e->actor : NULL, "joe", "actor: the hive's owner");
   e = find(&r, "RecentDocs", "Very secret document.txt", NULL, NULL);
   ATTR(e, "position", "2", "RecentDocs .txt: second entry");
   ATTR(e, "time_exact", "no: opened at or before this time (key last "
@@ -297,6 +297,37 @@ test_system(void)
   mock_run_free(&r);
 }
 
+/* Office 2013 and later: <ver>\<App>\User MRU\<id>\File MRU, each item
+** with its [T<FILETIME>] time (make_regf.py ntuser_office16) */
+static void
+test_office16(void)
+{
+  struct mock_run r;
+  char path[4096];
+  const char *src = getenv("TL_SRCDIR");
+  const struct mock_event *e;
+  snprintf(path, sizeof(path), "%s/tests/fuzz/corpus/registry/"
+           "ntuser_office16", src ? src : ".");
+  if(mock_run_file(P, path, NULL, &r)) {
+    ok(0, "ntuser_office16: %s not found", path);
+    return;
+  }
+  is_int(r.rc, TL_OK, "ntuser_office16: TL_OK");
+  is_int(r.n_events, 2, "ntuser_office16: 2 items (not Item Metadata)");
+  e = find(&r, "Office File MRU", "C:\\Users\\x\\Documents\\Plan.docx",
+           NULL, NULL);
+  TIME(e, "2024-01-20T12:36:56.0880176Z", "Office 16.0 item 1: [T] time");
+  ok(e && e->ev.raw == 0x01DA4B9D5A7C1230LL, "Office 16.0 item 1: raw");
+  ok(e && mock_attr(e, "mru") && strstr(mock_attr(e, "mru"), "16.0 Word"
+                                        "\\User MRU\\ADAL_"),
+     "Office 16.0: the User MRU key named");
+  is_str(e ? e->actor : NULL, "x", "Office 16.0: owner x");
+  e = find(&r, "Office File MRU", "\\\\FS01\\Space Tech\\Budget.xlsx",
+           NULL, NULL);
+  TIME(e, "2024-01-18T11:18:02.1306368Z", "Office 16.0 item 2: UNC path");
+  mock_run_free(&r);
+}
+
 static void
 test_lastaccess_values(void)
 {
@@ -392,6 +423,7 @@ main(void)
      "signature regf");
   test_system();
   test_lastaccess_values();
+  test_office16();
   if(!corpus || !*corpus) {
     ok(1, "# SKIP TL_CORPUS not set");
     return done_testing();
