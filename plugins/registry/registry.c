@@ -8,9 +8,13 @@
 **
 ** libregf opens files by path, descriptor or libbfio handle; the host
 ** gives read_at only. The hive is read whole into memory (hives are small:
-** a few MiB; the cap is TLP_REG_MAX_HIVE) and opened through a libbfio
-** memory range (libbfio_memory_range_initialize, in Debian's libbfio-dev):
-** no temporary file, nothing written, nothing to clean up after a crash.
+** a few MiB; the cap is TLP_REG_MAX_HIVE) and handed to libregf as a
+** libbfio handle of our own over that buffer (libbfio_handle_initialize
+** with the callbacks below): no temporary file, nothing written, nothing to
+** clean up after a crash. Not libbfio's own memory range: Debian's libbfio
+** 20170123 libbfio_memory_range_read() reads past the end of the range when
+** asked to read at its end (tests/fuzz/corpus/registry/read_at_end, found
+** by fuzz_registry under ASan).
 */
 #include <stdio.h>
 #include <string.h>
@@ -73,6 +77,110 @@ reg_owner(const uint8_t *hdr, size_t len, char *out, size_t outsz)
   return out;
 }
 
+/* ---- a libbfio handle over a buffer, bounds checked ---- */
+
+typedef struct {
+  const uint8_t *data;
+  size_t size;
+  off64_t off;
+  int open;
+} reg_mem;
+
+static int
+mem_free(intptr_t **io, libbfio_error_t **e)
+{
+  (void)e;
+  *io = NULL;     /* the reg_mem lives on reg_parse's stack */
+  return 1;
+}
+
+static int
+mem_clone(intptr_t **dst, intptr_t *src, libbfio_error_t **e)
+{
+  (void)dst, (void)src, (void)e;
+  return -1;
+}
+
+static int
+mem_open(intptr_t *io, int flags, libbfio_error_t **e)
+{
+  (void)e;
+  if(flags & LIBBFIO_ACCESS_FLAG_WRITE)
+    return -1;
+  ((reg_mem *)io)->open = 1;
+  ((reg_mem *)io)->off = 0;
+  return 1;
+}
+
+static int
+mem_close(intptr_t *io, libbfio_error_t **e)
+{
+  (void)e;
+  ((reg_mem *)io)->open = 0;
+  return 0;
+}
+
+static ssize_t
+mem_read(intptr_t *io, uint8_t *buf, size_t size, libbfio_error_t **e)
+{
+  reg_mem *m = (reg_mem *)io;
+  size_t n;
+  (void)e;
+  if(!m->open || m->off < 0)
+    return -1;
+  if((uint64_t)m->off >= m->size)
+    return 0;
+  n = m->size - (size_t)m->off;
+  if(n > size)
+    n = size;
+  memcpy(buf, m->data + m->off, n);
+  m->off += (off64_t)n;
+  return (ssize_t)n;
+}
+
+static ssize_t
+mem_write(intptr_t *io, const uint8_t *buf, size_t size, libbfio_error_t **e)
+{
+  (void)io, (void)buf, (void)size, (void)e;
+  return -1;
+}
+
+static off64_t
+mem_seek(intptr_t *io, off64_t off, int whence, libbfio_error_t **e)
+{
+  reg_mem *m = (reg_mem *)io;
+  off64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? m->off :
+                 whence == SEEK_END ? (off64_t)m->size : -1;
+  (void)e;
+  if(base < 0 || (off < 0 && -off > base) ||
+     (off > 0 && off > INT64_MAX - base))
+    return -1;
+  m->off = base + off;
+  return m->off;
+}
+
+static int
+mem_exists(intptr_t *io, libbfio_error_t **e)
+{
+  (void)io, (void)e;
+  return 1;
+}
+
+static int
+mem_is_open(intptr_t *io, libbfio_error_t **e)
+{
+  (void)e;
+  return ((reg_mem *)io)->open;
+}
+
+static int
+mem_size(intptr_t *io, size64_t *size, libbfio_error_t **e)
+{
+  (void)e;
+  *size = ((reg_mem *)io)->size;
+  return 1;
+}
+
 static tl_rc
 reg_parse(const struct tl_host_api *api, tl_input *in)
 {
@@ -83,6 +191,7 @@ reg_parse(const struct tl_host_api *api, tl_input *in)
   libbfio_error_t *berr = NULL;
   libregf_error_t *err = NULL;
   tlp_reg r;
+  reg_mem mem = {NULL, 0, 0, 0};
   char owner[256], msg[512];
   int any = 0, corrupted = 0;
   tl_rc rc = TL_FAILED;
@@ -120,8 +229,12 @@ reg_parse(const struct tl_host_api *api, tl_input *in)
   if(!r.actor)
     r.actor = reg_owner(buf, done, owner, sizeof(owner));
 
-  if(libbfio_memory_range_initialize(&bh, &berr) != 1 ||
-     libbfio_memory_range_set(bh, buf, done, &berr) != 1 ||
+  mem.data = buf;
+  mem.size = done;
+  if(libbfio_handle_initialize(&bh, (intptr_t *)&mem, mem_free, mem_clone,
+                               mem_open, mem_close, mem_read, mem_write,
+                               mem_seek, mem_exists, mem_is_open, mem_size,
+                               0, &berr) != 1 ||
      libregf_file_initialize(&r.file, &err) != 1 ||
      libregf_file_open_file_io_handle(r.file, bh, LIBREGF_OPEN_READ,
                                       &err) != 1) {
