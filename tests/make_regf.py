@@ -173,6 +173,11 @@ def ntuser_office16():
     mru.set("Item Metadata 1", REG_SZ, "<Metadata><AccountName /></Metadata>")
     mru.set("Item 2", REG_SZ, "[F00000000][T01DA4A0000000000][O00000000]*"
             "\\\\FS01\\Space Tech\\Budget.xlsx")
+    # the item's label and a share fact; the label and no such share
+    mru.set("Item 3", REG_SZ, "[F00000000][T01DA490000000000][O00000000]*"
+            "\\\\srv\\space tech\\budget.xlsx")
+    mru.set("Item 4", REG_SZ, "[F00000000][T01DA480000000000][O00000000]*"
+            "\\\\SRV\\Public\\Notes.txt")
     return hive(root, "\\??\\C:\\Users\\x\\ntuser.dat")
 
 

@@ -84,7 +84,8 @@ else
 fi
 mkimage "$T_TMP/srv.raw"
 ok $? "SRV: mkntfs and ntfs-3g"
-mkdir -p "$M/Shares/Space" "$M/Space Tech"
+mkdir -p "$M/Shares/Space" "$M/Space Tech" "$M/Public"
+echo notes >"$M/Public/Notes.txt"
 echo budget >"$M/Shares/Space/Budget.xlsx"
 echo decoy >"$M/Space Tech/Budget.xlsx"
 unmount
@@ -103,7 +104,9 @@ share.Space Tech=C:\\Shares\\Space|registry" \
   "evidence_fact: SRV's computer name, time zone, last access and shares"
 "$TOUCHLINE" artifacts "$CASE" add "$T_TMP/hives/ntuser_office16" --evidence WS01 >"$T_TMP/out" 2>&1
 ok $? "artifacts add an Office 2016 NTUSER.DAT to WS01"
-is "$(q "SELECT e.path || '|' || ev.label || '|' || o.path || '|' || e.resolved_by || '|' || e.t_ns FROM artifact_event e JOIN object o ON o.object_id = e.object_id JOIN evidence ev ON ev.evidence_id = o.evidence_id WHERE e.path LIKE '\\\\%'")" \
-  "\\\\FS01\\Space Tech\\Budget.xlsx|SRV|/Shares/Space/Budget.xlsx|share|1705576682130636800" \
-  "\\\\FS01\\Space Tech\\Budget.xlsx: on SRV (host.name FS01) through share.Space Tech = C:\\Shares\\Space"
+is "$(q "SELECT e.path || '|' || ev.label || '|' || o.path || '|' || e.resolved_by || '|' || e.t_ns FROM artifact_event e JOIN object o ON o.object_id = e.object_id JOIN evidence ev ON ev.evidence_id = o.evidence_id WHERE e.path LIKE '\\\\%' ORDER BY e.t_ns DESC")" \
+"\\\\FS01\\Space Tech\\Budget.xlsx|SRV|/Shares/Space/Budget.xlsx|share|1705576682130636800
+\\\\srv\\space tech\\budget.xlsx|SRV|/Shares/Space/Budget.xlsx|share|1705466730967859200
+\\\\SRV\\Public\\Notes.txt|SRV|/Public/Notes.txt|share|1705356779805081600" \
+  "UNC paths: \\\\FS01 (host.name) and \\\\srv (label, case-blind) through share.Space Tech = C:\\Shares\\Space; \\\\SRV\\Public without a share fact as /Public/... as before"
 done_testing

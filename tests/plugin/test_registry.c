@@ -313,7 +313,7 @@ test_office16(void)
     return;
   }
   is_int(r.rc, TL_OK, "ntuser_office16: TL_OK");
-  is_int(r.n_events, 2, "ntuser_office16: 2 items (not Item Metadata)");
+  is_int(r.n_events, 4, "ntuser_office16: 4 items (not Item Metadata)");
   e = find(&r, "Office File MRU", "C:\\Users\\x\\Documents\\Plan.docx",
            NULL, NULL);
   TIME(e, "2024-01-20T12:36:56.0880176Z", "Office 16.0 item 1: [T] time");
