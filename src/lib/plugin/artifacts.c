@@ -174,6 +174,7 @@ Tl_resolver_free(Tl_resolver *r)
   sqlite3_finalize(r->q_name);
   sqlite3_finalize(r->q_label);
   sqlite3_finalize(r->q_path);
+  sqlite3_finalize(r->q_unc);
   memset(r, 0, sizeof(*r));
 }
 
@@ -234,6 +235,68 @@ by_path(Tl_resolver *r, int64_t evidence_id, int64_t fs_id,
   return id;
 }
 
+/* \\host\NAME\rest: the evidence item labelled host, else the one whose
+** host.name fact is host (a SYSTEM hive said so); on it, when a share.NAME
+** fact gives the share's local path (C:\Shares\Space), that path without
+** its drive letter joined with rest; else /NAME/rest; else /rest (a share
+** exported from the root of a volume). 0 when unresolved. */
+static int64_t
+resolve_unc(Tl_resolver *r, const char *path)
+{
+  const char *h = path + 2, *e = h, *local = NULL;
+  char host[256], share[256], norm[4096], joined[8192], jnorm[4096];
+  const char *rest;
+  int64_t ev = 0, id = 0;
+  size_t n;
+  while(*e && *e != '\\' && *e != '/')
+    e++;
+  if(e == h || (size_t)(e - h) >= sizeof(host) || !*e)
+    return 0;
+  memcpy(host, h, (size_t)(e - h));
+  host[e - h] = 0;
+  if(Tl_path_normalize(e, norm, sizeof(norm)) < 0 || norm[0] != '/')
+    return 0;
+  rest = strchr(norm + 1, '/');
+  n = rest ? (size_t)(rest - norm - 1) : strlen(norm + 1);
+  if(!n || n >= sizeof(share))
+    return 0;
+  memcpy(share, norm + 1, n);
+  share[n] = 0;
+  if(!r->q_unc &&
+     sqlite3_prepare_v2(r->c->db, "SELECT e.evidence_id, (SELECT f.value "
+                        "FROM evidence_fact f WHERE f.evidence_id = "
+                        "e.evidence_id AND f.key = 'share.' || ?2 COLLATE "
+                        "NOCASE ORDER BY f.fact_id DESC LIMIT 1) FROM "
+                        "evidence e WHERE e.label = ?1 COLLATE NOCASE OR "
+                        "EXISTS (SELECT 1 FROM evidence_fact h WHERE "
+                        "h.evidence_id = e.evidence_id AND h.key = "
+                        "'host.name' AND h.value = ?1 COLLATE NOCASE) ORDER "
+                        "BY e.label = ?1 COLLATE NOCASE DESC, e.evidence_id "
+                        "LIMIT 1", -1, &r->q_unc, NULL))
+    return 0;
+  sqlite3_bind_text(r->q_unc, 1, host, -1, SQLITE_STATIC);
+  sqlite3_bind_text(r->q_unc, 2, share, -1, SQLITE_STATIC);
+  if(sqlite3_step(r->q_unc) == SQLITE_ROW) {
+    ev = sqlite3_column_int64(r->q_unc, 0);
+    local = (const char *)sqlite3_column_text(r->q_unc, 1);
+    if(local) {
+      /* C:\Shares\Space + /rest (the normalizing drops the letter) */
+      snprintf(joined, sizeof(joined), "%s%s", local, rest ? rest : "");
+      if(Tl_path_normalize(joined, jnorm, sizeof(jnorm)) >= 0)
+        id = by_path(r, ev, 0, jnorm);
+    }
+  }
+  sqlite3_reset(r->q_unc);
+  sqlite3_clear_bindings(r->q_unc);
+  if(!ev || id)
+    return id;
+  if((id = by_path(r, ev, 0, norm)))
+    return id;
+  if(rest && (id = by_path(r, ev, 0, rest)))
+    return id;
+  return 0;
+}
+
 int64_t
 Tl_resolve(Tl_resolver *r, const struct tl_file_ref *f, int64_t fs_id,
            const char **how)
@@ -261,33 +324,8 @@ Tl_resolve(Tl_resolver *r, const struct tl_file_ref *f, int64_t fs_id,
     return 0;
   if((f->path[0] == '\\' && f->path[1] == '\\') ||
      (f->path[0] == '/' && f->path[1] == '/')) {
-    /* \\host\share\rest: on the item labelled host, as /share/rest, else
-    ** as /rest (a share exported from the root of a volume) */
-    const char *h = f->path + 2, *e = h;
-    char host[256];
-    int64_t ev = 0;
-    while(*e && *e != '\\' && *e != '/')
-      e++;
-    if(e == h || (size_t)(e - h) >= sizeof(host) || !*e)
-      return 0;
-    memcpy(host, h, (size_t)(e - h));
-    host[e - h] = 0;
-    sqlite3_bind_text(r->q_label, 1, host, -1, SQLITE_STATIC);
-    if(sqlite3_step(r->q_label) == SQLITE_ROW)
-      ev = sqlite3_column_int64(r->q_label, 0);
-    sqlite3_reset(r->q_label);
-    sqlite3_clear_bindings(r->q_label);
-    if(!ev || Tl_path_normalize(e, norm, sizeof(norm)) < 0)
-      return 0;
-    if((id = by_path(r, ev, 0, norm))) {
+    if((id = resolve_unc(r, f->path)))
       *how = "share";
-      return id;
-    }
-    {
-      const char *rest = strchr(norm + 1, '/');
-      if(rest && (id = by_path(r, ev, 0, rest)))
-        *how = "share";
-    }
     return id;
   }
   if(Tl_path_normalize(f->path, norm, sizeof(norm)) < 0)

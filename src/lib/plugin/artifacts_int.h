@@ -20,6 +20,7 @@ typedef struct Tl_resolver {
   tl_case *c;
   int64_t evidence_id;    /* the item references resolve against */
   sqlite3_stmt *q_mft, *q_name, *q_label, *q_path;
+  sqlite3_stmt *q_unc;    /* UNC host and share through evidence_fact */
   /* the last folder Tl_resolve_folder() looked up (records of one folder
   ** come in runs) */
   int64_t pf_fs;
@@ -40,7 +41,9 @@ void Tl_resolver_free(Tl_resolver *r);
 **  - MFT: entry + sequence of the data stream on an NTFS file system;
 **  - a Windows path: the drive letter dropped, compared without regard to
 **    case on case-blind file systems;
-**  - \\host\share\rest: on the evidence item labelled host, as
+**  - \\host\share\rest: on the evidence item labelled host or whose
+**    host.name fact is host: through the share.<share> fact's local path
+**    (its drive letter dropped) when the item states one, else as
 **    /share/rest, else /rest. */
 int64_t Tl_resolve(Tl_resolver *r, const struct tl_file_ref *f,
                    int64_t fs_id, const char **how);

@@ -19,6 +19,8 @@ tl_rc tl_builtin_jumplist_init(const struct tl_host_api *api,
                                tl_plugin_ctx *ctx, char **errmsg);
 tl_rc tl_builtin_prefetch_init(const struct tl_host_api *api,
                                tl_plugin_ctx *ctx, char **errmsg);
+tl_rc tl_builtin_registry_init(const struct tl_host_api *api,
+                               tl_plugin_ctx *ctx, char **errmsg);
 
 const Tl_builtin Tl_builtins[] = {
   {"usnjrnl", tl_builtin_usnjrnl_init},
@@ -26,5 +28,6 @@ const Tl_builtin Tl_builtins[] = {
   {"lnk", tl_builtin_lnk_init},
   {"jumplist", tl_builtin_jumplist_init},
   {"prefetch", tl_builtin_prefetch_init},
+  {"registry", tl_builtin_registry_init},
   {NULL, NULL}
 };
