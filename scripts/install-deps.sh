@@ -4,9 +4,11 @@
 set -eu
 
 BUILD="build-essential autoconf automake libtool pkg-config
-  libtsk-dev libewf-dev libsqlite3-dev zlib1g-dev libssl-dev"
+  libtsk-dev libewf-dev libsqlite3-dev zlib1g-dev libssl-dev
+  libevtx-dev libbfio-dev"
 TEST="sleuthkit ewf-tools sqlite3 unzip python3 xxd chromium exfatprogs tzdata
-  dosfstools mtools"
+  dosfstools mtools
+  libevtx-utils"
 BENCH="hyperfine ntfs-3g time"
 
 if [ "$(id -u)" -ne 0 ]; then
