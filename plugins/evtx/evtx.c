@@ -85,8 +85,17 @@ io_read(intptr_t *h, uint8_t *buf, size_t size, libbfio_error_t **e)
     size = (size_t)(io->size - io->pos);
   if(size > ((size_t)1 << 30))
     size = (size_t)1 << 30;
-  if(io->api->read_at(io->in, io->pos, buf, size, &got) != TL_OK)
-    return -1;
+  /* the host may read less than asked before the end: libbfio callers
+  ** take a short read as the end, so read on until size or the end */
+  while(got < size) {
+    size_t n = 0;
+    if(io->api->read_at(io->in, io->pos + got, buf + got, size - got, &n) !=
+       TL_OK)
+      return -1;
+    if(!n)
+      break;
+    got += n;
+  }
   io->pos += got;
   return (ssize_t)got;
 }

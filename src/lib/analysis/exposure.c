@@ -71,8 +71,9 @@ collect_rows(tl_case *c, int64_t from, int64_t to)
 
 /* Artifact events (issue 10): the events of artifact parsers in the window
 ** that resolved to an occurrence's object, as verdict evidence. opened
-** weighs as accessed (a link or jump list entry: someone opened it);
-** deleted, renamed, modified and created as their file-system kinds.
+** weighs as accessed (a link or jump list entry: someone opened it), and
+** so does accessed (a Security log's 4663 or 5145 read: evtx); deleted,
+** renamed, modified and created as their file-system kinds.
 ** observed, changed and the other kinds are not verdict evidence. The note
 ** names the parser, the actor and the artifact the row comes from. */
 static tl_rc
@@ -105,8 +106,8 @@ collect_artifacts(tl_case *c, int64_t from, int64_t to)
     "'' THEN ' [' || a.what || ']' ELSE '' END, a.event_id FROM x_occ x "
     "CROSS JOIN artifact_event a ON a.object_id = x.object_id WHERE "
     "a.t_ns >= ?1 "
-    "AND a.t_ns < ?2 AND a.kind IN ('opened', 'deleted', 'renamed', "
-    "'modified', 'created')", "ii", from, to);
+    "AND a.t_ns < ?2 AND a.kind IN ('opened', 'accessed', 'deleted', "
+    "'renamed', 'modified', 'created')", "ii", from, to);
 }
 
 /* Copies: same name and size (or same content) created in the window
