@@ -105,4 +105,29 @@ accessed 1709629260123456700 True evtx: accessed by CORP\\mallory ($LOG) [4663 o
   "plans.docx: the 4656 and 4663 rows to 100 ns, with the address of the logon session (4624)"
 is "$(sed -n 's/^Finance\/payroll.csv verdict //p' "$T_TMP/check")" modified \
   "payroll.csv: a 5145 WriteData makes it modified"
+
+# In an image: the log under windows/system32/winevt/logs (any case) is
+# claimed during the walk and its events resolve on the same item.
+V2="$T_TMP/v2.raw"
+CASE2="$T_TMP/case2.db"
+truncate -s 8M "$V2" && mkntfs -F -q -Q "$V2" >/dev/null 2>&1
+ntfs-3g -o no_detach "$V2" "$M" >/dev/null 2>&1 &
+pid=$!
+i=0
+while ! mountpoint -q "$M" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+mkdir -p "$M/windows/system32/winevt/logs" "$M/Shares/Space"
+cp "$LOG" "$M/windows/system32/winevt/logs/Security.evtx"
+echo plans >"$M/Shares/Space/plans.docx"
+umount "$M"
+wait $pid
+ok $? "second volume with windows/system32/winevt/logs/Security.evtx"
+"$TOUCHLINE" ingest -q "$CASE2" "$V2" --label FS02 2>"$T_TMP/err"
+ok $? "ingest FS02"
+is "$(sqlite3 "$CASE2" "SELECT parser || '|' || path || '|' || status || '|' || n_events FROM artifact_file")" \
+  "evtx|/windows/system32/winevt/logs/Security.evtx|ok|11" \
+  "the log is claimed in the image, case-blind, and parsed"
+is "$(sqlite3 "$CASE2" "SELECT count(*) FROM artifact_event a JOIN object o ON o.object_id = a.object_id WHERE o.path = '/Shares/Space/plans.docx' AND a.kind = 'accessed'")" \
+  2 "its 4656 and 4663 resolve to plans.docx on the same item"
+is "$(sqlite3 "$CASE2" "SELECT value FROM evidence_fact WHERE key = 'audit.object_access'")" \
+  present "audit.object_access stated for FS02"
 done_testing

@@ -239,6 +239,22 @@ test_evtx_rs(void)
     is_int(r.n_corrupt, 3, "CAPI2: 3 bad records reported");
     mock_run_free(&r);
   }
+  if(run("evtx/samples/E_ShadowCopy6_windows_system32_winevt_logs_"
+         "Microsoft-Windows-CAPI2%4Operational.evtx", &r)) {
+    long sum = ids_sum(mock_fact(&r, "evtx.microsoft-windows-capi2/"
+                                 "operational.ids"), 0, &n);
+    is_int(sum + (long)r.n_corrupt, 459, "CAPI2 (VSS): 459 records, good + "
+           "bad (evtx-rs)");
+    is_int(r.n_corrupt, 23, "CAPI2 (VSS): 23 bad records reported");
+    mock_run_free(&r);
+  }
+  /* evtx-rs reads 17 and 6: libevtx 16 and 5 (README.md) */
+  count_log("evtx/samples/Microsoft-Windows-LanguagePackSetup%4Operational."
+            "evtx", "microsoft-windows-languagepacksetup/operational", 16,
+            4000, 8, 0, "libevtx; evtx-rs 17");
+  count_log("evtx/samples/Microsoft-Windows-HelloForBusiness%4Operational."
+            "evtx", "microsoft-windows-helloforbusiness/operational", 5,
+            0, -1, 0, "libevtx; evtx-rs 6");
   /* evtx-rs snapshot: the first record of security.evtx */
   if(run("evtx/samples/security.evtx", &r)) {
     ok(mock_fact(&r, "evtx.security.range") &&
