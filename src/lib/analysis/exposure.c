@@ -74,8 +74,8 @@ collect_rows(tl_case *c, int64_t from, int64_t to)
 ** that resolved to an occurrence's object, as verdict evidence. opened
 ** weighs as accessed (a link or jump list entry: someone opened it), and
 ** so do executed (the program file was read to run it: prefetch) and loaded
-** (read by a program as it ran: a prefetch file list);
-** deleted, renamed, modified and created as their file-system kinds.
+** (read by a program as it ran: a prefetch file list) and accessed (a
+** Security log's 4663 or 5145 read: evtx); deleted, renamed, modified and created as their file-system kinds.
 ** observed, changed and the other kinds are not verdict evidence. The note
 ** names the parser, the actor and the artifact the row comes from.
 ** Events that name no object of the case (a file deleted since, its MFT
@@ -99,7 +99,7 @@ collect_rows(tl_case *c, int64_t from, int64_t to)
   "'' END, a.event_id"
 #define ART_ROW_KINDS \
   "a.t_ns >= ?1 AND a.t_ns < ?2 AND a.kind IN ('opened', 'executed', " \
-  "'loaded', 'deleted', 'renamed', 'modified', 'created')"
+  "'loaded', 'accessed', 'deleted', 'renamed', 'modified', 'created')"
 
 static int
 have_artifacts(tl_case *c)

@@ -21,6 +21,8 @@ tl_rc tl_builtin_prefetch_init(const struct tl_host_api *api,
                                tl_plugin_ctx *ctx, char **errmsg);
 tl_rc tl_builtin_registry_init(const struct tl_host_api *api,
                                tl_plugin_ctx *ctx, char **errmsg);
+tl_rc tl_builtin_evtx_init(const struct tl_host_api *api, tl_plugin_ctx *ctx,
+                           char **errmsg);
 
 const Tl_builtin Tl_builtins[] = {
   {"usnjrnl", tl_builtin_usnjrnl_init},
@@ -29,5 +31,6 @@ const Tl_builtin Tl_builtins[] = {
   {"jumplist", tl_builtin_jumplist_init},
   {"prefetch", tl_builtin_prefetch_init},
   {"registry", tl_builtin_registry_init},
+  {"evtx", tl_builtin_evtx_init},
   {NULL, NULL}
 };
