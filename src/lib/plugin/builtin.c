@@ -18,10 +18,14 @@ tl_rc tl_builtin_lnk_init(const struct tl_host_api *api, tl_plugin_ctx *ctx,
 tl_rc tl_builtin_jumplist_init(const struct tl_host_api *api,
                                tl_plugin_ctx *ctx, char **errmsg);
 
+tl_rc tl_builtin_m365_init(const struct tl_host_api *api, tl_plugin_ctx *ctx,
+                           char **errmsg);
+
 const Tl_builtin Tl_builtins[] = {
   {"usnjrnl", tl_builtin_usnjrnl_init},
   {"recyclebin", tl_builtin_recyclebin_init},
   {"lnk", tl_builtin_lnk_init},
   {"jumplist", tl_builtin_jumplist_init},
+  {"m365", tl_builtin_m365_init},
   {NULL, NULL}
 };
