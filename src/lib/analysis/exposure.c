@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "analysis/anomalies_int.h"
+#include "analysis/cloud_int.h"
 #include "analysis/coverage_int.h"
 #include "analysis/exposure_int.h"
 #include "base/abi_int.h"
@@ -563,8 +564,11 @@ find_bursts(tl_case *c, int need, int64_t window)
   int r;
 
   memset(&b, 0, sizeof(b));
-  if(sqlite3_prepare_v2(c->db, "SELECT coalesce(max(object_id), 0) FROM "
-                        "x_occ", -1, &s, NULL) != SQLITE_OK)
+  /* a cloud occurrence (cloud.c) has no object: it counts as its own
+  ** file, numbered after the objects */
+  if(sqlite3_prepare_v2(c->db, "SELECT coalesce(max(object_id), 0) + "
+                        "coalesce(max(occ_id), 0) FROM x_occ", -1, &s,
+                        NULL) != SQLITE_OK)
     return Tl_set_sqlite_error(c, "prepare");
   if(sqlite3_step(s) == SQLITE_ROW)
     b.max_id = sqlite3_column_int64(s, 0);
@@ -577,7 +581,9 @@ find_bursts(tl_case *c, int need, int64_t window)
   }
   /* per evidence item: mass collection on a file server crosses the
   ** shares of several divisions; each burst lists them afterwards */
-  if(sqlite3_prepare_v2(c->db, "SELECT x.evidence, '', r.t_ns, x.object_id "
+  if(sqlite3_prepare_v2(c->db, "SELECT x.evidence, '', r.t_ns, "
+                        "coalesce(x.object_id, (SELECT coalesce(max("
+                        "object_id), 0) FROM x_occ) + x.occ_id) "
                         "FROM x_row r JOIN x_occ x USING(occ_id) WHERE "
                         "r.kind <> 'deleted' ORDER BY 1, 3", -1, &s, NULL) !=
      SQLITE_OK ||
@@ -682,9 +688,10 @@ Tl_exposure_analyse(tl_case *c, const struct tl_exposure_opts *o)
   }
   if((rc = Tl_exec_bound(c,
         "INSERT INTO x_occ(target_id, object_id, evidence_id, evidence, "
-        "division, path, deleted, size) SELECT m.target_id, o.object_id, "
-        "o.evidence_id, e.label, " DIVISION_OF("o", "e") ", o.path, "
-        "o.deleted, o.size FROM target_match m JOIN object o USING("
+        "division, path, deleted, size, match) SELECT m.target_id, "
+        "o.object_id, o.evidence_id, e.label, " DIVISION_OF("o", "e") ", "
+        "o.path, o.deleted, o.size, m.how FROM target_match m JOIN object o "
+        "USING("
         "object_id) JOIN evidence e ON e.evidence_id = o.evidence_id ORDER "
         "BY m.target_id, e.label, o.path", "")) ||
      (rc = collect_rows(c, from, to)) ||
@@ -692,9 +699,13 @@ Tl_exposure_analyse(tl_case *c, const struct tl_exposure_opts *o)
      (rc = collect_artifacts(c, from, to)) ||
      (rc = find_copies(c, from, to)) ||
      (rc = judge(c, from)) ||
+     (rc = Tl_cloud_collect(c, from, to)) ||
      (rc = find_anomalies(c)) ||
      (rc = find_bursts(c, burst, bw)) ||
      (rc = Tl_coverage_compute(c)) ||
+     /* a target found only in the cloud (cloud.c) is found */
+     (rc = Tl_exec(c, "DELETE FROM x_cover WHERE target_id IN (SELECT "
+                   "target_id FROM x_occ)")) ||
      (rc = Tl_file_anomalies(c, from, to)))
     return rc;
   return Tl_exec_bound(c,
