@@ -140,10 +140,18 @@ def case(d):
         # a file no target names
         audit(7, "FileModified", "alice@contoso.com", "2023-06-05T12:00:00",
               "notes.txt"),
+        # through the site map and the share's local folder (fact
+        # share.Space of FS01): Q3.xlsx -> \\fs01\space\Finance\Q3.xlsx ->
+        # C:\Shares\Space\Finance\Q3.xlsx
+        audit(8, "FileDeleted", "mallory@contoso.com", "2023-06-07T23:59:59",
+              "Q3.xlsx", folder="Shared Documents/Finance",
+              ip="2001:db8::7"),
     ]
     write_new(d + "/audit_new.csv", rows[:4])
     write_old(d + "/audit_old.csv", rows[4:6])
     write_jsonl(d + "/audit.jsonl", rows[6:])
+    # the file server's item: no file operation, one mail operation
+    write_jsonl(d + "/fs01.jsonl", [rows[5]])
 
 
 if __name__ == "__main__":
