@@ -287,7 +287,8 @@ parse_time(const char *t, int64_t *ns)
 static int
 refill(m_state *s)
 {
-  size_t got = 0, want;
+  size_t got = 0, want, step;
+  uint64_t remain;
   if(s->eof)
     return 0;
   if(s->pos) {
@@ -296,11 +297,15 @@ refill(m_state *s)
     s->len -= s->pos;
     s->pos = 0;
   }
-  if(s->len + M_CHUNK > s->cap) {
+  /* a chunk, or what is left of a smaller file (and one byte to see its
+  ** end) */
+  remain = s->size > s->base + s->len ? s->size - (s->base + s->len) : 0;
+  step = remain < M_CHUNK ? (size_t)remain + 1 : M_CHUNK;
+  if(s->len + step > s->cap) {
     unsigned char *nb;
     if(s->len >= M_MAX_RECORD)
       return -1;
-    if(!(nb = grow(s, s->buf, s->len, &s->cap, s->len + M_CHUNK))) {
+    if(!(nb = grow(s, s->buf, s->len, &s->cap, s->len + step))) {
       s->stop = TL_FAILED;
       return -1;
     }

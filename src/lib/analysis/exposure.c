@@ -660,8 +660,12 @@ Tl_exposure_analyse(tl_case *c, const struct tl_exposure_opts *o)
   tl_rc rc;
 
   /* the indexes the joins need are part of the schema (version 3) */
+  /* x_occ.match (how the target matched: target_match.how, or cloud.c's
+  ** cloud-path, cloud-sitemap, cloud-name) is added here, after the DDL,
+  ** so that the renderers' fixture of 19 columns still loads */
   if((rc = Tl_divmap_register(c)) ||
-     (rc = Tl_exec(c, Tl_exposure_ddl)))
+     (rc = Tl_exec(c, Tl_exposure_ddl)) ||
+     (rc = Tl_exec(c, "ALTER TABLE temp.x_occ ADD COLUMN match TEXT")))
     return rc;
   if(sqlite3_prepare_v2(c->db, "INSERT INTO x_param VALUES(?,?)", -1, &p,
                         NULL) != SQLITE_OK)

@@ -27,7 +27,7 @@ const char Tl_exposure_ddl[] =
   " path TEXT, deleted INTEGER, size INTEGER, verdict TEXT,"
   " accessed INTEGER, copied INTEGER, modified INTEGER, renamed INTEGER,"
   " deleted_in_window INTEGER, first_ns INTEGER, last_ns INTEGER,"
-  " n_evidence INTEGER, reasons TEXT, match TEXT);"
+  " n_evidence INTEGER, reasons TEXT);"
   "CREATE INDEX temp.x_occ_target ON x_occ(target_id);"
   "CREATE TEMP TABLE x_row(occ_id INTEGER, t_ns INTEGER, kind TEXT,"
   " source TEXT, macb TEXT, object_id INTEGER, evidence TEXT, path TEXT,"
