@@ -146,10 +146,13 @@ grep -q "Partner2: previewed 2023-06-06T10:00:00.000000000Z by bob@contoso.com f
 ok $? "the text report names user, IP and time"
 
 # 50,000 rows: the import is timed (issue 11: under 5 s; asserted with a
-# wide margin, the machine is shared)
+# wide margin, the machine is shared). A sanitizer build reads 5,000 and
+# asserts no time.
+N=50000
+[ "${TL_SANITIZERS:-no}" = yes ] && N=5000
 BIG="$T_TMP/big.csv"
-"$PYTHON3" "$GEN" big "$BIG" 50000
-ok $? "a 50,000-row export ($(wc -c <"$BIG") bytes)"
+"$PYTHON3" "$GEN" big "$BIG" $N
+ok $? "a $N-row export ($(wc -c <"$BIG") bytes)"
 # wall time, and the CPU time of the import (what the load of a shared
 # machine does not stretch)
 times=$("$PYTHON3" - "$TOUCHLINE" "$T_TMP/big.db" "$BIG" "$T_TMP/big.out" <<'PY'
@@ -167,19 +170,27 @@ PY
 st=${times%% *}
 secs=$(echo "$times" | cut -d' ' -f2)
 cpu=$(echo "$times" | cut -d' ' -f3)
-echo "# 50,000 rows imported in $secs s ($cpu s of CPU; load: $(cut -d' ' -f1 /proc/loadavg 2>/dev/null))"
-ok $st "the 50,000-row import"
-ok "$(echo "$secs" | awk '{print ($1 < 30) ? 0 : 1}')" \
-  "  in under 30 s ($secs s)"
-# 14 operations in turn, three of them not file operations:
-# 50000 - 3 * 3571 = 39287 events
+echo "# $N rows imported in $secs s ($cpu s of CPU; load: $(cut -d' ' -f1 /proc/loadavg 2>/dev/null))"
+ok $st "the $N-row import"
+if [ $N = 50000 ]; then
+  ok "$(echo "$secs" | awk '{print ($1 < 30) ? 0 : 1}')" \
+    "  in under 30 s ($secs s)"
+fi
+# 14 operations in turn (m365_gen.py OPS), those at 8, 9, 10 not file
+# operations, 12 a rename: 50000 rows give 50000 - 3 * 3571 = 39287 events
+full=$((N / 14)) rem=$((N % 14))
+other=$((3 * full + (rem > 8) + (rem > 9) + (rem > 10)))
+renames=$((full + (rem > 12)))
+pages=$((full + (rem > 8)))
 is "$(sqlite3 "$T_TMP/big.db" "SELECT count(*) FROM artifact_event")" \
-  "39287" "  39287 file events"
+  "$((N - other))" "  $((N - other)) file events"
 is "$(sqlite3 "$T_TMP/big.db" "SELECT count(*) FROM artifact_event WHERE
-  kind = 'renamed' AND name LIKE 'report_%'")" "3571" "  3571 renames"
+  kind = 'renamed' AND name LIKE 'report_%'")" "$renames" \
+  "  $renames renames"
 is "$(sqlite3 "$T_TMP/big.db" "SELECT n_corrupt FROM artifact_file")" "0" \
   "  nothing corrupt"
-is "$(sqlite3 "$T_TMP/big.db" "SELECT value LIKE '%PageViewed:3571%' FROM
-  evidence_fact WHERE key = 'm365.operations'")" "1" \
+is "$(sqlite3 "$T_TMP/big.db" "SELECT (' ' || value || ' ') LIKE
+  '% PageViewed:$pages %' FROM evidence_fact WHERE key =
+  'm365.operations'")" "1" \
   "  other operations counted per operation"
 done_testing
