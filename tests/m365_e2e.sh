@@ -53,6 +53,7 @@ path,name,partner,classification,evidence
 /Shares/Space/Finance/Q3.xlsx,,ESA,,FS01
 ,Supplier List.pdf,Partner2,,
 ,notes.docx,,,
+https://contoso.sharepoint.com/sites/SpaceTech/Shared%20Documents/Projects/Orbit/notes.txt,,ESA,,
 EOF
 "$TOUCHLINE" targets "$CASE" import "$T_TMP/targets.csv" >/dev/null 2>&1
 ok $? "targets import"
@@ -126,15 +127,19 @@ ok(s and s["verdict"] == "accessed" and s["match"] == "cloud-name" and
    "weight weak" in s["rows"][0]["note"],
    "Supplier List: previewed -> accessed, weak, a name-only match marked "
    "weaker")
-ok("notes.txt" not in occ, "a file no target names has no occurrence")
+n_ = occ.get("notes.txt")
+ok(n_ and n_["verdict"] == "modified" and n_["match"] == "cloud-path" and
+   "by alice@contoso.com from 203.0.113.7" in n_["reasons"],
+   "notes.txt: a URL in the register (%20 decoded), modified")
+ok(len(d["occurrences"]) == 5, "five cloud occurrences, no other")
 t = {x["label"]: x for x in d["targets"]}
 ok(t["notes.docx"]["found"] == 0 and
    t["notes.docx"]["not_found_reason"] == "not-on-evidence" and
    t["Supplier List.pdf"]["not_found_reason"] is None,
    "coverage: only the target found nowhere is not found")
-ok(d["summary"]["targets_found"] == 4 and
+ok(d["summary"]["targets_found"] == 5 and
    d["summary"]["occurrence_verdicts"]["copied"] == 2,
-   "summary: four targets found, two copied")
+   "summary: five targets found, two copied")
 PY
 ok $? "the cloud verdicts (python checks above)"
 for f in text csv html; do
@@ -173,8 +178,12 @@ cpu=$(echo "$times" | cut -d' ' -f3)
 echo "# $N rows imported in $secs s ($cpu s of CPU; load: $(cut -d' ' -f1 /proc/loadavg 2>/dev/null))"
 ok $st "the $N-row import"
 if [ $N = 50000 ]; then
-  ok "$(echo "$secs" | awk '{print ($1 < 30) ? 0 : 1}')" \
-    "  in under 30 s ($secs s)"
+  # the CPU time is what the import costs; the wall time on a 2-core
+  # machine shared by up to 8 builds stretches with the load
+  ok "$(echo "$cpu" | awk '{print ($1 < 30) ? 0 : 1}')" \
+    "  in under 30 s of CPU ($cpu s)"
+  ok "$(echo "$secs" | awk '{print ($1 < 120) ? 0 : 1}')" \
+    "  in under 120 s of wall time ($secs s)"
 fi
 # 14 operations in turn (m365_gen.py OPS), those at 8, 9, 10 not file
 # operations, 12 a rename: 50000 rows give 50000 - 3 * 3571 = 39287 events
