@@ -447,9 +447,15 @@ match_url(cloud *k, const char *url, hits *hs)
   if(best >= 0) {
     /* the rest of the path, as written (not folded), after the site */
     char unc[KMAX], m[KMAX], mf[KMAX], hf[512], key[KMAX + 600];
-    const char *rest = n, *uh, *ue;
-    size_t skip = best_len - strlen(host), j;
-    rest = strlen(n) >= skip ? n + skip : "";
+    const char *rest = n, *uh, *ue, *sp;
+    size_t j;
+    /* skip as many components of the path as the site has (folding may
+    ** change byte lengths, components it keeps) */
+    for(sp = k->maps[best].site + strlen(host); *sp; sp++)
+      if(*sp == '/') {
+        const char *nx = strchr(rest + 1, '/');
+        rest = nx ? nx : rest + strlen(rest);
+      }
     snprintf(unc, sizeof(unc), "%s%s", k->maps[best].unc, rest);
     for(j = 0; unc[j]; j++)
       if(unc[j] == '/')
