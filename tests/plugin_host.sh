@@ -201,7 +201,7 @@ is "$(q2 "SELECT DISTINCT o.path, e.resolved_by FROM artifact_event e JOIN objec
 is "$(q2 "SELECT name, version, abi, sha256 FROM plugin WHERE NOT builtin")" \
    "tlclaim|1.2.3|1.1|$(sha256sum "$CLAIM" | cut -d' ' -f1)" "the run's plugin recorded"
 is "$(q2 "SELECT group_concat(name) FROM plugin WHERE builtin AND sha256 IS NULL")" \
-   "usnjrnl,recyclebin,lnk,jumplist,prefetch,registry,evtx" "the built-in parsers recorded too (no file of their own)"
+   "usnjrnl,recyclebin,lnk,jumplist,prefetch,registry,evtx,m365" "the built-in parsers recorded too (no file of their own)"
 is "$(q2 "SELECT plugins FROM run")" \
    '{"tlclaim":{"files":2,"events":2,"corrupt":0,"refused":0,"failed":0}}' \
    "the run row counts the claimed files"

@@ -197,6 +197,17 @@ tl_rc tl_divisions_import(tl_case *c, const char *csv_path,
                           const struct tl_import_opts *o,
                           struct tl_import_result *res);
 
+/* Import the site-to-share map (columns site_url, unc_prefix): which file
+** share a SharePoint site or library holds the files of, so that the
+** files the Microsoft 365 audit log names by URL match targets by their
+** path on the share (docs/TARGETS.md, "Cloud files"). Replaces the map
+** unless append; nothing is imported when a row is bad, unless skip_bad.
+** n_matches and n_hashed stay 0 (cloud files are matched by the exposure
+** analysis). */
+tl_rc tl_sitemap_import(tl_case *c, const char *csv_path,
+                        const struct tl_import_opts *o,
+                        struct tl_import_result *res);
+
 /* Coverage (docs/TARGETS.md, "Coverage"): why targets match no file. warn
 ** is called once per cause with a count ("412 rows are scoped to 'X',
 ** which no evidence item or share map names ..."); nothing is called

@@ -68,6 +68,9 @@ usage_targets(FILE *o)
     "       touchline targets CASE.db list\n"
     "       touchline targets CASE.db stats\n"
     "       touchline targets CASE.db match\n"
+    "       touchline targets CASE.db sitemap import FILE.csv [--append] "
+    "[--skip-bad]\n"
+    "                [--wait SECONDS]\n"
     "\n"
     "The register of targeted files. import reads a CSV file whose header\n"
     "names its columns: path, name, size, md5, sha1, sha256, partner,\n"
@@ -82,7 +85,10 @@ usage_targets(FILE *o)
     "nothing are counted per cause on stderr, and stats shows the causes\n"
     "per partner. While an ingest writes the case, import waits for it,\n"
     "saying who it is: --wait SECONDS (default 600; 0: do not wait, -1: for\n"
-    "ever). docs/TARGETS.md.\n",
+    "ever). sitemap import reads site_url,unc_prefix rows: a SharePoint\n"
+    "site or library and the file share it holds the files of, so that\n"
+    "files the Microsoft 365 audit log names by URL match targets by their\n"
+    "path on the share (docs/TARGETS.md, \"Cloud files\"). docs/TARGETS.md.\n",
     o);
 }
 
@@ -121,7 +127,7 @@ import_common(int argc, char **argv, int divisions)
       o.wait_s = (int)strtol(optarg, &end, 10);
       if(*end || !*optarg || errno || o.wait_s < -1) {
         fprintf(stderr, "touchline %s: --wait takes seconds (a whole "
-                "number, -1 for ever)\n", divisions ? "divisions" :
+                "number, -1 for ever)\n", divisions == 1 ? "divisions" :
                 "targets");
         return 2;
       }
@@ -142,10 +148,17 @@ import_common(int argc, char **argv, int divisions)
   }
   if((st = open_existing(argv[optind], &c, TL_OPEN_READWRITE)))
     return st;
-  rc = divisions ? tl_divisions_import(c, argv[optind + 2], &o, &r) :
+  rc = divisions == 2 ? tl_sitemap_import(c, argv[optind + 2], &o, &r) :
+       divisions ? tl_divisions_import(c, argv[optind + 2], &o, &r) :
        tl_targets_import(c, argv[optind + 2], &o, &r);
   if(rc)
     fprintf(stderr, "touchline: %s\n", tl_case_errmsg(c));
+  else if(divisions == 2)
+    fprintf(stderr, "touchline: %s: %llu site(s) mapped%s%llu skipped; "
+            "the audit log's files under them match targets on their "
+            "shares in `touchline exposure`\n", argv[optind + 2],
+            (unsigned long long)r.n_imported, o.append ? " (appended), " :
+            ", ", (unsigned long long)r.n_bad);
   else
     fprintf(stderr, "touchline: %s: %llu row(s) imported%s%llu skipped; "
             "%llu target occurrence(s) in the case, %llu file(s) hashed\n",
@@ -153,7 +166,7 @@ import_common(int argc, char **argv, int divisions)
             o.append ? " (appended), " : ", ",
             (unsigned long long)r.n_bad, (unsigned long long)r.n_matches,
             (unsigned long long)r.n_hashed);
-  if(!rc)
+  if(!rc && divisions != 2)
     tl_tool_coverage(c, argv[optind + 2]);
   tl_case_close(c);
   return rc ? 1 : 0;
@@ -175,6 +188,29 @@ cmd_targets(int argc, char **argv)
   }
   if(!strcmp(argv[2], "import"))
     return import_common(argc, argv, 0);
+  if(!strcmp(argv[2], "sitemap")) {
+    /* targets CASE sitemap import FILE [options]: as an import, without
+    ** the word sitemap */
+    char **nv;
+    int i, st2;
+    if(argc < 4 || strcmp(argv[3], "import")) {
+      fprintf(stderr, "touchline targets: sitemap takes one action, "
+              "import\n");
+      usage_targets(stderr);
+      return 2;
+    }
+    if(!(nv = calloc((size_t)argc, sizeof(*nv)))) {
+      fprintf(stderr, "touchline: out of memory\n");
+      return 1;
+    }
+    nv[0] = argv[0];
+    nv[1] = argv[1];
+    for(i = 3; i < argc; i++)
+      nv[i - 1] = argv[i];
+    st2 = import_common(argc - 1, nv, 2);
+    free(nv);
+    return st2;
+  }
   if(strcmp(argv[2], "list") && strcmp(argv[2], "stats") &&
      strcmp(argv[2], "match")) {
     fprintf(stderr, "touchline targets: unknown action '%s'\n", argv[2]);

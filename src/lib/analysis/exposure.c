@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "analysis/anomalies_int.h"
+#include "analysis/cloud_int.h"
 #include "analysis/coverage_int.h"
 #include "analysis/observe_int.h"
 #include "analysis/exposure_int.h"
@@ -711,8 +712,11 @@ find_bursts(tl_case *c, int need, int64_t window)
   int r;
 
   memset(&b, 0, sizeof(b));
-  if(sqlite3_prepare_v2(c->db, "SELECT coalesce(max(object_id), 0) FROM "
-                        "x_occ", -1, &s, NULL) != SQLITE_OK)
+  /* a cloud occurrence (cloud.c) has no object: it counts as its own
+  ** file, numbered after the objects */
+  if(sqlite3_prepare_v2(c->db, "SELECT coalesce(max(object_id), 0) + "
+                        "coalesce(max(occ_id), 0) FROM x_occ", -1, &s,
+                        NULL) != SQLITE_OK)
     return Tl_set_sqlite_error(c, "prepare");
   if(sqlite3_step(s) == SQLITE_ROW)
     b.max_id = sqlite3_column_int64(s, 0);
@@ -725,7 +729,9 @@ find_bursts(tl_case *c, int need, int64_t window)
   }
   /* per evidence item: mass collection on a file server crosses the
   ** shares of several divisions; each burst lists them afterwards */
-  if(sqlite3_prepare_v2(c->db, "SELECT x.evidence, '', r.t_ns, x.object_id "
+  if(sqlite3_prepare_v2(c->db, "SELECT x.evidence, '', r.t_ns, "
+                        "coalesce(x.object_id, (SELECT coalesce(max("
+                        "object_id), 0) FROM x_occ) + x.occ_id) "
                         "FROM x_row r JOIN x_occ x USING(occ_id) WHERE "
                         "r.kind <> 'deleted' ORDER BY 1, 3", -1, &s, NULL) !=
      SQLITE_OK ||
@@ -802,8 +808,12 @@ Tl_exposure_analyse(tl_case *c, const struct tl_exposure_opts *o)
   tl_rc rc;
 
   /* the indexes the joins need are part of the schema (version 3) */
+  /* x_occ.match (how the target matched: target_match.how, or cloud.c's
+  ** cloud-path, cloud-sitemap, cloud-name) is added here, after the DDL,
+  ** so that the renderers' fixture of 19 columns still loads */
   if((rc = Tl_divmap_register(c)) ||
-     (rc = Tl_exec(c, Tl_exposure_ddl)))
+     (rc = Tl_exec(c, Tl_exposure_ddl)) ||
+     (rc = Tl_exec(c, "ALTER TABLE temp.x_occ ADD COLUMN match TEXT")))
     return rc;
   if(sqlite3_prepare_v2(c->db, "INSERT INTO x_param VALUES(?,?)", -1, &p,
                         NULL) != SQLITE_OK)
@@ -830,9 +840,10 @@ Tl_exposure_analyse(tl_case *c, const struct tl_exposure_opts *o)
   }
   if((rc = Tl_exec_bound(c,
         "INSERT INTO x_occ(target_id, object_id, evidence_id, evidence, "
-        "division, path, deleted, size) SELECT m.target_id, o.object_id, "
-        "o.evidence_id, e.label, " DIVISION_OF("o", "e") ", o.path, "
-        "o.deleted, o.size FROM target_match m JOIN object o USING("
+        "division, path, deleted, size, match) SELECT m.target_id, "
+        "o.object_id, o.evidence_id, e.label, " DIVISION_OF("o", "e") ", "
+        "o.path, o.deleted, o.size, m.how FROM target_match m JOIN object o "
+        "USING("
         "object_id) JOIN evidence e ON e.evidence_id = o.evidence_id ORDER "
         "BY m.target_id, e.label, o.path", "")) ||
      (rc = find_artifact_occ(c)) ||
@@ -841,6 +852,7 @@ Tl_exposure_analyse(tl_case *c, const struct tl_exposure_opts *o)
      (rc = collect_artifacts(c, from, to)) ||
      (rc = find_copies(c, from, to)) ||
      (rc = judge(c, from)) ||
+     (rc = Tl_cloud_collect(c, from, to)) ||
      (rc = Tl_observe_compute(c)) ||
      (rc = Tl_exec(c, "UPDATE x_occ SET reasons = reasons || '; ' || "
                    "o.note FROM x_observe o WHERE o.evidence_id = "
@@ -849,7 +861,8 @@ Tl_exposure_analyse(tl_case *c, const struct tl_exposure_opts *o)
      (rc = find_anomalies(c)) ||
      (rc = find_bursts(c, burst, bw)) ||
      (rc = Tl_coverage_compute(c)) ||
-     /* a target found through an artifact (find_artifact_occ) is found */
+     /* a target found through an artifact (find_artifact_occ) or only in
+     ** the cloud (cloud.c) is found */
      (rc = Tl_exec(c, "DELETE FROM x_cover WHERE target_id IN (SELECT "
                    "target_id FROM x_occ)")) ||
      (rc = Tl_file_anomalies(c, from, to)))

@@ -13,8 +13,11 @@
 **   x_occ(occ_id, target_id, object_id, evidence_id, evidence, division,
 **         path, deleted, size, verdict, accessed, copied, modified,
 **         renamed, deleted_in_window, first_ns, last_ns, n_evidence,
-**         reasons)          one row per target occurrence (a matching
-**                            object in some evidence item)
+**         reasons, match)   one row per target occurrence (a matching
+**                            object in some evidence item, or a cloud file
+**                            the M365 audit log names: object_id NULL,
+**                            path the URL, cloud_int.h); match is how the
+**                            target matched (added by the analysis)
 **   x_row(occ_id, t_ns, kind, source, macb, object_id, evidence, path,
 **         note, artifact)   the evidence rows behind an occurrence's verdict;
 **                            artifact is the artifact_event.event_id of a

@@ -48,11 +48,12 @@ typedef struct {
 ** ids name. */
 static const tspec tables[] = {
   /* the case's own: facts, the register and its matches (made again by
-  ** matching in the case), the division map */
+  ** matching in the case), the division map, the cloud site map */
   {"case_meta", T_SKIP, NULL, {{NULL, NULL}}},
   {"target", T_SKIP, NULL, {{NULL, NULL}}},
   {"target_match", T_SKIP, NULL, {{NULL, NULL}}},
   {"division_map", T_SKIP, NULL, {{NULL, NULL}}},
+  {"cloud_sitemap", T_SKIP, NULL, {{NULL, NULL}}},
   /* the run: its row is the caller's */
   {"run", T_RUN, NULL, {{NULL, NULL}}},
   /* the item */

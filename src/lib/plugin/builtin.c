@@ -24,6 +24,9 @@ tl_rc tl_builtin_registry_init(const struct tl_host_api *api,
 tl_rc tl_builtin_evtx_init(const struct tl_host_api *api, tl_plugin_ctx *ctx,
                            char **errmsg);
 
+tl_rc tl_builtin_m365_init(const struct tl_host_api *api, tl_plugin_ctx *ctx,
+                           char **errmsg);
+
 const Tl_builtin Tl_builtins[] = {
   {"usnjrnl", tl_builtin_usnjrnl_init},
   {"recyclebin", tl_builtin_recyclebin_init},
@@ -32,5 +35,6 @@ const Tl_builtin Tl_builtins[] = {
   {"prefetch", tl_builtin_prefetch_init},
   {"registry", tl_builtin_registry_init},
   {"evtx", tl_builtin_evtx_init},
+  {"m365", tl_builtin_m365_init},
   {NULL, NULL}
 };

@@ -364,4 +364,12 @@ const char Tl_schema_v4_delta[] =
   "  artifact_file_id INTEGER REFERENCES artifact_file(artifact_file_id),\n"
   "  artifact_path TEXT\n"
   ");\n"
-  "CREATE INDEX evidence_fact_key ON evidence_fact(evidence_id, key);\n";
+  "CREATE INDEX evidence_fact_key ON evidence_fact(evidence_id, key);\n"
+  /* cloud matching (issue 11): the site-to-share map the user gives
+  ** (`targets CASE sitemap import`), SharePoint site or library URL ->
+  ** the UNC path of the share it holds the files of */
+  "CREATE TABLE cloud_sitemap(\n"
+  "  site_url TEXT NOT NULL PRIMARY KEY,\n"
+  "  unc_prefix TEXT NOT NULL,\n"
+  "  line INTEGER\n"
+  ");\n";
