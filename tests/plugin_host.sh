@@ -50,7 +50,8 @@ is "$(echo "$out" | grep '^tltest')" "$(printf 'tltest\t%s' "$T_TMP/pdir/good.so
 # an NTFS image to resolve against
 ZIP="$TL_CORPUS/sleuthkit_test_data/from_brian/7-undel-ntfs.zip"
 if [ ! -f "$ZIP" ]; then
-  echo "ok 100 # SKIP corpus absent: $ZIP"; echo "1..$T_N"; exit 0
+  T_N=$((T_N + 1)); echo "ok $T_N # SKIP corpus absent: $ZIP"
+  echo "1..$T_N"; exit 0
 fi
 IMG=$(unzip_corpus "$ZIP" 7-ntfs-undel.dd)
 DB="$T_TMP/case.db"
