@@ -130,4 +130,11 @@ is "$(sqlite3 "$CASE2" "SELECT count(*) FROM artifact_event a JOIN object o ON o
   2 "its 4656 and 4663 resolve to plans.docx on the same item"
 is "$(sqlite3 "$CASE2" "SELECT value FROM evidence_fact WHERE key = 'audit.object_access'")" \
   present "audit.object_access stated for FS02"
+# observability from the real parser's facts: auditing present, the log's range
+"$TOUCHLINE" info "$CASE2" --json >"$T_TMP/info.json"
+is "$("$PYTHON3" -c 'import json,sys
+for e in json.load(open(sys.argv[1]))["evidence"]:
+    o = e["observability"][0]
+    print(e["label"], o["object_access_auditing"], o["file_share_auditing"], o["security_log_range"] is not None, o["note"])' "$T_TMP/info.json")" \
+  "FS02 present present True None" "info: FS02 audited object and share access (Security.evtx), a log range, no not-observable note"
 done_testing

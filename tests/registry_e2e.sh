@@ -109,4 +109,12 @@ is "$(q "SELECT e.path || '|' || ev.label || '|' || o.path || '|' || e.resolved_
 \\\\srv\\space tech\\budget.xlsx|SRV|/Shares/Space/Budget.xlsx|share|1705466730967859200
 \\\\SRV\\Public\\Notes.txt|SRV|/Public/Notes.txt|share|1705356779805081600" \
   "UNC paths: \\\\FS01 (host.name) and \\\\srv (label, case-blind) through share.Space Tech = C:\\Shares\\Space; \\\\SRV\\Public without a share fact as /Public/... as before"
+# observability from the real parser's fact (not a test plugin's)
+"$TOUCHLINE" info "$CASE" --json >"$T_TMP/info.json"
+is "$("$PYTHON3" -c 'import json,sys
+for e in json.load(open(sys.argv[1]))["evidence"]:
+    if e["label"] == "SRV":
+        o = e["observability"][0]
+        print(o["last_access_updating"])' "$T_TMP/info.json")" \
+  "off" "info: SRV's last-access updating is off, from the SYSTEM hive's value"
 done_testing
