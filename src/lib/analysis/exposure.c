@@ -854,10 +854,13 @@ Tl_exposure_analyse(tl_case *c, const struct tl_exposure_opts *o)
      (rc = judge(c, from)) ||
      (rc = Tl_cloud_collect(c, from, to)) ||
      (rc = Tl_observe_compute(c)) ||
+     /* the item's note is about reads of its own files: not about a cloud
+     ** file (cloud.c) that an artifact of the item names by URL */
      (rc = Tl_exec(c, "UPDATE x_occ SET reasons = reasons || '; ' || "
                    "o.note FROM x_observe o WHERE o.evidence_id = "
                    "x_occ.evidence_id AND x_occ.verdict = 'none' AND "
-                   "o.note IS NOT NULL")) ||
+                   "o.note IS NOT NULL AND coalesce(x_occ.match, '') NOT "
+                   "LIKE 'cloud-%'")) ||
      (rc = find_anomalies(c)) ||
      (rc = find_bursts(c, burst, bw)) ||
      (rc = Tl_coverage_compute(c)) ||
