@@ -490,11 +490,52 @@ judge_row(struct finding *f, const char *kind, const char *src, int64_t t1,
     append(&f->why, &f->len, &f->cap, line);
 }
 
+/* A deleted occurrence with no deletion in the window: the latest time
+** an artifact recorded its deletion (of its object, or at its path on its
+** item for an occurrence without a live object), as the reason's words;
+** "unknown" only when no artifact says. */
+static void
+deleted_outside(sqlite3_stmt *d, int64_t occ, int64_t from,
+                struct finding *f)
+{
+  char line[1400], t[48];
+  if(d) {
+    sqlite3_bind_int64(d, 1, occ);
+    if(sqlite3_step(d) == SQLITE_ROW &&
+       sqlite3_column_type(d, 0) != SQLITE_NULL) {
+      int64_t tn = sqlite3_column_int64(d, 0);
+      const char *note = (const char *)sqlite3_column_text(d, 1);
+      Tl_format_ns(tn, t, sizeof(t));
+      snprintf(line, sizeof(line), "deleted: not in the window; deleted "
+               "%s, %s the window (%s)", t, tn < from ? "before" : "after",
+               note ? note : "artifact");
+      append(&f->why, &f->len, &f->cap, line);
+      sqlite3_reset(d);
+      return;
+    }
+    sqlite3_reset(d);
+  }
+  append(&f->why, &f->len, &f->cap, "deleted: no deletion time is "
+         "recorded in the window; when it was deleted is unknown");
+}
+
 static tl_rc
 judge(tl_case *c, int64_t from)
 {
-  sqlite3_stmt *q, *r, *u;
+  sqlite3_stmt *q, *r, *u, *d = NULL;
   tl_rc rc = TL_OK;
+  if(have_artifacts(c) == 1 &&
+     sqlite3_prepare_v2(c->db, "SELECT a.t_ns, a.parser || ': ' || a.kind "
+                        "|| ' (' || a.artifact_path || ')' FROM x_occ x "
+                        "JOIN artifact_event a ON a.kind = 'deleted' AND "
+                        "(a.object_id = x.object_id OR (a.object_id IS NULL "
+                        "AND (x.object_id IS NULL OR x.deleted) AND "
+                        "a.event_id IN (SELECT v.event_id FROM x_apath v "
+                        "WHERE v.lp = lower(x.path) AND v.evidence_id = "
+                        "x.evidence_id AND v.object_id IS NULL))) WHERE "
+                        "x.occ_id = ?1 ORDER BY a.t_ns DESC, a.event_id "
+                        "DESC LIMIT 1", -1, &d, NULL) != SQLITE_OK)
+    return Tl_set_sqlite_error(c, "prepare");
   if(sqlite3_prepare_v2(c->db, "SELECT occ_id, deleted, coalesce((SELECT "
                         "max(t_ns) FROM event m WHERE m.object_id = "
                         "x.object_id AND m.source <> '$FN' AND "
@@ -531,8 +572,10 @@ judge(tl_case *c, int64_t from)
                         "WHERE occ_id=?8), last_ns=(SELECT max(t_ns) FROM "
                         "x_row WHERE occ_id=?8), n_evidence=(SELECT count(*)"
                         " FROM x_row WHERE occ_id=?8), reasons=?7 WHERE "
-                        "occ_id=?8", -1, &u, NULL) != SQLITE_OK)
+                        "occ_id=?8", -1, &u, NULL) != SQLITE_OK) {
+    sqlite3_finalize(d);
     return Tl_set_sqlite_error(c, "prepare");
+  }
   while(sqlite3_step(q) == SQLITE_ROW && !rc) {
     int64_t occ = sqlite3_column_int64(q, 0);
     int is_deleted = sqlite3_column_int(q, 1);
@@ -552,8 +595,7 @@ judge(tl_case *c, int64_t from)
     sqlite3_reset(r);
     if(is_deleted && !f.del) {
       f.del = 2;
-      append(&f.why, &f.len, &f.cap, "deleted: no deletion time is "
-             "recorded in the window; when it was deleted is unknown");
+      deleted_outside(d, occ, from, &f);
     }
     f.cop |= f.self_copy;
     if(f.created && !f.self_copy)
@@ -578,6 +620,7 @@ judge(tl_case *c, int64_t from)
   sqlite3_finalize(q);
   sqlite3_finalize(r);
   sqlite3_finalize(u);
+  sqlite3_finalize(d);
   return rc;
 }
 
