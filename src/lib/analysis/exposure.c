@@ -525,16 +525,22 @@ judge(tl_case *c, int64_t from)
   sqlite3_stmt *q, *r, *u, *d = NULL;
   tl_rc rc = TL_OK;
   if(have_artifacts(c) == 1 &&
-     sqlite3_prepare_v2(c->db, "SELECT a.t_ns, a.parser || ': ' || a.kind "
-                        "|| ' (' || a.artifact_path || ')' FROM x_occ x "
-                        "JOIN artifact_event a ON a.kind = 'deleted' AND "
-                        "(a.object_id = x.object_id OR (a.object_id IS NULL "
-                        "AND (x.object_id IS NULL OR x.deleted) AND "
-                        "a.event_id IN (SELECT v.event_id FROM x_apath v "
-                        "WHERE v.lp = lower(x.path) AND v.evidence_id = "
-                        "x.evidence_id AND v.object_id IS NULL))) WHERE "
-                        "x.occ_id = ?1 ORDER BY a.t_ns DESC, a.event_id "
-                        "DESC LIMIT 1", -1, &d, NULL) != SQLITE_OK)
+     /* (two indexed lookups: by object, and by path through x_apath) */
+     sqlite3_prepare_v2(c->db, "SELECT t, note FROM (SELECT a.t_ns AS t, "
+                        "a.event_id AS id, a.parser || ': ' || a.kind || "
+                        "' (' || a.artifact_path || ')' AS note FROM x_occ "
+                        "x CROSS JOIN artifact_event a ON a.object_id = "
+                        "x.object_id WHERE x.occ_id = ?1 AND a.kind = "
+                        "'deleted' UNION ALL SELECT a.t_ns, a.event_id, "
+                        "a.parser || ': ' || a.kind || ' (' || "
+                        "a.artifact_path || ')' FROM x_occ x CROSS JOIN "
+                        "x_apath v ON v.lp = lower(x.path) AND "
+                        "v.evidence_id = x.evidence_id AND v.object_id IS "
+                        "NULL CROSS JOIN artifact_event a ON a.event_id = "
+                        "v.event_id WHERE x.occ_id = ?1 AND (x.object_id "
+                        "IS NULL OR x.deleted) AND a.kind = 'deleted') "
+                        "ORDER BY t DESC, id DESC LIMIT 1", -1, &d, NULL) !=
+     SQLITE_OK)
     return Tl_set_sqlite_error(c, "prepare");
   if(sqlite3_prepare_v2(c->db, "SELECT occ_id, deleted, coalesce((SELECT "
                         "max(t_ns) FROM event m WHERE m.object_id = "
