@@ -202,4 +202,33 @@ is "$(sqlite3 "$T_TMP/big.db" "SELECT (' ' || value || ' ') LIKE
   '% PageViewed:$pages %' FROM evidence_fact WHERE key =
   'm365.operations'")" "1" \
   "  other operations counted per operation"
+
+# The file server's item labelled otherwise than its host name (SRV, whose
+# SYSTEM hive says host.name FS01, as tests/registry_e2e.sh): the site map's
+# \\fs01\space reaches SRV's share folder through host.name, as UNC paths
+# of artifacts do (plugin/artifacts.c), and a target scoped to SRV matches
+H="$T_TMP/host.db"
+"$TOUCHLINE" artifacts "$H" add "$T_TMP/audit_new.csv" "$T_TMP/audit_old.csv" \
+  "$T_TMP/audit.jsonl" --label M365 --division Cloud >/dev/null 2>&1 &&
+  "$TOUCHLINE" artifacts "$H" add "$T_TMP/fs01.jsonl" --label SRV >/dev/null 2>&1
+ok $? "the exports and an item labelled SRV"
+sqlite3 "$H" "INSERT INTO evidence_fact(evidence_id, key, value, parser)
+  SELECT evidence_id, 'share.Space', 'C:\\Shares\\Space', 'test' FROM
+  evidence WHERE label = 'SRV'; INSERT INTO evidence_fact(evidence_id, key,
+  value, parser) SELECT evidence_id, 'host.name', 'FS01', 'test' FROM
+  evidence WHERE label = 'SRV'"
+ok $? "its share and host name facts"
+printf 'path,partner,evidence\n/Shares/Space/Finance/Q3.xlsx,ESA,SRV\n' \
+  >"$T_TMP/host.csv"
+"$TOUCHLINE" targets "$H" import "$T_TMP/host.csv" >/dev/null 2>&1 &&
+  "$TOUCHLINE" targets "$H" sitemap import "$T_TMP/sitemap.csv" >/dev/null 2>&1 &&
+  "$TOUCHLINE" exposure "$H" --from 2023-06-01 --to 2023-06-30 \
+    --format json -o "$T_TMP/host.json"
+ok $? "register, site map, exposure"
+is "$("$PYTHON3" -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+for o in d["occurrences"]:
+    print(o["path"].rsplit("/", 1)[1], o["evidence"], o["match"], o["verdict"], o["first"])' "$T_TMP/host.json")" \
+  "Q3.xlsx M365 cloud-sitemap deleted 2023-06-07T23:59:59.000000000Z" \
+  "Q3.xlsx: through the site map and SRV's share folder (host.name FS01), in scope SRV"
 done_testing

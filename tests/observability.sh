@@ -62,4 +62,23 @@ ok $? "text report: FS01's line, unknown"
 grep -q '<section id="observability">' "$T_TMP/r.html" &&
   grep -q "<td>not observable: last-access updating off, no object-access auditing</td>" "$T_TMP/r.html"
 ok $? "html report: the observability section with WS17's note"
+
+# A SharePoint file that an artifact of WS17 names by URL (an Office MRU
+# entry, here a tltest event) is a cloud occurrence on WS17: its none
+# verdict is about the cloud, where WS17's last-access setting and Security
+# log say nothing, so it carries no observability note
+printf 'EV 4 1682928000000000000 0 path:https://contoso.sharepoint.com/sites/SpaceTech/Shared_Documents/Plan_Q3.docx alice k=v\n' \
+  > "$T_TMP/url.tltest"
+printf 'path,name,partner\n,Plan Q3.docx,ESA\n' > "$T_TMP/cloud.csv"
+"$TOUCHLINE" artifacts "$CASE" add "$T_TMP/url.tltest" --evidence WS17 \
+  --plugin "$GOOD" 2>/dev/null &&
+  "$TOUCHLINE" targets "$CASE" import "$T_TMP/cloud.csv" --append >/dev/null 2>&1 &&
+  "$TOUCHLINE" exposure "$CASE" $W --format json -o "$T_TMP/r2.json"
+ok $? "an opened event naming a SharePoint URL on WS17, outside the window"
+is "$("$PYTHON3" -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+for o in d["occurrences"]:
+    if o["match"] == "cloud-name":
+        print(o["evidence"], o["verdict"], "not observable" in o["reasons"], o["reasons"].endswith("no evidence in the window"))' "$T_TMP/r2.json")" \
+"WS17 none False True" "json: the cloud occurrence on WS17 (none) has no last-access note"
 done_testing

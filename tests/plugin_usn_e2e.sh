@@ -361,4 +361,19 @@ is "$(sed -n 's/^l2t //p' "$T_TMP/check" | grep -e 07:00:00 -e 'modified.*Report
 06/22/2023 08:00:00 LOG usnjrnl usnjrnl: deleted /Users/bob/Desktop/Notes.txt t_ns: 1687420800999999900" \
   "timeline l2tcsv: source LOG, source type usnjrnl, the exact time in extra"
 is "$(grep -c '^l2t ' "$T_TMP/check")" 24 "timeline l2tcsv: 24 rows"
+
+# a window before the deletions: the deleted occurrences stay deleted (the
+# entry is gone), and the reason gives the time the journal recorded, not
+# "unknown"
+"$TOUCHLINE" exposure "$CASE" --from 2023-06-01 --to 2023-06-10 --format json -o "$T_TMP/early.json"
+ok $? "exposure --format json, a window before the deletions"
+is "$("$PYTHON3" -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+for o in sorted(r["occurrences"], key=lambda o: (o["target_id"], o["occ_id"])):
+    if o["verdict"] != "none":
+        print(o["target_id"], o["path"], o["verdict"], o["reasons"])' "$T_TMP/early.json")" \
+"4 $A/Secret.docx deleted deleted: not in the window; deleted 2023-06-19T14:15:16.444444400Z, after the window (usnjrnl: deleted ($J))
+6 $O deleted deleted: not in the window; deleted 2023-06-21T16:00:00.777777700Z, after the window (usnjrnl: deleted ($J))
+7 /Users/bob/Desktop/Notes.txt deleted deleted: not in the window; deleted 2023-06-22T08:00:00.999999900Z, after the window (usnjrnl: deleted ($J))" \
+  "deleted occurrences: the journal's deletion time after the window, not 'unknown'"
 done_testing

@@ -117,4 +117,25 @@ for e in json.load(open(sys.argv[1]))["evidence"]:
         o = e["observability"][0]
         print(o["last_access_updating"])' "$T_TMP/info.json")" \
   "off" "info: SRV's last-access updating is off, from the SYSTEM hive's value"
+
+# (3) a share fact that names the share's folder is the share: a file the
+# MRU names through it that is not in that folder stays unresolved, and is
+# not taken for a file of the same name elsewhere on the item (/NAME/rest,
+# /rest are for shares without a fact)
+CASE2="$T_TMP/case2.db"
+mkimage "$T_TMP/srv2.raw"
+ok $? "SRV2: mkntfs and ntfs-3g"
+mkdir -p "$M/Shares/Space" "$M/Space Tech"
+echo decoy >"$M/Space Tech/Budget.xlsx"
+echo decoy >"$M/Budget.xlsx"
+unmount
+ok $? "SRV2: the share's folder without Budget.xlsx, two other Budget.xlsx"
+"$TOUCHLINE" ingest -q "$CASE2" "$T_TMP/srv2.raw" --label SRV 2>"$T_TMP/err" &&
+  "$TOUCHLINE" artifacts "$CASE2" add "$T_TMP/hives/system_facts" --evidence SRV >/dev/null 2>&1 &&
+  "$TOUCHLINE" artifacts "$CASE2" add "$T_TMP/hives/ntuser_office16" --label WS02 >/dev/null 2>&1
+ok $? "ingest SRV2 as SRV, its SYSTEM hive, an Office 2016 NTUSER.DAT as WS02"
+is "$(sqlite3 -separator '|' "$CASE2" "SELECT e.path || '|' || coalesce(o.path, '-') || '|' || coalesce(e.resolved_by, '-') FROM artifact_event e LEFT JOIN object o ON o.object_id = e.object_id WHERE e.path LIKE '%Budget.xlsx' ORDER BY e.t_ns DESC")" \
+"\\\\FS01\\Space Tech\\Budget.xlsx|-|-
+\\\\srv\\space tech\\budget.xlsx|-|-" \
+  "UNC paths through share.Space Tech = C:\\Shares\\Space whose file is not there: unresolved, not /Space Tech/Budget.xlsx or /Budget.xlsx"
 done_testing

@@ -11,7 +11,8 @@
 **                  (\\fs01\space\a.docx) that is the target's path: as
 **                  written, as the register reads UNC paths (/space/a.docx),
 **                  or through the share's local folder that a SYSTEM hive
-**                  stated (fact share.space of the item labelled fs01:
+**                  stated (fact share.space of the item labelled fs01,
+**                  or whose host.name fact is fs01:
 **                  C:\Shares\Space\a.docx = /Shares/Space/a.docx);
 **   cloud-name     only its file name is the target's name or the last
 **                  component of its path: weaker, the name may be another
@@ -80,6 +81,9 @@ typedef struct cloud {
   Tl_strmap shares;
   char **share_local;
   int nsh;
+  Tl_strmap host_items;   /* folded host.name -> host_labels[] */
+  char **host_labels;
+  int nhl;
   Tl_strmap occ_map;
   cocc *occ;
   int nocc, cap_occ;
@@ -105,6 +109,10 @@ cloud_free(cloud *k)
   for(i = 0; i < k->nsh; i++)
     free(k->share_local[i]);
   free(k->share_local);
+  for(i = 0; i < k->nhl; i++)
+    free(k->host_labels[i]);
+  free(k->host_labels);
+  Tl_strmap_free(&k->host_items);
   for(i = 0; i < k->nocc; i++) {
     free(k->occ[i].label);
     free(k->occ[i].division);
@@ -321,13 +329,46 @@ load_maps(tl_case *c, cloud *k)
   sqlite3_finalize(s);
   if(oom)
     return Tl_set_error(c, TL_NOMEM, "out of memory");
-  /* the shares the SYSTEM hives of the items stated: share.NAME = path */
+  /* the shares the SYSTEM hives of the items stated: share.NAME = path,
+  ** by the item's label and, as the resolver of UNC paths does
+  ** (plugin/artifacts.c), by the host name its hive states (host.name) */
   if(!table_exists(c, "evidence_fact"))
     return TL_OK;
-  if(sqlite3_prepare_v2(c->db, "SELECT e.label, substr(f.key, 7), f.value "
-                        "FROM evidence_fact f JOIN evidence e USING("
-                        "evidence_id) WHERE f.key LIKE 'share.%' ORDER BY "
-                        "f.fact_id", -1, &s, NULL) != SQLITE_OK)
+  if(sqlite3_prepare_v2(c->db, "SELECT h.value, e.label FROM evidence_fact "
+                        "h JOIN evidence e USING(evidence_id) WHERE h.key = "
+                        "'host.name' ORDER BY h.fact_id", -1, &s, NULL) !=
+     SQLITE_OK)
+    return Tl_set_sqlite_error(c, "query evidence_fact");
+  while(!oom && sqlite3_step(s) == SQLITE_ROW) {
+    const char *hn = (const char *)sqlite3_column_text(s, 0);
+    const char *label = (const char *)sqlite3_column_text(s, 1);
+    char hf[600];
+    char **nl;
+    if(!hn || !label || strlen(hn) >= 512)
+      continue;
+    Tl_fold(hn, hf, sizeof(hf));
+    if(!(nl = realloc(k->host_labels, sizeof(*nl) * (size_t)(k->nhl + 1))) ||
+       !(nl[k->nhl] = strdup(label))) {
+      if(nl)
+        k->host_labels = nl;
+      oom = 1;
+      break;
+    }
+    k->host_labels = nl;
+    oom = Tl_strmap_add(&k->host_items, hf, k->nhl++);
+  }
+  sqlite3_finalize(s);
+  if(oom)
+    return Tl_set_error(c, TL_NOMEM, "out of memory");
+  if(sqlite3_prepare_v2(c->db, "SELECT name, share, value FROM (SELECT "
+                        "e.label AS name, substr(f.key, 7) AS share, "
+                        "f.value, 0 AS pri, f.fact_id FROM evidence_fact f "
+                        "JOIN evidence e USING(evidence_id) WHERE f.key LIKE "
+                        "'share.%' UNION ALL SELECT h.value, substr(f.key, "
+                        "7), f.value, 1, f.fact_id FROM evidence_fact f JOIN "
+                        "evidence_fact h ON h.evidence_id = f.evidence_id "
+                        "AND h.key = 'host.name' WHERE f.key LIKE 'share.%') "
+                        "ORDER BY pri, fact_id", -1, &s, NULL) != SQLITE_OK)
     return Tl_set_sqlite_error(c, "query evidence_fact");
   while(!oom && sqlite3_step(s) == SQLITE_ROW) {
     const char *label = (const char *)sqlite3_column_text(s, 0);
@@ -510,11 +551,33 @@ match_url(cloud *k, const char *url, hits *hs)
   }
 }
 
-/* The evidence and scope columns, as for image matches (match.c): the
-** cloud item's label or division, or the host the site map names. */
+/* Is name the host, or the label of an item whose host.name it is? */
 static int
-in_scope(const ctgt *t, const char *label, const char *division,
-         const char *unc)
+names_host(const cloud *k, const char *name, const char *host)
+{
+  char hf[600];
+  const Tl_strmap_ent *e;
+  int i;
+  if(!*host)
+    return 0;
+  if(!strcasecmp(name, host))
+    return 1;
+  if(strlen(host) >= 512 || !(e = Tl_strmap_get(&k->host_items,
+                                                 Tl_fold(host, hf,
+                                                         sizeof(hf)))))
+    return 0;
+  for(i = 0; i < e->n; i++)
+    if(!strcasecmp(name, k->host_labels[e->vals[i]]))
+      return 1;
+  return 0;
+}
+
+/* The evidence and scope columns, as for image matches (match.c): the
+** cloud item's label or division, or the host the site map names (or the
+** label of the item whose host name it is). */
+static int
+in_scope(const cloud *k, const ctgt *t, const char *label,
+         const char *division, const char *unc)
 {
   char host[512] = "";
   if(unc && unc[0] == '\\' && unc[1] == '\\') {
@@ -526,11 +589,11 @@ in_scope(const ctgt *t, const char *label, const char *division,
     }
   }
   if(t->evidence && strcasecmp(t->evidence, label) &&
-     (!*host || strcasecmp(t->evidence, host)))
+     !names_host(k, t->evidence, host))
     return 0;
   if(t->scope && strcasecmp(t->scope, label) &&
      (!division || strcasecmp(t->scope, division)) &&
-     (!*host || strcasecmp(t->scope, host)))
+     !names_host(k, t->scope, host))
     return 0;
   return 1;
 }
@@ -931,8 +994,8 @@ Tl_cloud_collect(tl_case *c, int64_t from, int64_t to)
       continue;
     match_url(&k, url, &hs);
     for(h = 0; h < hs.n; h++) {
-      if(!in_scope(&k.t[hs.h[h].t], label, div, hs.h[h].rank == R_SITEMAP ?
-                   hs.h[h].detail : NULL))
+      if(!in_scope(&k, &k.t[hs.h[h].t], label, div,
+                   hs.h[h].rank == R_SITEMAP ? hs.h[h].detail : NULL))
         continue;
       if(occ_add(&k, &hs.h[h], sqlite3_column_int64(s, 1), label, div, url,
                  sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 5))) {

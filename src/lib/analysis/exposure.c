@@ -490,11 +490,58 @@ judge_row(struct finding *f, const char *kind, const char *src, int64_t t1,
     append(&f->why, &f->len, &f->cap, line);
 }
 
+/* A deleted occurrence with no deletion in the window: the latest time
+** an artifact recorded its deletion (of its object, or at its path on its
+** item for an occurrence without a live object), as the reason's words;
+** "unknown" only when no artifact says. */
+static void
+deleted_outside(sqlite3_stmt *d, int64_t occ, int64_t from,
+                struct finding *f)
+{
+  char line[1400], t[48];
+  if(d) {
+    sqlite3_bind_int64(d, 1, occ);
+    if(sqlite3_step(d) == SQLITE_ROW &&
+       sqlite3_column_type(d, 0) != SQLITE_NULL) {
+      int64_t tn = sqlite3_column_int64(d, 0);
+      const char *note = (const char *)sqlite3_column_text(d, 1);
+      Tl_format_ns(tn, t, sizeof(t));
+      snprintf(line, sizeof(line), "deleted: not in the window; deleted "
+               "%s, %s the window (%s)", t, tn < from ? "before" : "after",
+               note ? note : "artifact");
+      append(&f->why, &f->len, &f->cap, line);
+      sqlite3_reset(d);
+      return;
+    }
+    sqlite3_reset(d);
+  }
+  append(&f->why, &f->len, &f->cap, "deleted: no deletion time is "
+         "recorded in the window; when it was deleted is unknown");
+}
+
 static tl_rc
 judge(tl_case *c, int64_t from)
 {
-  sqlite3_stmt *q, *r, *u;
+  sqlite3_stmt *q, *r, *u, *d = NULL;
   tl_rc rc = TL_OK;
+  if(have_artifacts(c) == 1 &&
+     /* (two indexed lookups: by object, and by path through x_apath) */
+     sqlite3_prepare_v2(c->db, "SELECT t, note FROM (SELECT a.t_ns AS t, "
+                        "a.event_id AS id, a.parser || ': ' || a.kind || "
+                        "' (' || a.artifact_path || ')' AS note FROM x_occ "
+                        "x CROSS JOIN artifact_event a ON a.object_id = "
+                        "x.object_id WHERE x.occ_id = ?1 AND a.kind = "
+                        "'deleted' UNION ALL SELECT a.t_ns, a.event_id, "
+                        "a.parser || ': ' || a.kind || ' (' || "
+                        "a.artifact_path || ')' FROM x_occ x CROSS JOIN "
+                        "x_apath v ON v.lp = lower(x.path) AND "
+                        "v.evidence_id = x.evidence_id AND v.object_id IS "
+                        "NULL CROSS JOIN artifact_event a ON a.event_id = "
+                        "v.event_id WHERE x.occ_id = ?1 AND (x.object_id "
+                        "IS NULL OR x.deleted) AND a.kind = 'deleted') "
+                        "ORDER BY t DESC, id DESC LIMIT 1", -1, &d, NULL) !=
+     SQLITE_OK)
+    return Tl_set_sqlite_error(c, "prepare");
   if(sqlite3_prepare_v2(c->db, "SELECT occ_id, deleted, coalesce((SELECT "
                         "max(t_ns) FROM event m WHERE m.object_id = "
                         "x.object_id AND m.source <> '$FN' AND "
@@ -531,8 +578,10 @@ judge(tl_case *c, int64_t from)
                         "WHERE occ_id=?8), last_ns=(SELECT max(t_ns) FROM "
                         "x_row WHERE occ_id=?8), n_evidence=(SELECT count(*)"
                         " FROM x_row WHERE occ_id=?8), reasons=?7 WHERE "
-                        "occ_id=?8", -1, &u, NULL) != SQLITE_OK)
+                        "occ_id=?8", -1, &u, NULL) != SQLITE_OK) {
+    sqlite3_finalize(d);
     return Tl_set_sqlite_error(c, "prepare");
+  }
   while(sqlite3_step(q) == SQLITE_ROW && !rc) {
     int64_t occ = sqlite3_column_int64(q, 0);
     int is_deleted = sqlite3_column_int(q, 1);
@@ -552,8 +601,7 @@ judge(tl_case *c, int64_t from)
     sqlite3_reset(r);
     if(is_deleted && !f.del) {
       f.del = 2;
-      append(&f.why, &f.len, &f.cap, "deleted: no deletion time is "
-             "recorded in the window; when it was deleted is unknown");
+      deleted_outside(d, occ, from, &f);
     }
     f.cop |= f.self_copy;
     if(f.created && !f.self_copy)
@@ -578,6 +626,7 @@ judge(tl_case *c, int64_t from)
   sqlite3_finalize(q);
   sqlite3_finalize(r);
   sqlite3_finalize(u);
+  sqlite3_finalize(d);
   return rc;
 }
 
@@ -854,10 +903,13 @@ Tl_exposure_analyse(tl_case *c, const struct tl_exposure_opts *o)
      (rc = judge(c, from)) ||
      (rc = Tl_cloud_collect(c, from, to)) ||
      (rc = Tl_observe_compute(c)) ||
+     /* the item's note is about reads of its own files: not about a cloud
+     ** file (cloud.c) that an artifact of the item names by URL */
      (rc = Tl_exec(c, "UPDATE x_occ SET reasons = reasons || '; ' || "
                    "o.note FROM x_observe o WHERE o.evidence_id = "
                    "x_occ.evidence_id AND x_occ.verdict = 'none' AND "
-                   "o.note IS NOT NULL")) ||
+                   "o.note IS NOT NULL AND coalesce(x_occ.match, '') NOT "
+                   "LIKE 'cloud-%'")) ||
      (rc = find_anomalies(c)) ||
      (rc = find_bursts(c, burst, bw)) ||
      (rc = Tl_coverage_compute(c)) ||

@@ -238,8 +238,10 @@ by_path(Tl_resolver *r, int64_t evidence_id, int64_t fs_id,
 /* \\host\NAME\rest: the evidence item labelled host, else the one whose
 ** host.name fact is host (a SYSTEM hive said so); on it, when a share.NAME
 ** fact gives the share's local path (C:\Shares\Space), that path without
-** its drive letter joined with rest; else /NAME/rest; else /rest (a share
-** exported from the root of a volume). 0 when unresolved. */
+** its drive letter joined with rest, and nothing else (a file of that name
+** outside the share's folder is another file); without such a fact
+** /NAME/rest, else /rest (a share exported from the root of a volume). 0
+** when unresolved. */
 static int64_t
 resolve_unc(Tl_resolver *r, const char *path)
 {
@@ -247,6 +249,7 @@ resolve_unc(Tl_resolver *r, const char *path)
   char host[256], share[256], norm[4096], joined[8192], jnorm[4096];
   const char *rest;
   int64_t ev = 0, id = 0;
+  int have_local = 0;
   size_t n;
   while(*e && *e != '\\' && *e != '/')
     e++;
@@ -280,6 +283,7 @@ resolve_unc(Tl_resolver *r, const char *path)
     ev = sqlite3_column_int64(r->q_unc, 0);
     local = (const char *)sqlite3_column_text(r->q_unc, 1);
     if(local) {
+      have_local = 1;
       /* C:\Shares\Space + /rest (the normalizing drops the letter) */
       snprintf(joined, sizeof(joined), "%s%s", local, rest ? rest : "");
       if(Tl_path_normalize(joined, jnorm, sizeof(jnorm)) >= 0)
@@ -288,7 +292,7 @@ resolve_unc(Tl_resolver *r, const char *path)
   }
   sqlite3_reset(r->q_unc);
   sqlite3_clear_bindings(r->q_unc);
-  if(!ev || id)
+  if(!ev || id || have_local)
     return id;
   if((id = by_path(r, ev, 0, norm)))
     return id;
