@@ -64,7 +64,7 @@ accessed|/Shares/Space/Finance/budget.xlsx|path
 modified|/Shares/Space/Finance/payroll.csv|path
 accessed|/Shares/Space/plans.docx|path
 accessed|/Shares/Space/plans.docx|path
-deleted|/Shares/Space/old.txt|path
+changed|/Shares/Space/old.txt|path
 deleted|/Shares/Space/old.txt|path
 observed|/Shares/Space/old.txt|path" \
   "the share and object accesses resolve to the files of FS01 (\\??\\C:\\Shares\\Space + relative target)"

@@ -371,16 +371,18 @@ tlp_evtx_access_names(uint32_t mask, char *out, size_t n)
   return o < n ? o : n - 1;
 }
 
+/* DELETE (0x10000) alone is not a deletion: Windows asks for it to rename
+** or move a file and for rename-style saves (Office) too; the deletion is
+** the 4660 that follows on the same handle. So it is changed here, and
+** deleted only from a 4660 (on_object). */
 int
 tlp_evtx_access_kind(uint32_t mask)
 {
-  if(mask & 0x10000)
-    return TL_EV_DELETED;
   if(mask & (0x2 | 0x4))
     return TL_EV_MODIFIED;
   if(mask & 0x1)
     return TL_EV_ACCESSED;
-  if(mask & (0x10 | 0x100 | 0x40000 | 0x80000))
+  if(mask & (0x10 | 0x100 | 0x10000 | 0x40000 | 0x80000))
     return TL_EV_CHANGED;
   return TL_EV_OBSERVED;
 }
@@ -682,10 +684,12 @@ on_object(struct evx_state *s, struct tl_artifact_event *ev, uint32_t eid,
     snprintf(what, sizeof(what), "4658 handle closed");
   } else {
     ev->kind = (uint32_t)tlp_evtx_access_kind(mask);
-    snprintf(what, sizeof(what), "%u %s: %s%s%s", (unsigned)eid,
+    snprintf(what, sizeof(what), "%u %s: %s%s%s%s", (unsigned)eid,
              eid == 4663 ? "object access" : "handle requested",
-             names[0] ? names : "no rights", l && l->address ?
-             ", session from " : "", l && l->address ? l->address : "");
+             names[0] ? names : "no rights", (mask & 0x10000) ?
+             " (DELETE: a deletion or a rename; a 4660 says deleted)" : "",
+             l && l->address ? ", session from " : "",
+             l && l->address ? l->address : "");
   }
   ev->what = what;
   add(a, "access", names);

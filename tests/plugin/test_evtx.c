@@ -356,7 +356,7 @@ test_fixture(void)
   if((e = by_record(&r, "6")) != NULL)
     is_int(e->ev.kind, TL_EV_ACCESSED, "4656 ReadData: accessed");
   if((e = by_record(&r, "8")) != NULL)
-    is_int(e->ev.kind, TL_EV_DELETED, "4663 DELETE: deleted");
+    is_int(e->ev.kind, TL_EV_CHANGED, "4663 DELETE: changed (a deletion or a rename), not deleted");
   if((e = by_record(&r, "9")) != NULL) {
     is_int(e->ev.kind, TL_EV_DELETED, "4660: deleted");
     is_str(e->ev.file.path, "C:\\Shares\\Space\\old.txt",
@@ -400,7 +400,8 @@ test_helpers(void)
   is_int(tlp_evtx_access_list_mask("%%4432 %%4423", &unknown), 0x80,
          "AccessList: a registry code");
   is_int(unknown, 1, "AccessList: the registry code counted as unknown");
-  is_int(tlp_evtx_access_kind(0x10080), TL_EV_DELETED, "DELETE: deleted");
+  is_int(tlp_evtx_access_kind(0x10080), TL_EV_CHANGED, "DELETE: changed (a rename asks for it too)");
+  is_int(tlp_evtx_access_kind(0x10006), TL_EV_MODIFIED, "DELETE with write: modified");
   is_int(tlp_evtx_access_kind(0x6), TL_EV_MODIFIED, "write: modified");
   is_int(tlp_evtx_access_kind(0x120089), TL_EV_ACCESSED, "read: accessed");
   is_int(tlp_evtx_access_kind(0x40000), TL_EV_CHANGED, "WRITE_DAC: changed");
