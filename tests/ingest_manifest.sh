@@ -123,6 +123,14 @@ is "$?" 3 "the same manifest again: exit 3 (already in the case)"
 is "$(awk 'NR > 1 {print $2}' "$T_TMP/table2" | sort -u)" exists "every item: exists"
 is "$(q "$CASE" "select count(*) from run")" "$before" "no run row written for a refusal"
 
+# --no-plugins: the same items with no artifact parser (the LNK files of
+# the samples are not parsed), objects as before
+"$TOUCHLINE" ingest -q "$T_TMP/np.db" --manifest "$M" -j 2 --no-plugins >/dev/null 2>&1
+is "$?" 0 "--no-plugins: exit 0"
+is "$(q "$T_TMP/np.db" "select count(*) from artifact_file")" 0 "--no-plugins: no artifact file parsed"
+is "$(q "$T_TMP/np.db" "select count(*) from object")" "$(q "$CASE" "select count(*) from object")" \
+  "--no-plugins: every object as with the parsers"
+
 # --replace: every item walked and stored again, under new object ids
 old_ids=$(q "$CASE" "select group_concat(label || ':' || min_id, ' ') from (select label, min(object_id) as min_id from object join evidence using(evidence_id) group by label order by label)")
 "$TOUCHLINE" ingest -q "$CASE" --manifest "$M" -j 2 --replace >"$T_TMP/table3" 2>/dev/null

@@ -69,6 +69,7 @@ tl_usage_ingest_manifest(FILE *o)
     "      --wait SECONDS     how long each write waits for the case's\n"
     "                         write lock (default 600; 0, -1: forever)\n"
     "      --plugin FILE      load this artifact parser too (repeatable)\n"
+    "      --no-plugins       run no artifact parser (as for one image)\n"
     "  -q, --quiet            no progress on stderr (the table is printed)\n"
     "  -h, --help             this text\n"
     "\n"
@@ -262,6 +263,7 @@ cmd_ingest_manifest(int argc, char **argv, const char *cmdline)
     {"wait", required_argument, NULL, 'W'},
     {"quiet", no_argument, NULL, 'q'},
     {"plugin", required_argument, NULL, 'P'},
+    {"no-plugins", no_argument, NULL, 'N'},
     {"label", required_argument, NULL, 'l'},
     {"division", required_argument, NULL, 'd'},
     {"help", no_argument, NULL, 'h'},
@@ -318,6 +320,7 @@ cmd_ingest_manifest(int argc, char **argv, const char *cmdline)
       }
       break;
     case 'q': x.v.quiet = 1; break;
+    case 'N': po.no_plugins = 1; break;
     case 'P':
       if(po.n_plugins == 64) {
         fprintf(stderr, "touchline ingest: at most 64 --plugin\n");
