@@ -97,15 +97,17 @@ ok(plan and plan["verdict"] == "copied" and plan["match"] == "cloud-path"
    and plan["evidence"] == "M365", "Orbit Plan: downloaded -> copied, by "
    "path in the site, on the M365 item")
 ok(plan["first"] == "2023-06-05T08:12:34.500000000Z" and
-   plan["n_evidence"] == 2, "Orbit Plan: first touch and two rows in the "
-   "window (the July download is outside)")
+   plan["n_evidence"] == 1 and len(plan["rows"]) == 2, "Orbit Plan: first "
+   "touch, two rows in the window (the July download is outside), one "
+   "counted (the other is automation)")
 r0 = plan["rows"][0]
 ok(r0["kind"] == "copied" and r0["source"] == "m365" and
    "by mallory@contoso.com from 198.51.100.23" in r0["note"] and
    "Chrome/114.0.0.0" in r0["note"] and "[FileDownloaded]" in r0["note"],
    "Orbit Plan: the row has user, client IP, user agent, operation")
 r1 = plan["rows"][1]
-ok("app@sharepoint" in r1["note"] and "not counted" in r1["note"],
+ok("app@sharepoint" in r1["note"] and "not counted" in r1["note"] and
+   r1["kind"] == "observed",
    "Orbit Plan: app@sharepoint is automation, not counted")
 ok(plan["reasons"].startswith("downloaded 2023-06-05T08:12:34.500000000Z "
    "by mallory@contoso.com from 198.51.100.23 (M365: cloud, path match)"),
@@ -231,4 +233,19 @@ for o in d["occurrences"]:
     print(o["path"].rsplit("/", 1)[1], o["evidence"], o["match"], o["verdict"], o["first"])' "$T_TMP/host.json")" \
   "Q3.xlsx M365 cloud-sitemap deleted 2023-06-07T23:59:59.000000000Z" \
   "Q3.xlsx: through the site map and SRV's share folder (host.name FS01), in scope SRV"
+# a record that names its file by SourceFileName alone (no ObjectId URL, no
+# SiteUrl) is matched by name, not dropped
+C3="$T_TMP/bare.db"
+printf '%s\n' '{"CreationTime":"2023-06-07T11:22:33","Id":"5b1c0c53-0000-4000-8000-000000000001","Operation":"FileDownloaded","OrganizationId":"4a3b","RecordType":6,"UserKey":"i:0h.f|membership|1003","UserType":0,"Version":1,"Workload":"OneDrive","ClientIP":"203.0.113.9","UserId":"eve@contoso.com","SourceFileName":"Launch Budget.xlsx","SourceFileExtension":"xlsx"}' >"$T_TMP/bare.jsonl"
+"$TOUCHLINE" artifacts "$C3" add "$T_TMP/bare.jsonl" --label M365 --division Cloud >/dev/null 2>&1
+ok $? "a record with a file name and no URL imported"
+printf 'path,name,partner\n,launch budget.xlsx,P9\n' >"$T_TMP/bare_t.csv"
+"$TOUCHLINE" targets "$C3" import "$T_TMP/bare_t.csv" >/dev/null 2>&1 &&
+  "$TOUCHLINE" exposure "$C3" --from 2023-06-01 --to 2023-06-30 --format json -o "$T_TMP/bare.json" 2>/dev/null
+ok $? "its exposure report"
+is "$("$PYTHON3" -c 'import json,sys
+for o in json.load(open(sys.argv[1]))["occurrences"]:
+    print(o["path"], o["match"], o["verdict"], o["first"])' "$T_TMP/bare.json")" \
+  "Launch Budget.xlsx (no URL in the log) cloud-name copied 2023-06-07T11:22:33.000000000Z" \
+  "matched by name (case-blind), downloaded -> copied, at the record's time"
 done_testing

@@ -458,6 +458,8 @@ path_globs(cloud *k, hits *hs, const char *path, int rank,
       hit_add(hs, k->globs[i].t, rank, detail);
 }
 
+static void match_name(cloud *k, const char *bn, const char *bf, hits *hs);
+
 /* Every target the URL matches, best way first. */
 static void
 match_url(cloud *k, const char *url, hits *hs)
@@ -541,14 +543,32 @@ match_url(cloud *k, const char *url, hits *hs)
   }
   /* the file name only */
   base = strrchr(f, '/');
-  if(base && base[1]) {
-    const char *bn = strrchr(n, '/') + 1;
-    hits_of(hs, Tl_strmap_get(&k->by_name, base + 1), R_NAME, NULL);
-    for(i = 0; i < k->ng; i++)
-      if(!k->globs[i].path && Tl_glob_exec(&k->globs[i].g, bn, strlen(bn),
-                                           1))
-        hit_add(hs, k->globs[i].t, R_NAME, NULL);
-  }
+  if(base && base[1])
+    match_name(k, strrchr(n, '/') + 1, base + 1, hs);
+}
+
+/* Targets by file name only: bn as written, bf folded. */
+static void
+match_name(cloud *k, const char *bn, const char *bf, hits *hs)
+{
+  int i;
+  hits_of(hs, Tl_strmap_get(&k->by_name, bf), R_NAME, NULL);
+  for(i = 0; i < k->ng; i++)
+    if(!k->globs[i].path && Tl_glob_exec(&k->globs[i].g, bn, strlen(bn), 1))
+      hit_add(hs, k->globs[i].t, R_NAME, NULL);
+}
+
+/* A record that names its file by name alone (SourceFileName, no URL):
+** name matches only, its occurrence's path "name (no URL in the log)". */
+static void
+match_bare_name(cloud *k, const char *name, hits *hs)
+{
+  char f[KMAX];
+  hs->n = 0;
+  if(strchr(name, '/') || strchr(name, '\\'))
+    return;
+  Tl_fold(name, f, sizeof(f));
+  match_name(k, name, f, hs);
 }
 
 /* Is name the host, or the label of an item whose host.name it is? */
@@ -852,6 +872,10 @@ emit_occ(tl_case *c, cloud *k, cocc *o, int64_t from, int64_t to,
     v.new_name = a[6];
     rk = row_kind(&v, &flag, &f, &verb);
     automation = v.weight && !strcmp(v.weight, "automation");
+    /* an automation account's row is listed, as observed: no verdict, no
+    ** touch, no burst (a SharePoint sweep is not a person collecting) */
+    if(automation)
+      rk = "observed";
     Tl_format_ns(o->ts[i], t, sizeof(t));
     extra[0] = '\0';
     if(v.new_name)
@@ -886,9 +910,11 @@ emit_occ(tl_case *c, cloud *k, cocc *o, int64_t from, int64_t to,
                  "(no client IP)");
       *flag = 1;
     }
-    if(!n_rows++)
-      first = o->ts[i];
-    last = o->ts[i];
+    if(!automation) {
+      if(!n_rows++)
+        first = o->ts[i];
+      last = o->ts[i];
+    }
     if(f.listed < 20) {
       f.listed++;
       say(&f, "%s%s: %s by %s from %s (%s) [%s]%s%s", verb, extra, t,
@@ -975,12 +1001,17 @@ Tl_cloud_collect(tl_case *c, int64_t from, int64_t to)
     return TL_OK;
   if((rc = load_targets(c, &k)) || !k.nt || (rc = load_maps(c, &k)))
     goto out;
+  /* events naming a file by URL, and M365 records naming it by name
+  ** alone (no URL in the record: matched by name, not dropped) */
   if(sqlite3_prepare_v2(c->db, "SELECT a.event_id, a.evidence_id, e.label, "
-                        "e.division, a.path, a.t_ns FROM artifact_event a "
+                        "e.division, coalesce(a.path, a.name), a.t_ns, "
+                        "a.path IS NULL FROM artifact_event a "
                         "JOIN evidence e USING(evidence_id) WHERE "
-                        "a.object_id IS NULL AND a.ref_kind = 'path' AND "
+                        "a.object_id IS NULL AND ((a.ref_kind = 'path' AND "
                         "(a.path LIKE 'https://%' OR a.path LIKE "
-                        "'http://%') ORDER BY a.event_id", -1, &s, NULL) !=
+                        "'http://%')) OR (a.parser = 'm365' AND a.path IS "
+                        "NULL AND a.name IS NOT NULL AND a.name <> '')) "
+                        "ORDER BY a.event_id", -1, &s, NULL) !=
      SQLITE_OK) {
     rc = Tl_set_sqlite_error(c, "query cloud events");
     goto out;
@@ -990,9 +1021,15 @@ Tl_cloud_collect(tl_case *c, int64_t from, int64_t to)
     const char *div = (const char *)sqlite3_column_text(s, 3);
     const char *url = (const char *)sqlite3_column_text(s, 4);
     int h;
-    if(!label || !url || strlen(url) >= KMAX)
+    char bare[KMAX];
+    if(!label || !url || strlen(url) >= KMAX - 32)
       continue;
-    match_url(&k, url, &hs);
+    if(sqlite3_column_int(s, 6)) {
+      match_bare_name(&k, url, &hs);
+      snprintf(bare, sizeof(bare), "%s (no URL in the log)", url);
+      url = bare;
+    } else
+      match_url(&k, url, &hs);
     for(h = 0; h < hs.n; h++) {
       if(!in_scope(&k, &k.t[hs.h[h].t], label, div,
                    hs.h[h].rank == R_SITEMAP ? hs.h[h].detail : NULL))

@@ -782,7 +782,7 @@ find_bursts(tl_case *c, int need, int64_t window)
                         "coalesce(x.object_id, (SELECT coalesce(max("
                         "object_id), 0) FROM x_occ) + x.occ_id) "
                         "FROM x_row r JOIN x_occ x USING(occ_id) WHERE "
-                        "r.kind <> 'deleted' ORDER BY 1, 3", -1, &s, NULL) !=
+                        "r.kind NOT IN ('deleted', 'observed') ORDER BY 1, 3", -1, &s, NULL) !=
      SQLITE_OK ||
      sqlite3_prepare_v2(c->db, "INSERT INTO x_burst(evidence, division, "
                         "start_ns, end_ns, n_targets, n_events) VALUES"
