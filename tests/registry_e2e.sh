@@ -138,4 +138,26 @@ is "$(sqlite3 -separator '|' "$CASE2" "SELECT e.path || '|' || coalesce(o.path, 
 "\\\\FS01\\Space Tech\\Budget.xlsx|-|-
 \\\\srv\\space tech\\budget.xlsx|-|-" \
   "UNC paths through share.Space Tech = C:\\Shares\\Space whose file is not there: unresolved, not /Space Tech/Budget.xlsx or /Budget.xlsx"
+# (4) the workstation before the server: UNC paths that named no item yet
+# resolve when the item comes (ingest), and when its host.name and share
+# facts come (artifacts add)
+C4="$T_TMP/case4.db"
+unc4() { sqlite3 -separator '|' "$C4" "SELECT e.path || '|' || coalesce(o.path, '-') || '|' || coalesce(e.resolved_by, '-') FROM artifact_event e LEFT JOIN object o ON o.object_id = e.object_id WHERE e.path LIKE '\\\\%' ORDER BY e.t_ns DESC"; }
+"$TOUCHLINE" artifacts "$C4" add "$T_TMP/hives/ntuser_office16" --label WS03 >/dev/null 2>&1
+ok $? "an Office 2016 NTUSER.DAT as WS03, before any server"
+is "$(unc4)" "\\\\FS01\\Space Tech\\Budget.xlsx|-|-
+\\\\srv\\space tech\\budget.xlsx|-|-
+\\\\SRV\\Public\\Notes.txt|-|-" "no server yet: the UNC paths are unresolved"
+"$TOUCHLINE" ingest -q "$C4" "$T_TMP/srv.raw" --label SRV 2>/dev/null
+ok $? "ingest SRV after"
+is "$(unc4)" "\\\\FS01\\Space Tech\\Budget.xlsx|-|-
+\\\\srv\\space tech\\budget.xlsx|/Space Tech/Budget.xlsx|share
+\\\\SRV\\Public\\Notes.txt|/Public/Notes.txt|share" \
+  "SRV ingested: its paths resolve (by label; no share fact yet: /NAME/rest)"
+"$TOUCHLINE" artifacts "$C4" add "$T_TMP/hives/system_facts" --evidence SRV >/dev/null 2>&1
+ok $? "SRV's SYSTEM hive after"
+is "$(unc4)" "\\\\FS01\\Space Tech\\Budget.xlsx|/Shares/Space/Budget.xlsx|share
+\\\\srv\\space tech\\budget.xlsx|/Shares/Space/Budget.xlsx|share
+\\\\SRV\\Public\\Notes.txt|/Public/Notes.txt|share" \
+  "its host.name and share facts: \\\\FS01\\Space Tech and \\\\srv\\space tech resolve to the share's folder now (not /Space Tech/)"
 done_testing

@@ -35,6 +35,7 @@
 
 #include "analysis/match_int.h"
 #include "base/abi_int.h"
+#include "plugin/artifacts_int.h"
 #include "ingest/ingest_int.h"
 
 enum jstate { J_PENDING, J_QUEUED, J_WALKING, J_WALKED, J_COPYING, J_DONE };
@@ -524,7 +525,7 @@ copy_in(batch *b, job *j)
   tl_case *c = b->c;
   Tl_item_copied cp;
   int64_t dups[8];
-  uint64_t n_m = 0, n_h = 0;
+  uint64_t n_m = 0, n_h = 0, n_unc = 0;
   int n_dup, i, empty = 0, in_tx = 0;
   sqlite3_stmt *s;
   tl_rc rc;
@@ -582,7 +583,8 @@ copy_in(batch *b, job *j)
   snprintf(j->stage_name, sizeof(j->stage_name), "match");
   pthread_mutex_unlock(&b->mu);
   emit_progress(b, 1);
-  if((rc = Tl_match_run(c, cp.evidence_id, &n_m, &n_h)))
+  if((rc = Tl_match_run(c, cp.evidence_id, &n_m, &n_h)) ||
+     (rc = Tl_resolve_unc_pending(c, &n_unc)))
     goto out;
   if((rc = Tl_exec_bound(c, "UPDATE main.run SET ended_ns=?, "
                          "status='complete', evidence_id=?, plugins=(SELECT "

@@ -467,11 +467,15 @@ stage_finish(ingest *x)
 static tl_rc
 stage_match(ingest *x)
 {
-  uint64_t n_m = 0, n_h = 0;
+  uint64_t n_m = 0, n_h = 0, n_unc = 0;
+  tl_rc rc;
   if(x->staging)
     return TL_OK;       /* matched where the item is copied to */
   Tl_walk_progress(&x->w, "match", 1);
-  return Tl_match_run(x->c, x->ev, &n_m, &n_h);
+  if((rc = Tl_match_run(x->c, x->ev, &n_m, &n_h)))
+    return rc;
+  /* links of items ingested before to \\THIS\share\... */
+  return Tl_resolve_unc_pending(x->c, &n_unc);
 }
 
 /* Stage 8: the item's totals, the id high-water mark, the run complete. */

@@ -341,6 +341,68 @@ Tl_resolve(Tl_resolver *r, const struct tl_file_ref *f, int64_t fs_id,
   return id;
 }
 
+/* UNC paths left unresolved because the item they name was not in the case
+** yet (a workstation's links to \\FS01\share\... ingested before FS01),
+** or because the host.name or share.* fact came later: resolved again each
+** time an item or artifacts are added. *n: how many changed now. */
+tl_rc
+Tl_resolve_unc_pending(tl_case *c, uint64_t *n)
+{
+  sqlite3_stmt *q = NULL, *u = NULL;
+  Tl_resolver r;
+  int st, have_r = 0;
+  tl_rc rc = TL_OK;
+  *n = 0;
+  /* every UNC path, resolved or not: a share fact that came since may
+  ** say that a path taken as /NAME/rest is in the share's folder */
+  if(sqlite3_prepare_v2(c->db, "SELECT event_id, evidence_id, path, "
+                        "coalesce(object_id, 0) FROM artifact_event WHERE "
+                        "(object_id IS NULL OR resolved_by = 'share') AND "
+                        "ref_kind = 'path' AND substr(path, 1, 2) IN "
+                        "('\\\\', '//')", -1, &q, NULL) != SQLITE_OK ||
+     sqlite3_prepare_v2(c->db, "UPDATE artifact_event SET object_id = "
+                        "nullif(?1, 0), resolved_by = CASE WHEN ?1 THEN "
+                        "'share' END WHERE event_id = ?2", -1, &u,
+                        NULL) != SQLITE_OK) {
+    rc = Tl_set_sqlite_error(c, "resolve UNC paths");
+    goto out;
+  }
+  if((rc = Tl_resolver_init(c, &r, 0)))
+    goto out;
+  have_r = 1;
+  while((st = sqlite3_step(q)) == SQLITE_ROW) {
+    struct tl_file_ref f;
+    const char *how;
+    int64_t id;
+    memset(&f, 0, sizeof(f));
+    f.kind = TL_REF_PATH;
+    f.path = (const char *)sqlite3_column_text(q, 2);
+    r.evidence_id = sqlite3_column_int64(q, 1);
+    if(!f.path)
+      continue;
+    id = Tl_resolve(&r, &f, 0, &how);
+    if(id == sqlite3_column_int64(q, 3))
+      continue;
+    sqlite3_bind_int64(u, 1, id);
+    sqlite3_bind_int64(u, 2, sqlite3_column_int64(q, 0));
+    st = sqlite3_step(u);
+    sqlite3_reset(u);
+    if(st != SQLITE_DONE) {
+      rc = Tl_set_sqlite_error(c, "resolve UNC paths");
+      goto out;
+    }
+    (*n)++;
+  }
+  if(st != SQLITE_DONE)
+    rc = Tl_set_sqlite_error(c, "resolve UNC paths");
+out:
+  if(have_r)
+    Tl_resolver_free(&r);
+  sqlite3_finalize(q);
+  sqlite3_finalize(u);
+  return rc;
+}
+
 const char *
 Tl_resolve_folder(Tl_resolver *r, const struct tl_file_ref *f, int64_t fs_id)
 {
@@ -821,6 +883,7 @@ tl_artifacts_add(tl_case *c, int n_files, const char *const *files,
   Tl_pcount *pc = NULL;
   int n_pc = 0, i, in_tx = 0, have_rs = 0, have_st = 0;
   int64_t run = 0, ev = 0, n_ev_total = 0, n_corrupt = 0;
+  uint64_t n_unc = 0;
   char err[1100], host[256] = "";
   char *json = NULL;
   tl_rc rc;
@@ -1006,7 +1069,8 @@ tl_artifacts_add(tl_case *c, int n_files, const char *const *files,
   have_st = 0;
   Tl_resolver_free(&rs);
   have_rs = 0;
-  if((rc = Tl_exec_bound(c, "UPDATE evidence SET n_events = n_events + ?, "
+  if((rc = Tl_resolve_unc_pending(c, &n_unc)) ||
+     (rc = Tl_exec_bound(c, "UPDATE evidence SET n_events = n_events + ?, "
                          "n_corrupt = n_corrupt + ? WHERE evidence_id = ?",
                          "iii", n_ev_total, n_corrupt, ev)) ||
      (rc = Tl_exec_bound(c, "UPDATE run SET ended_ns=?, status='complete', "

@@ -31,6 +31,7 @@ typedef struct Tl_resolver {
 } Tl_resolver;
 
 tl_rc Tl_resolver_init(tl_case *c, Tl_resolver *r, int64_t evidence_id);
+tl_rc Tl_resolve_unc_pending(tl_case *c, uint64_t *n);
 void Tl_resolver_free(Tl_resolver *r);
 
 /* The object a reference names, 0 when unresolved (none, or more than one
