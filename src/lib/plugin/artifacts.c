@@ -162,8 +162,11 @@ Tl_resolver_init(tl_case *c, Tl_resolver *r, int64_t evidence_id)
      sqlite3_prepare_v2(c->db, "SELECT evidence_id FROM evidence WHERE "
                         "label = ?1 COLLATE NOCASE", -1, &r->q_label, NULL) ||
      sqlite3_prepare_v2(c->db, "SELECT path FROM object WHERE object_id = "
-                        "?1", -1, &r->q_path, NULL))
-    return Tl_set_sqlite_error(c, "prepare resolution");
+                        "?1", -1, &r->q_path, NULL)) {
+    tl_rc rc = Tl_set_sqlite_error(c, "prepare resolution");
+    Tl_resolver_free(r);    /* the statements prepared before */
+    return rc;
+  }
   return TL_OK;
 }
 
@@ -181,12 +184,13 @@ Tl_resolver_free(Tl_resolver *r)
 /* Of the rows of q (object_id, deleted first): the one allocated object,
 ** else the one object; 0 when none or ambiguous. */
 static int64_t
-pick(sqlite3_stmt *q, const char *want, const char *want_fold, int fold_col)
+pick(Tl_resolver *r, sqlite3_stmt *q, const char *want, const char *want_fold,
+     int fold_col)
 {
   int64_t alloc_id = 0, any_id = 0;
-  int n_alloc = 0, n_any = 0;
+  int n_alloc = 0, n_any = 0, st;
   char buf[4096];
-  while(sqlite3_step(q) == SQLITE_ROW) {
+  while((st = sqlite3_step(q)) == SQLITE_ROW) {
     if(want_fold) {
       const char *p = (const char *)sqlite3_column_text(q, fold_col);
       const char *fs = (const char *)sqlite3_column_text(q, fold_col + 1);
@@ -204,6 +208,8 @@ pick(sqlite3_stmt *q, const char *want, const char *want_fold, int fold_col)
       alloc_id = sqlite3_column_int64(q, 0);
     }
   }
+  if(st != SQLITE_DONE)
+    r->failed = 1;      /* not "no such file": the lookup itself failed */
   sqlite3_reset(q);
   if(n_alloc == 1)
     return alloc_id;
@@ -230,7 +236,7 @@ by_path(Tl_resolver *r, int64_t evidence_id, int64_t fs_id,
   else
     sqlite3_bind_null(r->q_name, 2);
   sqlite3_bind_text(r->q_name, 3, name + 1, -1, SQLITE_STATIC);
-  id = pick(r->q_name, norm, fold, 2);
+  id = pick(r, r->q_name, norm, fold, 2);
   sqlite3_clear_bindings(r->q_name);
   return id;
 }
@@ -249,7 +255,7 @@ resolve_unc(Tl_resolver *r, const char *path)
   char host[256], share[256], norm[4096], joined[8192], jnorm[4096];
   const char *rest;
   int64_t ev = 0, id = 0;
-  int have_local = 0;
+  int have_local = 0, st;
   size_t n;
   while(*e && *e != '\\' && *e != '/')
     e++;
@@ -275,11 +281,15 @@ resolve_unc(Tl_resolver *r, const char *path)
                         "h.evidence_id = e.evidence_id AND h.key = "
                         "'host.name' AND h.value = ?1 COLLATE NOCASE) ORDER "
                         "BY e.label = ?1 COLLATE NOCASE DESC, e.evidence_id "
-                        "LIMIT 1", -1, &r->q_unc, NULL))
+                        "LIMIT 1", -1, &r->q_unc, NULL)) {
+    r->failed = 1;
     return 0;
+  }
   sqlite3_bind_text(r->q_unc, 1, host, -1, SQLITE_STATIC);
   sqlite3_bind_text(r->q_unc, 2, share, -1, SQLITE_STATIC);
-  if(sqlite3_step(r->q_unc) == SQLITE_ROW) {
+  if((st = sqlite3_step(r->q_unc)) != SQLITE_ROW && st != SQLITE_DONE)
+    r->failed = 1;
+  if(st == SQLITE_ROW) {
     ev = sqlite3_column_int64(r->q_unc, 0);
     local = (const char *)sqlite3_column_text(r->q_unc, 1);
     if(local) {
@@ -318,7 +328,7 @@ Tl_resolve(Tl_resolver *r, const struct tl_file_ref *f, int64_t fs_id,
       sqlite3_bind_null(r->q_mft, 2);
     sqlite3_bind_int64(r->q_mft, 3, (int64_t)f->mft_entry);
     sqlite3_bind_int64(r->q_mft, 4, (int64_t)f->mft_seq);
-    id = pick(r->q_mft, NULL, NULL, 0);
+    id = pick(r, r->q_mft, NULL, NULL, 0);
     sqlite3_clear_bindings(r->q_mft);
     if(id)
       *how = "mft";
@@ -380,7 +390,12 @@ Tl_resolve_unc_pending(tl_case *c, uint64_t *n)
     r.evidence_id = sqlite3_column_int64(q, 1);
     if(!f.path)
       continue;
+    r.failed = 0;
     id = Tl_resolve(&r, &f, 0, &how);
+    if(r.failed) {      /* an unresolved path must not be a failed lookup */
+      rc = Tl_set_sqlite_error(c, "resolve UNC paths");
+      goto out;
+    }
     if(id == sqlite3_column_int64(q, 3))
       continue;
     sqlite3_bind_int64(u, 1, id);

@@ -21,6 +21,7 @@ typedef struct Tl_resolver {
   int64_t evidence_id;    /* the item references resolve against */
   sqlite3_stmt *q_mft, *q_name, *q_label, *q_path;
   sqlite3_stmt *q_unc;    /* UNC host and share through evidence_fact */
+  int failed;             /* a lookup failed (SQLite), not "not found" */
   /* the last folder Tl_resolve_folder() looked up (records of one folder
   ** come in runs) */
   int64_t pf_fs;
