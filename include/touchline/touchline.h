@@ -471,6 +471,47 @@ tl_rc tl_case_ingest_manifest(tl_case *c, const tl_manifest *m,
                               const struct tl_manifest_opts *opts,
                               struct tl_manifest_result *result);
 
+
+/* Case stores (docs/POSTGRESQL.md). A case is a SQLite file (a path, the
+** default) or a PostgreSQL database named by a libpq URI
+** (postgresql://... or postgres://...: libpq's environment, service and
+** password files apply; a password is never stored or printed). */
+
+/* 1 when s names a PostgreSQL case (postgresql:// or postgres://). */
+int tl_case_is_uri(const char *s);
+
+/* 1 when this library was built with PostgreSQL support (libpq). */
+int tl_postgresql_built(void);
+
+struct tl_copy_opts {
+  uint32_t struct_size;     /* sizeof(struct tl_copy_opts) */
+  int replace;              /* empty a destination that has rows first
+                            ** (else it is refused) */
+  const struct tl_sink *report; /* one line per table: name, rows,
+                            ** SHA-256 of its rows (NULL: none) */
+  volatile int *cancel;     /* raised: stop, roll back (TL_INTERRUPTED) */
+};
+
+struct tl_copy_result {
+  uint32_t struct_size;     /* set by the caller: sizeof(...) */
+  uint32_t n_tables;
+  uint64_t n_rows;          /* rows copied, all tables */
+  double copy_s;            /* the copy itself */
+  double check_s;           /* counting and hashing both sides */
+};
+
+/* Copy the whole case src into dst (each a path or a PostgreSQL URI; a
+** SQLite destination is created when absent, a PostgreSQL one gets the
+** schema when it has none) in one transaction, then check it: every
+** table's row count and the SHA-256 of its rows in primary-key order,
+** computed alike on both sides, must be equal, else nothing is kept and
+** the call fails naming the table. src must be a case of this schema
+** version (TL_SCHEMA_VERSION). On failure *errmsg (when not NULL) is one
+** line (thread-owned, valid until the next call in this thread). */
+tl_rc tl_case_copy(const char *src, const char *dst,
+                   const struct tl_copy_opts *opts,
+                   struct tl_copy_result *result, const char **errmsg);
+
 #ifdef __cplusplus
 }
 #endif

@@ -54,6 +54,7 @@ usage_main(FILE *o)
     "  artifacts CASE.db add FILE... (--evidence L | --label L)\n"
     "                            parse artifact files into the case\n"
     "  plugins                   the artifact parsers and what they claim\n"
+    "  case copy SRC DST         a whole case between SQLite and PostgreSQL\n"
     "  help [COMMAND]            this text, or a command's\n"
     "\n"
     "`touchline COMMAND --help` explains a command; man touchline(1).\n",
@@ -458,6 +459,8 @@ main(int argc, char **argv)
       usage_info(stdout);
     else if(!strcmp(argv[2], "upgrade"))
       usage_upgrade(stdout);
+    else if(!strcmp(argv[2], "case"))
+      tl_usage_case(stdout);
     else if(!strcmp(argv[2], "timeline") || !strcmp(argv[2], "targets") ||
             !strcmp(argv[2], "divisions") || !strcmp(argv[2], "exposure") ||
             !strcmp(argv[2], "anomalies") || !strcmp(argv[2], "artifacts") ||
@@ -504,6 +507,8 @@ main(int argc, char **argv)
     return cmd_artifacts(argc - 1, argv + 1);
   if(!strcmp(cmd, "plugins"))
     return cmd_plugins(argc - 1, argv + 1);
+  if(!strcmp(cmd, "case"))                 /* cmd_case.c */
+    return cmd_case(argc - 1, argv + 1);
   fprintf(stderr, "touchline: unknown command '%s'\n", cmd);
   usage_main(stderr);
   return 2;

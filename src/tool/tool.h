@@ -69,4 +69,8 @@ int tl_argv_has_manifest(int argc, char **argv);
 int cmd_ingest_manifest(int argc, char **argv, const char *cmdline);
 void tl_usage_ingest_manifest(FILE *o);
 
+/* case copy (cmd_case.c): argv[0] is "case" */
+int cmd_case(int argc, char **argv);
+void tl_usage_case(FILE *o);
+
 #endif
