@@ -109,6 +109,31 @@ is "$(q "$T_TMP/e2.db" "select hex(path_bytes) from object where object_id = (se
 is "$(pg_sql c2 "select length(path_bytes) from object where path_bytes is not null and length(path_bytes) = 256")" 256 "PostgreSQL holds it as 256 bytes"
 is "$(q "$T_TMP/e2.db" "select count(*) from evidence_meta where key = 'k\\' and value is null")" 1 "NULL stays NULL, a trailing backslash stays"
 
+# roles (docs/POSTGRESQL.md): an examiner adds rows and reads, a reviewer
+# only reads; nobody but the owner updates or deletes
+pg_sql c1 "CREATE ROLE tl_examiner NOLOGIN; CREATE ROLE tl_reviewer NOLOGIN;
+CREATE ROLE alice LOGIN IN ROLE tl_examiner; CREATE ROLE bob LOGIN IN ROLE tl_reviewer;
+GRANT USAGE ON SCHEMA public TO tl_examiner, tl_reviewer;
+GRANT SELECT ON ALL TABLES IN SCHEMA public TO tl_examiner, tl_reviewer;
+GRANT INSERT ON ALL TABLES IN SCHEMA public TO tl_examiner;
+GRANT UPDATE (status, ended_ns, message, evidence_id, plugins) ON run TO tl_examiner;" >/dev/null
+ok $? "the GRANT statements of docs/POSTGRESQL.md"
+is "$(pg_sql c1 "SET ROLE bob; SELECT count(*) FROM evidence")" 3 "the reviewer reads"
+pg_sql c1 "SET ROLE bob; INSERT INTO warning(warning_id, evidence_id, kind, message) VALUES(999, 1, 'x', 'y')" >/dev/null 2>&1
+is "$?" 1 "the reviewer cannot insert"
+is "$(pg_sql c1 "SET ROLE alice; BEGIN; INSERT INTO warning(warning_id, evidence_id, kind, message) VALUES(999, 1, 'x', 'y'); SELECT count(*) FROM warning WHERE warning_id = 999; ROLLBACK")" 1 "the examiner inserts"
+pg_sql c1 "SET ROLE alice; UPDATE evidence SET division = 'x'" >/dev/null 2>&1
+is "$?" 1 "the examiner cannot update an evidence row"
+pg_sql c1 "SET ROLE alice; DELETE FROM event" >/dev/null 2>&1
+is "$?" 1 "... nor delete events"
+"$TOUCHLINE" case copy "$(pg_uri c1 | sed 's/user=postgres/user=bob/')" "$T_TMP/bob.db" -q
+is "$?" 0 "the reviewer copies the case out to a file"
+is "$(q "$T_TMP/bob.db" "select count(*) from object")" "$(q "$A" "select count(*) from object")" "... all of it"
+"$TOUCHLINE" case copy "$A" "$(pg_uri c1 | sed 's/user=postgres/user=bob/')" -q --replace 2>"$T_TMP/errbob"
+is "$?" 1 "the reviewer cannot copy into the case"
+grep -q 'permission denied' "$T_TMP/errbob"
+ok $? "... PostgreSQL says why: $(cat "$T_TMP/errbob")"
+
 # a destination that holds a case
 "$TOUCHLINE" case copy "$A" "$U1" -q 2>"$T_TMP/err3"
 is "$?" 3 "a PostgreSQL case with rows is refused: exit 3"
