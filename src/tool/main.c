@@ -55,6 +55,8 @@ usage_main(FILE *o)
     "                            parse artifact files into the case\n"
     "  plugins                   the artifact parsers and what they claim\n"
     "  case copy SRC DST         a whole case between SQLite and PostgreSQL\n"
+    "  queue URI add|status      the work queue of a PostgreSQL case\n"
+    "  worker URI [-j N]         ingest queued items into it\n"
     "  help [COMMAND]            this text, or a command's\n"
     "\n"
     "`touchline COMMAND --help` explains a command; man touchline(1).\n",
@@ -461,6 +463,8 @@ main(int argc, char **argv)
       usage_upgrade(stdout);
     else if(!strcmp(argv[2], "case"))
       tl_usage_case(stdout);
+    else if(!strcmp(argv[2], "queue") || !strcmp(argv[2], "worker"))
+      tl_usage_queue(stdout);
     else if(!strcmp(argv[2], "timeline") || !strcmp(argv[2], "targets") ||
             !strcmp(argv[2], "divisions") || !strcmp(argv[2], "exposure") ||
             !strcmp(argv[2], "anomalies") || !strcmp(argv[2], "artifacts") ||
@@ -509,6 +513,10 @@ main(int argc, char **argv)
     return cmd_plugins(argc - 1, argv + 1);
   if(!strcmp(cmd, "case"))                 /* cmd_case.c */
     return cmd_case(argc - 1, argv + 1);
+  if(!strcmp(cmd, "queue"))
+    return cmd_queue(argc - 1, argv + 1);
+  if(!strcmp(cmd, "worker"))
+    return cmd_worker(argc - 1, argv + 1, argc, argv);
   fprintf(stderr, "touchline: unknown command '%s'\n", cmd);
   usage_main(stderr);
   return 2;

@@ -72,5 +72,8 @@ void tl_usage_ingest_manifest(FILE *o);
 /* case copy (cmd_case.c): argv[0] is "case" */
 int cmd_case(int argc, char **argv);
 void tl_usage_case(FILE *o);
+int cmd_queue(int argc, char **argv);
+int cmd_worker(int argc, char **argv, int full_argc, char **full_argv);
+void tl_usage_queue(FILE *o);
 
 #endif

@@ -76,6 +76,12 @@ put(char *out, size_t n, size_t *k, const char *p, size_t len)
 }
 
 void
+tl_case_redact_uri(const char *uri, char *out, size_t n)
+{
+  Tl_pg_redact(uri, out, n);
+}
+
+void
 Tl_pg_redact(const char *uri, char *out, size_t n)
 {
   const char *p, *end, *at = NULL, *q;
@@ -1165,17 +1171,15 @@ make_partition(cpx *x, void *ctx, const fld *f, int n)
   return pg_exec(x, p->dst, q);
 }
 
+static tl_rc copy_rows(cpx *x, backend *src, backend *dst, const mtable *t,
+                       const char *select, uint64_t *rows);
+
 static tl_rc
 copy_table(cpx *x, backend *src, backend *dst, const mtable *t,
            uint64_t *rows)
 {
-  writer w;
-  buf q = {NULL, 0, 0}, sel = {NULL, 0, 0};
-  int j, err = 0;
+  buf sel = {NULL, 0, 0};
   tl_rc rc;
-  memset(&w, 0, sizeof(w));
-  w.b = dst;
-  w.t = t;
   if(dst->is_pg && !strcmp(t->name, "event")) {
     mcol evc = {(char *)"evidence_id", 'i', 1, NULL, 0};
     mtable ev1 = {(char *)"event", &evc, 1};
@@ -1185,6 +1189,26 @@ copy_table(cpx *x, backend *src, backend *dst, const mtable *t,
       return rc;
   }
   if(select_sql(&sel, t, src->is_pg, 1))
+    return fail(x, TL_NOMEM, "out of memory");
+  rc = copy_rows(x, src, dst, t, sel.p, rows);
+  free(sel.p);
+  return rc;
+}
+
+/* The rows of select (t's columns, in t's order) from src into table t of
+** dst. */
+static tl_rc
+copy_rows(cpx *x, backend *src, backend *dst, const mtable *t,
+          const char *select, uint64_t *rows)
+{
+  writer w;
+  buf q = {NULL, 0, 0}, sel = {NULL, 0, 0};
+  int j, err = 0;
+  tl_rc rc;
+  memset(&w, 0, sizeof(w));
+  w.b = dst;
+  w.t = t;
+  if(b_add(&sel, select, strlen(select)))
     return fail(x, TL_NOMEM, "out of memory");
   if(dst->is_pg) {
     PGresult *r;
@@ -1476,6 +1500,122 @@ tl_case_copy(const char *src, const char *dst,
   if(result && Tl_result_ok(result))
     Tl_result_out(result, &res, sizeof(res));
   return rc;
+}
+
+
+/* ---- for the work queue (ingest/pgqueue.c) ---- */
+
+static tl_rc
+err_out(cpx *x, char *err, size_t n)
+{
+  if(x->rc && err && n)
+    snprintf(err, n, "%s", x->msg);
+  return x->rc;
+}
+
+tl_rc
+Tl_pg_connect(const char *uri, struct pg_conn **out, char *err, size_t n)
+{
+  cpx x;
+  backend b;
+  memset(&x, 0, sizeof(x));
+  *out = NULL;
+  if(!tl_case_is_uri(uri)) {
+    snprintf(err, n, "%s: not a PostgreSQL URI (postgresql://...)", uri);
+    return TL_USAGE;
+  }
+  if(b_open(&x, &b, uri, 1)) {
+    b_close(&b);
+    return err_out(&x, err, n);
+  }
+  *out = b.pg;
+  return TL_OK;
+}
+
+tl_rc
+Tl_pg_case_prepare(struct pg_conn *pg, const char *name, const char *extra,
+                   char *err, size_t n)
+{
+  cpx x;
+  model m;
+  backend b;
+  int have;
+  memset(&x, 0, sizeof(x));
+  memset(&b, 0, sizeof(b));
+  b.is_pg = 1;
+  b.pg = pg;
+  snprintf(b.name, sizeof(b.name), "%s", name);
+  if(model_build(&x, &m))
+    return err_out(&x, err, n);
+  if(!pg_exec(&x, &b, "BEGIN") &&
+     !pg_exec(&x, &b, "SELECT pg_advisory_xact_lock(1953260385)") &&
+     !b_check_schema(&x, &b, &m, &have) &&
+     (have || (!pg_create_tables(&x, &b, &m) &&
+               !pg_create_indexes(&x, &b, &m) &&
+               !pg_exec(&x, &b, "INSERT INTO case_meta VALUES"
+                        "('schema_version', '4'), ('created_by', "
+                        "'touchline " TL_VERSION "'), ('time_representation',"
+                        " 'int64 ns since 1970-01-01T00:00:00Z')")))) {
+    if(extra)
+      pg_exec(&x, &b, extra);
+    if(!x.rc)
+      pg_exec(&x, &b, "COMMIT");
+  }
+  if(x.rc)
+    b_end(&b, "ROLLBACK");
+  model_free(&m);
+  return err_out(&x, err, n);
+}
+
+tl_rc
+Tl_pg_copy_select(struct pg_conn *pg, const char *name, sqlite3 *db,
+                  const char *table, const char *select, uint64_t *rows,
+                  char *err, size_t n)
+{
+  cpx x;
+  model m;
+  backend src, dst;
+  const mtable *t;
+  memset(&x, 0, sizeof(x));
+  memset(&src, 0, sizeof(src));
+  memset(&dst, 0, sizeof(dst));
+  *rows = 0;
+  src.db = db;
+  snprintf(src.name, sizeof(src.name), "the staging case");
+  dst.is_pg = 1;
+  dst.pg = pg;
+  snprintf(dst.name, sizeof(dst.name), "%s", name);
+  if(model_build(&x, &m))
+    return err_out(&x, err, n);
+  if(!(t = model_table(&m, table)))
+    fail(&x, TL_FAILED, "table %s is not in schema version %d", table,
+         TL_SCHEMA_VERSION);
+  else
+    copy_rows(&x, &src, &dst, t, select, rows);
+  model_free(&m);
+  return err_out(&x, err, n);
+}
+
+tl_rc
+Tl_pg_event_partition(struct pg_conn *pg, const char *name,
+                      int64_t evidence_id, char *err, size_t n)
+{
+  cpx x;
+  backend b;
+  partx p;
+  fld f;
+  char id[40];
+  memset(&x, 0, sizeof(x));
+  memset(&b, 0, sizeof(b));
+  b.is_pg = 1;
+  b.pg = pg;
+  snprintf(b.name, sizeof(b.name), "%s", name);
+  p.dst = &b;
+  f.len = (size_t)snprintf(id, sizeof(id), "%lld", (long long)evidence_id);
+  f.p = id;
+  f.null = 0;
+  make_partition(&x, &p, &f, 1);
+  return err_out(&x, err, n);
 }
 
 #endif /* HAVE_LIBPQ */
