@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <touchline/touchline.h>
 
@@ -303,4 +304,78 @@ cmd_worker(int argc, char **argv, int full_argc, char **full_argv)
     fprintf(stderr, "touchline worker: %s\n", err);
   return rc == TL_OK ? 0 : rc == TL_FAILED ? 4 : rc == TL_INTERRUPTED ? 130 :
          rc == TL_USAGE ? 2 : 1;
+}
+
+/* ---- reading commands on a PostgreSQL case ---- */
+
+/* info, timeline, exposure and anomalies read a SQLite case: given a
+** PostgreSQL URI (one argument that is one), copy the case into a
+** temporary SQLite file, run the command on it, remove it
+** (docs/POSTGRESQL.md: the reports do not run on the server's SQL yet).
+** Returns -1 when argv names no PostgreSQL case, else the exit status. */
+int
+tl_tool_pg_read(int argc, char **argv, int (*cmd)(int, char **))
+{
+  char dir[] = "/tmp/touchline-pgread-XXXXXX";
+  const char *err = NULL, *tmpdir = getenv("TMPDIR");
+  char dirbuf[4200];
+  struct tl_copy_opts o;
+  int i, at = -1, st;
+  tl_rc rc;
+  char *d;
+
+  for(i = 1; i < argc; i++)
+    if(tl_case_is_uri(argv[i])) {
+      if(at >= 0) {
+        fprintf(stderr, "touchline %s: one case at a time\n", argv[0]);
+        return 2;
+      }
+      at = i;
+    }
+  if(at < 0)
+    return -1;
+  if(tmpdir && *tmpdir && strlen(tmpdir) < 4000) {
+    snprintf(dirbuf, sizeof(dirbuf), "%s/touchline-pgread-XXXXXX", tmpdir);
+    d = mkdtemp(dirbuf);
+  } else
+    d = mkdtemp(dir);
+  if(!d) {
+    perror("touchline: a temporary folder for the case copy");
+    return 1;
+  }
+  {
+    size_t need = strlen(d) + 10;
+    char *p = malloc(need);
+    if(!p) {
+      rmdir(d);
+      return 1;
+    }
+    snprintf(p, need, "%s/case.db", d);
+    memset(&o, 0, sizeof(o));
+    o.struct_size = sizeof(o);
+    o.cancel = &g_case_cancel;
+    rc = tl_case_copy(argv[at], p, &o, NULL, &err);
+    if(rc) {
+      fprintf(stderr, "touchline %s: copying the case to a temporary "
+              "file: %s\n", argv[0], err);
+      st = rc == TL_INTERRUPTED ? 130 : 1;
+    } else {
+      argv[at] = p;
+      st = cmd(argc, argv);
+    }
+    unlink(p);
+    {
+      char *q = malloc(need + 8);
+      if(q) {
+        snprintf(q, need + 8, "%s-wal", p);
+        unlink(q);
+        snprintf(q, need + 8, "%s-shm", p);
+        unlink(q);
+        free(q);
+      }
+    }
+    free(p);
+  }
+  rmdir(d);
+  return st;
 }

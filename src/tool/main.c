@@ -491,6 +491,17 @@ main(int argc, char **argv)
     printf("touchline %s\n", TL_VERSION);
     return 0;
   }
+  /* a PostgreSQL case: the readers run on a temporary copy (cmd_case.c) */
+  if(!strcmp(cmd, "info") || !strcmp(cmd, "timeline") ||
+     !strcmp(cmd, "exposure") || !strcmp(cmd, "anomalies")) {
+    int st = tl_tool_pg_read(argc - 1, argv + 1,
+                             !strcmp(cmd, "info") ? cmd_info :
+                             !strcmp(cmd, "timeline") ? cmd_timeline :
+                             !strcmp(cmd, "exposure") ? cmd_exposure :
+                             cmd_anomalies);
+    if(st >= 0)
+      return st;
+  }
   if(!strcmp(cmd, "ingest"))
     return cmd_ingest(argc - 1, argv + 1, argc, argv);
   if(!strcmp(cmd, "info"))
