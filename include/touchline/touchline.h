@@ -471,6 +471,97 @@ tl_rc tl_case_ingest_manifest(tl_case *c, const tl_manifest *m,
                               const struct tl_manifest_opts *opts,
                               struct tl_manifest_result *result);
 
+
+/* Case stores (docs/POSTGRESQL.md). A case is a SQLite file (a path, the
+** default) or a PostgreSQL database named by a libpq URI
+** (postgresql://... or postgres://...: libpq's environment, service and
+** password files apply; a password is never stored or printed). */
+
+/* 1 when s names a PostgreSQL case (postgresql:// or postgres://). */
+int tl_case_is_uri(const char *s);
+
+/* uri into out (n bytes) with its password replaced by "***" (the
+** user:PASSWORD@ part and a password= parameter); anything else as it is.
+** For command lines and messages that are recorded or shown. */
+void tl_case_redact_uri(const char *uri, char *out, size_t n);
+
+/* 1 when this library was built with PostgreSQL support (libpq). */
+int tl_postgresql_built(void);
+
+struct tl_copy_opts {
+  uint32_t struct_size;     /* sizeof(struct tl_copy_opts) */
+  int replace;              /* empty a destination that has rows first
+                            ** (else it is refused) */
+  const struct tl_sink *report; /* one line per table: name, rows,
+                            ** SHA-256 of its rows (NULL: none) */
+  volatile int *cancel;     /* raised: stop, roll back (TL_INTERRUPTED) */
+};
+
+struct tl_copy_result {
+  uint32_t struct_size;     /* set by the caller: sizeof(...) */
+  uint32_t n_tables;
+  uint64_t n_rows;          /* rows copied, all tables */
+  double copy_s;            /* the copy itself */
+  double check_s;           /* counting and hashing both sides */
+};
+
+/* Copy the whole case src into dst (each a path or a PostgreSQL URI; a
+** SQLite destination is created when absent, a PostgreSQL one gets the
+** schema when it has none) in one transaction, then check it: every
+** table's row count and the SHA-256 of its rows in primary-key order,
+** computed alike on both sides, must be equal, else nothing is kept and
+** the call fails naming the table. src must be a case of this schema
+** version (TL_SCHEMA_VERSION). On failure *errmsg (when not NULL) is one
+** line (thread-owned, valid until the next call in this thread). */
+tl_rc tl_case_copy(const char *src, const char *dst,
+                   const struct tl_copy_opts *opts,
+                   struct tl_copy_result *result, const char **errmsg);
+
+
+/* The work queue of a PostgreSQL case (docs/POSTGRESQL.md, "The work
+** queue"): the items of manifest m recorded in the case's queue (created
+** with the case schema when absent); an item whose label is queued
+** already is left as it is. *n_added: how many were new. */
+tl_rc tl_queue_add(const char *uri, const tl_manifest *m, uint32_t *n_added,
+                   const char **errmsg);
+
+/* One tab-separated line per queued item (label, division, state, the
+** worker host:pid, attempts, objects, events, seconds, note, image), then
+** the totals and the throughput. */
+tl_rc tl_queue_status(const char *uri, const struct tl_sink *out,
+                      const char **errmsg);
+
+struct tl_worker_opts {
+  uint32_t struct_size;     /* sizeof(struct tl_worker_opts) */
+  uint32_t jobs;            /* items at once (threads); 0: 1 */
+  int drain;                /* exit when nothing is waiting or running */
+  int stale_s;              /* a claim whose heartbeat is older is taken
+                            ** again (0: 60 s) */
+  const char *stage_dir;    /* staging cases go here (NULL: /tmp) */
+  const char *command_line; /* recorded in each run row (redact it) */
+  const struct tl_ingest_opts *ingest; /* fat_tz, no_hash, plugins... */
+  volatile int *cancel;
+  /* each item claimed, done, failed, lost or interrupted; from the
+  ** worker threads, one at a time; may be NULL */
+  void (*on_item)(const char *label, const char *status, const char *msg,
+                  void *ctx);
+  void *ctx;
+};
+
+struct tl_worker_result {
+  uint32_t struct_size;
+  uint32_t n_done;
+  uint32_t n_failed;
+};
+
+/* Work the queue of the case at uri: claim an item (FOR UPDATE SKIP
+** LOCKED), ingest it into a local staging case, copy it into the case in
+** one transaction with its run row and its queue row; until cancelled,
+** or with drain until nothing is waiting or running. TL_FAILED when an
+** item failed (the others are kept). */
+tl_rc tl_worker_run(const char *uri, const struct tl_worker_opts *opts,
+                    struct tl_worker_result *result, const char **errmsg);
+
 #ifdef __cplusplus
 }
 #endif

@@ -54,6 +54,9 @@ usage_main(FILE *o)
     "  artifacts CASE.db add FILE... (--evidence L | --label L)\n"
     "                            parse artifact files into the case\n"
     "  plugins                   the artifact parsers and what they claim\n"
+    "  case copy SRC DST         a whole case between SQLite and PostgreSQL\n"
+    "  queue URI add|status      the work queue of a PostgreSQL case\n"
+    "  worker URI [-j N]         ingest queued items into it\n"
     "  help [COMMAND]            this text, or a command's\n"
     "\n"
     "`touchline COMMAND --help` explains a command; man touchline(1).\n",
@@ -458,6 +461,10 @@ main(int argc, char **argv)
       usage_info(stdout);
     else if(!strcmp(argv[2], "upgrade"))
       usage_upgrade(stdout);
+    else if(!strcmp(argv[2], "case"))
+      tl_usage_case(stdout);
+    else if(!strcmp(argv[2], "queue") || !strcmp(argv[2], "worker"))
+      tl_usage_queue(stdout);
     else if(!strcmp(argv[2], "timeline") || !strcmp(argv[2], "targets") ||
             !strcmp(argv[2], "divisions") || !strcmp(argv[2], "exposure") ||
             !strcmp(argv[2], "anomalies") || !strcmp(argv[2], "artifacts") ||
@@ -484,6 +491,17 @@ main(int argc, char **argv)
     printf("touchline %s\n", TL_VERSION);
     return 0;
   }
+  /* a PostgreSQL case: the readers run on a temporary copy (cmd_case.c) */
+  if(!strcmp(cmd, "info") || !strcmp(cmd, "timeline") ||
+     !strcmp(cmd, "exposure") || !strcmp(cmd, "anomalies")) {
+    int st = tl_tool_pg_read(argc - 1, argv + 1,
+                             !strcmp(cmd, "info") ? cmd_info :
+                             !strcmp(cmd, "timeline") ? cmd_timeline :
+                             !strcmp(cmd, "exposure") ? cmd_exposure :
+                             cmd_anomalies);
+    if(st >= 0)
+      return st;
+  }
   if(!strcmp(cmd, "ingest"))
     return cmd_ingest(argc - 1, argv + 1, argc, argv);
   if(!strcmp(cmd, "info"))
@@ -504,6 +522,12 @@ main(int argc, char **argv)
     return cmd_artifacts(argc - 1, argv + 1);
   if(!strcmp(cmd, "plugins"))
     return cmd_plugins(argc - 1, argv + 1);
+  if(!strcmp(cmd, "case"))                 /* cmd_case.c */
+    return cmd_case(argc - 1, argv + 1);
+  if(!strcmp(cmd, "queue"))
+    return cmd_queue(argc - 1, argv + 1);
+  if(!strcmp(cmd, "worker"))
+    return cmd_worker(argc - 1, argv + 1, argc, argv);
   fprintf(stderr, "touchline: unknown command '%s'\n", cmd);
   usage_main(stderr);
   return 2;

@@ -69,4 +69,14 @@ int tl_argv_has_manifest(int argc, char **argv);
 int cmd_ingest_manifest(int argc, char **argv, const char *cmdline);
 void tl_usage_ingest_manifest(FILE *o);
 
+/* case copy (cmd_case.c): argv[0] is "case" */
+int cmd_case(int argc, char **argv);
+void tl_usage_case(FILE *o);
+int cmd_queue(int argc, char **argv);
+int cmd_worker(int argc, char **argv, int full_argc, char **full_argv);
+void tl_usage_queue(FILE *o);
+/* info, timeline, exposure, anomalies given a postgresql:// case: run on
+** a temporary SQLite copy; -1 when argv names none (cmd_case.c) */
+int tl_tool_pg_read(int argc, char **argv, int (*cmd)(int, char **));
+
 #endif

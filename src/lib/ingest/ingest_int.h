@@ -39,4 +39,10 @@ typedef struct Tl_item_copied {
 tl_rc Tl_item_copy(tl_case *c, const char *schema, int64_t run_id,
                    Tl_item_copied *out);
 
+/* itemcopy.c's table list, for the copy into a PostgreSQL case
+** (pgqueue.c): table i (kind 0 the case's own, 1 the run, 2 an item's
+** rows; pk its own key or NULL), id column j and the table it names. */
+int Tl_item_table(size_t i, const char **name, int *kind, const char **pk);
+int Tl_item_idcol(size_t i, size_t j, const char **col, const char **ref);
+
 #endif

@@ -428,3 +428,29 @@ Tl_item_copy(tl_case *c, const char *db, int64_t run_id, Tl_item_copied *out)
   return Tl_exec_bound(c, "INSERT OR REPLACE INTO main.case_meta VALUES("
                        "'next_object_id', ?)", "i", v);
 }
+
+/* The table list for the other copier of staged items, into a PostgreSQL
+** case (ingest/pgqueue.c): table i, its kind (0 the case's own, 1 the
+** run, 2 rows of an item) and its own key; 0 past the end. */
+int
+Tl_item_table(size_t i, const char **name, int *kind, const char **pk)
+{
+  if(i >= N_TABLES)
+    return 0;
+  *name = tables[i].name;
+  *kind = tables[i].kind == T_SKIP ? 0 : tables[i].kind == T_RUN ? 1 : 2;
+  *pk = tables[i].pk;
+  return 1;
+}
+
+/* Id column j of table i and the table it names (NULL: none, "run": the
+** run); 0 past the end. */
+int
+Tl_item_idcol(size_t i, size_t j, const char **col, const char **ref)
+{
+  if(i >= N_TABLES || j >= 6 || !tables[i].ids[j].col)
+    return 0;
+  *col = tables[i].ids[j].col;
+  *ref = tables[i].ids[j].ref;
+  return 1;
+}

@@ -1,0 +1,46 @@
+/*
+** PostgreSQL case stores (docs/POSTGRESQL.md): what the rest of the
+** library may use of store/pg.c. libpq appears only in pg.c.
+*/
+#ifndef TL_PG_INT_H
+#define TL_PG_INT_H
+
+#include <stddef.h>
+#include <touchline/touchline.h>
+
+/* Write uri into out (n bytes) with any password left out: the password
+** of the user-info part (user:PASSWORD@host) and a password=... parameter
+** are replaced by "***". What every message and record that names a
+** PostgreSQL case uses. A path is copied as it is. */
+void Tl_pg_redact(const char *uri, char *out, size_t n);
+
+#ifdef HAVE_LIBPQ
+#include <sqlite3.h>
+#include <stdint.h>
+
+struct pg_conn;             /* libpq's PGconn */
+
+/* Connect to a PostgreSQL case (quiet notices, UTF8); err gets one line
+** with the URI redacted. */
+tl_rc Tl_pg_connect(const char *uri, struct pg_conn **out, char *err,
+                    size_t n);
+
+/* In a transaction of its own (under an advisory lock): give the database
+** the case schema when it has none (else check it), then run extra (SQL;
+** may be NULL). name is the redacted URI for messages. */
+tl_rc Tl_pg_case_prepare(struct pg_conn *pg, const char *name,
+                         const char *extra, char *err, size_t n);
+
+/* Inside the caller's transaction: COPY the rows of select (a SELECT on
+** the SQLite database db giving table's columns in the schema's order)
+** into table of the PostgreSQL case; *rows: how many. */
+tl_rc Tl_pg_copy_select(struct pg_conn *pg, const char *name, sqlite3 *db,
+                        const char *table, const char *select,
+                        uint64_t *rows, char *err, size_t n);
+
+/* The partition of event for one evidence item, when absent. */
+tl_rc Tl_pg_event_partition(struct pg_conn *pg, const char *name,
+                            int64_t evidence_id, char *err, size_t n);
+#endif
+
+#endif
