@@ -1094,23 +1094,6 @@ out:
 
 /* ---- the site map: `touchline targets CASE sitemap import FILE` -------- */
 
-static void
-row_error(const struct tl_import_opts *o, const char *file, long line,
-          const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static void
-row_error(const struct tl_import_opts *o, const char *file, long line,
-          const char *fmt, ...)
-{
-  char msg[512];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof(msg), fmt, ap);
-  va_end(ap);
-  if(o->on_error)
-    o->on_error(file, line, msg, o->ctx);
-}
-
 /* A value without the blanks around it, or NULL when empty. */
 static char *
 trimmed(char *v)
@@ -1182,7 +1165,7 @@ sitemap_import(tl_case *c, const char *csv_path,
     }
     if(got < 0) {
       res->n_bad++;
-      row_error(o, csv_path, r.line, "%s", r.error);
+      Tl_import_report(o, csv_path, r.line, "%s", r.error);
       continue;
     }
     if(r.n == 1 && !r.field[0][0])
@@ -1190,7 +1173,7 @@ sitemap_import(tl_case *c, const char *csv_path,
     res->n_rows++;
     if(r.n != 2) {
       res->n_bad++;
-      row_error(o, csv_path, r.line, "%d fields, the header has 2", r.n);
+      Tl_import_report(o, csv_path, r.line, "%d fields, the header has 2", r.n);
       continue;
     }
     site = trimmed(r.field[col_site]);
@@ -1210,7 +1193,7 @@ sitemap_import(tl_case *c, const char *csv_path,
     }
     if(bad) {
       res->n_bad++;
-      row_error(o, csv_path, r.line, "%s", bad);
+      Tl_import_report(o, csv_path, r.line, "%s", bad);
       continue;
     }
     /* kept without a trailing separator, back slashes in the UNC path */

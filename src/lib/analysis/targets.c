@@ -28,23 +28,6 @@ static const char *const target_cols[C_N] = {
   "classification", "division", "evidence", "note", "scope"
 };
 
-static void
-report(const struct tl_import_opts *o, const char *file, long line,
-       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static void
-report(const struct tl_import_opts *o, const char *file, long line,
-       const char *fmt, ...)
-{
-  char msg[512];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof(msg), fmt, ap);
-  va_end(ap);
-  if(o && o->on_error)
-    o->on_error(file, line, msg, o->ctx);
-}
-
 static int
 is_hex(const char *s, size_t want)
 {
@@ -151,7 +134,7 @@ path_value(const struct tl_import_opts *o, const char *file, long line,
   switch(Tl_path_normalize(v, norm, cap)) {
   case 0: return NULL;
   case 1:
-    report(o, file, line, "note: '%s' read as '%s' ('.' and '..' "
+    Tl_import_report(o, file, line, "note: '%s' read as '%s' ('.' and '..' "
            "resolved)", v, norm);
     return NULL;
   case -2: return "'..' climbs above the root";
@@ -233,7 +216,7 @@ targets_import(tl_case *c, const char *csv_path,
     }
     if(got < 0) {
       res->n_bad++;
-      report(o, csv_path, r.line, "%s", r.error);
+      Tl_import_report(o, csv_path, r.line, "%s", r.error);
       continue;
     }
     for(k = 0; k < r.n; k++)
@@ -287,7 +270,7 @@ targets_import(tl_case *c, const char *csv_path,
     }
     if(bad) {
       res->n_bad++;
-      report(o, csv_path, r.line, "%s", bad);
+      Tl_import_report(o, csv_path, r.line, "%s", bad);
       continue;
     }
     sqlite3_bind_int64(ins, 1, r.line);
@@ -376,7 +359,7 @@ divisions_import(tl_case *c, const char *csv_path,
     }
     if(got < 0) {
       res->n_bad++;
-      report(o, csv_path, r.line, "%s", r.error);
+      Tl_import_report(o, csv_path, r.line, "%s", r.error);
       continue;
     }
     if(r.n == 1 && !r.field[0][0])
@@ -400,7 +383,7 @@ divisions_import(tl_case *c, const char *csv_path,
       int st;
       sqlite3_bind_text(chk, 1, ev, -1, SQLITE_STATIC);
       if((st = sqlite3_step(chk)) == SQLITE_DONE)
-        report(o, csv_path, r.line, "note: no evidence labelled '%s' in "
+        Tl_import_report(o, csv_path, r.line, "note: no evidence labelled '%s' in "
                "the case yet", ev);
       else if(st != SQLITE_ROW) {
         rc = Tl_set_sqlite_error(c, "look up evidence");
@@ -410,7 +393,7 @@ divisions_import(tl_case *c, const char *csv_path,
     }
     if(bad) {
       res->n_bad++;
-      report(o, csv_path, r.line, "%s", bad);
+      Tl_import_report(o, csv_path, r.line, "%s", bad);
       continue;
     }
     sqlite3_bind_text(ins, 1, ev, -1, SQLITE_STATIC);

@@ -3,6 +3,7 @@
 */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -189,4 +190,17 @@ Tl_csv_free(Tl_csv *r)
   free(r->buf);
   r->buf = NULL;
   r->cap = 0;
+}
+
+void
+Tl_import_report(const struct tl_import_opts *o, const char *file, long line,
+                 const char *fmt, ...)
+{
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof(msg), fmt, ap);
+  va_end(ap);
+  if(o && o->on_error)
+    o->on_error(file, line, msg, o->ctx);
 }

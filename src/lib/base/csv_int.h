@@ -35,4 +35,11 @@ typedef struct Tl_csv {
 int Tl_csv_next(Tl_csv *r);
 void Tl_csv_free(Tl_csv *r);
 
+/* A bad row of an import (a register, a division map, a site map): the
+** message to the caller's on_error, with the file and line. o may be NULL. */
+struct tl_import_opts;
+void Tl_import_report(const struct tl_import_opts *o, const char *file,
+                      long line, const char *fmt, ...)
+  __attribute__((format(printf, 4, 5)));
+
 #endif
