@@ -126,6 +126,13 @@ def record_binxml(base, rec, record_id):
     t.content()
     t.subst(0, 0x06)
     t.close(e)
+    if 'keywords' in rec:
+        # as text (Windows writes a HexInt64 substitution; libevtx renders
+        # both the same way)
+        k = t.open('Keywords')
+        t.content()
+        t.text(rec['keywords'])
+        t.close(k)
     tc = t.open('TimeCreated', [('SystemTime', lambda f: f.subst(1, 0x11))])
     t.close(tc, empty=True)
     r = t.open('EventRecordID')
@@ -294,13 +301,33 @@ SECURITY_FIXTURE = [
     _handle(4658, '2024-03-05T10:00:01.0000000Z', '0x999'),
 ]
 
+FAILURE = '0x8010000000000000'   # audit failure: the access was refused
+SUCCESS = '0x8020000000000000'
+
+# Refused accesses (audit failures) next to granted ones, for
+# tests/plugin/test_evtx.c: a refused access proves no read.
+DENIED_FIXTURE = [
+    dict(_object(4656, '2024-03-06T08:00:00.0000000Z',
+                 'C:\\Shares\\Space\\secret.docx', '0x0', '0x1',
+                 '%%4416\n\t\t\t\t'), keywords=FAILURE),
+    dict(_share('2024-03-06T08:00:01.0000000Z', 'Finance\\payroll.csv',
+                '0x1', '%%4416\n\t\t\t\t',
+                '%%4416:\t%%1805 D:(D;;FA;;;WD)\n\t\t\t\t'),
+         keywords=FAILURE),
+    dict(_object(4663, '2024-03-06T08:00:02.0000000Z',
+                 'C:\\Shares\\Space\\plans.docx', '0x1d0', '0x1',
+                 '%%4416\n\t\t\t\t'), keywords=SUCCESS),
+]
+
 
 if __name__ == '__main__':
     if len(sys.argv) == 3 and sys.argv[1] == '--fixture':
         write(sys.argv[2], SECURITY_FIXTURE)
+    elif len(sys.argv) == 3 and sys.argv[1] == '--denied-fixture':
+        write(sys.argv[2], DENIED_FIXTURE)
     elif len(sys.argv) == 3:
         with open(sys.argv[2]) as f:
             write(sys.argv[1], json.load(f))
     else:
         sys.exit('usage: evtx_writer.py OUT.evtx SPEC.json | '
-                 '--fixture OUT.evtx')
+                 '--fixture OUT.evtx | --denied-fixture OUT.evtx')

@@ -240,6 +240,7 @@ struct evx_rec {
   char *xml;                    /* malloc'd, cut in place */
   size_t cap;
   const char *channel;
+  uint64_t keywords;            /* System/Keywords: audit success/failure */
   const char *names[EVX_MAX_DATA], *values[EVX_MAX_DATA];
   size_t n;
 };
@@ -270,6 +271,7 @@ rec_cut(struct evx_rec *r)
   char *p = r->xml, *q;
   r->n = 0;
   r->channel = NULL;
+  r->keywords = tlp_evtx_keywords(p);
   if((q = strstr(p, "<Channel>"))) {
     char *e = strstr(q + 9, "</Channel>");
     if(e) {
@@ -385,6 +387,19 @@ tlp_evtx_access_kind(uint32_t mask)
   if(mask & (0x10 | 0x100 | 0x10000 | 0x40000 | 0x80000))
     return TL_EV_CHANGED;
   return TL_EV_OBSERVED;
+}
+
+/* <Keywords>0x8010000000000000</Keywords> of the System element: the
+** number, 0 when the record has none. libevtx has no accessor for it, so
+** it is read from the record's XML rendering like the EventData values. */
+uint64_t
+tlp_evtx_keywords(const char *xml)
+{
+  const char *k = strstr(xml, "<Keywords>");
+  const char *end = k ? strstr(k, "</Keywords>") : NULL;
+  if(!k || !end)
+    return 0;
+  return (uint64_t)strtoull(k + 10, NULL, 16);
 }
 
 /* "\??\C:\Shares\Space" + "docs\a.docx" -> "C:\Shares\Space\docs\a.docx";
@@ -530,6 +545,7 @@ struct evx_state {
   int have_time;
   char channel[256];
   uint64_t n_records, n_bad, n_emitted, n_unpaired, n_other_objects;
+  uint64_t n_denied;             /* audit failures listed as observed */
   int stop;
   tl_rc emit_rc;
 };
@@ -683,10 +699,16 @@ on_object(struct evx_state *s, struct tl_artifact_event *ev, uint32_t eid,
     ev->kind = TL_EV_OBSERVED;
     snprintf(what, sizeof(what), "4658 handle closed");
   } else {
-    ev->kind = (uint32_t)tlp_evtx_access_kind(mask);
-    snprintf(what, sizeof(what), "%u %s: %s%s%s%s", (unsigned)eid,
+    /* an audit failure: the access was asked for and refused; listed, but
+    ** it proves no access (kind observed) */
+    int denied = (r->keywords & TLP_EVTX_AUDIT_FAILURE) != 0;
+    ev->kind = denied ? TL_EV_OBSERVED : (uint32_t)tlp_evtx_access_kind(mask);
+    if(denied)
+      s->n_denied++;
+    snprintf(what, sizeof(what), "%u %s%s: %s%s%s%s", (unsigned)eid,
              eid == 4663 ? "object access" : "handle requested",
-             names[0] ? names : "no rights", (mask & 0x10000) ?
+             denied ? " denied (audit failure)" : "",
+             names[0] ? names : "no rights", (mask & 0x10000) && !denied ?
              " (DELETE: a deletion or a rename; a 4660 says deleted)" : "",
              l && l->address ? ", session from " : "",
              l && l->address ? l->address : "");
@@ -695,6 +717,7 @@ on_object(struct evx_state *s, struct tl_artifact_event *ev, uint32_t eid,
   add(a, "access", names);
   add(a, "access_mask", mask_s);
   add(a, "access_list", list);
+  add(a, "audit", r->keywords & TLP_EVTX_AUDIT_FAILURE ? "failure" : NULL);
   add(a, "logon_id", rec_val(r, "SubjectLogonId"));
   add(a, "user_sid", rec_val(r, "SubjectUserSid"));
   add(a, "process", rec_val(r, "ProcessName"));
@@ -762,8 +785,10 @@ on_share(struct evx_state *s, struct tl_artifact_event *ev, uint32_t eid,
     snprintf(what, sizeof(what), "5140 share %s connected from %s",
              share ? share : "?", client);
   } else {
-    int denied = results && strstr(results, "Denied") &&
-      !strstr(results, "Granted");
+    int denied = (r->keywords & TLP_EVTX_AUDIT_FAILURE) ||
+      (results && strstr(results, "Denied") && !strstr(results, "Granted"));
+    if(denied)
+      s->n_denied++;
     ev->kind = denied ? TL_EV_OBSERVED :
       (uint32_t)tlp_evtx_access_kind(mask);
     snprintf(what, sizeof(what), "5145 share access%s from %s to %s: %s",
@@ -780,6 +805,7 @@ on_share(struct evx_state *s, struct tl_artifact_event *ev, uint32_t eid,
   add(a, "access_mask", mask_s);
   add(a, "access_list", list);
   add(a, "access_check", results);
+  add(a, "audit", r->keywords & TLP_EVTX_AUDIT_FAILURE ? "failure" : NULL);
   add(a, "logon_id", rec_val(r, "SubjectLogonId"));
   add(a, "user_sid", rec_val(r, "SubjectUserSid"));
   emit(s, ev, a);
@@ -1123,6 +1149,12 @@ evtx_parse(const struct tl_host_api *api, tl_input *in)
              "name no object (4658/4660 whose handle was opened before the "
              "log begins): counted, not emitted",
              (unsigned long long)s.n_unpaired);
+    api->warn(in, why);
+  }
+  if(s.n_denied) {
+    snprintf(why, sizeof(why), "evtx: %llu object or share accesses were "
+             "refused (audit failure): listed as observed, not as access",
+             (unsigned long long)s.n_denied);
     api->warn(in, why);
   }
   if(!s.n_records && s.n_bad)

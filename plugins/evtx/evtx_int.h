@@ -25,6 +25,11 @@ int tlp_evtx_access_kind(uint32_t mask);
 ** joined with RelativeTargetName ("docs\a.docx"): "C:\x\docs\a.docx". */
 void tlp_evtx_share_path(const char *local, const char *rel, char *out,
                          size_t n);
+/* The Keywords number of a record's XML rendering (0 when absent); an
+** audit failure (access refused) has bit TLP_EVTX_AUDIT_FAILURE, a
+** success 0x0020000000000000. */
+#define TLP_EVTX_AUDIT_FAILURE 0x0010000000000000ULL
+uint64_t tlp_evtx_keywords(const char *xml);
 
 #pragma GCC visibility pop
 

@@ -271,6 +271,55 @@ test_evtx_rs(void)
   }
 }
 
+/* Refused accesses (tests/evtx_writer.py DENIED_FIXTURE): an audit
+** failure (Keywords 0x8010000000000000) proves no access, so it is listed
+** as observed, never accessed; a success next to it still counts. */
+static void
+test_denied(void)
+{
+  char path[4096];
+  struct mock_run r;
+  const struct mock_event *e;
+  is_int((long long)tlp_evtx_keywords("<System><Keywords>0x8010000000000000"
+                                      "</Keywords></System>"),
+         (long long)0x8010000000000000ULL, "Keywords read from the XML");
+  ok(tlp_evtx_keywords("<Keywords>0x8010000000000000</Keywords>") &
+     TLP_EVTX_AUDIT_FAILURE, "0x8010...: audit failure");
+  ok(!(tlp_evtx_keywords("<Keywords>0x8020000000000000</Keywords>") &
+       TLP_EVTX_AUDIT_FAILURE), "0x8020...: audit success");
+  is_int((long long)tlp_evtx_keywords("<System><EventID>1</EventID>"), 0,
+         "no Keywords: 0");
+  snprintf(path, sizeof(path), "%s/tests/fuzz/corpus/evtx/"
+           "security_denied.evtx", srcdir ? srcdir : "../..");
+  if(mock_run_file(P, path, NULL, &r)) {
+    ok(0, "denied fixture %s readable", path);
+    return;
+  }
+  is_int(r.rc, TL_OK, "denied fixture: TL_OK");
+  is_int(r.n_events, 3, "denied fixture: 3 events");
+  is_int(r.n_warn, 1, "denied fixture: the refused accesses said once");
+  if((e = by_record(&r, "1")) != NULL) {
+    is_int(e->ev.kind, TL_EV_OBSERVED, "4656 refused: observed, not accessed");
+    is_str(mock_attr(e, "audit"), "failure", "4656 refused: audit=failure");
+    is_str(e->what, "4656 handle requested denied (audit failure): "
+           "ReadData/ListDirectory", "4656 refused: what");
+  } else
+    ok(0, "denied fixture: 4656");
+  if((e = by_record(&r, "2")) != NULL) {
+    is_int(e->ev.kind, TL_EV_OBSERVED, "5145 refused: observed");
+    is_str(mock_attr(e, "audit"), "failure", "5145 refused: audit=failure");
+    is_str(e->ev.file.path, "C:\\Shares\\Space\\Finance\\payroll.csv",
+           "5145 refused: path");
+  } else
+    ok(0, "denied fixture: 5145");
+  if((e = by_record(&r, "3")) != NULL) {
+    is_int(e->ev.kind, TL_EV_ACCESSED, "4663 granted: accessed");
+    ok(mock_attr(e, "audit") == NULL, "4663 granted: no audit attribute");
+  } else
+    ok(0, "denied fixture: 4663");
+  mock_run_free(&r);
+}
+
 /* The fixture tests/evtx_writer.py writes (SECURITY_FIXTURE). */
 static void
 test_fixture(void)
@@ -541,6 +590,7 @@ main(int argc, char **argv)
   test_helpers();
   test_bid();
   test_fixture();
+  test_denied();
   test_plaso();
   test_evtx_rs();
   test_robust();
