@@ -81,4 +81,21 @@ for o in d["occurrences"]:
     if o["match"] == "cloud-name":
         print(o["evidence"], o["verdict"], "not observable" in o["reasons"], o["reasons"].endswith("no evidence in the window"))' "$T_TMP/r2.json")" \
 "WS17 none False True" "json: the cloud occurrence on WS17 (none) has no last-access note"
+
+# Two Security logs of one item (an archived one and the live one): both
+# ranges, in time order, so the gap between them shows; the same log
+# stated twice counts once.
+printf 'FACT evtx.security.range 2023-01-01T00:00:00Z..2023-02-01T00:00:00Z\n' \
+  > "$T_TMP/facts2.tltest"
+printf 'FACT evtx.security.range 2023-06-01T00:00:00Z..2023-06-20T00:00:00Z\n' \
+  > "$T_TMP/facts3.tltest"
+"$TOUCHLINE" artifacts "$CASE" add "$T_TMP/facts2.tltest" "$T_TMP/facts3.tltest" \
+  --evidence WS17 --plugin "$GOOD" 2>/dev/null
+ok $? "a second (archived) Security log range stated about WS17"
+"$TOUCHLINE" info "$CASE" --json > "$T_TMP/info2.json"
+is "$("$PYTHON3" -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+print([e["observability"][0]["security_log_range"] for e in d["evidence"] if e["label"] == "WS17"][0])' "$T_TMP/info2.json")" \
+"2023-01-01T00:00:00Z..2023-02-01T00:00:00Z; 2023-06-01T00:00:00Z..2023-06-20T00:00:00Z" \
+  "info: every Security log range of the item, in time order, once each"
 done_testing

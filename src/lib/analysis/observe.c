@@ -10,7 +10,10 @@
 **   ntfs.last_access        facts of the SYSTEM hive (plugin ABI 1.1)
 **   audit.object_access     facts of Security logs (4656/4663 present)
 **   audit.file_share        facts of Security logs (5140/5145 present)
-**   evtx.security.range     first and last Security record
+**   evtx.security.range     first and last Security record, per log:
+**                           all of them, in time order ("A B; C D"), so
+**                           a gap between an archived log and the live
+**                           one shows
 **   usnjrnl events          the oldest record of the item's USN journal
 **   lnk / jumplist files    per user profile
 ** Results go to TEMP table x_observe (observe_int.h). Nothing is written
@@ -39,9 +42,10 @@ static const char observe_sql[] =
   "last_access_source, object_access, file_share, security_range) SELECT "
   "e.evidence_id, e.label, e.division, " FACT_WORDS("ntfs.last_access") ", "
   FACT_SOURCE("ntfs.last_access") ", " FACT_WORDS("audit.object_access")
-  ", " FACT_WORDS("audit.file_share") ", (SELECT f.value FROM "
-  "evidence_fact f WHERE f.evidence_id = e.evidence_id AND f.key = "
-  "'evtx.security.range' ORDER BY f.fact_id LIMIT 1) FROM evidence e;"
+  ", " FACT_WORDS("audit.file_share") ", (SELECT group_concat(v, '; ') "
+  "FROM (SELECT DISTINCT f.value AS v FROM evidence_fact f WHERE "
+  "f.evidence_id = e.evidence_id AND f.key = 'evtx.security.range' ORDER "
+  "BY f.value)) FROM evidence e;"
   /* one present statement is enough: auditing was on for that log */
   "UPDATE x_observe SET object_access = CASE WHEN object_access LIKE "
   "'%present%' THEN 'present' ELSE object_access END, file_share = CASE "
