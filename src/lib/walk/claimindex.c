@@ -28,6 +28,7 @@
 typedef struct gclaim {
   Tl_glob g;
   char suffix[64];          /* the literal end of the pattern, or "" */
+  size_t suffix_len;
   char head[LIT_MAX];       /* folded literal start */
   size_t head_len;
   char tail[LIT_MAX];       /* folded literal ending */
@@ -96,6 +97,7 @@ add_glob(Tl_claimix *x, const char *p, int parser)
   }
   if(e > p && e[-1] != '/' && e[-1] != '\\' && l < sizeof(ng->suffix))
     memcpy(ng->suffix, e, l + 1);
+  ng->suffix_len = strlen(ng->suffix);
   Tl_glob_literals(&ng->g, ng->head, sizeof(ng->head), ng->tail,
                    sizeof(ng->tail));
   ng->head_len = strlen(ng->head);
@@ -243,13 +245,40 @@ Tl_claimix_free(Tl_claimix *x)
   free(x);
 }
 
+/* 1 when s[0..n) is ASCII: 8 bytes at a time. */
 static int
-ascii(const char *s)
+ascii(const char *s, size_t n)
 {
   const unsigned char *u = (const unsigned char *)s;
-  for(; *u; u++)
-    if(*u >= 0x80)
+  uint64_t acc = 0, w;
+  size_t i = 0;
+  for(; i + 8 <= n; i += 8) {
+    memcpy(&w, u + i, 8);
+    acc |= w;
+  }
+  for(; i < n; i++)
+    acc |= u[i];
+  return !(acc & UINT64_C(0x8080808080808080));
+}
+
+/* 1 when the folded path starts with g's literal start. */
+static int
+head_ok(const gclaim *g, const char *path, size_t len)
+{
+  const unsigned char *u = (const unsigned char *)path;
+  size_t i;
+  /* while the path is ASCII its folded bytes are its bytes, lower-cased */
+  for(i = 0; i < g->head_len; i++) {
+    unsigned c;
+    if(i >= len)
       return 0;
+    if((c = u[i]) >= 0x80)
+      return Tl_fold_starts(path, len, g->head, g->head_len);
+    if(c >= 'A' && c <= 'Z')
+      c += 32;
+    if(c != (unsigned char)g->head[i])
+      return 0;
+  }
   return 1;
 }
 
@@ -271,7 +300,7 @@ Tl_claimix_match(Tl_claimix *x, const char *path, size_t len,
   size_t nl = strlen(name), end;
   int node, w;
   if(nl < 1000 && !stream && (x->names_any || nl > 255 || x->name_len[nl]
-                              || !ascii(name))) {
+                              || !ascii(name, nl))) {
     memcpy(key, "n:", 2);
     Tl_fold(name, key + 2, sizeof(key) - 2);
     if((e = Tl_strmap_get(&x->keys, key)))
@@ -295,7 +324,18 @@ Tl_claimix_match(Tl_claimix *x, const char *path, size_t len,
   end = len;
   while(end > 0) {
     char enc[4];
-    size_t start, k = Tl_fold_prev(path, end, enc, &start);
+    size_t start, k;
+    unsigned char c = (unsigned char)path[end - 1];
+    if(c < 0x80) {
+      /* ASCII: itself, lower-cased */
+      if((node = child_of(x, node, c >= 'A' && c <= 'Z' ? c + 32 : c)) < 0)
+        break;
+      if(x->nodes[node].term)
+        or_bits(x, node);
+      end--;
+      continue;
+    }
+    k = Tl_fold_prev(path, end, enc, &start);
     while(k > 0) {
       if((node = child_of(x, node, (unsigned char)enc[--k])) < 0)
         goto walked;
@@ -310,9 +350,9 @@ walked:
     while(x->cand[w]) {
       int b = __builtin_ctzll(x->cand[w]);
       gclaim *g = &x->globs[w * 64 + b];
-      size_t sl = strlen(g->suffix);
+      size_t sl = g->suffix_len;
       x->cand[w] &= x->cand[w] - 1;
-      if(g->head_len && !Tl_fold_starts(path, len, g->head, g->head_len))
+      if(!head_ok(g, path, len))
         continue;
       if(sl && (nl < sl || strcasecmp(name + nl - sl, g->suffix)))
         continue;
