@@ -423,6 +423,108 @@ Tl_glob_exec(Tl_glob *g, const char *text, size_t len, int fold)
          (g->n >= 2 && cur[g->n - 2] && g->tok[g->n - 2] == G_TAIL);
 }
 
+/* Fold and encode the literal tokens tok[a..b) into out (cap bytes, cap
+** >= 1); from the front (from_end 0) or keeping the last ones. */
+static void
+put_literals(const uint32_t *tok, size_t a, size_t b, char *out, size_t cap,
+             int from_end)
+{
+  char enc[4];
+  size_t i, k, o = 0;
+  if(!cap)
+    return;
+  if(from_end) {
+    /* how many of the last tokens fit */
+    size_t need = 0;
+    for(i = b; i > a; i--) {
+      k = put_cp(Tl_cp_fold(tok[i - 1]), enc);
+      if(need + k >= cap)
+        break;
+      need += k;
+    }
+    a = i;
+  }
+  for(i = a; i < b; i++) {
+    k = put_cp(Tl_cp_fold(tok[i]), enc);
+    if(o + k >= cap)
+      break;
+    memcpy(out + o, enc, k);
+    o += k;
+  }
+  out[o] = '\0';
+}
+
+void
+Tl_glob_literals(const Tl_glob *g, char *head, size_t hcap, char *tail,
+                 size_t tcap)
+{
+  size_t h = 0, t = g->n;
+  /* tokens below G_ANY1 are code points (also an invalid byte's) */
+  while(h < g->n && g->tok[h] < G_ANY1)
+    h++;
+  while(t > 0 && g->tok[t - 1] < G_ANY1)
+    t--;
+  put_literals(g->tok, 0, h, head, hcap, 0);
+  put_literals(g->tok, t, g->n, tail, tcap, 1);
+}
+
+size_t
+Tl_fold_prev(const char *text, size_t end, char out[4], size_t *start)
+{
+  /* Decoding is local: a byte that is not a continuation byte (10xxxxxx)
+  ** always begins a character in a decoding from the start, and a
+  ** sequence is at most 4 bytes. So the last character is the valid
+  ** sequence from the nearest such byte when it ends exactly at end, else
+  ** the last byte alone (an invalid byte). */
+  const unsigned char *p = (const unsigned char *)text;
+  uint32_t cp;
+  size_t s = end - 1, k;
+  if(p[s] < 0x80) {
+    *start = s;
+    out[0] = (char)(p[s] >= 'A' && p[s] <= 'Z' ? p[s] + 32 : p[s]);
+    return 1;
+  }
+  for(k = 0; k < 4 && (p[s] & 0xc0) == 0x80 && s > 0; k++)
+    s--;
+  if((p[s] & 0xc0) != 0x80 && next_cp(p + s, end - s, &cp) == end - s) {
+    *start = s;
+    return put_cp(Tl_cp_fold(cp), out);
+  }
+  *start = end - 1;
+  out[0] = (char)p[end - 1];
+  return 1;
+}
+
+int
+Tl_fold_starts(const char *text, size_t len, const char *pre, size_t pl)
+{
+  const unsigned char *p = (const unsigned char *)text;
+  size_t i = 0, o = 0, n, k;
+  char enc[4];
+  while(o < pl) {
+    uint32_t cp;
+    if(i >= len)
+      return 0;
+    if(p[i] < 0x80) {
+      unsigned char c = p[i] >= 'A' && p[i] <= 'Z' ? p[i] + 32 : p[i];
+      if((unsigned char)pre[o] != c)
+        return 0;
+      i++;
+      o++;
+      continue;
+    }
+    n = next_cp(p + i, len - i, &cp);
+    k = put_cp(Tl_cp_fold(cp), enc);
+    if(k > pl - o)
+      k = pl - o;
+    if(memcmp(pre + o, enc, k))
+      return 0;
+    i += n;
+    o += k;
+  }
+  return 1;
+}
+
 int
 Tl_glob_match(const char *pat, const char *text, int fold)
 {

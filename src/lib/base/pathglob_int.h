@@ -41,6 +41,31 @@ int Tl_glob_compile(Tl_glob *g, const char *pat, int any_depth);
 int Tl_glob_exec(Tl_glob *g, const char *text, size_t len, int fold);
 void Tl_glob_free(Tl_glob *g);
 
+/* The literal ends of a compiled glob, for prefilters: its code points
+** before the first wildcard token (head) and after the last one (tail),
+** each folded (Tl_cp_fold) and encoded as UTF-8 (an invalid byte as
+** itself), NUL-terminated. A head or tail that does not fit its cap is
+** cut at a code point, keeping the start of head and the end of tail. Any
+** text that Tl_glob_exec(fold=1) matches, once folded (Tl_fold), starts
+** with head and ends with tail, byte for byte: a text that does not can
+** be rejected without running the glob. A pattern ending in "/" "**", or
+** any wildcard, has an empty tail; one starting with a wildcard or
+** relative (any_depth) an empty head. */
+void Tl_glob_literals(const Tl_glob *g, char *head, size_t hcap, char *tail,
+                      size_t tcap);
+
+/* Folding a text from its end, one code point at a time, as Tl_fold would
+** decode it from its start: the code point that ends at text[end) (end >
+** 0, end at a code point boundary, e.g. the text's length), folded and
+** encoded into out; returns its byte count (1 to 4) and sets *start to
+** where it begins in text (the next end). */
+size_t Tl_fold_prev(const char *text, size_t end, char out[4],
+                    size_t *start);
+
+/* 1 when text[0..len), folded (Tl_fold), starts with the bytes pre[0..pl)
+** (as Tl_glob_literals' head); reads only as much of text as needed. */
+int Tl_fold_starts(const char *text, size_t len, const char *pre, size_t pl);
+
 /* Compile, match once, free: 1, 0, or -1 when out of memory. */
 int Tl_glob_match(const char *pat, const char *text, int fold);
 

@@ -1,11 +1,13 @@
 /*
 ** In-image artifact claims (docs/PLUGIN-ABI.md, "During an ingest"): while
-** the walker visits every object, note the ones a parser claims (names via
-** a hash, NTFS streams by path:stream, globs behind a suffix filter); after
+** the walker visits every object, note the ones a parser claims (names,
+** NTFS streams by path:stream, globs); after
 ** the file system's walk, before it is closed, hand each to its parser,
 ** reading through the open TSK file system. No second walk; each claimed
-** file is read once. With no parser claiming anything, w->claims is NULL
-** and the walk pays one pointer test per object.
+** file is read once. Which parser claims an object: one index of every
+** claim, built once per ingest (walk/claimindex.c). With no parser
+** claiming anything, w->claims is NULL and the walk pays one pointer test
+** per object.
 */
 #include "config.h"
 
@@ -13,9 +15,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "base/pathglob_int.h"
-#include "base/strmap_int.h"
 #include "plugin/artifacts_int.h"
+#include "walk/claimindex_int.h"
 #include "walk/claims_int.h"
 
 typedef struct claimed {
@@ -27,178 +28,47 @@ typedef struct claimed {
   int parser;
 } claimed;
 
-typedef struct gclaim {
-  Tl_glob g;
-  char suffix[64];          /* the literal end of the pattern, or "" */
-  int parser;
-} gclaim;
-
 struct Tl_wclaims {
   Tl_phost *h;
-  Tl_strmap keys;           /* "n:" folded name, "s:" folded path:stream */
-  gclaim *globs;
-  int n_globs;
+  Tl_claimix *ix;           /* every parser's claims (walk/claimindex.c) */
   claimed *pend;
   size_t n_pend, cap_pend;
   Tl_pcount *pc;
   int n_pc;
   int indexed;
   uint64_t n_files, n_events, n_failed, n_lost;
-  /* byte lengths of the claimed names (ASCII ones fold to the same
-  ** length): an object name of another length skips the fold and the
-  ** hash; names_any: a claimed name is not ASCII, no filter */
-  unsigned char name_len[256];
-  int names_any;
 };
-
-static int
-add_key(Tl_wclaims *cl, const char *pre, const char *s, int parser)
-{
-  char fold[1024], key[1100];
-  if(strlen(s) >= sizeof(fold))
-    return 0;
-  Tl_fold(s, fold, sizeof(fold));
-  snprintf(key, sizeof(key), "%s%s", pre, fold);
-  return Tl_strmap_add(&cl->keys, key, parser);
-}
 
 tl_rc
 Tl_claims_new(Tl_phost *h, Tl_wclaims **out)
 {
-  Tl_wclaims *cl;
-  int i, k, any = 0;
+  Tl_claimix *ix;
+  tl_rc rc;
   *out = NULL;
-  if(!h)
-    return TL_OK;
-  for(i = 0; i < h->n_parsers; i++) {
-    const struct tl_claim *c = &h->parsers[i].p.claim;
-    if((c->names && c->names[0]) || (c->streams && c->streams[0]) ||
-       (c->globs && c->globs[0]))
-      any = 1;
-  }
-  if(!any)
-    return TL_OK;
-  if(!(cl = calloc(1, sizeof(*cl))))
+  /* NULL when no parser claims anything: the walk pays nothing */
+  if((rc = Tl_claimix_new(h, &ix)) || !ix)
+    return rc;
+  if(!(*out = calloc(1, sizeof(**out)))) {
+    Tl_claimix_free(ix);
     return TL_NOMEM;
-  cl->h = h;
-  for(i = 0; i < h->n_parsers; i++) {
-    const struct tl_claim *c = &h->parsers[i].p.claim;
-    for(k = 0; c->names && c->names[k]; k++) {
-      const unsigned char *u = (const unsigned char *)c->names[k];
-      size_t nl = strlen(c->names[k]);
-      if(add_key(cl, "n:", c->names[k], i))
-        goto oom;
-      for(; *u && *u < 0x80; u++)
-        ;
-      if(*u || nl > 255)
-        cl->names_any = 1;
-      else
-        cl->name_len[nl] = 1;
-    }
-    for(k = 0; c->streams && c->streams[k]; k++) {
-      char norm[1024];
-      const char *s = c->streams[k];
-      if(Tl_path_normalize(s, norm, sizeof(norm)) >= 0)
-        s = norm;
-      /* a ':' is kept by the normaliser: "/$Extend/$UsnJrnl:$J" */
-      if(add_key(cl, "s:", s, i))
-        goto oom;
-    }
-    for(k = 0; c->globs && c->globs[k]; k++) {
-      gclaim *ng = realloc(cl->globs, sizeof(*ng) * (size_t)(cl->n_globs
-                                                             + 1));
-      const char *p = c->globs[k], *e;
-      size_t l;
-      if(!ng)
-        goto oom;
-      cl->globs = ng;
-      ng = &cl->globs[cl->n_globs];
-      memset(ng, 0, sizeof(*ng));
-      if(Tl_glob_check(p) || Tl_glob_compile(&ng->g, p, 1))
-        continue;
-      ng->parser = i;
-      /* the literal characters after the last wildcard or separator */
-      e = p + strlen(p);
-      l = 0;
-      while(e > p && e[-1] != '*' && e[-1] != '?' && e[-1] != '/' &&
-            e[-1] != '\\') {
-        e--;
-        l++;
-      }
-      if(e > p && e[-1] != '/' && e[-1] != '\\' && l < sizeof(ng->suffix))
-        memcpy(ng->suffix, e, l + 1);
-      cl->n_globs++;
-    }
   }
-  *out = cl;
+  (*out)->h = h;
+  (*out)->ix = ix;
   return TL_OK;
-oom:
-  Tl_claims_free(cl);
-  return TL_NOMEM;
 }
 
 void
 Tl_claims_free(Tl_wclaims *cl)
 {
   size_t i;
-  int k;
   if(!cl)
     return;
-  Tl_strmap_free(&cl->keys);
-  for(k = 0; k < cl->n_globs; k++)
-    Tl_glob_free(&cl->globs[k].g);
-  free(cl->globs);
+  Tl_claimix_free(cl->ix);
   for(i = 0; i < cl->n_pend; i++)
     free(cl->pend[i].path);
   free(cl->pend);
   free(cl->pc);
   free(cl);
-}
-
-static int
-ascii(const char *s)
-{
-  const unsigned char *u = (const unsigned char *)s;
-  for(; *u; u++)
-    if(*u >= 0x80)
-      return 0;
-  return 1;
-}
-
-static int
-match(Tl_wclaims *cl, const char *path, size_t len, const char *name,
-      int stream)
-{
-  char fold[1100], key[1200];
-  const Tl_strmap_ent *e;
-  size_t nl = strlen(name);
-  int k;
-  if(nl < 1000 && !stream && (cl->names_any || nl > 255 || cl->name_len[nl]
-                               || !ascii(name))) {
-    memcpy(key, "n:", 2);
-    Tl_fold(name, key + 2, sizeof(key) - 2);
-    if((e = Tl_strmap_get(&cl->keys, key)))
-      return e->vals[0];
-  }
-  if(stream && len < 1000) {
-    memcpy(key, "s:", 2);
-    memcpy(fold, path, len);
-    fold[len] = 0;
-    Tl_fold(fold, key + 2, sizeof(key) - 2);
-    if((e = Tl_strmap_get(&cl->keys, key)))
-      return e->vals[0];
-  }
-  if(stream)
-    return -1;
-  for(k = 0; k < cl->n_globs; k++) {
-    gclaim *g = &cl->globs[k];
-    size_t sl = strlen(g->suffix);
-    if(sl && (nl < sl || strcasecmp(name + nl - sl, g->suffix)))
-      continue;
-    if(Tl_glob_exec(&g->g, path, len, 1) == 1)
-      return g->parser;
-  }
-  return -1;
 }
 
 void
@@ -216,7 +86,7 @@ Tl_claims_note(Tl_walk *w, int64_t id, const TSK_FS_FILE *f,
   if((f->name->flags & TSK_FS_NAME_FLAG_UNALLOC) &&
      (f->meta->flags & TSK_FS_META_FLAG_ALLOC))
     return;
-  if((p = match(cl, path, len, nm, stream)) < 0)
+  if((p = Tl_claimix_match(cl->ix, path, len, nm, stream)) < 0)
     return;
   if(cl->n_pend == cl->cap_pend) {
     size_t nc = cl->cap_pend ? cl->cap_pend * 2 : 16;
