@@ -1618,4 +1618,41 @@ Tl_pg_event_partition(struct pg_conn *pg, const char *name,
   return err_out(&x, err, n);
 }
 
+/* ---- for the writers of a PostgreSQL case (ingest/pgqueue.c, pgedit.c):
+** rows out of the case into a SQLite database ---- */
+
+tl_rc
+Tl_pg_pull(struct pg_conn *pg, const char *name, const char *table,
+           const char *where, sqlite3 *db, uint64_t *rows, char *err,
+           size_t n)
+{
+  cpx x;
+  model m;
+  backend src, dst;
+  const mtable *t;
+  buf sel = {NULL, 0, 0};
+  memset(&x, 0, sizeof(x));
+  memset(&src, 0, sizeof(src));
+  memset(&dst, 0, sizeof(dst));
+  *rows = 0;
+  src.is_pg = 1;
+  src.pg = pg;
+  snprintf(src.name, sizeof(src.name), "%s", name);
+  dst.db = db;
+  snprintf(dst.name, sizeof(dst.name), "the local SQLite copy");
+  if(model_build(&x, &m))
+    return err_out(&x, err, n);
+  if(!(t = model_table(&m, table)))
+    fail(&x, TL_FAILED, "table %s is not in schema version %d", table,
+         TL_SCHEMA_VERSION);
+  else if(select_sql(&sel, t, 1, 0) ||
+          (where && b_fmt(&sel, " WHERE %s", where)))
+    fail(&x, TL_NOMEM, "out of memory");
+  else
+    copy_rows(&x, &src, &dst, t, sel.p, rows);
+  free(sel.p);
+  model_free(&m);
+  return err_out(&x, err, n);
+}
+
 #endif /* HAVE_LIBPQ */
