@@ -313,6 +313,13 @@ cmd_ingest(int argc, char **argv, int full_argc, char **full_argv)
       return 1;
     }
   }
+  if(tl_case_is_uri(case_path)) {       /* cmd_case.c */
+    int st = tl_tool_pg_ingest(case_path, argc - optind - 1,
+                               argv + optind + 1, &o, full_argc, full_argv,
+                               quiet);
+    free(cmdline);
+    return st;
+  }
   if((rc = tl_case_open(case_path, TL_OPEN_CREATE, &c, &err))) {
     fprintf(stderr, "touchline: %s\n", err);
     free(cmdline);
@@ -499,6 +506,14 @@ main(int argc, char **argv)
                              !strcmp(cmd, "timeline") ? cmd_timeline :
                              !strcmp(cmd, "exposure") ? cmd_exposure :
                              cmd_anomalies);
+    if(st >= 0)
+      return st;
+  }
+  /* the register on a PostgreSQL case: the SQLite command on a local
+  ** copy of what it reads, stored back (cmd_pgwrite.c) */
+  if(!strcmp(cmd, "targets") || !strcmp(cmd, "divisions")) {
+    int st = tl_tool_pg_register(argc - 1, argv + 1, !strcmp(cmd, "targets")
+                                 ? cmd_targets : cmd_divisions);
     if(st >= 0)
       return st;
   }

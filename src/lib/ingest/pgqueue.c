@@ -893,6 +893,25 @@ remove_staged(const char *path)
   }
 }
 
+/* Staging cases of workers of this host that died (SIGKILL, power). */
+static void
+remove_dead_stages(const char *dir)
+{
+  DIR *d = opendir(dir ? dir : "/tmp");
+  struct dirent *de;
+  while(d && (de = readdir(d))) {
+    long p = 0;
+    char f[4400];
+    if(sscanf(de->d_name, "tl-worker-%ld-", &p) != 1 || p <= 0 ||
+       p == (long)getpid() || kill((pid_t)p, 0) == 0 || errno != ESRCH)
+      continue;
+    snprintf(f, sizeof(f), "%s/%s", dir ? dir : "/tmp", de->d_name);
+    unlink(f);
+  }
+  if(d)
+    closedir(d);
+}
+
 /* One item: its run row, the ordinary ingest into a staging case of its
 ** own, the register matched there, and the copy into the case. A register
 ** changed in between is pulled and matched again (up to 5 times). */
@@ -1154,23 +1173,7 @@ tl_worker_run(const char *uri, const struct tl_worker_opts *opts,
   w->res.struct_size = sizeof(w->res);
   n = w->o.jobs ? w->o.jobs : 1;
 
-  /* staging cases of workers of this host that died (SIGKILL, power) */
-  {
-    DIR *d = opendir(w->o.stage_dir ? w->o.stage_dir : "/tmp");
-    struct dirent *de;
-    while(d && (de = readdir(d))) {
-      long p = 0;
-      char f[4400];
-      if(sscanf(de->d_name, "tl-worker-%ld-", &p) != 1 || p <= 0 ||
-         p == (long)getpid() || kill((pid_t)p, 0) == 0 || errno != ESRCH)
-        continue;
-      snprintf(f, sizeof(f), "%s/%s", w->o.stage_dir ? w->o.stage_dir :
-               "/tmp", de->d_name);
-      unlink(f);
-    }
-    if(d)
-      closedir(d);
-  }
+  remove_dead_stages(w->o.stage_dir);
   /* the case (schema, queue) before any thread starts */
   if((rc = Tl_pg_connect(uri, &hb, q_err, sizeof(q_err))) ||
      (rc = Tl_pg_case_prepare(hb, w->name, queue_ddl, q_err,
@@ -1310,6 +1313,7 @@ tl_pg_ingest(const char *uri, const char *image,
     snprintf(lab, sizeof(lab), "%.*s", (int)(dot && dot > b ?
              (size_t)(dot - b) : strlen(b)), b);
   }
+  remove_dead_stages(stage);
   if((rc = Tl_pg_connect(uri, &pg, q_err, sizeof(q_err))) ||
      (rc = Tl_pg_case_prepare(pg, w->name, NULL, q_err, sizeof(q_err))))
     goto out;
