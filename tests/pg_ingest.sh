@@ -163,6 +163,11 @@ ok $? "... saying which row and why, as on SQLite"
 is "$(pg_sql i2 "select (select count(*) from target) || ' ' || (select count(*) from target_match)")" \
   "$(q "$B" "select (select count(*) from target) || ' ' || (select count(*) from target_match)")" "... the register and the matches on the server unchanged"
 
+"$TOUCHLINE" artifacts "$U" add "$T_TMP/junk.img" --evidence WS17 2>"$T_TMP/art"
+is "$?" 2 "artifacts URI add: exit 2 (not supported on PostgreSQL yet)"
+grep -q "^touchline artifacts: postgresql://postgres:\*\*\*@/i1?host=.*: a PostgreSQL case is not supported by this command yet" "$T_TMP/art"
+ok $? "... saying so plainly, the password hidden"
+
 # ---- ingest URI --manifest: queued, then worked by this process
 pg_createdb i3
 U3=$(pg_uri i3)

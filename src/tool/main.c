@@ -73,7 +73,8 @@ usage_ingest(FILE *o)
     "Add one evidence item to the case (created when absent). Give the first\n"
     "segment of a split raw (.001, .000, .aa) or EWF (.E01) set; the rest\n"
     "are found. The item is stored atomically: on error or Ctrl-C nothing of\n"
-    "it is kept and the case is as before.\n"
+    "it is kept and the case is as before. CASE.db may be a postgresql://\n"
+    "URI (one image per run, no --replace; docs/POSTGRESQL.md, \"Ingest\").\n"
     "\n"
     "options:\n"
     "  -l, --label LABEL      evidence label (default: image name without\n"
@@ -516,6 +517,16 @@ main(int argc, char **argv)
                                  ? cmd_targets : cmd_divisions);
     if(st >= 0)
       return st;
+  }
+  if((!strcmp(cmd, "artifacts") || !strcmp(cmd, "upgrade")) && argc > 2 &&
+     tl_case_is_uri(argv[2])) {
+    char red[700];
+    tl_case_redact_uri(argv[2], red, sizeof(red));
+    fprintf(stderr, "touchline %s: %s: a PostgreSQL case is not supported "
+            "by this command yet (docs/POSTGRESQL.md): copy it out with "
+            "`touchline case copy`, run it on the file, copy it back with "
+            "--replace\n", cmd, red);
+    return 2;
   }
   if(!strcmp(cmd, "ingest"))
     return cmd_ingest(argc - 1, argv + 1, argc, argv);
