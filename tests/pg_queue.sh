@@ -146,6 +146,26 @@ cmp -s "$T_TMP/exA" "$T_TMP/exB" && grep -q '"targets_exposed": 143' "$T_TMP/exB
 ok $? "the exposure report of the worked case (on PostgreSQL, nothing imported afterwards) equals the SQLite ingest's apart from ids and item order (143 targets exposed)"
 diff "$T_TMP/exA" "$T_TMP/exB" | head -n 20 | sed 's/^/# /'
 
+# the queue goes with the case into another PostgreSQL case, checked
+pg_createdb q2
+U2=$(pg_uri q2)
+"$TOUCHLINE" case copy "$U" "$U2" >"$T_TMP/cc" 2>&1
+is "$?" 0 "case copy to another PostgreSQL case: exit 0"
+grep -q "^tl_queue	3	[0-9a-f]\{64\}$" "$T_TMP/cc"
+ok $? "... the work queue copied too, counted and hashed: $(grep '^tl_queue' "$T_TMP/cc")"
+is "$(pg_sql q2 "select string_agg(item_id || ' ' || label || ' ' || state || ' ' || attempts || ' ' || coalesce(evidence_id, 0), ';' order by item_id) from tl_queue")" \
+  "$(pg_sql q1 "select string_agg(item_id || ' ' || label || ' ' || state || ' ' || attempts || ' ' || coalesce(evidence_id, 0), ';' order by item_id) from tl_queue")" \
+  "... item by item: ids, states, attempts, evidence ids"
+printf 'NEWONE\tIT\t%s\n' "$S/evidence/WS17.E01" >"$T_TMP/m3.tsv"
+"$TOUCHLINE" queue "$U2" add --manifest "$T_TMP/m3.tsv" >/dev/null
+is "$(pg_sql q2 "select item_id from tl_queue where label = 'NEWONE'")" 4 "an item queued in the copy is numbered after the copied ones"
+"$TOUCHLINE" case copy "$U" "$U2" -q 2>"$T_TMP/cc2"
+is "$?" 3 "copying again into it is refused (it holds a case)"
+"$TOUCHLINE" case copy "$U" "$U2" -q --replace
+is "$(pg_sql q2 "select count(*) || ' ' || count(*) filter (where label = 'NEWONE') from tl_queue")" "3 0" "--replace: the destination's queue is replaced by the source's"
+"$TOUCHLINE" case copy "$B" "$U2" -q --replace
+is "$(pg_sql q2 "select count(*) from tl_queue")" 0 "a SQLite case copied in with --replace: the destination starts without a queue"
+
 # the password
 ! pg_sql q1 "select command_line from run" | grep -q "$PW" &&
   pg_sql q1 "select command_line from run" | grep -q 'postgres:\*\*\*@/q1'

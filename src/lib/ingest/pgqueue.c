@@ -104,7 +104,7 @@ tl_pg_register_edit(const char *uri, int write,
 }
 #else
 
-static const char queue_ddl[] =
+const char Tl_pg_queue_ddl[] =
   "CREATE TABLE IF NOT EXISTS tl_queue(\n"
   "  item_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n"
   "  label text NOT NULL UNIQUE,\n"
@@ -194,7 +194,8 @@ tl_queue_add(const char *uri, const tl_manifest *m, uint32_t *n_added,
   }
   Tl_pg_redact(uri, name, sizeof(name));
   if((rc = Tl_pg_connect(uri, &pg, q_err, sizeof(q_err))) ||
-     (rc = Tl_pg_case_prepare(pg, name, queue_ddl, q_err, sizeof(q_err)))) {
+     (rc = Tl_pg_case_prepare(pg, name, Tl_pg_queue_ddl, q_err,
+                              sizeof(q_err)))) {
     if(pg)
       PQfinish(pg);
     return rc;
@@ -1176,7 +1177,7 @@ tl_worker_run(const char *uri, const struct tl_worker_opts *opts,
   remove_dead_stages(w->o.stage_dir);
   /* the case (schema, queue) before any thread starts */
   if((rc = Tl_pg_connect(uri, &hb, q_err, sizeof(q_err))) ||
-     (rc = Tl_pg_case_prepare(hb, w->name, queue_ddl, q_err,
+     (rc = Tl_pg_case_prepare(hb, w->name, Tl_pg_queue_ddl, q_err,
                               sizeof(q_err)))) {
     if(hb)
       PQfinish(hb);

@@ -45,6 +45,9 @@ tl_rc Tl_pg_pull(struct pg_conn *pg, const char *name, const char *table,
                  const char *where, sqlite3 *db, uint64_t *rows,
                  char *err, size_t n);
 
+/* The work queue's table (ingest/pgqueue.c): CREATE TABLE IF NOT EXISTS. */
+extern const char Tl_pg_queue_ddl[];
+
 /* A query on the case giving the fingerprint (md5) of its register and
 ** division map, and its number of targets (ingest/pgqueue.c). */
 extern const char Tl_pg_register_fp_sql[];
