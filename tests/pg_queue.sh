@@ -185,6 +185,42 @@ ok $? "the worker said why: $(head -n 1 "$T_TMP/w3")"
 is "$(pg_sql q1 "select status from run where label = 'JUNK'")" failed "its run is failed"
 is "$(pg_sql q1 "select count(*) from evidence")" 3 "the case is unchanged"
 is "$(ls "$STAGE" | wc -l)" 0 "no staging case is left behind (the killed worker's removed by the next worker)"
+# the least-privilege worker (docs/POSTGRESQL.md, "Roles"): the owner
+# makes the queue (and its SECURITY DEFINER functions) and grants, an
+# examiner queues and works the items
+pg_createdb q3
+printf 'FS01\tSpace Technology\t%s\n' "$S/evidence/FS01.E01" >"$T_TMP/m4.tsv"
+"$TOUCHLINE" queue "$(pg_uri q3)" add --manifest "$T_TMP/m4.tsv" >/dev/null
+is "$(pg_sql q3 "select count(*) from pg_proc p join pg_roles r on r.oid = p.proowner where proname like 'tl\_%' and prosecdef and rolname = 'postgres'")" 10 \
+  "the owner's first queue add makes the queue's ten SECURITY DEFINER functions"
+pg_sql q3 "CREATE ROLE tl_examiner NOLOGIN; CREATE ROLE alice LOGIN IN ROLE tl_examiner;
+  GRANT USAGE ON SCHEMA public TO tl_examiner;
+  GRANT SELECT ON ALL TABLES IN SCHEMA public TO tl_examiner;
+  GRANT INSERT ON ALL TABLES IN SCHEMA public TO tl_examiner;
+  GRANT UPDATE (status, ended_ns, message, evidence_id, plugins) ON run TO tl_examiner;" >/dev/null
+UA="postgresql:///q3?host=$PG_DIR&user=alice"
+printf 'WS17\tAdministration\t%s\nWS22\tResearch\t%s\n' "$S/evidence/WS17.E01" "$S/evidence/WS22.E01" >"$T_TMP/m5.tsv"
+"$TOUCHLINE" queue "$UA" add --manifest "$T_TMP/m5.tsv" >"$T_TMP/qa"
+is "$?:$(cat "$T_TMP/qa")" "0:2 of 2 items queued (0 were queued already)" "the examiner queues items"
+"$TOUCHLINE" worker "$UA" --drain -j 2 -q --stage "$STAGE" 2>"$T_TMP/wa"
+is "$?" 0 "a worker run by the examiner role drains the queue: exit 0"
+sed 's/^/# /' "$T_TMP/wa" | head -n 5
+is "$(pg_sql q3 "select string_agg(label || ' ' || state || ' ' || n_objects || ' ' || n_events, ';' order by label) from tl_queue")" \
+  "FS01 done 498 2154;WS17 done 134 507;WS22 done 139 519" "... every item done, with its counts"
+is "$(pg_sql q3 "select count(*) from pg_inherits where inhparent = 'event'::regclass") $(pg_sql q3 "select string_agg(status, ' ') from run")" \
+  "3 complete complete complete" "... its event partitions made, its runs complete"
+alice() { "$PSQL" -X -q -A -t -h "$PG_DIR" -U alice -d q3 -c "$1" 2>&1; }
+alice "UPDATE tl_queue SET state = 'waiting'" | grep -q "permission denied for table tl_queue"
+ok $? "the examiner cannot change the queue but through the functions"
+alice "DELETE FROM event" | grep -q "permission denied for table event" &&
+  alice "UPDATE object SET size = 0" | grep -q "permission denied for table object" &&
+  alice "UPDATE case_meta SET value = '1' WHERE key = 'next_object_id'" | grep -q "permission denied for table case_meta"
+ok $? "... nor delete events, update evidence rows or the high-water mark"
+"$TOUCHLINE" targets "$UA" import "$S/targets.csv" 2>"$T_TMP/ta"
+is "$?" 1 "importing the register needs the owner (it replaces the case's): exit 1"
+grep -q "permission denied for table target" "$T_TMP/ta"
+ok $? "... saying why: $(tail -n 1 "$T_TMP/ta")"
+
 "$TOUCHLINE" queue "$(pg_uri nosuchdb)" status 2>/dev/null
 is "$?" 1 "status of a database that does not exist: exit 1"
 done_testing

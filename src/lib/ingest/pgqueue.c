@@ -126,6 +126,67 @@ const char Tl_pg_queue_ddl[] =
   "  n_events bigint\n"
   ")";
 
+/* The steps of a worker that need more than INSERT and the UPDATE of a run
+** row's end, as functions owned by the owner of the case (SECURITY
+** DEFINER), so that an examiner role can run workers and `ingest URI`
+** (docs/POSTGRESQL.md, "Roles"): locking the case for an item copy and
+** the run table for a run id, the queue's claims and states, the object
+** id high-water mark, a new item's event partition. Made with the queue,
+** by the owner. */
+static const char queue_fns[] =
+  "CREATE OR REPLACE FUNCTION tl_lock_copy() RETURNS void LANGUAGE plpgsql "
+  "SECURITY DEFINER SET search_path FROM CURRENT AS $f$ BEGIN LOCK TABLE "
+  "case_meta IN SHARE ROW EXCLUSIVE MODE; END $f$;\n"
+  "CREATE OR REPLACE FUNCTION tl_lock_run() RETURNS void LANGUAGE plpgsql "
+  "SECURITY DEFINER SET search_path FROM CURRENT AS $f$ BEGIN LOCK TABLE "
+  "run IN SHARE ROW EXCLUSIVE MODE; END $f$;\n"
+  "CREATE OR REPLACE FUNCTION tl_claim_item(p_claim text, p_host text, "
+  "p_pid bigint, p_stale integer) RETURNS TABLE(item_id bigint, attempts "
+  "integer, label text, division text, image text) LANGUAGE sql SECURITY "
+  "DEFINER SET search_path FROM CURRENT AS $f$ UPDATE tl_queue q SET state "
+  "= 'running', claim = p_claim, host = p_host, pid = p_pid, claimed = "
+  "now(), heartbeat = now(), ended = NULL, attempts = q.attempts + 1, "
+  "message = NULL WHERE q.item_id = (SELECT i.item_id FROM tl_queue i WHERE "
+  "i.state = 'waiting' OR (i.state = 'running' AND i.heartbeat < now() - "
+  "p_stale * interval '1 second') ORDER BY i.item_id LIMIT 1 FOR UPDATE "
+  "SKIP LOCKED) RETURNING q.item_id, q.attempts, q.label, q.division, "
+  "q.image $f$;\n"
+  "CREATE OR REPLACE FUNCTION tl_claim_check(p_item bigint, p_claim text, "
+  "p_attempts integer) RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER "
+  "SET search_path FROM CURRENT AS $f$ BEGIN PERFORM 1 FROM tl_queue WHERE "
+  "item_id = p_item AND claim = p_claim AND attempts = p_attempts AND state "
+  "= 'running' FOR UPDATE; RETURN FOUND; END $f$;\n"
+  "CREATE OR REPLACE FUNCTION tl_queue_done(p_item bigint, p_ev bigint, "
+  "p_nobj bigint, p_nev bigint, p_run bigint) RETURNS void LANGUAGE sql "
+  "SECURITY DEFINER SET search_path FROM CURRENT AS $f$ UPDATE tl_queue SET "
+  "state = 'done', ended = now(), evidence_id = p_ev, n_objects = p_nobj, "
+  "n_events = p_nev, run_id = p_run, message = NULL WHERE item_id = p_item "
+  "$f$;\n"
+  "CREATE OR REPLACE FUNCTION tl_queue_fail(p_item bigint, p_claim text, "
+  "p_attempts integer, p_msg text) RETURNS void LANGUAGE sql SECURITY "
+  "DEFINER SET search_path FROM CURRENT AS $f$ UPDATE tl_queue SET state = "
+  "'failed', ended = now(), message = p_msg WHERE item_id = p_item AND "
+  "claim = p_claim AND attempts = p_attempts $f$;\n"
+  "CREATE OR REPLACE FUNCTION tl_queue_requeue(p_item bigint, p_claim text)"
+  " RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path FROM CURRENT"
+  " AS $f$ UPDATE tl_queue SET state = 'waiting', claim = NULL WHERE "
+  "item_id = p_item AND claim = p_claim $f$;\n"
+  "CREATE OR REPLACE FUNCTION tl_heartbeat(p_host text, p_pid bigint) "
+  "RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path FROM CURRENT "
+  "AS $f$ UPDATE tl_queue SET heartbeat = now() WHERE state = 'running' AND "
+  "host = p_host AND pid = p_pid $f$;\n"
+  "CREATE OR REPLACE FUNCTION tl_next_object_id(p_next bigint) RETURNS "
+  "void LANGUAGE sql SECURITY DEFINER SET search_path FROM CURRENT AS $f$ "
+  "INSERT INTO case_meta VALUES('next_object_id', p_next::text) ON CONFLICT "
+  "(key) DO UPDATE SET value = excluded.value WHERE case_meta.value::bigint "
+  "< excluded.value::bigint $f$;\n"
+  "CREATE OR REPLACE FUNCTION tl_event_partition(p_ev bigint) RETURNS void "
+  "LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $f$ "
+  "BEGIN EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF event "
+  "FOR VALUES IN (%s)', CASE WHEN p_ev < 0 THEN 'event_m' || (-p_ev) ELSE "
+  "'event_e' || p_ev END, p_ev); END $f$;\n";
+
+
 static const char *
 msg1(PGconn *pg)
 {
@@ -172,6 +233,41 @@ now_ns(void)
   return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* The queue and its functions, made when absent (by the owner: another
+** role is told to ask the owner), in the case made when absent. */
+static tl_rc
+prepare_case(PGconn *pg, const char *name, char *err, size_t n)
+{
+  PGresult *r;
+  int have;
+  char *ddl;
+  tl_rc rc;
+  r = run(pg, name, err, n, "SELECT to_regclass('tl_queue') IS NOT NULL AND "
+          "to_regproc('tl_event_partition') IS NOT NULL", 0, NULL);
+  if(!r)
+    return TL_IO;
+  have = !strcmp(PQgetvalue(r, 0, 0), "t");
+  PQclear(r);
+  if(have)
+    return Tl_pg_case_prepare(pg, name, NULL, err, n);
+  if(!(ddl = malloc(sizeof(Tl_pg_queue_ddl) + sizeof(queue_fns) + 4))) {
+    snprintf(err, n, "out of memory");
+    return TL_NOMEM;
+  }
+  snprintf(ddl, sizeof(Tl_pg_queue_ddl) + sizeof(queue_fns) + 4, "%s;\n%s",
+           Tl_pg_queue_ddl, queue_fns);
+  rc = Tl_pg_case_prepare(pg, name, ddl, err, n);
+  free(ddl);
+  if(rc == TL_IO && strstr(err, "permission denied")) {
+    char e2[600];
+    snprintf(e2, sizeof(e2), "%.560s", err);
+    snprintf(err, n, "%s (the case's work queue and its functions are "
+             "made once by the owner of the case: `touchline queue URI add`"
+             " as that role)", e2);
+  }
+  return rc;
+}
+
 tl_rc
 tl_queue_add(const char *uri, const tl_manifest *m, uint32_t *n_added,
              const char **errmsg)
@@ -194,8 +290,7 @@ tl_queue_add(const char *uri, const tl_manifest *m, uint32_t *n_added,
   }
   Tl_pg_redact(uri, name, sizeof(name));
   if((rc = Tl_pg_connect(uri, &pg, q_err, sizeof(q_err))) ||
-     (rc = Tl_pg_case_prepare(pg, name, Tl_pg_queue_ddl, q_err,
-                              sizeof(q_err)))) {
+     (rc = prepare_case(pg, name, q_err, sizeof(q_err)))) {
     if(pg)
       PQfinish(pg);
     return rc;
@@ -406,17 +501,15 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
   if(run0(pg, w->name, err, n, "BEGIN", 0, NULL))
     goto out;
   /* one item copy at a time in the case: ids are given under this lock */
-  if(run0(pg, w->name, err, n, "LOCK TABLE case_meta IN SHARE ROW "
-          "EXCLUSIVE MODE", 0, NULL))
+  if(run0(pg, w->name, err, n, "SELECT tl_lock_copy()", 0, NULL))
     goto out;
   pv[0] = item_id;
   pv[1] = claim;
   pv[2] = attempts;
-  if(item_id && !(r = run(pg, w->name, err, n, "SELECT 1 FROM tl_queue "
-                          "WHERE item_id = $1 AND claim = $2 AND attempts = "
-                          "$3 AND state = 'running' FOR UPDATE", 3, pv)))
+  if(item_id && !(r = run(pg, w->name, err, n, "SELECT tl_claim_check("
+                          "$1::bigint, $2, $3::integer)", 3, pv)))
     goto out;
-  if(item_id && PQntuples(r) != 1) {
+  if(item_id && strcmp(PQgetvalue(r, 0, 0), "t")) {
     PQclear(r);
     *lost = 1;
     snprintf(err, n, "the claim was taken by another worker (heartbeat "
@@ -553,9 +646,15 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
       break;
     if(kind != 2)
       continue;
-    if(!strcmp(t, "event") && Tl_pg_event_partition(pg, w->name,
-                                                     src_ev + ev_off, err, n))
-      goto out;
+    if(!strcmp(t, "event")) {
+      char evs[40];
+      const char *pe[1];
+      snprintf(evs, sizeof(evs), "%lld", (long long)(src_ev + ev_off));
+      pe[0] = evs;
+      if(run0(pg, w->name, err, n, "SELECT tl_event_partition($1::bigint)",
+              1, pe))
+        goto out;
+    }
     if(!(sel = malloc(cap)))
       goto oom;
     len = (size_t)snprintf(sel, cap, "SELECT ");
@@ -701,10 +800,8 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
       next = pg_next;
     snprintf(num[0], sizeof(num[0]), "%lld", (long long)next);
     pv[0] = num[0];
-    if(run0(pg, w->name, err, n, "INSERT INTO case_meta VALUES("
-            "'next_object_id', $1) ON CONFLICT (key) DO UPDATE SET value = "
-            "excluded.value WHERE case_meta.value::bigint < "
-            "excluded.value::bigint", 1, pv))
+    if(run0(pg, w->name, err, n, "SELECT tl_next_object_id($1::bigint)", 1,
+            pv))
       goto out;
   }
   snprintf(num[0], sizeof(num[0]), "%lld", (long long)now_ns());
@@ -724,10 +821,9 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
   pv[2] = num[0];
   pv[3] = num[3];
   pv[4] = num[2];
-  if((item_id && run0(pg, w->name, err, n, "UPDATE tl_queue SET state = "
-                      "'done', ended = now(), evidence_id = $2, n_objects = "
-                      "$3, n_events = $4, run_id = $5, message = NULL WHERE "
-                      "item_id = $1", 5, pv)) ||
+  if((item_id && run0(pg, w->name, err, n, "SELECT tl_queue_done("
+                      "$1::bigint, $2::bigint, $3::bigint, $4::bigint, "
+                      "$5::bigint)", 5, pv)) ||
      copy_fault() ||
      run0(pg, w->name, err, n, "COMMIT", 0, NULL))
     goto out;
@@ -764,9 +860,8 @@ fail_item(PGconn *pg, wshared *w, const char *item_id, const char *claim,
   pv[1] = claim;
   pv[2] = attempts;
   pv[3] = why;
-  run0(pg, w->name, e, sizeof(e), "UPDATE tl_queue SET state = 'failed', "
-       "ended = now(), message = $4 WHERE item_id = $1 AND claim = $2 AND "
-       "attempts = $3", 4, pv);
+  run0(pg, w->name, e, sizeof(e), "SELECT tl_queue_fail($1::bigint, $2, "
+       "$3::integer, $4)", 4, pv);
 }
 
 /* The fingerprint of the register and the division map (what the matcher
@@ -818,8 +913,7 @@ start_run(PGconn *pg, wshared *w, pitem *it, const char *cmd, char *err,
   pv[4] = it->label;
   pv[5] = num;
   if(run0(pg, w->name, err, n, "BEGIN", 0, NULL) ||
-     run0(pg, w->name, err, n, "LOCK TABLE run IN SHARE ROW EXCLUSIVE MODE",
-          0, NULL) ||
+     run0(pg, w->name, err, n, "SELECT tl_lock_run()", 0, NULL) ||
      !(r = run(pg, w->name, err, n, "INSERT INTO run(run_id, tool_version, "
                "command_line, host, pid, label, started_ns, status) SELECT "
                "coalesce(max(run_id), 0) + 1, $1, $2, $3, $4::bigint, $5, "
@@ -1015,14 +1109,8 @@ worker_thread(void *arg)
     pv[2] = pid;
     pv[3] = stale;
     r = run(pg, w->name, err, sizeof(err),
-            "UPDATE tl_queue SET state = 'running', claim = $1, host = $2, "
-            "pid = $3, claimed = now(), heartbeat = now(), ended = NULL, "
-            "attempts = attempts + 1, message = NULL WHERE item_id = "
-            "(SELECT item_id FROM tl_queue WHERE state = 'waiting' OR "
-            "(state = 'running' AND heartbeat < now() - $4::int * "
-            "interval '1 second') ORDER BY item_id LIMIT 1 FOR UPDATE SKIP "
-            "LOCKED) RETURNING item_id, attempts, label, division, image",
-            4, pv);
+            "SELECT item_id, attempts, label, division, image FROM "
+            "tl_claim_item($1, $2, $3::bigint, $4::integer)", 4, pv);
     if(!r) {
       pthread_mutex_lock(&w->mu);
       if(!w->fatal) {
@@ -1090,9 +1178,8 @@ worker_thread(void *arg)
            "WHERE run_id = $2::bigint", 2, pv);
       pv[0] = item_id;
       pv[1] = claim;
-      run0(pg, w->name, e, sizeof(e), "UPDATE tl_queue SET state = "
-           "'waiting', claim = NULL WHERE item_id = $1 AND claim = $2", 2,
-           pv);
+      run0(pg, w->name, e, sizeof(e), "SELECT tl_queue_requeue($1::bigint, "
+           "$2)", 2, pv);
       tell(w, label, "interrupted", NULL);
       break;
     }
@@ -1177,8 +1264,7 @@ tl_worker_run(const char *uri, const struct tl_worker_opts *opts,
   remove_dead_stages(w->o.stage_dir);
   /* the case (schema, queue) before any thread starts */
   if((rc = Tl_pg_connect(uri, &hb, q_err, sizeof(q_err))) ||
-     (rc = Tl_pg_case_prepare(hb, w->name, Tl_pg_queue_ddl, q_err,
-                              sizeof(q_err)))) {
+     (rc = prepare_case(hb, w->name, q_err, sizeof(q_err)))) {
     if(hb)
       PQfinish(hb);
     pthread_mutex_destroy(&w->mu);
@@ -1228,9 +1314,8 @@ tl_worker_run(const char *uri, const struct tl_worker_opts *opts,
       nanosleep(&ts, NULL);
       if(++tick >= every * 5) {
         tick = 0;
-        run0(hb, w->name, e, sizeof(e), "UPDATE tl_queue SET heartbeat = "
-             "now() WHERE state = 'running' AND host = $1 AND pid = "
-             "$2::bigint", 2, pv);
+        run0(hb, w->name, e, sizeof(e), "SELECT tl_heartbeat($1, "
+             "$2::bigint)", 2, pv);
       }
     }
   }
@@ -1316,7 +1401,7 @@ tl_pg_ingest(const char *uri, const char *image,
   }
   remove_dead_stages(stage);
   if((rc = Tl_pg_connect(uri, &pg, q_err, sizeof(q_err))) ||
-     (rc = Tl_pg_case_prepare(pg, w->name, NULL, q_err, sizeof(q_err))))
+     (rc = prepare_case(pg, w->name, q_err, sizeof(q_err))))
     goto out;
   memset(&it, 0, sizeof(it));
   it.label = lab;
@@ -1442,7 +1527,7 @@ tl_pg_register_edit(const char *uri, int write,
   have_dir = 1;
   snprintf(path, sizeof(path), "%s/case.db", dir);
   if((rc = Tl_pg_connect(uri, &pg, q_err, sizeof(q_err))) ||
-     (rc = Tl_pg_case_prepare(pg, name, NULL, q_err, sizeof(q_err))))
+     (rc = prepare_case(pg, name, q_err, sizeof(q_err))))
     goto out;
   /* the local case: the schema of this version, then the case's rows */
   if((rc = tl_case_open(path, TL_OPEN_CREATE, &c, &oerr))) {
@@ -1464,8 +1549,8 @@ tl_pg_register_edit(const char *uri, int write,
           "ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL))
     goto out;
   in_tx = 1;
-  if(write && run0(pg, name, q_err, sizeof(q_err), "LOCK TABLE case_meta "
-                   "IN SHARE ROW EXCLUSIVE MODE", 0, NULL))
+  if(write && run0(pg, name, q_err, sizeof(q_err), "SELECT tl_lock_copy()",
+                   0, NULL))
     goto out;
   if(sqlite3_exec(db, "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = "
                   "OFF; BEGIN; DELETE FROM case_meta", NULL, NULL, NULL) !=
