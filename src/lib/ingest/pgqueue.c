@@ -1526,8 +1526,10 @@ tl_pg_register_edit(const char *uri, int write,
   }
   have_dir = 1;
   snprintf(path, sizeof(path), "%s/case.db", dir);
+  /* a reader (list, stats) needs no queue: a reviewer role may ask */
   if((rc = Tl_pg_connect(uri, &pg, q_err, sizeof(q_err))) ||
-     (rc = prepare_case(pg, name, q_err, sizeof(q_err))))
+     (rc = write ? prepare_case(pg, name, q_err, sizeof(q_err)) :
+      Tl_pg_case_prepare(pg, name, NULL, q_err, sizeof(q_err))))
     goto out;
   /* the local case: the schema of this version, then the case's rows */
   if((rc = tl_case_open(path, TL_OPEN_CREATE, &c, &oerr))) {
