@@ -23,6 +23,18 @@ U="postgresql://postgres:$PW@/q1?host=$PG_DIR"
 STAGE="$T_TMP/stage"
 mkdir -p "$STAGE"
 
+# the register and the division map in the case before any item: a
+# SQLite case holding only them (an empty case copied out of a database
+# that has just the schema), copied in
+pg_createdb r0
+"$TOUCHLINE" worker "$(pg_uri r0)" --drain -q 2>/dev/null
+"$TOUCHLINE" case copy "$(pg_uri r0)" "$T_TMP/r.db" -q &&
+  "$TOUCHLINE" divisions "$T_TMP/r.db" import "$S/shares.csv" 2>/dev/null &&
+  "$TOUCHLINE" targets "$T_TMP/r.db" import "$S/targets.csv" 2>/dev/null &&
+  "$TOUCHLINE" case copy "$T_TMP/r.db" "$U" -q
+ok $? "the register and the division map are in the case before the workers start"
+is "$(pg_sql q1 "select count(*) from target")" "$(q "$T_TMP/r.db" "select count(*) from target")" "... every target"
+
 (cd "$S" && "$TOUCHLINE" queue "$U" add --manifest evidence.tsv) >"$T_TMP/add1"
 is "$?" 0 "queue add: exit 0"
 is "$(cat "$T_TMP/add1")" "3 of 3 items queued (0 were queued already)" "three items queued"
@@ -79,13 +91,21 @@ else
   echo "ok $T_N - the killed worker's item taken again # SKIP TOUCHLINE_FAULT needs configure --enable-test-hooks"
 fi
 
-# the same as a SQLite ingest of the same manifest
+# the same as a SQLite ingest of the same manifest into a case that has
+# the same register and division map
 A="$T_TMP/a.db"
+"$TOUCHLINE" case copy "$T_TMP/r.db" "$A" -q
 (cd "$S" && "$TOUCHLINE" ingest "$A" --manifest evidence.tsv -j 2 -q >/dev/null)
 is "$(pg_sql q1 "select string_agg(label || ' ' || division || ' ' || n_objects || ' ' || n_events || ' ' || md5, ';' order by label) from evidence")" \
   "$(q "$A" "select group_concat(label || ' ' || division || ' ' || n_objects || ' ' || n_events || ' ' || md5, ';') from (select * from evidence order by label)")" \
   "per item: division, objects, events and MD5 as the SQLite ingest"
-for t in object event ntfs_filename object_hash volume filesystem evidence_meta artifact_file warning; do
+# content hashes: a SQLite ingest also hashes objects of items stored
+# before whose size equals a new item's matched content (copy detection's
+# candidates, match.c); a worker hashes those of its own item only
+# (docs/POSTGRESQL.md): 520 of the SQLite case's 525 here, the same report
+is "$(pg_sql q1 "select count(*) from object_hash")" 520 "object_hash: the items' own content hashes (520)"
+is "$(q "$A" "select count(*) from object_hash")" 525 "... the SQLite ingest's 525 (5 of items stored before)"
+for t in object event ntfs_filename volume filesystem evidence_meta artifact_file warning target_match; do
   is "$(pg_sql q1 "select count(*) from $t")" "$(q "$A" "select count(*) from $t")" "$t rows as the SQLite ingest"
 done
 is "$(pg_sql q1 "select count(*) from pg_inherits where inhparent = 'event'::regclass")" 3 "one event partition per item"
@@ -100,10 +120,11 @@ is "$?" 0 "the worked case copies out to a file (its hashes check)"
 "$TOUCHLINE" timeline "$B" --format csv | sort >"$T_TMP/tlB"
 cmp -s "$T_TMP/tlA" "$T_TMP/tlB" && [ "$(wc -l <"$T_TMP/tlA")" -gt 3000 ]
 ok $? "its timeline has the lines of the SQLite ingest's ($(wc -l <"$T_TMP/tlA"))"
-for c in "$A" "$B"; do
-  "$TOUCHLINE" divisions "$c" import "$S/shares.csv" >/dev/null 2>&1
-  "$TOUCHLINE" targets "$c" import "$S/targets.csv" >/dev/null 2>&1
-done
+is "$(pg_sql q1 "select string_agg(e.label || ' ' || n, ';' order by e.label) from (select o.evidence_id, count(*) n from target_match m join object o using (object_id) group by 1) x join evidence e using (evidence_id)")" \
+  "$(q "$A" "select group_concat(label || ' ' || n, ';') from (select e.label, count(*) n from target_match m join object o using (object_id) join evidence e using (evidence_id) group by 1 order by 1)")" \
+  "the workers matched each item against the register: target occurrences per item as the SQLite ingest"
+is "$(pg_sql q1 "select count(*) from target_match m left join object o using (object_id) where o.object_id is null")" 0 \
+  "every match names an object of the case (ids moved with the item)"
 norm() { # ids and item order depend on which item was stored first:
   # without the ids, every list compared as a multiset
   "$PYTHON3" -c '
@@ -120,9 +141,30 @@ for k in ("case_path", "generated_ns", "generated"):
 print(json.dumps(n(d), sort_keys=True, indent=0))'
 }
 "$TOUCHLINE" exposure "$A" --from 2023-06-05 --to 2023-06-21 --format json | norm >"$T_TMP/exA"
-"$TOUCHLINE" exposure "$B" --from 2023-06-05 --to 2023-06-21 --format json | norm >"$T_TMP/exB"
+"$TOUCHLINE" exposure "$U" --from 2023-06-05 --to 2023-06-21 --format json | norm >"$T_TMP/exB"
 cmp -s "$T_TMP/exA" "$T_TMP/exB" && grep -q '"targets_exposed": 143' "$T_TMP/exB" && [ "$(wc -l <"$T_TMP/exB")" -gt 5000 ]
-ok $? "the exposure report equals the SQLite ingest's apart from ids and item order (143 targets exposed)"
+ok $? "the exposure report of the worked case (on PostgreSQL, nothing imported afterwards) equals the SQLite ingest's apart from ids and item order (143 targets exposed)"
+diff "$T_TMP/exA" "$T_TMP/exB" | head -n 20 | sed 's/^/# /'
+
+# the queue goes with the case into another PostgreSQL case, checked
+pg_createdb q2
+U2=$(pg_uri q2)
+"$TOUCHLINE" case copy "$U" "$U2" >"$T_TMP/cc" 2>&1
+is "$?" 0 "case copy to another PostgreSQL case: exit 0"
+grep -q "^tl_queue	3	[0-9a-f]\{64\}$" "$T_TMP/cc"
+ok $? "... the work queue copied too, counted and hashed: $(grep '^tl_queue' "$T_TMP/cc")"
+is "$(pg_sql q2 "select string_agg(item_id || ' ' || label || ' ' || state || ' ' || attempts || ' ' || coalesce(evidence_id, 0), ';' order by item_id) from tl_queue")" \
+  "$(pg_sql q1 "select string_agg(item_id || ' ' || label || ' ' || state || ' ' || attempts || ' ' || coalesce(evidence_id, 0), ';' order by item_id) from tl_queue")" \
+  "... item by item: ids, states, attempts, evidence ids"
+printf 'NEWONE\tIT\t%s\n' "$S/evidence/WS17.E01" >"$T_TMP/m3.tsv"
+"$TOUCHLINE" queue "$U2" add --manifest "$T_TMP/m3.tsv" >/dev/null
+is "$(pg_sql q2 "select item_id from tl_queue where label = 'NEWONE'")" 4 "an item queued in the copy is numbered after the copied ones"
+"$TOUCHLINE" case copy "$U" "$U2" -q 2>"$T_TMP/cc2"
+is "$?" 3 "copying again into it is refused (it holds a case)"
+"$TOUCHLINE" case copy "$U" "$U2" -q --replace
+is "$(pg_sql q2 "select count(*) || ' ' || count(*) filter (where label = 'NEWONE') from tl_queue")" "3 0" "--replace: the destination's queue is replaced by the source's"
+"$TOUCHLINE" case copy "$B" "$U2" -q --replace
+is "$(pg_sql q2 "select count(*) from tl_queue")" 0 "a SQLite case copied in with --replace: the destination starts without a queue"
 
 # the password
 ! pg_sql q1 "select command_line from run" | grep -q "$PW" &&
@@ -143,6 +185,42 @@ ok $? "the worker said why: $(head -n 1 "$T_TMP/w3")"
 is "$(pg_sql q1 "select status from run where label = 'JUNK'")" failed "its run is failed"
 is "$(pg_sql q1 "select count(*) from evidence")" 3 "the case is unchanged"
 is "$(ls "$STAGE" | wc -l)" 0 "no staging case is left behind (the killed worker's removed by the next worker)"
+# the least-privilege worker (docs/POSTGRESQL.md, "Roles"): the owner
+# makes the queue (and its SECURITY DEFINER functions) and grants, an
+# examiner queues and works the items
+pg_createdb q3
+printf 'FS01\tSpace Technology\t%s\n' "$S/evidence/FS01.E01" >"$T_TMP/m4.tsv"
+"$TOUCHLINE" queue "$(pg_uri q3)" add --manifest "$T_TMP/m4.tsv" >/dev/null
+is "$(pg_sql q3 "select count(*) from pg_proc p join pg_roles r on r.oid = p.proowner where proname like 'tl\_%' and prosecdef and rolname = 'postgres'")" 10 \
+  "the owner's first queue add makes the queue's ten SECURITY DEFINER functions"
+pg_sql q3 "CREATE ROLE tl_examiner NOLOGIN; CREATE ROLE alice LOGIN IN ROLE tl_examiner;
+  GRANT USAGE ON SCHEMA public TO tl_examiner;
+  GRANT SELECT ON ALL TABLES IN SCHEMA public TO tl_examiner;
+  GRANT INSERT ON ALL TABLES IN SCHEMA public TO tl_examiner;
+  GRANT UPDATE (status, ended_ns, message, evidence_id, plugins) ON run TO tl_examiner;" >/dev/null
+UA="postgresql:///q3?host=$PG_DIR&user=alice"
+printf 'WS17\tAdministration\t%s\nWS22\tResearch\t%s\n' "$S/evidence/WS17.E01" "$S/evidence/WS22.E01" >"$T_TMP/m5.tsv"
+"$TOUCHLINE" queue "$UA" add --manifest "$T_TMP/m5.tsv" >"$T_TMP/qa"
+is "$?:$(cat "$T_TMP/qa")" "0:2 of 2 items queued (0 were queued already)" "the examiner queues items"
+"$TOUCHLINE" worker "$UA" --drain -j 2 -q --stage "$STAGE" 2>"$T_TMP/wa"
+is "$?" 0 "a worker run by the examiner role drains the queue: exit 0"
+sed 's/^/# /' "$T_TMP/wa" | head -n 5
+is "$(pg_sql q3 "select string_agg(label || ' ' || state || ' ' || n_objects || ' ' || n_events, ';' order by label) from tl_queue")" \
+  "FS01 done 498 2154;WS17 done 134 507;WS22 done 139 519" "... every item done, with its counts"
+is "$(pg_sql q3 "select count(*) from pg_inherits where inhparent = 'event'::regclass") $(pg_sql q3 "select string_agg(status, ' ') from run")" \
+  "3 complete complete complete" "... its event partitions made, its runs complete"
+alice() { "$PSQL" -X -q -A -t -h "$PG_DIR" -U alice -d q3 -c "$1" 2>&1; }
+alice "UPDATE tl_queue SET state = 'waiting'" | grep -q "permission denied for table tl_queue"
+ok $? "the examiner cannot change the queue but through the functions"
+alice "DELETE FROM event" | grep -q "permission denied for table event" &&
+  alice "UPDATE object SET size = 0" | grep -q "permission denied for table object" &&
+  alice "UPDATE case_meta SET value = '1' WHERE key = 'next_object_id'" | grep -q "permission denied for table case_meta"
+ok $? "... nor delete events, update evidence rows or the high-water mark"
+"$TOUCHLINE" targets "$UA" import "$S/targets.csv" 2>"$T_TMP/ta"
+is "$?" 1 "importing the register needs the owner (it replaces the case's): exit 1"
+grep -q "permission denied for table target" "$T_TMP/ta"
+ok $? "... saying why: $(tail -n 1 "$T_TMP/ta")"
+
 "$TOUCHLINE" queue "$(pg_uri nosuchdb)" status 2>/dev/null
 is "$?" 1 "status of a database that does not exist: exit 1"
 done_testing

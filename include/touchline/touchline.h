@@ -562,6 +562,30 @@ struct tl_worker_result {
 tl_rc tl_worker_run(const char *uri, const struct tl_worker_opts *opts,
                     struct tl_worker_result *result, const char **errmsg);
 
+/* Ingest one image into the PostgreSQL case at uri directly (`touchline
+** ingest URI IMAGE`): as a worker does with a queued item, the ordinary
+** ingest into a staging SQLite case in stage_dir (NULL: TMPDIR, else
+** /tmp), the case's register matched there, and the item copied in one
+** transaction with its run row. TL_EXISTS: the label or the media is in
+** the case already (nothing written but the run row). */
+tl_rc tl_pg_ingest(const char *uri, const char *image,
+                   const struct tl_ingest_opts *opts, const char *stage_dir,
+                   struct tl_ingest_result *result, const char **errmsg);
+
+/* The register commands on a PostgreSQL case (docs/POSTGRESQL.md, "The
+** register"): what the matcher and the register reports read of the case
+** (the register, the division and site maps, the matches, the items'
+** objects, file systems, hashes and creation and modification events) is
+** pulled into a temporary SQLite case; fn runs on its path (a SQLite
+** command: import, match, list) and returns an exit status, kept in
+** *fn_status. When write is set and fn returned 0, the register, the maps
+** and the matches replace the case's and the content hashes fn computed
+** are added, in one transaction under the lock item copies take (so no
+** item arrives unmatched meanwhile). */
+tl_rc tl_pg_register_edit(const char *uri, int write,
+                          int (*fn)(const char *path, void *ctx), void *ctx,
+                          int *fn_status, const char **errmsg);
+
 #ifdef __cplusplus
 }
 #endif

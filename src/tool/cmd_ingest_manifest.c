@@ -359,6 +359,12 @@ cmd_ingest_manifest(int argc, char **argv, const char *cmdline)
       fprintf(stderr, "touchline: %s: nothing was ingested\n", manifest);
     return rc == TL_USAGE ? 2 : 1;
   }
+  if(tl_case_is_uri(case_path)) {       /* cmd_pgwrite.c */
+    status = tl_tool_pg_manifest(case_path, manifest, m, jobs, &io, cmdline,
+                                 x.v.quiet);
+    tl_manifest_free(m);
+    return status;
+  }
   x.n = tl_manifest_count(m);
   if(!(x.rows = calloc((size_t)x.n, sizeof(*x.rows)))) {
     fprintf(stderr, "touchline: out of memory\n");

@@ -73,7 +73,8 @@ usage_ingest(FILE *o)
     "Add one evidence item to the case (created when absent). Give the first\n"
     "segment of a split raw (.001, .000, .aa) or EWF (.E01) set; the rest\n"
     "are found. The item is stored atomically: on error or Ctrl-C nothing of\n"
-    "it is kept and the case is as before.\n"
+    "it is kept and the case is as before. CASE.db may be a postgresql://\n"
+    "URI (one image per run, no --replace; docs/POSTGRESQL.md, \"Ingest\").\n"
     "\n"
     "options:\n"
     "  -l, --label LABEL      evidence label (default: image name without\n"
@@ -313,6 +314,13 @@ cmd_ingest(int argc, char **argv, int full_argc, char **full_argv)
       return 1;
     }
   }
+  if(tl_case_is_uri(case_path)) {       /* cmd_case.c */
+    int st = tl_tool_pg_ingest(case_path, argc - optind - 1,
+                               argv + optind + 1, &o, full_argc, full_argv,
+                               quiet);
+    free(cmdline);
+    return st;
+  }
   if((rc = tl_case_open(case_path, TL_OPEN_CREATE, &c, &err))) {
     fprintf(stderr, "touchline: %s\n", err);
     free(cmdline);
@@ -501,6 +509,24 @@ main(int argc, char **argv)
                              cmd_anomalies);
     if(st >= 0)
       return st;
+  }
+  /* the register on a PostgreSQL case: the SQLite command on a local
+  ** copy of what it reads, stored back (cmd_pgwrite.c) */
+  if(!strcmp(cmd, "targets") || !strcmp(cmd, "divisions")) {
+    int st = tl_tool_pg_register(argc - 1, argv + 1, !strcmp(cmd, "targets")
+                                 ? cmd_targets : cmd_divisions);
+    if(st >= 0)
+      return st;
+  }
+  if((!strcmp(cmd, "artifacts") || !strcmp(cmd, "upgrade")) && argc > 2 &&
+     tl_case_is_uri(argv[2])) {
+    char red[700];
+    tl_case_redact_uri(argv[2], red, sizeof(red));
+    fprintf(stderr, "touchline %s: %s: a PostgreSQL case is not supported "
+            "by this command yet (docs/POSTGRESQL.md): copy it out with "
+            "`touchline case copy`, run it on the file, copy it back with "
+            "--replace\n", cmd, red);
+    return 2;
   }
   if(!strcmp(cmd, "ingest"))
     return cmd_ingest(argc - 1, argv + 1, argc, argv);

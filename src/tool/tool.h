@@ -78,5 +78,16 @@ void tl_usage_queue(FILE *o);
 /* info, timeline, exposure, anomalies given a postgresql:// case: run on
 ** a temporary SQLite copy; -1 when argv names none (cmd_case.c) */
 int tl_tool_pg_read(int argc, char **argv, int (*cmd)(int, char **));
+/* `ingest URI IMAGE`, `targets URI ...`, `divisions URI ...` on a
+** PostgreSQL case (cmd_case.c, docs/POSTGRESQL.md). */
+struct tl_ingest_opts;
+int tl_tool_pg_ingest(const char *uri, int n_images, char **images,
+                      struct tl_ingest_opts *o, int full_argc,
+                      char **full_argv, int quiet);
+int tl_tool_pg_register(int argc, char **argv, int (*cmd)(int, char **));
+int tl_tool_pg_manifest(const char *uri, const char *manifest,
+                        const tl_manifest *m, int jobs,
+                        struct tl_ingest_opts *io, const char *cmdline,
+                        int quiet);
 
 #endif

@@ -29,9 +29,11 @@
 #include <libpq-fe.h>
 #endif
 
+#include "analysis/match_int.h"
 #include "base/abi_int.h"
 #include "ingest/ingest_int.h"
 #include "store/pg_int.h"
+#include "store/store_int.h"
 
 static _Thread_local char q_err[1400];
 
@@ -74,9 +76,35 @@ tl_worker_run(const char *uri, const struct tl_worker_opts *opts,
   (void)result;
   return no_pq(errmsg);
 }
+
+tl_rc
+tl_pg_ingest(const char *uri, const char *image,
+             const struct tl_ingest_opts *opts, const char *stage_dir,
+             struct tl_ingest_result *result, const char **errmsg)
+{
+  (void)uri;
+  (void)image;
+  (void)opts;
+  (void)stage_dir;
+  (void)result;
+  return no_pq(errmsg);
+}
+
+tl_rc
+tl_pg_register_edit(const char *uri, int write,
+                    int (*fn)(const char *path, void *ctx), void *ctx,
+                    int *fn_status, const char **errmsg)
+{
+  (void)uri;
+  (void)write;
+  (void)fn;
+  (void)ctx;
+  (void)fn_status;
+  return no_pq(errmsg);
+}
 #else
 
-static const char queue_ddl[] =
+const char Tl_pg_queue_ddl[] =
   "CREATE TABLE IF NOT EXISTS tl_queue(\n"
   "  item_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n"
   "  label text NOT NULL UNIQUE,\n"
@@ -97,6 +125,67 @@ static const char queue_ddl[] =
   "  n_objects bigint,\n"
   "  n_events bigint\n"
   ")";
+
+/* The steps of a worker that need more than INSERT and the UPDATE of a run
+** row's end, as functions owned by the owner of the case (SECURITY
+** DEFINER), so that an examiner role can run workers and `ingest URI`
+** (docs/POSTGRESQL.md, "Roles"): locking the case for an item copy and
+** the run table for a run id, the queue's claims and states, the object
+** id high-water mark, a new item's event partition. Made with the queue,
+** by the owner. */
+static const char queue_fns[] =
+  "CREATE OR REPLACE FUNCTION tl_lock_copy() RETURNS void LANGUAGE plpgsql "
+  "SECURITY DEFINER SET search_path FROM CURRENT AS $f$ BEGIN LOCK TABLE "
+  "case_meta IN SHARE ROW EXCLUSIVE MODE; END $f$;\n"
+  "CREATE OR REPLACE FUNCTION tl_lock_run() RETURNS void LANGUAGE plpgsql "
+  "SECURITY DEFINER SET search_path FROM CURRENT AS $f$ BEGIN LOCK TABLE "
+  "run IN SHARE ROW EXCLUSIVE MODE; END $f$;\n"
+  "CREATE OR REPLACE FUNCTION tl_claim_item(p_claim text, p_host text, "
+  "p_pid bigint, p_stale integer) RETURNS TABLE(item_id bigint, attempts "
+  "integer, label text, division text, image text) LANGUAGE sql SECURITY "
+  "DEFINER SET search_path FROM CURRENT AS $f$ UPDATE tl_queue q SET state "
+  "= 'running', claim = p_claim, host = p_host, pid = p_pid, claimed = "
+  "now(), heartbeat = now(), ended = NULL, attempts = q.attempts + 1, "
+  "message = NULL WHERE q.item_id = (SELECT i.item_id FROM tl_queue i WHERE "
+  "i.state = 'waiting' OR (i.state = 'running' AND i.heartbeat < now() - "
+  "p_stale * interval '1 second') ORDER BY i.item_id LIMIT 1 FOR UPDATE "
+  "SKIP LOCKED) RETURNING q.item_id, q.attempts, q.label, q.division, "
+  "q.image $f$;\n"
+  "CREATE OR REPLACE FUNCTION tl_claim_check(p_item bigint, p_claim text, "
+  "p_attempts integer) RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER "
+  "SET search_path FROM CURRENT AS $f$ BEGIN PERFORM 1 FROM tl_queue WHERE "
+  "item_id = p_item AND claim = p_claim AND attempts = p_attempts AND state "
+  "= 'running' FOR UPDATE; RETURN FOUND; END $f$;\n"
+  "CREATE OR REPLACE FUNCTION tl_queue_done(p_item bigint, p_ev bigint, "
+  "p_nobj bigint, p_nev bigint, p_run bigint) RETURNS void LANGUAGE sql "
+  "SECURITY DEFINER SET search_path FROM CURRENT AS $f$ UPDATE tl_queue SET "
+  "state = 'done', ended = now(), evidence_id = p_ev, n_objects = p_nobj, "
+  "n_events = p_nev, run_id = p_run, message = NULL WHERE item_id = p_item "
+  "$f$;\n"
+  "CREATE OR REPLACE FUNCTION tl_queue_fail(p_item bigint, p_claim text, "
+  "p_attempts integer, p_msg text) RETURNS void LANGUAGE sql SECURITY "
+  "DEFINER SET search_path FROM CURRENT AS $f$ UPDATE tl_queue SET state = "
+  "'failed', ended = now(), message = p_msg WHERE item_id = p_item AND "
+  "claim = p_claim AND attempts = p_attempts $f$;\n"
+  "CREATE OR REPLACE FUNCTION tl_queue_requeue(p_item bigint, p_claim text)"
+  " RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path FROM CURRENT"
+  " AS $f$ UPDATE tl_queue SET state = 'waiting', claim = NULL WHERE "
+  "item_id = p_item AND claim = p_claim $f$;\n"
+  "CREATE OR REPLACE FUNCTION tl_heartbeat(p_host text, p_pid bigint) "
+  "RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path FROM CURRENT "
+  "AS $f$ UPDATE tl_queue SET heartbeat = now() WHERE state = 'running' AND "
+  "host = p_host AND pid = p_pid $f$;\n"
+  "CREATE OR REPLACE FUNCTION tl_next_object_id(p_next bigint) RETURNS "
+  "void LANGUAGE sql SECURITY DEFINER SET search_path FROM CURRENT AS $f$ "
+  "INSERT INTO case_meta VALUES('next_object_id', p_next::text) ON CONFLICT "
+  "(key) DO UPDATE SET value = excluded.value WHERE case_meta.value::bigint "
+  "< excluded.value::bigint $f$;\n"
+  "CREATE OR REPLACE FUNCTION tl_event_partition(p_ev bigint) RETURNS void "
+  "LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $f$ "
+  "BEGIN EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF event "
+  "FOR VALUES IN (%s)', CASE WHEN p_ev < 0 THEN 'event_m' || (-p_ev) ELSE "
+  "'event_e' || p_ev END, p_ev); END $f$;\n";
+
 
 static const char *
 msg1(PGconn *pg)
@@ -144,6 +233,41 @@ now_ns(void)
   return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* The queue and its functions, made when absent (by the owner: another
+** role is told to ask the owner), in the case made when absent. */
+static tl_rc
+prepare_case(PGconn *pg, const char *name, char *err, size_t n)
+{
+  PGresult *r;
+  int have;
+  char *ddl;
+  tl_rc rc;
+  r = run(pg, name, err, n, "SELECT to_regclass('tl_queue') IS NOT NULL AND "
+          "to_regproc('tl_event_partition') IS NOT NULL", 0, NULL);
+  if(!r)
+    return TL_IO;
+  have = !strcmp(PQgetvalue(r, 0, 0), "t");
+  PQclear(r);
+  if(have)
+    return Tl_pg_case_prepare(pg, name, NULL, err, n);
+  if(!(ddl = malloc(sizeof(Tl_pg_queue_ddl) + sizeof(queue_fns) + 4))) {
+    snprintf(err, n, "out of memory");
+    return TL_NOMEM;
+  }
+  snprintf(ddl, sizeof(Tl_pg_queue_ddl) + sizeof(queue_fns) + 4, "%s;\n%s",
+           Tl_pg_queue_ddl, queue_fns);
+  rc = Tl_pg_case_prepare(pg, name, ddl, err, n);
+  free(ddl);
+  if(rc == TL_IO && strstr(err, "permission denied")) {
+    char e2[600];
+    snprintf(e2, sizeof(e2), "%.560s", err);
+    snprintf(err, n, "%s (the case's work queue and its functions are "
+             "made once by the owner of the case: `touchline queue URI add`"
+             " as that role)", e2);
+  }
+  return rc;
+}
+
 tl_rc
 tl_queue_add(const char *uri, const tl_manifest *m, uint32_t *n_added,
              const char **errmsg)
@@ -166,7 +290,7 @@ tl_queue_add(const char *uri, const tl_manifest *m, uint32_t *n_added,
   }
   Tl_pg_redact(uri, name, sizeof(name));
   if((rc = Tl_pg_connect(uri, &pg, q_err, sizeof(q_err))) ||
-     (rc = Tl_pg_case_prepare(pg, name, queue_ddl, q_err, sizeof(q_err)))) {
+     (rc = prepare_case(pg, name, q_err, sizeof(q_err)))) {
     if(pg)
       PQfinish(pg);
     return rc;
@@ -345,14 +469,17 @@ cancelled(const wshared *w)
   return w->o.cancel && *w->o.cancel;
 }
 
+static int copy_fault(void);
+
 /* The copy of the staged item (the SQLite file at path) into the case, in
 ** one transaction that also ends the run and the queue row; 0, or -1 with
 ** err set. lost: the claim was taken by another worker. */
 static int
 copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
           const char *claim, const char *attempts, const char *label,
-          int64_t run_id, int *lost, int64_t *ev_out, int64_t *nobj,
-          int64_t *nev, char *err, size_t n)
+          int64_t run_id, const char *fp, int *lost, int *stale,
+          int64_t *ev_out, int64_t *nobj, int64_t *nev, int64_t *nmatch,
+          char *err, size_t n)
 {
   sqlite3 *db = NULL;
   int64_t off[32], src_next = 0, pg_next = 0, src_ev = 0, ev_off = 0;
@@ -363,6 +490,7 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
   PGresult *r;
 
   *lost = 0;
+  *stale = 0;
   memset(off, 0, sizeof(off));
   if(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
     snprintf(err, n, "%.600s: %s", path, db ? sqlite3_errmsg(db) :
@@ -373,34 +501,64 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
   if(run0(pg, w->name, err, n, "BEGIN", 0, NULL))
     goto out;
   /* one item copy at a time in the case: ids are given under this lock */
-  if(run0(pg, w->name, err, n, "LOCK TABLE case_meta IN SHARE ROW "
-          "EXCLUSIVE MODE", 0, NULL))
+  if(run0(pg, w->name, err, n, "SELECT tl_lock_copy()", 0, NULL))
     goto out;
   pv[0] = item_id;
   pv[1] = claim;
   pv[2] = attempts;
-  if(!(r = run(pg, w->name, err, n, "SELECT 1 FROM tl_queue WHERE item_id "
-               "= $1 AND claim = $2 AND attempts = $3 AND state = 'running' "
-               "FOR UPDATE", 3, pv)))
+  if(item_id && !(r = run(pg, w->name, err, n, "SELECT tl_claim_check("
+                          "$1::bigint, $2, $3::integer)", 3, pv)))
     goto out;
-  if(PQntuples(r) != 1) {
+  if(item_id && strcmp(PQgetvalue(r, 0, 0), "t")) {
     PQclear(r);
     *lost = 1;
     snprintf(err, n, "the claim was taken by another worker (heartbeat "
              "timeout); its result is not kept");
     goto out;
   }
-  PQclear(r);
-  pv[0] = label;
-  if(!(r = run(pg, w->name, err, n, "SELECT 1 FROM evidence WHERE label = "
-               "$1", 1, pv)))
-    goto out;
-  if(PQntuples(r)) {
+  if(item_id)
     PQclear(r);
-    snprintf(err, n, "an item labelled '%s' is already in the case", label);
-    goto out;
+  {
+    sqlite3_stmt *s;
+    char lab[600] = "", md5[80] = "", sha[80] = "";
+    if(sqlite3_prepare_v2(db, "SELECT label, md5, sha256 FROM evidence", -1,
+                          &s, NULL) != SQLITE_OK) {
+      snprintf(err, n, "the staging case: %s", sqlite3_errmsg(db));
+      goto out;
+    }
+    if(sqlite3_step(s) == SQLITE_ROW) {
+      snprintf(lab, sizeof(lab), "%s", sqlite3_column_text(s, 0) ?
+               (const char *)sqlite3_column_text(s, 0) : "");
+      snprintf(md5, sizeof(md5), "%s", sqlite3_column_text(s, 1) ?
+               (const char *)sqlite3_column_text(s, 1) : "");
+      snprintf(sha, sizeof(sha), "%s", sqlite3_column_text(s, 2) ?
+               (const char *)sqlite3_column_text(s, 2) : "");
+    }
+    sqlite3_finalize(s);
+    (void)label;
+    pv[0] = lab;
+    pv[1] = md5[0] ? md5 : NULL;
+    pv[2] = sha[0] ? sha : NULL;
+    /* as a SQLite ingest: the same label, or the same media */
+    if(!(r = run(pg, w->name, err, n, "SELECT evidence_id, label FROM "
+                 "evidence WHERE label = $1 OR ($2::text IS NOT NULL AND md5 "
+                 "= $2 AND sha256 IS NOT DISTINCT FROM $3) ORDER BY label = "
+                 "$1 DESC LIMIT 1", 3, pv)))
+      goto out;
+    if(PQntuples(r)) {
+      if(!strcmp(PQgetvalue(r, 0, 1), lab))
+        snprintf(err, n, "an item labelled '%s' is already in the case "
+                 "(evidence %s)", lab, PQgetvalue(r, 0, 0));
+      else
+        snprintf(err, n, "the same media (MD5 %s) is already in the case as "
+                 "evidence %s, labelled '%s'", md5, PQgetvalue(r, 0, 0),
+                 PQgetvalue(r, 0, 1));
+      PQclear(r);
+      rc = -2;
+      goto out;
+    }
+    PQclear(r);
   }
-  PQclear(r);
 
   /* how far each table's ids move: above the case's */
   for(i = 0;; i++) {
@@ -488,9 +646,15 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
       break;
     if(kind != 2)
       continue;
-    if(!strcmp(t, "event") && Tl_pg_event_partition(pg, w->name,
-                                                     src_ev + ev_off, err, n))
-      goto out;
+    if(!strcmp(t, "event")) {
+      char evs[40];
+      const char *pe[1];
+      snprintf(evs, sizeof(evs), "%lld", (long long)(src_ev + ev_off));
+      pe[0] = evs;
+      if(run0(pg, w->name, err, n, "SELECT tl_event_partition($1::bigint)",
+              1, pe))
+        goto out;
+    }
     if(!(sel = malloc(cap)))
       goto oom;
     len = (size_t)snprintf(sel, cap, "SELECT ");
@@ -578,6 +742,48 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
     else if(!strcmp(t, "event"))
       *nev = want;
   }
+  /* the item's matches, made in the staging case against the register
+  ** as it was pulled: still the case's (an import takes the same lock) */
+  if(fp) {
+    const char *tn, *pkn;
+    int kd;
+    size_t m;
+    int64_t obj_off = 0;
+    uint64_t rows = 0;
+    char sel[300];
+    sqlite3_stmt *s;
+    int64_t want = -1;
+    if(!(r = run(pg, w->name, err, n, Tl_pg_register_fp_sql, 0, NULL)))
+      goto out;
+    if(strcmp(PQgetvalue(r, 0, 0), fp)) {
+      PQclear(r);
+      *stale = 1;
+      snprintf(err, n, "the register or the division map changed while "
+               "the item was matched");
+      goto out;
+    }
+    PQclear(r);
+    for(m = 0; m < 32 && Tl_item_table(m, &tn, &kd, &pkn); m++)
+      if(!strcmp(tn, "object"))
+        obj_off = off[m];
+    snprintf(sel, sizeof(sel), "SELECT target_id, CASE WHEN object_id > 0 "
+             "THEN object_id + %lld ELSE object_id END, how FROM "
+             "target_match ORDER BY target_id, object_id",
+             (long long)obj_off);
+    if(Tl_pg_copy_select(pg, w->name, db, "target_match", sel, &rows, err,
+                         n))
+      goto out;
+    if(sqlite3_prepare_v2(db, "SELECT count(*) FROM target_match", -1, &s,
+                          NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+      want = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    if((int64_t)rows != want) {
+      snprintf(err, n, "table target_match: %llu rows copied of %lld",
+               (unsigned long long)rows, (long long)want);
+      goto out;
+    }
+    *nmatch = want;
+  }
   /* the evidence id and the object high-water mark */
   {
     const char *tn, *pkn;
@@ -594,10 +800,8 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
       next = pg_next;
     snprintf(num[0], sizeof(num[0]), "%lld", (long long)next);
     pv[0] = num[0];
-    if(run0(pg, w->name, err, n, "INSERT INTO case_meta VALUES("
-            "'next_object_id', $1) ON CONFLICT (key) DO UPDATE SET value = "
-            "excluded.value WHERE case_meta.value::bigint < "
-            "excluded.value::bigint", 1, pv))
+    if(run0(pg, w->name, err, n, "SELECT tl_next_object_id($1::bigint)", 1,
+            pv))
       goto out;
   }
   snprintf(num[0], sizeof(num[0]), "%lld", (long long)now_ns());
@@ -617,9 +821,10 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
   pv[2] = num[0];
   pv[3] = num[3];
   pv[4] = num[2];
-  if(run0(pg, w->name, err, n, "UPDATE tl_queue SET state = 'done', ended "
-          "= now(), evidence_id = $2, n_objects = $3, n_events = $4, run_id "
-          "= $5, message = NULL WHERE item_id = $1", 5, pv) ||
+  if((item_id && run0(pg, w->name, err, n, "SELECT tl_queue_done("
+                      "$1::bigint, $2::bigint, $3::bigint, $4::bigint, "
+                      "$5::bigint)", 5, pv)) ||
+     copy_fault() ||
      run0(pg, w->name, err, n, "COMMIT", 0, NULL))
     goto out;
   rc = 0;
@@ -649,13 +854,222 @@ fail_item(PGconn *pg, wshared *w, const char *item_id, const char *claim,
     run0(pg, w->name, e, sizeof(e), "UPDATE run SET status = 'failed', "
          "ended_ns = $1, message = $2 WHERE run_id = $3 AND status = "
          "'running'", 3, pv);
+  if(!item_id)
+    return;
   pv[0] = item_id;
   pv[1] = claim;
   pv[2] = attempts;
   pv[3] = why;
-  run0(pg, w->name, e, sizeof(e), "UPDATE tl_queue SET state = 'failed', "
-       "ended = now(), message = $4 WHERE item_id = $1 AND claim = $2 AND "
-       "attempts = $3", 4, pv);
+  run0(pg, w->name, e, sizeof(e), "SELECT tl_queue_fail($1::bigint, $2, "
+       "$3::integer, $4)", 4, pv);
+}
+
+/* The fingerprint of the register and the division map (what the matcher
+** reads of the case's own tables) and the number of targets. */
+const char Tl_pg_register_fp_sql[] =
+  "SELECT md5(coalesce((SELECT string_agg(t::text, E'\n' ORDER BY "
+  "target_id) FROM target t), '') || E'\f' || coalesce((SELECT "
+  "string_agg(d::text, E'\n' ORDER BY evidence COLLATE \"C\", path_prefix "
+  "COLLATE \"C\") FROM division_map d), '')), (SELECT count(*) FROM target)";
+
+/* Test hook (configure --enable-test-hooks only): TOUCHLINE_PG_FAULT=KILL
+** kills the process inside an item's copy transaction, before its
+** COMMIT. Returns 0. */
+static int
+copy_fault(void)
+{
+#ifdef TL_TEST_HOOKS
+  const char *f = getenv("TOUCHLINE_PG_FAULT");
+  if(f && !strcmp(f, "KILL"))
+    kill(getpid(), SIGKILL);
+#endif
+  return 0;
+}
+
+/* One item from the queue (item_id set) or given directly (`ingest URI`). */
+typedef struct {
+  const char *item_id, *claim, *attempts;
+  const char *label, *division, *image;
+  int no;
+  int64_t run_id, ev, nobj, nev, nmatch;
+  int lost, exists;
+  struct tl_ingest_result ir;
+} pitem;
+
+/* The run row, in a transaction of its own (as a SQLite ingest). */
+static int
+start_run(PGconn *pg, wshared *w, pitem *it, const char *cmd, char *err,
+          size_t n)
+{
+  char num[40], pid[32];
+  const char *pv[6];
+  PGresult *r = NULL;
+  snprintf(num, sizeof(num), "%lld", (long long)now_ns());
+  snprintf(pid, sizeof(pid), "%ld", (long)getpid());
+  pv[0] = "touchline " TL_VERSION;
+  pv[1] = cmd;
+  pv[2] = w->host;
+  pv[3] = pid;
+  pv[4] = it->label;
+  pv[5] = num;
+  if(run0(pg, w->name, err, n, "BEGIN", 0, NULL) ||
+     run0(pg, w->name, err, n, "SELECT tl_lock_run()", 0, NULL) ||
+     !(r = run(pg, w->name, err, n, "INSERT INTO run(run_id, tool_version, "
+               "command_line, host, pid, label, started_ns, status) SELECT "
+               "coalesce(max(run_id), 0) + 1, $1, $2, $3, $4::bigint, $5, "
+               "$6::bigint, 'running' FROM run RETURNING run_id", 6, pv))) {
+    PQclear(PQexec(pg, "ROLLBACK"));
+    return -1;
+  }
+  it->run_id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+  PQclear(r);
+  if(run0(pg, w->name, err, n, "COMMIT", 0, NULL)) {
+    it->run_id = 0;
+    return -1;
+  }
+  return 0;
+}
+
+/* The register and the division map of the case into the staging case c
+** (in one snapshot, with their fingerprint fp), and the item matched
+** against them there: the ingest's own match stage, as in a SQLite case
+** (the content hashes it computes are the item's). */
+static tl_rc
+pull_and_match(PGconn *pg, wshared *w, tl_case *c, char *fp, size_t fpn,
+               char *err, size_t n)
+{
+  PGresult *r;
+  uint64_t rows, nm = 0, nh = 0;
+  int64_t nt;
+  tl_rc rc;
+  if((rc = Tl_exec(c, "BEGIN; DELETE FROM target_match; DELETE FROM "
+                   "target; DELETE FROM division_map"))) {
+    snprintf(err, n, "the staging case: %s", tl_case_errmsg(c));
+    sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+  }
+  if(run0(pg, w->name, err, n, "BEGIN ISOLATION LEVEL REPEATABLE READ READ "
+          "ONLY", 0, NULL) ||
+     !(r = run(pg, w->name, err, n, Tl_pg_register_fp_sql, 0, NULL))) {
+    PQclear(PQexec(pg, "ROLLBACK"));
+    sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    return TL_IO;
+  }
+  snprintf(fp, fpn, "%s", PQgetvalue(r, 0, 0));
+  nt = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+  PQclear(r);
+  if(Tl_pg_pull(pg, w->name, "target", NULL, c->db, &rows, err, n) ||
+     Tl_pg_pull(pg, w->name, "division_map", NULL, c->db, &rows, err, n) ||
+     run0(pg, w->name, err, n, "COMMIT", 0, NULL)) {
+    PQclear(PQexec(pg, "ROLLBACK"));
+    sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    return TL_IO;
+  }
+  /* the staging case has no indexes yet (built where it is copied) */
+  if((nt && ((rc = Tl_exec(c, Tl_index_create)) ||
+             (rc = Tl_match_run(c, 0, &nm, &nh)))) ||
+     (rc = Tl_exec(c, "COMMIT"))) {
+    snprintf(err, n, "matching the register: %s", tl_case_errmsg(c));
+    sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+  }
+  return TL_OK;
+}
+
+static void
+remove_staged(const char *path)
+{
+  static const char *const ext[] = {"", "-wal", "-shm", "-journal"};
+  char p2[4400];
+  size_t i;
+  for(i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+    snprintf(p2, sizeof(p2), "%s%s", path, ext[i]);
+    unlink(p2);
+  }
+}
+
+/* Staging cases of workers of this host that died (SIGKILL, power). */
+static void
+remove_dead_stages(const char *dir)
+{
+  DIR *d = opendir(dir ? dir : "/tmp");
+  struct dirent *de;
+  while(d && (de = readdir(d))) {
+    long p = 0;
+    char f[4400];
+    if(sscanf(de->d_name, "tl-worker-%ld-", &p) != 1 || p <= 0 ||
+       p == (long)getpid() || kill((pid_t)p, 0) == 0 || errno != ESRCH)
+      continue;
+    snprintf(f, sizeof(f), "%s/%s", dir ? dir : "/tmp", de->d_name);
+    unlink(f);
+  }
+  if(d)
+    closedir(d);
+}
+
+/* One item: its run row, the ordinary ingest into a staging case of its
+** own, the register matched there, and the copy into the case. A register
+** changed in between is pulled and matched again (up to 5 times). */
+static tl_rc
+do_item(PGconn *pg, wshared *w, pitem *it, char *err, size_t n)
+{
+  char path[4200], cmd[600], fp[80];
+  tl_case *c = NULL;
+  const char *oerr, *img = it->image;
+  struct tl_ingest_opts io;
+  tl_rc rc;
+  int tries, cr;
+
+  snprintf(cmd, sizeof(cmd), "%s", w->o.command_line ?
+           w->o.command_line : "touchline worker");
+  if(start_run(pg, w, it, cmd, err, n))
+    return TL_IO;
+  snprintf(path, sizeof(path), "%s/tl-worker-%ld-%d-%s.db",
+           w->o.stage_dir ? w->o.stage_dir : "/tmp", (long)getpid(), it->no,
+           it->item_id ? it->item_id : "direct");
+  remove_staged(path);
+  memcpy(&io, &w->ing, sizeof(io));
+  io.label = it->label;
+  io.division = it->division;
+  io.command_line = cmd;
+  if(it->item_id)
+    io.progress = NULL;
+  io.cancel = w->o.cancel;
+  io.wait_s = 0;
+  memset(&it->ir, 0, sizeof(it->ir));
+  it->ir.struct_size = sizeof(it->ir);
+  if((rc = tl_case_open(path, TL_OPEN_CREATE, &c, &oerr))) {
+    snprintf(err, n, "%s", oerr);
+    goto out;
+  }
+  /* private and thrown away after the copy: no durability needed */
+  sqlite3_exec(c->db, "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = "
+               "OFF", NULL, NULL, NULL);
+  if((rc = Tl_ingest_item(c, 1, &img, &io, &it->ir, TL_INGEST_STAGING))) {
+    snprintf(err, n, "%s", tl_case_errmsg(c));
+    goto out;
+  }
+  for(tries = 0;; tries++) {
+    int stale = 0;
+    if((rc = pull_and_match(pg, w, c, fp, sizeof(fp), err, n)))
+      goto out;
+    cr = copy_item(pg, w, path, it->item_id, it->claim, it->attempts,
+                   it->label, it->run_id, fp, &it->lost, &stale, &it->ev,
+                   &it->nobj, &it->nev, &it->nmatch, err, n);
+    if(!cr) {
+      rc = TL_OK;
+      break;
+    }
+    rc = cr == -2 ? TL_EXISTS : TL_FAILED;
+    it->exists = cr == -2;
+    if(!stale || tries >= 4 || cancelled(w))
+      goto out;
+  }
+out:
+  if(c)
+    tl_case_close(c);
+  remove_staged(path);
+  return rc;
 }
 
 static void *
@@ -683,13 +1097,10 @@ worker_thread(void *arg)
   while(!cancelled(w)) {
     PGresult *r;
     char item_id[40], attempts[20], label[300], division[300], image[4096];
-    char stale[20], path[4200], cmd[600];
+    char stale[20];
     int have_div, lost = 0;
-    int64_t run_id = 0, ev = 0, nobj = 0, nev = 0;
-    tl_case *c = NULL;
-    const char *oerr;
-    struct tl_ingest_opts io;
-    struct tl_ingest_result ir;
+    int64_t run_id = 0;
+    pitem it;
     tl_rc rc;
 
     snprintf(stale, sizeof(stale), "%d", w->o.stale_s);
@@ -698,14 +1109,8 @@ worker_thread(void *arg)
     pv[2] = pid;
     pv[3] = stale;
     r = run(pg, w->name, err, sizeof(err),
-            "UPDATE tl_queue SET state = 'running', claim = $1, host = $2, "
-            "pid = $3, claimed = now(), heartbeat = now(), ended = NULL, "
-            "attempts = attempts + 1, message = NULL WHERE item_id = "
-            "(SELECT item_id FROM tl_queue WHERE state = 'waiting' OR "
-            "(state = 'running' AND heartbeat < now() - $4::int * "
-            "interval '1 second') ORDER BY item_id LIMIT 1 FOR UPDATE SKIP "
-            "LOCKED) RETURNING item_id, attempts, label, division, image",
-            4, pv);
+            "SELECT item_id, attempts, label, division, image FROM "
+            "tl_claim_item($1, $2, $3::bigint, $4::integer)", 4, pv);
     if(!r) {
       pthread_mutex_lock(&w->mu);
       if(!w->fatal) {
@@ -750,77 +1155,17 @@ worker_thread(void *arg)
            "WHERE label = $2 AND status = 'running' AND evidence_id IS "
            "NULL", 2, pv);
     }
-    /* the run row, in a transaction of its own */
-    snprintf(cmd, sizeof(cmd), "%s", w->o.command_line ?
-             w->o.command_line : "touchline worker");
-    {
-      char num[2][40];
-      snprintf(num[0], sizeof(num[0]), "%lld", (long long)now_ns());
-      pv[0] = "touchline " TL_VERSION;
-      pv[1] = cmd;
-      pv[2] = w->host;
-      pv[3] = pid;
-      pv[4] = label;
-      pv[5] = num[0];
-      if(run0(pg, w->name, err, sizeof(err), "BEGIN", 0, NULL) ||
-         run0(pg, w->name, err, sizeof(err), "LOCK TABLE run IN SHARE ROW "
-              "EXCLUSIVE MODE", 0, NULL) ||
-         !(r = run(pg, w->name, err, sizeof(err), "INSERT INTO run(run_id, "
-                   "tool_version, command_line, host, pid, label, "
-                   "started_ns, status) SELECT coalesce(max(run_id), 0) + 1,"
-                   " $1, $2, $3, $4::bigint, $5, $6::bigint, 'running' FROM "
-                   "run RETURNING run_id", 6, pv))) {
-        PQclear(PQexec(pg, "ROLLBACK"));
-        fail_item(pg, w, item_id, claim, attempts, 0, err);
-        tell(w, label, "failed", err);
-        continue;
-      }
-      run_id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-      PQclear(r);
-      (void)num[1];
-      if(run0(pg, w->name, err, sizeof(err), "COMMIT", 0, NULL)) {
-        fail_item(pg, w, item_id, claim, attempts, 0, err);
-        tell(w, label, "failed", err);
-        continue;
-      }
-    }
-
-    /* the staging ingest: the ordinary one, into a file of its own */
-    snprintf(path, sizeof(path), "%s/tl-worker-%s-%d-%s.db",
-             w->o.stage_dir ? w->o.stage_dir : "/tmp", pid, wt->no, item_id);
-    unlink(path);
-    memcpy(&io, &w->ing, sizeof(io));
-    io.label = label;
-    io.division = have_div && *division ? division : NULL;
-    io.command_line = cmd;
-    io.progress = NULL;
-    io.cancel = w->o.cancel;
-    io.wait_s = 0;
-    memset(&ir, 0, sizeof(ir));
-    ir.struct_size = sizeof(ir);
-    rc = tl_case_open(path, TL_OPEN_CREATE, &c, &oerr);
-    if(rc)
-      snprintf(err, sizeof(err), "%s", oerr);
-    else {
-      const char *img = image;
-      rc = Tl_ingest_item(c, 1, &img, &io, &ir, TL_INGEST_STAGING);
-      if(rc)
-        snprintf(err, sizeof(err), "%s", tl_case_errmsg(c));
-      tl_case_close(c);
-    }
-    if(!rc && copy_item(pg, w, path, item_id, claim, attempts, label, run_id,
-                        &lost, &ev, &nobj, &nev, err, sizeof(err)))
-      rc = TL_FAILED;
-    {
-      char p2[4300];
-      unlink(path);
-      snprintf(p2, sizeof(p2), "%s-wal", path);
-      unlink(p2);
-      snprintf(p2, sizeof(p2), "%s-shm", path);
-      unlink(p2);
-      snprintf(p2, sizeof(p2), "%s-journal", path);
-      unlink(p2);
-    }
+    memset(&it, 0, sizeof(it));
+    it.item_id = item_id;
+    it.claim = claim;
+    it.attempts = attempts;
+    it.label = label;
+    it.division = have_div && *division ? division : NULL;
+    it.image = image;
+    it.no = wt->no;
+    rc = do_item(pg, w, &it, err, sizeof(err));
+    run_id = it.run_id;
+    lost = it.lost;
     if(rc == TL_INTERRUPTED) {
       /* back to waiting for another worker; the run says why */
       char num[2][40], e[200];
@@ -833,9 +1178,8 @@ worker_thread(void *arg)
            "WHERE run_id = $2::bigint", 2, pv);
       pv[0] = item_id;
       pv[1] = claim;
-      run0(pg, w->name, e, sizeof(e), "UPDATE tl_queue SET state = "
-           "'waiting', claim = NULL WHERE item_id = $1 AND claim = $2", 2,
-           pv);
+      run0(pg, w->name, e, sizeof(e), "SELECT tl_queue_requeue($1::bigint, "
+           "$2)", 2, pv);
       tell(w, label, "interrupted", NULL);
       break;
     }
@@ -858,8 +1202,9 @@ worker_thread(void *arg)
     }
     {
       char m[200];
-      snprintf(m, sizeof(m), "%lld objects, %lld events", (long long)nobj,
-               (long long)nev);
+      snprintf(m, sizeof(m), "%lld objects, %lld events, %lld target "
+               "occurrences", (long long)it.nobj, (long long)it.nev,
+               (long long)it.nmatch);
       tell(w, label, "done", m);
     }
   }
@@ -916,27 +1261,10 @@ tl_worker_run(const char *uri, const struct tl_worker_opts *opts,
   w->res.struct_size = sizeof(w->res);
   n = w->o.jobs ? w->o.jobs : 1;
 
-  /* staging cases of workers of this host that died (SIGKILL, power) */
-  {
-    DIR *d = opendir(w->o.stage_dir ? w->o.stage_dir : "/tmp");
-    struct dirent *de;
-    while(d && (de = readdir(d))) {
-      long p = 0;
-      char f[4400];
-      if(sscanf(de->d_name, "tl-worker-%ld-", &p) != 1 || p <= 0 ||
-         p == (long)getpid() || kill((pid_t)p, 0) == 0 || errno != ESRCH)
-        continue;
-      snprintf(f, sizeof(f), "%s/%s", w->o.stage_dir ? w->o.stage_dir :
-               "/tmp", de->d_name);
-      unlink(f);
-    }
-    if(d)
-      closedir(d);
-  }
+  remove_dead_stages(w->o.stage_dir);
   /* the case (schema, queue) before any thread starts */
   if((rc = Tl_pg_connect(uri, &hb, q_err, sizeof(q_err))) ||
-     (rc = Tl_pg_case_prepare(hb, w->name, queue_ddl, q_err,
-                              sizeof(q_err)))) {
+     (rc = prepare_case(hb, w->name, q_err, sizeof(q_err)))) {
     if(hb)
       PQfinish(hb);
     pthread_mutex_destroy(&w->mu);
@@ -986,9 +1314,8 @@ tl_worker_run(const char *uri, const struct tl_worker_opts *opts,
       nanosleep(&ts, NULL);
       if(++tick >= every * 5) {
         tick = 0;
-        run0(hb, w->name, e, sizeof(e), "UPDATE tl_queue SET heartbeat = "
-             "now() WHERE state = 'running' AND host = $1 AND pid = "
-             "$2::bigint", 2, pv);
+        run0(hb, w->name, e, sizeof(e), "SELECT tl_heartbeat($1, "
+             "$2::bigint)", 2, pv);
       }
     }
   }
@@ -1005,6 +1332,301 @@ tl_worker_run(const char *uri, const struct tl_worker_opts *opts,
   free(th);
   free(tid);
   free(w);
+  return rc;
+}
+
+/* ---- `ingest URI IMAGE`: one item, directly ---- */
+
+tl_rc
+tl_pg_ingest(const char *uri, const char *image,
+             const struct tl_ingest_opts *opts, const char *stage_dir,
+             struct tl_ingest_result *result, const char **errmsg)
+{
+  wshared *w;
+  PGconn *pg = NULL;
+  pitem it;
+  char lab[300], stage[4100];
+  const char *tmp = getenv("TMPDIR");
+  tl_rc rc;
+
+  q_err[0] = 0;
+  if(errmsg)
+    *errmsg = q_err;
+  if(!uri || !image || !opts) {
+    snprintf(q_err, sizeof(q_err), "ingest: a case URI, an image and "
+             "options are needed");
+    return TL_USAGE;
+  }
+  if(result && !Tl_result_ok(result)) {
+    snprintf(q_err, sizeof(q_err), "ingest: result struct_size not set");
+    return TL_USAGE;
+  }
+  if(!(w = calloc(1, sizeof(*w)))) {
+    snprintf(q_err, sizeof(q_err), "out of memory");
+    return TL_NOMEM;
+  }
+  if((rc = Tl_opts_in(&w->ing, sizeof(w->ing), opts, sizeof(uint32_t)))) {
+    snprintf(q_err, sizeof(q_err), "ingest: options struct_size not "
+             "understood");
+    free(w);
+    return rc;
+  }
+  if(w->ing.replace) {
+    snprintf(q_err, sizeof(q_err), "ingest: --replace is not supported on "
+             "a PostgreSQL case yet");
+    free(w);
+    return TL_UNSUPPORTED;
+  }
+  snprintf(stage, sizeof(stage), "%s", stage_dir ? stage_dir :
+           tmp && *tmp ? tmp : "/tmp");
+  w->o.struct_size = sizeof(w->o);
+  w->o.stage_dir = stage;
+  w->o.command_line = w->ing.command_line;
+  w->o.cancel = w->ing.cancel;
+  w->uri = uri;
+  Tl_pg_redact(uri, w->name, sizeof(w->name));
+  if(gethostname(w->host, sizeof(w->host) - 1))
+    snprintf(w->host, sizeof(w->host), "unknown");
+  pthread_mutex_init(&w->mu, NULL);
+  /* the label the ingest gives an item without one: the image's file
+  ** name without its extension (ingest.c checks it again) */
+  if(w->ing.label)
+    snprintf(lab, sizeof(lab), "%s", w->ing.label);
+  else {
+    const char *b = strrchr(image, '/'), *dot;
+    b = b ? b + 1 : image;
+    dot = strrchr(b, '.');
+    snprintf(lab, sizeof(lab), "%.*s", (int)(dot && dot > b ?
+             (size_t)(dot - b) : strlen(b)), b);
+  }
+  remove_dead_stages(stage);
+  if((rc = Tl_pg_connect(uri, &pg, q_err, sizeof(q_err))) ||
+     (rc = prepare_case(pg, w->name, q_err, sizeof(q_err))))
+    goto out;
+  memset(&it, 0, sizeof(it));
+  it.label = lab;
+  it.division = w->ing.division;
+  it.image = image;
+  if((rc = do_item(pg, w, &it, q_err, sizeof(q_err)))) {
+    char why[1400];
+    snprintf(why, sizeof(why), "%s", q_err);
+    if(rc == TL_INTERRUPTED) {
+      char num[2][40], e[200];
+      const char *pv[2];
+      snprintf(num[0], sizeof(num[0]), "%lld", (long long)now_ns());
+      snprintf(num[1], sizeof(num[1]), "%lld", (long long)it.run_id);
+      pv[0] = num[0];
+      pv[1] = num[1];
+      if(it.run_id)
+        run0(pg, w->name, e, sizeof(e), "UPDATE run SET status = "
+             "'interrupted', ended_ns = $1::bigint, message = 'interrupted'"
+             " WHERE run_id = $2::bigint", 2, pv);
+    } else
+      fail_item(pg, w, NULL, NULL, NULL, it.run_id, why);
+    /* one line naming the input and the cause */
+    if(strncmp(why, image, strlen(image)))
+      snprintf(q_err, sizeof(q_err), "%.600s: %.780s", image, why);
+    else
+      snprintf(q_err, sizeof(q_err), "%s", why);
+    goto out;
+  }
+  if(result) {
+    struct tl_ingest_result res = it.ir;
+    res.struct_size = sizeof(res);
+    res.evidence_id = it.ev;
+    res.n_objects = (uint64_t)it.nobj;
+    res.n_events = (uint64_t)it.nev;
+    Tl_result_out(result, &res, sizeof(res));
+  }
+out:
+  if(pg)
+    PQfinish(pg);
+  pthread_mutex_destroy(&w->mu);
+  free(w);
+  return rc;
+}
+
+/* ---- the register commands on a PostgreSQL case ---- */
+
+/* What the matcher, the coverage warnings and the register reports read:
+** every table but the artifacts, and of the events only creations
+** (content copies) and modifications other than $FILE_NAME's (coverage). */
+static const struct {
+  const char *table, *where;
+} pulled[] = {
+  {"case_meta", NULL},
+  {"target", NULL},
+  {"target_match", NULL},
+  {"division_map", NULL},
+  {"cloud_sitemap", NULL},
+  {"run", NULL},
+  {"evidence", NULL},
+  {"evidence_file", NULL},
+  {"evidence_meta", NULL},
+  {"evidence_fact", NULL},
+  {"volume", NULL},
+  {"filesystem", NULL},
+  {"object", NULL},
+  {"ntfs_filename", NULL},
+  {"object_hash", NULL},
+  {"event", "substr(macb, 4, 1) = 'b' OR (substr(macb, 1, 1) = 'm' AND "
+            "source <> '$FN')"},
+};
+
+/* Written back: replaced whole (the matches too), then the new hashes. */
+static const char *const written[] = {
+  "target", "target_match", "division_map", "cloud_sitemap"
+};
+
+static tl_rc
+sq_count(sqlite3 *db, const char *sql, int64_t *v)
+{
+  sqlite3_stmt *s;
+  int st;
+  *v = -1;
+  if(sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+    return TL_IO;
+  if((st = sqlite3_step(s)) == SQLITE_ROW)
+    *v = sqlite3_column_int64(s, 0);
+  sqlite3_finalize(s);
+  return st == SQLITE_ROW ? TL_OK : TL_IO;
+}
+
+tl_rc
+tl_pg_register_edit(const char *uri, int write,
+                    int (*fn)(const char *path, void *ctx), void *ctx,
+                    int *fn_status, const char **errmsg)
+{
+  PGconn *pg = NULL;
+  sqlite3 *db = NULL;
+  tl_case *c = NULL;
+  char name[700], dir[4100], path[4200];
+  const char *tmp = getenv("TMPDIR"), *oerr;
+  size_t i;
+  uint64_t rows;
+  int in_tx = 0, have_dir = 0;
+  tl_rc rc;
+
+  q_err[0] = 0;
+  if(errmsg)
+    *errmsg = q_err;
+  if(fn_status)
+    *fn_status = 0;
+  if(!uri || !fn) {
+    snprintf(q_err, sizeof(q_err), "a case URI and a command are needed");
+    return TL_USAGE;
+  }
+  Tl_pg_redact(uri, name, sizeof(name));
+  snprintf(dir, sizeof(dir), "%s/touchline-pgreg-XXXXXX", tmp && *tmp &&
+           strlen(tmp) < 4000 ? tmp : "/tmp");
+  if(!mkdtemp(dir)) {
+    snprintf(q_err, sizeof(q_err), "%.800s: a temporary folder: %s", dir,
+             strerror(errno));
+    return TL_IO;
+  }
+  have_dir = 1;
+  snprintf(path, sizeof(path), "%s/case.db", dir);
+  /* a reader (list, stats) needs no queue: a reviewer role may ask */
+  if((rc = Tl_pg_connect(uri, &pg, q_err, sizeof(q_err))) ||
+     (rc = write ? prepare_case(pg, name, q_err, sizeof(q_err)) :
+      Tl_pg_case_prepare(pg, name, NULL, q_err, sizeof(q_err))))
+    goto out;
+  /* the local case: the schema of this version, then the case's rows */
+  if((rc = tl_case_open(path, TL_OPEN_CREATE, &c, &oerr))) {
+    snprintf(q_err, sizeof(q_err), "%s", oerr);
+    goto out;
+  }
+  tl_case_close(c);
+  c = NULL;
+  if(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+    snprintf(q_err, sizeof(q_err), "%.800s: %s", path, db ? sqlite3_errmsg(db) :
+             "out of memory");
+    rc = TL_IO;
+    goto out;
+  }
+  rc = TL_IO;
+  /* a writer holds the lock item copies take from the pull to the write
+  ** back: the items matched are the items in the case */
+  if(run0(pg, name, q_err, sizeof(q_err), write ? "BEGIN" : "BEGIN "
+          "ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL))
+    goto out;
+  in_tx = 1;
+  if(write && run0(pg, name, q_err, sizeof(q_err), "SELECT tl_lock_copy()",
+                   0, NULL))
+    goto out;
+  if(sqlite3_exec(db, "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = "
+                  "OFF; BEGIN; DELETE FROM case_meta", NULL, NULL, NULL) !=
+     SQLITE_OK) {
+    snprintf(q_err, sizeof(q_err), "%.800s: %s", path, sqlite3_errmsg(db));
+    goto out;
+  }
+  for(i = 0; i < sizeof(pulled) / sizeof(pulled[0]); i++)
+    if(Tl_pg_pull(pg, name, pulled[i].table, pulled[i].where, db, &rows,
+                  q_err, sizeof(q_err)))
+      goto out;
+  /* which content hashes the case has: the others fn computes are added */
+  if(sqlite3_exec(db, "CREATE TABLE x_pulled_hash(object_id INTEGER "
+                  "PRIMARY KEY); INSERT INTO x_pulled_hash SELECT object_id "
+                  "FROM object_hash; COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+    snprintf(q_err, sizeof(q_err), "%.800s: %s", path, sqlite3_errmsg(db));
+    goto out;
+  }
+  sqlite3_close(db);
+  db = NULL;
+
+  {
+    int st = fn(path, ctx);
+    if(fn_status)
+      *fn_status = st;
+    if(st || !write) {
+      rc = TL_OK;
+      goto out;
+    }
+  }
+
+  if(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    snprintf(q_err, sizeof(q_err), "%.800s: %s", path, db ? sqlite3_errmsg(db) :
+             "out of memory");
+    goto out;
+  }
+  for(i = 0; i < sizeof(written) / sizeof(written[0]); i++) {
+    char sql[200];
+    int64_t want;
+    snprintf(sql, sizeof(sql), "DELETE FROM \"%s\"", written[i]);
+    if(run0(pg, name, q_err, sizeof(q_err), sql, 0, NULL))
+      goto out;
+    snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\"", written[i]);
+    if(Tl_pg_copy_select(pg, name, db, written[i], sql, &rows, q_err,
+                         sizeof(q_err)))
+      goto out;
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM \"%s\"", written[i]);
+    if(sq_count(db, sql, &want) || (int64_t)rows != want) {
+      snprintf(q_err, sizeof(q_err), "%s: table %s: %llu rows written of "
+               "%lld; nothing was kept", name, written[i],
+               (unsigned long long)rows, (long long)want);
+      goto out;
+    }
+  }
+  if(Tl_pg_copy_select(pg, name, db, "object_hash", "SELECT * FROM "
+                       "object_hash WHERE object_id NOT IN (SELECT object_id "
+                       "FROM x_pulled_hash) ORDER BY object_id", &rows,
+                       q_err, sizeof(q_err)) ||
+     copy_fault() ||
+     run0(pg, name, q_err, sizeof(q_err), "COMMIT", 0, NULL))
+    goto out;
+  in_tx = 0;
+  rc = TL_OK;
+out:
+  if(in_tx)
+    PQclear(PQexec(pg, "ROLLBACK"));
+  if(db)
+    sqlite3_close(db);
+  if(pg)
+    PQfinish(pg);
+  if(have_dir) {
+    remove_staged(path);
+    rmdir(dir);
+  }
   return rc;
 }
 

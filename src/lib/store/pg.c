@@ -1295,6 +1295,82 @@ report(cpx *x, const struct tl_sink *s, const char *fmt, ...)
   return TL_OK;
 }
 
+/* The work queue (tl_queue, ingest/pgqueue.c) goes with the case between
+** PostgreSQL cases, counted and hashed as the case's tables; a SQLite
+** case has no queue (its items are in it). A destination whose case is
+** replaced loses its queue. *n: rows copied. */
+static tl_rc
+copy_queue(cpx *x, backend *src, backend *dst, const struct tl_copy_opts *o,
+           uint64_t *n)
+{
+  static mcol qc[] = {
+    {(char *)"item_id", 'i', 1, NULL, 1}, {(char *)"label", 't', 1, NULL, 0},
+    {(char *)"division", 't', 0, NULL, 0}, {(char *)"image", 't', 1, NULL, 0},
+    {(char *)"state", 't', 1, NULL, 0}, {(char *)"claim", 't', 0, NULL, 0},
+    {(char *)"host", 't', 0, NULL, 0}, {(char *)"pid", 'i', 0, NULL, 0},
+    {(char *)"added", 't', 1, NULL, 0}, {(char *)"claimed", 't', 0, NULL, 0},
+    {(char *)"heartbeat", 't', 0, NULL, 0}, {(char *)"ended", 't', 0, NULL, 0},
+    {(char *)"attempts", 'i', 1, NULL, 0},
+    {(char *)"message", 't', 0, NULL, 0}, {(char *)"run_id", 'i', 0, NULL, 0},
+    {(char *)"evidence_id", 'i', 0, NULL, 0},
+    {(char *)"n_objects", 'i', 0, NULL, 0},
+    {(char *)"n_events", 'i', 0, NULL, 0},
+  };
+  mtable q = {(char *)"tl_queue", qc, (int)(sizeof(qc) / sizeof(qc[0]))};
+  int64_t has_src = 0, has_dst = 0, v;
+  uint64_t ns, nd;
+  char hs[65], hd[65];
+  buf sel = {NULL, 0, 0};
+  tl_rc rc;
+
+  *n = 0;
+  if(!dst->is_pg)
+    return TL_OK;
+  if((rc = b_int(x, dst, "SELECT (to_regclass('tl_queue') IS NOT NULL)::int",
+                 &has_dst)))
+    return rc;
+  if(has_dst) {
+    if((rc = b_int(x, dst, "SELECT count(*) FROM (SELECT 1 FROM tl_queue "
+                   "LIMIT 1) AS x", &v)))
+      return rc;
+    if(v && !o->replace)
+      return fail(x, TL_EXISTS, "%s: the destination holds a case (table "
+                  "tl_queue has rows); --replace empties it first",
+                  dst->name);
+    if((rc = pg_exec(x, dst, "DELETE FROM tl_queue")))
+      return rc;
+  }
+  if(!src->is_pg)
+    return TL_OK;
+  if((rc = b_int(x, src, "SELECT (to_regclass('tl_queue') IS NOT NULL)::int",
+                 &has_src)))
+    return rc;
+  if(!has_src)
+    return TL_OK;
+  if(!has_dst && (rc = pg_exec(x, dst, Tl_pg_queue_ddl)))
+    return rc;
+  if(select_sql(&sel, &q, 1, 1))
+    return fail(x, TL_NOMEM, "out of memory");
+  rc = copy_rows(x, src, dst, &q, sel.p, n);
+  free(sel.p);
+  /* new items are numbered after the copied ones */
+  if(!rc)
+    rc = pg_exec(x, dst, "SELECT setval(pg_get_serial_sequence('tl_queue', "
+                 "'item_id'), coalesce(max(item_id), 0) + 1, false) FROM "
+                 "tl_queue");
+  if(rc || (rc = table_hash(x, src, &q, &ns, hs)) ||
+     (rc = table_hash(x, dst, &q, &nd, hd)))
+    return rc;
+  if(ns != nd || strcmp(hs, hd))
+    return fail(x, TL_FAILED, "table tl_queue differs after the copy: %s has "
+                "%llu rows (sha256 %.16s...), %s has %llu rows (sha256 "
+                "%.16s...); nothing was kept", src->name,
+                (unsigned long long)ns, hs, dst->name,
+                (unsigned long long)nd, hd);
+  return report(x, o->report, "tl_queue\t%llu\t%s\n", (unsigned long long)ns,
+                hs);
+}
+
 static tl_rc
 do_copy(cpx *x, const char *src_s, const char *dst_s,
         const struct tl_copy_opts *o, struct tl_copy_result *res)
@@ -1439,6 +1515,12 @@ do_copy(cpx *x, const char *src_s, const char *dst_s,
     if((rc = report(x, o->report, "%s\t%llu\t%s\n", m.t[i].name,
                     (unsigned long long)ns, hs)))
       goto out;
+  }
+  {
+    uint64_t nq = 0;
+    if((rc = copy_queue(x, &src, &dst, o, &nq)))
+      goto out;
+    res->n_rows += nq;
   }
   res->check_s = Tl_mono_s() - t1;
   res->n_tables = (uint32_t)m.nt;
@@ -1615,6 +1697,43 @@ Tl_pg_event_partition(struct pg_conn *pg, const char *name,
   f.p = id;
   f.null = 0;
   make_partition(&x, &p, &f, 1);
+  return err_out(&x, err, n);
+}
+
+/* ---- for the writers of a PostgreSQL case (ingest/pgqueue.c, pgedit.c):
+** rows out of the case into a SQLite database ---- */
+
+tl_rc
+Tl_pg_pull(struct pg_conn *pg, const char *name, const char *table,
+           const char *where, sqlite3 *db, uint64_t *rows, char *err,
+           size_t n)
+{
+  cpx x;
+  model m;
+  backend src, dst;
+  const mtable *t;
+  buf sel = {NULL, 0, 0};
+  memset(&x, 0, sizeof(x));
+  memset(&src, 0, sizeof(src));
+  memset(&dst, 0, sizeof(dst));
+  *rows = 0;
+  src.is_pg = 1;
+  src.pg = pg;
+  snprintf(src.name, sizeof(src.name), "%s", name);
+  dst.db = db;
+  snprintf(dst.name, sizeof(dst.name), "the local SQLite copy");
+  if(model_build(&x, &m))
+    return err_out(&x, err, n);
+  if(!(t = model_table(&m, table)))
+    fail(&x, TL_FAILED, "table %s is not in schema version %d", table,
+         TL_SCHEMA_VERSION);
+  else if(select_sql(&sel, t, 1, 0) ||
+          (where && b_fmt(&sel, " WHERE %s", where)))
+    fail(&x, TL_NOMEM, "out of memory");
+  else
+    copy_rows(&x, &src, &dst, t, sel.p, rows);
+  free(sel.p);
+  model_free(&m);
   return err_out(&x, err, n);
 }
 

@@ -38,6 +38,20 @@ tl_rc Tl_pg_copy_select(struct pg_conn *pg, const char *name, sqlite3 *db,
                         const char *table, const char *select,
                         uint64_t *rows, char *err, size_t n);
 
+/* Outside or inside the caller's transaction: the rows of table of the
+** PostgreSQL case (those meeting the SQL condition where; NULL: all) into
+** table of the SQLite database db; *rows: how many. */
+tl_rc Tl_pg_pull(struct pg_conn *pg, const char *name, const char *table,
+                 const char *where, sqlite3 *db, uint64_t *rows,
+                 char *err, size_t n);
+
+/* The work queue's table (ingest/pgqueue.c): CREATE TABLE IF NOT EXISTS. */
+extern const char Tl_pg_queue_ddl[];
+
+/* A query on the case giving the fingerprint (md5) of its register and
+** division map, and its number of targets (ingest/pgqueue.c). */
+extern const char Tl_pg_register_fp_sql[];
+
 /* The partition of event for one evidence item, when absent. */
 tl_rc Tl_pg_event_partition(struct pg_conn *pg, const char *name,
                             int64_t evidence_id, char *err, size_t n);
