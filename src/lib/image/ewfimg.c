@@ -51,6 +51,7 @@ typedef struct {
   uint32_t hand;
   uint32_t used;
   uint64_t hits, misses;  /* shown by imgstat */
+  uint64_t direct;        /* bytes read around the cache */
   char md5[33];
 } ewf_img;
 
@@ -246,6 +247,7 @@ ewf_img_read(TSK_IMG_INFO *img, TSK_OFF_T aoff, char *buf, size_t len)
       n = raw_read(ei, off, buf + done, (size_t)(run_end - off), 1);
       if(n < 0)
         return -1;
+      ei->direct += (uint64_t)n;
       done += (size_t)n;
       off += (uint64_t)n;
       if((uint64_t)n < run_end - boff)
@@ -312,6 +314,7 @@ Tl_ewf_img_cache_stats(TSK_IMG_INFO *img, Tl_ewf_cache_stats *st)
   st->used = ei->used;
   st->hits = ei->hits;
   st->misses = ei->misses;
+  st->direct = ei->direct;
 }
 
 static void

@@ -32,6 +32,7 @@
 #include "walk/claims_int.h"
 #include "plugin/artifacts_int.h"
 #include "ingest/ingest_int.h"
+#include "image/ewfimg_int.h"
 
 /* Everything one ingest needs, from open to commit. */
 typedef struct ingest {
@@ -56,7 +57,57 @@ typedef struct ingest {
   struct tl_ingest_result *res;  /* the caller's, for the file counts */
   Tl_phost *ph;                  /* artifact parsers (docs/PLUGIN-ABI.md) */
   int staging;                   /* TL_INGEST_STAGING: no match, no index */
+  /* TOUCHLINE_TIMING=1: each stage's wall and CPU time on stderr */
+  int timing;
+  double tm_wall, tm_cpu, tm_thr, tm_wall0, tm_cpu0, tm_thr0, writer_cpu;
 } ingest;
+
+static double
+clock_s(clockid_t id)
+{
+  struct timespec ts;
+  if(clock_gettime(id, &ts))
+    return 0;
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* TOUCHLINE_TIMING: the time since the last mark, as one line on stderr:
+** wall, CPU of the whole process (every thread) and of the calling
+** thread (the walker). docs/internals/WRITE-PATH.md reads them. */
+static void
+timing_mark(ingest *x, const char *stage)
+{
+  double w, p, t;
+  if(!x->timing)
+    return;
+  w = Tl_mono_s();
+  p = clock_s(CLOCK_PROCESS_CPUTIME_ID);
+  t = clock_s(CLOCK_THREAD_CPUTIME_ID);
+  if(stage)
+    fprintf(stderr, "timing: %-8s wall %7.3f s  cpu %7.3f s  main thread "
+            "%7.3f s\n", stage, w - x->tm_wall, p - x->tm_cpu,
+            t - x->tm_thr);
+  else {
+    x->tm_wall0 = w;
+    x->tm_cpu0 = p;
+    x->tm_thr0 = t;
+  }
+  x->tm_wall = w;
+  x->tm_cpu = p;
+  x->tm_thr = t;
+}
+
+static void
+timing_total(ingest *x)
+{
+  if(!x->timing)
+    return;
+  fprintf(stderr, "timing: %-8s wall %7.3f s  cpu %7.3f s  main thread "
+          "%7.3f s  writer thread %.3f s\n", "total",
+          Tl_mono_s() - x->tm_wall0,
+          clock_s(CLOCK_PROCESS_CPUTIME_ID) - x->tm_cpu0,
+          clock_s(CLOCK_THREAD_CPUTIME_ID) - x->tm_thr0, x->writer_cpu);
+}
 
 /* The default label: the image's file name without its extension; bytes
 ** that are not UTF-8 become "\xHH" so that the label is always text. */
@@ -364,9 +415,20 @@ stage_walk(ingest *x)
      (rc = Tl_writer_start(c, &w->wr)))
     return rc;
   fault_hook(w);
+  timing_mark(x, "open");
   rc = Tl_walk_image(w, x->im.img);
+  timing_mark(x, "walk");
+  if(x->timing && x->im.is_ewf) {
+    Tl_ewf_cache_stats cs;
+    Tl_ewf_img_cache_stats(x->im.img, &cs);
+    fprintf(stderr, "timing: EWF cache %u x %zu bytes (%u filled), %llu "
+            "hits, %llu misses, %llu bytes read around it\n", cs.n_slots,
+            cs.block_size, cs.used, (unsigned long long)cs.hits,
+            (unsigned long long)cs.misses, (unsigned long long)cs.direct);
+  }
   /* the walk is over: let the writer finish before anything else */
-  wrc = Tl_writer_finish(w->wr);
+  wrc = Tl_writer_finish_cpu(w->wr, &x->writer_cpu);
+  timing_mark(x, "drain");
   w->wr = NULL;
   if(!rc)
     rc = wrc;
@@ -410,6 +472,7 @@ stage_finish(ingest *x)
     Tl_walk_progress(w, "index", 1);
     if((rc = Tl_exec(c, Tl_index_create)))
       return rc;
+    timing_mark(x, "index");
   }
   /* Wait for the hash, still reporting progress and honouring Ctrl-C. */
   while(x->hasher && !Tl_hasher_finished(x->hasher)) {
@@ -421,6 +484,7 @@ stage_finish(ingest *x)
     nanosleep(&ts, NULL);
   }
   if(x->hasher) {
+    timing_mark(x, "hashwait");
     rc = Tl_hasher_finish(x->hasher, x->md5, x->sha1, x->sha256,
                           &x->n_read_err, x->herr, sizeof(x->herr));
     x->hasher = NULL;
@@ -469,13 +533,16 @@ stage_match(ingest *x)
 {
   uint64_t n_m = 0, n_h = 0, n_unc = 0;
   tl_rc rc;
+  timing_mark(x, "verify");
   if(x->staging)
     return TL_OK;       /* matched where the item is copied to */
   Tl_walk_progress(&x->w, "match", 1);
   if((rc = Tl_match_run(x->c, x->ev, &n_m, &n_h)))
     return rc;
   /* links of items ingested before to \\THIS\share\... */
-  return Tl_resolve_unc_pending(x->c, &n_unc);
+  rc = Tl_resolve_unc_pending(x->c, &n_unc);
+  timing_mark(x, "match");
+  return rc;
 }
 
 /* Stage 8: the item's totals, the id high-water mark, the run complete. */
@@ -516,9 +583,11 @@ stage_commit(ingest *x, struct tl_ingest_result *res)
   }
   Tl_store_finalize(&x->st);
   x->st_ok = 0;
+  timing_mark(x, "finish");
   if((rc = Tl_exec(c, "COMMIT")))
     return rc;
   x->in_tx = 0;
+  timing_mark(x, "commit");
 
   res->evidence_id = x->ev;
   res->n_objects = w->n_objects;
@@ -595,6 +664,11 @@ Tl_ingest_item(tl_case *c, int n_paths, const char *const *paths,
   x->ver = "not-computed";
   x->res = res;
   x->staging = (flags & TL_INGEST_STAGING) != 0;
+  {
+    const char *t = getenv("TOUCHLINE_TIMING");
+    x->timing = t && *t && strcmp(t, "0");
+  }
+  timing_mark(x, NULL);
 
   if(!(rc = stage_open(x)) &&
      !(rc = stage_identify(x)) &&
@@ -604,6 +678,8 @@ Tl_ingest_item(tl_case *c, int n_paths, const char *const *paths,
      !(rc = stage_finish(x)) &&
      !(rc = stage_match(x)))
     rc = stage_commit(x, res);
+  if(!rc)
+    timing_total(x);
 
   Tl_writer_finish(x->w.wr);
   if(x->hasher) {

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,15 +160,32 @@ create_case(tl_case *c)
   (void)fchmod(fd, 0644 & ~current_umask());
   close(fd);
   c->creating = 1;
+  /* The file format of a new case: 8 KiB pages (fewer B-tree pages and
+  ** WAL frames for the ingest's 900,000 rows per 100,000 files; 0.6% fewer
+  ** instructions than 4 KiB, docs/internals/WRITE-PATH.md). The schema is
+  ** written without a rollback journal and without syncs: tmp is this
+  ** process's alone and becomes the case only by the link() below, after
+  ** a clean close and an fsync, so a crash or a failure before that
+  ** leaves at most a CASE.new-XXXXXX file, never a half-made case. */
   if(!(rc = open_db(c, tmp, SQLITE_OPEN_READWRITE, NULL)) &&
+     !(rc = Tl_exec(c, "PRAGMA page_size = 8192;"
+                       "PRAGMA journal_mode = OFF;"
+                       "PRAGMA synchronous = OFF")) &&
      !(rc = Tl_store_init(c)) &&
      !(rc = Tl_exec(c, "PRAGMA journal_mode = WAL"))) {
     /* a clean close checkpoints and removes tmp's -wal and -shm */
     if(sqlite3_close(c->db) != SQLITE_OK)
       rc = Tl_set_error(c, TL_IO, "%s: cannot close the new case",
                         c->path);
-    else
+    else {
       c->db = NULL;
+      /* what synchronous = OFF left unsynced, on disk before the link */
+      if((fd = open(tmp, O_RDONLY)) < 0 || fsync(fd))
+        rc = Tl_set_error(c, TL_IO, "%s: cannot create the case: %s",
+                          c->path, strerror(errno));
+      if(fd >= 0)
+        close(fd);
+    }
   }
   c->creating = 0;
   if(!rc && link(tmp, c->path) && errno != EEXIST)

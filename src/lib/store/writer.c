@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store/writer_int.h"
 
@@ -65,6 +66,7 @@ struct Tl_writer {
   multi multi[MAX_MULTI];
   int n_multi;
   size_t *order, cap_order;
+  double cpu_s;         /* the writer thread's CPU time, set as it ends */
 };
 
 /* The allocator the batches grow with; a unit test swaps it to make a grow
@@ -301,6 +303,11 @@ writer_main(void *arg)
     pthread_cond_broadcast(&w->cv);
   }
   pthread_mutex_unlock(&w->mu);
+  {
+    struct timespec ts;
+    if(!clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts))
+      w->cpu_s = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+  }
   return NULL;
 }
 
@@ -496,6 +503,12 @@ Tl_writer_sync(Tl_writer *w)
 tl_rc
 Tl_writer_finish(Tl_writer *w)
 {
+  return Tl_writer_finish_cpu(w, NULL);
+}
+
+tl_rc
+Tl_writer_finish_cpu(Tl_writer *w, double *cpu_s)
+{
   tl_rc rc;
   int i;
   if(!w)
@@ -506,6 +519,8 @@ Tl_writer_finish(Tl_writer *w)
   pthread_cond_broadcast(&w->cv);
   pthread_mutex_unlock(&w->mu);
   pthread_join(w->thread, NULL);
+  if(cpu_s)
+    *cpu_s = w->cpu_s;
   for(i = 0; i < w->n_multi; i++) {
     sqlite3_finalize(w->multi[i].many);
     free(w->multi[i].bound);

@@ -33,6 +33,9 @@ tl_rc Tl_writer_sync(Tl_writer *w);
 
 /* Sync, stop the thread and free; NULL is accepted. */
 tl_rc Tl_writer_finish(Tl_writer *w);
+/* The same, giving the writer thread's CPU time in seconds (cpu_s may be
+** NULL); for the stage timings of TOUCHLINE_TIMING. */
+tl_rc Tl_writer_finish_cpu(Tl_writer *w, double *cpu_s);
 
 /* realloc() by default; tests replace it to fail a grow. */
 extern void *(*Tl_writer_realloc)(void *, size_t);

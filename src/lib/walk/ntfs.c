@@ -96,45 +96,46 @@ si_times(const TSK_FS_ATTR *a, Tl_times4 *t)
   return Tl_ntfs_parse_si(b, n, t);
 }
 
+/* One $FILE_NAME of the entry, parsed once and its name converted once
+** (into w->text at name_off); ok = 0 when it is too short to parse. */
+typedef struct fn_rec {
+  const TSK_FS_ATTR *a;
+  Tl_ntfs_fn fn;
+  size_t name_off;
+  int ok;
+} fn_rec;
+
 /* One $FILE_NAME attribute: its row and its events. */
 static void
-store_fn(Tl_walk *w, int64_t object_id, const TSK_FS_ATTR *a, int ord)
+store_fn(Tl_walk *w, int64_t object_id, const fn_rec *r, int ord)
 {
   static const char *const ns_names[] = {"POSIX", "Win32", "DOS",
                                          "Win32&DOS"};
-  size_t n = 0;
-  const uint8_t *b = resident(a, &n);
-  Tl_ntfs_fn fn;
+  const Tl_ntfs_fn *fn = &r->fn;
   Tl_writer *wr = w->wr;
 
-  if(!Tl_ntfs_parse_fn(b, n, &fn)) {
+  if(!r->ok) {
     w->n_corrupt++;
     return;
   }
-  if(!Tl_walk_grow(&w->text, &w->text_cap, (size_t)fn.name_units * 6 + 1)) {
-    w->rc = Tl_set_error(w->c, TL_NOMEM, "out of memory");
-    return;
-  }
-  Tl_utf16le_to_utf8(fn.name, (size_t)fn.name_units, w->text, w->text_cap);
-
   Tl_row_begin(wr, w->st->ins_fn);
   Tl_row_int(wr, object_id);
-  Tl_row_int(wr, a->id);
-  Tl_row_static(wr, fn.nspace < 4 ? ns_names[fn.nspace] : "unknown", -1);
-  Tl_row_text(wr, w->text, -1);
-  Tl_row_int(wr, (int64_t)(fn.parent & 0xffffffffffffULL));
-  Tl_row_int(wr, (int64_t)(fn.parent >> 48));
-  Tl_row_int(wr, fn.flags);
-  Tl_row_int(wr, (int64_t)fn.alloc_size);
-  Tl_row_int(wr, (int64_t)fn.real_size);
-  Tl_row_int(wr, (int64_t)fn.t.raw[3]);
-  Tl_row_int(wr, (int64_t)fn.t.raw[0]);
-  Tl_row_int(wr, (int64_t)fn.t.raw[2]);
-  Tl_row_int(wr, (int64_t)fn.t.raw[1]);
+  Tl_row_int(wr, r->a->id);
+  Tl_row_static(wr, fn->nspace < 4 ? ns_names[fn->nspace] : "unknown", -1);
+  Tl_row_text(wr, w->text + r->name_off, -1);
+  Tl_row_int(wr, (int64_t)(fn->parent & 0xffffffffffffULL));
+  Tl_row_int(wr, (int64_t)(fn->parent >> 48));
+  Tl_row_int(wr, fn->flags);
+  Tl_row_int(wr, (int64_t)fn->alloc_size);
+  Tl_row_int(wr, (int64_t)fn->real_size);
+  Tl_row_int(wr, (int64_t)fn->t.raw[3]);
+  Tl_row_int(wr, (int64_t)fn->t.raw[0]);
+  Tl_row_int(wr, (int64_t)fn->t.raw[2]);
+  Tl_row_int(wr, (int64_t)fn->t.raw[1]);
   Tl_row_int(wr, ord);
   if((w->rc = Tl_row_end(wr)))
     return;
-  Tl_walk_emit(w, object_id, "$FN", a->id, ord, &fn.t);
+  Tl_walk_emit(w, object_id, "$FN", r->a->id, ord, &fn->t);
 }
 
 static int
@@ -144,25 +145,38 @@ is_object_attr(const TSK_FS_ATTR *a)
          a->type == TSK_FS_ATTR_TYPE_NTFS_IDXROOT;
 }
 
-/* The parent reference and the name of a $FILE_NAME, or 0 when it is too
-** short to hold them. The name goes to w->text. */
+/* Parse the entry's $FILE_NAMEs r[0..nfn-1] (r[k].a set) and convert
+** their names, all into w->text; 0 when out of memory (w->rc set). */
 static int
-fn_name(Tl_walk *w, const TSK_FS_ATTR *a, uint64_t *parent, int *nspace)
+fn_parse(Tl_walk *w, fn_rec *r, int nfn)
 {
-  size_t n = 0;
-  const uint8_t *b = resident(a, &n);
-  Tl_ntfs_fn fn;
-  if(!Tl_ntfs_parse_fn(b, n, &fn))
+  size_t need = 0, n = 0, off = 0;
+  const uint8_t *b;
+  int k;
+  for(k = 0; k < nfn; k++) {
+    b = resident(r[k].a, &n);
+    r[k].ok = Tl_ntfs_parse_fn(b, b ? n : 0, &r[k].fn);
+    if(r[k].ok)
+      need += (size_t)r[k].fn.name_units * 6 + 1;
+  }
+  if(!Tl_walk_grow(&w->text, &w->text_cap, need + 1)) {
+    w->rc = Tl_set_error(w->c, TL_NOMEM, "out of memory");
     return 0;
-  if(!Tl_walk_grow(&w->text, &w->text_cap, (size_t)fn.name_units * 6 + 1))
-    return 0;
-  Tl_utf16le_to_utf8(fn.name, (size_t)fn.name_units, w->text, w->text_cap);
-  *parent = fn.parent & 0xffffffffffffULL;
-  *nspace = fn.nspace;
+  }
+  for(k = 0; k < nfn; k++) {
+    size_t cap;
+    if(!r[k].ok)
+      continue;
+    cap = (size_t)r[k].fn.name_units * 6 + 1;
+    r[k].name_off = off;
+    Tl_utf16le_to_utf8(r[k].fn.name, (size_t)r[k].fn.name_units,
+                       w->text + off, cap);
+    off += cap;
+  }
   return 1;
 }
 
-/* Which of the entry's $FILE_NAME attributes (fn[0..nfn-1], the ord being
+/* Which of the entry's $FILE_NAME attributes (r[0..nfn-1], the ord being
 ** the index) belong to the directory entry f: sel[k] = 1. Each $FILE_NAME
 ** goes to the link it names (same name, same parent directory), so with
 ** hard links every name and its times are stored once, under its own path,
@@ -172,23 +186,23 @@ fn_name(Tl_walk *w, const TSK_FS_ATTR *a, uint64_t *parent, int *nspace)
 ** so nothing is lost. Damaged attributes are always passed on, for
 ** store_fn() to count. */
 static void
-fn_select(Tl_walk *w, const TSK_FS_FILE *f, const TSK_FS_ATTR *const *fn,
-          int nfn, char *sel)
+fn_select(Tl_walk *w, const TSK_FS_FILE *f, const fn_rec *r, int nfn,
+          char *sel)
 {
   int k, j, any = 0, pass;
-  uint64_t par, par2;
-  int ns, ns2;
   if(!nfn)
     return;
   for(pass = 0; pass < 2 && !any; pass++)
     for(k = 0; k < nfn; k++) {
       sel[k] = 0;
-      if(!fn_name(w, fn[k], &par, &ns)) {
+      if(!r[k].ok) {
         sel[k] = 1;
         continue;
       }
-      if(ns == 2 || strcmp(w->text, f->name->name) ||
-         (pass == 0 && par != f->name->par_addr))
+      if(r[k].fn.nspace == 2 ||
+         strcmp(w->text + r[k].name_off, f->name->name) ||
+         (pass == 0 &&
+          (r[k].fn.parent & 0xffffffffffffULL) != f->name->par_addr))
         continue;
       sel[k] = 2;
       any = 1;
@@ -198,14 +212,21 @@ fn_select(Tl_walk *w, const TSK_FS_FILE *f, const TSK_FS_ATTR *const *fn,
     return;
   }
   for(k = 0; k < nfn; k++) {
-    if(!fn_name(w, fn[k], &par, &ns) || ns != 2)
+    uint64_t par;
+    if(!r[k].ok || r[k].fn.nspace != 2)
       continue;
+    par = r[k].fn.parent & 0xffffffffffffULL;
     for(j = 0; j < nfn; j++)
-      if(fn_name(w, fn[j], &par2, &ns2) && ns2 != 2 && par2 == par)
+      if(r[j].ok && r[j].fn.nspace != 2 &&
+         (r[j].fn.parent & 0xffffffffffffULL) == par)
         break;
     sel[k] = j < nfn && sel[j] == 2;
   }
 }
+
+/* $FILE_NAMEs of one entry kept on the stack; more (rare: hard links)
+** take memory of their own. */
+#define FN_STACK 8
 
 void
 Tl_ntfs_entry(Tl_walk *w, TSK_FS_FILE *f, size_t path_len)
@@ -215,8 +236,8 @@ Tl_ntfs_entry(Tl_walk *w, TSK_FS_FILE *f, size_t path_len)
   Tl_times4 t;
   int have_t = 0;
   char *sid = NULL;
-  const TSK_FS_ATTR **fn = NULL;
-  char *sel = NULL;
+  fn_rec fn_stack[FN_STACK], *fn = fn_stack;
+  char sel_stack[FN_STACK], *sel = sel_stack;
   int nfn = 0;
 
   for(i = 0; i < cnt; i++) {
@@ -225,6 +246,8 @@ Tl_ntfs_entry(Tl_walk *w, TSK_FS_FILE *f, size_t path_len)
       continue;
     if(a->type == NTFS_ATTR_SI && !si)
       si = a;
+    if(a->type == NTFS_ATTR_FN)
+      nfn++;
     if(is_object_attr(a)) {
       if(first < 0)
         first = i;
@@ -242,6 +265,12 @@ Tl_ntfs_entry(Tl_walk *w, TSK_FS_FILE *f, size_t path_len)
   if(tsk_fs_file_get_owner_sid(f, &sid))
     sid = NULL;
   tsk_error_reset();
+  if(nfn > FN_STACK &&
+     (!(fn = malloc(sizeof(*fn) * (size_t)nfn)) ||
+      !(sel = malloc((size_t)nfn)))) {
+    w->rc = Tl_set_error(w->c, TL_NOMEM, "out of memory");
+    goto out;
+  }
 
   for(i = 0; i < cnt || (first < 0 && i == 0); i++) {
     const TSK_FS_ATTR *a = first < 0 ? NULL : tsk_fs_file_attr_get_idx(f, i);
@@ -255,26 +284,27 @@ Tl_ntfs_entry(Tl_walk *w, TSK_FS_FILE *f, size_t path_len)
     Tl_walk_emit(w, id, "$SI", si ? si->id : -1, -1, &t);
     if(i == fn_idx || first < 0) {
       /* the entry's $FILE_NAMEs in attribute order: ord is the index */
-      if(cnt > 0 && (!(fn = malloc(sizeof(*fn) * (size_t)cnt)) ||
-                     !(sel = malloc((size_t)cnt)))) {
-        w->rc = Tl_set_error(w->c, TL_NOMEM, "out of memory");
-        break;
-      }
+      nfn = 0;
       for(j = 0; j < cnt; j++) {
         const TSK_FS_ATTR *fa = tsk_fs_file_attr_get_idx(f, j);
         if(fa && fa->type == NTFS_ATTR_FN)
-          fn[nfn++] = fa;
+          fn[nfn++].a = fa;
       }
+      if(!fn_parse(w, fn, nfn))
+        break;
       fn_select(w, f, fn, nfn, sel);
       for(j = 0; j < nfn && !w->rc; j++)
         if(sel[j])
-          store_fn(w, id, fn[j], j);
+          store_fn(w, id, &fn[j], j);
     }
     if(first < 0)
       break;
   }
-  free(fn);
-  free(sel);
+out:
+  if(fn != fn_stack)
+    free(fn);
+  if(sel != sel_stack)
+    free(sel);
   free(sid);
 }
 
