@@ -34,6 +34,8 @@
 #include "store/pg_int.h"
 
 static _Thread_local char q_err[1400];
+/* TOUCHLINE_WORKER_TIMING (bench/pg.sh): when the item copy got its lock */
+static _Thread_local int64_t q_locked_ns;
 
 #ifndef HAVE_LIBPQ
 static tl_rc
@@ -376,6 +378,7 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
   if(run0(pg, w->name, err, n, "LOCK TABLE case_meta IN SHARE ROW "
           "EXCLUSIVE MODE", 0, NULL))
     goto out;
+  q_locked_ns = now_ns();
   pv[0] = item_id;
   pv[1] = claim;
   pv[2] = attempts;
@@ -685,7 +688,7 @@ worker_thread(void *arg)
     char item_id[40], attempts[20], label[300], division[300], image[4096];
     char stale[20], path[4200], cmd[600];
     int have_div, lost = 0;
-    int64_t run_id = 0, ev = 0, nobj = 0, nev = 0;
+    int64_t run_id = 0, ev = 0, nobj = 0, nev = 0, t_stage = 0, t_copy = 0;
     tl_case *c = NULL;
     const char *oerr;
     struct tl_ingest_opts io;
@@ -798,6 +801,7 @@ worker_thread(void *arg)
     io.wait_s = 0;
     memset(&ir, 0, sizeof(ir));
     ir.struct_size = sizeof(ir);
+    t_stage = now_ns();
     rc = tl_case_open(path, TL_OPEN_CREATE, &c, &oerr);
     if(rc)
       snprintf(err, sizeof(err), "%s", oerr);
@@ -808,6 +812,7 @@ worker_thread(void *arg)
         snprintf(err, sizeof(err), "%s", tl_case_errmsg(c));
       tl_case_close(c);
     }
+    t_copy = q_locked_ns = now_ns();
     if(!rc && copy_item(pg, w, path, item_id, claim, attempts, label, run_id,
                         &lost, &ev, &nobj, &nev, err, sizeof(err)))
       rc = TL_FAILED;
@@ -861,6 +866,15 @@ worker_thread(void *arg)
       snprintf(m, sizeof(m), "%lld objects, %lld events", (long long)nobj,
                (long long)nev);
       tell(w, label, "done", m);
+      /* the phases of the item, for bench/pg.sh */
+      if(getenv("TOUCHLINE_WORKER_TIMING")) {
+        int64_t t_end = now_ns();
+        fprintf(stderr, "touchline worker timing: label=%s job=%d start=%.3f"
+                " stage_s=%.3f lockwait_s=%.3f copy_s=%.3f objects=%lld "
+                "events=%lld\n", label, wt->no, t_stage / 1e9,
+                (t_copy - t_stage) / 1e9, (q_locked_ns - t_copy) / 1e9,
+                (t_end - q_locked_ns) / 1e9, (long long)nobj, (long long)nev);
+      }
     }
   }
   PQfinish(pg);
