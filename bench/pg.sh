@@ -56,7 +56,7 @@ esac
 TL=${1:-touchline}
 RUNS=${BENCH_RUNS:-3}
 WARMUP=${BENCH_WARMUP:-1}
-VARIANTS=${BENCH_PG_VARIANTS:-"sqlite pg pg-j2 manifest"}
+VARIANTS=${BENCH_PG_VARIANTS-"sqlite pg pg-j2 manifest"}
 CLIENTS=${BENCH_PG_CLIENTS-"1 2 4"}
 FSYNC=${BENCH_PG_FSYNC:-on}
 SETTINGS=${BENCH_PG_SETTINGS:-}

@@ -36,7 +36,7 @@ check 2 "bench/pg.sh: BENCH_PG_CLIENTS: not a number 1-64: '65'" BENCH_DIR="$D" 
 check 2 "bench/pg.sh: BENCH_PG_FSYNC: on or off, not 'maybe'" BENCH_DIR="$D" BENCH_PG_FSYNC=maybe bash "$B" "$TOUCHLINE"
 check 2 "bench/pg.sh: BENCH_PG_SETTINGS: not name=value: 'fsync'" BENCH_DIR="$D" BENCH_PG_SETTINGS="wal_compression=on fsync" bash "$B" "$TOUCHLINE"
 check 2 "bench/pg.sh: BENCH_PG_VARIANTS and BENCH_PG_CLIENTS are both empty: nothing to do" \
-  BENCH_DIR="$D" BENCH_PG_VARIANTS=" " BENCH_PG_CLIENTS= bash "$B" "$TOUCHLINE"
+  BENCH_DIR="$D" BENCH_PG_VARIANTS= BENCH_PG_CLIENTS=" " bash "$B" "$TOUCHLINE"
 check 1 "bench/pg.sh: cannot run touchline: $T_TMP/no/touchline" BENCH_DIR="$D" bash "$B" "$T_TMP/no/touchline"
 
 # everything there but the image: it is named, nothing is made
