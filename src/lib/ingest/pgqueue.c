@@ -36,6 +36,8 @@
 #include "store/store_int.h"
 
 static _Thread_local char q_err[1400];
+/* TOUCHLINE_WORKER_TIMING (bench/pg.sh): when the item copy got its lock */
+static _Thread_local int64_t q_locked_ns;
 
 #ifndef HAVE_LIBPQ
 static tl_rc
@@ -503,6 +505,7 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
   /* one item copy at a time in the case: ids are given under this lock */
   if(run0(pg, w->name, err, n, "SELECT tl_lock_copy()", 0, NULL))
     goto out;
+  q_locked_ns = now_ns();
   pv[0] = item_id;
   pv[1] = claim;
   pv[2] = attempts;
@@ -892,6 +895,7 @@ typedef struct {
   const char *label, *division, *image;
   int no;
   int64_t run_id, ev, nobj, nev, nmatch;
+  int64_t t_stage, t_copy;      /* TOUCHLINE_WORKER_TIMING */
   int lost, exists;
   struct tl_ingest_result ir;
 } pitem;
@@ -1038,6 +1042,7 @@ do_item(PGconn *pg, wshared *w, pitem *it, char *err, size_t n)
   io.wait_s = 0;
   memset(&it->ir, 0, sizeof(it->ir));
   it->ir.struct_size = sizeof(it->ir);
+  it->t_stage = now_ns();
   if((rc = tl_case_open(path, TL_OPEN_CREATE, &c, &oerr))) {
     snprintf(err, n, "%s", oerr);
     goto out;
@@ -1053,6 +1058,7 @@ do_item(PGconn *pg, wshared *w, pitem *it, char *err, size_t n)
     int stale = 0;
     if((rc = pull_and_match(pg, w, c, fp, sizeof(fp), err, n)))
       goto out;
+    it->t_copy = q_locked_ns = now_ns();
     cr = copy_item(pg, w, path, it->item_id, it->claim, it->attempts,
                    it->label, it->run_id, fp, &it->lost, &stale, &it->ev,
                    &it->nobj, &it->nev, &it->nmatch, err, n);
@@ -1206,6 +1212,16 @@ worker_thread(void *arg)
                "occurrences", (long long)it.nobj, (long long)it.nev,
                (long long)it.nmatch);
       tell(w, label, "done", m);
+      /* the phases of the item, for bench/pg.sh */
+      if(getenv("TOUCHLINE_WORKER_TIMING")) {
+        int64_t t_end = now_ns();
+        fprintf(stderr, "touchline worker timing: label=%s job=%d start=%.3f"
+                " stage_s=%.3f lockwait_s=%.3f copy_s=%.3f objects=%lld "
+                "events=%lld\n", label, wt->no, it.t_stage / 1e9,
+                (it.t_copy - it.t_stage) / 1e9, (q_locked_ns - it.t_copy) / 1e9,
+                (t_end - q_locked_ns) / 1e9, (long long)it.nobj,
+                (long long)it.nev);
+      }
     }
   }
   PQfinish(pg);
