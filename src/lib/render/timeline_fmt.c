@@ -354,6 +354,46 @@ put_addr(struct line *l, const struct Tl_tlw_obj *o)
 
 /* ---- escaping --------------------------------------------------------- */
 
+/* Word-at-a-time scanning: the texts are mostly plain, so each escaper
+** first skips 8 bytes at a time while none of them can need a change.
+** A word "may need" one when it holds a byte below 0x20, 0x7f or one of
+** up to three given bytes; the byte loop then decides. (The tests are
+** exact about a word: no false "plain".) */
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGH UINT64_C(0x8080808080808080)
+
+static inline uint64_t
+has_byte(uint64_t x, unsigned char c)
+{
+  uint64_t v = x ^ (ONES * c);
+  return (v - ONES) & ~v & HIGH;
+}
+
+static inline int
+word_plain(uint64_t x, unsigned char a, unsigned char b, unsigned char c)
+{
+  /* bytes below 0x20 (a byte >= 0x80 never matches: ~x clears its bit) */
+  uint64_t t = (x - ONES * 0x20) & ~x & HIGH;
+  t |= has_byte(x, 0x7f) | has_byte(x, a) | has_byte(x, b) | has_byte(x, c);
+  return !t;
+}
+
+/* Length of the prefix of s made of whole plain words. */
+static inline size_t
+plain_prefix(const char *s, size_t len, unsigned char a, unsigned char b,
+             unsigned char c)
+{
+  size_t i = 0;
+  while(i + 8 <= len) {
+    uint64_t x;
+    memcpy(&x, s + i, 8);
+    if(!word_plain(x, a, b, c))
+      break;
+    i += 8;
+  }
+  return i;
+}
+
 /* Escape what would break a '|'-separated line. '|', '%' and '\' become
 ** %7C, %25 and %5C, which mactime decodes in every field, so a name comes
 ** out of mactime as the reports show it. Names arrive with their control
@@ -366,7 +406,7 @@ put_pct(struct line *l, const char *s, size_t len)
 {
   static const char hex[] = "0123456789ABCDEF";
   size_t i, start = 0;
-  for(i = 0; i < len; i++) {
+  for(i = plain_prefix(s, len, '|', '%', '\\'); i < len; i++) {
     unsigned char c = (unsigned char)s[i];
     if(c == '|' || c == '%' || c == '\\' || c < 0x20 || c == 0x7f) {
       char e[4] = {'%', hex[c >> 4], hex[c & 15], 0};
@@ -410,7 +450,9 @@ put_csv(struct line *l, const char *s, size_t len)
       k++;
     neutral = k < len && is_trigger(s[k]);
   }
-  for(i = 0; i < len; i++)
+  /* control characters other than CR and LF make a word "not plain"
+  ** here too; the byte loop then finds no special among them */
+  for(i = plain_prefix(s, len, '"', ',', ','); i < len; i++)
     quote |= special[(unsigned char)s[i]];
   if(!quote && !neutral) {
     put(l, s, len);
@@ -446,7 +488,7 @@ put_json(struct line *l, const char *s, size_t len)
   };
   size_t i, start = 0;
   unsigned any = 0;
-  for(i = 0; i < len; i++)
+  for(i = plain_prefix(s, len, '"', '\\', '"'); i < len; i++)
     any |= esc[(unsigned char)s[i]];
   if(!any) {
     char *d = room(l, len + 2);
