@@ -585,7 +585,7 @@ tl_query_objects(tl_case *c, const struct tl_filter *filter,
 ** Tl_query_events. Objects stay in memory (about 110 bytes and their
 ** strings each); events come in windows of at most SNAP_BUDGET rows, so
 ** their memory is bounded whatever the case. */
-#define SNAP_BUDGET 2000000
+#define SNAP_BUDGET 1000000
 
 /* The window size; a test hook (configure --enable-test-hooks) sets a
 ** small one with TOUCHLINE_EXPORT_WINDOW=N to exercise the windows. */
@@ -659,6 +659,7 @@ struct snap {
   struct intern src, macb, alloc;
   struct sev *ev;
   size_t n_ev, cap_ev;
+  size_t ev_hint;           /* rows a window may hold: the first capacity */
   uint32_t *ord;            /* export order of ev (sort_events) */
   struct snfn *fn;
   size_t n_fn;
@@ -1141,7 +1142,8 @@ snap_events(tl_case *c, struct Tl_qfilter *q, struct snap *s, int win,
     if((ox = last_ox) == UINT32_MAX)
       continue;
     if(s->n_ev == s->cap_ev) {
-      size_t nc = s->cap_ev ? s->cap_ev * 2 : 65536;
+      size_t nc = s->cap_ev ? s->cap_ev * 2 :
+                  s->ev_hint ? s->ev_hint : 65536;
       struct sev *n = realloc(s->ev, nc * sizeof(*n));
       if(!n) {
         s->oom = 1;
@@ -1328,7 +1330,7 @@ sort_events(struct snap *s)
 /* Windows of at most SNAP_BUDGET events in t_ns order: their lower
 ** bounds, from the event_time index. *n 0: one window, everything. */
 static tl_rc
-time_windows(tl_case *c, int64_t **bounds, size_t *n)
+time_windows(tl_case *c, struct snap *s, int64_t **bounds, size_t *n)
 {
   sqlite3_stmt *st;
   int64_t total = 0, k, budget = snap_budget();
@@ -1341,6 +1343,9 @@ time_windows(tl_case *c, int64_t **bounds, size_t *n)
   if(sqlite3_step(st) == SQLITE_ROW)
     total = sqlite3_column_int64(st, 0);
   sqlite3_finalize(st);
+  /* one allocation for the rows of a window (more only when equal times
+  ** make one larger) */
+  s->ev_hint = (size_t)(total < budget ? total : budget) + 1;
   if(total <= budget)
     return TL_OK;
   cap = (size_t)(total / budget) + 2;
@@ -1391,7 +1396,7 @@ Tl_export_events(tl_case *c, struct Tl_qfilter *q, Tl_export_fn cb,
   tl_rc rc;
   if((rc = snap_open(c, q, &s)))
     return rc;
-  if((rc = time_windows(c, &bounds, &nb)))
+  if((rc = time_windows(c, &s, &bounds, &nb)))
     goto out;
   /* artifact events, merged by time (file-system events first at equal
   ** instants); a case from before them has none */
@@ -1565,6 +1570,7 @@ Tl_export_body(tl_case *c, struct Tl_qfilter *q, Tl_body_fn cb, void *ctx)
     total = sqlite3_column_int64(st, 0);
   sqlite3_finalize(st);
   /* windows of objects holding about SNAP_BUDGET events */
+  s.ev_hint = (size_t)(total < budget ? total : budget) + 1;
   per = s.n_obj;
   if(total > budget && s.n_obj) {
     per = (size_t)((double)budget * (double)s.n_obj / (double)total);
