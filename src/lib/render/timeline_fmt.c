@@ -389,6 +389,7 @@ plain_prefix(const char *s, size_t len, unsigned char a, unsigned char b,
 {
   size_t i = 0;
 #ifdef __SSE2__
+  if(len >= 16) {
   const __m128i va = _mm_set1_epi8((char)a), vb = _mm_set1_epi8((char)b),
                 vc = _mm_set1_epi8((char)c), vdel = _mm_set1_epi8(0x7f),
                 v1f = _mm_set1_epi8(0x1f);
@@ -403,6 +404,7 @@ plain_prefix(const char *s, size_t len, unsigned char a, unsigned char b,
     if(_mm_movemask_epi8(t))
       return i;
     i += 16;
+  }
   }
 #endif
   while(i + 8 <= len) {
