@@ -13,6 +13,11 @@
 # shows medians. BENCH_CASE: an ingested case of IMAGE to use (else one is
 # ingested into a temporary folder). BENCH_OUT=file: write the outputs to
 # files (default /dev/null for every command). TMPDIR: where the case goes.
+# BENCH_SHA=FILE: also hash every format's output (sha256, one run each
+# after the rounds): FILE missing, the sums are written to it; present,
+# they are compared with it and the script exits 1 on a difference (run
+# once with the old build and once with the new on the same case: the
+# output must stay byte for byte the same).
 # A benchmark, not a test: it prints figures and never fails on them.
 set -euo pipefail
 TL=${TOUCHLINE:-touchline}
@@ -106,6 +111,24 @@ for f in $FORMATS; do
   printf '%-44s %7s %7s %9s %9s  %s\n' "touchline timeline -f $f" "$t" "$(col "$f" 2)" \
     "$(( $(maxcol "$f" 3) / 1024 ))" "${x}x" ">= ${goal}x faster than the pipeline: $ok$extra"
 done
+if [ -n "${BENCH_SHA:-}" ]; then
+  echo
+  for f in $FORMATS; do
+    echo "$f $("$TL" timeline -q "$CASE" -f $f | sha256sum | cut -d' ' -f1)"
+  done >"$W/sha"
+  if [ -f "$BENCH_SHA" ]; then
+    if cmp -s "$W/sha" "$BENCH_SHA"; then
+      echo "output: the sha256 of every format is the one in $BENCH_SHA"
+    else
+      echo "output: DIFFERENT from $BENCH_SHA:"
+      diff "$BENCH_SHA" "$W/sha" || true
+      exit 1
+    fi
+  else
+    cp "$W/sha" "$BENCH_SHA"
+    echo "output: sha256 of each format written to $BENCH_SHA"
+  fi
+fi
 if [ "${BENCH_OUT:-}" = file ]; then
   echo
   for f in $FORMATS; do echo "$f: $(wc -l < "$W/out.$f") lines, $(wc -c < "$W/out.$f") bytes"; done

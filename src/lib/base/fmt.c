@@ -15,26 +15,56 @@ static const char digits2[201] =
   "68697071727374757677787980818283848586878889909192939495969798"
   "99";
 
+/* v < 10^8 as exactly 8 digits, in 32-bit arithmetic. */
+static void
+pad8(char *dst, uint32_t v)
+{
+  uint32_t hi = v / 10000, lo = v % 10000;
+  memcpy(dst, digits2 + 2 * (hi / 100), 2);
+  memcpy(dst + 2, digits2 + 2 * (hi % 100), 2);
+  memcpy(dst + 4, digits2 + 2 * (lo / 100), 2);
+  memcpy(dst + 6, digits2 + 2 * (lo % 100), 2);
+}
+
+/* v < 10^8 without leading zeros. */
+static size_t
+fmt_u32(char *dst, uint32_t v)
+{
+  char b[8];
+  size_t n;
+  if(v < 10) {
+    dst[0] = (char)('0' + v);
+    return 1;
+  }
+  if(v < 100) {
+    memcpy(dst, digits2 + 2 * v, 2);
+    return 2;
+  }
+  pad8(b, v);
+  n = v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5 : v < 1000000 ? 6 :
+      v < 10000000 ? 7 : 8;
+  memcpy(dst, b + 8 - n, n);
+  return n;
+}
+
+/* In chunks of 8 digits: 32-bit divisions, and at most two 64-bit ones
+** (times in ns have 19 digits). */
 size_t
 Tl_fmt_u64(char *dst, uint64_t v)
 {
-  char b[TL_FMT_INT_MAX];
-  size_t i = sizeof(b), n;
-  while(v >= 100) {
-    unsigned r = (unsigned)(v % 100);
-    v /= 100;
-    i -= 2;
-    memcpy(b + i, digits2 + 2 * r, 2);
+  size_t n;
+  if(v < 100000000)
+    return fmt_u32(dst, (uint32_t)v);
+  if(v < UINT64_C(10000000000000000)) {
+    n = fmt_u32(dst, (uint32_t)(v / 100000000));
+    pad8(dst + n, (uint32_t)(v % 100000000));
+    return n + 8;
   }
-  if(v >= 10) {
-    i -= 2;
-    memcpy(b + i, digits2 + 2 * v, 2);
-  }
-  else
-    b[--i] = (char)('0' + v);
-  n = sizeof(b) - i;
-  memcpy(dst, b + i, n);
-  return n;
+  n = fmt_u32(dst, (uint32_t)(v / UINT64_C(10000000000000000)));
+  v %= UINT64_C(10000000000000000);
+  pad8(dst + n, (uint32_t)(v / 100000000));
+  pad8(dst + n + 8, (uint32_t)(v % 100000000));
+  return n + 16;
 }
 
 size_t
@@ -51,6 +81,13 @@ void
 Tl_fmt_pad(char *dst, uint64_t v, int width)
 {
   int i = width;
+  if(width <= 8 && v < 100000000) {
+    /* the fractions of a second: 6 or 7 digits */
+    char b[8];
+    pad8(b, (uint32_t)v);
+    memcpy(dst, b + 8 - width, (size_t)width);
+    return;
+  }
   while(i >= 2) {
     i -= 2;
     memcpy(dst + i, digits2 + 2 * (v % 100), 2);

@@ -9,6 +9,9 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "base/abi_int.h"
 #include "base/fmt_int.h"
@@ -354,6 +357,66 @@ put_addr(struct line *l, const struct Tl_tlw_obj *o)
 
 /* ---- escaping --------------------------------------------------------- */
 
+/* Word-at-a-time scanning: the texts are mostly plain, so each escaper
+** first skips 8 bytes at a time while none of them can need a change.
+** A word "may need" one when it holds a byte below 0x20, 0x7f or one of
+** up to three given bytes; the byte loop then decides. (The tests are
+** exact about a word: no false "plain".) */
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGH UINT64_C(0x8080808080808080)
+
+static inline uint64_t
+has_byte(uint64_t x, unsigned char c)
+{
+  uint64_t v = x ^ (ONES * c);
+  return (v - ONES) & ~v & HIGH;
+}
+
+static inline int
+word_plain(uint64_t x, unsigned char a, unsigned char b, unsigned char c)
+{
+  /* bytes below 0x20 (a byte >= 0x80 never matches: ~x clears its bit) */
+  uint64_t t = (x - ONES * 0x20) & ~x & HIGH;
+  t |= has_byte(x, 0x7f) | has_byte(x, a) | has_byte(x, b) | has_byte(x, c);
+  return !t;
+}
+
+/* Length of the prefix of s made of whole plain words (16 bytes at a
+** time with SSE2, the x86-64 baseline). */
+static inline size_t
+plain_prefix(const char *s, size_t len, unsigned char a, unsigned char b,
+             unsigned char c)
+{
+  size_t i = 0;
+#ifdef __SSE2__
+  if(len >= 16) {
+  const __m128i va = _mm_set1_epi8((char)a), vb = _mm_set1_epi8((char)b),
+                vc = _mm_set1_epi8((char)c), vdel = _mm_set1_epi8(0x7f),
+                v1f = _mm_set1_epi8(0x1f);
+  while(i + 16 <= len) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    /* x <= 0x1f unsigned: min(x, 0x1f) == x */
+    __m128i t = _mm_cmpeq_epi8(_mm_min_epu8(x, v1f), x);
+    t = _mm_or_si128(t, _mm_cmpeq_epi8(x, vdel));
+    t = _mm_or_si128(t, _mm_cmpeq_epi8(x, va));
+    t = _mm_or_si128(t, _mm_cmpeq_epi8(x, vb));
+    t = _mm_or_si128(t, _mm_cmpeq_epi8(x, vc));
+    if(_mm_movemask_epi8(t))
+      return i;
+    i += 16;
+  }
+  }
+#endif
+  while(i + 8 <= len) {
+    uint64_t x;
+    memcpy(&x, s + i, 8);
+    if(!word_plain(x, a, b, c))
+      break;
+    i += 8;
+  }
+  return i;
+}
+
 /* Escape what would break a '|'-separated line. '|', '%' and '\' become
 ** %7C, %25 and %5C, which mactime decodes in every field, so a name comes
 ** out of mactime as the reports show it. Names arrive with their control
@@ -366,7 +429,7 @@ put_pct(struct line *l, const char *s, size_t len)
 {
   static const char hex[] = "0123456789ABCDEF";
   size_t i, start = 0;
-  for(i = 0; i < len; i++) {
+  for(i = plain_prefix(s, len, '|', '%', '\\'); i < len; i++) {
     unsigned char c = (unsigned char)s[i];
     if(c == '|' || c == '%' || c == '\\' || c < 0x20 || c == 0x7f) {
       char e[4] = {'%', hex[c >> 4], hex[c & 15], 0};
@@ -410,7 +473,9 @@ put_csv(struct line *l, const char *s, size_t len)
       k++;
     neutral = k < len && is_trigger(s[k]);
   }
-  for(i = 0; i < len; i++)
+  /* control characters other than CR and LF make a word "not plain"
+  ** here too; the byte loop then finds no special among them */
+  for(i = plain_prefix(s, len, '"', ',', ','); i < len; i++)
     quote |= special[(unsigned char)s[i]];
   if(!quote && !neutral) {
     put(l, s, len);
@@ -446,7 +511,7 @@ put_json(struct line *l, const char *s, size_t len)
   };
   size_t i, start = 0;
   unsigned any = 0;
-  for(i = 0; i < len; i++)
+  for(i = plain_prefix(s, len, '"', '\\', '"'); i < len; i++)
     any |= esc[(unsigned char)s[i]];
   if(!any) {
     char *d = room(l, len + 2);
@@ -887,10 +952,17 @@ Tl_tlw_event_row(struct Tl_tlw_out *o, const struct Tl_tlw_event *ev)
   struct line l;
   struct ev_text t;
   struct visible v;
-  struct Tl_tlw_event ve = *ev;
-  const struct Tl_tlw_event *e = &ve;
-  visible_obj(&v, &ev->o);
-  ve.o = v.o;
+  struct Tl_tlw_event ve;
+  const struct Tl_tlw_event *e = ev;
+  v.n = 0;
+  v.oom = 0;
+  if(!ev->o.printable) {
+    /* a copy with the escaped texts (most objects have none to escape) */
+    ve = *ev;
+    visible_obj(&v, &ev->o);
+    ve.o = v.o;
+    e = &ve;
+  }
   memset(&t, 0, sizeof(t));
   if(v.oom || !event_text(o, e, &t)) {
     o->oom = 1;
@@ -966,10 +1038,16 @@ Tl_tlw_body_row(struct Tl_tlw_out *o, const struct Tl_tlw_body *body)
 {
   struct line l;
   struct visible v;
-  struct Tl_tlw_body vb = *body;
-  const struct Tl_tlw_body *b = &vb;
-  visible_obj(&v, &body->o);
-  vb.o = v.o;
+  struct Tl_tlw_body vb;
+  const struct Tl_tlw_body *b = body;
+  v.n = 0;
+  v.oom = 0;
+  if(!body->o.printable) {
+    vb = *body;
+    visible_obj(&v, &body->o);
+    vb.o = v.o;
+    b = &vb;
+  }
   if(v.oom) {
     o->oom = 1;
     visible_free(&v);

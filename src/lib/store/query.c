@@ -585,7 +585,7 @@ tl_query_objects(tl_case *c, const struct tl_filter *filter,
 ** Tl_query_events. Objects stay in memory (about 110 bytes and their
 ** strings each); events come in windows of at most SNAP_BUDGET rows, so
 ** their memory is bounded whatever the case. */
-#define SNAP_BUDGET 2000000
+#define SNAP_BUDGET 1000000
 
 /* The window size; a test hook (configure --enable-test-hooks) sets a
 ** small one with TOUCHLINE_EXPORT_WINDOW=N to exercise the windows. */
@@ -636,10 +636,13 @@ struct snfn {               /* ntfs_filename, for the body file */
   size_t units;             /* UTF-16 units of the name */
 };
 
-/* A few distinct strings (sources, macb, alloc), each kept once. */
+/* A few distinct strings (sources, macb, alloc), each kept once. Strings
+** of at most 8 bytes are also kept packed in a word (key[]): looked up
+** without strcmp, once per event row. */
 struct intern {
   char **s;
   int *filetime;            /* "$SI" or "$FN": 1, "$FN": 3 */
+  uint64_t *key;            /* the string packed, or UINT64_MAX: longer */
   size_t n, cap, last;
 };
 
@@ -656,9 +659,12 @@ struct snap {
   struct intern src, macb, alloc;
   struct sev *ev;
   size_t n_ev, cap_ev;
+  size_t ev_hint;           /* rows a window may hold: the first capacity */
+  uint32_t *ord;            /* export order of ev (sort_events) */
   struct snfn *fn;
   size_t n_fn;
   int schema;
+  int body;                 /* the body file: events need their fnkey */
   int oom;
 };
 
@@ -670,6 +676,19 @@ intern_free(struct intern *t)
     free(t->s[i]);
   free(t->s);
   free(t->filetime);
+  free(t->key);
+}
+
+/* s (len bytes) packed in a word, UINT64_MAX when 8 bytes or longer;
+** the length goes in the top byte. */
+static inline uint64_t
+intern_pack(const char *s, size_t len)
+{
+  uint64_t k = 0;
+  if(len >= 8)
+    return UINT64_MAX;
+  memcpy(&k, s, len);
+  return k | ((uint64_t)len << 56);
 }
 
 /* Index of s in t (added when new); -1 out of memory or past max. */
@@ -690,19 +709,43 @@ intern(struct intern *t, const char *s, size_t max)
     size_t nc = t->cap ? t->cap * 2 : 16;
     char **ns = realloc(t->s, nc * sizeof(*ns));
     int *nf;
+    uint64_t *nk;
     if(!ns)
       return -1;
     t->s = ns;
     if(!(nf = realloc(t->filetime, nc * sizeof(*nf))))
       return -1;
     t->filetime = nf;
+    if(!(nk = realloc(t->key, nc * sizeof(*nk))))
+      return -1;
+    t->key = nk;
     t->cap = nc;
   }
   if(!(t->s[t->n] = strdup(s)))
     return -1;
+  t->key[t->n] = intern_pack(s, strlen(s));
   t->filetime[t->n] = !strcmp(s, "$FN") ? 3 : !strcmp(s, "$SI");
   t->last = t->n;
   return (long)t->n++;
+}
+
+/* intern() of a column's text (len bytes, no NUL inside): a short string
+** is compared packed, the last one found first. */
+static inline long
+intern_col(struct intern *t, const char *p, size_t len, size_t max)
+{
+  uint64_t k = intern_pack(p, len);
+  size_t i;
+  if(k != UINT64_MAX && t->n) {
+    if(t->key[t->last] == k)
+      return (long)t->last;
+    for(i = 0; i < t->n; i++)
+      if(t->key[i] == k) {
+        t->last = i;
+        return (long)i;
+      }
+  }
+  return intern(t, p, max);
 }
 
 static void
@@ -721,6 +764,7 @@ snap_free(struct snap *s)
   free(s->arena);
   free(s->map);
   free(s->ev);
+  free(s->ord);
   free(s->fn);
   intern_free(&s->src);
   intern_free(&s->macb);
@@ -1057,11 +1101,16 @@ snap_events(tl_case *c, struct Tl_qfilter *q, struct snap *s, int win,
   sqlite3_str *b = sqlite3_str_new(c->db);
   sqlite3_stmt *st;
   int rc, i;
+  int64_t last_id = INT64_MIN;
+  uint32_t last_ox = UINT32_MAX;
   s->n_ev = 0;
-  /* NOT INDEXED: one pass over the table in rowid (event_id) order */
-  sqlite3_str_appendall(b, "SELECT e.t_ns, e.source, e.macb, e.attr_id,"
-                        " e.raw, ifnull(e.clamped, 0), e.object_id, ");
-  sqlite3_str_appendall(b, s->schema >= 3 ? "e.fn_ord" : "NULL");
+  /* NOT INDEXED: one pass over the table in rowid (event_id) order. The
+  ** columns the rows need and no more: each costs SQLite a decode per
+  ** row (fn_ord only for the body file; clamped is NOT NULL) */
+  sqlite3_str_appendall(b, "SELECT e.t_ns, e.object_id, e.source, e.macb,"
+                        " e.attr_id, e.raw, e.clamped");
+  if(s->body)
+    sqlite3_str_appendall(b, s->schema >= 3 ? ", e.fn_ord" : ", NULL");
   sqlite3_str_appendall(b, " FROM event e NOT INDEXED WHERE 1");
   sql_event_cond(b, q);
   if(win == WIN_TIME) {
@@ -1081,12 +1130,20 @@ snap_events(tl_case *c, struct Tl_qfilter *q, struct snap *s, int win,
   }
   while((rc = sqlite3_step(st)) == SQLITE_ROW) {
     struct sev *e;
-    uint32_t ox = obj_index(s, sqlite3_column_int64(st, 6));
+    int64_t id = sqlite3_column_int64(st, 1);
+    uint32_t ox;
     long sx, mx;
-    if(ox == UINT32_MAX)
+    int has_attr;
+    /* an object's events are stored together */
+    if(id != last_id) {
+      last_id = id;
+      last_ox = obj_index(s, id);
+    }
+    if((ox = last_ox) == UINT32_MAX)
       continue;
     if(s->n_ev == s->cap_ev) {
-      size_t nc = s->cap_ev ? s->cap_ev * 2 : 65536;
+      size_t nc = s->cap_ev ? s->cap_ev * 2 :
+                  s->ev_hint ? s->ev_hint : 65536;
       struct sev *n = realloc(s->ev, nc * sizeof(*n));
       if(!n) {
         s->oom = 1;
@@ -1096,22 +1153,25 @@ snap_events(tl_case *c, struct Tl_qfilter *q, struct snap *s, int win,
       s->cap_ev = nc;
     }
     e = &s->ev[s->n_ev];
-    if((sx = intern(&s->src, col_text(st, 1), 65535)) < 0 ||
-       (mx = intern(&s->macb, col_text(st, 2), 255)) < 0) {
+    e->t_ns = sqlite3_column_int64(st, 0);
+    if((sx = intern_col(&s->src, col_text(st, 2), (size_t)
+                        sqlite3_column_bytes(st, 2), 65535)) < 0 ||
+       (mx = intern_col(&s->macb, col_text(st, 3), (size_t)
+                        sqlite3_column_bytes(st, 3), 255)) < 0) {
       s->oom = 1;
       break;
     }
-    e->t_ns = sqlite3_column_int64(st, 0);
     e->src = (uint16_t)sx;
     e->macb = (uint8_t)mx;
-    e->attr_id = sqlite3_column_int(st, 3);
-    e->flags = (sqlite3_column_int(st, 5) != 0) |
-               (sqlite3_column_type(st, 4) != SQLITE_NULL ? 2 : 0);
-    e->raw = sqlite3_column_int64(st, 4);
+    has_attr = sqlite3_column_type(st, 4) != SQLITE_NULL;
+    e->attr_id = has_attr ? sqlite3_column_int(st, 4) : 0;
+    e->flags = sqlite3_column_type(st, 5) != SQLITE_NULL ? 2 : 0;
+    e->raw = e->flags ? sqlite3_column_int64(st, 5) : 0;
+    e->flags |= sqlite3_column_int(st, 6) != 0;
     e->obj = ox;
-    if(sqlite3_column_type(st, 7) != SQLITE_NULL)
+    if(s->body && sqlite3_column_type(st, 7) != SQLITE_NULL)
       e->fnkey = sqlite3_column_int(st, 7);
-    else if(sqlite3_column_type(st, 3) != SQLITE_NULL)
+    else if(has_attr)
       e->fnkey = e->attr_id;
     else
       e->fnkey = INT32_MIN;
@@ -1146,28 +1206,42 @@ struct skey {
   uint32_t i;               /* index in s->ev (event_id order) */
 };
 
-/* LSD radix sort on k, stable; tmp as large as a. Passes whose byte is
-** the same in every key are skipped. */
+/* LSD radix sort on k, stable; tmp as large as a. The eight byte
+** histograms are counted in one pass; passes whose byte is the same in
+** every key are skipped. */
 static void
 radix_sort(struct skey *a, struct skey *tmp, size_t n)
 {
-  size_t cnt[256], i;
-  int shift;
+  size_t cnt[8][256];
+  size_t i;
+  int d;
   struct skey *src = a, *dst = tmp;
-  for(shift = 0; shift < 64; shift += 8) {
-    size_t sum = 0;
-    memset(cnt, 0, sizeof(cnt));
-    for(i = 0; i < n; i++)
-      cnt[(src[i].k >> shift) & 255]++;
-    if(cnt[(src[0].k >> shift) & 255] == n)
+  if(n < 2)
+    return;
+  memset(cnt, 0, sizeof(cnt));
+  for(i = 0; i < n; i++) {
+    uint64_t k = a[i].k;
+    cnt[0][k & 255]++;
+    cnt[1][(k >> 8) & 255]++;
+    cnt[2][(k >> 16) & 255]++;
+    cnt[3][(k >> 24) & 255]++;
+    cnt[4][(k >> 32) & 255]++;
+    cnt[5][(k >> 40) & 255]++;
+    cnt[6][(k >> 48) & 255]++;
+    cnt[7][k >> 56]++;
+  }
+  for(d = 0; d < 8; d++) {
+    size_t sum = 0, *c = cnt[d];
+    int shift = 8 * d;
+    if(c[(a[0].k >> shift) & 255] == n)
       continue;
     for(i = 0; i < 256; i++) {
-      size_t t = cnt[i];
-      cnt[i] = sum;
+      size_t t = c[i];
+      c[i] = sum;
       sum += t;
     }
     for(i = 0; i < n; i++)
-      dst[cnt[(src[i].k >> shift) & 255]++] = src[i];
+      dst[c[(src[i].k >> shift) & 255]++] = src[i];
     {
       struct skey *t = src;
       src = dst;
@@ -1179,7 +1253,7 @@ radix_sort(struct skey *a, struct skey *tmp, size_t n)
 }
 
 /* Rows of one t_ns: evidence label, printed path, event_id. */
-static const struct snap *g_sort_snap;
+static _Thread_local const struct snap *g_sort_snap;
 
 static int
 cmp_tie(const void *pa, const void *pb)
@@ -1205,18 +1279,19 @@ cmp_tie(const void *pa, const void *pb)
   return ka->i < kb->i ? -1 : ka->i > kb->i;
 }
 
-/* Put the window's events in export order (s->ev rearranged). */
+/* The window's events in export order: s->ord (indices into s->ev).
+** s->ev is left as read; the writing loop fetches its rows ahead. */
 static int
 sort_events(struct snap *s)
 {
   struct skey *k, *tmp;
-  struct sev *sorted;
+  uint32_t *ord;
   size_t i, j;
-  if(s->n_ev < 2)
-    return 1;
-  k = malloc(s->n_ev * sizeof(*k));
-  tmp = malloc(s->n_ev * sizeof(*tmp));
-  if(!k || !tmp) {
+  free(s->ord);
+  s->ord = NULL;
+  k = malloc((s->n_ev ? s->n_ev : 1) * sizeof(*k));
+  tmp = s->n_ev > 1 ? malloc(s->n_ev * sizeof(*tmp)) : NULL;
+  if(!k || (s->n_ev > 1 && !tmp)) {
     free(k);
     free(tmp);
     return 0;
@@ -1244,25 +1319,18 @@ sort_events(struct snap *s)
       }
     }
   }
-  /* gathered once into time order: the loop that writes the lines then
-  ** reads the events in sequence (independent loads here, where the
-  ** processor overlaps them) */
-  if(!(sorted = malloc(s->cap_ev * sizeof(*sorted)))) {
-    free(k);
-    return 0;
-  }
+  /* the indices, packed over the keys (ord[i] lies below k[i]) */
+  ord = (uint32_t *)(void *)k;
   for(i = 0; i < s->n_ev; i++)
-    sorted[i] = s->ev[k[i].i];
-  free(k);
-  free(s->ev);
-  s->ev = sorted;
+    ord[i] = k[i].i;
+  s->ord = ord;
   return 1;
 }
 
 /* Windows of at most SNAP_BUDGET events in t_ns order: their lower
 ** bounds, from the event_time index. *n 0: one window, everything. */
 static tl_rc
-time_windows(tl_case *c, int64_t **bounds, size_t *n)
+time_windows(tl_case *c, struct snap *s, int64_t **bounds, size_t *n)
 {
   sqlite3_stmt *st;
   int64_t total = 0, k, budget = snap_budget();
@@ -1275,6 +1343,9 @@ time_windows(tl_case *c, int64_t **bounds, size_t *n)
   if(sqlite3_step(st) == SQLITE_ROW)
     total = sqlite3_column_int64(st, 0);
   sqlite3_finalize(st);
+  /* one allocation for the rows of a window (more only when equal times
+  ** make one larger) */
+  s->ev_hint = (size_t)(total < budget ? total : budget) + 1;
   if(total <= budget)
     return TL_OK;
   cap = (size_t)(total / budget) + 2;
@@ -1325,7 +1396,7 @@ Tl_export_events(tl_case *c, struct Tl_qfilter *q, Tl_export_fn cb,
   tl_rc rc;
   if((rc = snap_open(c, q, &s)))
     return rc;
-  if((rc = time_windows(c, &bounds, &nb)))
+  if((rc = time_windows(c, &s, &bounds, &nb)))
     goto out;
   /* artifact events, merged by time (file-system events first at equal
   ** instants); a case from before them has none */
@@ -1353,14 +1424,16 @@ Tl_export_events(tl_case *c, struct Tl_qfilter *q, Tl_export_fn cb,
       struct tl_event e;
       struct tl_object o;
       size_t plain;
-      const struct sev *se = i < s.n_ev ? &s.ev[i] : NULL;
-      /* time order visits objects at random: fetch the object of a
-      ** later event ahead, and the path of a nearer one (whose object
-      ** came in by now) */
-      if(i + 16 < s.n_ev)
-        __builtin_prefetch(&s.obj[s.ev[i + 16].obj]);
-      if(i + 8 < s.n_ev)
-        __builtin_prefetch(s.arena + s.obj[s.ev[i + 8].obj].path);
+      const struct sev *se = i < s.n_ev ? &s.ev[s.ord[i]] : NULL;
+      /* time order visits events and objects at random: fetch the event
+      ** of a later row ahead, the object of a nearer one (whose event
+      ** came in by now) and the path of a nearer one still */
+      if(i + 24 < s.n_ev)
+        __builtin_prefetch(&s.ev[s.ord[i + 24]]);
+      if(i + 12 < s.n_ev)
+        __builtin_prefetch(&s.obj[s.ev[s.ord[i + 12]].obj]);
+      if(i + 6 < s.n_ev)
+        __builtin_prefetch(s.arena + s.obj[s.ev[s.ord[i + 6]].obj].path);
       if(ra == SQLITE_ROW && (!se || sqlite3_column_int64(a, 0) < se->t_ns)) {
         /* an artifact event first, if this is the last window or it
         ** comes before this window's next event */
@@ -1485,6 +1558,7 @@ Tl_export_body(tl_case *c, struct Tl_qfilter *q, Tl_body_fn cb, void *ctx)
   tl_rc rc;
   if((rc = snap_open(c, q, &s)))
     return rc;
+  s.body = 1;
   if((rc = snap_fn(c, &s)))
     goto out;
   if(sqlite3_prepare_v2(c->db, "SELECT count(*) FROM event", -1, &st,
@@ -1496,6 +1570,7 @@ Tl_export_body(tl_case *c, struct Tl_qfilter *q, Tl_body_fn cb, void *ctx)
     total = sqlite3_column_int64(st, 0);
   sqlite3_finalize(st);
   /* windows of objects holding about SNAP_BUDGET events */
+  s.ev_hint = (size_t)(total < budget ? total : budget) + 1;
   per = s.n_obj;
   if(total > budget && s.n_obj) {
     per = (size_t)((double)budget * (double)s.n_obj / (double)total);
