@@ -491,12 +491,13 @@ main(int argc, char **argv)
     printf("touchline %s\n", TL_VERSION);
     return 0;
   }
-  /* a PostgreSQL case: the readers run on a temporary copy (cmd_case.c) */
-  if(!strcmp(cmd, "info") || !strcmp(cmd, "timeline") ||
-     !strcmp(cmd, "exposure") || !strcmp(cmd, "anomalies")) {
+  /* a PostgreSQL case: timeline reads it on the server (the library
+  ** opens a postgresql:// URI, store/pgread.c); info, exposure and
+  ** anomalies still run on a temporary copy (cmd_case.c) */
+  if(!strcmp(cmd, "info") || !strcmp(cmd, "exposure") ||
+     !strcmp(cmd, "anomalies")) {
     int st = tl_tool_pg_read(argc - 1, argv + 1,
                              !strcmp(cmd, "info") ? cmd_info :
-                             !strcmp(cmd, "timeline") ? cmd_timeline :
                              !strcmp(cmd, "exposure") ? cmd_exposure :
                              cmd_anomalies);
     if(st >= 0)

@@ -1,0 +1,249 @@
+/*
+** A tl_case handle on a PostgreSQL case, for the readers (issue 13;
+** store/pgread_int.h, docs/POSTGRESQL.md "What runs where").
+**
+** The handle keeps one connection in one REPEATABLE READ READ ONLY
+** transaction: every read of the handle sees one snapshot, as a SQLite
+** read transaction does. The small tables (a row per evidence item, file
+** system, run, warning, artifact file, fact, target, map line) are loaded
+** once into c->db, an in-memory SQLite database with the case schema, so
+** the code that formats them is the SQLite case's, byte for byte; nothing
+** is written to a file. The tables that grow with the files and events
+** are never loaded whole: their readers query the server.
+*/
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/pg_int.h"
+#include "store/pgread_int.h"
+#include "store/store_int.h"
+
+#ifndef HAVE_LIBPQ
+
+tl_rc
+Tl_pgread_open(tl_case *c, const char *uri, unsigned flags)
+{
+  char red[700];
+  (void)flags;
+  Tl_pg_redact(uri, red, sizeof(red));
+  return Tl_set_error(c, TL_UNSUPPORTED, "%s: a PostgreSQL case, and this "
+                      "touchline was built without PostgreSQL support "
+                      "(libpq)", red);
+}
+
+void
+Tl_pgread_close(tl_case *c)
+{
+  (void)c;
+}
+
+tl_rc
+Tl_pgread_range(tl_case *c, int64_t ev, int64_t *lo, int64_t *hi,
+                int *have)
+{
+  (void)ev;
+  *lo = *hi = 0;
+  *have = 0;
+  return Tl_set_error(c, TL_UNSUPPORTED, "no PostgreSQL support");
+}
+
+tl_rc
+Tl_pgread_observe(tl_case *c)
+{
+  return Tl_set_error(c, TL_UNSUPPORTED, "no PostgreSQL support");
+}
+
+#else
+
+/* The tables loaded into c->db: those whose rows do not grow with the
+** files of an image. */
+static const char *const small_tables[] = {
+  "case_meta", "run", "evidence", "evidence_file", "evidence_meta",
+  "volume", "filesystem", "warning", "target", "division_map", "plugin",
+  "artifact_file", "evidence_fact", "cloud_sitemap",
+};
+
+static void
+sql_pid_alive(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+  (void)argc;
+  if(sqlite3_value_type(argv[1]) != SQLITE_INTEGER) {
+    sqlite3_result_int(ctx, 1);
+    return;
+  }
+  sqlite3_result_int(ctx, Tl_pid_alive((const char *)
+                                       sqlite3_value_text(argv[0]),
+                                       sqlite3_value_int64(argv[1])));
+}
+
+tl_rc
+Tl_pgread_open(tl_case *c, const char *uri, unsigned flags)
+{
+  char err[1400], red[700];
+  size_t i;
+  tl_rc rc;
+  Tl_pg_redact(uri, red, sizeof(red));
+  free(c->path);
+  if(!(c->path = strdup(red)))
+    return Tl_set_error(c, TL_NOMEM, "out of memory");
+  if(!(flags & TL_OPEN_READONLY))
+    return Tl_set_error(c, TL_UNSUPPORTED, "%s: a PostgreSQL case is "
+                        "opened read-only here (evidence goes in through "
+                        "the work queue or case copy: docs/POSTGRESQL.md)",
+                        red);
+  if((rc = Tl_pg_connect(uri, &c->pg, err, sizeof(err))))
+    return Tl_set_error(c, rc, "%s", err);
+  if((rc = Tl_pg_command(c->pg, red, "BEGIN ISOLATION LEVEL REPEATABLE READ"
+                         " READ ONLY; SET LOCAL standard_conforming_strings"
+                         " = on", err, sizeof(err))) ||
+     (rc = Tl_pg_case_check(c->pg, red, err, sizeof(err))))
+    return Tl_set_error(c, rc, "%s", err);
+  /* the in-memory database: the schema of this version, no file */
+  if(sqlite3_open_v2(":memory:", &c->db, SQLITE_OPEN_READWRITE |
+                     SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+    return Tl_set_error(c, TL_NOMEM, "%s: out of memory", red);
+  sqlite3_create_function(c->db, "tl_pid_alive", 2, SQLITE_UTF8, NULL,
+                          sql_pid_alive, NULL, NULL);
+  if((rc = Tl_exec(c, "PRAGMA temp_store = MEMORY")))
+    return rc;
+  c->readonly = 0;
+  c->creating = 1;
+  rc = Tl_store_init(c);
+  c->creating = 0;
+  c->readonly = 1;
+  if(rc || (rc = Tl_exec(c, "BEGIN")))
+    return rc;
+  for(i = 0; i < sizeof(small_tables) / sizeof(small_tables[0]); i++) {
+    char del[80];
+    uint64_t n;
+    snprintf(del, sizeof(del), "DELETE FROM \"%s\"", small_tables[i]);
+    if((rc = Tl_exec(c, del)))
+      return rc;
+    if((rc = Tl_pg_fetch_table(c->pg, red, c->db, small_tables[i], NULL,
+                               &n, err, sizeof(err))))
+      return Tl_set_error(c, rc, "%s", err);
+  }
+  return Tl_exec(c, "COMMIT");
+}
+
+void
+Tl_pgread_close(tl_case *c)
+{
+  if(c->pg) {
+    Tl_pg_finish(c->pg);
+    c->pg = NULL;
+  }
+}
+
+tl_rc
+Tl_pgread_scan(tl_case *c, const char *select, const char *types,
+               Tl_pg_row_fn fn, void *ctx)
+{
+  char err[1400];
+  tl_rc rc = Tl_pg_scan(c->pg, c->path, select, types, fn, ctx, err,
+                        sizeof(err));
+  if(rc && rc != TL_STOP)
+    return Tl_set_error(c, rc, "%s", err);
+  return rc;
+}
+
+struct ints {
+  int64_t v[4];
+  int null[4];
+  int rows;
+};
+
+static int64_t
+fld_int(const Tl_pgfld *f)
+{
+  return f->null ? 0 : strtoll(f->p, NULL, 10);
+}
+
+static int
+on_ints(void *ctx, const Tl_pgfld *f, int n)
+{
+  struct ints *r = ctx;
+  int j;
+  for(j = 0; j < n && j < 4; j++) {
+    r->v[j] = fld_int(&f[j]);
+    r->null[j] = f[j].null;
+  }
+  r->rows++;
+  return 1;
+}
+
+tl_rc
+Tl_pgread_int(tl_case *c, const char *select, int64_t *v)
+{
+  struct ints r;
+  tl_rc rc;
+  memset(&r, 0, sizeof(r));
+  rc = Tl_pgread_scan(c, select, "i", on_ints, &r);
+  *v = r.v[0];
+  return rc == TL_STOP ? TL_OK : rc;
+}
+
+tl_rc
+Tl_pgread_range(tl_case *c, int64_t ev, int64_t *lo, int64_t *hi,
+                int *have)
+{
+  char sql[200];
+  struct ints r;
+  tl_rc rc;
+  memset(&r, 0, sizeof(r));
+  snprintf(sql, sizeof(sql), "SELECT min(t_ns), max(t_ns) FROM event "
+           "WHERE t_ns > 0%s", ev ? " AND evidence_id = " : "");
+  if(ev)
+    snprintf(sql + strlen(sql), sizeof(sql) - strlen(sql), "%lld",
+             (long long)ev);
+  rc = Tl_pgread_scan(c, sql, "ii", on_ints, &r);
+  *lo = r.v[0];
+  *hi = r.v[1];
+  *have = r.rows && !r.null[0];
+  return rc == TL_STOP ? TL_OK : rc;
+}
+
+struct obs {
+  tl_case *c;
+  sqlite3_stmt *up;
+  int bad;
+};
+
+static int
+on_usn(void *ctx, const Tl_pgfld *f, int n)
+{
+  struct obs *o = ctx;
+  (void)n;
+  sqlite3_bind_int64(o->up, 1, fld_int(&f[1]));
+  sqlite3_bind_int64(o->up, 2, fld_int(&f[2]));
+  sqlite3_bind_int64(o->up, 3, fld_int(&f[0]));
+  if(sqlite3_step(o->up) != SQLITE_DONE)
+    o->bad = 1;
+  sqlite3_reset(o->up);
+  return o->bad;
+}
+
+tl_rc
+Tl_pgread_observe(tl_case *c)
+{
+  struct obs o;
+  tl_rc rc;
+  memset(&o, 0, sizeof(o));
+  o.c = c;
+  /* observe.c's usn_oldest_ns and usn_records, per item */
+  if(sqlite3_prepare_v2(c->db, "UPDATE x_observe SET usn_oldest_ns = ?1, "
+                        "usn_records = ?2 WHERE evidence_id = ?3", -1,
+                        &o.up, NULL) != SQLITE_OK)
+    return Tl_set_sqlite_error(c, "observability");
+  rc = Tl_pgread_scan(c, "SELECT evidence_id, min(t_ns), count(*) FROM "
+                      "artifact_event WHERE parser = 'usnjrnl' GROUP BY "
+                      "evidence_id", "iii", on_usn, &o);
+  if(o.bad)
+    rc = Tl_set_sqlite_error(c, "observability");
+  sqlite3_finalize(o.up);
+  return rc;
+}
+
+#endif /* HAVE_LIBPQ */
