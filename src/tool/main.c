@@ -491,13 +491,11 @@ main(int argc, char **argv)
     printf("touchline %s\n", TL_VERSION);
     return 0;
   }
-  /* a PostgreSQL case: timeline reads it on the server (the library
-  ** opens a postgresql:// URI, store/pgread.c); info, exposure and
+  /* a PostgreSQL case: info and timeline read it on the server (the
+  ** library opens a postgresql:// URI, store/pgread.c); exposure and
   ** anomalies still run on a temporary copy (cmd_case.c) */
-  if(!strcmp(cmd, "info") || !strcmp(cmd, "exposure") ||
-     !strcmp(cmd, "anomalies")) {
+  if(!strcmp(cmd, "exposure") || !strcmp(cmd, "anomalies")) {
     int st = tl_tool_pg_read(argc - 1, argv + 1,
-                             !strcmp(cmd, "info") ? cmd_info :
                              !strcmp(cmd, "exposure") ? cmd_exposure :
                              cmd_anomalies);
     if(st >= 0)
