@@ -9,10 +9,10 @@
 # and `info`, `timeline` in the five formats with and without --from/--to,
 # --evidence, --division, --source, --deleted/--allocated, --path and
 # --tz, also in windows of 97 events (test hook TOUCHLINE_EXPORT_WINDOW),
-# `exposure --format json` and `anomalies --format json`: equal apart
-# from the case name and the generation time. info and timeline run on
-# the server: they succeed with TMPDIR naming a folder that does not
-# exist, where a temporary copy could not be made.
+# `exposure --format json` (two windows) and `anomalies --format json`
+# (with and without one): equal apart from the case name and the
+# generation time. No temporary copy: every reader succeeds with TMPDIR
+# naming a folder that does not exist.
 . "$TL_SRCDIR/tests/lib.sh"
 S="$TL_SRCDIR/samples"
 [ -f "$S/evidence/WS17.E01" ] || skip_all "samples/evidence not found"
@@ -74,15 +74,23 @@ compare() {
     ok $? "$name: timeline -f $f in windows of 97 events: equal"
   done
   "$TOUCHLINE" exposure "$a" --from "$from" --to "$to" --format json | norm >"$T_TMP/xA"
-  "$TOUCHLINE" exposure "$u" --from "$from" --to "$to" --format json >"$T_TMP/xP.raw"
-  is "$?" 0 "$name: exposure on PostgreSQL: exit 0"
+  TMPDIR=$NOTMP "$TOUCHLINE" exposure "$u" --from "$from" --to "$to" --format json >"$T_TMP/xP.raw"
+  is "$?" 0 "$name: exposure on PostgreSQL, no temporary file: exit 0"
   norm <"$T_TMP/xP.raw" >"$T_TMP/xP" 2>/dev/null
   cmp -s "$T_TMP/xA" "$T_TMP/xP" && [ -s "$T_TMP/xA" ]
   ok $? "$name: exposure --format json equal"
   "$TOUCHLINE" anomalies "$a" --format json | norm >"$T_TMP/aA"
-  "$TOUCHLINE" anomalies "$u" --format json | norm >"$T_TMP/aP"
+  TMPDIR=$NOTMP "$TOUCHLINE" anomalies "$u" --format json | norm >"$T_TMP/aP"
   cmp -s "$T_TMP/aA" "$T_TMP/aP" && [ -s "$T_TMP/aA" ]
   ok $? "$name: anomalies --format json equal"
+  "$TOUCHLINE" anomalies "$a" --from "$from" --to "$to" --format json | norm >"$T_TMP/aA"
+  TMPDIR=$NOTMP "$TOUCHLINE" anomalies "$u" --from "$from" --to "$to" --format json | norm >"$T_TMP/aP"
+  cmp -s "$T_TMP/aA" "$T_TMP/aP" && [ -s "$T_TMP/aA" ]
+  ok $? "$name: anomalies --from --to --format json equal"
+  "$TOUCHLINE" exposure "$a" --from "$8" --to "$9" --format json | norm >"$T_TMP/xA"
+  TMPDIR=$NOTMP "$TOUCHLINE" exposure "$u" --from "$8" --to "$9" --format json | norm >"$T_TMP/xP"
+  cmp -s "$T_TMP/xA" "$T_TMP/xP" && [ -s "$T_TMP/xA" ]
+  ok $? "$name: exposure --from $8 --to $9 (a narrow window) equal"
 }
 
 # ---- the sample case ----
@@ -95,7 +103,7 @@ pg_createdb c1
 U1=$(pg_uri c1)
 "$TOUCHLINE" case copy "$A" "$U1" -q
 ok $? "... copied into PostgreSQL"
-compare sample "$A" "$U1" 2023-06-05 2023-06-21 WS17 Research
+compare sample "$A" "$U1" 2023-06-05 2023-06-21 WS17 Research 2023-06-12 2023-06-13
 "$TOUCHLINE" timeline "$A" -q -f csv >"$T_TMP/tl_sample.csv"
 # the sample's counts (docs/POSTGRESQL.md, tests/pg_case_copy.sh): 3,180
 # events, 507 of them WS17's
@@ -103,7 +111,7 @@ is "$L_1_csv" 3181 "sample: the timeline has its 3,180 events and a header"
 is "$L_1_jsonl" 3180 "sample: jsonl a line per event"
 is "$L_3_jsonl" 507 "sample: --evidence WS17 has WS17's 507 events"
 is "$L_9_jsonl" 0 "sample: --evidence NOSUCH: no events"
-is "$(TMPDIR=$NOTMP "$TOUCHLINE" info "$U1" --json | "$PYTHON3" -c 'import json,sys; d=json.load(sys.stdin); print(" ".join("%s:%d/%d" % (e["label"], e["n_objects"], e["n_events"]) for e in d["evidence"]))')" \
+is "$(TMPDIR=$NOTMP "$TOUCHLINE" info "$U1" --json | "$PYTHON3" -c 'import json,sys; d=json.load(sys.stdin); print(" ".join(sorted("%s:%d/%d" % (e["label"], e["n_objects"], e["n_events"]) for e in d["evidence"])))')" \
   "FS01:498/2154 WS17:134/507 WS22:139/519" "sample: info --json on PostgreSQL: each item's objects and events"
 
 # the reader reads in one read-only transaction: a reviewer who may only
@@ -185,7 +193,7 @@ U2=$(pg_uri c2)
 "$TOUCHLINE" case copy "$B" "$U2" -q
 ok $? "... copied into PostgreSQL"
 today=$(date -u +%Y-%m-%d)
-compare larger "$B" "$U2" 2000-01-01 "$today" BIG Research
+compare larger "$B" "$U2" 2000-01-01 "$today" BIG Research 2023-06-12 2023-06-13
 is "$L_1_jsonl" "$(q "$B" "select (select count(*) from event) + (select count(*) from artifact_event)")" \
   "larger: the timeline has a line per event and artifact event of the case"
 is "$L_3_jsonl" "$(q "$B" "select (select count(*) from event e join evidence v using(evidence_id) where v.label = 'BIG') + (select count(*) from artifact_event e join evidence v using(evidence_id) where v.label = 'BIG')")" \

@@ -491,16 +491,9 @@ main(int argc, char **argv)
     printf("touchline %s\n", TL_VERSION);
     return 0;
   }
-  /* a PostgreSQL case: info and timeline read it on the server (the
-  ** library opens a postgresql:// URI, store/pgread.c); exposure and
-  ** anomalies still run on a temporary copy (cmd_case.c) */
-  if(!strcmp(cmd, "exposure") || !strcmp(cmd, "anomalies")) {
-    int st = tl_tool_pg_read(argc - 1, argv + 1,
-                             !strcmp(cmd, "exposure") ? cmd_exposure :
-                             cmd_anomalies);
-    if(st >= 0)
-      return st;
-  }
+  /* a PostgreSQL case: info, timeline, exposure and anomalies open a
+  ** postgresql:// URI like a path (the library reads the server:
+  ** store/pgread.c, docs/POSTGRESQL.md "What runs where") */
   if(!strcmp(cmd, "ingest"))
     return cmd_ingest(argc - 1, argv + 1, argc, argv);
   if(!strcmp(cmd, "info"))

@@ -55,6 +55,14 @@ Tl_pgread_observe(tl_case *c)
   return Tl_set_error(c, TL_UNSUPPORTED, "no PostgreSQL support");
 }
 
+tl_rc
+Tl_pgread_load_analysis(tl_case *c, int64_t from, int64_t to)
+{
+  (void)from;
+  (void)to;
+  return Tl_set_error(c, TL_UNSUPPORTED, "no PostgreSQL support");
+}
+
 #else
 
 /* The tables loaded into c->db: those whose rows do not grow with the
@@ -244,6 +252,106 @@ Tl_pgread_observe(tl_case *c)
     rc = Tl_set_sqlite_error(c, "observability");
   sqlite3_finalize(o.up);
   return rc;
+}
+
+
+/* ---- exposure and anomalies: what they read, selected on the server ---- */
+
+/* The objects the analyses can read (analysis/exposure.c, coverage.c,
+** anomalies.c, cloud.c), as a PostgreSQL set of object_id, for a window
+** [%1$lld, %2$lld): a superset is harmless (each analysis applies its own
+** conditions again), a missing row would change a report. Names compare
+** with lower() on the server, which folds at least what SQLite's NOCASE
+** folds (ASCII). */
+static const char analysis_set[] =
+  /* the register's matches (x_occ) */
+  "SELECT object_id FROM target_match "
+  /* objects that artifact events name, and the artifacts themselves
+  ** (find_artifact_occ, collect_artifacts, cloud.c) */
+  "UNION SELECT object_id FROM artifact_event WHERE object_id IS NOT NULL "
+  "UNION SELECT artifact_object_id FROM artifact_event WHERE "
+  "artifact_object_id IS NOT NULL "
+  /* copies by name (find_copies: name COLLATE NOCASE) */
+  "UNION SELECT y.object_id FROM object y WHERE lower(y.name) IN (SELECT "
+  "lower(o.name) FROM object o JOIN target_match m ON m.object_id = "
+  "o.object_id) "
+  /* copies by content: the hashes of the matches and of the register */
+  "UNION SELECT yh.object_id FROM object_hash yh WHERE yh.sha256 IN "
+  "(SELECT oh.sha256 FROM object_hash oh JOIN target_match m ON "
+  "m.object_id = oh.object_id UNION SELECT sha256 FROM target) OR yh.md5 "
+  "IN (SELECT md5 FROM target) OR yh.sha1 IN (SELECT sha1 FROM target) "
+  /* the folders of the matches and of the artifacts' objects
+  ** (find_deletions) */
+  "UNION SELECT p.object_id FROM object o JOIN object p ON p.fs_id = "
+  "o.fs_id AND p.inode = o.parent_inode WHERE o.object_id IN (SELECT "
+  "object_id FROM target_match UNION SELECT object_id FROM artifact_event "
+  "WHERE object_id IS NOT NULL) "
+  /* coverage: files and folders named as a register row's file or one of
+  ** its folders; files of a hash-only row's size */
+  "UNION SELECT o.object_id FROM object o WHERE lower(o.name) IN (SELECT "
+  "lower(t.name) FROM target t UNION SELECT lower(x) FROM target t, "
+  "regexp_split_to_table(coalesce(t.pattern, '') || '/' || coalesce(t.path,"
+  " ''), '[/\\\\]') x) "
+  "UNION SELECT o.object_id FROM object o WHERE o.size IN (SELECT size FROM "
+  "target WHERE size IS NOT NULL) "
+  /* every file with a time in the window (Tl_file_anomalies, coverage),
+  ** and the NTFS metadata files that date a file system */
+  "UNION SELECT object_id FROM event WHERE t_ns >= %lld AND t_ns < %lld "
+  "UNION SELECT object_id FROM object WHERE path IN ('/$MFT', '/$Volume')";
+
+tl_rc
+Tl_pgread_load_analysis(tl_case *c, int64_t from, int64_t to)
+{
+  /* whole tables: the register's matches, the artifact events and their
+  ** attributes (path matching and cloud links read all of them); the
+  ** rest: the rows of the object set */
+  static const struct {
+    const char *table, *where;
+  } parts[] = {
+    {"target_match", NULL},
+    {"artifact_event", NULL},
+    {"artifact_attr", NULL},
+    {"object", "object_id IN (SELECT object_id FROM x_set)"},
+    {"event", "object_id IN (SELECT object_id FROM x_set)"},
+    {"object_hash", "object_id IN (SELECT object_id FROM x_set)"},
+    {"ntfs_filename", "object_id IN (SELECT object_id FROM x_set)"},
+  };
+  char set[4096], err[1400], *where = NULL;
+  size_t i;
+  tl_rc rc;
+  snprintf(set, sizeof(set), analysis_set, (long long)from, (long long)to);
+  if((rc = Tl_exec(c, "BEGIN")))
+    return rc;
+  for(i = 0; !rc && i < sizeof(parts) / sizeof(parts[0]); i++) {
+    char del[80];
+    uint64_t n;
+    size_t need;
+    snprintf(del, sizeof(del), "DELETE FROM \"%s\"", parts[i].table);
+    if((rc = Tl_exec(c, del)))
+      break;
+    free(where);
+    where = NULL;
+    if(parts[i].where) {
+      /* the set as a CTE of the statement: a read-only transaction
+      ** creates no table */
+      need = strlen(set) + strlen(parts[i].where) + 64;
+      if(!(where = malloc(need))) {
+        rc = Tl_set_error(c, TL_NOMEM, "out of memory");
+        break;
+      }
+      snprintf(where, need, "object_id IN (WITH x_set(object_id) AS (%s) "
+               "SELECT object_id FROM x_set)", set);
+    }
+    if((rc = Tl_pg_fetch_table(c->pg, c->path, c->db, parts[i].table,
+                               where, &n, err, sizeof(err))))
+      rc = Tl_set_error(c, rc, "%s", err);
+  }
+  free(where);
+  if(rc) {
+    sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+  }
+  return Tl_exec(c, "COMMIT");
 }
 
 #endif /* HAVE_LIBPQ */

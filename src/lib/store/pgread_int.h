@@ -34,6 +34,14 @@ tl_rc Tl_pgread_range(tl_case *c, int64_t ev, int64_t *lo, int64_t *hi,
 ** count artifact events (the USN journal's), from the server. */
 tl_rc Tl_pgread_observe(tl_case *c);
 
+/* exposure and anomalies on a PostgreSQL case: load into c->db the rows
+** they read for the window [from, to): the register's matches, every
+** artifact event with its attributes, and of the objects they can look
+** at (matches, copies by name and hash, folders, files named by the
+** register, files with a time in the window, the artifacts' objects) the
+** object, event, hash and $FILE_NAME rows, selected on the server. */
+tl_rc Tl_pgread_load_analysis(tl_case *c, int64_t from, int64_t to);
+
 #ifdef HAVE_LIBPQ
 #include "store/pg_int.h"
 /* COPY (select) TO STDOUT on the case's connection, each row to fn
