@@ -123,6 +123,16 @@ ok $? "a role with SELECT only: timeline equal"
 TMPDIR=$NOTMP "$TOUCHLINE" info "$UR" --json >/dev/null
 ok $? "... and info"
 
+# the register's reads work on the server's case; writes are refused
+"$TOUCHLINE" targets "$A" list >"$T_TMP/lA"
+TMPDIR=$NOTMP "$TOUCHLINE" targets "$U1" list >"$T_TMP/lP"
+cmp -s "$T_TMP/lA" "$T_TMP/lP" && [ "$(wc -l <"$T_TMP/lA")" -gt 300 ]
+ok $? "sample: targets list equal, matches counted ($(wc -l <"$T_TMP/lA") lines)"
+"$TOUCHLINE" targets "$U1" match >/dev/null 2>"$T_TMP/err"
+is "$?" 1 "targets match on a PostgreSQL case: exit 1"
+grep -q "a PostgreSQL case is opened read-only here" "$T_TMP/err"
+ok $? "... saying that it is opened read-only"
+
 # ---- a larger generated case ----
 if [ "$(id -u)" != 0 ] || ! command -v mkntfs >/dev/null || ! command -v ntfs-3g >/dev/null || [ ! -c /dev/fuse ]; then
   echo "# SKIP the larger case: needs root, /dev/fuse, mkntfs and ntfs-3g"

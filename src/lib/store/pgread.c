@@ -66,11 +66,12 @@ Tl_pgread_load_analysis(tl_case *c, int64_t from, int64_t to)
 #else
 
 /* The tables loaded into c->db: those whose rows do not grow with the
-** files of an image. */
+** files of an image (target_match: with the register's matches). */
 static const char *const small_tables[] = {
   "case_meta", "run", "evidence", "evidence_file", "evidence_meta",
-  "volume", "filesystem", "warning", "target", "division_map", "plugin",
-  "artifact_file", "evidence_fact", "cloud_sitemap",
+  "volume", "filesystem", "warning", "target", "target_match",
+  "division_map", "plugin", "artifact_file", "evidence_fact",
+  "cloud_sitemap",
 };
 
 static void

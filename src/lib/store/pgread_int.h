@@ -4,11 +4,12 @@
 ** postgresql:// URI (read-only) connects, opens one REPEATABLE READ READ
 ** ONLY transaction (one snapshot for the handle's life) and loads the
 ** case's small tables (evidence, file systems, volumes, runs, warnings,
-** division map, artifact files, facts, ...: rows per item, not per file)
+** register and its matches, division map, artifact files, facts, ...:
+** rows per item or register line, not per file)
 ** into c->db, an in-memory SQLite database with the case schema, so the
 ** code that reads them is shared. The large tables (object, event,
-** ntfs_filename, artifact_event, artifact_attr, target_match,
-** object_hash) stay on the server: the readers that use them ask the
+** ntfs_filename, artifact_event, artifact_attr, object_hash) stay on the
+** server: the readers that use them ask the
 ** server (store/query_pg.c for the timeline export; the aggregates of
 ** info here).
 */
