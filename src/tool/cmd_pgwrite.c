@@ -138,6 +138,10 @@ tl_tool_pg_register(int argc, char **argv, int (*cmd)(int, char **))
   /* list and stats only read */
   write = !(cmd != NULL && (!strcmp(argv[2], "list") ||
                             !strcmp(argv[2], "stats")));
+  /* list and stats: the command itself, on the server's case read in
+  ** place (store/pgread.c), no local copy */
+  if(!write)
+    return -1;
   r.argc = argc;
   r.argv = argv;
   r.at = 1;

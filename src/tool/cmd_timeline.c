@@ -272,7 +272,7 @@ cmd_timeline(int argc, char **argv)
   f.has_from = from != NULL;
   f.has_to = to != NULL;
 
-  if(access(case_path, R_OK)) {
+  if(!tl_case_is_uri(case_path) && access(case_path, R_OK)) {
     fprintf(stderr, "touchline: %s: %s\n", case_path, strerror(errno));
     rc = 1;
     goto done;

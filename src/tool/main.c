@@ -499,17 +499,9 @@ main(int argc, char **argv)
     printf("touchline %s\n", TL_VERSION);
     return 0;
   }
-  /* a PostgreSQL case: the readers run on a temporary copy (cmd_case.c) */
-  if(!strcmp(cmd, "info") || !strcmp(cmd, "timeline") ||
-     !strcmp(cmd, "exposure") || !strcmp(cmd, "anomalies")) {
-    int st = tl_tool_pg_read(argc - 1, argv + 1,
-                             !strcmp(cmd, "info") ? cmd_info :
-                             !strcmp(cmd, "timeline") ? cmd_timeline :
-                             !strcmp(cmd, "exposure") ? cmd_exposure :
-                             cmd_anomalies);
-    if(st >= 0)
-      return st;
-  }
+  /* a PostgreSQL case: info, timeline, exposure and anomalies open a
+  ** postgresql:// URI like a path (the library reads the server:
+  ** store/pgread.c, docs/POSTGRESQL.md "What runs where") */
   /* the register on a PostgreSQL case: the SQLite command on a local
   ** copy of what it reads, stored back (cmd_pgwrite.c) */
   if(!strcmp(cmd, "targets") || !strcmp(cmd, "divisions")) {

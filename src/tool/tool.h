@@ -75,9 +75,6 @@ void tl_usage_case(FILE *o);
 int cmd_queue(int argc, char **argv);
 int cmd_worker(int argc, char **argv, int full_argc, char **full_argv);
 void tl_usage_queue(FILE *o);
-/* info, timeline, exposure, anomalies given a postgresql:// case: run on
-** a temporary SQLite copy; -1 when argv names none (cmd_case.c) */
-int tl_tool_pg_read(int argc, char **argv, int (*cmd)(int, char **));
 /* `ingest URI IMAGE`, `targets URI ...`, `divisions URI ...` on a
 ** PostgreSQL case (cmd_case.c, docs/POSTGRESQL.md). */
 struct tl_ingest_opts;

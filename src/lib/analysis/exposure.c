@@ -36,6 +36,7 @@
 #include "render/report_int.h"
 #include "store/store_int.h"
 #include "base/timeconv_int.h"
+#include "store/pgread_int.h"
 
 /* The division of object o in evidence e: longest mapped path prefix,
 ** case-blind on case-blind file systems (Tl_divmap_lookup, match.c). */
@@ -945,6 +946,10 @@ exposure_file(tl_case *c, const struct tl_exposure_opts *o, FILE *out)
   if(o->burst_window_ns < 0)
     return Tl_set_error(c, TL_USAGE, "exposure: burst_window_ns must be "
                         "above 0 (0: the default, 10 minutes)");
+  /* a PostgreSQL case: what the analysis reads, into memory
+  ** (store/pgread.c) */
+  if(c->pg && (rc = Tl_pgread_load_analysis(c, o->from_ns, o->to_ns)))
+    return rc;
   /* a read transaction: one consistent view for analysis and report */
   if((rc = Tl_exec(c, "BEGIN")))
     return rc;

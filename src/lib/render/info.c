@@ -7,6 +7,7 @@
 
 #include "analysis/observe_int.h"
 #include "store/case_int.h"
+#include "store/pgread_int.h"
 #include "base/abi_int.h"
 #include "base/timeconv_int.h"
 
@@ -99,16 +100,26 @@ has_rows(tl_case *c, const char *sql, int64_t id)
   return r;
 }
 
-static void
+static tl_rc
 range(tl_case *c, int64_t ev, char *lo, char *hi, size_t len)
 {
   sqlite3_stmt *s;
   snprintf(lo, len, "-");
   snprintf(hi, len, "-");
+  if(c->pg) {               /* on the server (store/pgread.c) */
+    int64_t a, b;
+    int have;
+    tl_rc rc = Tl_pgread_range(c, ev, &a, &b, &have);
+    if(!rc && have) {
+      Tl_format_ns(a, lo, len);
+      Tl_format_ns(b, hi, len);
+    }
+    return rc;
+  }
   if(sqlite3_prepare_v2(c->db, "SELECT min(t_ns), max(t_ns) FROM event "
                         "WHERE (?1 = 0 OR evidence_id = ?1) AND t_ns > 0",
                         -1, &s, NULL) != SQLITE_OK)
-    return;
+    return TL_OK;
   sqlite3_bind_int64(s, 1, ev);
   if(sqlite3_step(s) == SQLITE_ROW &&
      sqlite3_column_type(s, 0) == SQLITE_INTEGER) {
@@ -116,6 +127,7 @@ range(tl_case *c, int64_t ev, char *lo, char *hi, size_t len)
     Tl_format_ns(sqlite3_column_int64(s, 1), hi, len);
   }
   sqlite3_finalize(s);
+  return TL_OK;
 }
 
 #define EVIDENCE_SQL \
@@ -252,7 +264,11 @@ info_file(tl_case *c, FILE *o, int json)
     return TL_USAGE;
   if((rc = Tl_observe_compute(c)))
     return rc;
-  range(c, 0, lo, hi, sizeof(lo));
+  /* a PostgreSQL case: the counts of artifact events on the server */
+  if(c->pg && (rc = Tl_pgread_observe(c)))
+    return rc;
+  if((rc = range(c, 0, lo, hi, sizeof(lo))))
+    return rc;
   if(json)
     fprintf(o, "{\"case\":");
   else
@@ -274,7 +290,8 @@ info_file(tl_case *c, FILE *o, int json)
   while(sqlite3_step(s) == SQLITE_ROW && !rc) {
     int64_t ev = sqlite3_column_int64(s, 17);
     int i, n = sqlite3_column_count(s) - 1;
-    range(c, ev, lo, hi, sizeof(lo));
+    if((rc = range(c, ev, lo, hi, sizeof(lo))))
+      break;
     if(json) {
       fputs(first ? "{" : ",{", o);
       for(i = 0; i < n; i++) {

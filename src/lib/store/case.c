@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "store/store_int.h"
+#include "store/pgread_int.h"
 
 static _Thread_local char open_errmsg[1024];
 
@@ -246,6 +247,12 @@ tl_case_open(const char *path, unsigned flags, tl_case **out,
   }
   c->magic = TL_CASE_MAGIC;
   c->readonly = ro;
+  if(tl_case_is_uri(path)) {   /* a PostgreSQL case (store/pgread.c) */
+    if((rc = Tl_pgread_open(c, path, flags)))
+      goto fail;
+    *out = c;
+    return TL_OK;
+  }
   if(stat(path, &sb)) {
     if(errno != ENOENT || ro || !(flags & TL_OPEN_CREATE)) {
       rc = Tl_set_error(c, TL_IO, "%s: %s", path, strerror(errno));
@@ -310,6 +317,7 @@ tl_case_close(tl_case *c)
 {
   if(!c || c->magic != TL_CASE_MAGIC)
     return;
+  Tl_pgread_close(c);
   sqlite3_close_v2(c->db);
   free(c->path);
   c->magic = 0;

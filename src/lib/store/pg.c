@@ -1738,3 +1738,146 @@ Tl_pg_pull(struct pg_conn *pg, const char *name, const char *table,
 }
 
 #endif /* HAVE_LIBPQ */
+
+/* ---- for reading a PostgreSQL case (store/pgread.c, issue 13) ---- */
+
+tl_rc
+Tl_pg_case_check(struct pg_conn *pg, const char *name, char *err, size_t n)
+{
+  cpx x;
+  model m;
+  backend b;
+  int have = 0;
+  memset(&x, 0, sizeof(x));
+  memset(&b, 0, sizeof(b));
+  b.is_pg = 1;
+  b.pg = pg;
+  snprintf(b.name, sizeof(b.name), "%s", name);
+  if(model_build(&x, &m))
+    return err_out(&x, err, n);
+  if(!b_check_schema(&x, &b, &m, &have) && !have)
+    fail(&x, TL_FAILED, "%s: not a touchline case (the database has no "
+         "case schema)", name);
+  model_free(&m);
+  return err_out(&x, err, n);
+}
+
+tl_rc
+Tl_pg_fetch_table(struct pg_conn *pg, const char *name, sqlite3 *db,
+                  const char *table, const char *where, uint64_t *rows,
+                  char *err, size_t n)
+{
+  cpx x;
+  model m;
+  backend src, dst;
+  const mtable *t;
+  buf q = {NULL, 0, 0};
+  memset(&x, 0, sizeof(x));
+  memset(&src, 0, sizeof(src));
+  memset(&dst, 0, sizeof(dst));
+  *rows = 0;
+  src.is_pg = 1;
+  src.pg = pg;
+  snprintf(src.name, sizeof(src.name), "%s", name);
+  dst.db = db;
+  snprintf(dst.name, sizeof(dst.name), "the reading cache");
+  if(model_build(&x, &m))
+    return err_out(&x, err, n);
+  if(!(t = model_table(&m, table)))
+    fail(&x, TL_FAILED, "table %s is not in schema version %d", table,
+         TL_SCHEMA_VERSION);
+  else if(select_sql(&q, t, 1, 0) ||
+          (where && b_fmt(&q, " WHERE %s", where)))
+    fail(&x, TL_NOMEM, "out of memory");
+  else
+    copy_rows(&x, &src, &dst, t, q.p, rows);
+  free(q.p);
+  model_free(&m);
+  return err_out(&x, err, n);
+}
+
+typedef struct {
+  Tl_pg_row_fn fn;
+  void *ctx;
+  buf z;                    /* the row's values, each NUL-terminated */
+} scanx;
+
+static tl_rc
+scan_row(cpx *x, void *ctx, const fld *f, int n)
+{
+  scanx *s = ctx;
+  Tl_pgfld g[64];
+  size_t off[64];
+  int j;
+  s->z.n = 0;
+  for(j = 0; j < n; j++) {
+    off[j] = s->z.n;
+    if(b_add(&s->z, f[j].p, f[j].len) || b_add(&s->z, "", 1))
+      return fail(x, TL_NOMEM, "out of memory");
+  }
+  for(j = 0; j < n; j++) {
+    g[j].p = s->z.p + off[j];
+    g[j].len = f[j].len;
+    g[j].null = f[j].null;
+  }
+  if(s->fn(s->ctx, g, n))
+    return fail(x, TL_STOP, "stopped");
+  return TL_OK;
+}
+
+tl_rc
+Tl_pg_scan(struct pg_conn *pg, const char *name, const char *select,
+           const char *types, Tl_pg_row_fn fn, void *ctx, char *err,
+           size_t n)
+{
+  cpx x;
+  backend b;
+  mcol col[64];
+  mtable t;
+  scanx s;
+  int j, nc = (int)strlen(types);
+  memset(&x, 0, sizeof(x));
+  memset(&b, 0, sizeof(b));
+  if(nc > 64)
+    return TL_USAGE;
+  b.is_pg = 1;
+  b.pg = pg;
+  snprintf(b.name, sizeof(b.name), "%s", name);
+  memset(col, 0, sizeof(col));
+  for(j = 0; j < nc; j++) {
+    col[j].name = (char *)"value";
+    col[j].type = types[j];
+  }
+  t.name = (char *)"query";
+  t.col = col;
+  t.ncol = nc;
+  memset(&s, 0, sizeof(s));
+  s.fn = fn;
+  s.ctx = ctx;
+  b_scan(&x, &b, &t, select, scan_row, &s);
+  free(s.z.p);
+  return err_out(&x, err, n);
+}
+
+tl_rc
+Tl_pg_command(struct pg_conn *pg, const char *name, const char *sql,
+              char *err, size_t n)
+{
+  cpx x;
+  backend b;
+  memset(&x, 0, sizeof(x));
+  memset(&b, 0, sizeof(b));
+  b.is_pg = 1;
+  b.pg = pg;
+  snprintf(b.name, sizeof(b.name), "%s", name);
+  pg_exec(&x, &b, sql);
+  return err_out(&x, err, n);
+}
+
+void
+Tl_pg_finish(struct pg_conn *pg)
+{
+  if(pg)
+    PQfinish(pg);
+}
+

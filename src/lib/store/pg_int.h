@@ -55,6 +55,42 @@ extern const char Tl_pg_register_fp_sql[];
 /* The partition of event for one evidence item, when absent. */
 tl_rc Tl_pg_event_partition(struct pg_conn *pg, const char *name,
                             int64_t evidence_id, char *err, size_t n);
+
+/* ---- reading a PostgreSQL case (store/pgread.c, issue 13) ---- */
+
+/* The database holds a case of this schema version (else an error). */
+tl_rc Tl_pg_case_check(struct pg_conn *pg, const char *name, char *err,
+                       size_t n);
+
+/* The rows of table (where: a PostgreSQL condition on its columns, or
+** NULL for all) into the same table of the SQLite database db, typed as
+** the schema types them (as case copy writes them). */
+tl_rc Tl_pg_fetch_table(struct pg_conn *pg, const char *name, sqlite3 *db,
+                        const char *table, const char *where,
+                        uint64_t *rows, char *err, size_t n);
+
+/* One value of a row read with COPY: its bytes (decoded; bytea as its
+** bytes), NUL-terminated only by chance: use len. */
+typedef struct {
+  const char *p;
+  size_t len;
+  int null;
+} Tl_pgfld;
+/* Return non-zero to stop (the call then returns TL_STOP). */
+typedef int (*Tl_pg_row_fn)(void *ctx, const Tl_pgfld *f, int n);
+
+/* COPY (select) TO STDOUT, each row to fn; types: a letter a column
+** (i integer, t text, b bytea, r double), at most 64. */
+tl_rc Tl_pg_scan(struct pg_conn *pg, const char *name, const char *select,
+                 const char *types, Tl_pg_row_fn fn, void *ctx, char *err,
+                 size_t n);
+
+/* Run sql (no rows wanted). */
+tl_rc Tl_pg_command(struct pg_conn *pg, const char *name, const char *sql,
+                    char *err, size_t n);
+
+/* Close a connection of Tl_pg_connect. */
+void Tl_pg_finish(struct pg_conn *pg);
 #endif
 
 #endif

@@ -16,6 +16,15 @@
 #include "base/abi_int.h"
 #include "base/fmt_int.h"
 #include "store/query_int.h"
+#include "store/pgread_int.h"
+
+/* A PostgreSQL case (store/pgread.c): the readers of the large tables ask
+** the server instead (store/query_pg.c, included at the end). */
+#ifdef HAVE_LIBPQ
+#define PG_HOOK(call) do { if(c->pg) return call; } while(0)
+#else
+#define PG_HOOK(call) do { } while(0)
+#endif
 
 /* ---- filter ------------------------------------------------------------ */
 
@@ -359,12 +368,18 @@ step_end(tl_case *c, sqlite3_stmt *s, int rc, int stopped)
 ** and objects, then kind, actor, what, attributes, artifact_path. An event
 ** that names no object shows the path as written. */
 #define ART_NCOLS 5
+#ifdef HAVE_LIBPQ
+static sqlite3_stmt *pg_prepare_artifacts(tl_case *c,
+                                          struct Tl_qfilter *q);
+#endif
 static sqlite3_stmt *
 prepare_artifacts(tl_case *c, struct Tl_qfilter *q)
 {
-  sqlite3_str *b = sqlite3_str_new(c->db);
+  sqlite3_str *b;
   sqlite3_stmt *s;
   int i;
+  PG_HOOK(pg_prepare_artifacts(c, q));
+  b = sqlite3_str_new(c->db);
   sqlite3_str_appendall(b, "SELECT e.t_ns, e.source, '....', NULL, e.raw,"
     " e.clamped, e.event_id, ev.label, ifnull(ev.division, ''), CASE WHEN"
     " v.volume_id IS NULL THEN ifnull(fs.pool_volume, '') ELSE v.addr ||"
@@ -411,9 +426,14 @@ read_artifact(sqlite3_stmt *s, struct tl_event *e)
 tl_rc
 Tl_query_events(tl_case *c, struct Tl_qfilter *q, Tl_event_fn cb, void *ctx)
 {
-  sqlite3_str *b = sqlite3_str_new(c->db);
+  sqlite3_str *b;
   sqlite3_stmt *s, *a = NULL;
   int i, rc, ra, stopped = 0;
+  if(c->pg)
+    return Tl_set_error(c, TL_UNSUPPORTED, "%s: reading events one query "
+                        "at a time is not done on a PostgreSQL case yet "
+                        "(the timeline export is)", c->path);
+  b = sqlite3_str_new(c->db);
   /* CROSS JOIN keeps event as the outer loop: rows come from the
   ** event_time index and only rows of equal t_ns are sorted in memory. */
   sqlite3_str_appendall(b, "SELECT " EV_COLS ", " OBJ_COLS
@@ -542,6 +562,10 @@ tl_query_objects(tl_case *c, const struct tl_filter *filter,
   c->errmsg[0] = '\0';
   if(!cb)
     return Tl_set_error(c, TL_USAGE, "query: no callback");
+  if(c->pg)
+    return Tl_set_error(c, TL_UNSUPPORTED, "%s: reading objects is not "
+                        "done on a PostgreSQL case yet (the timeline "
+                        "export is)", c->path);
   if((r = Tl_qfilter_init(c, filter, &q)))
     return r;
   b = sqlite3_str_new(c->db);
@@ -667,6 +691,15 @@ struct snap {
   int body;                 /* the body file: events need their fnkey */
   int oom;
 };
+
+#ifdef HAVE_LIBPQ
+static tl_rc pg_snap_objects(tl_case *c, struct Tl_qfilter *q,
+                             struct snap *s);
+static tl_rc pg_snap_events(tl_case *c, struct Tl_qfilter *q, struct snap *s,
+                            int win, int64_t lo, int64_t hi, int has_hi);
+static tl_rc pg_snap_fn(tl_case *c, struct snap *s);
+static tl_rc pg_time_windows(tl_case *c, int64_t **bounds, size_t *n);
+#endif
 
 static void
 intern_free(struct intern *t)
@@ -949,6 +982,7 @@ snap_objects(tl_case *c, struct Tl_qfilter *q, struct snap *s)
   int rc;
   long fsx = -1;
   int64_t last_fs = 0;
+  PG_HOOK(pg_snap_objects(c, q, s));
   if(sqlite3_prepare_v2(c->db, "SELECT o.object_id, o.fs_id, o.path,"
       " o.name, o.stream, o.inode, o.attr_type, o.attr_id, ifnull(o.size,"
       " 0), o.deleted, o.alloc, o.name_type, o.meta_type, ifnull(o.mode,"
@@ -1098,11 +1132,13 @@ static tl_rc
 snap_events(tl_case *c, struct Tl_qfilter *q, struct snap *s, int win,
             int64_t lo, int64_t hi, int has_hi)
 {
-  sqlite3_str *b = sqlite3_str_new(c->db);
+  sqlite3_str *b;
   sqlite3_stmt *st;
   int rc, i;
   int64_t last_id = INT64_MIN;
   uint32_t last_ox = UINT32_MAX;
+  PG_HOOK(pg_snap_events(c, q, s, win, lo, hi, has_hi));
+  b = sqlite3_str_new(c->db);
   s->n_ev = 0;
   /* NOT INDEXED: one pass over the table in rowid (event_id) order. The
   ** columns the rows need and no more: each costs SQLite a decode per
@@ -1335,6 +1371,7 @@ time_windows(tl_case *c, struct snap *s, int64_t **bounds, size_t *n)
   sqlite3_stmt *st;
   int64_t total = 0, k, budget = snap_budget();
   size_t cap;
+  PG_HOOK(pg_time_windows(c, bounds, n));
   *bounds = NULL;
   *n = 0;
   if(sqlite3_prepare_v2(c->db, "SELECT count(*) FROM event", -1, &st,
@@ -1494,6 +1531,7 @@ snap_fn(tl_case *c, struct snap *s)
   sqlite3_stmt *st;
   size_t cap = 0;
   int rc;
+  PG_HOOK(pg_snap_fn(c, s));
   if(!has_table(c, "ntfs_filename"))
     return TL_OK;
   if(sqlite3_prepare_v2(c->db, s->schema >= 3 ?
@@ -1561,6 +1599,13 @@ Tl_export_body(tl_case *c, struct Tl_qfilter *q, Tl_body_fn cb, void *ctx)
   s.body = 1;
   if((rc = snap_fn(c, &s)))
     goto out;
+#ifdef HAVE_LIBPQ
+  if(c->pg) {
+    if((rc = Tl_pgread_int(c, "SELECT count(*) FROM event", &total)))
+      goto out;
+  } else
+#endif
+  {
   if(sqlite3_prepare_v2(c->db, "SELECT count(*) FROM event", -1, &st,
                         NULL) != SQLITE_OK) {
     rc = Tl_set_sqlite_error(c, "query");
@@ -1569,6 +1614,7 @@ Tl_export_body(tl_case *c, struct Tl_qfilter *q, Tl_body_fn cb, void *ctx)
   if(sqlite3_step(st) == SQLITE_ROW)
     total = sqlite3_column_int64(st, 0);
   sqlite3_finalize(st);
+  }
   /* windows of objects holding about SNAP_BUDGET events */
   s.ev_hint = (size_t)(total < budget ? total : budget) + 1;
   per = s.n_obj;
@@ -1648,3 +1694,7 @@ out:
   snap_free(&s);
   return rc;
 }
+
+#ifdef HAVE_LIBPQ
+#include "store/query_pg.c"
+#endif
