@@ -36,8 +36,10 @@
 #include "store/store_int.h"
 
 static _Thread_local char q_err[1400];
+#ifdef HAVE_LIBPQ
 /* TOUCHLINE_WORKER_TIMING (bench/pg.sh): when the item copy got its lock */
 static _Thread_local int64_t q_locked_ns;
+#endif
 
 #ifndef HAVE_LIBPQ
 static tl_rc

@@ -1703,10 +1703,12 @@ Tl_pg_event_partition(struct pg_conn *pg, const char *name,
 /* ---- for the writers of a PostgreSQL case (ingest/pgqueue.c, pgedit.c):
 ** rows out of the case into a SQLite database ---- */
 
-tl_rc
-Tl_pg_pull(struct pg_conn *pg, const char *name, const char *table,
-           const char *where, sqlite3 *db, uint64_t *rows, char *err,
-           size_t n)
+/* Rows of one case table (all, or those WHERE where) out of the server
+** into the same table of a SQLite database; dst names it in errors. */
+static tl_rc
+pull_table(struct pg_conn *pg, const char *name, const char *table,
+           const char *where, sqlite3 *db, const char *dst_name,
+           uint64_t *rows, char *err, size_t n)
 {
   cpx x;
   model m;
@@ -1721,7 +1723,7 @@ Tl_pg_pull(struct pg_conn *pg, const char *name, const char *table,
   src.pg = pg;
   snprintf(src.name, sizeof(src.name), "%s", name);
   dst.db = db;
-  snprintf(dst.name, sizeof(dst.name), "the local SQLite copy");
+  snprintf(dst.name, sizeof(dst.name), "%s", dst_name);
   if(model_build(&x, &m))
     return err_out(&x, err, n);
   if(!(t = model_table(&m, table)))
@@ -1737,7 +1739,14 @@ Tl_pg_pull(struct pg_conn *pg, const char *name, const char *table,
   return err_out(&x, err, n);
 }
 
-#endif /* HAVE_LIBPQ */
+tl_rc
+Tl_pg_pull(struct pg_conn *pg, const char *name, const char *table,
+           const char *where, sqlite3 *db, uint64_t *rows, char *err,
+           size_t n)
+{
+  return pull_table(pg, name, table, where, db, "the local SQLite copy",
+                    rows, err, n);
+}
 
 /* ---- for reading a PostgreSQL case (store/pgread.c, issue 13) ---- */
 
@@ -1767,33 +1776,8 @@ Tl_pg_fetch_table(struct pg_conn *pg, const char *name, sqlite3 *db,
                   const char *table, const char *where, uint64_t *rows,
                   char *err, size_t n)
 {
-  cpx x;
-  model m;
-  backend src, dst;
-  const mtable *t;
-  buf q = {NULL, 0, 0};
-  memset(&x, 0, sizeof(x));
-  memset(&src, 0, sizeof(src));
-  memset(&dst, 0, sizeof(dst));
-  *rows = 0;
-  src.is_pg = 1;
-  src.pg = pg;
-  snprintf(src.name, sizeof(src.name), "%s", name);
-  dst.db = db;
-  snprintf(dst.name, sizeof(dst.name), "the reading cache");
-  if(model_build(&x, &m))
-    return err_out(&x, err, n);
-  if(!(t = model_table(&m, table)))
-    fail(&x, TL_FAILED, "table %s is not in schema version %d", table,
-         TL_SCHEMA_VERSION);
-  else if(select_sql(&q, t, 1, 0) ||
-          (where && b_fmt(&q, " WHERE %s", where)))
-    fail(&x, TL_NOMEM, "out of memory");
-  else
-    copy_rows(&x, &src, &dst, t, q.p, rows);
-  free(q.p);
-  model_free(&m);
-  return err_out(&x, err, n);
+  return pull_table(pg, name, table, where, db, "the reading cache", rows,
+                    err, n);
 }
 
 typedef struct {
@@ -1881,3 +1865,4 @@ Tl_pg_finish(struct pg_conn *pg)
     PQfinish(pg);
 }
 
+#endif /* HAVE_LIBPQ */
