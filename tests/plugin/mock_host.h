@@ -63,4 +63,8 @@ const char *mock_fact(const struct mock_run *r, const char *key);
 ** of t_ns, into buf (96 bytes). */
 const char *mock_time(int64_t t_ns, char *buf);
 
+/* Under the sanitizers (TL_SANITIZERS=yes): execute the test again with
+** the fast unwinder and without leak checks (mock_host.c says why). */
+void mock_fast_unwind(char **argv);
+
 #endif

@@ -555,31 +555,11 @@ test_robust(void)
   is_int(bad, 0, "robustness: truncated and flipped copies parse");
 }
 
-/* Under the sanitizers, libevtx's many small allocations with the slow
-** unwinder the harness asks for (fast_unwind_on_malloc=0) took this test
-** 9 minutes of the CI's 30; run again with the fast unwinder, in 30 s.
-** Its stacks through libevtx (no frame pointers) are too short for the
-** suppressions of libevtx's own leaks, so leaks are not checked here:
-** evtx_e2e.sh checks the parser's in the touchline process. */
-static void
-fast_unwind(char **argv)
-{
-  const char *san = getenv("TL_SANITIZERS"), *old = getenv("ASAN_OPTIONS");
-  char opts[2048];
-  if(!san || strcmp(san, "yes") || getenv("TL_EVTX_REEXEC"))
-    return;
-  snprintf(opts, sizeof(opts), "%s%sfast_unwind_on_malloc=1:detect_leaks=0",
-           old ? old : "", old && *old ? ":" : "");
-  setenv("ASAN_OPTIONS", opts, 1);
-  setenv("TL_EVTX_REEXEC", "1", 1);
-  execv("/proc/self/exe", argv);    /* on failure: on, slowly */
-}
-
 int
 main(int argc, char **argv)
 {
   (void)argc;
-  fast_unwind(argv);
+  mock_fast_unwind(argv);
   corpus = getenv("TL_CORPUS");
   srcdir = getenv("TL_SRCDIR");
   is_int(mock_init(tl_builtin_evtx_init), TL_OK, "init registers");

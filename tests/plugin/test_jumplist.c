@@ -393,8 +393,10 @@ robust(const char *rel)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+  (void)argc;
+  mock_fast_unwind(argv);
   static const char *const files[] = {
     "plaso/test_data/automaticDestinations-ms/"
     "1b4dd67f29cb1962.automaticDestinations-ms",

@@ -457,8 +457,10 @@ test_robust(const char *corpus)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+  (void)argc;
+  mock_fast_unwind(argv);
   const char *corpus = getenv("TL_CORPUS");
   static const char *const want_streams = "/$Extend/$UsnJrnl:$J";
   is_int(mock_init(tl_builtin_usnjrnl_init), TL_OK, "init registers");
