@@ -66,6 +66,15 @@ sql_pid_alive(sqlite3_context *ctx, int argc, sqlite3_value **argv)
                                        sqlite3_value_int64(argv[1])));
 }
 
+/* The SQL functions every case connection has (a file's, and the
+** in-memory database of a PostgreSQL reader, store/pgread.c). */
+void
+Tl_case_sql_functions(sqlite3 *db)
+{
+  sqlite3_create_function(db, "tl_pid_alive", 2, SQLITE_UTF8, NULL,
+                          sql_pid_alive, NULL, NULL);
+}
+
 /* "file:" URI of path with query q ("mode=ro", "immutable=1"). */
 static char *
 file_uri(const char *path, const char *q)
@@ -108,8 +117,7 @@ open_db(tl_case *c, const char *path, int oflags, const char *uri_q)
                         "out of memory");
   sqlite3_busy_timeout(c->db, 5000);
   sqlite3_extended_result_codes(c->db, 0);
-  sqlite3_create_function(c->db, "tl_pid_alive", 2, SQLITE_UTF8, NULL,
-                          sql_pid_alive, NULL, NULL);
+  Tl_case_sql_functions(c->db);
   /* temp_store stays FILE: building event(t_ns) over millions of rows
   ** sorts more than fits the memory budget; SQLite spills to temp files */
   return Tl_exec(c, "PRAGMA foreign_keys = OFF;"

@@ -43,6 +43,8 @@ tl_rc Tl_begin_write(tl_case *c, int wait_s,
 /* 1 when the run of process pid on host may still be alive: another host,
 ** or a pid that exists here. */
 int Tl_pid_alive(const char *host, int64_t pid);
+/* Register the case's SQL functions (tl_pid_alive) on a connection. */
+void Tl_case_sql_functions(sqlite3 *db);
 
 /* Wall clock now as nanoseconds since 1970 UTC. */
 int64_t Tl_now_ns(void);

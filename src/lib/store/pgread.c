@@ -74,19 +74,6 @@ static const char *const small_tables[] = {
   "cloud_sitemap",
 };
 
-static void
-sql_pid_alive(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-  (void)argc;
-  if(sqlite3_value_type(argv[1]) != SQLITE_INTEGER) {
-    sqlite3_result_int(ctx, 1);
-    return;
-  }
-  sqlite3_result_int(ctx, Tl_pid_alive((const char *)
-                                       sqlite3_value_text(argv[0]),
-                                       sqlite3_value_int64(argv[1])));
-}
-
 tl_rc
 Tl_pgread_open(tl_case *c, const char *uri, unsigned flags)
 {
@@ -113,8 +100,7 @@ Tl_pgread_open(tl_case *c, const char *uri, unsigned flags)
   if(sqlite3_open_v2(":memory:", &c->db, SQLITE_OPEN_READWRITE |
                      SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
     return Tl_set_error(c, TL_NOMEM, "%s: out of memory", red);
-  sqlite3_create_function(c->db, "tl_pid_alive", 2, SQLITE_UTF8, NULL,
-                          sql_pid_alive, NULL, NULL);
+  Tl_case_sql_functions(c->db);
   if((rc = Tl_exec(c, "PRAGMA temp_store = MEMORY")))
     return rc;
   c->readonly = 0;

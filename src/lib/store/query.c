@@ -975,6 +975,27 @@ snap_obj(const struct snap *s, const struct sobj *so, struct tl_object *o)
 }
 
 /* Every object passing the object conditions, in object_id order. */
+/* object_id -> index: an array when the ids are dense enough (else
+** obj_index() searches); for both backends' object loaders. */
+static tl_rc
+snap_map(tl_case *c, struct snap *s)
+{
+  if(s->n_obj) {
+    uint64_t range = (uint64_t)(s->obj[s->n_obj - 1].id - s->obj[0].id) + 1;
+    s->min_id = s->obj[0].id;
+    if(range <= 8 * (uint64_t)s->n_obj + 4096) {
+      size_t i;
+      if(!(s->map = malloc((size_t)range * sizeof(*s->map))))
+        return Tl_set_error(c, TL_NOMEM, "timeline: out of memory");
+      memset(s->map, 0xff, (size_t)range * sizeof(*s->map));
+      s->n_map = (size_t)range;
+      for(i = 0; i < s->n_obj; i++)
+        s->map[s->obj[i].id - s->min_id] = (uint32_t)i;
+    }
+  }
+  return TL_OK;
+}
+
 static tl_rc
 snap_objects(tl_case *c, struct Tl_qfilter *q, struct snap *s)
 {
@@ -1086,21 +1107,7 @@ snap_objects(tl_case *c, struct Tl_qfilter *q, struct snap *s)
   }
   if((rc = step_end(c, st, rc, 0)))
     return rc;
-  /* object_id -> index: an array when the ids are dense enough */
-  if(s->n_obj) {
-    uint64_t range = (uint64_t)(s->obj[s->n_obj - 1].id - s->obj[0].id) + 1;
-    s->min_id = s->obj[0].id;
-    if(range <= 8 * (uint64_t)s->n_obj + 4096) {
-      size_t i;
-      if(!(s->map = malloc((size_t)range * sizeof(*s->map))))
-        return Tl_set_error(c, TL_NOMEM, "timeline: out of memory");
-      memset(s->map, 0xff, (size_t)range * sizeof(*s->map));
-      s->n_map = (size_t)range;
-      for(i = 0; i < s->n_obj; i++)
-        s->map[s->obj[i].id - s->min_id] = (uint32_t)i;
-    }
-  }
-  return TL_OK;
+  return snap_map(c, s);
 }
 
 /* Index of object_id, UINT32_MAX when the filter left it out. */

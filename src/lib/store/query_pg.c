@@ -259,21 +259,7 @@ pg_snap_objects(tl_case *c, struct Tl_qfilter *q, struct snap *s)
     return Tl_set_error(c, TL_NOMEM, "timeline: out of memory");
   if(rc)
     return rc;
-  /* object_id -> index: as snap_objects() */
-  if(s->n_obj) {
-    uint64_t range = (uint64_t)(s->obj[s->n_obj - 1].id - s->obj[0].id) + 1;
-    s->min_id = s->obj[0].id;
-    if(range <= 8 * (uint64_t)s->n_obj + 4096) {
-      size_t i;
-      if(!(s->map = malloc((size_t)range * sizeof(*s->map))))
-        return Tl_set_error(c, TL_NOMEM, "timeline: out of memory");
-      memset(s->map, 0xff, (size_t)range * sizeof(*s->map));
-      s->n_map = (size_t)range;
-      for(i = 0; i < s->n_obj; i++)
-        s->map[s->obj[i].id - s->min_id] = (uint32_t)i;
-    }
-  }
-  return TL_OK;
+  return snap_map(c, s);
 }
 
 /* ---- events ---- */
