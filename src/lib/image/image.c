@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -50,6 +51,51 @@ Tl_image_preflight(tl_case *c, const char *path)
                         strerror(errno));
   close(fd);
   return TL_OK;
+}
+
+/* The libtsk image type for one file. libtsk's detection tries every
+** opener in turn, and in libtsk 4.11 the AFF, VMDK and VHD openers leak
+** what they allocated when the file is not theirs (tests/lsan.supp). So a
+** file with none of those formats' signatures, the common raw image, is
+** opened as raw; one signature alone names its opener; anything else (an
+** AFF name or signature, signatures of two formats) is left to libtsk's
+** detection as before. Conservative: a signature anywhere it may sit. */
+static TSK_IMG_TYPE_ENUM
+single_file_type(const char *path)
+{
+  unsigned char head[512], tail[1024];
+  const char *dot = strrchr(path, '.');
+  ssize_t nh, nt = 0;
+  off_t end;
+  int fd, i, vmdk = 0, vhd = 0;
+
+  if(dot && (!strcasecmp(dot, ".aff") || !strcasecmp(dot, ".afd") ||
+             !strcasecmp(dot, ".afm")))
+    return TSK_IMG_TYPE_DETECT;
+  if((fd = open(path, O_RDONLY)) < 0)
+    return TSK_IMG_TYPE_DETECT;
+  nh = pread(fd, head, sizeof(head), 0);
+  end = lseek(fd, 0, SEEK_END);
+  if(end > 0)
+    nt = pread(fd, tail, sizeof(tail),
+               end > (off_t)sizeof(tail) ? end - (off_t)sizeof(tail) : 0);
+  close(fd);
+  if(nh < 0 || nt < 0 || (nh >= 3 && !memcmp(head, "AFF", 3)))
+    return TSK_IMG_TYPE_DETECT;
+  if(nh >= 4 && (!memcmp(head, "KDMV", 4) || !memcmp(head, "COWD", 4)))
+    vmdk = 1;
+  for(i = 0; i + 14 <= nh; i++)
+    if(!memcmp(head + i, "DescriptorFile", 14))
+      vmdk = 1;
+  if(nh >= 8 && (!memcmp(head, "conectix", 8) || !memcmp(head, "vhdxfile", 8)))
+    vhd = 1;
+  for(i = 0; i + 8 <= nt; i++)
+    if(!memcmp(tail + i, "conectix", 8))
+      vhd = 1;
+  if(vmdk && vhd)
+    return TSK_IMG_TYPE_DETECT;
+  return vmdk ? TSK_IMG_TYPE_VMDK_VMDK : vhd ? TSK_IMG_TYPE_VHD_VHD :
+         TSK_IMG_TYPE_RAW;
 }
 
 static void
@@ -182,11 +228,20 @@ Tl_image_open_ex(tl_case *c, int n_paths, const char *const *paths,
   if(im->is_ewf)
     im->img = Tl_ewf_img_open(im->segments, im->n_segments,
                               TL_EWF_CACHE_BYTES, tskerr, sizeof(tskerr));
-  else
+  else {
+    TSK_IMG_TYPE_ENUM t = im->n_segments > 1 ? TSK_IMG_TYPE_RAW :
+                          single_file_type(im->segments[0]);
     im->img = tsk_img_open_utf8(im->n_segments,
-                                (const char *const *)im->segments,
-                                im->n_segments > 1 ? TSK_IMG_TYPE_RAW :
-                                TSK_IMG_TYPE_DETECT, 0);
+                                (const char *const *)im->segments, t, 0);
+    if(!im->img && t != TSK_IMG_TYPE_RAW && t != TSK_IMG_TYPE_DETECT) {
+      /* a signature its opener refused: what libtsk's detection makes of
+      ** it, as before (its error is the one the user sees) */
+      tsk_error_reset();
+      im->img = tsk_img_open_utf8(im->n_segments,
+                                  (const char *const *)im->segments,
+                                  TSK_IMG_TYPE_DETECT, 0);
+    }
+  }
   if(!im->img) {
     if(im->is_ewf)
       rc = Tl_ewf_open_error(c, im->segments, im->n_segments, tskerr);
