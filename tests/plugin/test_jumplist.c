@@ -396,7 +396,7 @@ int
 main(int argc, char **argv)
 {
   (void)argc;
-  mock_fast_unwind(argv);
+  (void)argv;
   static const char *const files[] = {
     "plaso/test_data/automaticDestinations-ms/"
     "1b4dd67f29cb1962.automaticDestinations-ms",
