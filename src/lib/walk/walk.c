@@ -458,10 +458,13 @@ walk_fs(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id, const char *pool_vol,
   {
     uint64_t before = w->n_corrupt;
     tsk_error_reset();
-    failed = tsk_fs_dir_walk(fs, fs->root_inum,
-                             TSK_FS_DIR_WALK_FLAG_ALLOC |
-                             TSK_FS_DIR_WALK_FLAG_UNALLOC |
-                             TSK_FS_DIR_WALK_FLAG_RECURSE, on_entry, w);
+    if(w->is_ntfs && !w->ntfs_tsk_walk)
+      failed = Tl_ntfs_dir_walk(w, fs, on_entry, w->ntfs_batch);
+    else
+      failed = tsk_fs_dir_walk(fs, fs->root_inum,
+                               TSK_FS_DIR_WALK_FLAG_ALLOC |
+                               TSK_FS_DIR_WALK_FLAG_UNALLOC |
+                               TSK_FS_DIR_WALK_FLAG_RECURSE, on_entry, w);
     if(failed && !w->rc && !w->interrupted) {
       /* A damaged directory ends TSK's walk of that tree; what was read is
       ** kept and the damage is recorded. */
@@ -566,6 +569,27 @@ store_volume(Tl_walk *w, const TSK_VS_INFO *vs, const TSK_VS_PART_INFO *p)
   return sqlite3_last_insert_rowid(w->c->db);
 }
 
+/* NTFS: names pending in walk/ntfswalk.c before their MFT entries are
+** loaded, in MFT order. Past about 1,000 the gain is small (the 100,000-
+** file bench image: docs/internals/WRITE-PATH.md); the files pooled for
+** them keep their attributes, a few KiB each. */
+#define NTFS_BATCH 4096
+
+/* TOUCHLINE_NTFS_WALK=tsk: libtsk's own directory walk, as before
+** walk/ntfswalk.c (the same case, slower; for comparison and as a way
+** back). Test builds: TOUCHLINE_NTFS_BATCH=N names pending at most. */
+static void
+ntfs_walk_opts(Tl_walk *w)
+{
+  const char *e = getenv("TOUCHLINE_NTFS_WALK");
+  w->ntfs_tsk_walk = e && !strcmp(e, "tsk");
+  w->ntfs_batch = NTFS_BATCH;
+#ifdef TL_TEST_HOOKS
+  if((e = getenv("TOUCHLINE_NTFS_BATCH")) && atol(e) > 0)
+    w->ntfs_batch = (size_t)atol(e);
+#endif
+}
+
 tl_rc
 Tl_walk_image(Tl_walk *w, TSK_IMG_INFO *img)
 {
@@ -575,6 +599,7 @@ Tl_walk_image(Tl_walk *w, TSK_IMG_INFO *img)
   char msg[700], te[512];
 
   w->t0 = Tl_mono_s();
+  ntfs_walk_opts(w);
   tsk_error_reset();
   vs = tsk_vs_open(img, 0, TSK_VS_TYPE_DETECT);
   if(vs) {
