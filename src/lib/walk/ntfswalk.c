@@ -30,8 +30,8 @@
 ** The recursion, its loop and depth limits, the order of the root folder
 ** (libtsk sorts it to put user folders first), and what an error in a
 ** subdirectory does are those of tsk_fs_dir_walk_lcl() in libtsk 4.11.
-** A reused entry whose load fails is loaded again into a fresh TSK_FS_META
-** (what libtsk's walk would have passed on); counted in w->ntfs_fresh.
+** A load into a reused file that is not a plain success is made again
+** into a fresh one (what libtsk's walk would have passed on: load()).
 */
 #include "config.h"
 
@@ -123,29 +123,40 @@ dir_release(nw_dir *nd)
   free(nd);
 }
 
-/* Load the entry of slot s into a pooled file; 0 when out of memory. */
+/* Load the entry of slot s into a pooled file; 0 when out of memory.
+** libtsk's loader treats a reused TSK_FS_META differently from a fresh
+** one when the load goes wrong: it frees a fresh meta (the callback sees
+** none) but only resets a reused one, and it does so for a name whose
+** sequence number is not the entry's. So a load into a reused file counts
+** only when it is a plain success (the entry asked for, its attributes
+** read); anything else is loaded again into a fresh file, as libtsk's own
+** walk loads every name (counted in w->ntfs_fresh). */
 static int
 load(nw *n, nw_slot *s)
 {
   TSK_FS_FILE *f = file_get(n);
+  TSK_INUM_T addr = s->name->meta_addr;
+  int reused;
   if(!f)
     return 0;
+  reused = f->meta != NULL;
   f->name = s->name;
-  if(n->fs->file_add_meta(n->fs, f, s->name->meta_addr)) {
+  if(n->fs->file_add_meta(n->fs, f, addr))
     tsk_error_reset();
-    if(f->meta) {
-      /* as libtsk's walk: the failed load into a fresh file and meta */
-      f->name = NULL;
-      tsk_fs_file_close(f);
-      if(!(f = calloc(1, sizeof(*f))))
-        return 0;
-      f->tag = TSK_FS_FILE_TAG;
-      f->fs_info = n->fs;
-      f->name = s->name;
-      n->w->ntfs_fresh++;
-      if(n->fs->file_add_meta(n->fs, f, s->name->meta_addr))
-        tsk_error_reset();
-    }
+  else if(f->meta && f->meta->addr == addr &&
+          f->meta->attr_state == TSK_FS_META_ATTR_STUDIED)
+    reused = 0;             /* a plain success: kept */
+  if(reused) {
+    f->name = NULL;
+    tsk_fs_file_close(f);
+    if(!(f = calloc(1, sizeof(*f))))
+      return 0;
+    f->tag = TSK_FS_FILE_TAG;
+    f->fs_info = n->fs;
+    f->name = s->name;
+    n->w->ntfs_fresh++;
+    if(n->fs->file_add_meta(n->fs, f, addr))
+      tsk_error_reset();
   }
   n->w->ntfs_loads++;
   s->file = f;

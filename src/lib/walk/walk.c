@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -458,8 +459,16 @@ walk_fs(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id, const char *pool_vol,
   {
     uint64_t before = w->n_corrupt;
     tsk_error_reset();
-    if(w->is_ntfs && !w->ntfs_tsk_walk)
+    if(w->is_ntfs && !w->ntfs_tsk_walk) {
+      uint64_t l0 = w->ntfs_loads, f0 = w->ntfs_fresh;
       failed = Tl_ntfs_dir_walk(w, fs, on_entry, w->ntfs_batch);
+      if(w->ntfs_timing)
+        fprintf(stderr, "timing: NTFS walk at offset %lld: %llu MFT entries "
+                "loaded in batches of %zu, %llu of them again into a fresh "
+                "file\n", (long long)fs->offset,
+                (unsigned long long)(w->ntfs_loads - l0), w->ntfs_batch,
+                (unsigned long long)(w->ntfs_fresh - f0));
+    }
     else
       failed = tsk_fs_dir_walk(fs, fs->root_inum,
                                TSK_FS_DIR_WALK_FLAG_ALLOC |
@@ -573,7 +582,7 @@ store_volume(Tl_walk *w, const TSK_VS_INFO *vs, const TSK_VS_PART_INFO *p)
 ** loaded, in MFT order. Past about 1,000 the gain is small (the 100,000-
 ** file bench image: docs/internals/WRITE-PATH.md); the files pooled for
 ** them keep their attributes, a few KiB each. */
-#define NTFS_BATCH 4096
+#define NTFS_BATCH 1024
 
 /* TOUCHLINE_NTFS_WALK=tsk: libtsk's own directory walk, as before
 ** walk/ntfswalk.c (the same case, slower; for comparison and as a way
@@ -583,6 +592,8 @@ ntfs_walk_opts(Tl_walk *w)
 {
   const char *e = getenv("TOUCHLINE_NTFS_WALK");
   w->ntfs_tsk_walk = e && !strcmp(e, "tsk");
+  e = getenv("TOUCHLINE_TIMING");
+  w->ntfs_timing = e && *e && strcmp(e, "0");
   w->ntfs_batch = NTFS_BATCH;
 #ifdef TL_TEST_HOOKS
   if((e = getenv("TOUCHLINE_NTFS_BATCH")) && atol(e) > 0)

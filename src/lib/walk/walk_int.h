@@ -77,7 +77,7 @@ typedef struct Tl_walk {
   /* NTFS: the walk of walk/ntfswalk.c (TOUCHLINE_NTFS_WALK=tsk: libtsk's
   ** tsk_fs_dir_walk instead), MFT entries loaded, and loads that failed
   ** into a reused file and were made again into a fresh one */
-  int ntfs_tsk_walk;
+  int ntfs_tsk_walk, ntfs_timing;   /* TOUCHLINE_TIMING: counts on stderr */
   size_t ntfs_batch;
   uint64_t ntfs_loads, ntfs_fresh;
 
