@@ -9,8 +9,8 @@
 # image: a 12-level tree, 240 files in 6 folders, a file with two alternate
 # data streams, a file with three hard links in three folders, deleted
 # files, a deleted folder with a subfolder (its entries orphaned), MFT
-# entries reused, and an index entry patched to name another file's entry
-# with a wrong sequence number.
+# entries reused, an index entry patched to name another file's entry
+# with a wrong sequence number, and a tree deeper than libtsk's walk goes.
 . "$TL_SRCDIR/tests/lib.sh"
 [ "$(id -u)" = 0 ] || skip_all "needs root to mount NTFS with ntfs-3g"
 for t in mkntfs ntfs-3g fls ifind sqlite3; do
@@ -37,6 +37,13 @@ done
   for d in 1 2 3 4 5 6; do
     mkdir "dir_$d"
     for f in $(seq 1 40); do echo "d$d f$f" >"dir_$d/file_$f.txt"; done
+  done
+  # deeper than libtsk walks (128 levels): it gives up on the rest of the
+  # folder at that depth and keeps the loop-check stack one entry off
+  q=abyss
+  for i in $(seq 1 131); do
+    q="$q/d$i" && mkdir -p "$q" && echo f >"$q/f.txt"
+    [ "$i" -lt 125 ] || echo z >"$q/zz_after.txt"
   done
   echo body >dir_1/ads.txt
   echo secret >'dir_1/ads.txt:hidden'
@@ -107,7 +114,7 @@ def ok(c, d, diag=()):
     n += 1
     fail += not c
     print("%sok %d - %s" % ("" if c else "not ", n, d))
-    for x in list(diag)[:8]:
+    for x in (list(diag)[:8] if not c else []):
         print("#   %s" % (x,))
 # fls: every line but the ($FILE_NAME) ones, in order
 want = []
@@ -152,13 +159,21 @@ for p, what in (("/dir_1/ads.txt:hidden", "an alternate data stream"),
                 ("/deep/level_1/level_2/level_3/level_4/level_5/level_6/"
                  "level_7/level_8/level_9/level_10/level_11/level_12/leaf.txt",
                  "the deepest file"),
-                ("/small/b.txt", "the patched name")):
+                ("/small/b.txt", "the patched name"),
+                ("/abyss" + "".join("/d%d" % i for i in range(1, 127)) +
+                 "/f.txt", "the deepest file libtsk lists")):
     ok(p in paths, "fls and the case list %s: %s" % (what, p))
 # the patched name: the entry it names, with a sequence the entry lacks
 r = db.execute("SELECT o.seq, l.seq FROM object o, object l WHERE "
                "o.path='/small/b.txt' AND l.path='/links/orig.txt'").fetchone()
 ok(r is not None and r[0] == r[1] + 1,
    "/small/b.txt names orig.txt's entry with its sequence + 1: %s" % (r,))
+lvl = lambda k: "/abyss" + "".join("/d%d" % i for i in range(1, k + 1))
+ok([p for p in paths if p.startswith(lvl(127) + "/")] == [lvl(128)],
+   "in the 127th level of /abyss only d128 (libtsk stops there)",
+   [p for p in paths if p.startswith(lvl(127) + "/")])
+ok(lvl(126) + "/zz_after.txt" in paths,
+   "the 126th level is listed to its end (an error below is passed over)")
 ok(db.execute("SELECT count(*) FROM ntfs_filename f JOIN object o "
               "USING(object_id) WHERE o.inode=(SELECT inode FROM object "
               "WHERE path='/links/orig.txt')").fetchone()[0] == 3,
