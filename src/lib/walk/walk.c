@@ -579,10 +579,13 @@ store_volume(Tl_walk *w, const TSK_VS_INFO *vs, const TSK_VS_PART_INFO *p)
 }
 
 /* NTFS: names pending in walk/ntfswalk.c before their MFT entries are
-** loaded, in MFT order. Past about 1,000 the gain is small (the 100,000-
-** file bench image: docs/internals/WRITE-PATH.md); the files pooled for
-** them keep their attributes, a few KiB each. */
-#define NTFS_BATCH 1024
+** loaded, in MFT order. More names, fewer reads by libtsk's image cache
+** (100,000-file bench image: 20,503 of 64 KiB in directory order, 16,119
+** in batches of 64, 14,080 of 1,024), but each pooled file holds its
+** attributes (a few KiB), and 1,024 of them no longer fit in the CPU's
+** cache by the time the callback reads them: the walker's CPU time grew
+** (docs/internals/WRITE-PATH.md). 64 keep them in it. */
+#define NTFS_BATCH 64
 
 /* TOUCHLINE_NTFS_WALK=tsk: libtsk's own directory walk, as before
 ** walk/ntfswalk.c (the same case, slower; for comparison and as a way
