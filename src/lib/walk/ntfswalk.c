@@ -6,10 +6,10 @@
 ** libtsk's walk loads the MFT entry of each name the moment it lists it,
 ** into a TSK_FS_META allocated for that one name and freed after it (every
 ** attribute of every file allocated, filled and freed again), and in
-** directory order, which jumps around the MFT: most loads miss libtsk's
+** directory order, which jumps around the MFT: many loads miss libtsk's
 ** image cache (32 blocks of 64 KiB) and copy 64 KiB for a 1 KiB record.
-** Both together were most of libtsk's walk on the 100,000-file bench image
-** (docs/internals/WRITE-PATH.md). Here the names are listed the same way
+** Both together were about half of libtsk's walk on the 100,000-file bench
+** image (docs/internals/WRITE-PATH.md). Here the names are listed the same way
 ** (tsk_fs_dir_open_meta(), so the $I30 entries, the deleted names libtsk
 ** recovers from index slack and from $FILE_NAME parent references, and
 ** $OrphanFiles are libtsk's own, in libtsk's order); each name waits in a
