@@ -74,6 +74,13 @@ typedef struct Tl_walk {
   uint64_t *named;
   size_t n_named, named_cap;
 
+  /* NTFS: the walk of walk/ntfswalk.c (TOUCHLINE_NTFS_WALK=tsk: libtsk's
+  ** tsk_fs_dir_walk instead), MFT entries loaded, and loads that failed
+  ** into a reused file and were made again into a fresh one */
+  int ntfs_tsk_walk, ntfs_timing;   /* TOUCHLINE_TIMING: counts on stderr */
+  size_t ntfs_batch;
+  uint64_t ntfs_loads, ntfs_fresh;
+
   /* Fault injection for tests (TOUCHLINE_FAULT=SIG:N, docs/TESTS.md): raise
   ** signal fault_sig once n_objects reaches fault_after. */
   uint64_t fault_after;
@@ -122,6 +129,13 @@ int Tl_ntfs_parse_fn(const uint8_t *b, size_t n, Tl_ntfs_fn *fn);
 ** walk did not name (w->named) counted in an "orphan" warning. */
 void Tl_ntfs_entry(Tl_walk *w, TSK_FS_FILE *f, size_t path_len);
 void Tl_ntfs_orphans(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id);
+
+/* NTFS (walk/ntfswalk.c): tsk_fs_dir_walk(fs, root, ALLOC | UNALLOC |
+** RECURSE, cb, w) with the same names, order and metadata passed to cb,
+** the MFT entries loaded in batches of at most batch names, in MFT order,
+** into reused files. 1 when the walk failed, as tsk_fs_dir_walk. */
+uint8_t Tl_ntfs_dir_walk(Tl_walk *w, TSK_FS_INFO *fs, TSK_FS_DIR_WALK_CB cb,
+                         size_t batch);
 
 /* FAT/exFAT (walk/fat.c): prepare raw reads of fs (w->is_fat/is_exfat
 ** stay 0 when its boot sector cannot be used), and the times of f from its
