@@ -198,8 +198,11 @@ struct pcache {
   const char **key;
   char **val;
   size_t cap, n;
-  const char *mk[F_N];      /* per field: the last pointer and its copy */
-  const char *mv[F_N];
+  /* per field: the last PC_WAYS pointers and their copies */
+#define PC_WAYS 4
+  const char *mk[F_N][PC_WAYS];
+  const char *mv[F_N][PC_WAYS];
+  unsigned mnext[F_N];
 };
 
 struct pool {
@@ -267,13 +270,12 @@ pc_grow(struct pcache *c)
 /* The export's own copy of p (NULL for NULL); NULL with *oom set when
 ** out of memory. */
 static const char *
-pc_own(struct pcache *c, int f, const char *p, int *oom)
+pc_own_slow(struct pcache *c, int f, const char *p, int *oom)
 {
   size_t h;
+  unsigned w;
   if(!p)
     return NULL;
-  if(c->mk[f] == p)
-    return c->mv[f];
   if(2 * (c->n + 1) > c->cap && !pc_grow(c)) {
     *oom = 1;
     return NULL;
@@ -289,9 +291,26 @@ pc_own(struct pcache *c, int f, const char *p, int *oom)
     c->key[h] = p;
     c->n++;
   }
-  c->mk[f] = p;
-  c->mv[f] = c->val[h];
+  w = c->mnext[f]++ % PC_WAYS;
+  c->mk[f][w] = p;
+  c->mv[f][w] = c->val[h];
   return c->val[h];
+}
+
+/* (source and macb take turns among a few: a few ways per field) */
+static inline const char *
+pc_own(struct pcache *c, int f, const char *p, int *oom)
+{
+  const char *const *k = c->mk[f];
+  if(k[0] == p && p)
+    return c->mv[f][0];
+  if(k[1] == p && p)
+    return c->mv[f][1];
+  if(k[2] == p && p)
+    return c->mv[f][2];
+  if(k[3] == p && p)
+    return c->mv[f][3];
+  return pc_own_slow(c, f, p, oom);
 }
 
 /* Copy len bytes of p and a NUL into the slot; the field's pointer is
@@ -369,19 +388,32 @@ static void
 fix_item(const struct slot *s, struct item *it, int body)
 {
   struct Tl_tlw_obj *o = body ? &it->u.b.o : &it->u.e.o;
-  const char **f[F_N] = {
-    &o->evidence, &o->division, &o->volume, &o->fs_type, &o->path,
-    &o->name, &o->alloc, &o->prefix, &o->link_target,
-    body ? NULL : &it->u.e.source, body ? NULL : &it->u.e.macb,
-    body ? NULL : &it->u.e.kind, body ? NULL : &it->u.e.actor,
-    body ? NULL : &it->u.e.what, body ? NULL : &it->u.e.attributes,
-    body ? NULL : &it->u.e.artifact_path
-  };
+  struct Tl_tlw_event *e = &it->u.e;
   uint32_t m = it->copied;
-  int i;
-  for(i = 0; m; i++, m >>= 1)
-    if((m & 1) && f[i])
-      *f[i] = s->str + it->off[i];
+  while(m) {
+    int i = __builtin_ctz(m);
+    const char *v = s->str + it->off[i];
+    m &= m - 1;
+    switch(i) {
+    case F_EVIDENCE: o->evidence = v; break;
+    case F_DIVISION: o->division = v; break;
+    case F_VOLUME: o->volume = v; break;
+    case F_FS_TYPE: o->fs_type = v; break;
+    case F_PATH: o->path = v; break;
+    case F_NAME: o->name = v; break;
+    case F_ALLOC: o->alloc = v; break;
+    case F_PREFIX: o->prefix = v; break;
+    case F_LINK: o->link_target = v; break;
+    /* the event's own texts (never set for a body line) */
+    case F_SOURCE: e->source = v; break;
+    case F_MACB: e->macb = v; break;
+    case F_KIND: e->kind = v; break;
+    case F_ACTOR: e->actor = v; break;
+    case F_WHAT: e->what = v; break;
+    case F_ATTRIBUTES: e->attributes = v; break;
+    case F_ARTIFACT: e->artifact_path = v; break;
+    }
+  }
 }
 
 /* Format a sealed slot into its own buffer (either thread). */
@@ -629,33 +661,29 @@ use_pool(void)
   return sysconf(_SC_NPROCESSORS_ONLN) > 1;
 }
 
-/* A copy of event e (its texts into the slot) queued for formatting. */
+/* Event it (built in the slot being filled) made the batch's own: its
+** texts copied into the slot or the export's cache. */
 static void
-pool_event(struct run *r, const struct Tl_tlw_event *e)
+pool_event(struct run *r, struct item *it)
 {
   struct pool *p = r->pool;
-  struct item *it = pool_item(r);
   struct slot *s = p->fill;
-  struct Tl_tlw_event *d;
-  if(!it)
-    return;
-  d = &it->u.e;
-  *d = *e;
-  if(e->kind) {
+  struct Tl_tlw_event *d = &it->u.e;
+  if(d->kind) {
     /* an artifact event: its texts live in a statement row */
     copy_obj(p, s, it, &d->o, 1);
-    slot_copy_str(s, it, F_SOURCE, e->source);
-    slot_copy_str(s, it, F_MACB, e->macb);
-    slot_copy_str(s, it, F_KIND, e->kind);
-    slot_copy_str(s, it, F_ACTOR, e->actor);
-    slot_copy_str(s, it, F_WHAT, e->what);
-    slot_copy_str(s, it, F_ATTRIBUTES, e->attributes);
-    slot_copy_str(s, it, F_ARTIFACT, e->artifact_path);
+    slot_copy_str(s, it, F_SOURCE, d->source);
+    slot_copy_str(s, it, F_MACB, d->macb);
+    slot_copy_str(s, it, F_KIND, d->kind);
+    slot_copy_str(s, it, F_ACTOR, d->actor);
+    slot_copy_str(s, it, F_WHAT, d->what);
+    slot_copy_str(s, it, F_ATTRIBUTES, d->attributes);
+    slot_copy_str(s, it, F_ARTIFACT, d->artifact_path);
   }
   else {
     copy_obj(p, s, it, &d->o, 0);
-    d->source = pc_own(&p->pc, F_SOURCE, e->source, &p->oom);
-    d->macb = pc_own(&p->pc, F_MACB, e->macb, &p->oom);
+    d->source = pc_own(&p->pc, F_SOURCE, d->source, &p->oom);
+    d->macb = pc_own(&p->pc, F_MACB, d->macb, &p->oom);
   }
   if(s->oom || p->oom)
     r->out.oom = 1;
@@ -683,40 +711,47 @@ static int
 on_event(const struct tl_event *ev, size_t plain, int printable, void *ctx)
 {
   struct run *r = ctx;
-  struct Tl_tlw_event e;
+  struct Tl_tlw_event local, *e = &local;
+  struct item *it = NULL;
   timing_first_row(r);
-  memset(&e, 0, sizeof(e));
-  to_obj(&e.o, ev->object);
-  e.o.printable = printable;
-  e.t_ns = ev->t_ns;
-  e.source = ev->source;
-  e.macb = ev->macb;
-  e.filetime = ev->filetime;
-  e.clamped = ev->clamped;
-  e.has_raw = ev->has_raw;
-  e.raw = ev->raw;
-  e.kind = ev->kind;
+  /* with the pool, built in its batch (pool_event copies the texts) */
+  if(r->pool && !(it = pool_item(r))) {
+    r->out.oom = 1;
+    return 1;
+  }
+  if(it)
+    e = &it->u.e;
+  to_obj(&e->o, ev->object);
+  e->o.printable = printable;
+  e->t_ns = ev->t_ns;
+  e->source = ev->source;
+  e->macb = ev->macb;
+  e->filetime = ev->filetime;
+  e->clamped = ev->clamped;
+  e->has_raw = ev->has_raw;
+  e->raw = ev->raw;
+  e->kind = ev->kind;
   /* a file-system event's texts are the snapshot's (store/query.c): one
   ** address each for the whole export; an artifact event's are a
   ** statement row's */
-  e.stable = !ev->kind;
-  e.actor = ev->actor;
-  e.what = ev->what;
-  e.attributes = ev->attributes;
-  e.artifact_path = ev->artifact_path;
+  e->stable = !ev->kind;
+  e->actor = ev->actor;
+  e->what = ev->what;
+  e->attributes = ev->attributes;
+  e->artifact_path = ev->artifact_path;
   if(ev->fn_attr_id >= 0) {
     /* the $FILE_NAME attribute itself, as fls and istat address it, under
     ** the name without the stream of the object that carries it */
-    e.o.path_len = plain;
-    e.o.has_attr = 1;
-    e.o.attr_type = 48;
-    e.o.attr_id = ev->fn_attr_id;
+    e->o.path_len = plain;
+    e->o.has_attr = 1;
+    e->o.attr_type = 48;
+    e->o.attr_id = ev->fn_attr_id;
   }
-  if(r->pool)
-    pool_event(r, &e);
+  if(it)
+    pool_event(r, it);
   else
-    Tl_tlw_event_row(&r->out, &e);
-  r->n_clamped += e.clamped != 0;
+    Tl_tlw_event_row(&r->out, e);
+  r->n_clamped += e->clamped != 0;
   return !after_row(r);
 }
 
