@@ -697,8 +697,10 @@ pool_body(struct run *r, const struct Tl_tlw_body *b)
   struct pool *p = r->pool;
   struct item *it = pool_item(r);
   struct slot *s = p->fill;
-  if(!it)
+  if(!it) {
+    r->out.oom = 1;
     return;
+  }
   it->u.b = *b;
   copy_obj(p, s, it, &it->u.b.o, 1);
   if(s->oom || p->oom)
