@@ -457,7 +457,7 @@ fi
 # full, both threads formatting) and windows of 3 events
 if [ "${TL_TEST_HOOKS:-}" = yes ]; then
   for db in ntfs fat two names; do
-    for f in bodyfile csv jsonl l2tcsv tln; do
+    for f in csv jsonl l2tcsv tln; do
       TOUCHLINE_EXPORT_THREADS=1 tl "$T_TMP/$db.db" -f $f -o "$T_TMP/th1.$f" &&
       TOUCHLINE_EXPORT_THREADS=2 TOUCHLINE_EXPORT_BATCH=1 \
         tl "$T_TMP/$db.db" -f $f -o "$T_TMP/th2.$f" &&

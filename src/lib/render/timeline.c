@@ -147,8 +147,8 @@ to_obj(struct Tl_tlw_obj *d, const struct tl_object *o)
 
 /* Formatting the lines is half of an event export's CPU time (reading the
 ** case and ordering the events the other half; docs/internals/API.md).
-** With a second core, the rows the store hands over are copied into
-** batches of BATCH lines; a formatting thread and the caller's thread
+** With a second core, the event rows the store hands over are copied into
+** batches of BATCH lines (not the body file's: tl_timeline_export); a formatting thread and the caller's thread
 ** (when its next batch has no free slot) each format whole batches into
 ** the batch's own buffer; the caller's thread writes the buffers to the
 ** sink in order. So the sink and the case handle are used by the
@@ -174,10 +174,7 @@ enum { F_EVIDENCE, F_DIVISION, F_VOLUME, F_FS_TYPE, F_PATH, F_NAME, F_ALLOC,
        F_ATTRIBUTES, F_ARTIFACT, F_N };
 
 struct item {
-  union {
-    struct Tl_tlw_event e;
-    struct Tl_tlw_body b;
-  } u;
+  struct Tl_tlw_event e;
   uint32_t copied;          /* bit f: field f is at off[f] in slot->str */
   uint32_t off[F_N];
 };
@@ -216,7 +213,6 @@ struct pool {
   struct pcache pc;
   size_t batch;             /* lines per batch: BATCH (a test hook sets
                             ** TOUCHLINE_EXPORT_BATCH=N) */
-  int body;
   int oom;
   double thr_cpu;           /* the formatting thread's CPU time */
 };
@@ -385,10 +381,10 @@ copy_obj(struct pool *p, struct slot *s, struct item *it,
 
 /* The item's copied fields pointed at the slot's string buffer. */
 static void
-fix_item(const struct slot *s, struct item *it, int body)
+fix_item(const struct slot *s, struct item *it)
 {
-  struct Tl_tlw_obj *o = body ? &it->u.b.o : &it->u.e.o;
-  struct Tl_tlw_event *e = &it->u.e;
+  struct Tl_tlw_event *e = &it->e;
+  struct Tl_tlw_obj *o = &e->o;
   uint32_t m = it->copied;
   while(m) {
     int i = __builtin_ctz(m);
@@ -404,7 +400,7 @@ fix_item(const struct slot *s, struct item *it, int body)
     case F_ALLOC: o->alloc = v; break;
     case F_PREFIX: o->prefix = v; break;
     case F_LINK: o->link_target = v; break;
-    /* the event's own texts (never set for a body line) */
+    /* the event's own texts */
     case F_SOURCE: e->source = v; break;
     case F_MACB: e->macb = v; break;
     case F_KIND: e->kind = v; break;
@@ -418,17 +414,13 @@ fix_item(const struct slot *s, struct item *it, int body)
 
 /* Format a sealed slot into its own buffer (either thread). */
 static void
-format_slot(struct pool *p, struct slot *s)
+format_slot(struct slot *s)
 {
   size_t i;
   s->out.pending = 0;
   s->out.lines_pending = 0;
-  for(i = 0; i < s->n && !s->out.oom; i++) {
-    if(p->body)
-      Tl_tlw_body_row(&s->out, &s->it[i].u.b);
-    else
-      Tl_tlw_event_row(&s->out, &s->it[i].u.e);
-  }
+  for(i = 0; i < s->n && !s->out.oom; i++)
+    Tl_tlw_event_row(&s->out, &s->it[i].e);
 }
 
 static void *
@@ -451,7 +443,7 @@ format_thread(void *arg)
     }
     s->state = S_BUSY;
     pthread_mutex_unlock(&p->mu);
-    format_slot(p, s);
+    format_slot(s);
     pthread_mutex_lock(&p->mu);
     s->state = S_DONE;
     pthread_cond_signal(&p->done);
@@ -512,7 +504,7 @@ pool_turn(struct run *r, int all)
       /* the formatting thread is busy: this thread formats one too */
       ready->state = S_BUSY;
       pthread_mutex_unlock(&p->mu);
-      format_slot(p, ready);
+      format_slot(ready);
       pthread_mutex_lock(&p->mu);
       ready->state = S_DONE;
       continue;
@@ -534,7 +526,7 @@ pool_seal(struct run *r, int start)
   if(s->oom)
     p->oom = 1;
   for(i = 0; i < s->n; i++)
-    fix_item(s, &s->it[i], p->body);
+    fix_item(s, &s->it[i]);
   pthread_mutex_lock(&p->mu);
   s->state = S_READY;
   /* the thread starts with the first full batch: a small export is
@@ -586,7 +578,7 @@ pool_item(struct run *r)
 }
 
 static int
-pool_init(struct run *r, int body)
+pool_init(struct run *r)
 {
   struct pool *p = calloc(1, sizeof(*p));
   int i;
@@ -595,7 +587,6 @@ pool_init(struct run *r, int body)
   pthread_mutex_init(&p->mu, NULL);
   pthread_cond_init(&p->work, NULL);
   pthread_cond_init(&p->done, NULL);
-  p->body = body;
   p->batch = BATCH;
 #ifdef TL_TEST_HOOKS
   {
@@ -668,7 +659,7 @@ pool_event(struct run *r, struct item *it)
 {
   struct pool *p = r->pool;
   struct slot *s = p->fill;
-  struct Tl_tlw_event *d = &it->u.e;
+  struct Tl_tlw_event *d = &it->e;
   if(d->kind) {
     /* an artifact event: its texts live in a statement row */
     copy_obj(p, s, it, &d->o, 1);
@@ -689,24 +680,6 @@ pool_event(struct run *r, struct item *it)
     r->out.oom = 1;
 }
 
-/* A copy of body line b queued (every text copied: they are the
-** caller's held copies, reused from object to object). */
-static void
-pool_body(struct run *r, const struct Tl_tlw_body *b)
-{
-  struct pool *p = r->pool;
-  struct item *it = pool_item(r);
-  struct slot *s = p->fill;
-  if(!it) {
-    r->out.oom = 1;
-    return;
-  }
-  it->u.b = *b;
-  copy_obj(p, s, it, &it->u.b.o, 1);
-  if(s->oom || p->oom)
-    r->out.oom = 1;
-}
-
 /* ---- event formats ------------------------------------------------------ */
 
 static int
@@ -722,7 +695,7 @@ on_event(const struct tl_event *ev, size_t plain, int printable, void *ctx)
     return 1;
   }
   if(it)
-    e = &it->u.e;
+    e = &it->e;
   to_obj(&e->o, ev->object);
   e->o.printable = printable;
   e->t_ns = ev->t_ns;
@@ -854,10 +827,7 @@ body_flush(struct run *r, struct body_obj *c, struct held *h, int ev_filter)
   ** that passed */
   if(any || !ev_filter) {
     c->main.o = c->o;
-    if(r->pool)
-      pool_body(r, &c->main);
-    else
-      Tl_tlw_body_row(&r->out, &c->main);
+    Tl_tlw_body_row(&r->out, &c->main);
     if(!after_row(r))
       return 0;
   }
@@ -869,10 +839,7 @@ body_flush(struct run *r, struct body_obj *c, struct held *h, int ev_filter)
     c->fn.o.attr_id = c->fn_attr;
     c->fn.o.size = 66 + 2 * (int64_t)c->fn_units;
     c->fn.fn_line = 1;
-    if(r->pool)
-      pool_body(r, &c->fn);
-    else
-      Tl_tlw_body_row(&r->out, &c->fn);
+    Tl_tlw_body_row(&r->out, &c->fn);
     if(!after_row(r))
       return 0;
   }
@@ -1060,10 +1027,13 @@ tl_timeline_export(tl_case *c, const struct tl_filter *filter,
     goto out;
   }
   Tl_tlw_header(&r.out);
-  if(use_pool()) {
+  /* not for the body file: its time is in reading the case (a line per
+  ** object, formatted in a tenth of the time), and the copies for a
+  ** second thread cost about what that thread saves (bench/README.md) */
+  if(o.format != TL_TIMELINE_BODYFILE && use_pool()) {
     /* the header goes first; the batches follow it (pool_turn) */
     Tl_tlw_flush(&r.out);
-    if(!pool_init(&r, o.format == TL_TIMELINE_BODYFILE))
+    if(!pool_init(&r))
       r.out.oom = 1;
   }
   if(r.out.write_err || r.out.oom)
