@@ -146,11 +146,11 @@ to_obj(struct Tl_tlw_obj *d, const struct tl_object *o)
 /* ---- formatting on two cores ------------------------------------------ */
 
 /* Formatting the lines is half of an event export's CPU time (reading the
-** case and ordering the events the other half; docs/internals/API.md).
-** With a second core, the event rows the store hands over are copied into
-** batches of BATCH lines (not the body file's: tl_timeline_export); a formatting thread and the caller's thread
-** (when its next batch has no free slot) each format whole batches into
-** the batch's own buffer; the caller's thread writes the buffers to the
+** case and ordering the events the other half; bench/README.md). With a
+** second core, the event rows the store hands over are copied into
+** batches of BATCH lines (not the body file's: tl_timeline_export); a
+** formatting thread and the caller's thread (when its next batch has no
+** free slot) each format whole batches into the batch's own buffer; the caller's thread writes the buffers to the
 ** sink in order. So the sink and the case handle are used by the
 ** caller's thread only, and the bytes are those of the one-thread path.
 **
