@@ -3,8 +3,10 @@
 # `fls -r -m / IMG | mactime -b - -d -y` on one image, in paired rounds, and
 # print each format's speed-up with the goal of issue 12 (bench/README.md).
 #
-# usage: bench/timeline.sh [-t TOUCHLINE] [IMAGE]
+# usage: bench/timeline.sh [-t TOUCHLINE] [-b OLD_TOUCHLINE] [IMAGE]
 #        bench/timeline.sh [-t TOUCHLINE] --make-ext4 NFILES
+# -b: also time another build (the one before a change) in the same
+# rounds, each format back to back with this one; its rows say "old".
 # IMAGE defaults to $BENCH_DIR/ntfs-100000.raw (bench/run.sh builds it).
 # --make-ext4 builds an ext4 image with NFILES files in 100 folders
 # (mkfs.ext4 -d, no mount needed) in a temporary folder and times that.
@@ -13,15 +15,19 @@
 # shows medians. BENCH_CASE: an ingested case of IMAGE to use (else one is
 # ingested into a temporary folder). BENCH_OUT=file: write the outputs to
 # files (default /dev/null for every command). TMPDIR: where the case goes.
-# BENCH_SHA=FILE: also hash every format's output (sha256, one run each
-# after the rounds): FILE missing, the sums are written to it; present,
+# BENCH_SHA=FILE: also hash the output of 41 exports (sha256, one run each
+# after the rounds: every format plain, with --tz (two zones), --from/--to,
+# --source, --deleted, --allocated, --path, and the body file with
+# --fractional): FILE missing, the sums are written to it; present,
 # they are compared with it and the script exits 1 on a difference (run
 # once with the old build and once with the new on the same case: the
 # output must stay byte for byte the same).
 # A benchmark, not a test: it prints figures and never fails on them.
 set -euo pipefail
 TL=${TOUCHLINE:-touchline}
+OLD=
 if [ "${1:-}" = "-t" ]; then TL=$2; shift 2; fi
+if [ "${1:-}" = "-b" ]; then OLD=$2; shift 2; fi
 DIR=${BENCH_DIR:-/var/tmp/touchline-bench}
 RUNS=${BENCH_RUNS:-5}
 for t in fls mactime /usr/bin/time bc; do
@@ -77,11 +83,15 @@ FORMATS="bodyfile csv jsonl l2tcsv tln"
 # one untimed warm-up of each, then the rounds
 fls -r -m / "$IMG" >/dev/null
 for f in $FORMATS; do "$TL" timeline -q "$CASE" -f $f -o /dev/null; done
+if [ -n "$OLD" ]; then
+  for f in $FORMATS; do "$OLD" timeline -q "$CASE" -f $f -o /dev/null; done
+fi
 for ((r = 1; r <= RUNS; r++)); do
   echo "round $r/$RUNS" >&2
   run pipe sh -c 'fls -r -m / "$1" | mactime -b - -d -y > "$2"' sh "$IMG" "$(out mactime)"
   run fls sh -c 'fls -r -m / "$1" > "$2"' sh "$IMG" "$(out fls)"
   for f in $FORMATS; do
+    [ -z "$OLD" ] || run "old-$f" "$OLD" timeline -q "$CASE" -f $f -o "$(out $f)"
     run "$f" "$TL" timeline -q "$CASE" -f $f -o "$(out $f)"
   done
 done
@@ -100,6 +110,13 @@ printf '%-44s %7s %7s %9s %9s  %s\n' "fls -r -m / IMG | mactime -b - -d -y" "$P"
 printf '%-44s %7s %7s %9s %9s  %s\n' "fls -r -m / IMG" "$F" "$(col fls 2)" \
   "$(( $(maxcol fls 3) / 1024 ))" "$(ratio "$P" "$F")x" ""
 for f in $FORMATS; do
+  if [ -n "$OLD" ]; then
+    t=$(col "old-$f" 1)
+    [ "$(echo "$t > 0" | bc)" = 1 ] || t=0.01
+    printf '%-44s %7s %7s %9s %9s  %s\n' "old: touchline timeline -f $f" "$t" \
+      "$(col "old-$f" 2)" "$(( $(maxcol "old-$f" 3) / 1024 ))" \
+      "$(ratio "$P" "$t")x" ""
+  fi
   t=$(col "$f" 1)
   [ "$(echo "$t > 0" | bc)" = 1 ] || t=0.01
   x=$(ratio "$P" "$t")
@@ -113,12 +130,23 @@ for f in $FORMATS; do
 done
 if [ -n "${BENCH_SHA:-}" ]; then
   echo
+  # 41 exports: every format plain and with each filter and zone, and the
+  # body file's fractional seconds
+  set -f                    # the glob below is touchline's, not the shell's
   for f in $FORMATS; do
-    echo "$f $("$TL" timeline -q "$CASE" -f $f | sha256sum | cut -d' ' -f1)"
+    for v in "" "--tz Europe/Berlin" "--tz America/New_York" \
+             "--from 2024-01-01T00:00:00Z --to 2025-06-01T12:00:00Z" \
+             "--source \$FN" "--deleted" "--allocated" "--path **/Div04*/**"; do
+      # shellcheck disable=SC2086
+      echo "$f ${v:-plain} $("$TL" timeline -q "$CASE" -f $f $v | sha256sum | cut -d' ' -f1)"
+    done
   done >"$W/sha"
+  echo "bodyfile --fractional $("$TL" timeline -q "$CASE" -f bodyfile --fractional |
+    sha256sum | cut -d' ' -f1)" >>"$W/sha"
+  set +f
   if [ -f "$BENCH_SHA" ]; then
     if cmp -s "$W/sha" "$BENCH_SHA"; then
-      echo "output: the sha256 of every format is the one in $BENCH_SHA"
+      echo "output: the sha256 of all $(wc -l < "$W/sha") exports are those in $BENCH_SHA"
     else
       echo "output: DIFFERENT from $BENCH_SHA:"
       diff "$BENCH_SHA" "$W/sha" || true
@@ -126,7 +154,7 @@ if [ -n "${BENCH_SHA:-}" ]; then
     fi
   else
     cp "$W/sha" "$BENCH_SHA"
-    echo "output: sha256 of each format written to $BENCH_SHA"
+    echo "output: sha256 of $(wc -l < "$W/sha") exports written to $BENCH_SHA"
   fi
 fi
 if [ "${BENCH_OUT:-}" = file ]; then

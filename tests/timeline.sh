@@ -452,4 +452,28 @@ else
   ok 0 "export windows # SKIP TOUCHLINE_EXPORT_WINDOW needs configure --enable-test-hooks"
 fi
 
+# lines formatted in batches by two threads (render/timeline.c): the bytes
+# of one thread, with batches of 1 and 2 lines (every slot of the ring
+# full, both threads formatting) and windows of 3 events
+if [ "${TL_TEST_HOOKS:-}" = yes ]; then
+  for db in ntfs fat two names; do
+    for f in csv jsonl l2tcsv tln; do
+      TOUCHLINE_EXPORT_THREADS=1 tl "$T_TMP/$db.db" -f $f -o "$T_TMP/th1.$f" &&
+      TOUCHLINE_EXPORT_THREADS=2 TOUCHLINE_EXPORT_BATCH=1 \
+        tl "$T_TMP/$db.db" -f $f -o "$T_TMP/th2.$f" &&
+      TOUCHLINE_EXPORT_THREADS=2 TOUCHLINE_EXPORT_BATCH=2 \
+        TOUCHLINE_EXPORT_WINDOW=3 tl "$T_TMP/$db.db" -f $f --tz Europe/Berlin \
+        --source '$FN,inode' -o "$T_TMP/th2f.$f" &&
+      TOUCHLINE_EXPORT_THREADS=1 tl "$T_TMP/$db.db" -f $f --tz Europe/Berlin \
+        --source '$FN,inode' -o "$T_TMP/th1f.$f" &&
+      [ -s "$T_TMP/th1.$f" ] &&
+      cmp -s "$T_TMP/th1.$f" "$T_TMP/th2.$f" &&
+      cmp -s "$T_TMP/th1f.$f" "$T_TMP/th2f.$f"
+      ok $? "$db, $f: two formatting threads export the bytes of one"
+    done
+  done
+else
+  ok 0 "two formatting threads # SKIP TOUCHLINE_EXPORT_THREADS needs configure --enable-test-hooks"
+fi
+
 done_testing

@@ -32,6 +32,7 @@ struct line {
   struct Tl_tlw_out *o;
   size_t n;
   int oom;
+  int memo;                 /* the event's few-valued texts are stable */
   char **buf;
   size_t *cap;
 };
@@ -42,6 +43,7 @@ line_init(struct line *l, struct Tl_tlw_out *o)
   l->o = o;
   l->n = o->pending;
   l->oom = 0;
+  l->memo = 0;
   l->buf = &o->buf;
   l->cap = &o->cap;
 }
@@ -52,6 +54,7 @@ line_scratch(struct line *l, struct Tl_tlw_out *o, char **buf, size_t *cap)
   l->o = o;
   l->n = 0;
   l->oom = 0;
+  l->memo = 0;
   l->buf = buf;
   l->cap = cap;
 }
@@ -85,13 +88,41 @@ room(struct line *l, size_t add)
   return *l->buf + l->n;
 }
 
+/* memcpy of the short texts a line is mostly made of, without the call:
+** two overlapping fixed-size copies */
+static inline void
+copy_short(char *d, const char *s, size_t len)
+{
+  if(len >= 8 && len <= 16) {
+    uint64_t a, b;
+    memcpy(&a, s, 8);
+    memcpy(&b, s + len - 8, 8);
+    memcpy(d, &a, 8);
+    memcpy(d + len - 8, &b, 8);
+  }
+  else if(len >= 4 && len < 8) {
+    uint32_t a, b;
+    memcpy(&a, s, 4);
+    memcpy(&b, s + len - 4, 4);
+    memcpy(d, &a, 4);
+    memcpy(d + len - 4, &b, 4);
+  }
+  else if(len < 4) {
+    size_t i;
+    for(i = 0; i < len; i++)
+      d[i] = s[i];
+  }
+  else
+    memcpy(d, s, len);
+}
+
 static inline void
 put(struct line *l, const char *s, size_t len)
 {
   char *d = room(l, len);
   if(!d)
     return;
-  memcpy(d, s, len);
+  copy_short(d, s, len);
   l->n += len;
 }
 
@@ -151,7 +182,8 @@ flush_line(struct line *l, int count)
   }
   l->o->lines_pending += (uint64_t)count;
   l->o->pending = l->n;
-  if(l->o->pending >= OUT_CHUNK)
+  /* no sink: a batch of a formatting thread, written by its owner */
+  if(l->o->pending >= OUT_CHUNK && l->o->sink)
     out_write(l->o);
 }
 
@@ -560,6 +592,60 @@ put_json(struct line *l, const char *s, size_t len)
   putc_(l, '"');
 }
 
+/* ---- escaped texts kept -------------------------------------------- */
+
+/* The few-valued texts of an event (source, macb, labels, alloc) come
+** with each of hundreds of thousands of lines; escaped once per address
+** (Tl_tlw_event.stable), then copied. */
+enum { M_MACB, M_SOURCE, M_DIVISION, M_EVIDENCE, M_VOLUME, M_FS_TYPE,
+       M_ALLOC, M_TDESC };
+
+static inline struct Tl_tlw_memo *
+memo_at(struct line *l, int f, const char *key, const char *key2)
+{
+  uint64_t h = ((uint64_t)(uintptr_t)key ^ ((uint64_t)(uintptr_t)key2 << 7))
+               * UINT64_C(0x9e3779b97f4a7c15);
+  return &l->o->memo[f][h >> 61];
+}
+
+/* The bytes written since start, kept for key (when they fit). */
+static void
+memo_keep(struct line *l, struct Tl_tlw_memo *m, size_t start,
+          const char *key, const char *key2)
+{
+  size_t n = l->n - start;
+  if(l->oom || n > sizeof(m->b))
+    return;
+  memcpy(m->b, *l->buf + start, n);
+  m->n = (uint32_t)n;
+  m->key = key;
+  m->key2 = key2;
+}
+
+/* A CSV cell and a comma; kind 1: a JSON string */
+static void
+put_kept(struct line *l, int f, const char *s, int kind)
+{
+  struct Tl_tlw_memo *m = NULL;
+  size_t start = l->n;
+  if(l->memo) {
+    m = memo_at(l, f, s, NULL);
+    if(m->key == s && !m->key2) {
+      put(l, m->b, m->n);
+      return;
+    }
+  }
+  if(kind) {
+    put_json(l, s, strlen(s));
+  }
+  else {
+    put_csv(l, s, strlen(s));
+    putc_(l, ',');
+  }
+  if(m)
+    memo_keep(l, m, start, s, NULL);
+}
+
 /* ---- building the text pieces of an event ----------------------------- */
 
 /* The composite texts of an event (description, timestamp_desc, path
@@ -581,6 +667,15 @@ event_text(struct Tl_tlw_out *o, const struct Tl_tlw_event *e,
     puts_(&l, e->source);
     puts_(&l, ": ");
     puts_(&l, e->kind);
+  }
+  else if(e->stable) {
+    struct Tl_tlw_memo *m = memo_at(&l, M_TDESC, e->source, e->macb);
+    if(m->key == e->source && m->key2 == e->macb)
+      put(&l, m->b, m->n);
+    else {
+      put_desc(&l, e->source, e->macb);
+      memo_keep(&l, m, 0, e->source, e->macb);
+    }
   }
   else
     put_desc(&l, e->source, e->macb);
@@ -737,12 +832,12 @@ row_csv(struct line *l, const struct Tl_tlw_event *e, const struct ev_text *t)
   putc_(l, ',');
   put_csv(l, t->tdesc, t->tdesc_n);
   putc_(l, ',');
-  csv_str(l, e->macb);
-  csv_str(l, e->source);
-  csv_str(l, e->o.division);
-  csv_str(l, e->o.evidence);
-  csv_str(l, e->o.volume);
-  csv_str(l, e->o.fs_type);
+  put_kept(l, M_MACB, e->macb, 0);
+  put_kept(l, M_SOURCE, e->source, 0);
+  put_kept(l, M_DIVISION, e->o.division, 0);
+  put_kept(l, M_EVIDENCE, e->o.evidence, 0);
+  put_kept(l, M_VOLUME, e->o.volume, 0);
+  put_kept(l, M_FS_TYPE, e->o.fs_type, 0);
   put_csv(l, e->o.path, e->o.path_len);
   putc_(l, ',');
   csv_str(l, e->o.name);
@@ -754,7 +849,7 @@ row_csv(struct line *l, const struct Tl_tlw_event *e, const struct ev_text *t)
   putc_(l, ',');
   put_i64(l, e->o.deleted);
   putc_(l, ',');
-  csv_str(l, e->o.alloc);
+  put_kept(l, M_ALLOC, e->o.alloc, 0);
   put_csv(l, t->desc, t->desc_n);
   putc_(l, ',');
   put_i64(l, e->t_ns);
@@ -796,17 +891,17 @@ row_jsonl(struct line *l, const struct Tl_tlw_event *e,
   LIT(l, ",\"timezone\":");
   json_s(l, l->o->tz);
   LIT(l, ",\"macb\":");
-  json_s(l, e->macb);
+  put_kept(l, M_MACB, e->macb, 1);
   LIT(l, ",\"source\":");
-  json_s(l, e->source);
+  put_kept(l, M_SOURCE, e->source, 1);
   LIT(l, ",\"division\":");
-  json_s(l, e->o.division);
+  put_kept(l, M_DIVISION, e->o.division, 1);
   LIT(l, ",\"evidence\":");
-  json_s(l, e->o.evidence);
+  put_kept(l, M_EVIDENCE, e->o.evidence, 1);
   LIT(l, ",\"volume\":");
-  json_s(l, e->o.volume);
+  put_kept(l, M_VOLUME, e->o.volume, 1);
   LIT(l, ",\"filesystem\":");
-  json_s(l, e->o.fs_type);
+  put_kept(l, M_FS_TYPE, e->o.fs_type, 1);
   LIT(l, ",\"path\":");
   put_json(l, e->o.path, e->o.path_len);
   LIT(l, ",\"name\":");
@@ -822,7 +917,7 @@ row_jsonl(struct line *l, const struct Tl_tlw_event *e,
   else
     LIT(l, ",\"deleted\":false");
   LIT(l, ",\"alloc\":");
-  json_s(l, e->o.alloc);
+  put_kept(l, M_ALLOC, e->o.alloc, 1);
   if(e->clamped)
     LIT(l, ",\"clamped\":true,\"raw\":");
   else
@@ -896,7 +991,7 @@ row_l2tcsv(struct line *l, const struct Tl_tlw_event *e,
   else
     putc_(l, '-');
   putc_(l, ',');
-  csv_str(l, e->o.evidence);
+  put_kept(l, M_EVIDENCE, e->o.evidence, 0);
   put_csv(l, t->path, t->path_n);
   putc_(l, ',');
   put_csv(l, t->desc, t->desc_n);
@@ -905,7 +1000,7 @@ row_l2tcsv(struct line *l, const struct Tl_tlw_event *e,
   putc_(l, ',');
   put_i64(l, e->o.inode);
   putc_(l, ',');
-  csv_str(l, e->o.alloc);
+  put_kept(l, M_ALLOC, e->o.alloc, 0);
   csv_str(l, "touchline");
   line_scratch(&x, l->o, &l->o->xbuf, &l->o->xcap);
   puts_(&x, "division: ");
@@ -970,6 +1065,7 @@ Tl_tlw_event_row(struct Tl_tlw_out *o, const struct Tl_tlw_event *ev)
     return;
   }
   line_init(&l, o);
+  l.memo = e->stable && e->o.printable;
   switch(o->fmt) {
   case TL_TIMELINE_CSV: row_csv(&l, e, &t); break;
   case TL_TIMELINE_JSONL: row_jsonl(&l, e, &t); break;

@@ -44,6 +44,11 @@ struct Tl_tlw_event {
   int clamped;              /* t_ns is clamped; raw has the on-disk value */
   int has_raw;
   int64_t raw;
+  int stable;               /* source, macb, evidence, division, volume,
+                            ** fs_type and alloc keep their address and
+                            ** text for the whole export (the store's
+                            ** snapshot): their escaped forms are kept,
+                            ** keyed by address (struct Tl_tlw_memo) */
   /* an artifact event (docs/PLUGIN-ABI.md): source is the parser */
   const char *kind;         /* NULL for a file-system event */
   const char *actor, *what, *attributes, *artifact_path;
@@ -56,6 +61,16 @@ struct Tl_tlw_body {
   int64_t t_ns[4];          /* m, a, c, b; valid where have[i] */
   int have[4];
   int filetime;
+};
+
+/* A text as a writer last escaped it (with what follows it), keyed by
+** the address of the source text: see Tl_tlw_event.stable. */
+#define TL_TLW_MEMO 8       /* entries per field */
+#define TL_TLW_MEMO_FIELDS 8
+struct Tl_tlw_memo {
+  const char *key, *key2;
+  uint32_t n;
+  char b[116];
 };
 
 struct Tl_tlw_out {
@@ -78,6 +93,7 @@ struct Tl_tlw_out {
     int64_t frac_ns;
     long off;               /* seconds east of UTC */
   } sec_when;
+  struct Tl_tlw_memo memo[TL_TLW_MEMO_FIELDS][TL_TLW_MEMO];
   int write_err;            /* the sink refused a line */
   int oom;                  /* a line could not be built */
 };
