@@ -63,6 +63,14 @@ Tl_pgread_load_analysis(tl_case *c, int64_t from, int64_t to)
   return Tl_set_error(c, TL_UNSUPPORTED, "no PostgreSQL support");
 }
 
+tl_rc
+Tl_pgread_file_times(tl_case *c, int64_t from, int64_t to)
+{
+  (void)from;
+  (void)to;
+  return Tl_set_error(c, TL_UNSUPPORTED, "no PostgreSQL support");
+}
+
 #else
 
 /* The tables loaded into c->db: those whose rows do not grow with the
@@ -241,15 +249,195 @@ Tl_pgread_observe(tl_case *c)
   return rc;
 }
 
+/* ---- file anomalies: each file's times, reduced on the server ---- */
+
+/* A row of the server into one statement: column j bound by its type
+** letter (i integer, t text), NULL kept. */
+struct ins {
+  sqlite3_stmt *s[2];
+  const char *types;
+  int split;                /* columns [0, split) to s[0], the rest to s[1]
+                            ** (with column 0, the object id, first) */
+  int bad;
+};
+
+static void
+bind_fld(sqlite3_stmt *s, int k, const Tl_pgfld *f, char type)
+{
+  if(f->null)
+    sqlite3_bind_null(s, k);
+  else if(type == 'i')
+    sqlite3_bind_int64(s, k, fld_int(f));
+  else
+    sqlite3_bind_text64(s, k, f->p, f->len, SQLITE_STATIC, SQLITE_UTF8);
+}
+
+static int
+on_ins(void *ctx, const Tl_pgfld *f, int n)
+{
+  struct ins *p = ctx;
+  int j, k;
+  for(j = 0; j < n && j < p->split; j++)
+    bind_fld(p->s[0], j + 1, &f[j], p->types[j]);
+  if(p->s[1]) {
+    bind_fld(p->s[1], 1, &f[0], 'i');
+    for(j = p->split, k = 2; j < n; j++, k++)
+      bind_fld(p->s[1], k, &f[j], p->types[j]);
+  }
+  for(j = 0; j < 2 && p->s[j]; j++) {
+    if(sqlite3_step(p->s[j]) != SQLITE_DONE)
+      p->bad = 1;
+    sqlite3_reset(p->s[j]);
+  }
+  return p->bad;
+}
+
+/* The $SI/$FN aggregates of analysis/anomalies.c's x_fa_t, per file, as
+** PostgreSQL SQL (the same CASE expressions: substr, % and the NULLs mean
+** the same on both) */
+#define PG_T(src, pos, agg) \
+  agg "(CASE WHEN ev.source = '" src "' AND substr(ev.macb, " #pos \
+  ", 1) <> '.' THEN ev.t_ns END)"
+
+tl_rc
+Tl_pgread_file_times(tl_case *c, int64_t from, int64_t to)
+{
+  sqlite3_str *b;
+  sqlite3_stmt *acq = NULL;
+  struct ins p;
+  char *sql;
+  int n = 0, st;
+  tl_rc rc;
+  memset(&p, 0, sizeof(p));
+  if((rc = Tl_exec(c, "DROP TABLE IF EXISTS temp.x_fa_t;"
+                   "DROP TABLE IF EXISTS temp.x_fa_fs;"
+                   "DROP TABLE IF EXISTS temp.x_fa_obj;"
+                   "CREATE TEMP TABLE x_fa_t(object_id, si_b, si_m, si_c, "
+                   "si_a, fn_b, fn_m, fn_c, fn_a, n_si, si_frac, fn_frac, "
+                   "t_max);"
+                   "CREATE TEMP TABLE x_fa_fs(fs_id, created_ns);"
+                   "CREATE TEMP TABLE x_fa_obj(object_id INTEGER PRIMARY "
+                   "KEY, evidence_id INTEGER, fs_id INTEGER, path TEXT, "
+                   "name TEXT, deleted INTEGER, stream TEXT, meta_type "
+                   "TEXT, name_type TEXT);")))
+    return rc;
+  /* when each NTFS file system was created (every file system: a few
+  ** rows) */
+  if(sqlite3_prepare_v2(c->db, "INSERT INTO x_fa_fs VALUES(?,?)", -1,
+                        &p.s[0], NULL) != SQLITE_OK)
+    return Tl_set_sqlite_error(c, "anomalies");
+  p.types = "ii";
+  p.split = 2;
+  rc = Tl_pgread_scan(c, "SELECT o.fs_id, min(ev.t_ns) FROM object o JOIN "
+                      "event ev ON ev.object_id = o.object_id WHERE "
+                      "lower(o.name) IN ('$mft', '$volume') AND o.path IN "
+                      "('/$MFT', '/$Volume') AND o.inode IN (0, 3) AND "
+                      "ev.source = '$SI' AND substr(ev.macb, 4, 1) = 'b' "
+                      "GROUP BY o.fs_id", "ii", on_ins, &p);
+  sqlite3_finalize(p.s[0]);
+  p.s[0] = NULL;
+  if(p.bad)
+    return Tl_set_sqlite_error(c, "anomalies");
+  if(rc)
+    return rc;
+  /* the acquisition of each item (x_fa_acq, computed from the small
+  ** tables by anomalies.c) as a VALUES list */
+  b = sqlite3_str_new(c->db);
+  sqlite3_str_appendall(b, "WITH acq(evidence_id, acquired_ns, "
+                        "acquired_from) AS (VALUES ");
+  if(sqlite3_prepare_v2(c->db, "SELECT evidence_id, acquired_ns, "
+                        "acquired_from FROM x_fa_acq ORDER BY evidence_id",
+                        -1, &acq, NULL) != SQLITE_OK) {
+    sqlite3_free(sqlite3_str_finish(b));
+    return Tl_set_sqlite_error(c, "anomalies");
+  }
+  while((st = sqlite3_step(acq)) == SQLITE_ROW) {
+    char v[32] = "NULL";
+    if(sqlite3_column_type(acq, 1) != SQLITE_NULL)
+      snprintf(v, sizeof(v), "%lld", (long long)sqlite3_column_int64(acq,
+                                                                    1));
+    sqlite3_str_appendf(b, "%s(%lld::bigint, %s::bigint, %Q::text)",
+                        n++ ? ", " : "",
+                        (long long)sqlite3_column_int64(acq, 0), v,
+                        (const char *)sqlite3_column_text(acq, 2));
+  }
+  sqlite3_finalize(acq);
+  if(st != SQLITE_DONE) {
+    sqlite3_free(sqlite3_str_finish(b));
+    return Tl_set_sqlite_error(c, "anomalies");
+  }
+  if(!n)
+    sqlite3_str_appendall(b, "(NULL::bigint, NULL::bigint, NULL::text)");
+  /* the files with a $SI or $FN time in the window and their times (every
+  ** event of theirs: anomalies.c's x_fa_t), kept when a rule can hold
+  ** (the rules of anomalies.c, the same expressions), each with the
+  ** columns of its object the rules and the report read */
+  sqlite3_str_appendf(b, "), k AS (SELECT DISTINCT object_id FROM event "
+    "WHERE t_ns >= %lld AND t_ns < %lld AND source IN ('$SI', '$FN')), "
+    "t AS (SELECT ev.object_id AS object_id, "
+    PG_T("$SI", 4, "min") " AS si_b, " PG_T("$SI", 1, "max") " AS si_m, "
+    PG_T("$SI", 3, "max") " AS si_c, " PG_T("$SI", 2, "max") " AS si_a, "
+    PG_T("$FN", 4, "min") " AS fn_b, " PG_T("$FN", 1, "max") " AS fn_m, "
+    PG_T("$FN", 3, "max") " AS fn_c, " PG_T("$FN", 2, "max") " AS fn_a, "
+    "count(CASE WHEN ev.source = '$SI' THEN 1 END) AS n_si, "
+    "count(CASE WHEN ev.source = '$SI' AND ev.t_ns %% 1000000000 <> 0 "
+    "THEN 1 END) AS si_frac, count(CASE WHEN ev.source = '$FN' AND "
+    "ev.t_ns %% 1000000000 <> 0 THEN 1 END) AS fn_frac, max(CASE WHEN "
+    "ev.source IN ('$SI', '$FN') THEN ev.t_ns END) AS t_max FROM k JOIN "
+    "event ev ON ev.object_id = k.object_id GROUP BY ev.object_id), "
+    "fs(fs_id, created_ns) AS (SELECT o.fs_id, min(ev.t_ns) FROM object o "
+    "JOIN event ev ON ev.object_id = o.object_id WHERE lower(o.name) IN "
+    "('$mft', '$volume') AND o.path IN ('/$MFT', '/$Volume') AND o.inode "
+    "IN (0, 3) AND ev.source = '$SI' AND substr(ev.macb, 4, 1) = 'b' GROUP "
+    "BY o.fs_id) SELECT t.object_id, t.si_b, t.si_m, t.si_c, t.si_a, "
+    "t.fn_b, t.fn_m, t.fn_c, t.fn_a, t.n_si, t.si_frac, t.fn_frac, "
+    "t.t_max, o.evidence_id, o.fs_id, o.path, o.name, o.deleted, o.stream,"
+    " o.meta_type, o.name_type FROM t JOIN object o ON o.object_id = "
+    "t.object_id LEFT JOIN fs f ON f.fs_id = o.fs_id LEFT JOIN acq a ON "
+    "a.evidence_id = o.evidence_id WHERE o.stream IS NULL AND "
+    "coalesce(o.meta_type, o.name_type) <> 'd' AND (t.si_b < t.fn_b OR "
+    "(t.n_si > 0 AND t.si_frac = 0 AND t.fn_frac > 0) OR t.si_b < "
+    "f.created_ns OR t.t_max > a.acquired_ns + CASE a.acquired_from WHEN "
+    "'acquiry_date' THEN 50400000000000 ELSE 0 END)", (long long)from,
+    (long long)to);
+  {
+    int err = sqlite3_str_errcode(b);
+    sql = sqlite3_str_finish(b);
+    if(err || !sql) {
+      sqlite3_free(sql);
+      return Tl_set_error(c, TL_NOMEM, "out of memory");
+    }
+  }
+  if(sqlite3_prepare_v2(c->db, "INSERT INTO x_fa_t VALUES(?,?,?,?,?,?,?,?,"
+                        "?,?,?,?,?)", -1, &p.s[0], NULL) != SQLITE_OK ||
+     sqlite3_prepare_v2(c->db, "INSERT INTO x_fa_obj VALUES(?,?,?,?,?,?,?,"
+                        "?,?)", -1, &p.s[1], NULL) != SQLITE_OK) {
+    sqlite3_free(sql);
+    sqlite3_finalize(p.s[0]);
+    return Tl_set_sqlite_error(c, "anomalies");
+  }
+  p.types = "iiiiiiiiiiiii" "iittittt";
+  p.split = 13;
+  p.bad = 0;
+  rc = Tl_pgread_scan(c, sql, p.types, on_ins, &p);
+  sqlite3_free(sql);
+  sqlite3_finalize(p.s[0]);
+  sqlite3_finalize(p.s[1]);
+  if(p.bad)
+    return Tl_set_sqlite_error(c, "anomalies");
+  return rc;
+}
 
 /* ---- exposure and anomalies: what they read, selected on the server ---- */
 
-/* The objects the analyses can read (analysis/exposure.c, coverage.c,
-** anomalies.c, cloud.c), as a PostgreSQL set of object_id, for a window
-** [%1$lld, %2$lld): a superset is harmless (each analysis applies its own
+/* The objects the exposure analysis can read (analysis/exposure.c,
+** coverage.c, cloud.c), as a PostgreSQL set of object_id, whatever the
+** window: a superset is harmless (each analysis applies its own
 ** conditions again), a missing row would change a report. Names compare
 ** with lower() on the server, which folds at least what SQLite's NOCASE
-** folds (ASCII). */
+** folds (ASCII). The files with a time in the window, which anomalies.c
+** reads, are not in it: their times come aggregated
+** (Tl_pgread_file_times). */
 static const char analysis_set[] =
   /* the register's matches (x_occ) */
   "SELECT object_id FROM target_match "
@@ -280,11 +468,7 @@ static const char analysis_set[] =
   "regexp_split_to_table(coalesce(t.pattern, '') || '/' || coalesce(t.path,"
   " ''), '[/\\\\]') x) "
   "UNION SELECT o.object_id FROM object o WHERE o.size IN (SELECT size FROM "
-  "target WHERE size IS NOT NULL) "
-  /* every file with a time in the window (Tl_file_anomalies, coverage),
-  ** and the NTFS metadata files that date a file system */
-  "UNION SELECT object_id FROM event WHERE t_ns >= %lld AND t_ns < %lld "
-  "UNION SELECT object_id FROM object WHERE path IN ('/$MFT', '/$Volume')";
+  "target WHERE path IS NULL AND name IS NULL AND size IS NOT NULL)";
 
 tl_rc
 Tl_pgread_load_analysis(tl_case *c, int64_t from, int64_t to)
@@ -306,7 +490,9 @@ Tl_pgread_load_analysis(tl_case *c, int64_t from, int64_t to)
   char set[4096], err[1400], *where = NULL;
   size_t i;
   tl_rc rc;
-  snprintf(set, sizeof(set), analysis_set, (long long)from, (long long)to);
+  (void)from;
+  (void)to;
+  snprintf(set, sizeof(set), "%s", analysis_set);
   if((rc = Tl_exec(c, "BEGIN")))
     return rc;
   for(i = 0; !rc && i < sizeof(parts) / sizeof(parts[0]); i++) {
