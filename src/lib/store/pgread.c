@@ -439,28 +439,33 @@ Tl_pgread_file_times(tl_case *c, int64_t from, int64_t to)
 ** reads, are not in it: their times come aggregated
 ** (Tl_pgread_file_times). */
 static const char analysis_set[] =
-  /* the register's matches (x_occ) */
-  "SELECT object_id FROM target_match "
-  /* objects that artifact events name, and the artifacts themselves
-  ** (find_artifact_occ, collect_artifacts, cloud.c) */
-  "UNION SELECT object_id FROM artifact_event WHERE object_id IS NOT NULL "
+  /* the target paths that artifact events can give a file
+  ** (find_artifact_occ: exact patterns) */
+  "WITH tp(lp) AS (SELECT lower(pattern) FROM target WHERE pattern IS NOT "
+  "NULL AND is_glob = 0), "
+  /* the occurrences' objects: the register's matches (x_occ) and the
+  ** objects of artifact events at a target path */
+  "ao(object_id) AS (SELECT object_id FROM target_match UNION SELECT "
+  "object_id FROM artifact_event WHERE object_id IS NOT NULL AND "
+  "lower(path) IN (SELECT lp FROM tp)) "
+  "SELECT object_id FROM ao "
+  /* the artifacts of those events (their file system's type) */
   "UNION SELECT artifact_object_id FROM artifact_event WHERE "
-  "artifact_object_id IS NOT NULL "
+  "artifact_object_id IS NOT NULL AND lower(path) IN (SELECT lp FROM tp) "
   /* copies by name (find_copies: name COLLATE NOCASE) */
   "UNION SELECT y.object_id FROM object y WHERE lower(y.name) IN (SELECT "
-  "lower(o.name) FROM object o JOIN target_match m ON m.object_id = "
-  "o.object_id) "
-  /* copies by content: the hashes of the matches and of the register */
+  "lower(o.name) FROM object o WHERE o.object_id IN (SELECT object_id "
+  "FROM ao)) "
+  /* copies by content: the hashes of the occurrences and of the
+  ** register */
   "UNION SELECT yh.object_id FROM object_hash yh WHERE yh.sha256 IN "
-  "(SELECT oh.sha256 FROM object_hash oh JOIN target_match m ON "
-  "m.object_id = oh.object_id UNION SELECT sha256 FROM target) OR yh.md5 "
-  "IN (SELECT md5 FROM target) OR yh.sha1 IN (SELECT sha1 FROM target) "
-  /* the folders of the matches and of the artifacts' objects
-  ** (find_deletions) */
+  "(SELECT oh.sha256 FROM object_hash oh WHERE oh.object_id IN (SELECT "
+  "object_id FROM ao) UNION SELECT sha256 FROM target) OR yh.md5 IN "
+  "(SELECT md5 FROM target) OR yh.sha1 IN (SELECT sha1 FROM target) "
+  /* the occurrences' folders (find_deletions) */
   "UNION SELECT p.object_id FROM object o JOIN object p ON p.fs_id = "
   "o.fs_id AND p.inode = o.parent_inode WHERE o.object_id IN (SELECT "
-  "object_id FROM target_match UNION SELECT object_id FROM artifact_event "
-  "WHERE object_id IS NOT NULL) "
+  "object_id FROM ao) "
   /* coverage: files and folders named as a register row's file or one of
   ** its folders; files of a hash-only row's size */
   "UNION SELECT o.object_id FROM object o WHERE lower(o.name) IN (SELECT "
@@ -470,6 +475,23 @@ static const char analysis_set[] =
   "UNION SELECT o.object_id FROM object o WHERE o.size IN (SELECT size FROM "
   "target WHERE path IS NULL AND name IS NULL AND size IS NOT NULL)";
 
+/* The artifact events the exposure analysis can read, of the object set
+** x_set above (a CTE of the same statement): those at a target path
+** (find_artifact_occ), those of the set's objects (collect_artifacts,
+** judge, find_copies' creations), those without an object at the path of
+** one of the set's objects (a deleted occurrence's, collect_artifacts),
+** and those naming a file by URL or an M365 name alone (cloud.c; ILIKE:
+** SQLite's LIKE ignores ASCII case). */
+static const char analysis_artifacts[] =
+  "SELECT event_id FROM artifact_event WHERE lower(path) IN (SELECT "
+  "lower(pattern) FROM target WHERE pattern IS NOT NULL AND is_glob = 0) "
+  "OR object_id IN (SELECT object_id FROM x_set) OR (object_id IS NULL AND "
+  "lower(path) IN (SELECT lower(o.path) FROM object o WHERE o.object_id IN "
+  "(SELECT object_id FROM x_set))) OR (object_id IS NULL AND ((ref_kind = "
+  "'path' AND (path ILIKE 'https://%' OR path ILIKE 'http://%')) OR "
+  "(parser = 'm365' AND path IS NULL AND name IS NOT NULL AND name <> "
+  "'')))";
+
 tl_rc
 Tl_pgread_load_analysis(tl_case *c, int64_t from, int64_t to)
 {
@@ -477,22 +499,23 @@ Tl_pgread_load_analysis(tl_case *c, int64_t from, int64_t to)
   ** attributes (path matching and cloud links read all of them); the
   ** rest: the rows of the object set */
   static const struct {
-    const char *table, *where;
+    const char *table;
+    int where;              /* 0 all, 1 the object set, 2 its artifact
+                            ** events, 3 their attributes */
   } parts[] = {
-    {"target_match", NULL},
-    {"artifact_event", NULL},
-    {"artifact_attr", NULL},
-    {"object", "object_id IN (SELECT object_id FROM x_set)"},
-    {"event", "object_id IN (SELECT object_id FROM x_set)"},
-    {"object_hash", "object_id IN (SELECT object_id FROM x_set)"},
-    {"ntfs_filename", "object_id IN (SELECT object_id FROM x_set)"},
+    {"target_match", 0},
+    {"artifact_event", 2},
+    {"artifact_attr", 3},
+    {"object", 1},
+    {"event", 1},
+    {"object_hash", 1},
+    {"ntfs_filename", 1},
   };
-  char set[4096], err[1400], *where = NULL;
+  char err[1400], *where = NULL;
   size_t i;
   tl_rc rc;
   (void)from;
   (void)to;
-  snprintf(set, sizeof(set), "%s", analysis_set);
   if((rc = Tl_exec(c, "BEGIN")))
     return rc;
   for(i = 0; !rc && i < sizeof(parts) / sizeof(parts[0]); i++) {
@@ -505,15 +528,23 @@ Tl_pgread_load_analysis(tl_case *c, int64_t from, int64_t to)
     free(where);
     where = NULL;
     if(parts[i].where) {
-      /* the set as a CTE of the statement: a read-only transaction
+      /* the sets as CTEs of the statement: a read-only transaction
       ** creates no table */
-      need = strlen(set) + strlen(parts[i].where) + 64;
+      need = strlen(analysis_set) + strlen(analysis_artifacts) + 200;
       if(!(where = malloc(need))) {
         rc = Tl_set_error(c, TL_NOMEM, "out of memory");
         break;
       }
-      snprintf(where, need, "object_id IN (WITH x_set(object_id) AS (%s) "
-               "SELECT object_id FROM x_set)", set);
+      if(parts[i].where == 1)
+        snprintf(where, need, "object_id IN (WITH x_set(object_id) AS (%s) "
+                 "SELECT object_id FROM x_set)", analysis_set);
+      else if(parts[i].where == 2)
+        snprintf(where, need, "event_id IN (WITH x_set(object_id) AS (%s) "
+                 "%s)", analysis_set, analysis_artifacts);
+      else
+        snprintf(where, need, "event_id IN (WITH x_set(object_id) AS (%s), "
+                 "x_aev(event_id) AS (%s) SELECT event_id FROM x_aev)",
+                 analysis_set, analysis_artifacts);
     }
     if((rc = Tl_pg_fetch_table(c->pg, c->path, c->db, parts[i].table,
                                where, &n, err, sizeof(err))))
