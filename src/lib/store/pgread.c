@@ -99,9 +99,12 @@ Tl_pgread_open(tl_case *c, const char *uri, unsigned flags)
                         red);
   if((rc = Tl_pg_connect(uri, &c->pg, err, sizeof(err))))
     return Tl_set_error(c, rc, "%s", err);
+  /* jit off: the readers' statements are short, and a plan with a high
+  ** cost estimate (a join on a set function's guessed 1,000 rows) spent
+  ** seconds compiling on a busy machine */
   if((rc = Tl_pg_command(c->pg, red, "BEGIN ISOLATION LEVEL REPEATABLE READ"
                          " READ ONLY; SET LOCAL standard_conforming_strings"
-                         " = on", err, sizeof(err))) ||
+                         " = on; SET LOCAL jit = off", err, sizeof(err))) ||
      (rc = Tl_pg_case_check(c->pg, red, err, sizeof(err))))
     return Tl_set_error(c, rc, "%s", err);
   /* the in-memory database: the schema of this version, no file */
@@ -452,10 +455,13 @@ static const char analysis_set[] =
   /* the artifacts of those events (their file system's type) */
   "UNION SELECT artifact_object_id FROM artifact_event WHERE "
   "artifact_object_id IS NOT NULL AND lower(path) IN (SELECT lp FROM tp) "
-  /* copies by name (find_copies: name COLLATE NOCASE) */
-  "UNION SELECT y.object_id FROM object y WHERE lower(y.name) IN (SELECT "
-  "lower(o.name) FROM object o WHERE o.object_id IN (SELECT object_id "
-  "FROM ao)) "
+  /* copies by name (find_copies: name COLLATE NOCASE); a look-up per
+  ** name in the index on lower(name) (LATERAL: a hash join would fold
+  ** every name of the case) */
+  "UNION SELECT y.object_id FROM (SELECT DISTINCT lower(o.name) AS n FROM "
+  "object o WHERE o.object_id IN (SELECT object_id FROM ao)) k CROSS JOIN "
+  "LATERAL (SELECT object_id FROM object y WHERE lower(y.name) = k.n "
+  "OFFSET 0) y "
   /* copies by content: the hashes of the occurrences and of the
   ** register */
   "UNION SELECT yh.object_id FROM object_hash yh WHERE yh.sha256 IN "
@@ -468,10 +474,11 @@ static const char analysis_set[] =
   "object_id FROM ao) "
   /* coverage: files and folders named as a register row's file or one of
   ** its folders; files of a hash-only row's size */
-  "UNION SELECT o.object_id FROM object o WHERE lower(o.name) IN (SELECT "
-  "lower(t.name) FROM target t UNION SELECT lower(x) FROM target t, "
+  "UNION SELECT o.object_id FROM (SELECT lower(t.name) AS n FROM target t "
+  "WHERE t.name IS NOT NULL UNION SELECT lower(x) FROM target t, "
   "regexp_split_to_table(coalesce(t.pattern, '') || '/' || coalesce(t.path,"
-  " ''), '[/\\\\]') x) "
+  " ''), '[/\\\\]') x) k CROSS JOIN LATERAL (SELECT object_id FROM "
+  "object o WHERE lower(o.name) = k.n OFFSET 0) o "
   "UNION SELECT o.object_id FROM object o WHERE o.size IN (SELECT size FROM "
   "target WHERE path IS NULL AND name IS NULL AND size IS NOT NULL)";
 
@@ -492,6 +499,39 @@ static const char analysis_artifacts[] =
   "(parser = 'm365' AND path IS NULL AND name IS NOT NULL AND name <> "
   "'')))";
 
+static int
+on_id(void *ctx, const Tl_pgfld *f, int n)
+{
+  sqlite3_str *b = ctx;
+  (void)n;
+  if(!f[0].null)
+    sqlite3_str_appendf(b, "%s%lld", sqlite3_str_length(b) > 1 ? "," : "",
+                        (long long)fld_int(&f[0]));
+  return 0;
+}
+
+/* The ids select gives, as an array literal "{1,2,...}" (sqlite3_free
+** it). */
+static tl_rc
+set_ids(tl_case *c, const char *select, char **ids)
+{
+  sqlite3_str *b = sqlite3_str_new(c->db);
+  tl_rc rc;
+  int err;
+  sqlite3_str_appendall(b, "{");
+  rc = Tl_pgread_scan(c, select, "i", on_id, b);
+  sqlite3_str_appendall(b, "}");
+  err = sqlite3_str_errcode(b);
+  *ids = sqlite3_str_finish(b);
+  if(!rc && (err || !*ids))
+    rc = Tl_set_error(c, TL_NOMEM, "out of memory");
+  if(rc) {
+    sqlite3_free(*ids);
+    *ids = NULL;
+  }
+  return rc;
+}
+
 tl_rc
 Tl_pgread_load_analysis(tl_case *c, int64_t from, int64_t to)
 {
@@ -511,11 +551,21 @@ Tl_pgread_load_analysis(tl_case *c, int64_t from, int64_t to)
     {"object_hash", 1},
     {"ntfs_filename", 1},
   };
-  char err[1400], *where = NULL;
+  char err[1400], *where = NULL, *ids, *sql;
   size_t i;
   tl_rc rc;
   (void)from;
   (void)to;
+  /* the object set, computed once: its ids go into the statements below
+  ** as an array (a read-only transaction creates no table) */
+  if(!(sql = sqlite3_mprintf("WITH x_set(object_id) AS (%s) SELECT "
+                             "object_id FROM x_set ORDER BY object_id",
+                             analysis_set)))
+    return Tl_set_error(c, TL_NOMEM, "out of memory");
+  rc = set_ids(c, sql, &ids);
+  sqlite3_free(sql);
+  if(rc)
+    return rc;
   if((rc = Tl_exec(c, "BEGIN")))
     return rc;
   for(i = 0; !rc && i < sizeof(parts) / sizeof(parts[0]); i++) {
@@ -530,27 +580,28 @@ Tl_pgread_load_analysis(tl_case *c, int64_t from, int64_t to)
     if(parts[i].where) {
       /* the sets as CTEs of the statement: a read-only transaction
       ** creates no table */
-      need = strlen(analysis_set) + strlen(analysis_artifacts) + 200;
+      need = strlen(ids) + strlen(analysis_artifacts) + 200;
       if(!(where = malloc(need))) {
         rc = Tl_set_error(c, TL_NOMEM, "out of memory");
         break;
       }
       if(parts[i].where == 1)
-        snprintf(where, need, "object_id IN (WITH x_set(object_id) AS (%s) "
-                 "SELECT object_id FROM x_set)", analysis_set);
+        snprintf(where, need, "object_id = ANY('%s'::bigint[])", ids);
       else if(parts[i].where == 2)
-        snprintf(where, need, "event_id IN (WITH x_set(object_id) AS (%s) "
-                 "%s)", analysis_set, analysis_artifacts);
+        snprintf(where, need, "event_id IN (WITH x_set(object_id) AS "
+                 "(SELECT unnest('%s'::bigint[])) %s)", ids,
+                 analysis_artifacts);
       else
-        snprintf(where, need, "event_id IN (WITH x_set(object_id) AS (%s), "
-                 "x_aev(event_id) AS (%s) SELECT event_id FROM x_aev)",
-                 analysis_set, analysis_artifacts);
+        snprintf(where, need, "event_id IN (WITH x_set(object_id) AS "
+                 "(SELECT unnest('%s'::bigint[])), x_aev(event_id) AS (%s) "
+                 "SELECT event_id FROM x_aev)", ids, analysis_artifacts);
     }
     if((rc = Tl_pg_fetch_table(c->pg, c->path, c->db, parts[i].table,
                                where, &n, err, sizeof(err))))
       rc = Tl_set_error(c, rc, "%s", err);
   }
   free(where);
+  sqlite3_free(ids);
   if(rc) {
     sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
     return rc;
