@@ -33,6 +33,94 @@ for k in ("case_path", "generated_ns", "generated"):
 print(json.dumps(d, sort_keys=True))'
 }
 NOTMP="$T_TMP/no/such/dir"
+normtext() { # a text, csv or html report without the case name (CASE: the
+  # SQLite path or the URI, also HTML-escaped) and the generation time
+  "$PYTHON3" -c '
+import re, sys
+t = sys.stdin.read()
+c = sys.argv[1]
+b = c.rsplit("/", 1)[-1]       # the HTML title names the last part
+for s in (c, c.replace("&", "&amp;"), b, b.replace("&", "&amp;")):
+    t = t.replace(s, "CASE")
+t = re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC by touchline", "X", t)
+sys.stdout.write(t)' "$1"
+}
+iso() { # nanoseconds since 1970 as ISO 8601 UTC with nine decimals
+  "$PYTHON3" -c '
+import sys, time
+n = int(sys.argv[1])
+print(time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(n // 10**9)) + ".%09dZ" % (n % 10**9))' "$1"
+}
+# xeq NAME SQLITE URI CMD ARGS...: exposure or anomalies in JSON on both
+# backends equal (apart from the case and the generation time); the
+# SQLite report stays in $T_TMP/xA
+xeq() {
+  xn=$1 xa=$2 xu=$3 xc=$4
+  shift 4
+  "$TOUCHLINE" "$xc" "$xa" "$@" --format json | norm >"$T_TMP/xA"
+  TMPDIR=$NOTMP "$TOUCHLINE" "$xc" "$xu" "$@" --format json | norm >"$T_TMP/xP"
+  cmp -s "$T_TMP/xA" "$T_TMP/xP" && [ -s "$T_TMP/xA" ]
+  ok $? "$xn: $xc $* --format json equal"
+}
+# the reductions on the server (docs/POSTGRESQL.md "What runs where"):
+# the other formats, bursts (also a window cutting through one), windows
+# whose edges fall on an event time to the 100 ns (few runs: each is two
+# commands, one on the server)
+reductions() {
+  name=$1 a=$2 u=$3 from=$4 to=$5 fmts=$6
+  for f in $fmts; do
+    "$TOUCHLINE" exposure "$a" --from "$from" --to "$to" --format $f | normtext "$a" >"$T_TMP/fA"
+    TMPDIR=$NOTMP "$TOUCHLINE" exposure "$u" --from "$from" --to "$to" --format $f | normtext "$u" >"$T_TMP/fP"
+    cmp -s "$T_TMP/fA" "$T_TMP/fP" && [ -s "$T_TMP/fA" ]
+    ok $? "$name: exposure --format $f equal apart from the case and the generation time"
+  done
+  for f in csv; do
+    "$TOUCHLINE" anomalies "$a" --from "$from" --to "$to" --format $f | normtext "$a" >"$T_TMP/fA"
+    TMPDIR=$NOTMP "$TOUCHLINE" anomalies "$u" --from "$from" --to "$to" --format $f | normtext "$u" >"$T_TMP/fP"
+    cmp -s "$T_TMP/fA" "$T_TMP/fP" && [ "$(wc -l <"$T_TMP/fA")" -gt 1 ]
+    ok $? "$name: anomalies --format $f equal ($(wc -l <"$T_TMP/fA") lines)"
+  done
+  xeq "$name" "$a" "$u" exposure --from "$from" --to "$to" --burst-count 2 --burst-window 1
+  # the burst with the most events; a window from its second event to
+  # its last (excluded) cuts through it
+  set -- $("$PYTHON3" -c '
+import json, sys
+b = json.load(open(sys.argv[1]))["bursts"]
+b = sorted(b, key=lambda x: (-x["n_events"], x["start_ns"]))
+print(len(b), b[0]["start_ns"], b[0]["end_ns"], b[0]["n_events"]) if b else print(0)' "$T_TMP/xA")
+  ok "$([ "${1:-0}" -gt 0 ] && [ "${4:-0}" -gt 2 ]; echo $?)" "$name: --burst-count 2 --burst-window 1 finds bursts ($1, the largest of $4 events)"
+  if [ "${1:-0}" -gt 0 ]; then
+    xeq "$name" "$a" "$u" exposure --from "$(iso $(($2 + 100)))" --to "$(iso "$3")" --burst-count 2 --burst-window 1
+  fi
+  # an occurrence's event time t (the first $SI created of the window):
+  # windows [t, t + 100 ns) and [..., t)
+  t=$(sqlite3 "$a" "SELECT min(t_ns) FROM event WHERE t_ns >= (SELECT min(t_ns) FROM event e JOIN target_match m USING(object_id) WHERE e.source = '\$SI' AND substr(e.macb, 4, 1) = 'b' AND e.t_ns >= strftime('%s', '$from') * 1000000000 AND e.t_ns < strftime('%s', '$to') * 1000000000) AND object_id IN (SELECT object_id FROM target_match)")
+  [ -n "$t" ]
+  ok $? "$name: an occurrence's event time in the window: $(iso "$t")"
+  xeq "$name" "$a" "$u" exposure --from "$(iso "$t")" --to "$(iso $((t + 100)))"
+  n_in=$("$PYTHON3" -c 'import json,sys; print(sum(o["n_evidence"] for o in json.load(open(sys.argv[1]))["occurrences"]))' "$T_TMP/xA")
+  xeq "$name" "$a" "$u" exposure --from "$from" --to "$(iso "$t")"
+  [ "$n_in" -gt 0 ]
+  ok $? "$name: the window [t, t + 100 ns) holds the occurrence's row ($n_in rows)"
+  xeq "$name" "$a" "$u" anomalies --from "$(iso "$t")" --to "$(iso $((t + 100)))"
+  # the earliest $SI/$FN time in the window of a file with findings: the
+  # window [t, t + 100 ns) keeps the file (all its times count)
+  "$TOUCHLINE" anomalies "$a" --from "$from" --to "$to" --format json >"$T_TMP/xA"
+  t=$("$PYTHON3" -c '
+import json, sys
+lo, hi = int(sys.argv[2]), int(sys.argv[3])
+ts = [f[k] for f in json.load(open(sys.argv[1]))["file_anomalies"]
+      for k in ("si_created_ns", "si_modified_ns", "si_changed_ns", "si_accessed_ns",
+                "fn_created_ns", "fn_modified_ns", "fn_changed_ns", "fn_accessed_ns")
+      if f.get(k) is not None and lo <= f[k] < hi]
+print(min(ts) if ts else "")' "$T_TMP/xA" "$(sqlite3 "$a" "SELECT strftime('%s', '$from') * 1000000000")" "$(sqlite3 "$a" "SELECT strftime('%s', '$to') * 1000000000")")
+  [ -n "$t" ]
+  ok $? "$name: a file anomaly's time in the window: $(iso "${t:-0}")"
+  xeq "$name" "$a" "$u" anomalies --from "$(iso "$t")" --to "$(iso $((t + 100)))"
+  n_in=$("$PYTHON3" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["file_anomalies"]))' "$T_TMP/xA")
+  [ "$n_in" -gt 0 ]
+  ok $? "$name: the window [t, t + 100 ns) holds that file's findings ($n_in)"
+}
 
 # compare NAME SQLITE URI WINDOW: the readers on both; the timeline also
 # with --from WINDOW's two dates
@@ -104,6 +192,7 @@ U1=$(pg_uri c1)
 "$TOUCHLINE" case copy "$A" "$U1" -q
 ok $? "... copied into PostgreSQL"
 compare sample "$A" "$U1" 2023-06-05 2023-06-21 WS17 Research 2023-06-12 2023-06-13
+reductions sample "$A" "$U1" 2023-06-05 2023-06-21 "csv html"
 "$TOUCHLINE" timeline "$A" -q -f csv >"$T_TMP/tl_sample.csv"
 # the sample's counts (docs/POSTGRESQL.md, tests/pg_case_copy.sh): 3,180
 # events, 507 of them WS17's
@@ -196,7 +285,7 @@ ok $? "ntfs-3g wrote the volume"
 B="$T_TMP/b.db"
 (cd "$S" && "$TOUCHLINE" ingest "$B" --manifest evidence.tsv -j 2 -q >/dev/null) &&
   "$TOUCHLINE" ingest -q "$B" "$V" --label BIG --division Research 2>/dev/null &&
-  printf 'path\n/Data/dir01/sub/f0051.txt\nresum*\n/Windows/System32/cmd.exe\n' >"$T_TMP/t.csv" &&
+  printf 'path\n/Data/dir01/sub/f0051.txt\nresum*\n/Windows/System32/cmd.exe\n/Data/dir0*/sub/*.txt\n/Data/dir02/sub/f0100.txt\n/No/Such/folder/file.txt\n' >"$T_TMP/t.csv" &&
   "$TOUCHLINE" targets "$B" import "$T_TMP/t.csv" >/dev/null 2>&1
 ok $? "the larger case: the volume and the three sample items, and a register"
 nobj=$(q "$B" "select count(*) from object")
@@ -215,6 +304,7 @@ U2=$(pg_uri c2)
 ok $? "... copied into PostgreSQL"
 today=$(date -u +%Y-%m-%d)
 compare larger "$B" "$U2" 2000-01-01 "$today" BIG Research 2023-06-12 2023-06-13
+reductions larger "$B" "$U2" 2023-06-01 "$(date -u -d tomorrow +%Y-%m-%d)" csv
 is "$L_1_jsonl" "$(q "$B" "select (select count(*) from event) + (select count(*) from artifact_event)")" \
   "larger: the timeline has a line per event and artifact event of the case"
 is "$L_3_jsonl" "$(q "$B" "select (select count(*) from event e join evidence v using(evidence_id) where v.label = 'BIG') + (select count(*) from artifact_event e join evidence v using(evidence_id) where v.label = 'BIG')")" \

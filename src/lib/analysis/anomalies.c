@@ -28,6 +28,7 @@
 
 #include "analysis/anomalies_int.h"
 #include "store/store_int.h"
+#include "store/pgread_int.h"
 
 /* extensions of programs, libraries, drivers and scripts */
 static const char *const exe_ext[] = {
@@ -48,6 +49,7 @@ static const char ddl[] =
   TL_X_FILE_ANOMALY_DDL
   "DROP TABLE IF EXISTS temp.x_fa_t;"
   "DROP TABLE IF EXISTS temp.x_fa_fs;"
+  "DROP TABLE IF EXISTS temp.x_fa_obj;"
   "DROP TABLE IF EXISTS temp.x_fa_acq;"
   "CREATE TEMP TABLE x_fa_acq(evidence_id INTEGER PRIMARY KEY,"
   " acquired_ns INTEGER, acquired_from TEXT);";
@@ -122,13 +124,21 @@ Tl_file_anomalies(tl_case *c, int64_t from, int64_t to)
 {
   char exe[1200];
   char *sql = NULL;
+  const char *objects = "object";
   size_t i, n = 0;
   tl_rc rc;
 
   if((rc = Tl_exec(c, ddl)) || (rc = acquisitions(c)))
     return rc;
+  /* a PostgreSQL case: x_fa_t and x_fa_fs come reduced from the server,
+  ** with the columns of their objects in x_fa_obj (store/pgread.c) */
+  if(c->pg) {
+    if((rc = Tl_pgread_file_times(c, from, to)))
+      return rc;
+    objects = "temp.x_fa_obj";
+  }
   /* the times of every file with a $SI or $FN time in the window */
-  if((rc = Tl_exec_bound(c,
+  else if((rc = Tl_exec_bound(c,
        "CREATE TEMP TABLE x_fa_t AS SELECT ev.object_id AS object_id, "
        T("$SI", 4, "min") " AS si_b, " T("$SI", 1, "max") " AS si_m, "
        T("$SI", 3, "max") " AS si_c, " T("$SI", 2, "max") " AS si_a, "
@@ -144,7 +154,7 @@ Tl_file_anomalies(tl_case *c, int64_t from, int64_t to)
        "k.object_id GROUP BY ev.object_id", "ii", from, to)))
     return rc;
   /* when each NTFS file system was created: its $MFT or $Volume */
-  if((rc = Tl_exec(c,
+  if(!c->pg && (rc = Tl_exec(c,
        "CREATE TEMP TABLE x_fa_fs AS SELECT o.fs_id AS fs_id, min(ev.t_ns) "
        "AS created_ns FROM object o CROSS JOIN event ev ON ev.object_id = "
        "o.object_id WHERE (o.name = '$MFT' COLLATE NOCASE OR o.name = "
@@ -185,12 +195,13 @@ Tl_file_anomalies(tl_case *c, int64_t from, int64_t to)
            "acquired_from, detail) SELECT o.object_id, e.label, o.path, "
            "'%s', (%s), o.deleted, t.si_b, t.si_m, t.si_c, t.si_a, t.fn_b, "
            "t.fn_m, t.fn_c, t.fn_a, f.created_ns, a.acquired_ns, "
-           "a.acquired_from, %s FROM x_fa_t t CROSS JOIN object o ON "
+           "a.acquired_from, %s FROM x_fa_t t CROSS JOIN %s o ON "
            "o.object_id = t.object_id JOIN evidence e ON e.evidence_id = "
            "o.evidence_id LEFT JOIN x_fa_fs f ON f.fs_id = o.fs_id LEFT "
            "JOIN x_fa_acq a ON a.evidence_id = o.evidence_id WHERE "
            "o.stream IS NULL AND coalesce(o.meta_type, o.name_type) <> 'd'"
-           " AND %s", rules[i][0], exe, detail[i], rules[i][1])))
+           " AND %s", rules[i][0], exe, detail[i], objects,
+           rules[i][1])))
         return Tl_set_error(c, TL_NOMEM, "out of memory");
       rc = Tl_exec(c, sql);
       sqlite3_free(sql);

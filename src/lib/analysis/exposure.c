@@ -904,6 +904,10 @@ Tl_exposure_analyse(tl_case *c, const struct tl_exposure_opts *o)
      (rc = judge(c, from)) ||
      (rc = Tl_cloud_collect(c, from, to)) ||
      (rc = Tl_observe_compute(c)) ||
+     /* a PostgreSQL case has only the artifact events the analysis reads
+     ** in memory (store/pgread.c): the USN journal's counts come from the
+     ** server */
+     (c->pg && (rc = Tl_pgread_observe(c))) ||
      /* the item's note is about reads of its own files: not about a cloud
      ** file (cloud.c) that an artifact of the item names by URL */
      (rc = Tl_exec(c, "UPDATE x_occ SET reasons = reasons || '; ' || "

@@ -69,10 +69,8 @@ anomalies_file(tl_case *c, const struct tl_anomaly_opts *o, FILE *out)
   if(o->to_ns <= o->from_ns)
     return Tl_set_error(c, TL_USAGE, "the window is empty: --to must be "
                         "after --from");
-  /* a PostgreSQL case: what the analysis reads, into memory
-  ** (store/pgread.c) */
-  if(c->pg && (rc = Tl_pgread_load_analysis(c, o->from_ns, o->to_ns)))
-    return rc;
+  /* a PostgreSQL case: the analysis reads the server's aggregates
+  ** (analysis/anomalies.c, store/pgread.c) */
   /* a read transaction: one consistent view */
   if((rc = Tl_exec(c, "BEGIN")))
     return rc;

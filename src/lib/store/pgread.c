@@ -63,6 +63,14 @@ Tl_pgread_load_analysis(tl_case *c, int64_t from, int64_t to)
   return Tl_set_error(c, TL_UNSUPPORTED, "no PostgreSQL support");
 }
 
+tl_rc
+Tl_pgread_file_times(tl_case *c, int64_t from, int64_t to)
+{
+  (void)from;
+  (void)to;
+  return Tl_set_error(c, TL_UNSUPPORTED, "no PostgreSQL support");
+}
+
 #else
 
 /* The tables loaded into c->db: those whose rows do not grow with the
@@ -91,9 +99,12 @@ Tl_pgread_open(tl_case *c, const char *uri, unsigned flags)
                         red);
   if((rc = Tl_pg_connect(uri, &c->pg, err, sizeof(err))))
     return Tl_set_error(c, rc, "%s", err);
+  /* jit off: the readers' statements are short, and a plan with a high
+  ** cost estimate (a join on a set function's guessed 1,000 rows) spent
+  ** seconds compiling on a busy machine */
   if((rc = Tl_pg_command(c->pg, red, "BEGIN ISOLATION LEVEL REPEATABLE READ"
                          " READ ONLY; SET LOCAL standard_conforming_strings"
-                         " = on", err, sizeof(err))) ||
+                         " = on; SET LOCAL jit = off", err, sizeof(err))) ||
      (rc = Tl_pg_case_check(c->pg, red, err, sizeof(err))))
     return Tl_set_error(c, rc, "%s", err);
   /* the in-memory database: the schema of this version, no file */
@@ -241,50 +252,285 @@ Tl_pgread_observe(tl_case *c)
   return rc;
 }
 
+/* ---- file anomalies: each file's times, reduced on the server ---- */
+
+/* A row of the server into one statement: column j bound by its type
+** letter (i integer, t text), NULL kept. */
+struct ins {
+  sqlite3_stmt *s[2];
+  const char *types;
+  int split;                /* columns [0, split) to s[0], the rest to s[1]
+                            ** (with column 0, the object id, first) */
+  int bad;
+};
+
+static void
+bind_fld(sqlite3_stmt *s, int k, const Tl_pgfld *f, char type)
+{
+  if(f->null)
+    sqlite3_bind_null(s, k);
+  else if(type == 'i')
+    sqlite3_bind_int64(s, k, fld_int(f));
+  else
+    sqlite3_bind_text64(s, k, f->p, f->len, SQLITE_STATIC, SQLITE_UTF8);
+}
+
+static int
+on_ins(void *ctx, const Tl_pgfld *f, int n)
+{
+  struct ins *p = ctx;
+  int j, k;
+  for(j = 0; j < n && j < p->split; j++)
+    bind_fld(p->s[0], j + 1, &f[j], p->types[j]);
+  if(p->s[1]) {
+    bind_fld(p->s[1], 1, &f[0], 'i');
+    for(j = p->split, k = 2; j < n; j++, k++)
+      bind_fld(p->s[1], k, &f[j], p->types[j]);
+  }
+  for(j = 0; j < 2 && p->s[j]; j++) {
+    if(sqlite3_step(p->s[j]) != SQLITE_DONE)
+      p->bad = 1;
+    sqlite3_reset(p->s[j]);
+  }
+  return p->bad;
+}
+
+/* The $SI/$FN aggregates of analysis/anomalies.c's x_fa_t, per file, as
+** PostgreSQL SQL (the same CASE expressions: substr, % and the NULLs mean
+** the same on both) */
+#define PG_T(src, pos, agg) \
+  agg "(CASE WHEN ev.source = '" src "' AND substr(ev.macb, " #pos \
+  ", 1) <> '.' THEN ev.t_ns END)"
+
+tl_rc
+Tl_pgread_file_times(tl_case *c, int64_t from, int64_t to)
+{
+  sqlite3_str *b;
+  sqlite3_stmt *acq = NULL;
+  struct ins p;
+  char *sql;
+  int n = 0, st;
+  tl_rc rc;
+  memset(&p, 0, sizeof(p));
+  if((rc = Tl_exec(c, "DROP TABLE IF EXISTS temp.x_fa_t;"
+                   "DROP TABLE IF EXISTS temp.x_fa_fs;"
+                   "DROP TABLE IF EXISTS temp.x_fa_obj;"
+                   "CREATE TEMP TABLE x_fa_t(object_id, si_b, si_m, si_c, "
+                   "si_a, fn_b, fn_m, fn_c, fn_a, n_si, si_frac, fn_frac, "
+                   "t_max);"
+                   "CREATE TEMP TABLE x_fa_fs(fs_id, created_ns);"
+                   "CREATE TEMP TABLE x_fa_obj(object_id INTEGER PRIMARY "
+                   "KEY, evidence_id INTEGER, fs_id INTEGER, path TEXT, "
+                   "name TEXT, deleted INTEGER, stream TEXT, meta_type "
+                   "TEXT, name_type TEXT);")))
+    return rc;
+  /* when each NTFS file system was created (every file system: a few
+  ** rows) */
+  if(sqlite3_prepare_v2(c->db, "INSERT INTO x_fa_fs VALUES(?,?)", -1,
+                        &p.s[0], NULL) != SQLITE_OK)
+    return Tl_set_sqlite_error(c, "anomalies");
+  p.types = "ii";
+  p.split = 2;
+  rc = Tl_pgread_scan(c, "SELECT o.fs_id, min(ev.t_ns) FROM object o JOIN "
+                      "event ev ON ev.object_id = o.object_id WHERE "
+                      "lower(o.name) IN ('$mft', '$volume') AND o.path IN "
+                      "('/$MFT', '/$Volume') AND o.inode IN (0, 3) AND "
+                      "ev.source = '$SI' AND substr(ev.macb, 4, 1) = 'b' "
+                      "GROUP BY o.fs_id", "ii", on_ins, &p);
+  sqlite3_finalize(p.s[0]);
+  p.s[0] = NULL;
+  if(p.bad)
+    return Tl_set_sqlite_error(c, "anomalies");
+  if(rc)
+    return rc;
+  /* the acquisition of each item (x_fa_acq, computed from the small
+  ** tables by anomalies.c) as a VALUES list */
+  b = sqlite3_str_new(c->db);
+  sqlite3_str_appendall(b, "WITH acq(evidence_id, acquired_ns, "
+                        "acquired_from) AS (VALUES ");
+  if(sqlite3_prepare_v2(c->db, "SELECT evidence_id, acquired_ns, "
+                        "acquired_from FROM x_fa_acq ORDER BY evidence_id",
+                        -1, &acq, NULL) != SQLITE_OK) {
+    sqlite3_free(sqlite3_str_finish(b));
+    return Tl_set_sqlite_error(c, "anomalies");
+  }
+  while((st = sqlite3_step(acq)) == SQLITE_ROW) {
+    char v[32] = "NULL";
+    if(sqlite3_column_type(acq, 1) != SQLITE_NULL)
+      snprintf(v, sizeof(v), "%lld", (long long)sqlite3_column_int64(acq,
+                                                                    1));
+    sqlite3_str_appendf(b, "%s(%lld::bigint, %s::bigint, %Q::text)",
+                        n++ ? ", " : "",
+                        (long long)sqlite3_column_int64(acq, 0), v,
+                        (const char *)sqlite3_column_text(acq, 2));
+  }
+  sqlite3_finalize(acq);
+  if(st != SQLITE_DONE) {
+    sqlite3_free(sqlite3_str_finish(b));
+    return Tl_set_sqlite_error(c, "anomalies");
+  }
+  if(!n)
+    sqlite3_str_appendall(b, "(NULL::bigint, NULL::bigint, NULL::text)");
+  /* the files with a $SI or $FN time in the window and their times (every
+  ** event of theirs: anomalies.c's x_fa_t), kept when a rule can hold
+  ** (the rules of anomalies.c, the same expressions), each with the
+  ** columns of its object the rules and the report read */
+  sqlite3_str_appendf(b, "), k AS (SELECT DISTINCT object_id FROM event "
+    "WHERE t_ns >= %lld AND t_ns < %lld AND source IN ('$SI', '$FN')), "
+    "t AS (SELECT ev.object_id AS object_id, "
+    PG_T("$SI", 4, "min") " AS si_b, " PG_T("$SI", 1, "max") " AS si_m, "
+    PG_T("$SI", 3, "max") " AS si_c, " PG_T("$SI", 2, "max") " AS si_a, "
+    PG_T("$FN", 4, "min") " AS fn_b, " PG_T("$FN", 1, "max") " AS fn_m, "
+    PG_T("$FN", 3, "max") " AS fn_c, " PG_T("$FN", 2, "max") " AS fn_a, "
+    "count(CASE WHEN ev.source = '$SI' THEN 1 END) AS n_si, "
+    "count(CASE WHEN ev.source = '$SI' AND ev.t_ns %% 1000000000 <> 0 "
+    "THEN 1 END) AS si_frac, count(CASE WHEN ev.source = '$FN' AND "
+    "ev.t_ns %% 1000000000 <> 0 THEN 1 END) AS fn_frac, max(CASE WHEN "
+    "ev.source IN ('$SI', '$FN') THEN ev.t_ns END) AS t_max FROM k JOIN "
+    "event ev ON ev.object_id = k.object_id GROUP BY ev.object_id), "
+    "fs(fs_id, created_ns) AS (SELECT o.fs_id, min(ev.t_ns) FROM object o "
+    "JOIN event ev ON ev.object_id = o.object_id WHERE lower(o.name) IN "
+    "('$mft', '$volume') AND o.path IN ('/$MFT', '/$Volume') AND o.inode "
+    "IN (0, 3) AND ev.source = '$SI' AND substr(ev.macb, 4, 1) = 'b' GROUP "
+    "BY o.fs_id) SELECT t.object_id, t.si_b, t.si_m, t.si_c, t.si_a, "
+    "t.fn_b, t.fn_m, t.fn_c, t.fn_a, t.n_si, t.si_frac, t.fn_frac, "
+    "t.t_max, o.evidence_id, o.fs_id, o.path, o.name, o.deleted, o.stream,"
+    " o.meta_type, o.name_type FROM t JOIN object o ON o.object_id = "
+    "t.object_id LEFT JOIN fs f ON f.fs_id = o.fs_id LEFT JOIN acq a ON "
+    "a.evidence_id = o.evidence_id WHERE o.stream IS NULL AND "
+    "coalesce(o.meta_type, o.name_type) <> 'd' AND (t.si_b < t.fn_b OR "
+    "(t.n_si > 0 AND t.si_frac = 0 AND t.fn_frac > 0) OR t.si_b < "
+    "f.created_ns OR t.t_max > a.acquired_ns + CASE a.acquired_from WHEN "
+    "'acquiry_date' THEN 50400000000000 ELSE 0 END)", (long long)from,
+    (long long)to);
+  {
+    int err = sqlite3_str_errcode(b);
+    sql = sqlite3_str_finish(b);
+    if(err || !sql) {
+      sqlite3_free(sql);
+      return Tl_set_error(c, TL_NOMEM, "out of memory");
+    }
+  }
+  if(sqlite3_prepare_v2(c->db, "INSERT INTO x_fa_t VALUES(?,?,?,?,?,?,?,?,"
+                        "?,?,?,?,?)", -1, &p.s[0], NULL) != SQLITE_OK ||
+     sqlite3_prepare_v2(c->db, "INSERT INTO x_fa_obj VALUES(?,?,?,?,?,?,?,"
+                        "?,?)", -1, &p.s[1], NULL) != SQLITE_OK) {
+    sqlite3_free(sql);
+    sqlite3_finalize(p.s[0]);
+    return Tl_set_sqlite_error(c, "anomalies");
+  }
+  p.types = "iiiiiiiiiiiii" "iittittt";
+  p.split = 13;
+  p.bad = 0;
+  rc = Tl_pgread_scan(c, sql, p.types, on_ins, &p);
+  sqlite3_free(sql);
+  sqlite3_finalize(p.s[0]);
+  sqlite3_finalize(p.s[1]);
+  if(p.bad)
+    return Tl_set_sqlite_error(c, "anomalies");
+  return rc;
+}
 
 /* ---- exposure and anomalies: what they read, selected on the server ---- */
 
-/* The objects the analyses can read (analysis/exposure.c, coverage.c,
-** anomalies.c, cloud.c), as a PostgreSQL set of object_id, for a window
-** [%1$lld, %2$lld): a superset is harmless (each analysis applies its own
+/* The objects the exposure analysis can read (analysis/exposure.c,
+** coverage.c, cloud.c), as a PostgreSQL set of object_id, whatever the
+** window: a superset is harmless (each analysis applies its own
 ** conditions again), a missing row would change a report. Names compare
 ** with lower() on the server, which folds at least what SQLite's NOCASE
-** folds (ASCII). */
+** folds (ASCII). The files with a time in the window, which anomalies.c
+** reads, are not in it: their times come aggregated
+** (Tl_pgread_file_times). */
 static const char analysis_set[] =
-  /* the register's matches (x_occ) */
-  "SELECT object_id FROM target_match "
-  /* objects that artifact events name, and the artifacts themselves
-  ** (find_artifact_occ, collect_artifacts, cloud.c) */
-  "UNION SELECT object_id FROM artifact_event WHERE object_id IS NOT NULL "
+  /* the target paths that artifact events can give a file
+  ** (find_artifact_occ: exact patterns) */
+  "WITH tp(lp) AS (SELECT lower(pattern) FROM target WHERE pattern IS NOT "
+  "NULL AND is_glob = 0), "
+  /* the occurrences' objects: the register's matches (x_occ) and the
+  ** objects of artifact events at a target path */
+  "ao(object_id) AS (SELECT object_id FROM target_match UNION SELECT "
+  "object_id FROM artifact_event WHERE object_id IS NOT NULL AND "
+  "lower(path) IN (SELECT lp FROM tp)) "
+  "SELECT object_id FROM ao "
+  /* the artifacts of those events (their file system's type) */
   "UNION SELECT artifact_object_id FROM artifact_event WHERE "
-  "artifact_object_id IS NOT NULL "
-  /* copies by name (find_copies: name COLLATE NOCASE) */
-  "UNION SELECT y.object_id FROM object y WHERE lower(y.name) IN (SELECT "
-  "lower(o.name) FROM object o JOIN target_match m ON m.object_id = "
-  "o.object_id) "
-  /* copies by content: the hashes of the matches and of the register */
+  "artifact_object_id IS NOT NULL AND lower(path) IN (SELECT lp FROM tp) "
+  /* copies by name (find_copies: name COLLATE NOCASE); a look-up per
+  ** name in the index on lower(name) (LATERAL: a hash join would fold
+  ** every name of the case) */
+  "UNION SELECT y.object_id FROM (SELECT DISTINCT lower(o.name) AS n FROM "
+  "object o WHERE o.object_id IN (SELECT object_id FROM ao)) k CROSS JOIN "
+  "LATERAL (SELECT object_id FROM object y WHERE lower(y.name) = k.n "
+  "OFFSET 0) y "
+  /* copies by content: the hashes of the occurrences and of the
+  ** register */
   "UNION SELECT yh.object_id FROM object_hash yh WHERE yh.sha256 IN "
-  "(SELECT oh.sha256 FROM object_hash oh JOIN target_match m ON "
-  "m.object_id = oh.object_id UNION SELECT sha256 FROM target) OR yh.md5 "
-  "IN (SELECT md5 FROM target) OR yh.sha1 IN (SELECT sha1 FROM target) "
-  /* the folders of the matches and of the artifacts' objects
-  ** (find_deletions) */
+  "(SELECT oh.sha256 FROM object_hash oh WHERE oh.object_id IN (SELECT "
+  "object_id FROM ao) UNION SELECT sha256 FROM target) OR yh.md5 IN "
+  "(SELECT md5 FROM target) OR yh.sha1 IN (SELECT sha1 FROM target) "
+  /* the occurrences' folders (find_deletions) */
   "UNION SELECT p.object_id FROM object o JOIN object p ON p.fs_id = "
   "o.fs_id AND p.inode = o.parent_inode WHERE o.object_id IN (SELECT "
-  "object_id FROM target_match UNION SELECT object_id FROM artifact_event "
-  "WHERE object_id IS NOT NULL) "
+  "object_id FROM ao) "
   /* coverage: files and folders named as a register row's file or one of
   ** its folders; files of a hash-only row's size */
-  "UNION SELECT o.object_id FROM object o WHERE lower(o.name) IN (SELECT "
-  "lower(t.name) FROM target t UNION SELECT lower(x) FROM target t, "
+  "UNION SELECT o.object_id FROM (SELECT lower(t.name) AS n FROM target t "
+  "WHERE t.name IS NOT NULL UNION SELECT lower(x) FROM target t, "
   "regexp_split_to_table(coalesce(t.pattern, '') || '/' || coalesce(t.path,"
-  " ''), '[/\\\\]') x) "
+  " ''), '[/\\\\]') x) k CROSS JOIN LATERAL (SELECT object_id FROM "
+  "object o WHERE lower(o.name) = k.n OFFSET 0) o "
   "UNION SELECT o.object_id FROM object o WHERE o.size IN (SELECT size FROM "
-  "target WHERE size IS NOT NULL) "
-  /* every file with a time in the window (Tl_file_anomalies, coverage),
-  ** and the NTFS metadata files that date a file system */
-  "UNION SELECT object_id FROM event WHERE t_ns >= %lld AND t_ns < %lld "
-  "UNION SELECT object_id FROM object WHERE path IN ('/$MFT', '/$Volume')";
+  "target WHERE path IS NULL AND name IS NULL AND size IS NOT NULL)";
+
+/* The artifact events the exposure analysis can read, of the object set
+** x_set above (a CTE of the same statement): those at a target path
+** (find_artifact_occ), those of the set's objects (collect_artifacts,
+** judge, find_copies' creations), those without an object at the path of
+** one of the set's objects (a deleted occurrence's, collect_artifacts),
+** and those naming a file by URL or an M365 name alone (cloud.c; ILIKE:
+** SQLite's LIKE ignores ASCII case). */
+static const char analysis_artifacts[] =
+  "SELECT event_id FROM artifact_event WHERE lower(path) IN (SELECT "
+  "lower(pattern) FROM target WHERE pattern IS NOT NULL AND is_glob = 0) "
+  "OR object_id IN (SELECT object_id FROM x_set) OR (object_id IS NULL AND "
+  "lower(path) IN (SELECT lower(o.path) FROM object o WHERE o.object_id IN "
+  "(SELECT object_id FROM x_set))) OR (object_id IS NULL AND ((ref_kind = "
+  "'path' AND (path ILIKE 'https://%' OR path ILIKE 'http://%')) OR "
+  "(parser = 'm365' AND path IS NULL AND name IS NOT NULL AND name <> "
+  "'')))";
+
+static int
+on_id(void *ctx, const Tl_pgfld *f, int n)
+{
+  sqlite3_str *b = ctx;
+  (void)n;
+  if(!f[0].null)
+    sqlite3_str_appendf(b, "%s%lld", sqlite3_str_length(b) > 1 ? "," : "",
+                        (long long)fld_int(&f[0]));
+  return 0;
+}
+
+/* The ids select gives, as an array literal "{1,2,...}" (sqlite3_free
+** it). */
+static tl_rc
+set_ids(tl_case *c, const char *select, char **ids)
+{
+  sqlite3_str *b = sqlite3_str_new(c->db);
+  tl_rc rc;
+  int err;
+  sqlite3_str_appendall(b, "{");
+  rc = Tl_pgread_scan(c, select, "i", on_id, b);
+  sqlite3_str_appendall(b, "}");
+  err = sqlite3_str_errcode(b);
+  *ids = sqlite3_str_finish(b);
+  if(!rc && (err || !*ids))
+    rc = Tl_set_error(c, TL_NOMEM, "out of memory");
+  if(rc) {
+    sqlite3_free(*ids);
+    *ids = NULL;
+  }
+  return rc;
+}
 
 tl_rc
 Tl_pgread_load_analysis(tl_case *c, int64_t from, int64_t to)
@@ -293,20 +539,33 @@ Tl_pgread_load_analysis(tl_case *c, int64_t from, int64_t to)
   ** attributes (path matching and cloud links read all of them); the
   ** rest: the rows of the object set */
   static const struct {
-    const char *table, *where;
+    const char *table;
+    int where;              /* 0 all, 1 the object set, 2 its artifact
+                            ** events, 3 their attributes */
   } parts[] = {
-    {"target_match", NULL},
-    {"artifact_event", NULL},
-    {"artifact_attr", NULL},
-    {"object", "object_id IN (SELECT object_id FROM x_set)"},
-    {"event", "object_id IN (SELECT object_id FROM x_set)"},
-    {"object_hash", "object_id IN (SELECT object_id FROM x_set)"},
-    {"ntfs_filename", "object_id IN (SELECT object_id FROM x_set)"},
+    {"target_match", 0},
+    {"artifact_event", 2},
+    {"artifact_attr", 3},
+    {"object", 1},
+    {"event", 1},
+    {"object_hash", 1},
+    {"ntfs_filename", 1},
   };
-  char set[4096], err[1400], *where = NULL;
+  char err[1400], *where = NULL, *ids, *sql;
   size_t i;
   tl_rc rc;
-  snprintf(set, sizeof(set), analysis_set, (long long)from, (long long)to);
+  (void)from;
+  (void)to;
+  /* the object set, computed once: its ids go into the statements below
+  ** as an array (a read-only transaction creates no table) */
+  if(!(sql = sqlite3_mprintf("WITH x_set(object_id) AS (%s) SELECT "
+                             "object_id FROM x_set ORDER BY object_id",
+                             analysis_set)))
+    return Tl_set_error(c, TL_NOMEM, "out of memory");
+  rc = set_ids(c, sql, &ids);
+  sqlite3_free(sql);
+  if(rc)
+    return rc;
   if((rc = Tl_exec(c, "BEGIN")))
     return rc;
   for(i = 0; !rc && i < sizeof(parts) / sizeof(parts[0]); i++) {
@@ -319,21 +578,30 @@ Tl_pgread_load_analysis(tl_case *c, int64_t from, int64_t to)
     free(where);
     where = NULL;
     if(parts[i].where) {
-      /* the set as a CTE of the statement: a read-only transaction
+      /* the sets as CTEs of the statement: a read-only transaction
       ** creates no table */
-      need = strlen(set) + strlen(parts[i].where) + 64;
+      need = strlen(ids) + strlen(analysis_artifacts) + 200;
       if(!(where = malloc(need))) {
         rc = Tl_set_error(c, TL_NOMEM, "out of memory");
         break;
       }
-      snprintf(where, need, "object_id IN (WITH x_set(object_id) AS (%s) "
-               "SELECT object_id FROM x_set)", set);
+      if(parts[i].where == 1)
+        snprintf(where, need, "object_id = ANY('%s'::bigint[])", ids);
+      else if(parts[i].where == 2)
+        snprintf(where, need, "event_id IN (WITH x_set(object_id) AS "
+                 "(SELECT unnest('%s'::bigint[])) %s)", ids,
+                 analysis_artifacts);
+      else
+        snprintf(where, need, "event_id IN (WITH x_set(object_id) AS "
+                 "(SELECT unnest('%s'::bigint[])), x_aev(event_id) AS (%s) "
+                 "SELECT event_id FROM x_aev)", ids, analysis_artifacts);
     }
     if((rc = Tl_pg_fetch_table(c->pg, c->path, c->db, parts[i].table,
                                where, &n, err, sizeof(err))))
       rc = Tl_set_error(c, rc, "%s", err);
   }
   free(where);
+  sqlite3_free(ids);
   if(rc) {
     sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
     return rc;

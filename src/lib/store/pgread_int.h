@@ -35,13 +35,22 @@ tl_rc Tl_pgread_range(tl_case *c, int64_t ev, int64_t *lo, int64_t *hi,
 ** count artifact events (the USN journal's), from the server. */
 tl_rc Tl_pgread_observe(tl_case *c);
 
-/* exposure and anomalies on a PostgreSQL case: load into c->db the rows
-** they read for the window [from, to): the register's matches, every
-** artifact event with its attributes, and of the objects they can look
-** at (matches, copies by name and hash, folders, files named by the
-** register, files with a time in the window, the artifacts' objects) the
-** object, event, hash and $FILE_NAME rows, selected on the server. */
+/* exposure on a PostgreSQL case: load into c->db the rows it reads for
+** the window [from, to): the register's matches, every artifact event
+** with its attributes, and of the objects it can look at (matches, copies
+** by name and hash, folders, files named by the register or of a
+** hash-only row's size, the artifacts' objects)
+** the object, event, hash and $FILE_NAME rows, selected on the server.
+** The file anomalies' times come from Tl_pgread_file_times. */
 tl_rc Tl_pgread_load_analysis(tl_case *c, int64_t from, int64_t to);
+
+/* anomalies (analysis/anomalies.c) on a PostgreSQL case: TEMP tables
+** x_fa_t (the $SI/$FN times of each file with such a time in [from, to),
+** aggregated on the server), x_fa_fs (when each NTFS file system was
+** created) and x_fa_obj (the object columns the rules and the report
+** read), for the files a rule can hold for only: the rules are checked on
+** the server too, with the acquisition times of c->db's x_fa_acq. */
+tl_rc Tl_pgread_file_times(tl_case *c, int64_t from, int64_t to);
 
 #ifdef HAVE_LIBPQ
 #include "store/pg_int.h"

@@ -19,7 +19,7 @@
 #include "store/pgread_int.h"
 
 /* A PostgreSQL case (store/pgread.c): the readers of the large tables ask
-** the server instead (store/query_pg.c, included at the end). */
+** the server instead (store/query_pg.c). */
 #ifdef HAVE_LIBPQ
 #define PG_HOOK(call) do { if(c->pg) return call; } while(0)
 #else
@@ -150,10 +150,10 @@ sql_event_cond(sqlite3_str *b, const struct Tl_qfilter *q)
 
 /* --division in SQL keeps the evidence items that can hold an object of
 ** the division: their own division, or one the map gives a path of theirs.
-** obj_ok() then keeps the objects whose division (Tl_divmap_lookup) is
+** Tl_qfilter_obj_ok() then keeps the objects whose division (Tl_divmap_lookup) is
 ** on the list. */
-static void
-sql_evidence_cond(sqlite3_str *b, const struct Tl_qfilter *q)
+void
+Tl_sql_evidence_cond(sqlite3_str *b, const struct Tl_qfilter *q)
 {
   size_t i;
   if(q->f.n_division && q->has_map) {
@@ -174,7 +174,7 @@ sql_evidence_cond(sqlite3_str *b, const struct Tl_qfilter *q)
 static void
 sql_object_cond(sqlite3_str *b, const struct Tl_qfilter *q)
 {
-  sql_evidence_cond(b, q);
+  Tl_sql_evidence_cond(b, q);
   if(q->f.alloc == TL_ALLOC_DELETED)
     sqlite3_str_appendall(b, " AND o.deleted <> 0");
   else if(q->f.alloc == TL_ALLOC_ALLOCATED)
@@ -200,8 +200,8 @@ bind_event_cond(sqlite3_stmt *s, int i, const struct Tl_qfilter *q)
   return bind_list(s, i, q->f.source, q->f.n_source);
 }
 
-static int
-bind_object_cond(sqlite3_stmt *s, int i, const struct Tl_qfilter *q)
+int
+Tl_bind_object_cond(sqlite3_stmt *s, int i, const struct Tl_qfilter *q)
 {
   i = bind_list(s, i, q->f.division, q->f.n_division);
   if(q->f.n_division && q->has_map)
@@ -309,8 +309,8 @@ read_event(sqlite3_stmt *s, int base, struct tl_event *e)
 
 /* Set the object's division from the map and check it and the path
 ** against the filter: 1 keep, 0 leave out. */
-static int
-obj_ok(struct Tl_qfilter *q, struct tl_object *o, size_t plain)
+int
+Tl_qfilter_obj_ok(struct Tl_qfilter *q, struct tl_object *o, size_t plain)
 {
   if(q->dm.n) {
     const char *d = Tl_divmap_lookup(&q->dm, o->evidence, o->path,
@@ -332,8 +332,8 @@ obj_ok(struct Tl_qfilter *q, struct tl_object *o, size_t plain)
 }
 
 /* Finish building sql and prepare it; NULL with the error on c. */
-static sqlite3_stmt *
-prepare(tl_case *c, sqlite3_str *b)
+sqlite3_stmt *
+Tl_query_prepare(tl_case *c, sqlite3_str *b)
 {
   sqlite3_stmt *s = NULL;
   char *sql;
@@ -368,17 +368,13 @@ step_end(tl_case *c, sqlite3_stmt *s, int rc, int stopped)
 ** and objects, then kind, actor, what, attributes, artifact_path. An event
 ** that names no object shows the path as written. */
 #define ART_NCOLS 5
-#ifdef HAVE_LIBPQ
-static sqlite3_stmt *pg_prepare_artifacts(tl_case *c,
-                                          struct Tl_qfilter *q);
-#endif
 static sqlite3_stmt *
 prepare_artifacts(tl_case *c, struct Tl_qfilter *q)
 {
   sqlite3_str *b;
   sqlite3_stmt *s;
   int i;
-  PG_HOOK(pg_prepare_artifacts(c, q));
+  PG_HOOK(Tl_pg_prepare_artifacts(c, q));
   b = sqlite3_str_new(c->db);
   sqlite3_str_appendall(b, "SELECT e.t_ns, e.source, '....', NULL, e.raw,"
     " e.clamped, e.event_id, ev.label, ifnull(ev.division, ''), CASE WHEN"
@@ -401,10 +397,10 @@ prepare_artifacts(tl_case *c, struct Tl_qfilter *q)
   sql_event_cond(b, q);
   sql_object_cond(b, q);
   sqlite3_str_appendall(b, " ORDER BY e.t_ns, ev.label, e.event_id");
-  if(!(s = prepare(c, b)))
+  if(!(s = Tl_query_prepare(c, b)))
     return NULL;
   i = bind_event_cond(s, 1, q);
-  bind_object_cond(s, i, q);
+  Tl_bind_object_cond(s, i, q);
   return s;
 }
 
@@ -448,10 +444,10 @@ Tl_query_events(tl_case *c, struct Tl_qfilter *q, Tl_event_fn cb, void *ctx)
                         " substr(o.path, 1, length(o.path) -"
                         " length(o.stream) - 1) ELSE o.path END,"
                         " e.event_id");
-  if(!(s = prepare(c, b)))
+  if(!(s = Tl_query_prepare(c, b)))
     return c->errcode;
   i = bind_event_cond(s, 1, q);
-  bind_object_cond(s, i, q);
+  Tl_bind_object_cond(s, i, q);
   /* artifact events, merged by time (file-system events first at equal
   ** instants); a case from before them has none */
   if(has_table(c, "artifact_event") && !(a = prepare_artifacts(c, q))) {
@@ -471,7 +467,7 @@ Tl_query_events(tl_case *c, struct Tl_qfilter *q, Tl_event_fn cb, void *ctx)
     plain = read_obj(cur, 7, &o, NULL);
     if(from_a)
       read_artifact(cur, &e);
-    if(obj_ok(q, &o, plain)) {
+    if(Tl_qfilter_obj_ok(q, &o, plain)) {
       e.object = &o;
       if(cb(&e, plain, ctx)) {
         stopped = 1;
@@ -500,10 +496,10 @@ Tl_query_count_fs(tl_case *c, struct Tl_qfilter *q)
   sqlite3_str_appendall(b, "SELECT count(*) FROM filesystem fs JOIN"
                         " evidence ev ON ev.evidence_id = fs.evidence_id"
                         " WHERE 1");
-  sql_evidence_cond(b, q);
-  if(!(s = prepare(c, b)))
+  Tl_sql_evidence_cond(b, q);
+  if(!(s = Tl_query_prepare(c, b)))
     return -1;
-  bind_object_cond(s, 1, q);
+  Tl_bind_object_cond(s, 1, q);
   if(sqlite3_step(s) == SQLITE_ROW)
     n = sqlite3_column_int64(s, 0);
   else
@@ -579,16 +575,16 @@ tl_query_objects(tl_case *c, const struct tl_filter *filter,
     sqlite3_str_appendall(b, ")");
   }
   sqlite3_str_appendall(b, " ORDER BY o.object_id");
-  if(!(s = prepare(c, b))) {
+  if(!(s = Tl_query_prepare(c, b))) {
     Tl_qfilter_free(&q);
     return c->errcode;
   }
-  i = bind_object_cond(s, 1, &q);
+  i = Tl_bind_object_cond(s, 1, &q);
   bind_event_cond(s, i, &q);
   while((rc = sqlite3_step(s)) == SQLITE_ROW) {
     struct tl_object o;
     size_t plain = read_obj(s, 0, &o, NULL);
-    if(!obj_ok(&q, &o, plain))
+    if(!Tl_qfilter_obj_ok(&q, &o, plain))
       continue;
     if(cb(&o, ctx)) {
       stopped = 1;
@@ -613,8 +609,8 @@ tl_query_objects(tl_case *c, const struct tl_filter *filter,
 
 /* The window size; a test hook (configure --enable-test-hooks) sets a
 ** small one with TOUCHLINE_EXPORT_WINDOW=N to exercise the windows. */
-static int64_t
-snap_budget(void)
+int64_t
+Tl_snap_budget(void)
 {
 #ifdef TL_TEST_HOOKS
   const char *v = getenv("TOUCHLINE_EXPORT_WINDOW");
@@ -624,85 +620,8 @@ snap_budget(void)
   return SNAP_BUDGET;
 }
 
-struct sfs {                /* one file system of the case */
-  int64_t fs_id;
-  char *label, *division, *volume, *fs_type, *prefix;
-  int printable;            /* label, volume and prefix */
-};
-
-struct sobj {
-  int64_t id, inode, size, mode, uid, gid;
-  size_t path, name, stream, link;   /* arena offsets; SIZE_MAX: NULL */
-  const char *division;              /* the map's, or the item's */
-  uint32_t path_len, plain;          /* plain: without ":stream" */
-  uint32_t fnkey_len;                /* sort key of a $FN event */
-  uint32_t fs;                       /* index in snap.fs */
-  int32_t attr_type, attr_id;
-  uint8_t alloc, has_attr, deleted, printable;
-  char name_type, meta_type;
-};
-
-struct sev {
-  int64_t t_ns, raw;
-  uint32_t obj;             /* index in snap.obj */
-  int32_t attr_id;          /* 0 when NULL */
-  int32_t fnkey;            /* $FILE_NAME key (ntfs_filename); INT32_MIN:
-                            ** none */
-  uint16_t src;
-  uint8_t macb;
-  uint8_t flags;            /* 1 clamped, 2 has_raw */
-};
-
-struct snfn {               /* ntfs_filename, for the body file */
-  int64_t object_id;
-  int32_t key;
-  int32_t dos;
-  size_t units;             /* UTF-16 units of the name */
-};
-
-/* A few distinct strings (sources, macb, alloc), each kept once. Strings
-** of at most 8 bytes are also kept packed in a word (key[]): looked up
-** without strcmp, once per event row. */
-struct intern {
-  char **s;
-  int *filetime;            /* "$SI" or "$FN": 1, "$FN": 3 */
-  uint64_t *key;            /* the string packed, or UINT64_MAX: longer */
-  size_t n, cap, last;
-};
-
-struct snap {
-  struct sfs *fs;
-  size_t n_fs;
-  struct sobj *obj;
-  size_t n_obj, cap_obj;
-  char *arena;
-  size_t used, cap;
-  int64_t min_id;
-  uint32_t *map;            /* object_id - min_id -> index, or NULL */
-  size_t n_map;
-  struct intern src, macb, alloc;
-  struct sev *ev;
-  size_t n_ev, cap_ev;
-  size_t ev_hint;           /* rows a window may hold: the first capacity */
-  uint32_t *ord;            /* export order of ev (sort_events) */
-  struct snfn *fn;
-  size_t n_fn;
-  int schema;
-  int body;                 /* the body file: events need their fnkey */
-  int oom;
-};
-
-#ifdef HAVE_LIBPQ
-static tl_rc pg_snap_objects(tl_case *c, struct Tl_qfilter *q,
-                             struct snap *s);
-static tl_rc pg_snap_events(tl_case *c, struct Tl_qfilter *q, struct snap *s,
-                            int win, int64_t lo, int64_t hi, int has_hi);
-static tl_rc pg_snap_fn(tl_case *c, struct snap *s);
-static tl_rc pg_time_windows(tl_case *c, int64_t **bounds, size_t *n);
-#endif
-
 static void
-intern_free(struct intern *t)
+intern_free(struct Tl_intern *t)
 {
   size_t i;
   for(i = 0; i < t->n; i++)
@@ -725,8 +644,8 @@ intern_pack(const char *s, size_t len)
 }
 
 /* Index of s in t (added when new); -1 out of memory or past max. */
-static long
-intern(struct intern *t, const char *s, size_t max)
+long
+Tl_snap_intern(struct Tl_intern *t, const char *s, size_t max)
 {
   size_t i;
   if(t->n && !strcmp(t->s[t->last], s))
@@ -762,10 +681,10 @@ intern(struct intern *t, const char *s, size_t max)
   return (long)t->n++;
 }
 
-/* intern() of a column's text (len bytes, no NUL inside): a short string
+/* Tl_snap_intern() of a column's text (len bytes, no NUL inside): a short string
 ** is compared packed, the last one found first. */
 static inline long
-intern_col(struct intern *t, const char *p, size_t len, size_t max)
+intern_col(struct Tl_intern *t, const char *p, size_t len, size_t max)
 {
   uint64_t k = intern_pack(p, len);
   size_t i;
@@ -778,11 +697,11 @@ intern_col(struct intern *t, const char *p, size_t len, size_t max)
         return (long)i;
       }
   }
-  return intern(t, p, max);
+  return Tl_snap_intern(t, p, max);
 }
 
 static void
-snap_free(struct snap *s)
+snap_free(struct Tl_snap *s)
 {
   size_t i;
   for(i = 0; i < s->n_fs; i++) {
@@ -806,8 +725,8 @@ snap_free(struct snap *s)
 }
 
 /* Copy len bytes and a NUL into the arena; SIZE_MAX when out of memory. */
-static size_t
-arena_put(struct snap *s, const char *p, size_t len)
+size_t
+Tl_snap_arena_put(struct Tl_snap *s, const char *p, size_t len)
 {
   size_t off;
   if(s->used + len + 1 > s->cap) {
@@ -830,7 +749,7 @@ arena_put(struct snap *s, const char *p, size_t len)
 }
 
 static const char *
-astr(const struct snap *s, size_t off)
+astr(const struct Tl_snap *s, size_t off)
 {
   return off == SIZE_MAX ? NULL : s->arena + off;
 }
@@ -844,15 +763,15 @@ dup_col(sqlite3_stmt *st, int i, int *oom)
   return d;
 }
 
-static int
-pstr(const char *s)
+int
+Tl_snap_pstr(const char *s)
 {
   return Tl_fmt_printable(s, strlen(s));
 }
 
 /* The file systems of the evidence items the filter keeps. */
 static tl_rc
-snap_fs(tl_case *c, struct Tl_qfilter *q, struct snap *s)
+snap_fs(tl_case *c, struct Tl_qfilter *q, struct Tl_snap *s)
 {
   sqlite3_str *b = sqlite3_str_new(c->db);
   sqlite3_stmt *st;
@@ -865,16 +784,16 @@ snap_fs(tl_case *c, struct Tl_qfilter *q, struct snap *s)
     " v.addr, '') || ifnull('/' || fs.pool_volume, '') FROM filesystem fs"
     " JOIN evidence ev ON ev.evidence_id = fs.evidence_id LEFT JOIN volume"
     " v ON v.volume_id = fs.volume_id WHERE 1");
-  sql_evidence_cond(b, q);
+  Tl_sql_evidence_cond(b, q);
   sqlite3_str_appendall(b, " ORDER BY fs.fs_id");
-  if(!(st = prepare(c, b)))
+  if(!(st = Tl_query_prepare(c, b)))
     return c->errcode;
-  bind_object_cond(st, 1, q);
+  Tl_bind_object_cond(st, 1, q);
   while((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    struct sfs *f;
+    struct Tl_sfs *f;
     if(s->n_fs == cap) {
       size_t nc = cap ? cap * 2 : 8;
-      struct sfs *n = realloc(s->fs, nc * sizeof(*n));
+      struct Tl_sfs *n = realloc(s->fs, nc * sizeof(*n));
       if(!n) {
         s->oom = 1;
         break;
@@ -890,8 +809,8 @@ snap_fs(tl_case *c, struct Tl_qfilter *q, struct snap *s)
     f->volume = dup_col(st, 3, &s->oom);
     f->fs_type = dup_col(st, 4, &s->oom);
     f->prefix = dup_col(st, 5, &s->oom);
-    f->printable = !s->oom && pstr(f->label) && pstr(f->volume) &&
-                   pstr(f->prefix);
+    f->printable = !s->oom && Tl_snap_pstr(f->label) && Tl_snap_pstr(f->volume) &&
+                   Tl_snap_pstr(f->prefix);
   }
   if(s->oom) {
     sqlite3_finalize(st);
@@ -900,8 +819,8 @@ snap_fs(tl_case *c, struct Tl_qfilter *q, struct snap *s)
   return step_end(c, st, rc, 0);
 }
 
-static long
-fs_index(const struct snap *s, int64_t fs_id)
+long
+Tl_snap_fs_index(const struct Tl_snap *s, int64_t fs_id)
 {
   size_t lo = 0, hi = s->n_fs;
   while(lo < hi) {
@@ -928,8 +847,8 @@ sql_chars(const char *s, size_t len)
 
 /* Bytes of substr(path, 1, length(path) - length(stream) - 1): the sort
 ** key of a $FN event of an object with a stream. */
-static uint32_t
-fn_cut(const char *path, size_t len, const char *stream)
+uint32_t
+Tl_snap_fn_cut(const char *path, size_t len, const char *stream)
 {
   size_t chars = sql_chars(path, len), cut = sql_chars(stream,
                                                        strlen(stream)) + 1;
@@ -945,9 +864,9 @@ fn_cut(const char *path, size_t len, const char *stream)
 
 /* The tl_object of snapshot object o (strings borrowed from s). */
 static void
-snap_obj(const struct snap *s, const struct sobj *so, struct tl_object *o)
+snap_obj(const struct Tl_snap *s, const struct Tl_sobj *so, struct tl_object *o)
 {
-  const struct sfs *f = &s->fs[so->fs];
+  const struct Tl_sfs *f = &s->fs[so->fs];
   memset(o, 0, sizeof(*o));
   o->struct_size = sizeof(*o);
   o->object_id = so->id;
@@ -976,9 +895,9 @@ snap_obj(const struct snap *s, const struct sobj *so, struct tl_object *o)
 
 /* Every object passing the object conditions, in object_id order. */
 /* object_id -> index: an array when the ids are dense enough (else
-** obj_index() searches); for both backends' object loaders. */
-static tl_rc
-snap_map(tl_case *c, struct snap *s)
+** Tl_snap_obj_index() searches); for both backends' object loaders. */
+tl_rc
+Tl_snap_map(tl_case *c, struct Tl_snap *s)
 {
   if(s->n_obj) {
     uint64_t range = (uint64_t)(s->obj[s->n_obj - 1].id - s->obj[0].id) + 1;
@@ -997,13 +916,13 @@ snap_map(tl_case *c, struct snap *s)
 }
 
 static tl_rc
-snap_objects(tl_case *c, struct Tl_qfilter *q, struct snap *s)
+snap_objects(tl_case *c, struct Tl_qfilter *q, struct Tl_snap *s)
 {
   sqlite3_stmt *st;
   int rc;
   long fsx = -1;
   int64_t last_fs = 0;
-  PG_HOOK(pg_snap_objects(c, q, s));
+  PG_HOOK(Tl_pg_snap_objects(c, q, s));
   if(sqlite3_prepare_v2(c->db, "SELECT o.object_id, o.fs_id, o.path,"
       " o.name, o.stream, o.inode, o.attr_type, o.attr_id, ifnull(o.size,"
       " 0), o.deleted, o.alloc, o.name_type, o.meta_type, ifnull(o.mode,"
@@ -1011,14 +930,14 @@ snap_objects(tl_case *c, struct Tl_qfilter *q, struct snap *s)
       " ORDER BY o.object_id", -1, &st, NULL) != SQLITE_OK)
     return Tl_set_sqlite_error(c, "query");
   while((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    struct sobj so;
+    struct Tl_sobj so;
     struct tl_object o;
     const char *path, *name, *stream, *nt, *mt;
     size_t plen, nlen;
     long a;
     int64_t fs_id = sqlite3_column_int64(st, 1);
     if(fsx < 0 || fs_id != last_fs) {
-      fsx = fs_index(s, fs_id);
+      fsx = Tl_snap_fs_index(s, fs_id);
       last_fs = fs_id;
     }
     if(fsx < 0)
@@ -1040,7 +959,7 @@ snap_objects(tl_case *c, struct Tl_qfilter *q, struct snap *s)
     so.attr_type = sqlite3_column_int(st, 6);
     so.attr_id = sqlite3_column_int(st, 7);
     so.size = sqlite3_column_int64(st, 8);
-    if((a = intern(&s->alloc, col_text(st, 10), 255)) < 0) {
+    if((a = Tl_snap_intern(&s->alloc, col_text(st, 10), 255)) < 0) {
       s->oom = 1;
       break;
     }
@@ -1060,7 +979,7 @@ snap_objects(tl_case *c, struct Tl_qfilter *q, struct snap *s)
       if(*stream && sl + 1 <= plen && path[plen - sl - 1] == ':' &&
          !memcmp(path + plen - sl, stream, sl))
         so.plain = (uint32_t)(plen - sl - 1);
-      so.fnkey_len = fn_cut(path, plen, stream);
+      so.fnkey_len = Tl_snap_fn_cut(path, plen, stream);
     }
     /* the division and the path glob: on the strings as read */
     memset(&o, 0, sizeof(o));
@@ -1069,29 +988,29 @@ snap_objects(tl_case *c, struct Tl_qfilter *q, struct snap *s)
     o.fs_type = s->fs[fsx].fs_type;
     o.path = path;
     o.path_len = plen;
-    if(!obj_ok(q, &o, so.plain))
+    if(!Tl_qfilter_obj_ok(q, &o, so.plain))
       continue;
     so.division = o.division;
     so.printable = s->fs[fsx].printable && Tl_fmt_printable(path, plen) &&
-                   Tl_fmt_printable(name, nlen) && pstr(o.division) &&
+                   Tl_fmt_printable(name, nlen) && Tl_snap_pstr(o.division) &&
                    (sqlite3_column_type(st, 16) == SQLITE_NULL ||
                     Tl_fmt_printable(col_text(st, 16),
                     (size_t)sqlite3_column_bytes(st, 16)));
-    so.path = arena_put(s, path, plen);
+    so.path = Tl_snap_arena_put(s, path, plen);
     /* the name is most often the end of the path: kept once */
     if(nlen <= plen && !memcmp(path + plen - nlen, name, nlen))
       so.name = so.path + plen - nlen;
     else
-      so.name = arena_put(s, name, nlen);
-    so.stream = stream ? arena_put(s, stream, strlen(stream)) : SIZE_MAX;
+      so.name = Tl_snap_arena_put(s, name, nlen);
+    so.stream = stream ? Tl_snap_arena_put(s, stream, strlen(stream)) : SIZE_MAX;
     so.link = sqlite3_column_type(st, 16) == SQLITE_NULL ? SIZE_MAX :
-              arena_put(s, col_text(st, 16),
+              Tl_snap_arena_put(s, col_text(st, 16),
                         (size_t)sqlite3_column_bytes(st, 16));
     if(s->oom || plen > UINT32_MAX)
       break;
     if(s->n_obj == s->cap_obj) {
       size_t nc = s->cap_obj ? s->cap_obj * 2 : 4096;
-      struct sobj *n = realloc(s->obj, nc * sizeof(*n));
+      struct Tl_sobj *n = realloc(s->obj, nc * sizeof(*n));
       if(!n) {
         s->oom = 1;
         break;
@@ -1107,36 +1026,14 @@ snap_objects(tl_case *c, struct Tl_qfilter *q, struct snap *s)
   }
   if((rc = step_end(c, st, rc, 0)))
     return rc;
-  return snap_map(c, s);
+  return Tl_snap_map(c, s);
 }
 
-/* Index of object_id, UINT32_MAX when the filter left it out. */
-static uint32_t
-obj_index(const struct snap *s, int64_t id)
-{
-  size_t lo = 0, hi = s->n_obj;
-  if(s->map) {
-    if(id < s->min_id || (uint64_t)(id - s->min_id) >= s->n_map)
-      return UINT32_MAX;
-    return s->map[id - s->min_id];
-  }
-  while(lo < hi) {
-    size_t m = (lo + hi) / 2;
-    if(s->obj[m].id < id)
-      lo = m + 1;
-    else if(s->obj[m].id > id)
-      hi = m;
-    else
-      return (uint32_t)m;
-  }
-  return UINT32_MAX;
-}
 
 /* Events passing the event conditions (and win: t_ns in [lo, hi), or
 ** object_id in [lo, hi]), in event_id order, into s->ev. */
-enum { WIN_NONE, WIN_TIME, WIN_OBJECT };
 static tl_rc
-snap_events(tl_case *c, struct Tl_qfilter *q, struct snap *s, int win,
+snap_events(tl_case *c, struct Tl_qfilter *q, struct Tl_snap *s, int win,
             int64_t lo, int64_t hi, int has_hi)
 {
   sqlite3_str *b;
@@ -1144,7 +1041,7 @@ snap_events(tl_case *c, struct Tl_qfilter *q, struct snap *s, int win,
   int rc, i;
   int64_t last_id = INT64_MIN;
   uint32_t last_ox = UINT32_MAX;
-  PG_HOOK(pg_snap_events(c, q, s, win, lo, hi, has_hi));
+  PG_HOOK(Tl_pg_snap_events(c, q, s, win, lo, hi, has_hi));
   b = sqlite3_str_new(c->db);
   s->n_ev = 0;
   /* NOT INDEXED: one pass over the table in rowid (event_id) order. The
@@ -1156,23 +1053,23 @@ snap_events(tl_case *c, struct Tl_qfilter *q, struct snap *s, int win,
     sqlite3_str_appendall(b, s->schema >= 3 ? ", e.fn_ord" : ", NULL");
   sqlite3_str_appendall(b, " FROM event e NOT INDEXED WHERE 1");
   sql_event_cond(b, q);
-  if(win == WIN_TIME) {
+  if(win == TL_WIN_TIME) {
     sqlite3_str_appendall(b, " AND e.t_ns >= ?");
     if(has_hi)
       sqlite3_str_appendall(b, " AND e.t_ns < ?");
   }
-  else if(win == WIN_OBJECT)
+  else if(win == TL_WIN_OBJECT)
     sqlite3_str_appendall(b, " AND e.object_id >= ? AND e.object_id <= ?");
-  if(!(st = prepare(c, b)))
+  if(!(st = Tl_query_prepare(c, b)))
     return c->errcode;
   i = bind_event_cond(st, 1, q);
-  if(win != WIN_NONE) {
+  if(win != TL_WIN_NONE) {
     sqlite3_bind_int64(st, i++, lo);
-    if(win == WIN_OBJECT || has_hi)
+    if(win == TL_WIN_OBJECT || has_hi)
       sqlite3_bind_int64(st, i, hi);
   }
   while((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    struct sev *e;
+    struct Tl_sev *e;
     int64_t id = sqlite3_column_int64(st, 1);
     uint32_t ox;
     long sx, mx;
@@ -1180,14 +1077,14 @@ snap_events(tl_case *c, struct Tl_qfilter *q, struct snap *s, int win,
     /* an object's events are stored together */
     if(id != last_id) {
       last_id = id;
-      last_ox = obj_index(s, id);
+      last_ox = Tl_snap_obj_index(s, id);
     }
     if((ox = last_ox) == UINT32_MAX)
       continue;
     if(s->n_ev == s->cap_ev) {
       size_t nc = s->cap_ev ? s->cap_ev * 2 :
                   s->ev_hint ? s->ev_hint : 65536;
-      struct sev *n = realloc(s->ev, nc * sizeof(*n));
+      struct Tl_sev *n = realloc(s->ev, nc * sizeof(*n));
       if(!n) {
         s->oom = 1;
         break;
@@ -1228,7 +1125,7 @@ snap_events(tl_case *c, struct Tl_qfilter *q, struct snap *s, int win,
 }
 
 static void
-snap_event(const struct snap *s, const struct sev *se, struct tl_event *e)
+snap_event(const struct Tl_snap *s, const struct Tl_sev *se, struct tl_event *e)
 {
   memset(e, 0, sizeof(*e));
   e->struct_size = sizeof(*e);
@@ -1296,15 +1193,15 @@ radix_sort(struct skey *a, struct skey *tmp, size_t n)
 }
 
 /* Rows of one t_ns: evidence label, printed path, event_id. */
-static _Thread_local const struct snap *g_sort_snap;
+static _Thread_local const struct Tl_snap *g_sort_snap;
 
 static int
 cmp_tie(const void *pa, const void *pb)
 {
-  const struct snap *s = g_sort_snap;
+  const struct Tl_snap *s = g_sort_snap;
   const struct skey *ka = pa, *kb = pb;
-  const struct sev *ea = &s->ev[ka->i], *eb = &s->ev[kb->i];
-  const struct sobj *oa = &s->obj[ea->obj], *ob = &s->obj[eb->obj];
+  const struct Tl_sev *ea = &s->ev[ka->i], *eb = &s->ev[kb->i];
+  const struct Tl_sobj *oa = &s->obj[ea->obj], *ob = &s->obj[eb->obj];
   const char *la = s->fs[oa->fs].label, *lb = s->fs[ob->fs].label;
   size_t na, nb;
   int r;
@@ -1325,7 +1222,7 @@ cmp_tie(const void *pa, const void *pb)
 /* The window's events in export order: s->ord (indices into s->ev).
 ** s->ev is left as read; the writing loop fetches its rows ahead. */
 static int
-sort_events(struct snap *s)
+sort_events(struct Tl_snap *s)
 {
   struct skey *k, *tmp;
   uint32_t *ord;
@@ -1373,12 +1270,12 @@ sort_events(struct snap *s)
 /* Windows of at most SNAP_BUDGET events in t_ns order: their lower
 ** bounds, from the event_time index. *n 0: one window, everything. */
 static tl_rc
-time_windows(tl_case *c, struct snap *s, int64_t **bounds, size_t *n)
+time_windows(tl_case *c, struct Tl_snap *s, int64_t **bounds, size_t *n)
 {
   sqlite3_stmt *st;
-  int64_t total = 0, k, budget = snap_budget();
+  int64_t total = 0, k, budget = Tl_snap_budget();
   size_t cap;
-  PG_HOOK(pg_time_windows(c, bounds, n));
+  PG_HOOK(Tl_pg_time_windows(c, bounds, n));
   *bounds = NULL;
   *n = 0;
   if(sqlite3_prepare_v2(c->db, "SELECT count(*) FROM event", -1, &st,
@@ -1418,7 +1315,7 @@ time_windows(tl_case *c, struct snap *s, int64_t **bounds, size_t *n)
 }
 
 static tl_rc
-snap_open(tl_case *c, struct Tl_qfilter *q, struct snap *s)
+snap_open(tl_case *c, struct Tl_qfilter *q, struct Tl_snap *s)
 {
   tl_rc rc;
   memset(s, 0, sizeof(*s));
@@ -1432,7 +1329,7 @@ tl_rc
 Tl_export_events(tl_case *c, struct Tl_qfilter *q, Tl_export_fn cb,
                  void *ctx)
 {
-  struct snap s;
+  struct Tl_snap s;
   sqlite3_stmt *a = NULL;
   int64_t *bounds = NULL;
   size_t nb = 0, w;
@@ -1454,10 +1351,10 @@ Tl_export_events(tl_case *c, struct Tl_qfilter *q, Tl_export_fn cb,
   for(w = 0; w <= nb && !stopped; w++) {
     size_t i;
     if(nb)
-      rc = snap_events(c, q, &s, WIN_TIME, w ? bounds[w - 1] : INT64_MIN,
+      rc = snap_events(c, q, &s, TL_WIN_TIME, w ? bounds[w - 1] : INT64_MIN,
                        w < nb ? bounds[w] : 0, w < nb);
     else
-      rc = snap_events(c, q, &s, WIN_NONE, 0, 0, 0);
+      rc = snap_events(c, q, &s, TL_WIN_NONE, 0, 0, 0);
     if(rc)
       goto out;
     if(!sort_events(&s)) {
@@ -1468,7 +1365,7 @@ Tl_export_events(tl_case *c, struct Tl_qfilter *q, Tl_export_fn cb,
       struct tl_event e;
       struct tl_object o;
       size_t plain;
-      const struct sev *se = i < s.n_ev ? &s.ev[s.ord[i]] : NULL;
+      const struct Tl_sev *se = i < s.n_ev ? &s.ev[s.ord[i]] : NULL;
       /* time order visits events and objects at random: fetch the event
       ** of a later row ahead, the object of a nearer one (whose event
       ** came in by now) and the path of a nearer one still */
@@ -1486,7 +1383,7 @@ Tl_export_events(tl_case *c, struct Tl_qfilter *q, Tl_export_fn cb,
         read_event(a, 0, &e);
         plain = read_obj(a, 7, &o, NULL);
         read_artifact(a, &e);
-        if(obj_ok(q, &o, plain)) {
+        if(Tl_qfilter_obj_ok(q, &o, plain)) {
           e.object = &o;
           stopped = cb(&e, plain, 0, ctx) != 0;
         }
@@ -1517,8 +1414,8 @@ out:
 
 /* ---- the body file: objects in object_id order with their events ---- */
 
-static size_t
-utf16_units(const char *s)
+size_t
+Tl_snap_utf16_units(const char *s)
 {
   const unsigned char *p = (const unsigned char *)s;
   size_t n = 0;
@@ -1533,12 +1430,12 @@ utf16_units(const char *s)
 /* ntfs_filename in (object_id, key) order: the key is ord (schema 3), or
 ** attr_id in an older case. */
 static tl_rc
-snap_fn(tl_case *c, struct snap *s)
+snap_fn(tl_case *c, struct Tl_snap *s)
 {
   sqlite3_stmt *st;
   size_t cap = 0;
   int rc;
-  PG_HOOK(pg_snap_fn(c, s));
+  PG_HOOK(Tl_pg_snap_fn(c, s));
   if(!has_table(c, "ntfs_filename"))
     return TL_OK;
   if(sqlite3_prepare_v2(c->db, s->schema >= 3 ?
@@ -1549,13 +1446,13 @@ snap_fn(tl_case *c, struct snap *s)
      SQLITE_OK)
     return Tl_set_sqlite_error(c, "query");
   while((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    struct snfn *f;
+    struct Tl_snfn *f;
     int64_t id = sqlite3_column_int64(st, 0);
-    if(obj_index(s, id) == UINT32_MAX)
+    if(Tl_snap_obj_index(s, id) == UINT32_MAX)
       continue;
     if(s->n_fn == cap) {
       size_t nc = cap ? cap * 2 : 4096;
-      struct snfn *n = realloc(s->fn, nc * sizeof(*n));
+      struct Tl_snfn *n = realloc(s->fn, nc * sizeof(*n));
       if(!n) {
         sqlite3_finalize(st);
         return Tl_set_error(c, TL_NOMEM, "timeline: out of memory");
@@ -1567,20 +1464,20 @@ snap_fn(tl_case *c, struct snap *s)
     f->object_id = id;
     f->key = sqlite3_column_int(st, 1);
     f->dos = sqlite3_column_int(st, 2);
-    f->units = utf16_units(col_text(st, 3));
+    f->units = Tl_snap_utf16_units(col_text(st, 3));
   }
   return step_end(c, st, rc, 0);
 }
 
-static const struct snfn *
-fn_find(const struct snap *s, int64_t id, int32_t key)
+static const struct Tl_snfn *
+fn_find(const struct Tl_snap *s, int64_t id, int32_t key)
 {
   size_t lo = 0, hi = s->n_fn;
   if(key == INT32_MIN)
     return NULL;
   while(lo < hi) {
     size_t m = (lo + hi) / 2;
-    const struct snfn *f = &s->fn[m];
+    const struct Tl_snfn *f = &s->fn[m];
     if(f->object_id < id || (f->object_id == id && f->key < key))
       lo = m + 1;
     else if(f->object_id > id || f->key > key)
@@ -1594,9 +1491,9 @@ fn_find(const struct snap *s, int64_t id, int32_t key)
 tl_rc
 Tl_export_body(tl_case *c, struct Tl_qfilter *q, Tl_body_fn cb, void *ctx)
 {
-  struct snap s;
+  struct Tl_snap s;
   sqlite3_stmt *st;
-  int64_t total = 0, budget = snap_budget();
+  int64_t total = 0, budget = Tl_snap_budget();
   size_t per, a, *start = NULL;
   uint32_t *order = NULL;
   int stopped = 0;
@@ -1633,9 +1530,9 @@ Tl_export_body(tl_case *c, struct Tl_qfilter *q, Tl_body_fn cb, void *ctx)
   for(a = 0; a < s.n_obj && !stopped; a += per) {
     size_t b = a + per < s.n_obj ? a + per : s.n_obj, i, n = b - a;
     if(per == s.n_obj)
-      rc = snap_events(c, q, &s, WIN_NONE, 0, 0, 0);
+      rc = snap_events(c, q, &s, TL_WIN_NONE, 0, 0, 0);
     else
-      rc = snap_events(c, q, &s, WIN_OBJECT, s.obj[a].id, s.obj[b - 1].id,
+      rc = snap_events(c, q, &s, TL_WIN_OBJECT, s.obj[a].id, s.obj[b - 1].id,
                        1);
     if(rc)
       goto out;
@@ -1656,7 +1553,7 @@ Tl_export_body(tl_case *c, struct Tl_qfilter *q, Tl_body_fn cb, void *ctx)
       order[start[s.ev[i].obj - a]++] = (uint32_t)i;
     /* start[i] is now the end of object i's events */
     for(i = 0; i < n && !stopped; i++) {
-      const struct sobj *so = &s.obj[a + i];
+      const struct Tl_sobj *so = &s.obj[a + i];
       struct tl_object o;
       struct Tl_body_row r;
       size_t j = i ? start[i - 1] : 0, end = start[i];
@@ -1672,7 +1569,7 @@ Tl_export_body(tl_case *c, struct Tl_qfilter *q, Tl_body_fn cb, void *ctx)
         continue;
       }
       for(; j < end && !stopped; j++) {
-        const struct sev *se = &s.ev[order[j]];
+        const struct Tl_sev *se = &s.ev[order[j]];
         struct tl_event e;
         snap_event(&s, se, &e);
         e.event_id = 0;
@@ -1680,7 +1577,7 @@ Tl_export_body(tl_case *c, struct Tl_qfilter *q, Tl_body_fn cb, void *ctx)
         r.e = &e;
         r.fn_found = 0;
         if(e.fn_attr_id >= 0) {
-          const struct snfn *f = fn_find(&s, so->id, se->fnkey);
+          const struct Tl_snfn *f = fn_find(&s, so->id, se->fnkey);
           if(f) {
             r.fn_found = 1;
             r.fn_dos = f->dos;
@@ -1702,6 +1599,3 @@ out:
   return rc;
 }
 
-#ifdef HAVE_LIBPQ
-#include "store/query_pg.c"
-#endif

@@ -72,4 +72,141 @@ tl_rc Tl_export_body(tl_case *c, struct Tl_qfilter *q, Tl_body_fn cb,
 /* File systems in the evidence items the filter selects; -1 on error. */
 int64_t Tl_query_count_fs(tl_case *c, struct Tl_qfilter *q);
 
+/* ---- the timeline export's snapshot (query.c) ----
+** Objects and events read once and ordered in memory; store/query_pg.c
+** fills the same snapshot from a PostgreSQL case's server, so that the
+** sort, the tie-breaks, the formats and the windows are shared. */
+
+struct Tl_sfs {             /* one file system of the case */
+  int64_t fs_id;
+  char *label, *division, *volume, *fs_type, *prefix;
+  int printable;            /* label, volume and prefix */
+};
+
+struct Tl_sobj {
+  int64_t id, inode, size, mode, uid, gid;
+  size_t path, name, stream, link;   /* arena offsets; SIZE_MAX: NULL */
+  const char *division;              /* the map's, or the item's */
+  uint32_t path_len, plain;          /* plain: without ":stream" */
+  uint32_t fnkey_len;                /* sort key of a $FN event */
+  uint32_t fs;                       /* index in snap.fs */
+  int32_t attr_type, attr_id;
+  uint8_t alloc, has_attr, deleted, printable;
+  char name_type, meta_type;
+};
+
+struct Tl_sev {
+  int64_t t_ns, raw;
+  uint32_t obj;             /* index in snap.obj */
+  int32_t attr_id;          /* 0 when NULL */
+  int32_t fnkey;            /* $FILE_NAME key (ntfs_filename); INT32_MIN:
+                            ** none */
+  uint16_t src;
+  uint8_t macb;
+  uint8_t flags;            /* 1 clamped, 2 has_raw */
+};
+
+struct Tl_snfn {            /* ntfs_filename, for the body file */
+  int64_t object_id;
+  int32_t key;
+  int32_t dos;
+  size_t units;             /* UTF-16 units of the name */
+};
+
+/* A few distinct strings (sources, macb, alloc), each kept once. Strings
+** of at most 8 bytes are also kept packed in a word (key[]): looked up
+** without strcmp, once per event row. */
+struct Tl_intern {
+  char **s;
+  int *filetime;            /* "$SI" or "$FN": 1, "$FN": 3 */
+  uint64_t *key;            /* the string packed, or UINT64_MAX: longer */
+  size_t n, cap, last;
+};
+
+struct Tl_snap {
+  struct Tl_sfs *fs;
+  size_t n_fs;
+  struct Tl_sobj *obj;
+  size_t n_obj, cap_obj;
+  char *arena;
+  size_t used, cap;
+  int64_t min_id;
+  uint32_t *map;            /* object_id - min_id -> index, or NULL */
+  size_t n_map;
+  struct Tl_intern src, macb, alloc;
+  struct Tl_sev *ev;
+  size_t n_ev, cap_ev;
+  size_t ev_hint;           /* rows a window may hold: the first capacity */
+  uint32_t *ord;            /* export order of ev (sort_events) */
+  struct Tl_snfn *fn;
+  size_t n_fn;
+  int schema;
+  int body;                 /* the body file: events need their fnkey */
+  int oom;
+};
+
+/* the event windows of Tl_pg_snap_events() and query.c's snap_events() */
+enum { TL_WIN_NONE, TL_WIN_TIME, TL_WIN_OBJECT };
+
+/* events a window may hold (a test hook sets it smaller) */
+int64_t Tl_snap_budget(void);
+/* index of s in t, added when new; -1 out of memory or past max */
+long Tl_snap_intern(struct Tl_intern *t, const char *s, size_t max);
+/* len bytes of p into the arena: their offset (s->oom on failure) */
+size_t Tl_snap_arena_put(struct Tl_snap *s, const char *p, size_t len);
+/* 1 when s is printable ASCII (Tl_fmt_printable) */
+int Tl_snap_pstr(const char *s);
+/* index of file system fs_id in s->fs, -1 when the filter left it out */
+long Tl_snap_fs_index(const struct Tl_snap *s, int64_t fs_id);
+/* the length of path that sorts a $FN event (without the stream) */
+uint32_t Tl_snap_fn_cut(const char *path, size_t len, const char *stream);
+/* the object_id -> index map, after the objects are read */
+tl_rc Tl_snap_map(tl_case *c, struct Tl_snap *s);
+/* UTF-16 units of a UTF-8 name */
+size_t Tl_snap_utf16_units(const char *s);
+
+/* Index of object_id, UINT32_MAX when the filter left it out. */
+static inline uint32_t
+Tl_snap_obj_index(const struct Tl_snap *s, int64_t id)
+{
+  size_t lo = 0, hi = s->n_obj;
+  if(s->map) {
+    if(id < s->min_id || (uint64_t)(id - s->min_id) >= s->n_map)
+      return UINT32_MAX;
+    return s->map[id - s->min_id];
+  }
+  while(lo < hi) {
+    size_t m = (lo + hi) / 2;
+    if(s->obj[m].id < id)
+      lo = m + 1;
+    else if(s->obj[m].id > id)
+      hi = m;
+    else
+      return (uint32_t)m;
+  }
+  return UINT32_MAX;
+}
+
+/* the object's division from the map; 1 when it and its path pass q */
+int Tl_qfilter_obj_ok(struct Tl_qfilter *q, struct tl_object *o,
+                      size_t plain);
+/* finish b and prepare it on c->db; NULL with the error on c */
+sqlite3_stmt *Tl_query_prepare(tl_case *c, sqlite3_str *b);
+/* " AND ..." on ev (evidence) for --division and --evidence, with ? */
+void Tl_sql_evidence_cond(sqlite3_str *b, const struct Tl_qfilter *q);
+/* bind those ? from i; the next index */
+int Tl_bind_object_cond(sqlite3_stmt *s, int i, const struct Tl_qfilter *q);
+
+#ifdef HAVE_LIBPQ
+/* The loaders on a PostgreSQL case (store/query_pg.c): query.c's loaders
+** call them first when c->pg is set. */
+tl_rc Tl_pg_snap_objects(tl_case *c, struct Tl_qfilter *q,
+                         struct Tl_snap *s);
+tl_rc Tl_pg_snap_events(tl_case *c, struct Tl_qfilter *q, struct Tl_snap *s,
+                        int win, int64_t lo, int64_t hi, int has_hi);
+tl_rc Tl_pg_snap_fn(tl_case *c, struct Tl_snap *s);
+tl_rc Tl_pg_time_windows(tl_case *c, int64_t **bounds, size_t *n);
+sqlite3_stmt *Tl_pg_prepare_artifacts(tl_case *c, struct Tl_qfilter *q);
+#endif
+
 #endif

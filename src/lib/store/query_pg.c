@@ -1,12 +1,12 @@
 /*
 ** The timeline export's reading on a PostgreSQL case (issue 13;
-** docs/POSTGRESQL.md "What runs where"). Not compiled on its own: included
-** at the end of store/query.c under HAVE_LIBPQ, because it fills query.c's
-** in-memory snapshot (struct snap: file systems, objects, events,
-** $FILE_NAME rows) from the server instead of from SQLite, so that the
-** sort, the tie-breaks, the formats and the windows stay the SQLite
+** docs/POSTGRESQL.md "What runs where"). It fills query.c's in-memory
+** snapshot (struct Tl_snap, store/query_int.h: file systems, objects,
+** events, $FILE_NAME rows) from the server instead of from SQLite, so that
+** the sort, the tie-breaks, the formats and the windows stay the SQLite
 ** case's code. query.c calls these through PG_HOOK at the top of its
-** loaders when the handle is a PostgreSQL case (c->pg).
+** loaders when the handle is a PostgreSQL case (c->pg). Compiled with
+** PostgreSQL support (HAVE_LIBPQ) only.
 **
 ** The server does the selecting: the same columns, the time window and
 ** the sources (--from/--to, --source), the evidence items of --evidence
@@ -18,6 +18,16 @@
 ** joined and ordered on the server (their attributes made into JSON
 ** there) and held in memory as the query's result for the merge by time.
 */
+#include "config.h"
+
+#ifdef HAVE_LIBPQ
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/fmt_int.h"
+#include "store/pgread_int.h"
+#include "store/query_int.h"
 
 /* " AND col IN (evidence ids the filter keeps)", nothing when it keeps
 ** every item, " AND false" when none; from c->db's evidence rows (the
@@ -33,11 +43,11 @@ pg_evidence_ids(tl_case *c, struct Tl_qfilter *q, sqlite3_str *out,
     return TL_OK;
   b = sqlite3_str_new(c->db);
   sqlite3_str_appendall(b, "SELECT ev.evidence_id FROM evidence ev WHERE 1");
-  sql_evidence_cond(b, q);
+  Tl_sql_evidence_cond(b, q);
   sqlite3_str_appendall(b, " ORDER BY ev.evidence_id");
-  if(!(st = prepare(c, b)))
+  if(!(st = Tl_query_prepare(c, b)))
     return c->errcode;
-  bind_object_cond(st, 1, q);
+  Tl_bind_object_cond(st, 1, q);
   while((rc = sqlite3_step(st)) == SQLITE_ROW) {
     if(!n++)
       sqlite3_str_appendf(out, " AND %s IN (", col);
@@ -126,7 +136,7 @@ pf_int(const Tl_pgfld *f)
 
 struct pg_objx {
   struct Tl_qfilter *q;
-  struct snap *s;
+  struct Tl_snap *s;
   long fsx;
   int64_t last_fs;
 };
@@ -136,9 +146,9 @@ static int
 pg_on_object(void *ctx, const Tl_pgfld *f, int n)
 {
   struct pg_objx *p = ctx;
-  struct snap *s = p->s;
+  struct Tl_snap *s = p->s;
   struct Tl_qfilter *q = p->q;
-  struct sobj so;
+  struct Tl_sobj so;
   struct tl_object o;
   const char *path, *name, *stream, *nt, *mt;
   size_t plen, nlen;
@@ -146,7 +156,7 @@ pg_on_object(void *ctx, const Tl_pgfld *f, int n)
   int64_t fs_id = pf_int(&f[1]);
   (void)n;
   if(p->fsx < 0 || fs_id != p->last_fs) {
-    p->fsx = fs_index(s, fs_id);
+    p->fsx = Tl_snap_fs_index(s, fs_id);
     p->last_fs = fs_id;
   }
   if(p->fsx < 0)
@@ -168,7 +178,7 @@ pg_on_object(void *ctx, const Tl_pgfld *f, int n)
   so.attr_type = (int32_t)pf_int(&f[6]);
   so.attr_id = (int32_t)pf_int(&f[7]);
   so.size = pf_int(&f[8]);
-  if((a = intern(&s->alloc, f[10].p, 255)) < 0) {
+  if((a = Tl_snap_intern(&s->alloc, f[10].p, 255)) < 0) {
     s->oom = 1;
     return 1;
   }
@@ -188,7 +198,7 @@ pg_on_object(void *ctx, const Tl_pgfld *f, int n)
     if(*stream && sl + 1 <= plen && path[plen - sl - 1] == ':' &&
        !memcmp(path + plen - sl, stream, sl))
       so.plain = (uint32_t)(plen - sl - 1);
-    so.fnkey_len = fn_cut(path, plen, stream);
+    so.fnkey_len = Tl_snap_fn_cut(path, plen, stream);
   }
   memset(&o, 0, sizeof(o));
   o.evidence = s->fs[p->fsx].label;
@@ -196,24 +206,24 @@ pg_on_object(void *ctx, const Tl_pgfld *f, int n)
   o.fs_type = s->fs[p->fsx].fs_type;
   o.path = path;
   o.path_len = plen;
-  if(!obj_ok(q, &o, so.plain))
+  if(!Tl_qfilter_obj_ok(q, &o, so.plain))
     return 0;
   so.division = o.division;
   so.printable = s->fs[p->fsx].printable && Tl_fmt_printable(path, plen) &&
-                 Tl_fmt_printable(name, nlen) && pstr(o.division) &&
+                 Tl_fmt_printable(name, nlen) && Tl_snap_pstr(o.division) &&
                  (f[16].null || Tl_fmt_printable(f[16].p, f[16].len));
-  so.path = arena_put(s, path, plen);
+  so.path = Tl_snap_arena_put(s, path, plen);
   if(nlen <= plen && !memcmp(path + plen - nlen, name, nlen))
     so.name = so.path + plen - nlen;
   else
-    so.name = arena_put(s, name, nlen);
-  so.stream = stream ? arena_put(s, stream, strlen(stream)) : SIZE_MAX;
-  so.link = f[16].null ? SIZE_MAX : arena_put(s, f[16].p, f[16].len);
+    so.name = Tl_snap_arena_put(s, name, nlen);
+  so.stream = stream ? Tl_snap_arena_put(s, stream, strlen(stream)) : SIZE_MAX;
+  so.link = f[16].null ? SIZE_MAX : Tl_snap_arena_put(s, f[16].p, f[16].len);
   if(s->oom || plen > UINT32_MAX)
     return 1;
   if(s->n_obj == s->cap_obj) {
     size_t nc = s->cap_obj ? s->cap_obj * 2 : 4096;
-    struct sobj *nb = realloc(s->obj, nc * sizeof(*nb));
+    struct Tl_sobj *nb = realloc(s->obj, nc * sizeof(*nb));
     if(!nb) {
       s->oom = 1;
       return 1;
@@ -225,8 +235,8 @@ pg_on_object(void *ctx, const Tl_pgfld *f, int n)
   return 0;
 }
 
-static tl_rc
-pg_snap_objects(tl_case *c, struct Tl_qfilter *q, struct snap *s)
+tl_rc
+Tl_pg_snap_objects(tl_case *c, struct Tl_qfilter *q, struct Tl_snap *s)
 {
   sqlite3_str *b = sqlite3_str_new(c->db);
   struct pg_objx p;
@@ -259,7 +269,7 @@ pg_snap_objects(tl_case *c, struct Tl_qfilter *q, struct snap *s)
     return Tl_set_error(c, TL_NOMEM, "timeline: out of memory");
   if(rc)
     return rc;
-  return snap_map(c, s);
+  return Tl_snap_map(c, s);
 }
 
 /* ---- events ---- */
@@ -267,16 +277,16 @@ pg_snap_objects(tl_case *c, struct Tl_qfilter *q, struct snap *s)
 static int
 pg_on_event(void *ctx, const Tl_pgfld *f, int n)
 {
-  struct snap *s = ctx;
-  struct sev *e;
-  uint32_t ox = obj_index(s, pf_int(&f[6]));
+  struct Tl_snap *s = ctx;
+  struct Tl_sev *e;
+  uint32_t ox = Tl_snap_obj_index(s, pf_int(&f[6]));
   long sx, mx;
   (void)n;
   if(ox == UINT32_MAX)
     return 0;
   if(s->n_ev == s->cap_ev) {
     size_t nc = s->cap_ev ? s->cap_ev * 2 : 65536;
-    struct sev *nb = realloc(s->ev, nc * sizeof(*nb));
+    struct Tl_sev *nb = realloc(s->ev, nc * sizeof(*nb));
     if(!nb) {
       s->oom = 1;
       return 1;
@@ -285,8 +295,8 @@ pg_on_event(void *ctx, const Tl_pgfld *f, int n)
     s->cap_ev = nc;
   }
   e = &s->ev[s->n_ev];
-  if((sx = intern(&s->src, f[1].p, 65535)) < 0 ||
-     (mx = intern(&s->macb, f[2].p, 255)) < 0) {
+  if((sx = Tl_snap_intern(&s->src, f[1].p, 65535)) < 0 ||
+     (mx = Tl_snap_intern(&s->macb, f[2].p, 255)) < 0) {
     s->oom = 1;
     return 1;
   }
@@ -307,8 +317,8 @@ pg_on_event(void *ctx, const Tl_pgfld *f, int n)
   return 0;
 }
 
-static tl_rc
-pg_snap_events(tl_case *c, struct Tl_qfilter *q, struct snap *s, int win,
+tl_rc
+Tl_pg_snap_events(tl_case *c, struct Tl_qfilter *q, struct Tl_snap *s, int win,
                int64_t lo, int64_t hi, int has_hi)
 {
   sqlite3_str *b = sqlite3_str_new(c->db);
@@ -321,13 +331,13 @@ pg_snap_events(tl_case *c, struct Tl_qfilter *q, struct snap *s, int win,
                         " e.raw, coalesce(e.clamped, 0), e.object_id,"
                         " e.fn_ord FROM event e WHERE true");
   pg_event_cond(b, q);
-  if(win == WIN_TIME) {
+  if(win == TL_WIN_TIME) {
     if(lo != INT64_MIN)
       sqlite3_str_appendf(b, " AND e.t_ns >= %lld", (long long)lo);
     if(has_hi)
       sqlite3_str_appendf(b, " AND e.t_ns < %lld", (long long)hi);
   }
-  else if(win == WIN_OBJECT)
+  else if(win == TL_WIN_OBJECT)
     sqlite3_str_appendf(b, " AND e.object_id >= %lld AND e.object_id <= "
                         "%lld", (long long)lo, (long long)hi);
   if((rc = pg_evidence_ids(c, q, b, "e.evidence_id"))) {
@@ -348,7 +358,7 @@ pg_snap_events(tl_case *c, struct Tl_qfilter *q, struct snap *s, int win,
 /* ---- $FILE_NAME rows (body file) ---- */
 
 struct pg_fnx {
-  struct snap *s;
+  struct Tl_snap *s;
   size_t cap;
   int oom;
 };
@@ -357,15 +367,15 @@ static int
 pg_on_fn(void *ctx, const Tl_pgfld *f, int n)
 {
   struct pg_fnx *p = ctx;
-  struct snap *s = p->s;
-  struct snfn *fn;
+  struct Tl_snap *s = p->s;
+  struct Tl_snfn *fn;
   int64_t id = pf_int(&f[0]);
   (void)n;
-  if(obj_index(s, id) == UINT32_MAX)
+  if(Tl_snap_obj_index(s, id) == UINT32_MAX)
     return 0;
   if(s->n_fn == p->cap) {
     size_t nc = p->cap ? p->cap * 2 : 4096;
-    struct snfn *nb = realloc(s->fn, nc * sizeof(*nb));
+    struct Tl_snfn *nb = realloc(s->fn, nc * sizeof(*nb));
     if(!nb) {
       p->oom = 1;
       return 1;
@@ -377,12 +387,12 @@ pg_on_fn(void *ctx, const Tl_pgfld *f, int n)
   fn->object_id = id;
   fn->key = (int32_t)pf_int(&f[1]);
   fn->dos = (int32_t)pf_int(&f[2]);
-  fn->units = utf16_units(f[3].p);
+  fn->units = Tl_snap_utf16_units(f[3].p);
   return 0;
 }
 
-static tl_rc
-pg_snap_fn(tl_case *c, struct snap *s)
+tl_rc
+Tl_pg_snap_fn(tl_case *c, struct Tl_snap *s)
 {
   struct pg_fnx p;
   tl_rc rc;
@@ -400,10 +410,10 @@ pg_snap_fn(tl_case *c, struct snap *s)
 
 /* ---- windows ---- */
 
-static tl_rc
-pg_time_windows(tl_case *c, int64_t **bounds, size_t *n)
+tl_rc
+Tl_pg_time_windows(tl_case *c, int64_t **bounds, size_t *n)
 {
-  int64_t total = 0, k, budget = snap_budget();
+  int64_t total = 0, k, budget = Tl_snap_budget();
   size_t cap;
   tl_rc rc;
   *bounds = NULL;
@@ -468,8 +478,8 @@ pg_on_artifact(void *ctx, const Tl_pgfld *f, int n)
 ** object SQLite's json_group_object() writes (to_json() escapes as
 ** SQLite's json_quote() does). The rows are held in a table of c->db
 ** (in memory) and read back by the statement returned. */
-static sqlite3_stmt *
-pg_prepare_artifacts(tl_case *c, struct Tl_qfilter *q)
+sqlite3_stmt *
+Tl_pg_prepare_artifacts(tl_case *c, struct Tl_qfilter *q)
 {
   sqlite3_str *b;
   struct pg_artx p;
@@ -495,7 +505,7 @@ pg_prepare_artifacts(tl_case *c, struct Tl_qfilter *q)
   for(j = 0; j < ncol; j++)
     sqlite3_str_appendall(b, j ? ", ?" : "?");
   sqlite3_str_appendall(b, ")");
-  if(!(s = prepare(c, b)))
+  if(!(s = Tl_query_prepare(c, b)))
     return NULL;
   memset(&p, 0, sizeof(p));
   p.ins = s;
@@ -538,5 +548,7 @@ pg_prepare_artifacts(tl_case *c, struct Tl_qfilter *q)
     return NULL;
   b = sqlite3_str_new(c->db);
   sqlite3_str_appendall(b, "SELECT * FROM main.tl_pg_art ORDER BY rowid");
-  return prepare(c, b);
+  return Tl_query_prepare(c, b);
 }
+
+#endif /* HAVE_LIBPQ */
