@@ -1700,15 +1700,15 @@ Tl_pg_event_partition(struct pg_conn *pg, const char *name,
   return err_out(&x, err, n);
 }
 
-/* ---- for the writers of a PostgreSQL case (ingest/pgqueue.c, pgedit.c):
-** rows out of the case into a SQLite database ---- */
+/* ---- rows out of the case into a SQLite database: for the writers
+** (ingest/pgqueue.c: the register pulled into a staging case, the register
+** commands' temporary case) and the readers (store/pgread.c: the reading
+** cache) ---- */
 
-/* Rows of one case table (all, or those WHERE where) out of the server
-** into the same table of a SQLite database; dst names it in errors. */
-static tl_rc
-pull_table(struct pg_conn *pg, const char *name, const char *table,
-           const char *where, sqlite3 *db, const char *dst_name,
-           uint64_t *rows, char *err, size_t n)
+tl_rc
+Tl_pg_pull(struct pg_conn *pg, const char *name, sqlite3 *db,
+           const char *table, const char *where, uint64_t *rows, char *err,
+           size_t n)
 {
   cpx x;
   model m;
@@ -1723,7 +1723,7 @@ pull_table(struct pg_conn *pg, const char *name, const char *table,
   src.pg = pg;
   snprintf(src.name, sizeof(src.name), "%s", name);
   dst.db = db;
-  snprintf(dst.name, sizeof(dst.name), "%s", dst_name);
+  snprintf(dst.name, sizeof(dst.name), "the local SQLite database");
   if(model_build(&x, &m))
     return err_out(&x, err, n);
   if(!(t = model_table(&m, table)))
@@ -1737,15 +1737,6 @@ pull_table(struct pg_conn *pg, const char *name, const char *table,
   free(sel.p);
   model_free(&m);
   return err_out(&x, err, n);
-}
-
-tl_rc
-Tl_pg_pull(struct pg_conn *pg, const char *name, const char *table,
-           const char *where, sqlite3 *db, uint64_t *rows, char *err,
-           size_t n)
-{
-  return pull_table(pg, name, table, where, db, "the local SQLite copy",
-                    rows, err, n);
 }
 
 /* ---- for reading a PostgreSQL case (store/pgread.c, issue 13) ---- */
@@ -1769,15 +1760,6 @@ Tl_pg_case_check(struct pg_conn *pg, const char *name, char *err, size_t n)
          "case schema)", name);
   model_free(&m);
   return err_out(&x, err, n);
-}
-
-tl_rc
-Tl_pg_fetch_table(struct pg_conn *pg, const char *name, sqlite3 *db,
-                  const char *table, const char *where, uint64_t *rows,
-                  char *err, size_t n)
-{
-  return pull_table(pg, name, table, where, db, "the reading cache", rows,
-                    err, n);
 }
 
 typedef struct {
