@@ -134,8 +134,9 @@ const char Tl_pg_queue_ddl[] =
 ** row's end, as functions owned by the owner of the case (SECURITY
 ** DEFINER), so that an examiner role can run workers and `ingest URI`
 ** (docs/POSTGRESQL.md, "Roles"): the item-copy lock (ROW EXCLUSIVE on
-** case_meta: copies run side by side, a register import waits for them)
-** and the run table's lock for a run id, the queue's claims and states,
+** case_meta: copies run side by side) and the register's (SHARE ROW
+** EXCLUSIVE: a register import waits for the copies in flight, and they
+** for it), the turn for a run id, the queue's claims and states,
 ** the reservation of an item's ids (tl_reserve_ids, made by
 ** reserve_fn_sql() from itemcopy.c's table list). Made with the queue, by
 ** the owner. tl_lock_copy() was the one-copy-at-a-time lock of earlier
@@ -150,6 +151,9 @@ static const char queue_fns[] =
   "upgrade this touchline'; END $f$;\n"
   "DROP FUNCTION IF EXISTS tl_next_object_id(bigint);\n"
   "DROP FUNCTION IF EXISTS tl_event_partition(bigint);\n"
+  "CREATE OR REPLACE FUNCTION tl_lock_register() RETURNS void LANGUAGE "
+  "plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $f$ BEGIN LOCK "
+  "TABLE case_meta IN SHARE ROW EXCLUSIVE MODE; END $f$;\n"
   "CREATE OR REPLACE FUNCTION tl_lock_item() RETURNS void LANGUAGE plpgsql "
   "SECURITY DEFINER SET search_path FROM CURRENT AS $f$ BEGIN LOCK TABLE "
   "case_meta IN ROW EXCLUSIVE MODE; END $f$;\n"
@@ -298,7 +302,7 @@ prepare_case(PGconn *pg, const char *name, char *err, size_t n)
   tl_rc rc;
   r = run(pg, name, err, n, "SELECT to_regclass('tl_queue') IS NOT NULL AND "
           "to_regproc('tl_reserve_ids') IS NOT NULL AND to_regproc("
-          "'tl_lock_item') IS NOT NULL", 0, NULL);
+          "'tl_lock_register') IS NOT NULL", 0, NULL);
   if(!r)
     return TL_IO;
   have = !strcmp(PQgetvalue(r, 0, 0), "t");
@@ -1906,8 +1910,8 @@ tl_pg_register_edit(const char *uri, int write,
           "ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL))
     goto out;
   in_tx = 1;
-  if(write && run0(pg, name, q_err, sizeof(q_err), "LOCK TABLE case_meta IN "
-                   "SHARE ROW EXCLUSIVE MODE", 0, NULL))
+  if(write && run0(pg, name, q_err, sizeof(q_err), "SELECT "
+                   "tl_lock_register()", 0, NULL))
     goto out;
   if(sqlite3_exec(db, "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = "
                   "OFF; BEGIN; DELETE FROM case_meta", NULL, NULL, NULL) !=

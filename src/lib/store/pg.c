@@ -574,8 +574,10 @@ b_open(cpx *x, backend *b, const char *where, int write)
 }
 
 /* The tables of a backend that hold a case (PostgreSQL: of the current
-** schema, partitions left out), checked against the model: the same
-** tables with the same columns. have_schema: case_meta is there. */
+** schema, partitions left out, and an item's event partition between its
+** DETACH and its DROP after an `ingest URI --replace`), checked against
+** the model: the same tables with the same columns. have_schema:
+** case_meta is there. */
 static tl_rc
 b_check_schema(cpx *x, backend *b, const model *m, int *have_schema)
 {
@@ -585,7 +587,8 @@ b_check_schema(cpx *x, backend *b, const model *m, int *have_schema)
     PGresult *r = PQexec(b->pg, "SELECT c.relname::text FROM pg_class c "
                          "JOIN pg_namespace n ON n.oid = c.relnamespace "
                          "WHERE n.nspname = current_schema() AND c.relkind "
-                         "IN ('r', 'p') AND NOT c.relispartition");
+                         "IN ('r', 'p') AND NOT c.relispartition AND "
+                         "c.relname !~ '^event_[em][0-9]+$'");
     if(PQresultStatus(r) != PGRES_TUPLES_OK) {
       PQclear(r);
       return fail(x, TL_IO, "%s: %s", b->name, pg_msg(b->pg));
@@ -1675,28 +1678,6 @@ Tl_pg_copy_select(struct pg_conn *pg, const char *name, sqlite3 *db,
   else
     copy_rows(&x, &src, &dst, t, select, rows);
   model_free(&m);
-  return err_out(&x, err, n);
-}
-
-tl_rc
-Tl_pg_event_partition(struct pg_conn *pg, const char *name,
-                      int64_t evidence_id, char *err, size_t n)
-{
-  cpx x;
-  backend b;
-  partx p;
-  fld f;
-  char id[40];
-  memset(&x, 0, sizeof(x));
-  memset(&b, 0, sizeof(b));
-  b.is_pg = 1;
-  b.pg = pg;
-  snprintf(b.name, sizeof(b.name), "%s", name);
-  p.dst = &b;
-  f.len = (size_t)snprintf(id, sizeof(id), "%lld", (long long)evidence_id);
-  f.p = id;
-  f.null = 0;
-  make_partition(&x, &p, &f, 1);
   return err_out(&x, err, n);
 }
 

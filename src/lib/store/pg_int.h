@@ -54,10 +54,6 @@ extern const char Tl_pg_queue_ddl[];
 ** division map, and its number of targets (ingest/pgqueue.c). */
 extern const char Tl_pg_register_fp_sql[];
 
-/* The partition of event for one evidence item, when absent. */
-tl_rc Tl_pg_event_partition(struct pg_conn *pg, const char *name,
-                            int64_t evidence_id, char *err, size_t n);
-
 /* ---- reading a PostgreSQL case (store/pgread.c, issue 13) ---- */
 
 /* The database holds a case of this schema version (else an error). */
