@@ -124,7 +124,7 @@ ITEMS=$W/items.tsv
 : >"$ITEMS"
 for k in 1 2 3 4; do
     if [ ! -f "$MD/copy$k.raw" ] ||
-       [ "$(stat -c %s "$MD/copy$k.raw")" != $(( $(stat -c %s "$SRC") + 512 )) ]; then
+       [ "$(stat -L -c %s "$MD/copy$k.raw")" != $(( $(stat -L -c %s "$SRC") + 512 )) ]; then
         log "making $MD/copy$k.raw (a copy plus one sector)"
         cp --reflink=auto "$SRC" "$MD/copy$k.raw.tmp"
         printf 'touchline bench copy %d\n' "$k" | dd of="$MD/copy$k.raw.tmp" \
@@ -475,6 +475,12 @@ if [ -n "${VARIANTS// /}" ]; then
         printf '  staging walk (SQLite file): %6.2f s   lock wait: %5.2f s   copy into PostgreSQL: %5.2f s   (%s objects+events per item)\n' "$ms" "$ml" "$mc" "$per"
         printf '  per job: %.0f rows/s over the whole item, %.0f rows/s in its copy phase\n' \
             "$(echo "$per / ($ms + $ml + $mc)" | bc -l)" "$(echo "$per / $mc" | bc -l)"
+        # how many copies ran at once: all items' copy time over all rounds' wall
+        # shellcheck disable=SC2206
+        wl=(${S_WALL[$v]})
+        printf '  copies in flight: %.2f on average (%.1f s of copies per round in %.1f s of wall); lock wait %.1f s per round\n' \
+            "$(echo "$(sumof $cp) / $(sumof "${wl[@]}")" | bc -l)" "$(echo "$(sumof $cp) / $RUNS" | bc -l)" \
+            "$(echo "$(sumof "${wl[@]}") / $RUNS" | bc -l)" "$(echo "$(sumof $lw) / $RUNS" | bc -l)"
         # shellcheck disable=SC2206
         cn=(${S_COPYN[$v]}); ct=(${S_COPYT[$v]})
         printf '  server side (pg_stat_statements): %s rows in COPY statements, %.2f s in them, %.0f rows/s\n' \
