@@ -4,7 +4,7 @@
 # item's ids are reserved in a short transaction, its COPY runs in its own
 # transaction beside the others'. On a throwaway server (tests/pg_lib.sh):
 # - a worker paused inside its copy transaction (test hooks:
-#   TOUCHLINE_PG_PAUSE) while a second worker copies two items to the end:
+#   TOUCHLINE_PG_PAUSE) while a second worker copies another item to the end:
 #   the copies overlap in time; a reader meanwhile sees none of the paused
 #   item; every item exactly once, ids disjoint between items, the case as
 #   a SQLite case ingested one item after another (per item counts and
@@ -29,36 +29,37 @@ U=$(pg_uri c1)
 STAGE="$T_TMP/stage"
 mkdir -p "$STAGE"
 E=$S/evidence
-# wait_for SECONDS COMMAND...: until COMMAND succeeds, at most SECONDS
+# wait_for SECONDS COMMAND...: until COMMAND succeeds, at most SECONDS of
+# wall time (a paused copy waits up to 600 s: longer than any wait here)
 wait_for() {
-  n=$(($1 * 10)); shift
-  while [ "$n" -gt 0 ]; do "$@" && return 0; sleep 0.1; n=$((n - 1)); done
+  end=$(($(date +%s) + $1)); shift
+  while [ "$(date +%s)" -le "$end" ]; do "$@" && return 0; sleep 0.2; done
   return 1
 }
 
 # ---- two copies at once
-printf 'FS01\tSpace Technology\t%s\nWS17\tAdministration\t%s\nWS22\tResearch\t%s\n' \
-  "$E/FS01.E01" "$E/WS17.E01" "$E/WS22.E01" >"$T_TMP/m.tsv"
+printf 'WS17\tAdministration\t%s\nWS22\tResearch\t%s\n' \
+  "$E/WS17.E01" "$E/WS22.E01" >"$T_TMP/m.tsv"
 "$TOUCHLINE" queue "$U" add --manifest "$T_TMP/m.tsv" >/dev/null
 PAUSE="$T_TMP/pause"
 TOUCHLINE_PG_PAUSE=$PAUSE "$TOUCHLINE" worker "$U" --drain --stale 30 --stage "$STAGE" -q 2>"$T_TMP/wa" & WA=$!
 wait_for 60 test -f "$PAUSE"
-ok $? "worker A is inside the copy transaction of its item (FS01), paused there"
+ok $? "worker A is inside the copy transaction of its item (WS17), paused there"
 "$TOUCHLINE" worker "$U" --drain --stale 30 --stage "$STAGE" -q 2>"$T_TMP/wb" & WB=$!
-both_done() { [ "$(pg_sql c1 "select count(*) from tl_queue where state = 'done' and label in ('WS17', 'WS22')")" = 2 ]; }
-wait_for 60 both_done
-ok $? "meanwhile worker B copies WS17 and WS22 to the end (their commits do not wait for A's copy)"
+b_done() { [ "$(pg_sql c1 "select state from tl_queue where label = 'WS22'")" = done ]; }
+wait_for 90 b_done
+ok $? "meanwhile worker B copies WS22 to the end (its copy and commit do not wait for A's copy)"
 is "$(pg_sql c1 "select string_agg(label || ' ' || state, ';' order by label) from tl_queue")" \
-  "FS01 running;WS17 done;WS22 done" "... while FS01 is still being copied"
-is "$(pg_sql c1 "begin isolation level repeatable read; select count(*) from evidence where label = 'FS01'; select count(*) from event e where not exists (select 1 from evidence v where v.evidence_id = e.evidence_id); commit" | tr '\n' ' ')" \
+  "WS17 running;WS22 done" "... while WS17 is still being copied"
+is "$(pg_sql c1 "begin isolation level repeatable read; select count(*) from evidence where label = 'WS17'; select count(*) from event e where not exists (select 1 from evidence v where v.evidence_id = e.evidence_id); commit" | tr '\n' ' ')" \
   "0 0 " "a reader sees nothing of the item in copy (no evidence row, no event without its item)"
 rm -f "$PAUSE"
 wait $WA; ra=$?
 wait $WB; rb=$?
 is "$ra $rb" "0 0" "both workers exit 0 once A's copy goes on"
 is "$(pg_sql c1 "select string_agg(label || ' ' || state || ' ' || attempts, ';' order by label) from tl_queue")" \
-  "FS01 done 1;WS17 done 1;WS22 done 1" "every item done, each at its first attempt"
-is "$(pg_sql c1 "select count(*) || ' ' || count(distinct label) from evidence")" "3 3" "every item in the case exactly once"
+  "WS17 done 1;WS22 done 1" "every item done, each at its first attempt"
+is "$(pg_sql c1 "select count(*) || ' ' || count(distinct label) from evidence")" "2 2" "every item in the case exactly once"
 for t in object:object_id event:event_id volume:volume_id filesystem:fs_id warning:warning_id; do
   tb=${t%%:*} col=${t#*:}
   is "$(pg_sql c1 "with r as (select evidence_id, min($col) lo, max($col) hi from $tb group by 1) select count(*) from r a join r b on a.evidence_id < b.evidence_id and a.lo <= b.hi and b.lo <= a.hi")" 0 \
@@ -84,7 +85,7 @@ B="$T_TMP/b.db"
 is "$?" 0 "the case copies out to a file (counts and hashes checked)"
 "$TOUCHLINE" timeline "$A" --format csv | sort >"$T_TMP/tlA"
 "$TOUCHLINE" timeline "$B" --format csv | sort >"$T_TMP/tlB"
-cmp -s "$T_TMP/tlA" "$T_TMP/tlB" && [ "$(wc -l <"$T_TMP/tlA")" -gt 3000 ]
+cmp -s "$T_TMP/tlA" "$T_TMP/tlB" && [ "$(wc -l <"$T_TMP/tlA")" -gt 1000 ]
 ok $? "its timeline has the lines of the SQLite case's ($(wc -l <"$T_TMP/tlA"))"
 
 # ---- a worker killed inside its copy: the item copied again, once
@@ -94,7 +95,7 @@ printf 'KILLED\tResearch\t%s\n' "$T_TMP/k.E01" >"$T_TMP/k.tsv"
 nparts=$(pg_sql c1 "select count(*) from pg_inherits where inhparent = 'event'::regclass")
 TOUCHLINE_PG_FAULT=KILL "$TOUCHLINE" worker "$U" --no-hash --stale 2 --stage "$STAGE" -q 2>/dev/null
 is "$?" 137 "a worker killed inside the copy transaction of its item (SIGKILL before COMMIT)"
-is "$(pg_sql c1 "select count(*) from evidence where label = 'KILLED'") $(pg_sql c1 "select count(*) from (select distinct evidence_id from event) x")" "0 3" \
+is "$(pg_sql c1 "select count(*) from evidence where label = 'KILLED'") $(pg_sql c1 "select count(*) from (select distinct evidence_id from event) x")" "0 2" \
   "nothing of its item is in the case"
 kev=$(pg_sql c1 "select max(substr(c.relname, 8)::bigint) from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'event'::regclass")
 "$TOUCHLINE" worker "$U" --no-hash --drain --stale 2 --stage "$STAGE" -q 2>"$T_TMP/wk"

@@ -755,7 +755,7 @@ delete_item(PGconn *pg, wshared *w, const char *ev, char *err, size_t n)
 
 /* Test hook (configure --enable-test-hooks only): TOUCHLINE_PG_PAUSE=FILE
 ** makes the item's copy transaction, every table copied and before its
-** COMMIT, create FILE and wait while it exists (at most 120 s): a test
+** COMMIT, create FILE and wait while it exists (at most 600 s): a test
 ** shows other copies go on meanwhile (tests/pg_concurrent.sh). */
 static void
 copy_pause(void)
@@ -767,7 +767,7 @@ copy_pause(void)
   if(!f || !*f || !(fp = fopen(f, "w")))
     return;
   fclose(fp);
-  for(i = 0; i < 1200 && access(f, F_OK) == 0; i++) {
+  for(i = 0; i < 6000 && access(f, F_OK) == 0; i++) {
     struct timespec ts = {0, 100000000};
     nanosleep(&ts, NULL);
   }
