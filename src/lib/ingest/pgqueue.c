@@ -3,11 +3,13 @@
 ** queue"): `queue add` records manifest items in the table tl_queue of the
 ** case; `worker` claims one item at a time (FOR UPDATE SKIP LOCKED),
 ** ingests it into a private staging SQLite case with the ordinary ingest,
-** and copies that item into the PostgreSQL case in one transaction, as
-** batch.c's writer does between SQLite cases: every id moved above the
-** case's (itemcopy.c's table list says which columns are ids and what they
-** name), the rows streamed with COPY, the run ended and the queue row set
-** done in the same transaction. A worker's process beats its claims'
+** reserves the item's ids in the case (a short transaction of their own),
+** and copies that item into the PostgreSQL case in one transaction of its
+** own, beside other workers' copies, as batch.c's writer does between
+** SQLite cases: every id moved into its reserved range (itemcopy.c's table
+** list says which columns are ids and what they name), the rows streamed
+** with COPY, the run ended and the queue row set done in the same
+** transaction. A worker's process beats its claims'
 ** heartbeat; a claim whose heartbeat is older than the timeout is taken
 ** by the next worker that asks, and the worker that lost it cannot commit
 ** (its claim token no longer matches).
@@ -37,7 +39,9 @@
 
 static _Thread_local char q_err[1400];
 #ifdef HAVE_LIBPQ
-/* TOUCHLINE_WORKER_TIMING (bench/pg.sh): when the item copy got its lock */
+/* TOUCHLINE_WORKER_TIMING (bench/pg.sh): when the item copy got its lock
+** (lockwait_s: from the end of the staging ingest through the reservation
+** of its ids to the item-copy lock) */
 static _Thread_local int64_t q_locked_ns;
 #endif
 
