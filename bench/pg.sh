@@ -27,6 +27,10 @@
 #   BENCH_PG_FSYNC=on         the server's fsync (and synchronous_commit)
 #   BENCH_PG_SETTINGS=""      more server settings, "name=value ..."
 #   BENCH_PG_NOHASH=0         1: --no-hash for every ingest and worker
+#   BENCH_PG_TCP=0            1: the server listens on 127.0.0.1 (and its
+#                             socket) and every client -- workers, queue,
+#                             psql -- connects by TCP (host=127.0.0.1)
+#   BENCH_PG_PORT=55432       the TCP port with BENCH_PG_TCP=1
 #   BENCH_PG_KEEP=0           1: leave the server's data folder behind
 #   BENCH_PG_BIN              folder of initdb/pg_ctl (default: the newest
 #                             /usr/lib/postgresql/*/bin)
@@ -62,6 +66,8 @@ FSYNC=${BENCH_PG_FSYNC:-on}
 SETTINGS=${BENCH_PG_SETTINGS:-}
 NOHASH=${BENCH_PG_NOHASH:-0}
 KEEP=${BENCH_PG_KEEP:-0}
+TCP=${BENCH_PG_TCP:-0}
+PORT=${BENCH_PG_PORT:-55432}
 DIR=${BENCH_DIR:-/var/tmp/touchline-bench}
 FILES=${BENCH_FILES:-100000}
 
@@ -78,6 +84,8 @@ for c in $CLIENTS; do
 done
 case $FSYNC in on|off) ;; *) bad "BENCH_PG_FSYNC: on or off, not '$FSYNC'";; esac
 case $NOHASH in 0|1) ;; *) bad "BENCH_PG_NOHASH: 0 or 1, not '$NOHASH'";; esac
+case $TCP in 0|1) ;; *) bad "BENCH_PG_TCP: 0 or 1, not '$TCP'";; esac
+isnum "$PORT" && [ "$PORT" -ge 1024 ] && [ "$PORT" -le 65535 ] || bad "BENCH_PG_PORT: not a port 1024-65535: '$PORT'"
 for s in $SETTINGS; do
     case $s in [a-z]*=*) ;; *) bad "BENCH_PG_SETTINGS: not name=value: '$s'";; esac
 done
@@ -116,7 +124,7 @@ ITEMS=$W/items.tsv
 : >"$ITEMS"
 for k in 1 2 3 4; do
     if [ ! -f "$MD/copy$k.raw" ] ||
-       [ "$(stat -c %s "$MD/copy$k.raw")" != $(( $(stat -c %s "$SRC") + 512 )) ]; then
+       [ "$(stat -L -c %s "$MD/copy$k.raw")" != $(( $(stat -L -c %s "$SRC") + 512 )) ]; then
         log "making $MD/copy$k.raw (a copy plus one sector)"
         cp --reflink=auto "$SRC" "$MD/copy$k.raw.tmp"
         printf 'touchline bench copy %d\n' "$k" | dd of="$MD/copy$k.raw.tmp" \
@@ -165,7 +173,12 @@ ram_mib=$(awk '/MemTotal/{print int($2/1024)}' /proc/meminfo)
 sb=$(( ram_mib / 4 )); [ "$sb" -gt 4096 ] && sb=4096
 {
     echo "# bench/pg.sh"
-    echo "listen_addresses = ''"
+    if [ "$TCP" = 1 ]; then
+        echo "listen_addresses = '127.0.0.1'"
+        echo "port = $PORT"
+    else
+        echo "listen_addresses = ''"
+    fi
     echo "unix_socket_directories = '$PGD'"
     echo "fsync = $FSYNC"
     echo "synchronous_commit = $FSYNC"
@@ -183,10 +196,18 @@ sb=$(( ram_mib / 4 )); [ "$sb" -gt 4096 ] && sb=4096
 } >>"$PGD/data/postgresql.conf"
 pg_run "$PG_BIN/pg_ctl" -D "$PGD/data" -l "$PGD/server.log" -w start >/dev/null 2>&1 ||
     { tail -n 20 "$PGD/server.log" >&2; die "the server did not start"; }
-psql_() { PGOPTIONS="-c client_min_messages=warning" "$PSQL" -X -q -A -t -v ON_ERROR_STOP=1 -h "$PGD" -U postgres "$@"; }
+# the clients' way to the server: its Unix socket, or TCP on 127.0.0.1
+if [ "$TCP" = 1 ]; then PGH=(-h 127.0.0.1 -p "$PORT"); else PGH=(-h "$PGD"); fi
+psql_() { PGOPTIONS="-c client_min_messages=warning" "$PSQL" -X -q -A -t -v ON_ERROR_STOP=1 "${PGH[@]}" -U postgres "$@"; }
 sql() { local db=$1; shift; psql_ -d "$db" -c "$*"; }
 DB=bench_pg
-URI="postgresql:///$DB?host=$PGD&user=postgres"
+if [ "$TCP" = 1 ]; then
+    URI="postgresql://postgres@127.0.0.1:$PORT/$DB"
+else
+    URI="postgresql:///$DB?host=$PGD&user=postgres"
+fi
+[ "$(sql postgres "SELECT CASE WHEN inet_client_addr() IS NULL THEN 'socket' ELSE 'tcp' END")" = "$([ "$TCP" = 1 ] && echo tcp || echo socket)" ] ||
+    die "the clients do not reach the server the way asked (BENCH_PG_TCP=$TCP)"
 PM=$(head -n 1 "$PGD/data/postmaster.pid")
 TCK=$(getconf CLK_TCK)
 
@@ -408,7 +429,7 @@ fi
 echo
 echo "touchline PostgreSQL benchmark $(date -u +%Y-%m-%dT%H:%MZ), $("$TL" --version 2>&1 | head -n 1), $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB RAM", $2/1048576}' /proc/meminfo)"
 echo "4 items: $REF_ITEMS (copies of $(basename "$SRC"), media ${NH[*]:-hashed})"
-echo "server: $SETTINGS_SHOWN"
+echo "server: $SETTINGS_SHOWN; clients connect by $([ "$TCP" = 1 ] && echo "TCP to 127.0.0.1:$PORT" || echo "the Unix socket")"
 echo "median of $RUNS paired rounds after $WARMUP warm-up round(s); load average $LOAD0 before, $LOAD1 after"
 echo
 if [ -n "${VARIANTS// /}" ]; then
@@ -454,6 +475,12 @@ if [ -n "${VARIANTS// /}" ]; then
         printf '  staging walk (SQLite file): %6.2f s   lock wait: %5.2f s   copy into PostgreSQL: %5.2f s   (%s objects+events per item)\n' "$ms" "$ml" "$mc" "$per"
         printf '  per job: %.0f rows/s over the whole item, %.0f rows/s in its copy phase\n' \
             "$(echo "$per / ($ms + $ml + $mc)" | bc -l)" "$(echo "$per / $mc" | bc -l)"
+        # how many copies ran at once: all items' copy time over all rounds' wall
+        # shellcheck disable=SC2206
+        wl=(${S_WALL[$v]})
+        printf '  copies in flight: %.2f on average (%.1f s of copies per round in %.1f s of wall); lock wait %.1f s per round\n' \
+            "$(echo "$(sumof $cp) / $(sumof "${wl[@]}")" | bc -l)" "$(echo "$(sumof $cp) / $RUNS" | bc -l)" \
+            "$(echo "$(sumof "${wl[@]}") / $RUNS" | bc -l)" "$(echo "$(sumof $lw) / $RUNS" | bc -l)"
         # shellcheck disable=SC2206
         cn=(${S_COPYN[$v]}); ct=(${S_COPYT[$v]})
         printf '  server side (pg_stat_statements): %s rows in COPY statements, %.2f s in them, %.0f rows/s\n' \

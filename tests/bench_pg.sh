@@ -34,6 +34,8 @@ check 2 "bench/pg.sh: BENCH_PG_VARIANTS: unknown variant 'sqlit' (sqlite pg pg-j
   BENCH_DIR="$D" BENCH_PG_VARIANTS="pg sqlit" bash "$B" "$TOUCHLINE"
 check 2 "bench/pg.sh: BENCH_PG_CLIENTS: not a number 1-64: '65'" BENCH_DIR="$D" BENCH_PG_CLIENTS="1 65" bash "$B" "$TOUCHLINE"
 check 2 "bench/pg.sh: BENCH_PG_FSYNC: on or off, not 'maybe'" BENCH_DIR="$D" BENCH_PG_FSYNC=maybe bash "$B" "$TOUCHLINE"
+check 2 "bench/pg.sh: BENCH_PG_TCP: 0 or 1, not 'yes'" BENCH_DIR="$D" BENCH_PG_TCP=yes bash "$B" "$TOUCHLINE"
+check 2 "bench/pg.sh: BENCH_PG_PORT: not a port 1024-65535: '80'" BENCH_DIR="$D" BENCH_PG_TCP=1 BENCH_PG_PORT=80 bash "$B" "$TOUCHLINE"
 check 2 "bench/pg.sh: BENCH_PG_SETTINGS: not name=value: 'fsync'" BENCH_DIR="$D" BENCH_PG_SETTINGS="wal_compression=on fsync" bash "$B" "$TOUCHLINE"
 check 2 "bench/pg.sh: BENCH_PG_VARIANTS and BENCH_PG_CLIENTS are both empty: nothing to do" \
   BENCH_DIR="$D" BENCH_PG_VARIANTS= BENCH_PG_CLIENTS=" " bash "$B" "$TOUCHLINE"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # TOUCHLINE_WORKER_TIMING (bench/pg.sh reads it; bench/README.md, "pg.sh"):
 # a worker prints one line per item with the item's phases -- staging
-# ingest, waiting for the case's copy lock, the copy -- and its counts;
+# ingest, reserving its ids and waiting for the item-copy lock, the copy --
+# and its counts;
 # without the variable it prints none. One sample item (WS17: 134 objects,
 # 507 events) on a throwaway server (tests/pg_lib.sh).
 . "$TL_SRCDIR/tests/lib.sh"

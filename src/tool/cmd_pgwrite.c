@@ -62,11 +62,6 @@ tl_tool_pg_ingest(const char *uri, int n_images, char **images,
             "found)\n", name);
     return 2;
   }
-  if(o->replace) {
-    fprintf(stderr, "touchline ingest: %s: --replace is not supported on "
-            "a PostgreSQL case yet\n", name);
-    return 2;
-  }
   redacted_cmdline(full_argc, full_argv, cmdline, sizeof(cmdline));
   o->command_line = cmdline;
   o->on_wait = NULL;
@@ -186,8 +181,8 @@ tl_tool_pg_manifest(const char *uri, const char *manifest,
   tl_rc rc;
 
   if(io->replace) {
-    fprintf(stderr, "touchline ingest: --replace is not supported on a "
-            "PostgreSQL case yet\n");
+    fprintf(stderr, "touchline ingest: --replace with --manifest is not "
+            "supported on a PostgreSQL case (give one image)\n");
     return 2;
   }
   /* the command line of the run rows, every URI without its password */

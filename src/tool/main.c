@@ -74,7 +74,7 @@ usage_ingest(FILE *o)
     "segment of a split raw (.001, .000, .aa) or EWF (.E01) set; the rest\n"
     "are found. The item is stored atomically: on error or Ctrl-C nothing of\n"
     "it is kept and the case is as before. CASE.db may be a postgresql://\n"
-    "URI (one image per run, no --replace; docs/POSTGRESQL.md, \"Ingest\").\n"
+    "URI (one image per run; docs/POSTGRESQL.md, \"Ingest\").\n"
     "\n"
     "options:\n"
     "  -l, --label LABEL      evidence label (default: image name without\n"

@@ -3,11 +3,13 @@
 ** queue"): `queue add` records manifest items in the table tl_queue of the
 ** case; `worker` claims one item at a time (FOR UPDATE SKIP LOCKED),
 ** ingests it into a private staging SQLite case with the ordinary ingest,
-** and copies that item into the PostgreSQL case in one transaction, as
-** batch.c's writer does between SQLite cases: every id moved above the
-** case's (itemcopy.c's table list says which columns are ids and what they
-** name), the rows streamed with COPY, the run ended and the queue row set
-** done in the same transaction. A worker's process beats its claims'
+** reserves the item's ids in the case (a short transaction of their own),
+** and copies that item into the PostgreSQL case in one transaction of its
+** own, beside other workers' copies, as batch.c's writer does between
+** SQLite cases: every id moved into its reserved range (itemcopy.c's table
+** list says which columns are ids and what they name), the rows streamed
+** with COPY, the run ended and the queue row set done in the same
+** transaction. A worker's process beats its claims'
 ** heartbeat; a claim whose heartbeat is older than the timeout is taken
 ** by the next worker that asks, and the worker that lost it cannot commit
 ** (its claim token no longer matches).
@@ -37,7 +39,9 @@
 
 static _Thread_local char q_err[1400];
 #ifdef HAVE_LIBPQ
-/* TOUCHLINE_WORKER_TIMING (bench/pg.sh): when the item copy got its lock */
+/* TOUCHLINE_WORKER_TIMING (bench/pg.sh): when the item copy got its lock
+** (lockwait_s: from the end of the staging ingest through the reservation
+** of its ids to the item-copy lock) */
 static _Thread_local int64_t q_locked_ns;
 #endif
 
@@ -133,17 +137,33 @@ const char Tl_pg_queue_ddl[] =
 /* The steps of a worker that need more than INSERT and the UPDATE of a run
 ** row's end, as functions owned by the owner of the case (SECURITY
 ** DEFINER), so that an examiner role can run workers and `ingest URI`
-** (docs/POSTGRESQL.md, "Roles"): locking the case for an item copy and
-** the run table for a run id, the queue's claims and states, the object
-** id high-water mark, a new item's event partition. Made with the queue,
-** by the owner. */
+** (docs/POSTGRESQL.md, "Roles"): the item-copy lock (ROW EXCLUSIVE on
+** case_meta: copies run side by side) and the register's (SHARE ROW
+** EXCLUSIVE: a register import waits for the copies in flight, and they
+** for it), the turn for a run id, the queue's claims and states,
+** the reservation of an item's ids (tl_reserve_ids, made by
+** reserve_fn_sql() from itemcopy.c's table list). Made with the queue, by
+** the owner. tl_lock_copy() was the one-copy-at-a-time lock of earlier
+** workers, which gave ids by max() under it: it now refuses, so that such
+** a worker cannot give ids that a reservation holds; tl_next_object_id()
+** and tl_event_partition() went with it (the reservation does both). */
 static const char queue_fns[] =
   "CREATE OR REPLACE FUNCTION tl_lock_copy() RETURNS void LANGUAGE plpgsql "
+  "SECURITY DEFINER SET search_path FROM CURRENT AS $f$ BEGIN RAISE "
+  "EXCEPTION 'this case reserves the ids of each item before its copy: "
+  "a touchline that copies one item at a time must not write it; "
+  "upgrade this touchline'; END $f$;\n"
+  "DROP FUNCTION IF EXISTS tl_next_object_id(bigint);\n"
+  "DROP FUNCTION IF EXISTS tl_event_partition(bigint);\n"
+  "CREATE OR REPLACE FUNCTION tl_lock_register() RETURNS void LANGUAGE "
+  "plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $f$ BEGIN LOCK "
+  "TABLE case_meta IN SHARE ROW EXCLUSIVE MODE; END $f$;\n"
+  "CREATE OR REPLACE FUNCTION tl_lock_item() RETURNS void LANGUAGE plpgsql "
   "SECURITY DEFINER SET search_path FROM CURRENT AS $f$ BEGIN LOCK TABLE "
-  "case_meta IN SHARE ROW EXCLUSIVE MODE; END $f$;\n"
+  "case_meta IN ROW EXCLUSIVE MODE; END $f$;\n"
   "CREATE OR REPLACE FUNCTION tl_lock_run() RETURNS void LANGUAGE plpgsql "
-  "SECURITY DEFINER SET search_path FROM CURRENT AS $f$ BEGIN LOCK TABLE "
-  "run IN SHARE ROW EXCLUSIVE MODE; END $f$;\n"
+  "SECURITY DEFINER SET search_path FROM CURRENT AS $f$ BEGIN PERFORM "
+  "pg_advisory_xact_lock(1953260387); END $f$;\n"
   "CREATE OR REPLACE FUNCTION tl_claim_item(p_claim text, p_host text, "
   "p_pid bigint, p_stale integer) RETURNS TABLE(item_id bigint, attempts "
   "integer, label text, division text, image text) LANGUAGE sql SECURITY "
@@ -177,19 +197,56 @@ static const char queue_fns[] =
   "item_id = p_item AND claim = p_claim $f$;\n"
   "CREATE OR REPLACE FUNCTION tl_heartbeat(p_host text, p_pid bigint) "
   "RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path FROM CURRENT "
-  "AS $f$ UPDATE tl_queue SET heartbeat = now() WHERE state = 'running' AND "
-  "host = p_host AND pid = p_pid $f$;\n"
-  "CREATE OR REPLACE FUNCTION tl_next_object_id(p_next bigint) RETURNS "
-  "void LANGUAGE sql SECURITY DEFINER SET search_path FROM CURRENT AS $f$ "
-  "INSERT INTO case_meta VALUES('next_object_id', p_next::text) ON CONFLICT "
-  "(key) DO UPDATE SET value = excluded.value WHERE case_meta.value::bigint "
-  "< excluded.value::bigint $f$;\n"
-  "CREATE OR REPLACE FUNCTION tl_event_partition(p_ev bigint) RETURNS void "
-  "LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $f$ "
-  "BEGIN EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF event "
-  "FOR VALUES IN (%s)', CASE WHEN p_ev < 0 THEN 'event_m' || (-p_ev) ELSE "
-  "'event_e' || p_ev END, p_ev); END $f$;\n";
+  "AS $f$ UPDATE tl_queue SET heartbeat = now() WHERE item_id IN (SELECT "
+  "item_id FROM tl_queue WHERE state = 'running' AND host = p_host AND pid "
+  "= p_pid FOR UPDATE SKIP LOCKED) $f$;\n";
 
+/* tl_reserve_ids(tables, spans): the ids of one item, reserved in a short
+** transaction of their own (the caller's one statement, committed at
+** once). Under an advisory lock (reservations take turns; they do not
+** wait for copies, nor copies for them), for each table the first id is
+** the larger of the case's mark (case_meta 'next_<table>_id';
+** 'next_object_id' is the schema's object-id high-water mark) and
+** max(key) + 1, and the mark moves past the span. Returns the first id of
+** each range. The reserved evidence id gets its event partition here
+** (CREATE TABLE, then ATTACH PARTITION, which waits for no copy: CREATE
+** TABLE ... PARTITION OF would lock `event` ACCESS EXCLUSIVE and so wait
+** for every copy in flight). Only the tables of itemcopy.c's list whose
+** keys the case gives are accepted. Returns a malloc'd string. */
+static char *
+reserve_fn_sql(void)
+{
+  size_t i, cap = 8192, len = 0;
+  const char *t, *pk;
+  int kind;
+  char *s = malloc(cap);
+  if(!s)
+    return NULL;
+  len += (size_t)snprintf(s + len, cap - len,
+    "CREATE OR REPLACE FUNCTION tl_reserve_ids(p_tables text[], p_span "
+    "bigint[]) RETURNS bigint[] LANGUAGE plpgsql SECURITY DEFINER SET "
+    "search_path FROM CURRENT AS $f$ DECLARE i integer; pk text; b bigint; "
+    "m bigint; k text; r bigint[] := '{}'; BEGIN PERFORM "
+    "pg_advisory_xact_lock(1953260386); FOR i IN 1 .. coalesce("
+    "array_length(p_tables, 1), 0) LOOP pk := CASE p_tables[i]");
+  for(i = 0; Tl_item_table(i, &t, &kind, &pk) && len + 200 < cap; i++)
+    if(kind == 2 && pk)
+      len += (size_t)snprintf(s + len, cap - len, " WHEN '%s' THEN '%s'", t,
+                              pk);
+  snprintf(s + len, cap - len,
+    " END; IF pk IS NULL OR p_span[i] IS NULL OR p_span[i] < 1 THEN RAISE "
+    "EXCEPTION 'tl_reserve_ids: no ids of table %% to reserve', "
+    "p_tables[i]; END IF; EXECUTE format('SELECT coalesce(max(%%I), 0) + 1 "
+    "FROM %%I', pk, p_tables[i]) INTO b; k := 'next_' || p_tables[i] || "
+    "'_id'; SELECT value::bigint INTO m FROM case_meta WHERE key = k; b := "
+    "greatest(b, coalesce(m, 1)); INSERT INTO case_meta VALUES(k, (b + "
+    "p_span[i])::text) ON CONFLICT (key) DO UPDATE SET value = "
+    "excluded.value; r := r || b; IF p_tables[i] = 'evidence' THEN EXECUTE "
+    "format('CREATE TABLE %%I (LIKE event)', 'event_e' || b); EXECUTE "
+    "format('ALTER TABLE event ATTACH PARTITION %%I FOR VALUES IN (%%s)', "
+    "'event_e' || b, b); END IF; END LOOP; RETURN r; END $f$;\n");
+  return s;
+}
 
 static const char *
 msg1(PGconn *pg)
@@ -244,25 +301,32 @@ prepare_case(PGconn *pg, const char *name, char *err, size_t n)
 {
   PGresult *r;
   int have;
-  char *ddl;
+  char *ddl, *rfn;
+  size_t len;
   tl_rc rc;
   r = run(pg, name, err, n, "SELECT to_regclass('tl_queue') IS NOT NULL AND "
-          "to_regproc('tl_event_partition') IS NOT NULL", 0, NULL);
+          "to_regproc('tl_reserve_ids') IS NOT NULL AND to_regproc("
+          "'tl_lock_register') IS NOT NULL", 0, NULL);
   if(!r)
     return TL_IO;
   have = !strcmp(PQgetvalue(r, 0, 0), "t");
   PQclear(r);
   if(have)
     return Tl_pg_case_prepare(pg, name, NULL, err, n);
-  if(!(ddl = malloc(sizeof(Tl_pg_queue_ddl) + sizeof(queue_fns) + 4))) {
+  rfn = reserve_fn_sql();
+  len = sizeof(Tl_pg_queue_ddl) + sizeof(queue_fns) +
+        (rfn ? strlen(rfn) : 0) + 8;
+  if(!rfn || !(ddl = malloc(len))) {
+    free(rfn);
     snprintf(err, n, "out of memory");
     return TL_NOMEM;
   }
-  snprintf(ddl, sizeof(Tl_pg_queue_ddl) + sizeof(queue_fns) + 4, "%s;\n%s",
-           Tl_pg_queue_ddl, queue_fns);
+  snprintf(ddl, len, "%s;\n%s%s", Tl_pg_queue_ddl, queue_fns, rfn);
+  free(rfn);
   rc = Tl_pg_case_prepare(pg, name, ddl, err, n);
   free(ddl);
-  if(rc == TL_IO && strstr(err, "permission denied")) {
+  if(rc == TL_IO && (strstr(err, "permission denied") ||
+                     strstr(err, "must be owner"))) {
     char e2[600];
     snprintf(e2, sizeof(e2), "%.560s", err);
     snprintf(err, n, "%s (the case's work queue and its functions are "
@@ -475,18 +539,265 @@ cancelled(const wshared *w)
 
 static int copy_fault(void);
 
-/* The copy of the staged item (the SQLite file at path) into the case, in
-** one transaction that also ends the run and the queue row; 0, or -1 with
-** err set. lost: the claim was taken by another worker. */
+/* The ids of one staged item in the case: reserved before its copy. */
+typedef struct {
+  int64_t off[32];          /* by Tl_item_table index: added to its ids */
+  int64_t src_ev, ev;       /* the evidence id staged, and in the case */
+  char tables[600];         /* the reserved tables, a PostgreSQL array */
+  char ends[800];           /* past the end of each range, an array */
+} ireserve;
+
 static int
-copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
-          const char *claim, const char *attempts, const char *label,
-          int64_t run_id, const char *fp, int *lost, int *stale,
-          int64_t *ev_out, int64_t *nobj, int64_t *nev, int64_t *nmatch,
-          char *err, size_t n)
+item_table_index(const char *name)
+{
+  const char *t, *pk;
+  int kind;
+  size_t i;
+  for(i = 0; i < 32 && Tl_item_table(i, &t, &kind, &pk); i++)
+    if(!strcmp(t, name))
+      return (int)i;
+  return -1;
+}
+
+static int
+staged_int(sqlite3 *db, const char *sql, int64_t *v, int *have, char *err,
+           size_t n)
+{
+  sqlite3_stmt *s;
+  int r;
+  *v = 0;
+  if(have)
+    *have = 0;
+  if(sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
+    snprintf(err, n, "the staging case: %s", sqlite3_errmsg(db));
+    return -1;
+  }
+  if((r = sqlite3_step(s)) == SQLITE_ROW &&
+     sqlite3_column_type(s, 0) != SQLITE_NULL) {
+    *v = sqlite3_column_int64(s, 0);
+    if(have)
+      *have = 1;
+  }
+  sqlite3_finalize(s);
+  if(r != SQLITE_ROW && r != SQLITE_DONE) {
+    snprintf(err, n, "the staging case: %s", sqlite3_errmsg(db));
+    return -1;
+  }
+  return 0;
+}
+
+/* Reserve the item's ids in the case (tl_reserve_ids: one short
+** transaction, committed at once) from the staging case's ranges: for each
+** table of itemcopy.c's list with its own key, the span of the staged ids
+** (objects: up to the staging case's high-water mark). Ids reserved and
+** then not used (a failed or killed copy) stay unused: they are never
+** given again. 0, or -1 with err set. */
+static int
+reserve_ids(PGconn *pg, wshared *w, const char *path, ireserve *rv,
+            char *err, size_t n)
 {
   sqlite3 *db = NULL;
-  int64_t off[32], src_next = 0, pg_next = 0, src_ev = 0, ev_off = 0;
+  const char *t, *pk;
+  int kind, idx[32], nt = 0, rc = -1, k;
+  int64_t lo[32], src_next = 0, nev = 0, v;
+  size_t i, tl = 0, el = 0;
+  char spans[800], sql[300];
+  const char *pv[2];
+  PGresult *r = NULL;
+  char *p;
+
+  memset(rv, 0, sizeof(*rv));
+  if(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    snprintf(err, n, "%.600s: %s", path, db ? sqlite3_errmsg(db) :
+             "no memory");
+    sqlite3_close(db);
+    return -1;
+  }
+  if(staged_int(db, "SELECT count(*) FROM evidence", &nev, NULL, err, n) ||
+     staged_int(db, "SELECT evidence_id FROM evidence", &rv->src_ev, NULL,
+                err, n) ||
+     staged_int(db, "SELECT max(coalesce((SELECT CAST(value AS INTEGER) "
+                "FROM case_meta WHERE key = 'next_object_id'), 1), (SELECT "
+                "coalesce(max(object_id), 0) + 1 FROM object))", &src_next,
+                NULL, err, n))
+    goto out;
+  if(nev != 1) {
+    snprintf(err, n, "the staging case holds %lld items, not one",
+             (long long)nev);
+    goto out;
+  }
+  snprintf(rv->tables, sizeof(rv->tables), "{");
+  snprintf(spans, sizeof(spans), "{");
+  tl = el = 1;
+  for(i = 0; i < 32 && Tl_item_table(i, &t, &kind, &pk); i++) {
+    int64_t hi;
+    int have;
+    if(kind != 2 || !pk)
+      continue;
+    snprintf(sql, sizeof(sql), "SELECT min(\"%s\") FROM \"%s\"", pk, t);
+    if(staged_int(db, sql, &lo[i], &have, err, n))
+      goto out;
+    if(!have)
+      continue;
+    snprintf(sql, sizeof(sql), "SELECT max(\"%s\") FROM \"%s\"", pk, t);
+    if(staged_int(db, sql, &hi, NULL, err, n))
+      goto out;
+    if(!strcmp(t, "object") && src_next - 1 > hi)
+      hi = src_next - 1;
+    tl += (size_t)snprintf(rv->tables + tl, sizeof(rv->tables) - tl, "%s%s",
+                           nt ? "," : "", t);
+    el += (size_t)snprintf(spans + el, sizeof(spans) - el, "%s%lld",
+                           nt ? "," : "", (long long)(hi - lo[i] + 1));
+    idx[nt++] = (int)i;
+  }
+  snprintf(rv->tables + tl, sizeof(rv->tables) - tl, "}");
+  snprintf(spans + el, sizeof(spans) - el, "}");
+  pv[0] = rv->tables;
+  pv[1] = spans;
+  if(!(r = run(pg, w->name, err, n, "SELECT tl_reserve_ids($1::text[], "
+               "$2::bigint[])", 2, pv)))
+    goto out;
+  /* {b1,b2,...}: the first id of each range */
+  p = PQgetvalue(r, 0, 0);
+  if(*p == '{')
+    p++;
+  snprintf(rv->ends, sizeof(rv->ends), "{");
+  el = 1;
+  for(k = 0; k < nt; k++) {
+    char *e;
+    int64_t span;
+    v = strtoll(p, &e, 10);
+    if(e == p) {
+      snprintf(err, n, "tl_reserve_ids: an unexpected answer: %.200s",
+               PQgetvalue(r, 0, 0));
+      goto out;
+    }
+    p = *e == ',' ? e + 1 : e;
+    rv->off[idx[k]] = v - lo[idx[k]];
+    Tl_item_table((size_t)idx[k], &t, &kind, &pk);
+    snprintf(sql, sizeof(sql), "SELECT max(\"%s\") FROM \"%s\"", pk, t);
+    if(staged_int(db, sql, &span, NULL, err, n))
+      goto out;
+    if(!strcmp(t, "object") && src_next - 1 > span)
+      span = src_next - 1;
+    el += (size_t)snprintf(rv->ends + el, sizeof(rv->ends) - el, "%s%lld",
+                           k ? "," : "", (long long)(span + rv->off[idx[k]]
+                                                     + 1));
+  }
+  snprintf(rv->ends + el, sizeof(rv->ends) - el, "}");
+  k = item_table_index("evidence");
+  rv->ev = rv->src_ev + (k >= 0 ? rv->off[k] : 0);
+  rc = 0;
+out:
+  PQclear(r);
+  sqlite3_close(db);
+  return rc;
+}
+
+/* The rows of an item of the case (evidence id as text), deleted for
+** --replace, as ingest.c's Tl_ingest_delete_item does in a SQLite case;
+** the statements come from itemcopy.c's table list (a table whose rows
+** name the item, or name rows of a table that does), children first. */
+static int
+delete_item(PGconn *pg, wshared *w, const char *ev, char *err, size_t n)
+{
+  const char *pv[1] = {ev};
+  const char *t, *pk, *c, *ref;
+  int kind;
+  size_t i, j, cnt = 0;
+  while(Tl_item_table(cnt, &t, &kind, &pk))
+    cnt++;
+  /* what names the item's objects from the case's own tables and from
+  ** other items (artifact events keep their path text, unresolved) */
+  if(run0(pg, w->name, err, n, "DELETE FROM target_match WHERE object_id "
+          "IN (SELECT object_id FROM object WHERE evidence_id = $1::bigint)",
+          1, pv) ||
+     run0(pg, w->name, err, n, "UPDATE artifact_event SET object_id = NULL, "
+          "resolved_by = NULL WHERE evidence_id <> $1::bigint AND object_id "
+          "IN (SELECT object_id FROM object WHERE evidence_id = $1::bigint)",
+          1, pv))
+    return -1;
+  for(i = cnt; i-- > 0;) {
+    char sql[400];
+    int done = 0;
+    Tl_item_table(i, &t, &kind, &pk);
+    if(kind != 2)
+      continue;
+    if(!strcmp(t, "evidence")) {
+      snprintf(sql, sizeof(sql), "DELETE FROM evidence WHERE evidence_id = "
+               "$1::bigint");
+      done = 1;
+    }
+    for(j = 0; !done && Tl_item_idcol(i, j, &c, &ref); j++)
+      if(ref && !strcmp(ref, "evidence")) {
+        snprintf(sql, sizeof(sql), "DELETE FROM \"%s\" WHERE \"%s\" = "
+                 "$1::bigint", t, c);
+        done = 1;
+      }
+    /* through a table that names the item: its key */
+    for(j = 0; !done && Tl_item_idcol(i, j, &c, &ref); j++) {
+      int ri = ref ? item_table_index(ref) : -1;
+      const char *rt, *rpk, *c2, *r2;
+      int rk;
+      size_t m;
+      if(ri < 0 || !Tl_item_table((size_t)ri, &rt, &rk, &rpk) || !rpk)
+        continue;
+      for(m = 0; !done && Tl_item_idcol((size_t)ri, m, &c2, &r2); m++)
+        if(r2 && !strcmp(r2, "evidence")) {
+          snprintf(sql, sizeof(sql), "DELETE FROM \"%s\" WHERE \"%s\" IN "
+                   "(SELECT \"%s\" FROM \"%s\" WHERE \"%s\" = $1::bigint)",
+                   t, c, rpk, rt, c2);
+          done = 1;
+        }
+    }
+    /* rows that name no item (plugin: per run) are kept, as in SQLite */
+    if(done && run0(pg, w->name, err, n, sql, 1, pv))
+      return -1;
+  }
+  return 0;
+}
+
+/* Test hook (configure --enable-test-hooks only): TOUCHLINE_PG_PAUSE=FILE
+** makes the item's copy transaction, every table copied and before its
+** COMMIT, create FILE and wait while it exists (at most 600 s): a test
+** shows other copies go on meanwhile (tests/pg_concurrent.sh). */
+static void
+copy_pause(void)
+{
+#ifdef TL_TEST_HOOKS
+  const char *f = getenv("TOUCHLINE_PG_PAUSE");
+  FILE *fp;
+  int i;
+  if(!f || !*f || !(fp = fopen(f, "w")))
+    return;
+  fclose(fp);
+  for(i = 0; i < 6000 && access(f, F_OK) == 0; i++) {
+    struct timespec ts = {0, 100000000};
+    nanosleep(&ts, NULL);
+  }
+#endif
+}
+
+/* The copy of the staged item (the SQLite file at path) into the case, in
+** one transaction that also ends the run and the queue row, with the ids
+** reserved before (rv). The transaction holds the item-copy lock
+** (ROW EXCLUSIVE on case_meta), which other copies share: only a register
+** import (SHARE ROW EXCLUSIVE) and `case copy` (ACCESS EXCLUSIVE) wait for
+** it, and it for them. Labels and media stay unique through advisory locks
+** on each (two items of one label take turns from here to COMMIT).
+** replace: an item of the same label or media is deleted in the same
+** transaction (its evidence ids in replaced, n_rep of them, at most 8).
+** 0, or -1 with err set, -2 the item is in the case already. lost: the
+** claim was taken by another worker; stale: the register changed since it
+** was matched. */
+static int
+copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
+          const char *claim, const char *attempts, int64_t run_id,
+          const ireserve *rv, int replace, const char *fp, int *lost,
+          int *stale, int64_t *nobj, int64_t *nev, int64_t *nmatch,
+          int64_t *replaced, int *n_rep, char *err, size_t n)
+{
+  sqlite3 *db = NULL;
   size_t i, j;
   int rc = -1;
   char num[4][40];
@@ -495,7 +806,7 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
 
   *lost = 0;
   *stale = 0;
-  memset(off, 0, sizeof(off));
+  *n_rep = 0;
   if(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
     snprintf(err, n, "%.600s: %s", path, db ? sqlite3_errmsg(db) :
              "no memory");
@@ -504,8 +815,7 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
   }
   if(run0(pg, w->name, err, n, "BEGIN", 0, NULL))
     goto out;
-  /* one item copy at a time in the case: ids are given under this lock */
-  if(run0(pg, w->name, err, n, "SELECT tl_lock_copy()", 0, NULL))
+  if(run0(pg, w->name, err, n, "SELECT tl_lock_item()", 0, NULL))
     goto out;
   q_locked_ns = now_ns();
   pv[0] = item_id;
@@ -523,9 +833,49 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
   }
   if(item_id)
     PQclear(r);
+  /* the register matched against is still the case's: a register import
+  ** holds SHARE ROW EXCLUSIVE on case_meta until it commits, so it is
+  ** either seen here or waits for this copy */
+  if(fp) {
+    if(!(r = run(pg, w->name, err, n, Tl_pg_register_fp_sql, 0, NULL)))
+      goto out;
+    if(strcmp(PQgetvalue(r, 0, 0), fp)) {
+      PQclear(r);
+      *stale = 1;
+      snprintf(err, n, "the register or the division map changed while "
+               "the item was matched");
+      goto out;
+    }
+    PQclear(r);
+  }
+  /* the reservation still holds: the marks are past it and its evidence
+  ** id is free (a `case copy --replace` of the case in between resets
+  ** them) */
+  {
+    char evs[40];
+    snprintf(evs, sizeof(evs), "%lld", (long long)rv->ev);
+    pv[0] = rv->tables;
+    pv[1] = rv->ends;
+    pv[2] = evs;
+    if(!(r = run(pg, w->name, err, n, "SELECT coalesce(bool_and(coalesce(("
+                 "SELECT value::bigint FROM case_meta WHERE key = 'next_' || "
+                 "x.t || '_id'), 0) >= x.e), true) AND NOT EXISTS (SELECT 1 "
+                 "FROM evidence WHERE evidence_id = $3::bigint) FROM "
+                 "unnest($1::text[], $2::bigint[]) AS x(t, e)", 3, pv)))
+      goto out;
+    if(strcmp(PQgetvalue(r, 0, 0), "t")) {
+      PQclear(r);
+      snprintf(err, n, "the ids reserved for the item are no longer its "
+               "own (the case was replaced while it was copied?); nothing "
+               "was kept");
+      goto out;
+    }
+    PQclear(r);
+  }
   {
     sqlite3_stmt *s;
     char lab[600] = "", md5[80] = "", sha[80] = "";
+    int k;
     if(sqlite3_prepare_v2(db, "SELECT label, md5, sha256 FROM evidence", -1,
                           &s, NULL) != SQLITE_OK) {
       snprintf(err, n, "the staging case: %s", sqlite3_errmsg(db));
@@ -540,17 +890,24 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
                (const char *)sqlite3_column_text(s, 2) : "");
     }
     sqlite3_finalize(s);
-    (void)label;
     pv[0] = lab;
     pv[1] = md5[0] ? md5 : NULL;
     pv[2] = sha[0] ? sha : NULL;
+    /* one item of a label, one of a media: copies of the same take turns
+    ** from here to their COMMIT (label first, then media: no cycle) */
+    if(run0(pg, w->name, err, n, "SELECT pg_advisory_xact_lock("
+            "hashtextextended('touchline label ' || $1, 0))", 1, pv) ||
+       (md5[0] && run0(pg, w->name, err, n, "SELECT pg_advisory_xact_lock("
+                       "hashtextextended('touchline media ' || $1, 0))", 1,
+                       pv + 1)))
+      goto out;
     /* as a SQLite ingest: the same label, or the same media */
     if(!(r = run(pg, w->name, err, n, "SELECT evidence_id, label FROM "
                  "evidence WHERE label = $1 OR ($2::text IS NOT NULL AND md5 "
                  "= $2 AND sha256 IS NOT DISTINCT FROM $3) ORDER BY label = "
-                 "$1 DESC LIMIT 1", 3, pv)))
+                 "$1 DESC, evidence_id", 3, pv)))
       goto out;
-    if(PQntuples(r)) {
+    if(PQntuples(r) && !replace) {
       if(!strcmp(PQgetvalue(r, 0, 1), lab))
         snprintf(err, n, "an item labelled '%s' is already in the case "
                  "(evidence %s)", lab, PQgetvalue(r, 0, 0));
@@ -562,82 +919,20 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
       rc = -2;
       goto out;
     }
-    PQclear(r);
-  }
-
-  /* how far each table's ids move: above the case's */
-  for(i = 0;; i++) {
-    const char *t, *pk;
-    int kind;
-    char sql[300];
-    sqlite3_stmt *s;
-    int64_t lo = 0, hi = 0;
-    int have_lo = 0;
-    if(!Tl_item_table(i, &t, &kind, &pk))
-      break;
-    if(i >= 32 || kind != 2 || !pk)
-      continue;
-    snprintf(sql, sizeof(sql), "SELECT min(\"%s\") FROM \"%s\"", pk, t);
-    if(sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
-      snprintf(err, n, "the staging case: %s", sqlite3_errmsg(db));
-      goto out;
-    }
-    if(sqlite3_step(s) == SQLITE_ROW &&
-       sqlite3_column_type(s, 0) != SQLITE_NULL) {
-      lo = sqlite3_column_int64(s, 0);
-      have_lo = 1;
-    }
-    sqlite3_finalize(s);
-    if(!have_lo)
-      continue;
-    if(!strcmp(t, "object"))
-      snprintf(sql, sizeof(sql), "SELECT greatest((SELECT value::bigint - 1"
-               " FROM case_meta WHERE key = 'next_object_id'), (SELECT "
-               "max(object_id) FROM object), 0)");
-    else
-      snprintf(sql, sizeof(sql), "SELECT coalesce(max(\"%s\"), 0) FROM "
-               "\"%s\"", pk, t);
-    if(!(r = run(pg, w->name, err, n, sql, 0, NULL)))
-      goto out;
-    hi = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-    PQclear(r);
-    off[i] = hi + 1 - lo;
-    if(!strcmp(t, "object"))
-      pg_next = hi + 1;
-  }
-  {
-    sqlite3_stmt *s;
-    if(sqlite3_prepare_v2(db, "SELECT (SELECT evidence_id FROM evidence), "
-                          "max(coalesce((SELECT CAST(value AS INTEGER) FROM "
-                          "case_meta WHERE key = 'next_object_id'), 1), "
-                          "(SELECT coalesce(max(object_id), 0) + 1 FROM "
-                          "object)), (SELECT count(*) FROM evidence)", -1,
-                          &s, NULL) != SQLITE_OK) {
-      snprintf(err, n, "the staging case: %s", sqlite3_errmsg(db));
-      goto out;
-    }
-    if(sqlite3_step(s) == SQLITE_ROW) {
-      src_ev = sqlite3_column_int64(s, 0);
-      src_next = sqlite3_column_int64(s, 1);
-      if(sqlite3_column_int64(s, 2) != 1) {
-        snprintf(err, n, "the staging case holds %lld items, not one",
-                 (long long)sqlite3_column_int64(s, 2));
-        sqlite3_finalize(s);
+    /* --replace: the item it replaces goes in this transaction */
+    for(k = 0; k < PQntuples(r) && k < 8; k++) {
+      char e2[40];
+      snprintf(e2, sizeof(e2), "%s", PQgetvalue(r, k, 0));
+      if(delete_item(pg, w, e2, err, n)) {
+        PQclear(r);
         goto out;
       }
+      replaced[(*n_rep)++] = strtoll(e2, NULL, 10);
     }
-    sqlite3_finalize(s);
+    PQclear(r);
   }
 
-  /* every item table, its id columns moved */
-  {
-    const char *tn, *pkn;
-    int kd;
-    size_t m;
-    for(m = 0; m < 32 && Tl_item_table(m, &tn, &kd, &pkn); m++)
-      if(!strcmp(tn, "evidence"))
-        ev_off = off[m];
-  }
+  /* every item table, its id columns moved into the reserved ranges */
   for(i = 0;; i++) {
     const char *t, *pk;
     int kind;
@@ -651,15 +946,6 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
       break;
     if(kind != 2)
       continue;
-    if(!strcmp(t, "event")) {
-      char evs[40];
-      const char *pe[1];
-      snprintf(evs, sizeof(evs), "%lld", (long long)(src_ev + ev_off));
-      pe[0] = evs;
-      if(run0(pg, w->name, err, n, "SELECT tl_event_partition($1::bigint)",
-              1, pe))
-        goto out;
-    }
     if(!(sel = malloc(cap)))
       goto oom;
     len = (size_t)snprintf(sel, cap, "SELECT ");
@@ -695,12 +981,9 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
         goto out;
       }
       if(ref && strcmp(ref, "run")) {
-        size_t m;
-        const char *tn, *pkn;
-        int kd;
-        for(m = 0; Tl_item_table(m, &tn, &kd, &pkn); m++)
-          if(!strcmp(tn, ref) && m < 32)
-            o = off[m];
+        int m = item_table_index(ref);
+        if(m >= 0)
+          o = rv->off[m];
       }
       if(ref && !strcmp(ref, "run"))
         snprintf(piece, sizeof(piece), "%sCASE WHEN \"%s\" IS NULL THEN NULL"
@@ -748,29 +1031,14 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
       *nev = want;
   }
   /* the item's matches, made in the staging case against the register
-  ** as it was pulled: still the case's (an import takes the same lock) */
+  ** checked above */
   if(fp) {
-    const char *tn, *pkn;
-    int kd;
-    size_t m;
-    int64_t obj_off = 0;
+    int m = item_table_index("object");
+    int64_t obj_off = m >= 0 ? rv->off[m] : 0;
     uint64_t rows = 0;
     char sel[300];
     sqlite3_stmt *s;
     int64_t want = -1;
-    if(!(r = run(pg, w->name, err, n, Tl_pg_register_fp_sql, 0, NULL)))
-      goto out;
-    if(strcmp(PQgetvalue(r, 0, 0), fp)) {
-      PQclear(r);
-      *stale = 1;
-      snprintf(err, n, "the register or the division map changed while "
-               "the item was matched");
-      goto out;
-    }
-    PQclear(r);
-    for(m = 0; m < 32 && Tl_item_table(m, &tn, &kd, &pkn); m++)
-      if(!strcmp(tn, "object"))
-        obj_off = off[m];
     snprintf(sel, sizeof(sel), "SELECT target_id, CASE WHEN object_id > 0 "
              "THEN object_id + %lld ELSE object_id END, how FROM "
              "target_match ORDER BY target_id, object_id",
@@ -789,28 +1057,8 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
     }
     *nmatch = want;
   }
-  /* the evidence id and the object high-water mark */
-  {
-    const char *tn, *pkn;
-    int kd;
-    size_t m;
-    int64_t obj_off = 0, next;
-    for(m = 0; m < 32 && Tl_item_table(m, &tn, &kd, &pkn); m++) {
-      if(!strcmp(tn, "object"))
-        obj_off = off[m];
-    }
-    *ev_out = src_ev + ev_off;
-    next = src_next + obj_off;
-    if(next < pg_next)
-      next = pg_next;
-    snprintf(num[0], sizeof(num[0]), "%lld", (long long)next);
-    pv[0] = num[0];
-    if(run0(pg, w->name, err, n, "SELECT tl_next_object_id($1::bigint)", 1,
-            pv))
-      goto out;
-  }
   snprintf(num[0], sizeof(num[0]), "%lld", (long long)now_ns());
-  snprintf(num[1], sizeof(num[1]), "%lld", (long long)*ev_out);
+  snprintf(num[1], sizeof(num[1]), "%lld", (long long)rv->ev);
   snprintf(num[2], sizeof(num[2]), "%lld", (long long)run_id);
   pv[0] = num[0];
   pv[1] = num[1];
@@ -826,11 +1074,12 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
   pv[2] = num[0];
   pv[3] = num[3];
   pv[4] = num[2];
-  if((item_id && run0(pg, w->name, err, n, "SELECT tl_queue_done("
-                      "$1::bigint, $2::bigint, $3::bigint, $4::bigint, "
-                      "$5::bigint)", 5, pv)) ||
-     copy_fault() ||
-     run0(pg, w->name, err, n, "COMMIT", 0, NULL))
+  if(item_id && run0(pg, w->name, err, n, "SELECT tl_queue_done("
+                     "$1::bigint, $2::bigint, $3::bigint, $4::bigint, "
+                     "$5::bigint)", 5, pv))
+    goto out;
+  copy_pause();
+  if(copy_fault() || run0(pg, w->name, err, n, "COMMIT", 0, NULL))
     goto out;
   rc = 0;
   goto done;
@@ -841,6 +1090,34 @@ out:
 done:
   sqlite3_close(db);
   return rc;
+}
+
+/* After a --replace committed: the replaced item's event partition, empty
+** now, detached and dropped. DETACH ... CONCURRENTLY waits for the
+** transactions that may still read it (a reader's snapshot from before the
+** replace sees the old item whole) without locking `event` against the
+** copies and readers; a plain DROP would. Best effort: an empty partition
+** left behind holds no rows. */
+static void
+drop_partition(PGconn *pg, wshared *w, int64_t ev)
+{
+  char sql[200], e[600], name[40];
+  PGresult *r;
+  snprintf(name, sizeof(name), "event_e%lld", (long long)ev);
+  snprintf(sql, sizeof(sql), "SELECT count(*) FROM pg_inherits WHERE "
+           "inhrelid = to_regclass('%s') AND inhparent = 'event'::regclass",
+           name);
+  if(!(r = run(pg, w->name, e, sizeof(e), sql, 0, NULL)))
+    return;
+  if(!strcmp(PQgetvalue(r, 0, 0), "1")) {
+    snprintf(sql, sizeof(sql), "ALTER TABLE event DETACH PARTITION \"%s\" "
+             "CONCURRENTLY", name);
+    if(!run0(pg, w->name, e, sizeof(e), sql, 0, NULL)) {
+      snprintf(sql, sizeof(sql), "DROP TABLE \"%s\"", name);
+      run0(pg, w->name, e, sizeof(e), sql, 0, NULL);
+    }
+  }
+  PQclear(r);
 }
 
 /* End the run and the queue row as failed (when the claim is still ours). */
@@ -918,6 +1195,8 @@ start_run(PGconn *pg, wshared *w, pitem *it, const char *cmd, char *err,
   pv[3] = pid;
   pv[4] = it->label;
   pv[5] = num;
+  /* run ids in turn (an advisory lock: a LOCK TABLE run would wait for
+  ** every copy in flight, which updates its run row) */
   if(run0(pg, w->name, err, n, "BEGIN", 0, NULL) ||
      run0(pg, w->name, err, n, "SELECT tl_lock_run()", 0, NULL) ||
      !(r = run(pg, w->name, err, n, "INSERT INTO run(run_id, tool_version, "
@@ -964,8 +1243,8 @@ pull_and_match(PGconn *pg, wshared *w, tl_case *c, char *fp, size_t fpn,
   snprintf(fp, fpn, "%s", PQgetvalue(r, 0, 0));
   nt = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
   PQclear(r);
-  if(Tl_pg_pull(pg, w->name, "target", NULL, c->db, &rows, err, n) ||
-     Tl_pg_pull(pg, w->name, "division_map", NULL, c->db, &rows, err, n) ||
+  if(Tl_pg_pull(pg, w->name, c->db, "target", NULL, &rows, err, n) ||
+     Tl_pg_pull(pg, w->name, c->db, "division_map", NULL, &rows, err, n) ||
      run0(pg, w->name, err, n, "COMMIT", 0, NULL)) {
     PQclear(PQexec(pg, "ROLLBACK"));
     sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
@@ -1013,6 +1292,53 @@ remove_dead_stages(const char *dir)
     closedir(d);
 }
 
+/* Is an item of the staged item's label or media in the case? (No lock:
+** the copy checks again under its advisory locks.) 0 no, -2 yes (err
+** says which), -1 an error. */
+static int
+precheck(PGconn *pg, wshared *w, sqlite3 *db, char *err, size_t n)
+{
+  sqlite3_stmt *s;
+  char lab[600] = "", md5[80] = "", sha[80] = "";
+  const char *pv[3];
+  PGresult *r;
+  int rc = 0;
+  if(sqlite3_prepare_v2(db, "SELECT label, md5, sha256 FROM evidence", -1,
+                        &s, NULL) != SQLITE_OK) {
+    snprintf(err, n, "the staging case: %s", sqlite3_errmsg(db));
+    return -1;
+  }
+  if(sqlite3_step(s) == SQLITE_ROW) {
+    snprintf(lab, sizeof(lab), "%s", sqlite3_column_text(s, 0) ?
+             (const char *)sqlite3_column_text(s, 0) : "");
+    snprintf(md5, sizeof(md5), "%s", sqlite3_column_text(s, 1) ?
+             (const char *)sqlite3_column_text(s, 1) : "");
+    snprintf(sha, sizeof(sha), "%s", sqlite3_column_text(s, 2) ?
+             (const char *)sqlite3_column_text(s, 2) : "");
+  }
+  sqlite3_finalize(s);
+  pv[0] = lab;
+  pv[1] = md5[0] ? md5 : NULL;
+  pv[2] = sha[0] ? sha : NULL;
+  if(!(r = run(pg, w->name, err, n, "SELECT evidence_id, label FROM "
+               "evidence WHERE label = $1 OR ($2::text IS NOT NULL AND md5 "
+               "= $2 AND sha256 IS NOT DISTINCT FROM $3) ORDER BY label = "
+               "$1 DESC LIMIT 1", 3, pv)))
+    return -1;
+  if(PQntuples(r)) {
+    if(!strcmp(PQgetvalue(r, 0, 1), lab))
+      snprintf(err, n, "an item labelled '%s' is already in the case "
+               "(evidence %s)", lab, PQgetvalue(r, 0, 0));
+    else
+      snprintf(err, n, "the same media (MD5 %s) is already in the case as "
+               "evidence %s, labelled '%s'", md5, PQgetvalue(r, 0, 0),
+               PQgetvalue(r, 0, 1));
+    rc = -2;
+  }
+  PQclear(r);
+  return rc;
+}
+
 /* One item: its run row, the ordinary ingest into a staging case of its
 ** own, the register matched there, and the copy into the case. A register
 ** changed in between is pulled and matched again (up to 5 times). */
@@ -1025,6 +1351,7 @@ do_item(PGconn *pg, wshared *w, pitem *it, char *err, size_t n)
   struct tl_ingest_opts io;
   tl_rc rc;
   int tries, cr;
+  ireserve rv;
 
   snprintf(cmd, sizeof(cmd), "%s", w->o.command_line ?
            w->o.command_line : "touchline worker");
@@ -1056,16 +1383,37 @@ do_item(PGconn *pg, wshared *w, pitem *it, char *err, size_t n)
     snprintf(err, n, "%s", tl_case_errmsg(c));
     goto out;
   }
+  /* an item in the case already is refused before any id is reserved
+  ** (checked again in the copy, where it counts) */
+  if(!w->ing.replace && (cr = precheck(pg, w, c->db, err, n))) {
+    rc = cr == -2 ? TL_EXISTS : TL_IO;
+    it->exists = cr == -2;
+    goto out;
+  }
   for(tries = 0;; tries++) {
-    int stale = 0;
+    int stale = 0, n_rep = 0, k;
+    int64_t replaced[8];
     if((rc = pull_and_match(pg, w, c, fp, sizeof(fp), err, n)))
       goto out;
-    it->t_copy = q_locked_ns = now_ns();
+    /* the ids, once: a copy tried again (the register changed) uses the
+    ** same */
+    if(!tries) {
+      it->t_copy = now_ns();
+      if(reserve_ids(pg, w, path, &rv, err, n)) {
+        rc = TL_FAILED;
+        goto out;
+      }
+    }
+    q_locked_ns = now_ns();
     cr = copy_item(pg, w, path, it->item_id, it->claim, it->attempts,
-                   it->label, it->run_id, fp, &it->lost, &stale, &it->ev,
-                   &it->nobj, &it->nev, &it->nmatch, err, n);
+                   it->run_id, &rv, w->ing.replace, fp, &it->lost, &stale,
+                   &it->nobj, &it->nev, &it->nmatch, replaced, &n_rep, err,
+                   n);
     if(!cr) {
       rc = TL_OK;
+      it->ev = rv.ev;
+      for(k = 0; k < n_rep; k++)
+        drop_partition(pg, w, replaced[k]);
       break;
     }
     rc = cr == -2 ? TL_EXISTS : TL_FAILED;
@@ -1389,12 +1737,6 @@ tl_pg_ingest(const char *uri, const char *image,
     free(w);
     return rc;
   }
-  if(w->ing.replace) {
-    snprintf(q_err, sizeof(q_err), "ingest: --replace is not supported on "
-             "a PostgreSQL case yet");
-    free(w);
-    return TL_UNSUPPORTED;
-  }
   snprintf(stage, sizeof(stage), "%s", stage_dir ? stage_dir :
            tmp && *tmp ? tmp : "/tmp");
   w->o.struct_size = sizeof(w->o);
@@ -1563,14 +1905,17 @@ tl_pg_register_edit(const char *uri, int write,
     goto out;
   }
   rc = TL_IO;
-  /* a writer holds the lock item copies take from the pull to the write
-  ** back: the items matched are the items in the case */
+  /* a writer holds SHARE ROW EXCLUSIVE on case_meta from the pull to the
+  ** write back: item copies (ROW EXCLUSIVE) and reservations wait for it
+  ** and it for the copies in flight, so the items matched are the items
+  ** in the case, and an item copied after it sees the new register's
+  ** fingerprint and is matched again */
   if(run0(pg, name, q_err, sizeof(q_err), write ? "BEGIN" : "BEGIN "
           "ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL))
     goto out;
   in_tx = 1;
-  if(write && run0(pg, name, q_err, sizeof(q_err), "SELECT tl_lock_copy()",
-                   0, NULL))
+  if(write && run0(pg, name, q_err, sizeof(q_err), "SELECT "
+                   "tl_lock_register()", 0, NULL))
     goto out;
   if(sqlite3_exec(db, "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = "
                   "OFF; BEGIN; DELETE FROM case_meta", NULL, NULL, NULL) !=
@@ -1579,7 +1924,7 @@ tl_pg_register_edit(const char *uri, int write,
     goto out;
   }
   for(i = 0; i < sizeof(pulled) / sizeof(pulled[0]); i++)
-    if(Tl_pg_pull(pg, name, pulled[i].table, pulled[i].where, db, &rows,
+    if(Tl_pg_pull(pg, name, db, pulled[i].table, pulled[i].where, &rows,
                   q_err, sizeof(q_err)))
       goto out;
   /* which content hashes the case has: the others fn computes are added */

@@ -574,8 +574,10 @@ b_open(cpx *x, backend *b, const char *where, int write)
 }
 
 /* The tables of a backend that hold a case (PostgreSQL: of the current
-** schema, partitions left out), checked against the model: the same
-** tables with the same columns. have_schema: case_meta is there. */
+** schema, partitions left out, and an item's event partition between its
+** DETACH and its DROP after an `ingest URI --replace`), checked against
+** the model: the same tables with the same columns. have_schema:
+** case_meta is there. */
 static tl_rc
 b_check_schema(cpx *x, backend *b, const model *m, int *have_schema)
 {
@@ -585,7 +587,8 @@ b_check_schema(cpx *x, backend *b, const model *m, int *have_schema)
     PGresult *r = PQexec(b->pg, "SELECT c.relname::text FROM pg_class c "
                          "JOIN pg_namespace n ON n.oid = c.relnamespace "
                          "WHERE n.nspname = current_schema() AND c.relkind "
-                         "IN ('r', 'p') AND NOT c.relispartition");
+                         "IN ('r', 'p') AND NOT c.relispartition AND "
+                         "c.relname !~ '^event_[em][0-9]+$'");
     if(PQresultStatus(r) != PGRES_TUPLES_OK) {
       PQclear(r);
       return fail(x, TL_IO, "%s: %s", b->name, pg_msg(b->pg));
@@ -1678,37 +1681,15 @@ Tl_pg_copy_select(struct pg_conn *pg, const char *name, sqlite3 *db,
   return err_out(&x, err, n);
 }
 
+/* ---- rows out of the case into a SQLite database: for the writers
+** (ingest/pgqueue.c: the register pulled into a staging case, the register
+** commands' temporary case) and the readers (store/pgread.c: the reading
+** cache) ---- */
+
 tl_rc
-Tl_pg_event_partition(struct pg_conn *pg, const char *name,
-                      int64_t evidence_id, char *err, size_t n)
-{
-  cpx x;
-  backend b;
-  partx p;
-  fld f;
-  char id[40];
-  memset(&x, 0, sizeof(x));
-  memset(&b, 0, sizeof(b));
-  b.is_pg = 1;
-  b.pg = pg;
-  snprintf(b.name, sizeof(b.name), "%s", name);
-  p.dst = &b;
-  f.len = (size_t)snprintf(id, sizeof(id), "%lld", (long long)evidence_id);
-  f.p = id;
-  f.null = 0;
-  make_partition(&x, &p, &f, 1);
-  return err_out(&x, err, n);
-}
-
-/* ---- for the writers of a PostgreSQL case (ingest/pgqueue.c, pgedit.c):
-** rows out of the case into a SQLite database ---- */
-
-/* Rows of one case table (all, or those WHERE where) out of the server
-** into the same table of a SQLite database; dst names it in errors. */
-static tl_rc
-pull_table(struct pg_conn *pg, const char *name, const char *table,
-           const char *where, sqlite3 *db, const char *dst_name,
-           uint64_t *rows, char *err, size_t n)
+Tl_pg_pull(struct pg_conn *pg, const char *name, sqlite3 *db,
+           const char *table, const char *where, uint64_t *rows, char *err,
+           size_t n)
 {
   cpx x;
   model m;
@@ -1723,7 +1704,7 @@ pull_table(struct pg_conn *pg, const char *name, const char *table,
   src.pg = pg;
   snprintf(src.name, sizeof(src.name), "%s", name);
   dst.db = db;
-  snprintf(dst.name, sizeof(dst.name), "%s", dst_name);
+  snprintf(dst.name, sizeof(dst.name), "the local SQLite database");
   if(model_build(&x, &m))
     return err_out(&x, err, n);
   if(!(t = model_table(&m, table)))
@@ -1737,15 +1718,6 @@ pull_table(struct pg_conn *pg, const char *name, const char *table,
   free(sel.p);
   model_free(&m);
   return err_out(&x, err, n);
-}
-
-tl_rc
-Tl_pg_pull(struct pg_conn *pg, const char *name, const char *table,
-           const char *where, sqlite3 *db, uint64_t *rows, char *err,
-           size_t n)
-{
-  return pull_table(pg, name, table, where, db, "the local SQLite copy",
-                    rows, err, n);
 }
 
 /* ---- for reading a PostgreSQL case (store/pgread.c, issue 13) ---- */
@@ -1769,15 +1741,6 @@ Tl_pg_case_check(struct pg_conn *pg, const char *name, char *err, size_t n)
          "case schema)", name);
   model_free(&m);
   return err_out(&x, err, n);
-}
-
-tl_rc
-Tl_pg_fetch_table(struct pg_conn *pg, const char *name, sqlite3 *db,
-                  const char *table, const char *where, uint64_t *rows,
-                  char *err, size_t n)
-{
-  return pull_table(pg, name, table, where, db, "the reading cache", rows,
-                    err, n);
 }
 
 typedef struct {

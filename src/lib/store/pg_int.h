@@ -39,10 +39,12 @@ tl_rc Tl_pg_copy_select(struct pg_conn *pg, const char *name, sqlite3 *db,
                         uint64_t *rows, char *err, size_t n);
 
 /* Outside or inside the caller's transaction: the rows of table of the
-** PostgreSQL case (those meeting the SQL condition where; NULL: all) into
-** table of the SQLite database db; *rows: how many. */
-tl_rc Tl_pg_pull(struct pg_conn *pg, const char *name, const char *table,
-                 const char *where, sqlite3 *db, uint64_t *rows,
+** PostgreSQL case (those meeting where, a PostgreSQL condition on its
+** columns; NULL: all) into the same table of the SQLite database db, typed
+** as the schema types them (as case copy writes them); *rows: how many.
+** The writers' local cases and the readers' cache (store/pgread.c). */
+tl_rc Tl_pg_pull(struct pg_conn *pg, const char *name, sqlite3 *db,
+                 const char *table, const char *where, uint64_t *rows,
                  char *err, size_t n);
 
 /* The work queue's table (ingest/pgqueue.c): CREATE TABLE IF NOT EXISTS. */
@@ -52,22 +54,11 @@ extern const char Tl_pg_queue_ddl[];
 ** division map, and its number of targets (ingest/pgqueue.c). */
 extern const char Tl_pg_register_fp_sql[];
 
-/* The partition of event for one evidence item, when absent. */
-tl_rc Tl_pg_event_partition(struct pg_conn *pg, const char *name,
-                            int64_t evidence_id, char *err, size_t n);
-
 /* ---- reading a PostgreSQL case (store/pgread.c, issue 13) ---- */
 
 /* The database holds a case of this schema version (else an error). */
 tl_rc Tl_pg_case_check(struct pg_conn *pg, const char *name, char *err,
                        size_t n);
-
-/* The rows of table (where: a PostgreSQL condition on its columns, or
-** NULL for all) into the same table of the SQLite database db, typed as
-** the schema types them (as case copy writes them). */
-tl_rc Tl_pg_fetch_table(struct pg_conn *pg, const char *name, sqlite3 *db,
-                        const char *table, const char *where,
-                        uint64_t *rows, char *err, size_t n);
 
 /* One value of a row read with COPY: its bytes (decoded; bytea as its
 ** bytes), NUL-terminated only by chance: use len. */

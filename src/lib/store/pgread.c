@@ -127,8 +127,8 @@ Tl_pgread_open(tl_case *c, const char *uri, unsigned flags)
     snprintf(del, sizeof(del), "DELETE FROM \"%s\"", small_tables[i]);
     if((rc = Tl_exec(c, del)))
       return rc;
-    if((rc = Tl_pg_fetch_table(c->pg, red, c->db, small_tables[i], NULL,
-                               &n, err, sizeof(err))))
+    if((rc = Tl_pg_pull(c->pg, red, c->db, small_tables[i], NULL, &n, err,
+                        sizeof(err))))
       return Tl_set_error(c, rc, "%s", err);
   }
   return Tl_exec(c, "COMMIT");
@@ -596,8 +596,8 @@ Tl_pgread_load_analysis(tl_case *c, int64_t from, int64_t to)
                  "(SELECT unnest('%s'::bigint[])), x_aev(event_id) AS (%s) "
                  "SELECT event_id FROM x_aev)", ids, analysis_artifacts);
     }
-    if((rc = Tl_pg_fetch_table(c->pg, c->path, c->db, parts[i].table,
-                               where, &n, err, sizeof(err))))
+    if((rc = Tl_pg_pull(c->pg, c->path, c->db, parts[i].table, where, &n,
+                        err, sizeof(err))))
       rc = Tl_set_error(c, rc, "%s", err);
   }
   free(where);
