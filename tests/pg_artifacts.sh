@@ -192,6 +192,20 @@ ok $? "... nor can call the owner's functions directly"
 "$TOUCHLINE" upgrade "$UB" 2>"$T_TMP/e"
 is "$?" 0 "upgrade by a reviewer: nothing to do on a current case (as on a read-only SQLite file)"
 
+"$TOUCHLINE" ingest -q -l WS22 "$UB" "$S/evidence/WS22.E01" 2>"$T_TMP/e"
+is "$?$(grep -c . "$T_TMP/e")" 11 "a reviewer's ingest URI: refused (exit 1), one line"
+grep -q "permission denied" "$T_TMP/e"
+ok $? "... permission denied"
+
+# queue and worker take a PostgreSQL case only, and say why
+for c in "queue $A status" "worker $A --drain"; do
+  # shellcheck disable=SC2086
+  "$TOUCHLINE" $c 2>"$T_TMP/e"
+  is "$?$(grep -c . "$T_TMP/e")" 21 "${c%% *} given a SQLite case: exit 2, one line"
+  grep -q "the work queue lives in a PostgreSQL case .*touchline ingest $A --manifest FILE -j N" "$T_TMP/e"
+  ok $? "... saying why and what to use"
+done
+
 # upgrade: the version marker newer, older
 pg_createdb c2
 U2=$(pg_uri c2)
