@@ -224,10 +224,22 @@ pg_sql c2 "UPDATE case_meta SET value = '5' WHERE key = 'schema_version'" >/dev/
 is "$?" 1 "a newer case: refused"
 is "$(cat "$T_TMP/e")" "touchline: postgresql:///c2?host=$PG_DIR&user=postgres: case schema version 5 is newer than this touchline (4); upgrade touchline" \
   "... as SQLite says it"
+"$TOUCHLINE" info "$U2" 2>"$T_TMP/e" >/dev/null
+is "$?" 1 "... and by a reader"
+is "$(cat "$T_TMP/e")" "touchline: postgresql:///c2?host=$PG_DIR&user=postgres: case schema version 5 is newer than this touchline (4); upgrade touchline" \
+  "... in the same words"
+"$TOUCHLINE" artifacts "$U2" add "$T_TMP/h.tltest" --evidence FS01 --plugin "$GOOD" 2>"$T_TMP/e"
+is "$?$(grep -c 'is newer than this touchline' "$T_TMP/e")" 11 "... and by artifacts add"
 pg_sql c2 "UPDATE case_meta SET value = '3' WHERE key = 'schema_version'" >/dev/null
 "$TOUCHLINE" upgrade "$U2" 2>"$T_TMP/e"
 is "$?" 1 "an older version marker: refused (PostgreSQL cases are made at version 4)"
 grep -q "no migration of a PostgreSQL case applies" "$T_TMP/e"
 ok $? "... saying so"
+"$TOUCHLINE" timeline "$U2" -q -f csv 2>"$T_TMP/e" >/dev/null
+is "$?$(grep -c 'case schema version 3: PostgreSQL cases are made at version 4' "$T_TMP/e")" 11 \
+  "... a reader refuses it too"
+pg_sql c2 "UPDATE case_meta SET value = '4' WHERE key = 'schema_version'" >/dev/null
+"$TOUCHLINE" timeline "$U2" -q -f csv >/dev/null
+ok $? "the marker back at 4: read again"
 is "$(ls "$TMPDIR" | wc -l)" 0 "no staging case left behind (TMPDIR)"
 done_testing

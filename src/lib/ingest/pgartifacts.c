@@ -646,8 +646,14 @@ tl_pg_artifacts_add(const char *uri, int n_files, const char *const *files,
   }
   x->wait_s = o.wait_s;
   Tl_pg_redact(uri, x->name, sizeof(x->name));
-  snprintf(path, sizeof(path), "%s/tl-worker-%ld-artifacts.db",
-           tmp && *tmp ? tmp : "/tmp", (long)getpid());
+  {
+    /* (tl-worker-PID-: removed by the next ingest URI or worker of the
+    ** host when this process dies) */
+    static unsigned seq;
+    snprintf(path, sizeof(path), "%s/tl-worker-%ld-artifacts-%u.db",
+             tmp && *tmp ? tmp : "/tmp", (long)getpid(),
+             __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
+  }
   memset(&r, 0, sizeof(r));
   r.struct_size = sizeof(r);
   if((rc = Tl_pg_connect(uri, (struct pg_conn **)&x->pg, x->err,
