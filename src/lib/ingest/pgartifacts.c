@@ -341,8 +341,9 @@ table_index(const char *name)
 }
 
 /* Tables the staging case holds rows of the case in (pulled): only its
-** rows with keys above those are new. Objects and file systems are never
-** made by `artifacts add`. */
+** rows with keys above those are new. Objects, file systems and volumes
+** are never made by `artifacts add`: columns naming them keep their
+** values. */
 static int
 pulled_table(const char *t)
 {
@@ -353,7 +354,8 @@ pulled_table(const char *t)
 static int
 existing_only(const char *t)
 {
-  return !strcmp(t, "object") || !strcmp(t, "filesystem");
+  return !strcmp(t, "object") || !strcmp(t, "filesystem") ||
+         !strcmp(t, "volume");
 }
 
 /* The new rows of every item table, their ids moved above the case's. */
