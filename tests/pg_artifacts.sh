@@ -197,6 +197,19 @@ is "$?$(grep -c . "$T_TMP/e")" 11 "a reviewer's ingest URI: refused (exit 1), on
 grep -q "permission denied" "$T_TMP/e"
 ok $? "... permission denied"
 
+# two at once: they take turns on the case's lock, each its own ids
+printf 'EV 4 1 1 mft:155:1 c1 k=v\nEV 4 2 2 mft:155:1 c1 k=v\n' >"$T_TMP/c1.tltest"
+printf 'EV 4 3 3 mft:155:1 c2 k=v\n' >"$T_TMP/c2.tltest"
+before=$(pg_sql c1 "SELECT n_events FROM evidence WHERE label = 'WS17'")
+"$TOUCHLINE" artifacts "$U" add "$T_TMP/c1.tltest" --evidence WS17 --plugin "$GOOD" 2>/dev/null &
+p1=$!
+"$TOUCHLINE" artifacts "$U" add "$T_TMP/c2.tltest" --evidence WS17 --plugin "$GOOD" 2>/dev/null
+s2=$?
+wait $p1
+is "$? $s2" "0 0" "two artifacts add at once: both exit 0"
+is "$(pg_sql c1 "SELECT (SELECT n_events FROM evidence WHERE label = 'WS17') - $before, (SELECT count(*) FROM artifact_event WHERE actor IN ('c1', 'c2') AND object_id = (SELECT object_id FROM object WHERE path = '/Users/mbauer/Desktop/Lumen_Laser_Terminal_Performance_Spec_RevF.pdf')), (SELECT count(DISTINCT artifact_file_id) FROM artifact_event WHERE actor IN ('c1', 'c2'))")" \
+  "3|3|2" "... WS17 has their 3 events, resolved, in 2 artifact files"
+
 # queue and worker take a PostgreSQL case only, and say why
 for c in "queue $A status" "worker $A --drain"; do
   # shellcheck disable=SC2086
