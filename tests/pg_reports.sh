@@ -211,6 +211,15 @@ TMPDIR=$NOTMP "$TOUCHLINE" timeline "$UR" -q -f csv >"$T_TMP/tR" && cmp -s "$T_T
 ok $? "a role with SELECT only: timeline equal"
 TMPDIR=$NOTMP "$TOUCHLINE" info "$UR" --json >/dev/null
 ok $? "... and info"
+# the writing commands refuse it with one line (tests/pg_artifacts.sh)
+"$TOUCHLINE" artifacts "$UR" add "$S/targets.csv" --evidence WS17 2>"$T_TMP/err"
+is "$?$(grep -c . "$T_TMP/err")" 11 "a role with SELECT only: artifacts add refused (exit 1), one line"
+grep -q "the role rev may only read this case; adding artifacts needs an examiner" "$T_TMP/err"
+ok $? "... saying why"
+"$TOUCHLINE" upgrade "$UR" 2>"$T_TMP/err"
+is "$?$(grep -c . "$T_TMP/err")" 11 "... upgrade of a case without this version's functions refused (exit 1), one line"
+grep -q "made by the owner of the case" "$T_TMP/err"
+ok $? "... saying who makes them"
 
 # the register's reads work on the server's case; writes are refused
 "$TOUCHLINE" targets "$A" list >"$T_TMP/lA"

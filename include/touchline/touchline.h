@@ -586,6 +586,25 @@ tl_rc tl_pg_register_edit(const char *uri, int write,
                           int (*fn)(const char *path, void *ctx), void *ctx,
                           int *fn_status, const char **errmsg);
 
+/* tl_artifacts_add() on the PostgreSQL case at uri (`touchline artifacts
+** URI add`, docs/POSTGRESQL.md, "Artifacts"): the same parse, checks,
+** resolution and rows as on a SQLite case, run on a staging SQLite case in
+** TMPDIR (else /tmp) and copied into the case in one transaction under
+** the lock item copies take; the run row is the case's. The role needs
+** INSERT on the case (an examiner). Returns as tl_artifacts_add();
+** *errmsg: one line of the calling thread. */
+tl_rc tl_pg_artifacts_add(const char *uri, int n_files,
+                          const char *const *files,
+                          const struct tl_artifacts_opts *opts,
+                          struct tl_artifacts_result *res,
+                          const char **errmsg);
+
+/* `touchline upgrade URI`: PostgreSQL cases are made at the current
+** schema version, so no migration applies yet (*from_version 0: already
+** current); makes the case's functions of this version when absent (the
+** owner). TL_ABI: a newer case; TL_FAILED: not a case, or an older one. */
+tl_rc tl_pg_upgrade(const char *uri, int *from_version, const char **errmsg);
+
 #ifdef __cplusplus
 }
 #endif

@@ -34,6 +34,8 @@ usage_artifacts(FILE *o)
     "plugins` lists them. Every file is checked before anything is\n"
     "written. A parser that fails on one file loses that file's events\n"
     "only: it is said here, counted in the run row and in `info`.\n"
+    "CASE.db may be a postgresql:// URI (an examiner's role;\n"
+    "docs/POSTGRESQL.md, \"Artifacts\").\n"
     "\n"
     "exit status: 0 all parsed, 1 error (nothing written), 2 usage,\n"
     "3 --label exists, 4 parsed, but records or files were lost\n",
@@ -187,6 +189,31 @@ cmd_artifacts(int argc, char **argv)
   po.n_plugins = n_plugins;
   o.plugins = &po;
   o.command_line = cmdline = join_args(argc, argv);
+  if(tl_case_is_uri(argv[optind])) {
+    /* a PostgreSQL case: the same command on a staging copy of what it
+    ** reads, its rows copied into the case (docs/POSTGRESQL.md); the run
+    ** row records the URI without its password */
+    char red[700], *rl;
+    const char *perr = NULL;
+    tl_case_redact_uri(argv[optind], red, sizeof(red));
+    free(cmdline);
+    {
+      char *saved = argv[optind];
+      argv[optind] = red;
+      rl = join_args(argc, argv);
+      argv[optind] = saved;
+    }
+    o.command_line = cmdline = rl;
+    rc = tl_pg_artifacts_add(argv[optind], argc - optind - 2,
+                             (const char *const *)argv + optind + 2, &o, &r,
+                             &perr);
+    if(rc != TL_OK && rc != TL_WARN) {
+      fprintf(stderr, "touchline: %s\n", perr);
+      st = rc == TL_USAGE ? 2 : rc == TL_EXISTS ? 3 : 1;
+      goto out;
+    }
+    goto done;
+  }
   /* a new item of artifacts alone may start a new case */
   if((rc = tl_case_open(argv[optind], o.label ? TL_OPEN_CREATE :
                         TL_OPEN_READWRITE, &c, &err))) {
@@ -201,6 +228,7 @@ cmd_artifacts(int argc, char **argv)
     st = rc == TL_USAGE ? 2 : rc == TL_EXISTS ? 3 : 1;
     goto out;
   }
+done:
   fprintf(stderr, "touchline: %llu file(s), %llu event(s) (%llu naming a "
           "file of the case), %llu corrupt record(s), %llu refused "
           "event(s), %llu file(s) failed\n", (unsigned long long)r.n_files,

@@ -164,6 +164,19 @@ on_queue_manifest_error(const char *file, long line, const char *msg,
     fprintf(stderr, "touchline queue: %s: %s\n", file, msg);
 }
 
+/* queue and worker take a PostgreSQL case only: one line saying why. */
+static int
+sqlite_queue(const char *cmd, const char *path)
+{
+  if(tl_case_is_uri(path))
+    return 0;
+  fprintf(stderr, "touchline %s: %s: the work queue lives in a PostgreSQL "
+          "case (postgresql://...), for many machines writing one case; a "
+          "SQLite case takes many items with `touchline ingest %s "
+          "--manifest FILE -j N`\n", cmd, path, path);
+  return 1;
+}
+
 int
 cmd_queue(int argc, char **argv)
 {
@@ -173,6 +186,8 @@ cmd_queue(int argc, char **argv)
     tl_usage_queue(stdout);
     return 0;
   }
+  if(argc >= 3 && sqlite_queue("queue", argv[1]))
+    return 2;
   if(argc == 3 && !strcmp(argv[2], "status")) {
     struct tl_sink out;
     tl_sink_stdio(&out, stdout);
@@ -290,6 +305,8 @@ cmd_worker(int argc, char **argv, int full_argc, char **full_argv)
     tl_usage_queue(stderr);
     return 2;
   }
+  if(sqlite_queue("worker", argv[optind]))
+    return 2;
   o.on_item = on_worker_item;
   memset(&sa, 0, sizeof(sa));
   sa.sa_handler = on_case_signal;

@@ -130,7 +130,10 @@ usage_upgrade(FILE *o)
     "\n"
     "Migrate a case written by an older touchline to this version's\n"
     "schema. Writing commands (ingest, targets, divisions) do it too;\n"
-    "readers (info, timeline, exposure, anomalies) never change a case.\n",
+    "readers (info, timeline, exposure, anomalies) never change a case.\n"
+    "CASE.db may be a postgresql:// URI: PostgreSQL cases are made at\n"
+    "this version; upgrade makes the case's functions of this version\n"
+    "when absent (as the case's owner; docs/POSTGRESQL.md, \"Upgrade\").\n",
     o);
 }
 
@@ -435,6 +438,24 @@ cmd_upgrade(int argc, char **argv)
     usage_upgrade(stderr);
     return 2;
   }
+  if(tl_case_is_uri(argv[1])) {
+    /* a PostgreSQL case: made at this version, no migration applies yet;
+    ** the case's functions of this version made when absent */
+    char red[700];
+    int from = 0;
+    tl_case_redact_uri(argv[1], red, sizeof(red));
+    if((rc = tl_pg_upgrade(argv[1], &from, &err))) {
+      fprintf(stderr, "touchline: %s\n", err);
+      return 1;
+    }
+    if(from)
+      fprintf(stderr, "touchline: %s: upgraded the case from schema version "
+              "%d to %d\n", red, from, TL_SCHEMA_VERSION);
+    else
+      fprintf(stderr, "touchline: %s: already at schema version %d\n", red,
+              TL_SCHEMA_VERSION);
+    return 0;
+  }
   if((rc = tl_case_open(argv[1], TL_OPEN_READWRITE, &c, &err))) {
     fprintf(stderr, "touchline: %s\n", err);
     return exit_code(rc) == 2 ? 1 : exit_code(rc);
@@ -509,16 +530,6 @@ main(int argc, char **argv)
                                  ? cmd_targets : cmd_divisions);
     if(st >= 0)
       return st;
-  }
-  if((!strcmp(cmd, "artifacts") || !strcmp(cmd, "upgrade")) && argc > 2 &&
-     tl_case_is_uri(argv[2])) {
-    char red[700];
-    tl_case_redact_uri(argv[2], red, sizeof(red));
-    fprintf(stderr, "touchline %s: %s: a PostgreSQL case is not supported "
-            "by this command yet (docs/POSTGRESQL.md): copy it out with "
-            "`touchline case copy`, run it on the file, copy it back with "
-            "--replace\n", cmd, red);
-    return 2;
   }
   if(!strcmp(cmd, "ingest"))
     return cmd_ingest(argc - 1, argv + 1, argc, argv);

@@ -137,12 +137,33 @@ out:
 
 /* ---- resolution ------------------------------------------------------- */
 
+/* The staged run of this thread (Tl_artifacts_add_staged), for the
+** resolvers it makes, Tl_resolve_unc_pending's too. */
+static _Thread_local const Tl_art_stage *cur_stage;
+
+/* The objects of item ev are in the case (a staged run pulls them). */
+static int
+need(Tl_resolver *r, int64_t ev)
+{
+  if(!r->need_item || ev <= 0)
+    return 0;
+  if(r->need_item(r->need_ctx, ev)) {
+    r->failed = 1;
+    return -1;
+  }
+  return 0;
+}
+
 tl_rc
 Tl_resolver_init(tl_case *c, Tl_resolver *r, int64_t evidence_id)
 {
   memset(r, 0, sizeof(*r));
   r->c = c;
   r->evidence_id = evidence_id;
+  if(cur_stage) {
+    r->need_item = cur_stage->need_item;
+    r->need_ctx = cur_stage->ctx;
+  }
   /* the item's few file systems outside, object_fs_inode inside: with
   ** the optional fs_id on object (an OR) SQLite scanned every object for
   ** every event, 0.5 ms an event on a 2000-file volume */
@@ -292,6 +313,8 @@ resolve_unc(Tl_resolver *r, const char *path)
   if(st == SQLITE_ROW) {
     ev = sqlite3_column_int64(r->q_unc, 0);
     local = (const char *)sqlite3_column_text(r->q_unc, 1);
+    if(local && need(r, ev))
+      local = NULL, ev = 0;
     if(local) {
       have_local = 1;
       /* C:\Shares\Space + /rest (the normalizing drops the letter) */
@@ -304,6 +327,8 @@ resolve_unc(Tl_resolver *r, const char *path)
   sqlite3_clear_bindings(r->q_unc);
   if(!ev || id || have_local)
     return id;
+  if(need(r, ev))
+    return 0;
   if((id = by_path(r, ev, 0, norm)))
     return id;
   if(rest && (id = by_path(r, ev, 0, rest)))
@@ -318,7 +343,7 @@ Tl_resolve(Tl_resolver *r, const struct tl_file_ref *f, int64_t fs_id,
   char norm[4096];
   int64_t id = 0;
   *how = NULL;
-  if(!r->evidence_id)
+  if(!r->evidence_id || need(r, r->evidence_id))
     return 0;
   if(f->kind == TL_REF_MFT) {
     sqlite3_bind_int64(r->q_mft, 1, r->evidence_id);
@@ -884,10 +909,10 @@ new_or_find_item(tl_case *c, const struct tl_artifacts_opts *o, int64_t run,
   return TL_OK;
 }
 
-tl_rc
-tl_artifacts_add(tl_case *c, int n_files, const char *const *files,
-                 const struct tl_artifacts_opts *opts,
-                 struct tl_artifacts_result *res)
+static tl_rc
+artifacts_add(tl_case *c, int n_files, const char *const *files,
+              const struct tl_artifacts_opts *opts,
+              struct tl_artifacts_result *res, const Tl_art_stage *stage)
 {
   struct tl_artifacts_opts o;
   struct tl_artifacts_result r;
@@ -897,7 +922,7 @@ tl_artifacts_add(tl_case *c, int n_files, const char *const *files,
   addfile *fs = NULL;
   Tl_pcount *pc = NULL;
   int n_pc = 0, i, in_tx = 0, have_rs = 0, have_st = 0;
-  int64_t run = 0, ev = 0, n_ev_total = 0, n_corrupt = 0;
+  int64_t run = 0, ev = 0, n_ev_total = 0, n_corrupt = 0, started;
   uint64_t n_unc = 0;
   char err[1100], host[256] = "";
   char *json = NULL;
@@ -944,12 +969,19 @@ tl_artifacts_add(tl_case *c, int n_files, const char *const *files,
 
   /* the run row, committed on its own (as an ingest's) */
   gethostname(host, sizeof(host) - 1);
+  started = Tl_now_ns();
+  /* a staged run: the id the case gives its run row (NULL: the next) */
+  if(stage && (rc = stage->run_id(stage->ctx, o.command_line, host, started,
+                                  (int64_t)getpid(), o.evidence ? o.evidence :
+                                  o.label, &run)))
+    goto out;
   if((rc = Tl_begin_write(c, o.wait_s, o.on_wait, o.wait_ctx)))
     goto out;
-  if((rc = Tl_exec_bound(c, "INSERT INTO run(tool_version, command_line, "
-                         "host, started_ns, pid, label) VALUES(?,?,?,?,?,?)",
-                         "tttiit", "touchline " TL_VERSION, o.command_line,
-                         host, Tl_now_ns(), (int64_t)getpid(),
+  if((rc = Tl_exec_bound(c, "INSERT INTO run(run_id, tool_version, "
+                         "command_line, host, started_ns, pid, label) "
+                         "VALUES(nullif(?, 0),?,?,?,?,?,?)", "itttiit", run,
+                         "touchline " TL_VERSION, o.command_line,
+                         host, started, (int64_t)getpid(),
                          o.evidence ? o.evidence : o.label)) ||
      (run = sqlite3_last_insert_rowid(c->db), 0) ||
      (rc = Tl_exec(c, "COMMIT"))) {
@@ -960,7 +992,8 @@ tl_artifacts_add(tl_case *c, int n_files, const char *const *files,
   if((rc = Tl_begin_write(c, o.wait_s, o.on_wait, o.wait_ctx)))
     goto out;
   in_tx = 1;
-  if((rc = new_or_find_item(c, &o, run, &ev)) ||
+  if((stage && (rc = stage->begin(stage->ctx))) ||
+     (rc = new_or_find_item(c, &o, run, &ev)) ||
      (rc = Tl_record_plugins(c, h, run)) ||
      (rc = Tl_resolver_init(c, &rs, ev)))
     goto out;
@@ -1125,4 +1158,25 @@ out:
   free(json);
   Tl_phost_free(h);
   return rc;
+}
+
+tl_rc
+Tl_artifacts_add_staged(tl_case *c, int n_files, const char *const *files,
+                        const struct tl_artifacts_opts *opts,
+                        struct tl_artifacts_result *res,
+                        const Tl_art_stage *stage)
+{
+  tl_rc rc;
+  cur_stage = stage;
+  rc = artifacts_add(c, n_files, files, opts, res, stage);
+  cur_stage = NULL;
+  return rc;
+}
+
+tl_rc
+tl_artifacts_add(tl_case *c, int n_files, const char *const *files,
+                 const struct tl_artifacts_opts *opts,
+                 struct tl_artifacts_result *res)
+{
+  return Tl_artifacts_add_staged(c, n_files, files, opts, res, NULL);
 }

@@ -22,6 +22,10 @@ typedef struct Tl_resolver {
   sqlite3_stmt *q_mft, *q_name, *q_label, *q_path;
   sqlite3_stmt *q_unc;    /* UNC host and share through evidence_fact */
   int failed;             /* a lookup failed (SQLite), not "not found" */
+  /* a staged run (Tl_art_stage): the objects of an item pulled into the
+  ** case before they are looked up; NULL otherwise */
+  tl_rc (*need_item)(void *ctx, int64_t evidence_id);
+  void *need_ctx;
   /* the last folder Tl_resolve_folder() looked up (records of one folder
   ** come in runs) */
   int64_t pf_fs;
@@ -100,5 +104,29 @@ typedef struct Tl_pcount {
 
 Tl_pcount *Tl_pcount_get(Tl_pcount **list, int *n, const char *parser);
 char *Tl_pcount_json(const Tl_pcount *l, int n);
+
+/* `artifacts add` run on a staging SQLite case for another case store
+** (ingest/pgartifacts.c, a PostgreSQL case): the same code, with these
+** calls at its steps. */
+typedef struct Tl_art_stage {
+  /* the run row: its id, given (and committed) by the case the staging
+  ** case stands for; the staging case's row gets the same id and values */
+  tl_rc (*run_id)(void *ctx, const char *command_line, const char *host,
+                  int64_t started_ns, int64_t pid, const char *label,
+                  int64_t *run_id);
+  /* the write transaction has begun on the staging case: take the case's
+  ** lock and refresh what the staging case holds of it */
+  tl_rc (*begin)(void *ctx);
+  /* the objects of an evidence item, before the resolver reads them */
+  tl_rc (*need_item)(void *ctx, int64_t evidence_id);
+  void *ctx;
+} Tl_art_stage;
+
+/* tl_artifacts_add() with stage (NULL: a plain SQLite case). */
+tl_rc Tl_artifacts_add_staged(tl_case *c, int n_files,
+                              const char *const *files,
+                              const struct tl_artifacts_opts *opts,
+                              struct tl_artifacts_result *res,
+                              const Tl_art_stage *stage);
 
 #endif

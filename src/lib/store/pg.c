@@ -1739,6 +1739,18 @@ Tl_pg_case_check(struct pg_conn *pg, const char *name, char *err, size_t n)
   if(!b_check_schema(&x, &b, &m, &have) && !have)
     fail(&x, TL_FAILED, "%s: not a touchline case (the database has no "
          "case schema)", name);
+  /* its version marker, as a SQLite case's: a newer case is refused in
+  ** SQLite's words (pgartifacts.c: upgrade) */
+  if(!x.rc) {
+    int64_t v = 0;
+    if(!b_int(&x, &b, "SELECT (SELECT value FROM case_meta WHERE key = "
+              "'schema_version')::bigint", &v) && v != TL_SCHEMA_VERSION)
+      fail(&x, v > TL_SCHEMA_VERSION ? TL_ABI : TL_FAILED, v >
+           TL_SCHEMA_VERSION ? "%s: case schema version %lld is newer than "
+           "this touchline (%d); upgrade touchline" : "%s: case schema "
+           "version %lld: PostgreSQL cases are made at version %d (a "
+           "damaged case?)", name, (long long)v, TL_SCHEMA_VERSION);
+  }
   model_free(&m);
   return err_out(&x, err, n);
 }
