@@ -220,6 +220,17 @@ is "$(pg_sql c1 "SELECT (SELECT n_events FROM evidence WHERE label = 'WS17') - $
   "3|3|2" "... WS17 has their 3 events, resolved, in 2 artifact files"
 fi
 
+# ids reserved for an item copy in flight (case_meta next_<table>_id,
+# pgqueue.c's tl_reserve_ids: not in the table until the copy commits)
+# are not given to new artifact rows
+mark=$(pg_sql c1 "SELECT max(event_id) + 1000 FROM artifact_event")
+pg_sql c1 "INSERT INTO case_meta VALUES('next_artifact_event_id', '$mark') ON CONFLICT (key) DO UPDATE SET value = excluded.value" >/dev/null
+printf 'EV 4 5 5 mft:155:1 r1 k=v\n' >"$T_TMP/r1.tltest"
+"$TOUCHLINE" artifacts "$U" add "$T_TMP/r1.tltest" --evidence WS17 --plugin "$GOOD" 2>/dev/null
+is "$?" 0 "artifacts add beside a reservation: exit 0"
+is "$(pg_sql c1 "SELECT min(event_id) >= $mark FROM artifact_event WHERE actor = 'r1'")" t \
+  "... its event ids above the reserved range (from $mark)"
+
 # queue and worker take a PostgreSQL case only, and say why
 for c in "queue $A status" "worker $A --drain"; do
   # shellcheck disable=SC2086

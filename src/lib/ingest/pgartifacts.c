@@ -81,8 +81,9 @@ tl_pg_upgrade(const char *uri, int *from_version, const char **errmsg)
 /* The steps of `artifacts add` that INSERT does not allow an examiner,
 ** each a function of the owner doing that one thing (docs/POSTGRESQL.md,
 ** "Roles"); callable by a role that may insert artifact events. The
-** locks are the item copies' (pgqueue.c's functions when the case has
-** them). */
+** lock is the register's (pgqueue.c's tl_lock_register when the case has
+** it: SHARE ROW EXCLUSIVE on case_meta, so no item copy is in flight and
+** no id reservation (its UPDATE of case_meta) is made while it is held). */
 static const char art_fns[] =
   "CREATE OR REPLACE FUNCTION tl_artifacts_may() RETURNS void LANGUAGE "
   "plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $f$ BEGIN IF "
@@ -91,9 +92,9 @@ static const char art_fns[] =
   "END $f$;\n"
   "CREATE OR REPLACE FUNCTION tl_artifacts_lock() RETURNS void LANGUAGE "
   "plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $f$ BEGIN "
-  "PERFORM tl_artifacts_may(); IF to_regproc('tl_lock_copy') IS NOT NULL "
-  "THEN PERFORM tl_lock_copy(); ELSE LOCK TABLE case_meta IN SHARE ROW "
-  "EXCLUSIVE MODE; END IF; END $f$;\n"
+  "PERFORM tl_artifacts_may(); IF to_regproc('tl_lock_register') IS NOT "
+  "NULL THEN PERFORM tl_lock_register(); ELSE LOCK TABLE case_meta IN "
+  "SHARE ROW EXCLUSIVE MODE; END IF; END $f$;\n"
   "CREATE OR REPLACE FUNCTION tl_artifacts_run_lock() RETURNS void "
   "LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $f$ "
   "BEGIN PERFORM tl_artifacts_may(); IF to_regproc('tl_lock_run') IS NOT "
@@ -237,7 +238,7 @@ static tl_rc
 pull(pgart *x, const char *table, const char *where)
 {
   uint64_t rows;
-  if(Tl_pg_pull((struct pg_conn *)x->pg, x->name, table, where, x->c->db,
+  if(Tl_pg_pull((struct pg_conn *)x->pg, x->name, x->c->db, table, where,
                 &rows, x->err, sizeof(x->err)))
     return case_error(x, TL_IO);
   return TL_OK;
@@ -373,8 +374,13 @@ copy_new_rows(pgart *x, int64_t *off)
     off[i] = 0;
     if(kind != 2 || !pk || existing_only(t))
       continue;
-    snprintf(sql, sizeof(sql), "SELECT coalesce(max(\"%s\"), 0) FROM \"%s\"",
-             pk, t);
+    /* above the case's largest key and below none of the ids reserved
+    ** for item copies (case_meta 'next_<table>_id', pgqueue.c's
+    ** tl_reserve_ids): a reserved range is not in the table until its
+    ** copy commits, and no reservation is made while the lock is held */
+    snprintf(sql, sizeof(sql), "SELECT greatest(coalesce(max(\"%s\"), 0), "
+             "coalesce((SELECT value::bigint FROM case_meta WHERE key = "
+             "'next_%s_id'), 1) - 1) FROM \"%s\"", pk, t, t);
     if(!(r = q(x, sql, 0, NULL)))
       return -1;
     off[i] = strtoll(PQgetvalue(r, 0, 0), NULL, 10) - x->base[i];
