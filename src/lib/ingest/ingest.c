@@ -27,6 +27,7 @@
 #include "analysis/match_int.h"
 #include "base/abi_int.h"
 #include "base/names_int.h"
+#include "base/stageclock_int.h"
 #include "store/store_int.h"
 #include "walk/walk_int.h"
 #include "walk/claims_int.h"
@@ -58,56 +59,9 @@ typedef struct ingest {
   Tl_phost *ph;                  /* artifact parsers (docs/PLUGIN-ABI.md) */
   int staging;                   /* TL_INGEST_STAGING: no match, no index */
   /* TOUCHLINE_TIMING=1: each stage's wall and CPU time on stderr */
-  int timing;
-  double tm_wall, tm_cpu, tm_thr, tm_wall0, tm_cpu0, tm_thr0, writer_cpu;
+  Tl_stage_clock tm;
+  double writer_cpu;        /* CPU of the writer thread */
 } ingest;
-
-static double
-clock_s(clockid_t id)
-{
-  struct timespec ts;
-  if(clock_gettime(id, &ts))
-    return 0;
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* TOUCHLINE_TIMING: the time since the last mark, as one line on stderr:
-** wall, CPU of the whole process (every thread) and of the calling
-** thread (the walker). docs/internals/WRITE-PATH.md reads them. */
-static void
-timing_mark(ingest *x, const char *stage)
-{
-  double w, p, t;
-  if(!x->timing)
-    return;
-  w = Tl_mono_s();
-  p = clock_s(CLOCK_PROCESS_CPUTIME_ID);
-  t = clock_s(CLOCK_THREAD_CPUTIME_ID);
-  if(stage)
-    fprintf(stderr, "timing: %-8s wall %7.3f s  cpu %7.3f s  main thread "
-            "%7.3f s\n", stage, w - x->tm_wall, p - x->tm_cpu,
-            t - x->tm_thr);
-  else {
-    x->tm_wall0 = w;
-    x->tm_cpu0 = p;
-    x->tm_thr0 = t;
-  }
-  x->tm_wall = w;
-  x->tm_cpu = p;
-  x->tm_thr = t;
-}
-
-static void
-timing_total(ingest *x)
-{
-  if(!x->timing)
-    return;
-  fprintf(stderr, "timing: %-8s wall %7.3f s  cpu %7.3f s  main thread "
-          "%7.3f s  writer thread %.3f s\n", "total",
-          Tl_mono_s() - x->tm_wall0,
-          clock_s(CLOCK_PROCESS_CPUTIME_ID) - x->tm_cpu0,
-          clock_s(CLOCK_THREAD_CPUTIME_ID) - x->tm_thr0, x->writer_cpu);
-}
 
 /* The default label: the image's file name without its extension; bytes
 ** that are not UTF-8 become "\xHH" so that the label is always text. */
@@ -415,10 +369,10 @@ stage_walk(ingest *x)
      (rc = Tl_writer_start(c, &w->wr)))
     return rc;
   fault_hook(w);
-  timing_mark(x, "open");
+  Tl_stage_mark(&x->tm, "open");
   rc = Tl_walk_image(w, x->im.img);
-  timing_mark(x, "walk");
-  if(x->timing && x->im.is_ewf) {
+  Tl_stage_mark(&x->tm, "walk");
+  if(x->tm.on && x->im.is_ewf) {
     Tl_ewf_cache_stats cs;
     Tl_ewf_img_cache_stats(x->im.img, &cs);
     fprintf(stderr, "timing: EWF cache %u x %zu bytes (%u filled), %llu "
@@ -428,7 +382,7 @@ stage_walk(ingest *x)
   }
   /* the walk is over: let the writer finish before anything else */
   wrc = Tl_writer_finish_cpu(w->wr, &x->writer_cpu);
-  timing_mark(x, "drain");
+  Tl_stage_mark(&x->tm, "drain");
   w->wr = NULL;
   if(!rc)
     rc = wrc;
@@ -472,7 +426,7 @@ stage_finish(ingest *x)
     Tl_walk_progress(w, "index", 1);
     if((rc = Tl_exec(c, Tl_index_create)))
       return rc;
-    timing_mark(x, "index");
+    Tl_stage_mark(&x->tm, "index");
   }
   /* Wait for the hash, still reporting progress and honouring Ctrl-C. */
   while(x->hasher && !Tl_hasher_finished(x->hasher)) {
@@ -484,7 +438,7 @@ stage_finish(ingest *x)
     nanosleep(&ts, NULL);
   }
   if(x->hasher) {
-    timing_mark(x, "hashwait");
+    Tl_stage_mark(&x->tm, "hashwait");
     rc = Tl_hasher_finish(x->hasher, x->md5, x->sha1, x->sha256,
                           &x->n_read_err, x->herr, sizeof(x->herr));
     x->hasher = NULL;
@@ -533,7 +487,7 @@ stage_match(ingest *x)
 {
   uint64_t n_m = 0, n_h = 0, n_unc = 0;
   tl_rc rc;
-  timing_mark(x, "verify");
+  Tl_stage_mark(&x->tm, "verify");
   if(x->staging)
     return TL_OK;       /* matched where the item is copied to */
   Tl_walk_progress(&x->w, "match", 1);
@@ -541,7 +495,7 @@ stage_match(ingest *x)
     return rc;
   /* links of items ingested before to \\THIS\share\... */
   rc = Tl_resolve_unc_pending(x->c, &n_unc);
-  timing_mark(x, "match");
+  Tl_stage_mark(&x->tm, "match");
   return rc;
 }
 
@@ -583,11 +537,11 @@ stage_commit(ingest *x, struct tl_ingest_result *res)
   }
   Tl_store_finalize(&x->st);
   x->st_ok = 0;
-  timing_mark(x, "finish");
+  Tl_stage_mark(&x->tm, "finish");
   if((rc = Tl_exec(c, "COMMIT")))
     return rc;
   x->in_tx = 0;
-  timing_mark(x, "commit");
+  Tl_stage_mark(&x->tm, "commit");
 
   res->evidence_id = x->ev;
   res->n_objects = w->n_objects;
@@ -664,11 +618,7 @@ Tl_ingest_item(tl_case *c, int n_paths, const char *const *paths,
   x->ver = "not-computed";
   x->res = res;
   x->staging = (flags & TL_INGEST_STAGING) != 0;
-  {
-    const char *t = getenv("TOUCHLINE_TIMING");
-    x->timing = t && *t && strcmp(t, "0");
-  }
-  timing_mark(x, NULL);
+  Tl_stage_start(&x->tm, 8);
 
   if(!(rc = stage_open(x)) &&
      !(rc = stage_identify(x)) &&
@@ -679,7 +629,7 @@ Tl_ingest_item(tl_case *c, int n_paths, const char *const *paths,
      !(rc = stage_match(x)))
     rc = stage_commit(x, res);
   if(!rc)
-    timing_total(x);
+    Tl_stage_total(&x->tm, "writer", x->writer_cpu);
 
   Tl_writer_finish(x->w.wr);
   if(x->hasher) {

@@ -133,18 +133,11 @@ typedef struct {
   char err[1400];
 } pgart;
 
+/* libpq's message, one line */
 static const char *
 msg1(PGconn *pg)
 {
-  static _Thread_local char m[700];
-  char *p;
-  snprintf(m, sizeof(m), "%s", PQerrorMessage(pg));
-  for(p = m; *p; p++)
-    if(*p == '\n')
-      *p = ' ';
-  while(p > m && p[-1] == ' ')
-    *--p = 0;
-  return m;
+  return Tl_pg_msg((struct pg_conn *)pg);
 }
 
 /* sql with up to 8 text parameters; the result, or NULL with x->err. */

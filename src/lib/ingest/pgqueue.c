@@ -248,18 +248,11 @@ reserve_fn_sql(void)
   return s;
 }
 
+/* libpq's message, one line */
 static const char *
 msg1(PGconn *pg)
 {
-  static _Thread_local char m[600];
-  char *p;
-  snprintf(m, sizeof(m), "%s", PQerrorMessage(pg));
-  for(p = m; *p; p++)
-    if(*p == '\n')
-      *p = ' ';
-  while(p > m && p[-1] == ' ')
-    *--p = 0;
-  return m;
+  return Tl_pg_msg((struct pg_conn *)pg);
 }
 
 /* Run sql with up to 8 text parameters (NULL: SQL NULL); the result when

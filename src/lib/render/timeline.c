@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "base/abi_int.h"
+#include "base/stageclock_int.h"
 #include "base/timeparse_int.h"
 #include "base/tz_int.h"
 #include "render/timeline_int.h"
@@ -35,67 +36,20 @@ struct run {
   uint64_t rows;
   uint64_t n_clamped;
   /* TOUCHLINE_TIMING=1: the stages' wall and CPU time on stderr */
-  int timing, timing_read;
-  double tm_wall, tm_cpu, tm_thr, tm_wall0, tm_cpu0, tm_thr0;
+  Tl_stage_clock tm;
+  int timing_read;
   double fmt_thread_cpu;    /* CPU of the formatting thread */
   int cancelled;
   int multi_fs;             /* bodyfile: names get "label/volN" in front */
 };
 
-static double
-clock_s(clockid_t id)
-{
-  struct timespec ts;
-  if(clock_gettime(id, &ts))
-    return 0;
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* TOUCHLINE_TIMING: the time since the last mark: wall, CPU of the
-** process and of the calling thread (docs/internals/API.md). stage
-** NULL: the start. */
-static void
-timing_mark(struct run *r, const char *stage)
-{
-  double w, p, t;
-  if(!r->timing)
-    return;
-  w = Tl_mono_s();
-  p = clock_s(CLOCK_PROCESS_CPUTIME_ID);
-  t = clock_s(CLOCK_THREAD_CPUTIME_ID);
-  if(stage)
-    fprintf(stderr, "timing: %-6s wall %7.3f s  cpu %7.3f s  main thread "
-            "%7.3f s\n", stage, w - r->tm_wall, p - r->tm_cpu,
-            t - r->tm_thr);
-  else {
-    r->tm_wall0 = w;
-    r->tm_cpu0 = p;
-    r->tm_thr0 = t;
-  }
-  r->tm_wall = w;
-  r->tm_cpu = p;
-  r->tm_thr = t;
-}
-
-static void
-timing_total(struct run *r)
-{
-  if(!r->timing)
-    return;
-  fprintf(stderr, "timing: %-6s wall %7.3f s  cpu %7.3f s  main thread "
-          "%7.3f s  formatting thread %.3f s\n", "total",
-          Tl_mono_s() - r->tm_wall0,
-          clock_s(CLOCK_PROCESS_CPUTIME_ID) - r->tm_cpu0,
-          clock_s(CLOCK_THREAD_CPUTIME_ID) - r->tm_thr0, r->fmt_thread_cpu);
-}
-
 /* The first row: what came before was reading and ordering the case. */
 static inline void
 timing_first_row(struct run *r)
 {
-  if(r->timing && !r->timing_read) {
+  if(r->tm.on && !r->timing_read) {
     r->timing_read = 1;
-    timing_mark(r, "read");
+    Tl_stage_mark(&r->tm, "read");
   }
 }
 
@@ -448,7 +402,7 @@ format_thread(void *arg)
     s->state = S_DONE;
     pthread_cond_signal(&p->done);
   }
-  p->thr_cpu = clock_s(CLOCK_THREAD_CPUTIME_ID);
+  p->thr_cpu = Tl_clock_s(CLOCK_THREAD_CPUTIME_ID);
   pthread_mutex_unlock(&p->mu);
   return NULL;
 }
@@ -989,11 +943,7 @@ tl_timeline_export(tl_case *c, const struct tl_filter *filter,
     return Tl_set_error(c, TL_USAGE, "timeline: fractional seconds are "
                         "for the body file");
   memset(&r, 0, sizeof(r));
-  {
-    const char *t = getenv("TOUCHLINE_TIMING");
-    r.timing = t && *t && strcmp(t, "0");
-    timing_mark(&r, NULL);
-  }
+  Tl_stage_start(&r.tm, 6);
   r.out.sink = out;
   r.out.fmt = o.format;
   r.out.fractional = o.fractional;
@@ -1045,8 +995,8 @@ tl_timeline_export(tl_case *c, const struct tl_filter *filter,
   pool_finish(&r);
   Tl_tlw_flush(&r.out);
   timing_first_row(&r);
-  timing_mark(&r, "lines");
-  timing_total(&r);
+  Tl_stage_mark(&r.tm, "lines");
+  Tl_stage_total(&r.tm, "formatting", r.fmt_thread_cpu);
   if(own_tx)
     sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
   if(rc == TL_STOP || rc == TL_OK) {

@@ -458,10 +458,11 @@ pg_quiet(void *arg, const char *msg)
   (void)msg;
 }
 
-/* libpq's message, one line */
-static const char *
-pg_msg(PGconn *pg)
+/* libpq's message, one line (pg_int.h) */
+const char *
+Tl_pg_msg(struct pg_conn *conn)
 {
+  PGconn *pg = (PGconn *)conn;
   static _Thread_local char m[600];
   char *p;
   snprintf(m, sizeof(m), "%s", PQerrorMessage(pg));
@@ -471,6 +472,12 @@ pg_msg(PGconn *pg)
   while(p > m && p[-1] == ' ')
     *--p = 0;
   return m;
+}
+
+static const char *
+pg_msg(PGconn *pg)
+{
+  return Tl_pg_msg((struct pg_conn *)pg);
 }
 
 static tl_rc

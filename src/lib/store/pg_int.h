@@ -20,6 +20,10 @@ void Tl_pg_redact(const char *uri, char *out, size_t n);
 
 struct pg_conn;             /* libpq's PGconn */
 
+/* libpq's last message for the connection on one line (newlines made
+** spaces, no trailing space), in a buffer of the calling thread. */
+const char *Tl_pg_msg(struct pg_conn *pg);
+
 /* Connect to a PostgreSQL case (quiet notices, UTF8); err gets one line
 ** with the URI redacted. */
 tl_rc Tl_pg_connect(const char *uri, struct pg_conn **out, char *err,
