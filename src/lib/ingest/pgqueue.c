@@ -771,6 +771,30 @@ copy_pause(void)
 #endif
 }
 
+/* The staged item's label and media hashes (lab 600, md5 and sha 80
+** bytes; "" when absent). 0, or -1 with err set. */
+static int
+staged_identity(sqlite3 *db, char *lab, char *md5, char *sha, char *err,
+                size_t n)
+{
+  sqlite3_stmt *s;
+  if(sqlite3_prepare_v2(db, "SELECT label, md5, sha256 FROM evidence", -1,
+                        &s, NULL) != SQLITE_OK) {
+    snprintf(err, n, "the staging case: %s", sqlite3_errmsg(db));
+    return -1;
+  }
+  if(sqlite3_step(s) == SQLITE_ROW) {
+    snprintf(lab, 600, "%s", sqlite3_column_text(s, 0) ?
+             (const char *)sqlite3_column_text(s, 0) : "");
+    snprintf(md5, 80, "%s", sqlite3_column_text(s, 1) ?
+             (const char *)sqlite3_column_text(s, 1) : "");
+    snprintf(sha, 80, "%s", sqlite3_column_text(s, 2) ?
+             (const char *)sqlite3_column_text(s, 2) : "");
+  }
+  sqlite3_finalize(s);
+  return 0;
+}
+
 /* The copy of the staged item (the SQLite file at path) into the case, in
 ** one transaction that also ends the run and the queue row, with the ids
 ** reserved before (rv). The transaction holds the item-copy lock
@@ -866,23 +890,10 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
     PQclear(r);
   }
   {
-    sqlite3_stmt *s;
     char lab[600] = "", md5[80] = "", sha[80] = "";
     int k;
-    if(sqlite3_prepare_v2(db, "SELECT label, md5, sha256 FROM evidence", -1,
-                          &s, NULL) != SQLITE_OK) {
-      snprintf(err, n, "the staging case: %s", sqlite3_errmsg(db));
+    if(staged_identity(db, lab, md5, sha, err, n))
       goto out;
-    }
-    if(sqlite3_step(s) == SQLITE_ROW) {
-      snprintf(lab, sizeof(lab), "%s", sqlite3_column_text(s, 0) ?
-               (const char *)sqlite3_column_text(s, 0) : "");
-      snprintf(md5, sizeof(md5), "%s", sqlite3_column_text(s, 1) ?
-               (const char *)sqlite3_column_text(s, 1) : "");
-      snprintf(sha, sizeof(sha), "%s", sqlite3_column_text(s, 2) ?
-               (const char *)sqlite3_column_text(s, 2) : "");
-    }
-    sqlite3_finalize(s);
     pv[0] = lab;
     pv[1] = md5[0] ? md5 : NULL;
     pv[2] = sha[0] ? sha : NULL;
@@ -1291,25 +1302,12 @@ remove_dead_stages(const char *dir)
 static int
 precheck(PGconn *pg, wshared *w, sqlite3 *db, char *err, size_t n)
 {
-  sqlite3_stmt *s;
   char lab[600] = "", md5[80] = "", sha[80] = "";
   const char *pv[3];
   PGresult *r;
   int rc = 0;
-  if(sqlite3_prepare_v2(db, "SELECT label, md5, sha256 FROM evidence", -1,
-                        &s, NULL) != SQLITE_OK) {
-    snprintf(err, n, "the staging case: %s", sqlite3_errmsg(db));
+  if(staged_identity(db, lab, md5, sha, err, n))
     return -1;
-  }
-  if(sqlite3_step(s) == SQLITE_ROW) {
-    snprintf(lab, sizeof(lab), "%s", sqlite3_column_text(s, 0) ?
-             (const char *)sqlite3_column_text(s, 0) : "");
-    snprintf(md5, sizeof(md5), "%s", sqlite3_column_text(s, 1) ?
-             (const char *)sqlite3_column_text(s, 1) : "");
-    snprintf(sha, sizeof(sha), "%s", sqlite3_column_text(s, 2) ?
-             (const char *)sqlite3_column_text(s, 2) : "");
-  }
-  sqlite3_finalize(s);
   pv[0] = lab;
   pv[1] = md5[0] ? md5 : NULL;
   pv[2] = sha[0] ? sha : NULL;
