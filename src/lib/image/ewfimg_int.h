@@ -46,11 +46,13 @@ void Tl_ewf_img_cache_stats(TSK_IMG_INFO *img, Tl_ewf_cache_stats *st);
 ** it inflates them again and again in the walk's random order. */
 int Tl_ewf_img_cache_grow(TSK_IMG_INFO *img, size_t bytes);
 
-/* The most the walk grows a cache to. Peak memory at 1,000,000 files must
-** stay under 300 MiB: there the MFT (1 GB) cannot fit and the cache keeps
-** TL_EWF_CACHE_BYTES. Below that (MFT up to 232 MB, about 230,000 files)
-** the cache may take up to this much, filled only as chunks are read: at
-** 100,000 files 242 MB (peak RSS 357 MiB). */
-#define TL_EWF_CACHE_MAX ((size_t)256 << 20)
+/* The most the walk grows a cache to: tied to the 300 MiB peak-memory
+** budget at every image size, not only at 1,000,000 files (there the MFT,
+** 1 GB, cannot fit and the cache keeps TL_EWF_CACHE_BYTES). At 100,000
+** files the walk reads 242 MB of chunks: 256 MiB held them all (7,383
+** inflations) but the peak was 348 MiB; 160 MiB inflates 10,664 (+0.2 s
+** CPU of 4.7 s) with a peak of 277 MiB; 192 MiB, 309 MiB
+** (docs/internals/WRITE-PATH.md, "E01"). */
+#define TL_EWF_CACHE_MAX ((size_t)160 << 20)
 
 #endif

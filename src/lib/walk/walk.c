@@ -388,13 +388,12 @@ truncated(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id)
     snprintf(w->incomplete, sizeof(w->incomplete), "%s", msg);
 }
 
-/* NTFS in an E01: when the whole MFT fits in TL_EWF_CACHE_MAX (256 MiB),
+/* NTFS in an E01: when the whole MFT fits in TL_EWF_CACHE_MAX (160 MiB),
 ** the EWF cache grows to 2.5 times the MFT (at most TL_EWF_CACHE_MAX), so
-** that it holds the MFT and the directory indexes and other metadata the
-** walk reads beside it, and the walk inflates each chunk once
-** (ewfimg_int.h). On the 100,000-file bench image (100 MiB MFT) the walk
-** touches 7,383 32 KiB chunks (242 MB, 2.3 times the MFT): a cache of 1.5
-** times the MFT inflated 11,030 of them, one of 2.5 times each chunk once.
+** that it holds the MFT and most of the directory indexes and other
+** metadata the walk reads beside it (ewfimg_int.h: the cap is the memory
+** budget's). On the 100,000-file bench image (100 MiB MFT) the walk
+** touches 7,383 32 KiB chunks (242 MB): the capped cache inflates 10,664.
 ** At 1,000,000 files the MFT does not fit and memory stays as it was. */
 static void
 grow_ewf_cache(TSK_FS_INFO *fs)
