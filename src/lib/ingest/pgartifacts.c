@@ -706,7 +706,7 @@ Tl_pg_resolve_unc(struct pg_conn *pg, const char *name, const char *dir,
   pgart *x;
   PGresult *r;
   Tl_art_stage hk;
-  char path[4200] = "", sql[300];
+  char path[4200] = "", sql[500];
   uint64_t n_unc = 0;
   int rc = -1, fn, upd;
   *n_done = *n_left = 0;
@@ -717,7 +717,9 @@ Tl_pg_resolve_unc(struct pg_conn *pg, const char *name, const char *dir,
   x->pg = (PGconn *)pg;
   snprintf(x->name, sizeof(x->name), "%s", name);
   snprintf(sql, sizeof(sql), "SELECT EXISTS (SELECT 1 FROM artifact_event "
-           "WHERE %s), to_regproc('tl_artifacts_resolve') IS NOT NULL, "
+           "WHERE %s), coalesce((SELECT has_function_privilege(p, "
+           "'EXECUTE') FROM to_regprocedure('tl_artifacts_resolve(bigint, "
+           "bigint, text)') p WHERE p IS NOT NULL), false), "
            "has_table_privilege('artifact_event', 'UPDATE')", unc_where);
   if(!(r = q(x, sql, 0, NULL)))
     goto out;
