@@ -15,6 +15,10 @@
 # and the timeline, info and exposure report are equal. Roles: an examiner
 # adds artifacts, a reviewer is refused with one line. upgrade: a current
 # case says so (exit 0), a newer or older version marker is refused.
+# Item copies resolve UNC paths again: WS17 and WS22 with links to FS01,
+# then FS01 by `ingest URI`: the links point at FS01's files as in a SQLite
+# case ingested in the same order; an examiner who may not change them
+# leaves them, counted in the run's message.
 . "$TL_SRCDIR/tests/lib.sh"
 [ -n "${PYTHON3:-}" ] || skip_all "python3 not found"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 not installed"
@@ -273,5 +277,74 @@ is "$?$(grep -c 'case schema version 3: PostgreSQL cases are made at version 4' 
 pg_sql c1 "UPDATE case_meta SET value = '4' WHERE key = 'schema_version'" >/dev/null
 "$TOUCHLINE" info "$U2" >/dev/null
 ok $? "the marker back at 4: read again"
+# an item copied in resolves the case's UNC paths again, as a SQLite
+# ingest does in the item's transaction: WS17 and WS22 ingested, links to
+# \\FS01\... attached to them (FS01 not in the case yet: unresolved), then
+# FS01 ingested (`ingest URI`): the links point at FS01's objects, the same
+# on both backends; a path FS01 has no file at stays unresolved
+printf '%s\n' \
+  'EV 4 1686000005000000000 0 path:\\FS01\Shares\Administration\Procurement\Partners\Nordwind\Contracts\Nordwind_NDA_signed.pdf ws17 k=unc1' \
+  'EV 4 1686000006000000000 0 path:\\fs01\shares\Administration\Procurement\Partners\Nordwind\Contracts\no_such.pdf ws17 k=unc2' \
+  > "$T_TMP/w17.tltest"
+printf '%s\n' \
+  'EV 4 1686000007000000000 0 path:\\FS01\Shares\Research\Joint-Propulsion\MeridianPropulsion\Meetings\Meridian_Design_Review_Minutes_2022-05-23.docx ws22 k=unc3' \
+  > "$T_TMP/w22.tltest"
+B="$T_TMP/unc.db"
+pg_createdb c3
+U3=$(pg_uri c3)
+for C in "$B" "$U3"; do
+  "$TOUCHLINE" ingest -q -l WS17 -d Administration "$C" "$S/evidence/WS17.E01" &&
+    "$TOUCHLINE" ingest -q -l WS22 -d Research "$C" "$S/evidence/WS22.E01" &&
+    "$TOUCHLINE" artifacts "$C" add "$T_TMP/w17.tltest" --evidence WS17 \
+      --plugin "$GOOD" >/dev/null 2>&1 &&
+    "$TOUCHLINE" artifacts "$C" add "$T_TMP/w22.tltest" --evidence WS22 \
+      --plugin "$GOOD" >/dev/null 2>&1 &&
+    "$TOUCHLINE" ingest -q -l FS01 -d "Space Technology" "$C" "$S/evidence/FS01.E01"
+  ok $? "WS17, WS22, their links to FS01, then FS01: ${C##*/}"
+done
+UNC="SELECT w.label, a.path, coalesce(a.resolved_by, '-'), coalesce(e.label, '-'),
+  coalesce(o.path, '-') FROM artifact_event a JOIN evidence w ON
+  w.evidence_id = a.evidence_id LEFT JOIN object o ON o.object_id =
+  a.object_id LEFT JOIN evidence e ON e.evidence_id = o.evidence_id WHERE
+  substr(a.path, 1, 2) = '\\\\' ORDER BY a.path"
+sqlite3 "$B" "$UNC" > "$T_TMP/uncA"
+pg_sql c3 "$UNC" > "$T_TMP/uncP"
+is "$(grep -c '|share|FS01|/Shares/' "$T_TMP/uncP")" 2 \
+  "PostgreSQL: the two links to FS01's files resolved to them by the share"
+is "$(grep 'Nordwind NDA signed' "$T_TMP/uncP" | cut -d'|' -f1,3-)" \
+  'WS17|share|FS01|/Shares/Administration/Procurement/Partners/Nordwind/Contracts/Nordwind NDA signed.pdf' \
+  "... WS17's link at FS01's Nordwind NDA signed.pdf"
+is "$(grep 'Meridian Design' "$T_TMP/uncP" | cut -d'|' -f1,3-)" \
+  'WS22|share|FS01|/Shares/Research/Joint-Propulsion/MeridianPropulsion/Meetings/Meridian Design Review Minutes 2022-05-23.docx' \
+  "... WS22's link at FS01's Meridian Design Review Minutes"
+is "$(grep -c '|-|-|-$' "$T_TMP/uncP")" 1 "... the link to no file of FS01 unresolved"
+if cmp -s "$T_TMP/uncA" "$T_TMP/uncP"; then ok 0 "the same UNC resolutions as the SQLite case"
+else ok 1 "the same UNC resolutions as the SQLite case"; diff "$T_TMP/uncA" "$T_TMP/uncP" | sed 's/^/# /'; fi
+is "$(pg_sql c3 "SELECT count(*) FROM run WHERE status <> 'complete' OR message IS NOT NULL")" 0 \
+  "every run complete, no message"
+# an examiner's item copy: without EXECUTE on the owner's
+# tl_artifacts_resolve (nor UPDATE) the paths are left, counted in the
+# run's message; with it they are resolved by the next copy
+pg_createdb c4
+U4=$(pg_uri c4)
+"$TOUCHLINE" ingest -q -l WS17 -d Administration "$U4" "$S/evidence/WS17.E01" &&
+  "$TOUCHLINE" artifacts "$U4" add "$T_TMP/w17.tltest" --evidence WS17 \
+    --plugin "$GOOD" >/dev/null 2>&1 &&
+  pg_sql c4 "GRANT USAGE ON SCHEMA public TO tl_examiner;
+  GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO tl_examiner;
+  GRANT UPDATE (status, ended_ns, message, evidence_id, plugins) ON run TO tl_examiner;
+  REVOKE EXECUTE ON FUNCTION tl_artifacts_resolve(bigint, bigint, text) FROM PUBLIC" >/dev/null
+ok $? "a case with WS17's links, an examiner who may not resolve them again"
+UA4="postgresql:///c4?host=$PG_DIR&user=alice"
+"$TOUCHLINE" ingest -q -l FS01 -d "Space Technology" "$UA4" "$S/evidence/FS01.E01"
+is "$?" 0 "the examiner's ingest URI of FS01: exit 0"
+is "$(pg_sql c4 "SELECT count(*) FROM artifact_event WHERE object_id IS NULL")|$(pg_sql c4 "SELECT message FROM run WHERE evidence_id = (SELECT evidence_id FROM evidence WHERE label = 'FS01')")" \
+  "2|1 UNC paths of other items not resolved again: this role may not change artifact events (\`artifacts URI add\` does it)" \
+  "... the link to FS01's file left unresolved, counted in the run's message"
+pg_sql c4 "GRANT EXECUTE ON FUNCTION tl_artifacts_resolve(bigint, bigint, text) TO tl_examiner" >/dev/null
+"$TOUCHLINE" ingest -q -l WS22 -d Research "$UA4" "$S/evidence/WS22.E01"
+is "$?$(pg_sql c4 "SELECT count(*) FROM artifact_event WHERE object_id IS NULL")$(pg_sql c4 "SELECT count(*) FROM run WHERE message IS NULL AND status = 'complete'")" "013" \
+  "... with EXECUTE granted, the next copy resolves it (one left: no such file; 3 runs without a message)"
+
 is "$(ls "$TMPDIR" | wc -l)" 0 "no staging case left behind (TMPDIR)"
 done_testing

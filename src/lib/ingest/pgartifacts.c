@@ -237,6 +237,32 @@ pull(pgart *x, const char *table, const char *where)
   return TL_OK;
 }
 
+/* What the resolution reads of the case, (again) in the staging case:
+** the items, their facts, the file systems, and the UNC-path artifact
+** events a new item or fact may resolve (their resolution remembered in
+** tl_ae0, for push_unc); objects are pulled per item when first needed
+** (hk_need_item). */
+static tl_rc
+pull_view(pgart *x)
+{
+  tl_rc rc;
+  if(sqlite3_exec(x->c->db, "DELETE FROM evidence; DELETE FROM "
+                  "evidence_fact; DELETE FROM filesystem; DELETE FROM "
+                  "object; DELETE FROM artifact_event", NULL, NULL, NULL))
+    return stage_error(x, "refresh");
+  x->n_items = 0;
+  if((rc = pull(x, "evidence", NULL)) ||
+     (rc = pull(x, "evidence_fact", NULL)) ||
+     (rc = pull(x, "filesystem", NULL)) ||
+     (rc = pull(x, "artifact_event", unc_where)))
+    return rc;
+  if(sqlite3_exec(x->c->db, "CREATE TEMP TABLE tl_ae0 AS SELECT event_id, "
+                  "object_id, resolved_by FROM artifact_event", NULL, NULL,
+                  NULL))
+    return stage_error(x, "remember the case's rows");
+  return TL_OK;
+}
+
 /* Under the case's lock, in its write transaction: the staging case's
 ** view of the case made again (another process may have added items or
 ** facts since it was first pulled), and what it holds now remembered. */
@@ -268,20 +294,11 @@ hk_begin(void *ctx)
     }
     return case_error(x, TL_IO);
   }
-  if(sqlite3_exec(x->c->db, "DELETE FROM evidence; DELETE FROM "
-                  "evidence_fact; DELETE FROM filesystem; DELETE FROM "
-                  "object; DELETE FROM artifact_event", NULL, NULL, NULL))
-    return stage_error(x, "refresh");
-  x->n_items = 0;
-  if((rc = pull(x, "evidence", NULL)) ||
-     (rc = pull(x, "evidence_fact", NULL)) ||
-     (rc = pull(x, "filesystem", NULL)) ||
-     (rc = pull(x, "artifact_event", unc_where)))
+  if((rc = pull_view(x)))
     return rc;
   if(sqlite3_exec(x->c->db, "CREATE TEMP TABLE tl_ev0 AS SELECT "
-                  "evidence_id, n_events, n_corrupt FROM evidence; CREATE "
-                  "TEMP TABLE tl_ae0 AS SELECT event_id, object_id, "
-                  "resolved_by FROM artifact_event", NULL, NULL, NULL))
+                  "evidence_id, n_events, n_corrupt FROM evidence", NULL,
+                  NULL, NULL))
     return stage_error(x, "remember the case's rows");
   for(i = 0; i < N_T && Tl_item_table(i, &t, &kind, &pk); i++) {
     x->base[i] = 0;
@@ -475,21 +492,23 @@ copy_new_rows(pgart *x, int64_t *off)
   return 0;
 }
 
-/* The rows the command changed in place: as on SQLite, the same way. */
+/* The UNC paths Tl_resolve_unc_pending resolved again in the staging
+** case, changed in the case the same way: through the owner's
+** tl_artifacts_resolve (fn), else with UPDATE. *n: how many. */
 static int
-copy_changes(pgart *x)
+push_unc(pgart *x, int fn, uint64_t *n)
 {
-  sqlite3 *db = x->c->db;
   sqlite3_stmt *s;
-  char num[3][40];
-  const char *pv[5];
+  char num[2][40];
+  const char *pv[3];
   int st, bad = 0;
-  /* UNC paths resolved again (Tl_resolve_unc_pending) */
-  if(sqlite3_prepare_v2(db, "SELECT a.event_id, a.object_id, a.resolved_by "
-                        "FROM artifact_event a JOIN temp.tl_ae0 z USING "
-                        "(event_id) WHERE a.object_id IS NOT z.object_id OR "
-                        "a.resolved_by IS NOT z.resolved_by ORDER BY "
-                        "a.event_id", -1, &s, NULL) != SQLITE_OK) {
+  *n = 0;
+  if(sqlite3_prepare_v2(x->c->db, "SELECT a.event_id, a.object_id, "
+                        "a.resolved_by FROM artifact_event a JOIN "
+                        "temp.tl_ae0 z USING (event_id) WHERE a.object_id IS "
+                        "NOT z.object_id OR a.resolved_by IS NOT "
+                        "z.resolved_by ORDER BY a.event_id", -1, &s,
+                        NULL) != SQLITE_OK) {
     stage_error(x, "read");
     return -1;
   }
@@ -501,11 +520,27 @@ copy_changes(pgart *x)
     pv[0] = num[0];
     pv[1] = sqlite3_column_type(s, 1) == SQLITE_NULL ? NULL : num[1];
     pv[2] = (const char *)sqlite3_column_text(s, 2);
-    bad = q0(x, "SELECT tl_artifacts_resolve($1::bigint, $2::bigint, $3)",
-             3, pv);
+    bad = q0(x, fn ? "SELECT tl_artifacts_resolve($1::bigint, $2::bigint, "
+             "$3)" : "UPDATE artifact_event SET object_id = $2::bigint, "
+             "resolved_by = $3 WHERE event_id = $1::bigint", 3, pv);
+    (*n)++;
   }
   sqlite3_finalize(s);
-  if(bad)
+  return bad ? -1 : 0;
+}
+
+/* The rows the command changed in place: as on SQLite, the same way. */
+static int
+copy_changes(pgart *x)
+{
+  sqlite3 *db = x->c->db;
+  sqlite3_stmt *s;
+  char num[3][40];
+  const char *pv[5];
+  uint64_t n_unc;
+  int st, bad = 0;
+  /* UNC paths resolved again (Tl_resolve_unc_pending) */
+  if(push_unc(x, 1, &n_unc))
     return -1;
   /* the item's event and corrupt-record counts */
   if(sqlite3_prepare_v2(db, "SELECT e.evidence_id, e.n_events - z.n_events,"
@@ -610,6 +645,120 @@ now_ns(void)
   return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* The path of a private staging case in dir (NULL: $TMPDIR or /tmp).
+** (tl-worker-PID-: removed by the next ingest URI or worker of the host
+** when this process dies) */
+static void
+stage_path(const char *dir, const char *what, char *path, size_t n)
+{
+  static unsigned seq;
+  snprintf(path, n, "%s/tl-worker-%ld-%s-%u.db", dir && *dir ? dir : "/tmp",
+           (long)getpid(), what, __atomic_fetch_add(&seq, 1,
+                                                     __ATOMIC_RELAXED));
+}
+
+/* A private staging case at path: thrown away at the end (close_stage) */
+static tl_rc
+open_stage(pgart *x, const char *path)
+{
+  const char *oerr = NULL;
+  tl_rc rc;
+  unlink(path);
+  if((rc = tl_case_open(path, TL_OPEN_CREATE, &x->c, &oerr))) {
+    snprintf(x->err, sizeof(x->err), "%s", oerr);
+    return rc;
+  }
+  sqlite3_exec(x->c->db, "PRAGMA journal_mode = MEMORY; PRAGMA synchronous "
+               "= OFF", NULL, NULL, NULL);
+  return TL_OK;
+}
+
+static void
+close_stage(pgart *x, const char *path)
+{
+  static const char *const ext[] = {"", "-wal", "-shm", "-journal"};
+  char p2[4300];
+  size_t i;
+  if(!x->c)
+    return;
+  tl_case_close(x->c);
+  x->c = NULL;
+  for(i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+    snprintf(p2, sizeof(p2), "%s%s", path, ext[i]);
+    unlink(p2);
+  }
+}
+
+/* An item copy's step (pgqueue.c), in its transaction after the item's
+** rows are in the case: what a SQLite ingest does in the item's
+** transaction (Tl_resolve_unc_pending), the case's UNC-path artifact
+** events the new item may resolve (a workstation's link to \\FS01\...
+** ingested before FS01) resolved again, in a private staging case in dir
+** that holds what the resolution reads (pull_view, hk_need_item), and
+** changed in the case through the owner's tl_artifacts_resolve, else with
+** UPDATE when the role may; else left for the next `artifacts URI add`
+** and counted in *n_left. Nothing is pulled when no such event is in the
+** case. *n_done: how many were changed. 0, or -1 with err set. */
+int
+Tl_pg_resolve_unc(struct pg_conn *pg, const char *name, const char *dir,
+                  uint64_t *n_done, uint64_t *n_left, char *err, size_t n)
+{
+  pgart *x;
+  PGresult *r;
+  Tl_art_stage hk;
+  char path[4200] = "", sql[500];
+  uint64_t n_unc = 0;
+  int rc = -1, fn, upd;
+  *n_done = *n_left = 0;
+  if(!(x = calloc(1, sizeof(*x)))) {
+    snprintf(err, n, "out of memory");
+    return -1;
+  }
+  x->pg = (PGconn *)pg;
+  snprintf(x->name, sizeof(x->name), "%s", name);
+  snprintf(sql, sizeof(sql), "SELECT EXISTS (SELECT 1 FROM artifact_event "
+           "WHERE %s), coalesce((SELECT has_function_privilege(p, "
+           "'EXECUTE') FROM to_regprocedure('tl_artifacts_resolve(bigint, "
+           "bigint, text)') p WHERE p IS NOT NULL), false), "
+           "has_table_privilege('artifact_event', 'UPDATE')", unc_where);
+  if(!(r = q(x, sql, 0, NULL)))
+    goto out;
+  fn = !strcmp(PQgetvalue(r, 0, 1), "t");
+  upd = !strcmp(PQgetvalue(r, 0, 2), "t");
+  if(strcmp(PQgetvalue(r, 0, 0), "t")) {
+    PQclear(r);
+    rc = 0;
+    goto out;
+  }
+  PQclear(r);
+  stage_path(dir, "unc", path, sizeof(path));
+  if(open_stage(x, path) || pull_view(x))
+    goto out;
+  memset(&hk, 0, sizeof(hk));
+  hk.need_item = hk_need_item;
+  hk.ctx = x;
+  if(Tl_resolve_unc_pending_staged(x->c, &hk, &n_unc)) {
+    if(!x->err[0])
+      snprintf(x->err, sizeof(x->err), "the staging case: %s",
+               tl_case_errmsg(x->c));
+    goto out;
+  }
+  if(!n_unc)
+    rc = 0;
+  else if(!fn && !upd) {
+    *n_left = n_unc;
+    rc = 0;
+  } else if(!push_unc(x, fn, n_done))
+    rc = 0;
+out:
+  if(rc)
+    snprintf(err, n, "resolving UNC paths again: %s", x->err);
+  close_stage(x, path);
+  free(x->items);
+  free(x);
+  return rc;
+}
+
 tl_rc
 tl_pg_artifacts_add(const char *uri, int n_files, const char *const *files,
                     const struct tl_artifacts_opts *opts,
@@ -619,7 +768,7 @@ tl_pg_artifacts_add(const char *uri, int n_files, const char *const *files,
   struct tl_artifacts_result r;
   Tl_art_stage hk;
   pgart *x;
-  const char *tmp = getenv("TMPDIR"), *oerr = NULL;
+  const char *tmp = getenv("TMPDIR");
   char path[4200];
   int64_t off[N_T];
   tl_rc rc;
@@ -647,28 +796,14 @@ tl_pg_artifacts_add(const char *uri, int n_files, const char *const *files,
   }
   x->wait_s = o.wait_s;
   Tl_pg_redact(uri, x->name, sizeof(x->name));
-  {
-    /* (tl-worker-PID-: removed by the next ingest URI or worker of the
-    ** host when this process dies) */
-    static unsigned seq;
-    snprintf(path, sizeof(path), "%s/tl-worker-%ld-artifacts-%u.db",
-             tmp && *tmp ? tmp : "/tmp", (long)getpid(),
-             __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
-  }
+  stage_path(tmp, "artifacts", path, sizeof(path));
   memset(&r, 0, sizeof(r));
   r.struct_size = sizeof(r);
   if((rc = Tl_pg_connect(uri, (struct pg_conn **)&x->pg, x->err,
                          sizeof(x->err))) ||
-     (rc = check_case(x, o.label != NULL)))
+     (rc = check_case(x, o.label != NULL)) ||
+     (rc = open_stage(x, path)))
     goto fail;
-  /* a private staging case: thrown away at the end */
-  unlink(path);
-  if((rc = tl_case_open(path, TL_OPEN_CREATE, &x->c, &oerr))) {
-    snprintf(x->err, sizeof(x->err), "%s", oerr);
-    goto fail;
-  }
-  sqlite3_exec(x->c->db, "PRAGMA journal_mode = MEMORY; PRAGMA synchronous "
-               "= OFF", NULL, NULL, NULL);
   /* the items, for the label checked before the run row (again under the
   ** lock) */
   if((rc = pull(x, "evidence", NULL)))
@@ -713,18 +848,7 @@ fail:
        pv);
   }
 out:
-  if(x->c) {
-    tl_case_close(x->c);
-    {
-      static const char *const ext[] = {"", "-wal", "-shm", "-journal"};
-      char p2[4300];
-      size_t i;
-      for(i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
-        snprintf(p2, sizeof(p2), "%s%s", path, ext[i]);
-        unlink(p2);
-      }
-    }
-  }
+  close_stage(x, path);
   if(x->pg)
     PQfinish(x->pg);
   free(x->items);

@@ -1061,16 +1061,32 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
     }
     *nmatch = want;
   }
-  snprintf(num[0], sizeof(num[0]), "%lld", (long long)now_ns());
-  snprintf(num[1], sizeof(num[1]), "%lld", (long long)rv->ev);
-  snprintf(num[2], sizeof(num[2]), "%lld", (long long)run_id);
-  pv[0] = num[0];
-  pv[1] = num[1];
-  pv[2] = num[2];
-  if(run0(pg, w->name, err, n, "UPDATE run SET status = 'complete', "
-          "ended_ns = $1, evidence_id = $2, message = NULL WHERE run_id = $3",
-          3, pv))
-    goto out;
+  {
+    /* as a SQLite ingest in the item's transaction: the case's UNC paths
+    ** the new item may resolve (a workstation's link to \\FS01\... of
+    ** an item copied before FS01), resolved again; a role that may not
+    ** change them leaves them to `artifacts URI add`, said in the run */
+    uint64_t n_unc, n_left;
+    char left[200] = "";
+    if(Tl_pg_resolve_unc((struct pg_conn *)pg, w->name, w->o.stage_dir,
+                         &n_unc, &n_left, err, n))
+      goto out;
+    if(n_left)
+      snprintf(left, sizeof(left), "%llu UNC paths of other items not "
+               "resolved again: this role may not change artifact events "
+               "(`artifacts URI add` does it)", (unsigned long long)n_left);
+    snprintf(num[0], sizeof(num[0]), "%lld", (long long)now_ns());
+    snprintf(num[1], sizeof(num[1]), "%lld", (long long)rv->ev);
+    snprintf(num[2], sizeof(num[2]), "%lld", (long long)run_id);
+    pv[0] = num[0];
+    pv[1] = num[1];
+    pv[2] = num[2];
+    pv[3] = n_left ? left : NULL;
+    if(run0(pg, w->name, err, n, "UPDATE run SET status = 'complete', "
+            "ended_ns = $1, evidence_id = $2, message = $4 WHERE run_id = "
+            "$3", 4, pv))
+      goto out;
+  }
   snprintf(num[0], sizeof(num[0]), "%lld", (long long)*nobj);
   snprintf(num[3], sizeof(num[3]), "%lld", (long long)*nev);
   pv[0] = item_id;

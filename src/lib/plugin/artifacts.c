@@ -443,6 +443,20 @@ out:
   return rc;
 }
 
+/* Tl_resolve_unc_pending() on a staging case (ingest/pgartifacts.c): the
+** objects of an item pulled through stage->need_item before they are read. */
+tl_rc
+Tl_resolve_unc_pending_staged(tl_case *c, const Tl_art_stage *stage,
+                              uint64_t *n)
+{
+  const Tl_art_stage *was = cur_stage;
+  tl_rc rc;
+  cur_stage = stage;
+  rc = Tl_resolve_unc_pending(c, n);
+  cur_stage = was;
+  return rc;
+}
+
 const char *
 Tl_resolve_folder(Tl_resolver *r, const struct tl_file_ref *f, int64_t fs_id)
 {

@@ -128,5 +128,7 @@ tl_rc Tl_artifacts_add_staged(tl_case *c, int n_files,
                               const struct tl_artifacts_opts *opts,
                               struct tl_artifacts_result *res,
                               const Tl_art_stage *stage);
+tl_rc Tl_resolve_unc_pending_staged(tl_case *c, const Tl_art_stage *stage,
+                                    uint64_t *n);
 
 #endif

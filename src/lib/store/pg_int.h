@@ -86,6 +86,12 @@ tl_rc Tl_pg_command(struct pg_conn *pg, const char *name, const char *sql,
 
 /* Close a connection of Tl_pg_connect. */
 void Tl_pg_finish(struct pg_conn *pg);
+
+/* In an item copy's transaction (ingest/pgartifacts.c): the case's UNC
+** artifact paths resolved again, as a SQLite ingest does. */
+int Tl_pg_resolve_unc(struct pg_conn *pg, const char *name, const char *dir,
+                      uint64_t *n_done, uint64_t *n_left, char *err,
+                      size_t n);
 #endif
 
 #endif
