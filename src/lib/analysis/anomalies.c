@@ -119,6 +119,31 @@ out:
   agg "(CASE WHEN ev.source = '" src "' AND substr(ev.macb, " #pos \
   ", 1) <> '.' THEN ev.t_ns END)"
 
+/* The columns of x_fa_t after object_id: a file's $SI/$FN times from its
+** events `ev` (SQL that means the same on SQLite and PostgreSQL: the
+** server computes them for a PostgreSQL case, store/pgread.c) */
+#define FA_TIMES \
+  T("$SI", 4, "min") " AS si_b, " T("$SI", 1, "max") " AS si_m, " \
+  T("$SI", 3, "max") " AS si_c, " T("$SI", 2, "max") " AS si_a, " \
+  T("$FN", 4, "min") " AS fn_b, " T("$FN", 1, "max") " AS fn_m, " \
+  T("$FN", 3, "max") " AS fn_c, " T("$FN", 2, "max") " AS fn_a, " \
+  "count(CASE WHEN ev.source = '$SI' THEN 1 END) AS n_si, " \
+  "count(CASE WHEN ev.source = '$SI' AND ev.t_ns % 1000000000 <> 0 " \
+  "THEN 1 END) AS si_frac, count(CASE WHEN ev.source = '$FN' AND " \
+  "ev.t_ns % 1000000000 <> 0 THEN 1 END) AS fn_frac, max(CASE WHEN " \
+  "ev.source IN ('$SI', '$FN') THEN ev.t_ns END) AS t_max"
+
+/* The rules, on x_fa_t t, the file system's creation f and the item's
+** acquisition a; FA_ANY_RULE: one of them holds (the server's filter for
+** a PostgreSQL case) */
+#define R_SI_FN "t.si_b < t.fn_b"
+#define R_ZERO_SUB "t.n_si > 0 AND t.si_frac = 0 AND t.fn_frac > 0"
+#define R_SI_FS "t.si_b < f.created_ns"
+#define R_ACQ "t.t_max > a.acquired_ns + CASE a.acquired_from WHEN " \
+  "'acquiry_date' THEN " ACQ_SLACK " ELSE 0 END"
+#define FA_ANY_RULE \
+  "(" R_SI_FN ") OR (" R_ZERO_SUB ") OR (" R_SI_FS ") OR (" R_ACQ ")"
+
 tl_rc
 Tl_file_anomalies(tl_case *c, int64_t from, int64_t to)
 {
@@ -133,22 +158,14 @@ Tl_file_anomalies(tl_case *c, int64_t from, int64_t to)
   /* a PostgreSQL case: x_fa_t and x_fa_fs come reduced from the server,
   ** with the columns of their objects in x_fa_obj (store/pgread.c) */
   if(c->pg) {
-    if((rc = Tl_pgread_file_times(c, from, to)))
+    if((rc = Tl_pgread_file_times(c, from, to, FA_TIMES, FA_ANY_RULE)))
       return rc;
     objects = "temp.x_fa_obj";
   }
   /* the times of every file with a $SI or $FN time in the window */
   else if((rc = Tl_exec_bound(c,
        "CREATE TEMP TABLE x_fa_t AS SELECT ev.object_id AS object_id, "
-       T("$SI", 4, "min") " AS si_b, " T("$SI", 1, "max") " AS si_m, "
-       T("$SI", 3, "max") " AS si_c, " T("$SI", 2, "max") " AS si_a, "
-       T("$FN", 4, "min") " AS fn_b, " T("$FN", 1, "max") " AS fn_m, "
-       T("$FN", 3, "max") " AS fn_c, " T("$FN", 2, "max") " AS fn_a, "
-       "count(CASE WHEN ev.source = '$SI' THEN 1 END) AS n_si, "
-       "count(CASE WHEN ev.source = '$SI' AND ev.t_ns % 1000000000 <> 0 "
-       "THEN 1 END) AS si_frac, count(CASE WHEN ev.source = '$FN' AND "
-       "ev.t_ns % 1000000000 <> 0 THEN 1 END) AS fn_frac, max(CASE WHEN "
-       "ev.source IN ('$SI', '$FN') THEN ev.t_ns END) AS t_max FROM (SELECT "
+       FA_TIMES " FROM (SELECT "
        "DISTINCT object_id FROM event WHERE t_ns >= ?1 AND t_ns < ?2 AND "
        "source IN ('$SI', '$FN')) k CROSS JOIN event ev ON ev.object_id = "
        "k.object_id GROUP BY ev.object_id", "ii", from, to)))
@@ -168,12 +185,10 @@ Tl_file_anomalies(tl_case *c, int64_t from, int64_t to)
                           "'*.%s'", i ? " OR " : "", exe_ext[i]);
   {
     static const char *const rules[4][2] = {
-      {"si-created-before-fn-created", "t.si_b < t.fn_b"},
-      {"si-zero-subseconds", "t.n_si > 0 AND t.si_frac = 0 AND "
-       "t.fn_frac > 0"},
-      {"si-before-fs-created", "t.si_b < f.created_ns"},
-      {"time-after-acquisition", "t.t_max > a.acquired_ns + CASE "
-       "a.acquired_from WHEN 'acquiry_date' THEN " ACQ_SLACK " ELSE 0 END"}
+      {"si-created-before-fn-created", R_SI_FN},
+      {"si-zero-subseconds", R_ZERO_SUB},
+      {"si-before-fs-created", R_SI_FS},
+      {"time-after-acquisition", R_ACQ}
     };
     static const char *const detail[4] = {
       "'$SI created is earlier than $FILE_NAME created: user-mode tools "

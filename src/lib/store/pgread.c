@@ -64,10 +64,13 @@ Tl_pgread_load_analysis(tl_case *c, int64_t from, int64_t to)
 }
 
 tl_rc
-Tl_pgread_file_times(tl_case *c, int64_t from, int64_t to)
+Tl_pgread_file_times(tl_case *c, int64_t from, int64_t to,
+                     const char *times, const char *any_rule)
 {
   (void)from;
   (void)to;
+  (void)times;
+  (void)any_rule;
   return Tl_set_error(c, TL_UNSUPPORTED, "no PostgreSQL support");
 }
 
@@ -295,15 +298,9 @@ on_ins(void *ctx, const Tl_pgfld *f, int n)
   return p->bad;
 }
 
-/* The $SI/$FN aggregates of analysis/anomalies.c's x_fa_t, per file, as
-** PostgreSQL SQL (the same CASE expressions: substr, % and the NULLs mean
-** the same on both) */
-#define PG_T(src, pos, agg) \
-  agg "(CASE WHEN ev.source = '" src "' AND substr(ev.macb, " #pos \
-  ", 1) <> '.' THEN ev.t_ns END)"
-
 tl_rc
-Tl_pgread_file_times(tl_case *c, int64_t from, int64_t to)
+Tl_pgread_file_times(tl_case *c, int64_t from, int64_t to,
+                     const char *times, const char *any_rule)
 {
   sqlite3_str *b;
   sqlite3_stmt *acq = NULL;
@@ -377,16 +374,7 @@ Tl_pgread_file_times(tl_case *c, int64_t from, int64_t to)
   ** columns of its object the rules and the report read */
   sqlite3_str_appendf(b, "), k AS (SELECT DISTINCT object_id FROM event "
     "WHERE t_ns >= %lld AND t_ns < %lld AND source IN ('$SI', '$FN')), "
-    "t AS (SELECT ev.object_id AS object_id, "
-    PG_T("$SI", 4, "min") " AS si_b, " PG_T("$SI", 1, "max") " AS si_m, "
-    PG_T("$SI", 3, "max") " AS si_c, " PG_T("$SI", 2, "max") " AS si_a, "
-    PG_T("$FN", 4, "min") " AS fn_b, " PG_T("$FN", 1, "max") " AS fn_m, "
-    PG_T("$FN", 3, "max") " AS fn_c, " PG_T("$FN", 2, "max") " AS fn_a, "
-    "count(CASE WHEN ev.source = '$SI' THEN 1 END) AS n_si, "
-    "count(CASE WHEN ev.source = '$SI' AND ev.t_ns %% 1000000000 <> 0 "
-    "THEN 1 END) AS si_frac, count(CASE WHEN ev.source = '$FN' AND "
-    "ev.t_ns %% 1000000000 <> 0 THEN 1 END) AS fn_frac, max(CASE WHEN "
-    "ev.source IN ('$SI', '$FN') THEN ev.t_ns END) AS t_max FROM k JOIN "
+    "t AS (SELECT ev.object_id AS object_id, %s FROM k JOIN "
     "event ev ON ev.object_id = k.object_id GROUP BY ev.object_id), "
     "fs(fs_id, created_ns) AS (SELECT o.fs_id, min(ev.t_ns) FROM object o "
     "JOIN event ev ON ev.object_id = o.object_id WHERE lower(o.name) IN "
@@ -398,11 +386,8 @@ Tl_pgread_file_times(tl_case *c, int64_t from, int64_t to)
     " o.meta_type, o.name_type FROM t JOIN object o ON o.object_id = "
     "t.object_id LEFT JOIN fs f ON f.fs_id = o.fs_id LEFT JOIN acq a ON "
     "a.evidence_id = o.evidence_id WHERE o.stream IS NULL AND "
-    "coalesce(o.meta_type, o.name_type) <> 'd' AND (t.si_b < t.fn_b OR "
-    "(t.n_si > 0 AND t.si_frac = 0 AND t.fn_frac > 0) OR t.si_b < "
-    "f.created_ns OR t.t_max > a.acquired_ns + CASE a.acquired_from WHEN "
-    "'acquiry_date' THEN 50400000000000 ELSE 0 END)", (long long)from,
-    (long long)to);
+    "coalesce(o.meta_type, o.name_type) <> 'd' AND (%s)", (long long)from,
+    (long long)to, times, any_rule);
   {
     int err = sqlite3_str_errcode(b);
     sql = sqlite3_str_finish(b);

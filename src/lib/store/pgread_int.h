@@ -49,8 +49,12 @@ tl_rc Tl_pgread_load_analysis(tl_case *c, int64_t from, int64_t to);
 ** aggregated on the server), x_fa_fs (when each NTFS file system was
 ** created) and x_fa_obj (the object columns the rules and the report
 ** read), for the files a rule can hold for only: the rules are checked on
-** the server too, with the acquisition times of c->db's x_fa_acq. */
-tl_rc Tl_pgread_file_times(tl_case *c, int64_t from, int64_t to);
+** the server too, with the acquisition times of c->db's x_fa_acq. The SQL
+** is anomalies.c's: times, x_fa_t's columns after object_id computed
+** from a file's events `ev`; any_rule, the condition that one of its rules
+** holds on t (x_fa_t), f (x_fa_fs) and a (x_fa_acq). */
+tl_rc Tl_pgread_file_times(tl_case *c, int64_t from, int64_t to,
+                           const char *times, const char *any_rule);
 
 #ifdef HAVE_LIBPQ
 #include "store/pg_int.h"
