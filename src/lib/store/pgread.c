@@ -370,7 +370,7 @@ Tl_pgread_file_times(tl_case *c, int64_t from, int64_t to,
     sqlite3_str_appendall(b, "(NULL::bigint, NULL::bigint, NULL::text)");
   /* the files with a $SI or $FN time in the window and their times (every
   ** event of theirs: anomalies.c's x_fa_t), kept when a rule can hold
-  ** (the rules of anomalies.c, the same expressions), each with the
+  ** (anomalies.c's times and rules, passed in), each with the
   ** columns of its object the rules and the report read */
   sqlite3_str_appendf(b, "), k AS (SELECT DISTINCT object_id FROM event "
     "WHERE t_ns >= %lld AND t_ns < %lld AND source IN ('$SI', '$FN')), "
