@@ -42,19 +42,7 @@
 #include "store/pg_int.h"
 #include "store/store_int.h"
 
-static _Thread_local char a_err[1600];
-
 #ifndef HAVE_LIBPQ
-static tl_rc
-no_pq(const char **errmsg)
-{
-  snprintf(a_err, sizeof(a_err), "this touchline was built without "
-           "PostgreSQL support (libpq)");
-  if(errmsg)
-    *errmsg = a_err;
-  return TL_UNSUPPORTED;
-}
-
 tl_rc
 tl_pg_artifacts_add(const char *uri, int n_files, const char *const *files,
                     const struct tl_artifacts_opts *opts,
@@ -65,7 +53,7 @@ tl_pg_artifacts_add(const char *uri, int n_files, const char *const *files,
   (void)files;
   (void)opts;
   (void)res;
-  return no_pq(errmsg);
+  return Tl_pg_not_built(errmsg);
 }
 
 tl_rc
@@ -74,9 +62,11 @@ tl_pg_upgrade(const char *uri, int *from_version, const char **errmsg)
   (void)uri;
   if(from_version)
     *from_version = 0;
-  return no_pq(errmsg);
+  return Tl_pg_not_built(errmsg);
 }
 #else
+
+static _Thread_local char a_err[1600];
 
 /* The steps of `artifacts add` that INSERT does not allow an examiner,
 ** each a function of the owner doing that one thing (docs/POSTGRESQL.md,

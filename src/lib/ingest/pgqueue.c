@@ -37,8 +37,8 @@
 #include "store/pg_int.h"
 #include "store/store_int.h"
 
-static _Thread_local char q_err[1400];
 #ifdef HAVE_LIBPQ
+static _Thread_local char q_err[1400];
 /* TOUCHLINE_WORKER_TIMING (bench/pg.sh): when the item copy got its lock
 ** (lockwait_s: from the end of the staging ingest through the reservation
 ** of its ids to the item-copy lock) */
@@ -46,16 +46,6 @@ static _Thread_local int64_t q_locked_ns;
 #endif
 
 #ifndef HAVE_LIBPQ
-static tl_rc
-no_pq(const char **errmsg)
-{
-  snprintf(q_err, sizeof(q_err), "this touchline was built without "
-           "PostgreSQL support (libpq)");
-  if(errmsg)
-    *errmsg = q_err;
-  return TL_UNSUPPORTED;
-}
-
 tl_rc
 tl_queue_add(const char *uri, const tl_manifest *m, uint32_t *n_added,
              const char **errmsg)
@@ -63,7 +53,7 @@ tl_queue_add(const char *uri, const tl_manifest *m, uint32_t *n_added,
   (void)uri;
   (void)m;
   (void)n_added;
-  return no_pq(errmsg);
+  return Tl_pg_not_built(errmsg);
 }
 
 tl_rc
@@ -72,7 +62,7 @@ tl_queue_status(const char *uri, const struct tl_sink *out,
 {
   (void)uri;
   (void)out;
-  return no_pq(errmsg);
+  return Tl_pg_not_built(errmsg);
 }
 
 tl_rc
@@ -82,7 +72,7 @@ tl_worker_run(const char *uri, const struct tl_worker_opts *opts,
   (void)uri;
   (void)opts;
   (void)result;
-  return no_pq(errmsg);
+  return Tl_pg_not_built(errmsg);
 }
 
 tl_rc
@@ -95,7 +85,7 @@ tl_pg_ingest(const char *uri, const char *image,
   (void)opts;
   (void)stage_dir;
   (void)result;
-  return no_pq(errmsg);
+  return Tl_pg_not_built(errmsg);
 }
 
 tl_rc
@@ -108,7 +98,7 @@ tl_pg_register_edit(const char *uri, int write,
   (void)fn;
   (void)ctx;
   (void)fn_status;
-  return no_pq(errmsg);
+  return Tl_pg_not_built(errmsg);
 }
 #else
 

@@ -81,6 +81,14 @@ tl_case_redact_uri(const char *uri, char *out, size_t n)
   Tl_pg_redact(uri, out, n);
 }
 
+tl_rc
+Tl_pg_not_built(const char **errmsg)
+{
+  if(errmsg)
+    *errmsg = "this touchline was built without PostgreSQL support (libpq)";
+  return TL_UNSUPPORTED;
+}
+
 void
 Tl_pg_redact(const char *uri, char *out, size_t n)
 {

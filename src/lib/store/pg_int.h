@@ -14,6 +14,10 @@
 ** PostgreSQL case uses. A path is copied as it is. */
 void Tl_pg_redact(const char *uri, char *out, size_t n);
 
+/* In a build without libpq: *errmsg (when not NULL) says so; returns
+** TL_UNSUPPORTED. What every PostgreSQL entry point answers there. */
+tl_rc Tl_pg_not_built(const char **errmsg);
+
 #ifdef HAVE_LIBPQ
 #include <sqlite3.h>
 #include <stdint.h>
