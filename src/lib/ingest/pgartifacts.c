@@ -627,14 +627,6 @@ check_case(pgart *x, int create)
   return rc;
 }
 
-static int64_t
-now_ns(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* The path of a private staging case in dir (NULL: $TMPDIR or /tmp).
 ** (tl-worker-PID-: removed by the next ingest URI or worker of the host
 ** when this process dies) */
@@ -828,7 +820,7 @@ fail:
   if(x->pg && x->run_id) {
     char num[2][40];
     const char *pv[3];
-    snprintf(num[0], sizeof(num[0]), "%lld", (long long)now_ns());
+    snprintf(num[0], sizeof(num[0]), "%lld", (long long)Tl_now_ns());
     snprintf(num[1], sizeof(num[1]), "%lld", (long long)x->run_id);
     pv[0] = num[0];
     pv[1] = a_err;

@@ -269,14 +269,6 @@ run0(PGconn *pg, const char *name, char *err, size_t n, const char *sql,
   return r ? 0 : -1;
 }
 
-static int64_t
-now_ns(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* The queue and its functions, made when absent (by the owner: another
 ** role is told to ask the owner), in the case made when absent. */
 static tl_rc
@@ -824,7 +816,7 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
     goto out;
   if(run0(pg, w->name, err, n, "SELECT tl_lock_item()", 0, NULL))
     goto out;
-  q_locked_ns = now_ns();
+  q_locked_ns = Tl_now_ns();
   pv[0] = item_id;
   pv[1] = claim;
   pv[2] = attempts;
@@ -1065,7 +1057,7 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
       snprintf(left, sizeof(left), "%llu UNC paths of other items not "
                "resolved again: this role may not change artifact events "
                "(`artifacts URI add` does it)", (unsigned long long)n_left);
-    snprintf(num[0], sizeof(num[0]), "%lld", (long long)now_ns());
+    snprintf(num[0], sizeof(num[0]), "%lld", (long long)Tl_now_ns());
     snprintf(num[1], sizeof(num[1]), "%lld", (long long)rv->ev);
     snprintf(num[2], sizeof(num[2]), "%lld", (long long)run_id);
     pv[0] = num[0];
@@ -1137,7 +1129,7 @@ fail_item(PGconn *pg, wshared *w, const char *item_id, const char *claim,
 {
   char num[2][40], e[200];
   const char *pv[4];
-  snprintf(num[0], sizeof(num[0]), "%lld", (long long)now_ns());
+  snprintf(num[0], sizeof(num[0]), "%lld", (long long)Tl_now_ns());
   snprintf(num[1], sizeof(num[1]), "%lld", (long long)run_id);
   pv[0] = num[0];
   pv[1] = why;
@@ -1197,7 +1189,7 @@ start_run(PGconn *pg, wshared *w, pitem *it, const char *cmd, char *err,
   char num[40], pid[32];
   const char *pv[6];
   PGresult *r = NULL;
-  snprintf(num, sizeof(num), "%lld", (long long)now_ns());
+  snprintf(num, sizeof(num), "%lld", (long long)Tl_now_ns());
   snprintf(pid, sizeof(pid), "%ld", (long)getpid());
   pv[0] = "touchline " TL_VERSION;
   pv[1] = cmd;
@@ -1368,7 +1360,7 @@ do_item(PGconn *pg, wshared *w, pitem *it, char *err, size_t n)
   io.wait_s = 0;
   memset(&it->ir, 0, sizeof(it->ir));
   it->ir.struct_size = sizeof(it->ir);
-  it->t_stage = now_ns();
+  it->t_stage = Tl_now_ns();
   if((rc = tl_case_open(path, TL_OPEN_CREATE, &c, &oerr))) {
     snprintf(err, n, "%s", oerr);
     goto out;
@@ -1395,13 +1387,13 @@ do_item(PGconn *pg, wshared *w, pitem *it, char *err, size_t n)
     /* the ids, once: a copy tried again (the register changed) uses the
     ** same */
     if(!tries) {
-      it->t_copy = now_ns();
+      it->t_copy = Tl_now_ns();
       if(reserve_ids(pg, w, path, &rv, err, n)) {
         rc = TL_FAILED;
         goto out;
       }
     }
-    q_locked_ns = now_ns();
+    q_locked_ns = Tl_now_ns();
     cr = copy_item(pg, w, path, it->item_id, it->claim, it->attempts,
                    it->run_id, &rv, w->ing.replace, fp, &it->lost, &stale,
                    &it->nobj, &it->nev, &it->nmatch, replaced, &n_rep, err,
@@ -1499,7 +1491,7 @@ worker_thread(void *arg)
     /* a claim taken again: the run of the worker that stopped ends */
     if(strcmp(attempts, "1")) {
       char num[40], e[200];
-      snprintf(num, sizeof(num), "%lld", (long long)now_ns());
+      snprintf(num, sizeof(num), "%lld", (long long)Tl_now_ns());
       pv[0] = num;
       pv[1] = label;
       run0(pg, w->name, e, sizeof(e), "UPDATE run SET status = "
@@ -1522,7 +1514,7 @@ worker_thread(void *arg)
     if(rc == TL_INTERRUPTED) {
       /* back to waiting for another worker; the run says why */
       char num[2][40], e[200];
-      snprintf(num[0], sizeof(num[0]), "%lld", (long long)now_ns());
+      snprintf(num[0], sizeof(num[0]), "%lld", (long long)Tl_now_ns());
       snprintf(num[1], sizeof(num[1]), "%lld", (long long)run_id);
       pv[0] = num[0];
       pv[1] = num[1];
@@ -1541,7 +1533,7 @@ worker_thread(void *arg)
         fail_item(pg, w, item_id, claim, attempts, run_id, err);
       else {
         char num[2][40], e[200];
-        snprintf(num[0], sizeof(num[0]), "%lld", (long long)now_ns());
+        snprintf(num[0], sizeof(num[0]), "%lld", (long long)Tl_now_ns());
         snprintf(num[1], sizeof(num[1]), "%lld", (long long)run_id);
         pv[0] = num[0];
         pv[1] = err;
@@ -1561,7 +1553,7 @@ worker_thread(void *arg)
       tell(w, label, "done", m);
       /* the phases of the item, for bench/pg.sh */
       if(getenv("TOUCHLINE_WORKER_TIMING")) {
-        int64_t t_end = now_ns();
+        int64_t t_end = Tl_now_ns();
         fprintf(stderr, "touchline worker timing: label=%s job=%d start=%.3f"
                 " stage_s=%.3f lockwait_s=%.3f copy_s=%.3f objects=%lld "
                 "events=%lld\n", label, wt->no, it.t_stage / 1e9,
@@ -1770,7 +1762,7 @@ tl_pg_ingest(const char *uri, const char *image,
     if(rc == TL_INTERRUPTED) {
       char num[2][40], e[200];
       const char *pv[2];
-      snprintf(num[0], sizeof(num[0]), "%lld", (long long)now_ns());
+      snprintf(num[0], sizeof(num[0]), "%lld", (long long)Tl_now_ns());
       snprintf(num[1], sizeof(num[1]), "%lld", (long long)it.run_id);
       pv[0] = num[0];
       pv[1] = num[1];
