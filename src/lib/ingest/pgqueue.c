@@ -753,6 +753,35 @@ copy_pause(void)
 #endif
 }
 
+/* The items of the case with the staged item's label or media (pv: label,
+** MD5, SHA-256; NULL hashes: no media match), as a SQLite ingest checks:
+** evidence_id and label, the label's own first. The result, or NULL with
+** err set. */
+static PGresult *
+same_items(PGconn *pg, wshared *w, const char *const *pv, char *err,
+           size_t n)
+{
+  return run(pg, w->name, err, n, "SELECT evidence_id, label FROM evidence "
+             "WHERE label = $1 OR ($2::text IS NOT NULL AND md5 = $2 AND "
+             "sha256 IS NOT DISTINCT FROM $3) ORDER BY label = $1 DESC, "
+             "evidence_id", 3, pv);
+}
+
+/* err: why the staged item (label lab, MD5 md5) is refused, from the first
+** row of same_items() */
+static void
+say_same_item(PGresult *r, const char *lab, const char *md5, char *err,
+              size_t n)
+{
+  if(!strcmp(PQgetvalue(r, 0, 1), lab))
+    snprintf(err, n, "an item labelled '%s' is already in the case "
+             "(evidence %s)", lab, PQgetvalue(r, 0, 0));
+  else
+    snprintf(err, n, "the same media (MD5 %s) is already in the case as "
+             "evidence %s, labelled '%s'", md5, PQgetvalue(r, 0, 0),
+             PQgetvalue(r, 0, 1));
+}
+
 /* The staged item's label and media hashes (lab 600, md5 and sha 80
 ** bytes; "" when absent). 0, or -1 with err set. */
 static int
@@ -887,20 +916,10 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
                        "hashtextextended('touchline media ' || $1, 0))", 1,
                        pv + 1)))
       goto out;
-    /* as a SQLite ingest: the same label, or the same media */
-    if(!(r = run(pg, w->name, err, n, "SELECT evidence_id, label FROM "
-                 "evidence WHERE label = $1 OR ($2::text IS NOT NULL AND md5 "
-                 "= $2 AND sha256 IS NOT DISTINCT FROM $3) ORDER BY label = "
-                 "$1 DESC, evidence_id", 3, pv)))
+    if(!(r = same_items(pg, w, pv, err, n)))
       goto out;
     if(PQntuples(r) && !replace) {
-      if(!strcmp(PQgetvalue(r, 0, 1), lab))
-        snprintf(err, n, "an item labelled '%s' is already in the case "
-                 "(evidence %s)", lab, PQgetvalue(r, 0, 0));
-      else
-        snprintf(err, n, "the same media (MD5 %s) is already in the case as "
-                 "evidence %s, labelled '%s'", md5, PQgetvalue(r, 0, 0),
-                 PQgetvalue(r, 0, 1));
+      say_same_item(r, lab, md5, err, n);
       PQclear(r);
       rc = -2;
       goto out;
@@ -1309,19 +1328,10 @@ precheck(PGconn *pg, wshared *w, sqlite3 *db, char *err, size_t n)
   pv[0] = lab;
   pv[1] = md5[0] ? md5 : NULL;
   pv[2] = sha[0] ? sha : NULL;
-  if(!(r = run(pg, w->name, err, n, "SELECT evidence_id, label FROM "
-               "evidence WHERE label = $1 OR ($2::text IS NOT NULL AND md5 "
-               "= $2 AND sha256 IS NOT DISTINCT FROM $3) ORDER BY label = "
-               "$1 DESC LIMIT 1", 3, pv)))
+  if(!(r = same_items(pg, w, pv, err, n)))
     return -1;
   if(PQntuples(r)) {
-    if(!strcmp(PQgetvalue(r, 0, 1), lab))
-      snprintf(err, n, "an item labelled '%s' is already in the case "
-               "(evidence %s)", lab, PQgetvalue(r, 0, 0));
-    else
-      snprintf(err, n, "the same media (MD5 %s) is already in the case as "
-               "evidence %s, labelled '%s'", md5, PQgetvalue(r, 0, 0),
-               PQgetvalue(r, 0, 1));
+    say_same_item(r, lab, md5, err, n);
     rc = -2;
   }
   PQclear(r);
