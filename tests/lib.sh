@@ -15,6 +15,23 @@ skip_all() { echo "1..0 # SKIP $1"; exit 0; }
 # A fresh temporary directory, removed on exit.
 T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/tl-test.XXXXXX")
 trap 'rm -rf "$T_TMP"' EXIT
+# ntfs_volume IMG SIZE [NTFS3G_OPTS]: a fresh NTFS volume (mkntfs, 4 KiB
+# clusters, 512-byte sectors) in the file IMG, mounted with ntfs-3g on
+# $MNT (made here; $NPID: the ntfs-3g process); skip_all when it cannot be.
+# ntfs_unmount: unmount it and wait for ntfs-3g to write it out.
+ntfs_volume() {
+  mkdir -p "$MNT"
+  truncate -s "$2" "$1"
+  mkntfs -q -F -f -c 4096 -s 512 "$1" >/dev/null 2>&1 || skip_all "mkntfs failed"
+  ntfs-3g -o "no_detach${3:+,$3}" "$1" "$MNT" >/dev/null 2>&1 &
+  NPID=$!
+  _n=0
+  while ! mountpoint -q "$MNT"; do
+    _n=$((_n + 1)); [ $_n -gt 50 ] && { kill $NPID; skip_all "ntfs-3g mount failed"; }
+    sleep 0.1
+  done
+}
+ntfs_unmount() { umount "$MNT"; wait $NPID; }
 # unzip_corpus ZIP [NAME]: unpack a corpus archive into $T_TMP; print the
 # path of the file called NAME inside it, or without NAME the folder.
 unzip_corpus() {

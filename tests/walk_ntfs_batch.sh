@@ -19,16 +19,7 @@ done
 [ -c /dev/fuse ] || skip_all "no /dev/fuse"
 IMG="$T_TMP/b.raw"
 MNT="$T_TMP/mnt"
-mkdir "$MNT"
-truncate -s 16M "$IMG"
-mkntfs -q -F -f -c 4096 -s 512 "$IMG" >/dev/null 2>&1 || skip_all "mkntfs failed"
-ntfs-3g -o no_detach,streams_interface=windows "$IMG" "$MNT" >/dev/null 2>&1 &
-NPID=$!
-i=0
-while ! mountpoint -q "$MNT"; do
-  i=$((i + 1)); [ $i -gt 50 ] && { kill $NPID; skip_all "ntfs-3g mount failed"; }
-  sleep 0.1
-done
+ntfs_volume "$IMG" 16M streams_interface=windows
 (
   cd "$MNT" || exit 1
   p=deep
@@ -59,8 +50,7 @@ done
   rm dir_5/file_7.txt dir_5/file_9.txt
   mkdir small && echo a >small/a.txt && echo b >small/b.txt
 )
-umount "$MNT"
-wait $NPID
+ntfs_unmount
 # small/b.txt's index entry (in small's MFT entry): point it at
 # links/orig.txt's entry with a sequence number one too high
 S=$(ifind -n /small "$IMG")

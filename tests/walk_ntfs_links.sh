@@ -13,23 +13,13 @@ done
 
 IMG="$T_TMP/links.raw"
 MNT="$T_TMP/mnt"
-mkdir "$MNT"
-truncate -s 8M "$IMG"
-mkntfs -q -F -f -c 4096 -s 512 "$IMG" >/dev/null 2>&1 || skip_all "mkntfs failed"
-ntfs-3g -o no_detach "$IMG" "$MNT" >/dev/null 2>&1 &
-NPID=$!
-i=0
-while ! mountpoint -q "$MNT"; do
-  i=$((i + 1)); [ $i -gt 50 ] && { kill $NPID; skip_all "ntfs-3g mount failed"; }
-  sleep 0.1
-done
+ntfs_volume "$IMG" 8M
 mkdir "$MNT/d" "$MNT/e"
 echo hello >"$MNT/d/orig.txt"
 i=1
 while [ $i -le 79 ]; do ln "$MNT/d/orig.txt" "$MNT/d/link_$i.txt"; i=$((i + 1)); done
 while [ $i -le 99 ]; do ln "$MNT/d/orig.txt" "$MNT/e/link_$i.txt"; i=$((i + 1)); done
-umount "$MNT"
-wait $NPID
+ntfs_unmount
 
 INODE=$(ifind -n /d/orig.txt "$IMG")
 CASE="$T_TMP/case.db"

@@ -13,21 +13,11 @@ done
 [ -c /dev/fuse ] || skip_all "no /dev/fuse"
 IMG="$T_TMP/o.raw"
 MNT="$T_TMP/mnt"
-mkdir "$MNT"
-truncate -s 8M "$IMG"
-mkntfs -q -F -f -c 4096 -s 512 "$IMG" >/dev/null 2>&1 || skip_all "mkntfs failed"
-ntfs-3g -o no_detach "$IMG" "$MNT" >/dev/null 2>&1 &
-NPID=$!
-i=0
-while ! mountpoint -q "$MNT"; do
-  i=$((i + 1)); [ $i -gt 50 ] && { kill $NPID; skip_all "ntfs-3g mount failed"; }
-  sleep 0.1
-done
+ntfs_volume "$IMG" 8M
 mkdir -p "$MNT/p/orph/sub" "$MNT/keep"
 echo y >"$MNT/p/orph/y.txt"
 echo z >"$MNT/p/orph/sub/z.txt"
-umount "$MNT"
-wait $NPID
+ntfs_unmount
 "$TOUCHLINE" ingest -q "$T_TMP/before.db" "$IMG" 2>/dev/null
 ok $? "ingest the intact image"
 is "$(sqlite3 "$T_TMP/before.db" "select count(*) from warning")" 0 \
