@@ -32,16 +32,6 @@ TMPDIR="$T_TMP/stage"
 export TMPDIR
 mkdir -p "$TMPDIR"
 A="$T_TMP/a.db"
-norm() { # JSON without the case name and the generation time
-  "$PYTHON3" -c '
-import json, sys
-d = json.load(sys.stdin)
-d.pop("case", None)
-p = d.get("params", {})
-for k in ("case_path", "generated_ns", "generated"):
-    p.pop(k, None)
-print(json.dumps(d, sort_keys=True))'
-}
 
 "$TOUCHLINE" ingest -q -l WS17 -d Administration "$A" "$S/evidence/WS17.E01" &&
   "$TOUCHLINE" ingest -q -l FS01 -d "Space Technology" "$A" "$S/evidence/FS01.E01" &&

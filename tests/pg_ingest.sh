@@ -18,22 +18,7 @@ pg_start
 q() { sqlite3 "$1" "$2"; }
 PW=Ing3stS3cretPW
 export TMPDIR="$T_TMP"
-norm() { # exposure JSON without ids, generation time and case name;
-  # lists compared as multisets (item order follows ingest order)
-  "$PYTHON3" -c '
-import json, sys
-def n(x):
-    if isinstance(x, dict):
-        return {k: n(v) for k, v in x.items() if not k.endswith("_id")}
-    if isinstance(x, list):
-        return sorted((n(v) for v in x), key=lambda v: json.dumps(v, sort_keys=True))
-    return x
-d = json.load(sys.stdin)
-for k in ("case_path", "generated_ns", "generated"):
-    d["params"].pop(k, None)
-print(json.dumps(n(d), sort_keys=True, indent=0))'
-}
-expo() { "$TOUCHLINE" exposure "$1" --from 2023-06-05 --to 2023-06-21 --format json | norm; }
+expo() { "$TOUCHLINE" exposure "$1" --from 2023-06-05 --to 2023-06-21 --format json | norm_unordered; }
 per_item_pg() { pg_sql "$1" "select string_agg(e.label || ' ' || n, ';' order by e.label) from (select o.evidence_id, count(*) n from target_match m join object o using (object_id) group by 1) x join evidence e using (evidence_id)"; }
 per_item_sq() { q "$1" "select group_concat(label || ' ' || n, ';') from (select e.label, count(*) n from target_match m join object o using (object_id) join evidence e using (evidence_id) group by 1 order by 1)"; }
 

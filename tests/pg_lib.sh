@@ -8,6 +8,11 @@
 #   pg_uri DB [PARAMS]  a case URI for database DB on it
 #   pg_sql DB SQL       run SQL with psql (unaligned, tuples only)
 #   pg_createdb DB      a new database
+#   norm                a report's JSON (stdin) without the case name and
+#                       the generation time, keys sorted: equal reports of
+#                       two backends print the same
+#   norm_unordered      the same without ids, every list as a multiset (ids
+#                       and item order follow which item was stored first)
 [ "${TL_HAVE_PQ:-}" = yes ] || skip_all "touchline built without PostgreSQL support (libpq-dev not installed at configure time)"
 PG_BIN=
 for d in ${TL_PG_BIN:-} /usr/lib/postgresql/*/bin; do
@@ -48,3 +53,28 @@ pg_start() {
 pg_uri() { echo "postgresql:///$1?host=$PG_DIR&user=postgres${2:+&$2}"; }
 pg_sql() { "$PSQL" -X -q -A -t -h "$PG_DIR" -U postgres -d "$1" -c "$2"; }
 pg_createdb() { pg_sql postgres "CREATE DATABASE \"$1\"" >/dev/null; }
+
+norm() {
+  "$PYTHON3" -c '
+import json, sys
+d = json.load(sys.stdin)
+d.pop("case", None)
+p = d.get("params", {})
+for k in ("case_path", "generated_ns", "generated"):
+    p.pop(k, None)
+print(json.dumps(d, sort_keys=True))'
+}
+norm_unordered() {
+  "$PYTHON3" -c '
+import json, sys
+def n(x):
+    if isinstance(x, dict):
+        return {k: n(v) for k, v in x.items() if not k.endswith("_id")}
+    if isinstance(x, list):
+        return sorted((n(v) for v in x), key=lambda v: json.dumps(v, sort_keys=True))
+    return x
+d = json.load(sys.stdin)
+for k in ("case_path", "generated_ns", "generated"):
+    d["params"].pop(k, None)
+print(json.dumps(n(d), sort_keys=True, indent=0))'
+}

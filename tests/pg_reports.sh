@@ -22,16 +22,6 @@ command -v sqlite3 >/dev/null || skip_all "sqlite3 not installed"
 pg_start
 set -f                      # filters such as --path *.exe stay as written
 q() { sqlite3 "$1" "$2"; }
-norm() { # JSON without the case name and the generation time
-  "$PYTHON3" -c '
-import json, sys
-d = json.load(sys.stdin)
-d.pop("case", None)
-p = d.get("params", {})
-for k in ("case_path", "generated_ns", "generated"):
-    p.pop(k, None)
-print(json.dumps(d, sort_keys=True))'
-}
 NOTMP="$T_TMP/no/such/dir"
 normtext() { # a text, csv or html report without the case name (CASE: the
   # SQLite path or the URI, also HTML-escaped) and the generation time
