@@ -43,6 +43,10 @@ static _Thread_local char q_err[1400];
 ** (lockwait_s: from the end of the staging ingest through the reservation
 ** of its ids to the item-copy lock) */
 static _Thread_local int64_t q_locked_ns;
+/* The items an item copy's UNC resolution saw (md5 of their evidence ids,
+** taken in the copy transaction before it), for the pass after the
+** commit (after_copy) */
+static _Thread_local char q_items_seen[40];
 #endif
 
 #ifndef HAVE_LIBPQ
@@ -1098,6 +1102,10 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
     ** change them leaves them to `artifacts URI add`, said in the run */
     uint64_t n_unc, n_left;
     char left[200] = "";
+    if(!(r = run(pg, w->name, err, n, Tl_pg_items_seen_sql, 0, NULL)))
+      goto out;
+    snprintf(q_items_seen, sizeof(q_items_seen), "%s", PQgetvalue(r, 0, 0));
+    PQclear(r);
     if(Tl_pg_resolve_unc((struct pg_conn *)pg, w->name, w->o.stage_dir,
                          &n_unc, &n_left, err, n))
       goto out;
@@ -1373,7 +1381,7 @@ precheck(PGconn *pg, wshared *w, sqlite3 *db, char *err, size_t n)
 ** - the case's pending UNC paths resolved again (Tl_pg_resolve_unc_after:
 **   an item copied at the same moment as this one was not seen by this
 **   copy's resolution, nor this one by its; the later commit's pass sees
-**   both);
+**   both); only when items came or went since this copy's resolution;
 ** - the case's copy candidates without a content hash hashed (pghash.c),
 **   as a SQLite ingest's match stage hashes every candidate of the case;
 **   this copy's staging case held its item alone.
@@ -1389,8 +1397,8 @@ after_copy(PGconn *pg, wshared *w, pitem *it)
 
   it->warn[0] = 0;
   if(Tl_pg_resolve_unc_after((struct pg_conn *)pg, w->name,
-                             w->o.stage_dir, &n_unc, &n_left, e1,
-                             sizeof(e1)))
+                             w->o.stage_dir, q_items_seen, &n_unc, &n_left,
+                             e1, sizeof(e1)))
     snprintf(it->warn, sizeof(it->warn), "the item is copied; %.600s",
              e1);
   else if(Tl_pg_hash_candidates((struct pg_conn *)pg, w->name,

@@ -99,10 +99,14 @@ int Tl_pg_resolve_unc(struct pg_conn *pg, const char *name, const char *dir,
 
 /* After an item copy committed (ingest/pgartifacts.c): the same, in a
 ** short transaction of its own, so that two items copied at once see each
-** other's rows (the later commit's pass sees both). */
+** other's rows (the later commit's pass sees both); nothing when the
+** case's items are still those the copy saw (seen: the value of
+** Tl_pg_items_seen_sql in the copy, before its resolution; NULL: run). */
 int Tl_pg_resolve_unc_after(struct pg_conn *pg, const char *name,
-                            const char *dir, uint64_t *n_done,
-                            uint64_t *n_left, char *err, size_t n);
+                            const char *dir, const char *seen,
+                            uint64_t *n_done, uint64_t *n_left, char *err,
+                            size_t n);
+extern const char Tl_pg_items_seen_sql[];
 
 /* After an item copy committed (ingest/pghash.c): the case's copy
 ** candidates without a content hash (match.c's Tl_copy_candidates_sql),
