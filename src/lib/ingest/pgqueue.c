@@ -1395,23 +1395,29 @@ after_copy(PGconn *pg, wshared *w, pitem *it)
   char e1[1400] = "", e2[1400] = "", why[900] = "", num[40];
   const char *pv[2];
 
+  size_t k = 0;
+
   it->warn[0] = 0;
   if(Tl_pg_resolve_unc_after((struct pg_conn *)pg, w->name,
                              w->o.stage_dir, q_items_seen, &n_unc, &n_left,
                              e1, sizeof(e1)))
-    snprintf(it->warn, sizeof(it->warn), "the item is copied; %.600s",
-             e1);
-  else if(Tl_pg_hash_candidates((struct pg_conn *)pg, w->name,
-                                w->o.stage_dir, &n_hashed, &n_nohash, why,
-                                sizeof(why), e2, sizeof(e2)))
-    snprintf(it->warn, sizeof(it->warn), "the item is copied; hashing copy "
-             "candidates: %.600s (`touchline targets URI match` hashes "
-             "them)", e2);
+    k = (size_t)snprintf(it->warn, sizeof(it->warn), "the item is copied; "
+                         "%.400s; ", e1);
+  if(k >= sizeof(it->warn))
+    k = sizeof(it->warn) - 1;
+  if(Tl_pg_hash_candidates((struct pg_conn *)pg, w->name, w->o.stage_dir,
+                           &n_hashed, &n_nohash, why, sizeof(why), e2,
+                           sizeof(e2)))
+    snprintf(it->warn + k, sizeof(it->warn) - k, "the item is copied; "
+             "hashing copy candidates: %.400s (`touchline targets URI "
+             "match` hashes them)", e2);
   else if(n_nohash)
-    snprintf(it->warn, sizeof(it->warn), "%llu copy candidates of the case "
-             "not hashed (%.700s): `touchline targets URI match` hashes "
-             "them where every item's image can be opened",
+    snprintf(it->warn + k, sizeof(it->warn) - k, "%llu copy candidates of "
+             "the case not hashed (%.600s): `touchline targets URI match` "
+             "hashes them where every item's image can be opened",
              (unsigned long long)n_nohash, why);
+  else if(k >= 2)
+    it->warn[k - 2] = 0;        /* the UNC pass's alone: no "; " */
   if(!it->warn[0])
     return;
   /* the run's message says it too (after any it has) */
