@@ -101,10 +101,14 @@ is "$(pg_sql q1 "select string_agg(label || ' ' || division || ' ' || n_objects 
   "per item: division, objects, events and MD5 as the SQLite ingest"
 # content hashes: a SQLite ingest also hashes objects of items stored
 # before whose size equals a new item's matched content (copy detection's
-# candidates, match.c); a worker hashes those of its own item only
-# (docs/POSTGRESQL.md): 520 of the SQLite case's 525 here, the same report
-is "$(pg_sql q1 "select count(*) from object_hash")" 520 "object_hash: the items' own content hashes (520)"
-is "$(q "$A" "select count(*) from object_hash")" 525 "... the SQLite ingest's 525 (5 of items stored before)"
+# candidates, match.c); a worker hashes them after its item's copy
+# commits (docs/POSTGRESQL.md, "Ingest"): the SQLite case's 525 (its own
+# items' 520 and 5 of items stored before)
+is "$(pg_sql q1 "select count(*) from object_hash")" 525 "object_hash: every copy candidate's content hash (525), as the SQLite ingest"
+is "$(q "$A" "select count(*) from object_hash")" 525 "... the SQLite ingest's 525"
+is "$(pg_sql q1 "select count(*) from object_hash h join object o using (object_id) join evidence e using (evidence_id) group by e.label order by e.label" | tr '\n' ' ')" \
+  "$(q "$A" "select count(*) from object_hash h join object o using (object_id) join evidence e using (evidence_id) group by e.label order by e.label" | tr '\n' ' ')" \
+  "... per item as the SQLite ingest"
 for t in object event ntfs_filename volume filesystem evidence_meta artifact_file warning target_match; do
   is "$(pg_sql q1 "select count(*) from $t")" "$(q "$A" "select count(*) from $t")" "$t rows as the SQLite ingest"
 done

@@ -556,7 +556,8 @@ struct tl_worker_result {
 
 /* Work the queue of the case at uri: claim an item (FOR UPDATE SKIP
 ** LOCKED), ingest it into a local staging case, copy it into the case in
-** one transaction with its run row and its queue row; until cancelled,
+** one transaction with its run row and its queue row (on_item "warning":
+** a warning of the passes after the copy, before its "done"); until cancelled,
 ** or with drain until nothing is waiting or running. TL_FAILED when an
 ** item failed (the others are kept). */
 tl_rc tl_worker_run(const char *uri, const struct tl_worker_opts *opts,
@@ -567,7 +568,10 @@ tl_rc tl_worker_run(const char *uri, const struct tl_worker_opts *opts,
 ** ingest into a staging SQLite case in stage_dir (NULL: TMPDIR, else
 ** /tmp), the case's register matched there, and the item copied in one
 ** transaction with its run row. TL_EXISTS: the label or the media is in
-** the case already (nothing written but the run row). */
+** the case already (nothing written but the run row). TL_OK with a
+** non-empty *errmsg: stored, and that one line is a warning of the passes
+** after the copy (copy candidates whose image could not be opened here:
+** `targets URI match` hashes them). */
 tl_rc tl_pg_ingest(const char *uri, const char *image,
                    const struct tl_ingest_opts *opts, const char *stage_dir,
                    struct tl_ingest_result *result, const char **errmsg);

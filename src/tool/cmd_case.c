@@ -227,7 +227,8 @@ on_worker_item(const char *label, const char *status, const char *msg,
                void *ctx)
 {
   (void)ctx;
-  if(g_worker_quiet && strcmp(status, "failed") && strcmp(status, "lost"))
+  if(g_worker_quiet && strcmp(status, "failed") && strcmp(status, "lost") &&
+     strcmp(status, "warning"))
     return;
   fprintf(stderr, "touchline worker: %s: %s%s%s\n", label, status,
           msg ? ": " : "", msg ? msg : "");

@@ -83,7 +83,10 @@ tl_tool_pg_ingest(const char *uri, int n_images, char **images,
     tl_progress_clear(&pv);
   if(rc)
     fprintf(stderr, "touchline: %s\n", err);
-  else if(!quiet)
+  /* stored, with a warning of the passes after the copy (always said) */
+  if(!rc && err && *err)
+    fprintf(stderr, "touchline: %s: warning: %s\n", images[0], err);
+  if(!rc && !quiet)
     fprintf(stderr, "touchline: %s: evidence %lld: %llu objects, %llu "
             "events, %llu volume(s), %llu file system(s), verification: %s"
             "%s\n", images[0], (long long)res.evidence_id,
@@ -156,7 +159,8 @@ on_pgw_item(const char *label, const char *status, const char *msg,
             void *ctx)
 {
   (void)ctx;
-  if(g_pgw_quiet && strcmp(status, "failed") && strcmp(status, "lost"))
+  if(g_pgw_quiet && strcmp(status, "failed") && strcmp(status, "lost") &&
+     strcmp(status, "warning"))
     return;
   fprintf(stderr, "touchline ingest: %s: %s%s%s\n", label, status,
           msg ? ": " : "", msg ? msg : "");

@@ -280,8 +280,22 @@ emit_list(tl_case *c, pending *p, const matcher *m,
 /* The content hashes exposure's copy detection compares (EXPOSURE.md):
 ** every object with a creation time and the size of an occurrence whose
 ** content is known (a hash target, or an occurrence already hashed),
-** anywhere in the case. Computed here, where matching writes the case, so
-** that exposure only reads. */
+** anywhere in the case, not hashed yet. SQL for SQLite and PostgreSQL
+** alike: a PostgreSQL item copy asks the case the same after its commit
+** (ingest/pghash.c). */
+const char Tl_copy_candidates_sql[] =
+  "SELECT y.object_id FROM object y WHERE y.stream IS NULL AND y.size "
+  "> 0 AND y.size IN (SELECT o.size FROM target_match m JOIN object o "
+  "ON o.object_id = m.object_id JOIN target t ON t.target_id = "
+  "m.target_id LEFT JOIN object_hash h ON h.object_id = o.object_id "
+  "WHERE o.size > 0 AND (t.sha256 IS NOT NULL OR t.sha1 IS NOT NULL OR "
+  "t.md5 IS NOT NULL OR h.sha256 IS NOT NULL)) AND NOT EXISTS (SELECT "
+  "1 FROM object_hash h2 WHERE h2.object_id = y.object_id) AND EXISTS "
+  "(SELECT 1 FROM event b WHERE b.object_id = y.object_id AND "
+  "substr(b.macb, 4, 1) = 'b')";
+
+/* Those hashed. Computed here, where matching writes the case, so that
+** exposure only reads. */
 static tl_rc
 hash_copy_candidates(tl_case *c, uint64_t *n_hashed)
 {
@@ -290,16 +304,8 @@ hash_copy_candidates(tl_case *c, uint64_t *n_hashed)
   size_t n = 0, cap = 0;
   tl_rc rc;
   int st;
-  if(sqlite3_prepare_v2(c->db,
-       "SELECT y.object_id FROM object y WHERE y.stream IS NULL AND y.size "
-       "> 0 AND y.size IN (SELECT o.size FROM target_match m JOIN object o "
-       "ON o.object_id = m.object_id JOIN target t ON t.target_id = "
-       "m.target_id LEFT JOIN object_hash h ON h.object_id = o.object_id "
-       "WHERE o.size > 0 AND (t.sha256 IS NOT NULL OR t.sha1 IS NOT NULL OR "
-       "t.md5 IS NOT NULL OR h.sha256 IS NOT NULL)) AND NOT EXISTS (SELECT "
-       "1 FROM object_hash h2 WHERE h2.object_id = y.object_id) AND EXISTS "
-       "(SELECT 1 FROM event b WHERE b.object_id = y.object_id AND "
-       "substr(b.macb, 4, 1) = 'b')", -1, &s, NULL) != SQLITE_OK)
+  if(sqlite3_prepare_v2(c->db, Tl_copy_candidates_sql, -1, &s, NULL) !=
+     SQLITE_OK)
     return Tl_set_sqlite_error(c, "prepare");
   while((st = sqlite3_step(s)) == SQLITE_ROW) {
     if(n == cap) {

@@ -15,6 +15,11 @@
 tl_rc Tl_match_run(tl_case *c, int64_t evidence_id, uint64_t *n_matches,
                    uint64_t *n_hashed);
 
+/* The copy candidates of the case not hashed yet: a query giving their
+** object_id, for SQLite and PostgreSQL (hash_copy_candidates in match.c,
+** and a PostgreSQL item copy after its commit, ingest/pghash.c). */
+extern const char Tl_copy_candidates_sql[];
+
 /* Hash the content of objects into object_hash (skipping those already
 ** hashed). ids: object_ids, n of them. */
 tl_rc Tl_hash_objects(tl_case *c, const int64_t *ids, size_t n,

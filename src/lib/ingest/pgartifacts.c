@@ -741,6 +741,87 @@ out:
   return rc;
 }
 
+/* The items of the case, as one value (md5 of their evidence ids): an
+** item copy takes it before its UNC resolution and gives it to
+** Tl_pg_resolve_unc_after. */
+const char Tl_pg_items_seen_sql[] =
+  "SELECT md5(coalesce(string_agg(evidence_id::text, ',' ORDER BY "
+  "evidence_id), '')) FROM evidence";
+
+/* After an item copy committed (pgqueue.c), a short transaction of its
+** own: the case's pending UNC paths resolved again, as Tl_pg_resolve_unc
+** does in the copy. Two copies in flight at once do not see each other's
+** rows, so a workstation's link to \\FS01\... copied beside FS01 stays
+** unresolved by both copy transactions; the later of the two commits is
+** followed by this pass, which runs after both commits and so sees both
+** items (READ COMMITTED: each statement sees what committed before it).
+** The passes take turns (an advisory lock, taken before anything is read,
+** so each reads what the pass before it wrote) under the item copies'
+** shared lock (artifacts URI add, which resolves them too, waits for it
+** and it for artifacts add). Whatever a pass or a copy wrote from a view
+** that missed an item committed meanwhile is written again by the pass
+** that follows that item's commit, which comes after it: the last pass
+** reads every item.
+** A pass is needed only when the case's items are no longer those the
+** copy's resolution saw (seen: Tl_pg_items_seen_sql, taken in the copy
+** before it; it includes the copied item): an item committed or deleted
+** meanwhile. Otherwise that resolution saw the case as it is (nothing
+** else changes what it reads while a copy holds its lock: artifacts add
+** waits for the copies) and nothing is done; an item that commits later
+** sees this one as new in its own pass. One query when no pass is
+** needed. Same results and errors as Tl_pg_resolve_unc. */
+int
+Tl_pg_resolve_unc_after(struct pg_conn *pg, const char *name,
+                        const char *dir, const char *seen, uint64_t *n_done,
+                        uint64_t *n_left, char *err, size_t n)
+{
+  PGconn *c = (PGconn *)pg;
+  PGresult *r;
+  char sql[600];
+  const char *step[3] = {"BEGIN", "SELECT tl_lock_item()", "SELECT "
+                         "pg_advisory_xact_lock(hashtextextended("
+                         "'touchline unc', 0))"};
+  int i, pending;
+  *n_done = *n_left = 0;
+  snprintf(sql, sizeof(sql), "SELECT EXISTS (SELECT 1 FROM artifact_event "
+           "WHERE %s), (%s)", unc_where, Tl_pg_items_seen_sql);
+  r = PQexec(c, sql);
+  if(PQresultStatus(r) != PGRES_TUPLES_OK) {
+    snprintf(err, n, "%.650s: %.700s", name, msg1(c));
+    PQclear(r);
+    return -1;
+  }
+  pending = !strcmp(PQgetvalue(r, 0, 0), "t") &&
+            (!seen || strcmp(PQgetvalue(r, 0, 1), seen));
+  PQclear(r);
+  if(!pending)
+    return 0;
+  for(i = 0; i < 3; i++) {
+    r = PQexec(c, step[i]);
+    if(PQresultStatus(r) != PGRES_COMMAND_OK &&
+       PQresultStatus(r) != PGRES_TUPLES_OK) {
+      snprintf(err, n, "%.650s: %.700s", name, msg1(c));
+      PQclear(r);
+      if(i)
+        PQclear(PQexec(c, "ROLLBACK"));
+      return -1;
+    }
+    PQclear(r);
+  }
+  if(Tl_pg_resolve_unc(pg, name, dir, n_done, n_left, err, n)) {
+    PQclear(PQexec(c, "ROLLBACK"));
+    return -1;
+  }
+  r = PQexec(c, "COMMIT");
+  if(PQresultStatus(r) != PGRES_COMMAND_OK) {
+    snprintf(err, n, "%.650s: %.700s", name, msg1(c));
+    PQclear(r);
+    return -1;
+  }
+  PQclear(r);
+  return 0;
+}
+
 tl_rc
 tl_pg_artifacts_add(const char *uri, int n_files, const char *const *files,
                     const struct tl_artifacts_opts *opts,

@@ -43,6 +43,10 @@ static _Thread_local char q_err[1400];
 ** (lockwait_s: from the end of the staging ingest through the reservation
 ** of its ids to the item-copy lock) */
 static _Thread_local int64_t q_locked_ns;
+/* The items an item copy's UNC resolution saw (md5 of their evidence ids,
+** taken in the copy transaction before it), for the pass after the
+** commit (after_copy) */
+static _Thread_local char q_items_seen[40];
 #endif
 
 #ifndef HAVE_LIBPQ
@@ -422,8 +426,9 @@ tl_queue_status(const char *uri, const struct tl_sink *out,
           "'FM999990.0'), '-'), "
           "CASE WHEN state = 'running' THEN 'heartbeat ' || "
           "to_char(extract(epoch FROM now() - heartbeat), 'FM999990') || "
-          "' s ago' ELSE coalesce(message, '') END, image "
-          "FROM tl_queue ORDER BY item_id", 0, NULL);
+          "' s ago' ELSE coalesce(message, (SELECT r.message FROM run r "
+          "WHERE r.run_id = tl_queue.run_id AND tl_queue.state = 'done'), "
+          "'') END, image FROM tl_queue ORDER BY item_id", 0, NULL);
   if(!r) {
     PQfinish(pg);
     return TL_IO;
@@ -467,6 +472,34 @@ tl_queue_status(const char *uri, const struct tl_sink *out,
     PQclear(r);
   } else if(!rc)
     rc = TL_IO;
+  /* copy candidates a worker could not hash (another item's image not
+  ** reachable from it: its run says so), counted again now: what
+  ** `targets URI match` would still hash */
+  if(!rc) {
+    char *sql;
+    size_t len = strlen(Tl_copy_candidates_sql) + 300;
+    if(!(sql = malloc(len)))
+      rc = TL_NOMEM;
+    else {
+      snprintf(sql, len, "SELECT CASE WHEN EXISTS (SELECT 1 FROM run WHERE "
+               "message LIKE '%%targets URI match%%') THEN (SELECT count(*) "
+               "FROM (%s) x) ELSE 0 END", Tl_copy_candidates_sql);
+      r = run(pg, name, q_err, sizeof(q_err), sql, 0, NULL);
+      free(sql);
+      if(!r)
+        rc = TL_IO;
+      else if(strcmp(PQgetvalue(r, 0, 0), "0")) {
+        k = snprintf(line, sizeof(line), "%s copy candidates of the case "
+                     "have no content hash (an item's image could not be "
+                     "opened where it was copied): run `touchline targets "
+                     "URI match` where every item's image can be opened\n",
+                     PQgetvalue(r, 0, 0));
+        if(Tl_sink_write(out, line, (size_t)k))
+          rc = TL_IO;
+      }
+      PQclear(r);
+    }
+  }
   if(rc == TL_IO && !q_err[0])
     snprintf(q_err, sizeof(q_err), "queue status: writing failed");
   PQfinish(pg);
@@ -1069,6 +1102,10 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
     ** change them leaves them to `artifacts URI add`, said in the run */
     uint64_t n_unc, n_left;
     char left[200] = "";
+    if(!(r = run(pg, w->name, err, n, Tl_pg_items_seen_sql, 0, NULL)))
+      goto out;
+    snprintf(q_items_seen, sizeof(q_items_seen), "%s", PQgetvalue(r, 0, 0));
+    PQclear(r);
     if(Tl_pg_resolve_unc((struct pg_conn *)pg, w->name, w->o.stage_dir,
                          &n_unc, &n_left, err, n))
       goto out;
@@ -1198,6 +1235,7 @@ typedef struct {
   int64_t t_stage, t_copy;      /* TOUCHLINE_WORKER_TIMING */
   int lost, exists;
   struct tl_ingest_result ir;
+  char warn[1200];              /* after_copy(): one line, "" none */
 } pitem;
 
 /* The run row, in a transaction of its own (as a SQLite ingest). */
@@ -1338,6 +1376,59 @@ precheck(PGconn *pg, wshared *w, sqlite3 *db, char *err, size_t n)
   return rc;
 }
 
+/* After the item's copy committed, each in a short transaction of its
+** own (the copies do not wait for these, nor these for copies):
+** - the case's pending UNC paths resolved again (Tl_pg_resolve_unc_after:
+**   an item copied at the same moment as this one was not seen by this
+**   copy's resolution, nor this one by its; the later commit's pass sees
+**   both); only when items came or went since this copy's resolution;
+** - the case's copy candidates without a content hash hashed (pghash.c),
+**   as a SQLite ingest's match stage hashes every candidate of the case;
+**   this copy's staging case held its item alone.
+** The item stays copied whatever happens here: a failure, or candidates
+** whose image cannot be opened from this machine, is said in it->warn
+** and added to the run's message. */
+static void
+after_copy(PGconn *pg, wshared *w, pitem *it)
+{
+  uint64_t n_unc = 0, n_left = 0, n_hashed = 0, n_nohash = 0;
+  char e1[1400] = "", e2[1400] = "", why[900] = "", num[40];
+  const char *pv[2];
+
+  size_t k = 0;
+
+  it->warn[0] = 0;
+  if(Tl_pg_resolve_unc_after((struct pg_conn *)pg, w->name,
+                             w->o.stage_dir, q_items_seen, &n_unc, &n_left,
+                             e1, sizeof(e1)))
+    k = (size_t)snprintf(it->warn, sizeof(it->warn), "the item is copied; "
+                         "%.400s; ", e1);
+  if(k >= sizeof(it->warn))
+    k = sizeof(it->warn) - 1;
+  if(Tl_pg_hash_candidates((struct pg_conn *)pg, w->name, w->o.stage_dir,
+                           &n_hashed, &n_nohash, why, sizeof(why), e2,
+                           sizeof(e2)))
+    snprintf(it->warn + k, sizeof(it->warn) - k, "the item is copied; "
+             "hashing copy candidates: %.400s (`touchline targets URI "
+             "match` hashes them)", e2);
+  else if(n_nohash)
+    snprintf(it->warn + k, sizeof(it->warn) - k, "%llu copy candidates of "
+             "the case not hashed (%.600s): `touchline targets URI match` "
+             "hashes them where every item's image can be opened",
+             (unsigned long long)n_nohash, why);
+  else if(k >= 2)
+    it->warn[k - 2] = 0;        /* the UNC pass's alone: no "; " */
+  if(!it->warn[0])
+    return;
+  /* the run's message says it too (after any it has) */
+  snprintf(num, sizeof(num), "%lld", (long long)it->run_id);
+  pv[0] = num;
+  pv[1] = it->warn;
+  run0(pg, w->name, e1, sizeof(e1), "UPDATE run SET message = CASE WHEN "
+       "message IS NULL OR message = '' THEN $2 ELSE message || '; ' || $2 "
+       "END WHERE run_id = $1::bigint", 2, pv);
+}
+
 /* One item: its run row, the ordinary ingest into a staging case of its
 ** own, the register matched there, and the copy into the case. A register
 ** changed in between is pulled and matched again (up to 5 times). */
@@ -1420,6 +1511,7 @@ do_item(PGconn *pg, wshared *w, pitem *it, char *err, size_t n)
     if(!stale || tries >= 4 || cancelled(w))
       goto out;
   }
+  after_copy(pg, w, it);
 out:
   if(c)
     tl_case_close(c);
@@ -1560,6 +1652,8 @@ worker_thread(void *arg)
       snprintf(m, sizeof(m), "%lld objects, %lld events, %lld target "
                "occurrences", (long long)it.nobj, (long long)it.nev,
                (long long)it.nmatch);
+      if(it.warn[0])
+        tell(w, label, "warning", it.warn);
       tell(w, label, "done", m);
       /* the phases of the item, for bench/pg.sh */
       if(getenv("TOUCHLINE_WORKER_TIMING")) {
@@ -1789,6 +1883,8 @@ tl_pg_ingest(const char *uri, const char *image,
       snprintf(q_err, sizeof(q_err), "%s", why);
     goto out;
   }
+  /* stored; a warning of the passes after the copy is the message */
+  snprintf(q_err, sizeof(q_err), "%s", it.warn);
   if(result) {
     struct tl_ingest_result res = it.ir;
     res.struct_size = sizeof(res);

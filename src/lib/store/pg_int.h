@@ -96,6 +96,32 @@ void Tl_pg_finish(struct pg_conn *pg);
 int Tl_pg_resolve_unc(struct pg_conn *pg, const char *name, const char *dir,
                       uint64_t *n_done, uint64_t *n_left, char *err,
                       size_t n);
+
+/* After an item copy committed (ingest/pgartifacts.c): the same, in a
+** short transaction of its own, so that two items copied at once see each
+** other's rows (the later commit's pass sees both); nothing when the
+** case's items are still those the copy saw (seen: the value of
+** Tl_pg_items_seen_sql in the copy, before its resolution; NULL: run). */
+int Tl_pg_resolve_unc_after(struct pg_conn *pg, const char *name,
+                            const char *dir, const char *seen,
+                            uint64_t *n_done, uint64_t *n_left, char *err,
+                            size_t n);
+extern const char Tl_pg_items_seen_sql[];
+
+/* After an item copy committed (ingest/pghash.c): the case's copy
+** candidates without a content hash (match.c's Tl_copy_candidates_sql),
+** hashed from the images recorded for their items, as a SQLite ingest's
+** match stage hashes them; the new hashes added to the case. Candidates
+** of an image that cannot be opened from this machine are counted in
+** *n_left, the first cause in why (wn bytes), and left. *n_hashed: hashes
+** added. 0, or -1 with err set (the case unreachable). */
+int Tl_pg_hash_candidates(struct pg_conn *pg, const char *name,
+                          const char *dir, uint64_t *n_hashed,
+                          uint64_t *n_left, char *why, size_t wn, char *err,
+                          size_t n);
+
+/* The candidates Tl_pg_hash_candidates would hash now (-1: error). */
+int64_t Tl_pg_count_candidates(struct pg_conn *pg);
 #endif
 
 #endif
