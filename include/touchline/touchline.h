@@ -82,6 +82,12 @@ void tl_case_close(tl_case *c);
 /* Text of the last failure on this handle (borrowed), "" when none. */
 const char *tl_case_errmsg(tl_case *c);
 
+/* A warning the last tl_case_ingest(), tl_targets_import() or
+** tl_case_match() on this handle left while succeeding (borrowed, one
+** line), "" when none: e.g. files that may match a hash target or be a
+** copy, not hashed because another item's image cannot be opened. */
+const char *tl_case_note(tl_case *c);
+
 /* Progress snapshot handed to a progress callback (borrowed, call only). */
 struct tl_progress {
   uint32_t struct_size;     /* what the library filled: read a later field
@@ -137,6 +143,10 @@ struct tl_ingest_result {
   const char *verification; /* borrowed: "verified", "mismatch", ... */
   uint32_t n_files;         /* container files of the item */
   uint32_t n_files_found;   /* of those, found next to the one given */
+  /* files of other items that may match a hash target or be a copy, not
+  ** hashed: their image cannot be opened (tl_case_note says which; the
+  ** item is stored, a warning row records it) */
+  uint64_t n_unhashed;
 };
 
 /* Ingest one evidence item given by its image path(s). With one path, the
@@ -178,6 +188,8 @@ struct tl_import_result {
   uint64_t n_bad;
   uint64_t n_matches;       /* target occurrences after matching */
   uint64_t n_hashed;        /* objects whose content was hashed */
+  uint64_t n_unhashed;      /* not hashed: their item's image cannot be
+                            ** opened (tl_case_note says which) */
 };
 
 /* Import the target register (columns path, name, size, md5, sha1,
@@ -425,6 +437,8 @@ struct tl_manifest_item {
   uint64_t n_events;
   const char *verification; /* complete items, else NULL */
   double elapsed_s;         /* from the start of its walk to its commit */
+  const char *note;         /* a complete item's warning (tl_case_note),
+                            ** else NULL */
 };
 
 /* Options for tl_case_ingest_manifest(). Zero-initialise, set

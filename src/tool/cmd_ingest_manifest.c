@@ -172,6 +172,10 @@ on_item(const struct tl_manifest_item *it, void *vctx)
   r->n_events = it->n_events;
   r->elapsed = it->elapsed_s;
   r->done = 1;
+  if(it->note) {                /* a warning: said even with -q */
+    view_clear(&x->v);
+    fprintf(stderr, "touchline: %s: warning: %s\n", it->label, it->note);
+  }
   if(x->v.quiet)
     return;
   view_clear(&x->v);

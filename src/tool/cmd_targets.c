@@ -151,6 +151,9 @@ import_common(int argc, char **argv, int divisions)
   rc = divisions == 2 ? tl_sitemap_import(c, argv[optind + 2], &o, &r) :
        divisions ? tl_divisions_import(c, argv[optind + 2], &o, &r) :
        tl_targets_import(c, argv[optind + 2], &o, &r);
+  if(!rc && r.n_unhashed)
+    fprintf(stderr, "touchline: %s: warning: %s\n", argv[1],
+            tl_case_note(c));
   if(rc)
     fprintf(stderr, "touchline: %s\n", tl_case_errmsg(c));
   else if(divisions == 2)
@@ -241,6 +244,9 @@ cmd_targets(int argc, char **argv)
       printf("%llu target occurrence(s), %llu file(s) hashed\n",
              (unsigned long long)r.n_matches,
              (unsigned long long)r.n_hashed);
+    if(!rc && r.n_unhashed)
+      fprintf(stderr, "touchline: %s: warning: %s\n", argv[1],
+              tl_case_note(c));
   }
   if(rc)
     fprintf(stderr, "touchline: %s\n", tl_case_errmsg(c));

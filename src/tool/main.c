@@ -350,7 +350,10 @@ cmd_ingest(int argc, char **argv, int full_argc, char **full_argv)
   if(rc) {
     fprintf(stderr, "touchline: %s\n", tl_case_errmsg(c));
   }
-  else if(!quiet) {
+  else if(res.n_unhashed)       /* a warning: said even with -q */
+    fprintf(stderr, "touchline: %s: warning: %s\n", argv[optind + 1],
+            tl_case_note(c));
+  if(!rc && !quiet) {
     fprintf(stderr, "touchline: %s: evidence %lld: %llu objects, %llu "
             "events, %llu volume(s), %llu file system(s), verification: %s"
             "%s\n", argv[optind + 1], (long long)res.evidence_id,

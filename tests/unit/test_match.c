@@ -121,7 +121,7 @@ main(void)
   is_int(Tl_exec(c, fixture), TL_OK, "fixture loaded %s",
          tl_case_errmsg(c));
 
-  is_int(Tl_match_run(c, 0, &n, &h), TL_OK, "matching the whole case");
+  is_int(Tl_match_run(c, 0, &n, &h, NULL), TL_OK, "matching the whole case");
   matches(c, got, sizeof(got));
   is_str(got, want, "path, glob, name+size, name, hash, alt-name, "
          "name-glob, md5; no directory, stream or other scope; division "
@@ -130,7 +130,7 @@ main(void)
   is_int(h, 0, "nothing hashed: every candidate had a hash");
 
   n = 0;
-  is_int(Tl_match_run(c, 2, &n, &h), TL_OK, "matching evidence 2 only");
+  is_int(Tl_match_run(c, 2, &n, &h, NULL), TL_OK, "matching evidence 2 only");
   is_int(n, 2, "its 2 matches counted");
   matches(c, got, sizeof(got));
   is_str(got, want, "the other item's matches are kept");
@@ -142,7 +142,7 @@ main(void)
     n = 0;
     left = k;
     sqlite3_progress_handler(c->db, 1, progress, NULL);
-    rc = Tl_match_run(c, 0, &n, &h);
+    rc = Tl_match_run(c, 0, &n, &h, NULL);
     sqlite3_progress_handler(c->db, 0, NULL, NULL);
     if(rc) {
       n_failed++;

@@ -297,7 +297,7 @@ const char Tl_copy_candidates_sql[] =
 /* Those hashed. Computed here, where matching writes the case, so that
 ** exposure only reads. */
 static tl_rc
-hash_copy_candidates(tl_case *c, uint64_t *n_hashed)
+hash_copy_candidates(tl_case *c, uint64_t *n_hashed, Tl_hash_left *left)
 {
   sqlite3_stmt *s;
   int64_t *ids = NULL;
@@ -328,14 +328,24 @@ hash_copy_candidates(tl_case *c, uint64_t *n_hashed)
     return rc;
   }
   sqlite3_finalize(s);
-  rc = Tl_hash_objects(c, ids, n, n_hashed);
+  rc = Tl_hash_objects(c, ids, n, n_hashed, left);
   free(ids);
   return rc;
 }
 
+void
+Tl_hash_left_msg(const Tl_hash_left *left, const char *case_name,
+                 char *msg, size_t n)
+{
+  snprintf(msg, n, "%llu file(s) of the case that may match a hash target "
+           "or be a copy were not hashed: %.600s; `touchline targets "
+           "%.400s match` hashes them once the image can be read",
+           (unsigned long long)left->n, left->why, case_name);
+}
+
 tl_rc
 Tl_match_run(tl_case *c, int64_t evidence_id, uint64_t *n_matches,
-             uint64_t *n_hashed)
+             uint64_t *n_hashed, Tl_hash_left *left)
 {
   matcher m;
   pending p;
@@ -480,7 +490,7 @@ Tl_match_run(tl_case *c, int64_t evidence_id, uint64_t *n_matches,
 
   if(n_cand) {
     int k;
-    if((rc = Tl_hash_objects(c, cand, n_cand, n_hashed)))
+    if((rc = Tl_hash_objects(c, cand, n_cand, n_hashed, left)))
       goto out;
     /* content matches, scoped like the others */
     for(k = 0; k < m.n_hash_rows && !p.rc; k++) {
@@ -522,7 +532,7 @@ Tl_match_run(tl_case *c, int64_t evidence_id, uint64_t *n_matches,
     rc = p.rc;
   }
   if(!rc)
-    rc = hash_copy_candidates(c, n_hashed);
+    rc = hash_copy_candidates(c, n_hashed, left);
 out:
   *n_matches += p.n;
   sqlite3_finalize(s);

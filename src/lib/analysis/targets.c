@@ -143,6 +143,20 @@ path_value(const struct tl_import_opts *o, const char *file, long line,
   }
 }
 
+/* The register against the whole case. Files of an item whose image is
+** not at hand (moved, archived) are left unhashed, counted and said in
+** the handle's note: the rest of the case is still matched. */
+static tl_rc
+match_all(tl_case *c, struct tl_import_result *res)
+{
+  Tl_hash_left left = {0, ""};
+  tl_rc rc = Tl_match_run(c, 0, &res->n_matches, &res->n_hashed, &left);
+  res->n_unhashed = left.n;
+  if(!rc && left.n)
+    Tl_hash_left_msg(&left, c->path, c->note, sizeof(c->note));
+  return rc;
+}
+
 /* The end of an import inside its transaction: refuse it when rows were
 ** bad (unless skip_bad), else match the register again (it depends on the
 ** register and on the division map) and commit. */
@@ -160,7 +174,7 @@ finish_import(tl_case *c, const char *csv_path,
     res->n_imported = 0;
     return rc;
   }
-  if((rc = Tl_match_run(c, 0, &res->n_matches, &res->n_hashed)))
+  if((rc = match_all(c, res)))
     return rc;
   return Tl_exec(c, "COMMIT");
 }
@@ -177,6 +191,7 @@ targets_import(tl_case *c, const char *csv_path,
   tl_rc rc;
 
   memset(res, 0, sizeof(*res));
+  c->note[0] = '\0';
   if((rc = open_csv(c, csv_path, &r)))
     return rc;
   if((rc = first_record(c, csv_path, &r)))
@@ -327,6 +342,7 @@ divisions_import(tl_case *c, const char *csv_path,
   tl_rc rc;
 
   memset(res, 0, sizeof(*res));
+  c->note[0] = '\0';
   if((rc = open_csv(c, csv_path, &r)))
     return rc;
   if((rc = first_record(c, csv_path, &r)))
@@ -426,10 +442,10 @@ case_match(tl_case *c, struct tl_import_result *res)
   memset(res, 0, sizeof(*res));
   if(!c || c->magic != TL_CASE_MAGIC)
     return TL_USAGE;
+  c->note[0] = '\0';
   if((rc = Tl_begin_write(c, 5, NULL, NULL)))
     return rc;
-  if((rc = Tl_match_run(c, 0, &res->n_matches, &res->n_hashed)) ||
-     (rc = Tl_exec(c, "COMMIT")))
+  if((rc = match_all(c, res)) || (rc = Tl_exec(c, "COMMIT")))
     sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
   return rc;
 }

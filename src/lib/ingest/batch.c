@@ -61,6 +61,7 @@ typedef struct job {
   const char *status;
   tl_rc rc;
   char msg[1024];
+  char note[1024];            /* a complete item's warning (unhashed) */
   int64_t evidence_id;
   double elapsed;
 } job;
@@ -319,6 +320,7 @@ finish_job(batch *b, job *j, const char *status, tl_rc rc, const char *msg)
     it.n_events = rc ? 0 : j->res.n_events;
     it.verification = rc ? NULL : j->res.verification;
     it.elapsed_s = j->elapsed;
+    it.note = !rc && j->note[0] ? j->note : NULL;
     b->o.on_item(&it, b->o.ctx);
   }
 }
@@ -526,6 +528,7 @@ copy_in(batch *b, job *j)
   Tl_item_copied cp;
   int64_t dups[8];
   uint64_t n_m = 0, n_h = 0, n_unc = 0;
+  Tl_hash_left left = {0, ""};
   int n_dup, i, empty = 0, in_tx = 0;
   sqlite3_stmt *s;
   tl_rc rc;
@@ -583,8 +586,16 @@ copy_in(batch *b, job *j)
   snprintf(j->stage_name, sizeof(j->stage_name), "match");
   pthread_mutex_unlock(&b->mu);
   emit_progress(b, 1);
-  if((rc = Tl_match_run(c, cp.evidence_id, &n_m, &n_h)) ||
-     (rc = Tl_resolve_unc_pending(c, &n_unc)))
+  if((rc = Tl_match_run(c, cp.evidence_id, &n_m, &n_h, &left)))
+    goto out;
+  /* another item's image not at hand: this one is stored, that said */
+  if(left.n) {
+    if((rc = Tl_ingest_note_unhashed(c, cp.evidence_id, &left, &j->res)))
+      goto out;
+    j->res.n_warnings++;
+    snprintf(j->note, sizeof(j->note), "%s", c->note);
+  }
+  if((rc = Tl_resolve_unc_pending(c, &n_unc)))
     goto out;
   if((rc = Tl_exec_bound(c, "UPDATE main.run SET ended_ns=?, "
                          "status='complete', evidence_id=?, plugins=(SELECT "

@@ -480,19 +480,37 @@ stage_finish(ingest *x)
   return TL_OK;
 }
 
+tl_rc
+Tl_ingest_note_unhashed(tl_case *c, int64_t ev, const Tl_hash_left *left,
+                        struct tl_ingest_result *res)
+{
+  Tl_hash_left_msg(left, c->path, c->note, sizeof(c->note));
+  res->n_unhashed = left->n;
+  return Tl_exec_bound(c, "INSERT INTO warning(evidence_id, kind, message) "
+                       "VALUES(?, 'unhashed', ?)", "it", ev, c->note);
+}
+
 /* Stage 7: the register, when there is one, against the new item; the
 ** content hashes copy detection needs are computed here too. */
 static tl_rc
 stage_match(ingest *x)
 {
   uint64_t n_m = 0, n_h = 0, n_unc = 0;
+  Tl_hash_left left = {0, ""};
   tl_rc rc;
   Tl_stage_mark(&x->tm, "verify");
   if(x->staging)
     return TL_OK;       /* matched where the item is copied to */
   Tl_walk_progress(&x->w, "match", 1);
-  if((rc = Tl_match_run(x->c, x->ev, &n_m, &n_h)))
+  if((rc = Tl_match_run(x->c, x->ev, &n_m, &n_h, &left)))
     return rc;
+  /* another item's image not at hand (moved, archived): this item is
+  ** still stored; what could not be hashed is said and recorded */
+  if(left.n) {
+    x->w.n_warnings++;
+    if((rc = Tl_ingest_note_unhashed(x->c, x->ev, &left, x->res)))
+      return rc;
+  }
   /* links of items ingested before to \\THIS\share\... */
   rc = Tl_resolve_unc_pending(x->c, &n_unc);
   Tl_stage_mark(&x->tm, "match");
@@ -594,6 +612,7 @@ Tl_ingest_item(tl_case *c, int n_paths, const char *const *paths,
     return TL_USAGE;
   memset(res, 0, sizeof(*res));
   c->errmsg[0] = '\0';
+  c->note[0] = '\0';
   if(n_paths < 1 || !opts)
     return Tl_set_error(c, TL_USAGE, "ingest: bad arguments");
   /* labels and divisions end up in JSON, CSV and HTML: text only */

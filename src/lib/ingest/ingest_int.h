@@ -7,6 +7,7 @@
 #define TL_INGEST_INT_H
 
 #include "store/store_int.h"
+#include "analysis/match_int.h"
 
 /* Flags of Tl_ingest_item(). */
 #define TL_INGEST_STAGING 0x1 /* into a private staging case that is copied
@@ -21,6 +22,14 @@ tl_rc Tl_ingest_item(tl_case *c, int n_paths, const char *const *paths,
 /* Delete item id and everything derived from it, inside the caller's
 ** transaction (what --replace does). */
 tl_rc Tl_ingest_delete_item(tl_case *c, int64_t id);
+
+/* After an item's match stage left files of other items unhashed (their
+** image not at hand: Tl_hash_objects): the note on the handle
+** (tl_case_note), res->n_unhashed, and a warning row 'unhashed' on item
+** ev, in the caller's transaction. The caller counts the warning. */
+tl_rc Tl_ingest_note_unhashed(tl_case *c, int64_t ev,
+                              const Tl_hash_left *left,
+                              struct tl_ingest_result *res);
 
 /* What Tl_item_copy() did. */
 typedef struct Tl_item_copied {

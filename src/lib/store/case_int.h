@@ -19,6 +19,8 @@ struct tl_case {
   int upgraded_from;    /* schema version this open migrated, else 0 */
   tl_rc errcode;
   char errmsg[1024];
+  char note[1024];      /* a warning of the last call that succeeded with
+                        ** one (tl_case_note) */
   struct pg_conn *pg;   /* a PostgreSQL case (store/pgread.c): db is then
                         ** an in-memory copy of its small tables */
 };

@@ -78,6 +78,14 @@ tl_case_errmsg(tl_case *c)
   return c->errmsg;
 }
 
+const char *
+tl_case_note(tl_case *c)
+{
+  if(!c || c->magic != TL_CASE_MAGIC)
+    return "";
+  return c->note;
+}
+
 int64_t
 Tl_now_ns(void)
 {

@@ -39,7 +39,7 @@ close_fs(open_fs *o)
 ** working directory does not matter and another file now at that path is
 ** never hashed into the case. */
 static tl_rc
-open_case_fs(tl_case *c, int64_t fs_id, open_fs *o)
+open_case_fs(tl_case *c, int64_t fs_id, open_fs *o, int *not_at_hand)
 {
   sqlite3_stmt *s = NULL;
   char te[512];
@@ -62,6 +62,9 @@ open_case_fs(tl_case *c, int64_t fs_id, open_fs *o)
   if(!ev)
     return Tl_set_error(c, TL_FAILED, "file system %lld is not in the case",
                         (long long)fs_id);
+  /* the image (or its file system) cannot be read here: not a fault of
+  ** the case; the caller may leave its objects for later */
+  *not_at_hand = 1;
   if((rc = Tl_image_reopen(c, ev, &o->im)))
     return rc;
   tsk_error_reset();
@@ -80,6 +83,8 @@ open_case_fs(tl_case *c, int64_t fs_id, open_fs *o)
                       Tl_tsk_errstr(te, sizeof(te)));
     close_fs(o);
   }
+  if(!rc)
+    *not_at_hand = 0;
   return rc;
 }
 
@@ -165,11 +170,11 @@ cmp_i64(const void *a, const void *b)
 
 tl_rc
 Tl_hash_objects(tl_case *c, const int64_t *ids_in, size_t n,
-                uint64_t *n_hashed)
+                uint64_t *n_hashed, Tl_hash_left *left)
 {
   sqlite3_stmt *q = NULL, *ins = NULL;
   open_fs o;
-  int64_t *ids;
+  int64_t *ids, skip_fs = 0;
   size_t i;
   tl_rc rc = TL_OK;
 
@@ -205,11 +210,24 @@ Tl_hash_objects(tl_case *c, const int64_t *ids_in, size_t n,
       continue;
     }
     fs_id = sqlite3_column_int64(q, 0);
+    if(left && left->n && fs_id == skip_fs) {
+      left->n++;                /* its image is not at hand */
+      sqlite3_reset(q);
+      continue;
+    }
     if(o.fs_id != fs_id) {
+      int not_at_hand = 0;
       close_fs(&o);
-      if((rc = open_case_fs(c, fs_id, &o))) {
+      if((rc = open_case_fs(c, fs_id, &o, &not_at_hand))) {
         sqlite3_reset(q);
-        break;
+        if(!left || !not_at_hand || rc == TL_NOMEM)
+          break;
+        if(!left->n)
+          snprintf(left->why, sizeof(left->why), "%s", tl_case_errmsg(c));
+        left->n++;
+        skip_fs = fs_id;
+        rc = TL_OK;
+        continue;
       }
     }
     if(hash_one(o.fs, (uint64_t)sqlite3_column_int64(q, 1),
