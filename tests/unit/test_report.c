@@ -476,7 +476,7 @@ check_json(tl_case *c)
            "assert sum(x[\"targets\"] for x in d[\"owner_divisions\"])"
            "==%d\n"
            "assert d[\"summary\"][\"not_found_reasons\"]=="
-           "{\"scope-not-in-case\":1,\"outside-scope\":0,\"size-matches-no-file\":0,\"folder-exists\":1,"
+           "{\"scope-not-in-case\":1,\"outside-scope\":0,\"size-matches-no-file\":0,\"content-not-hashed\":0,\"folder-exists\":1,"
            "\"not-on-evidence\":2}\n"
            "t={x[\"target_id\"]:x for x in d[\"targets\"]}\n"
            "assert t[19][\"not_found_reason\"]==\"folder-exists\" and "

@@ -9,6 +9,11 @@
 **   outside-scope          the file (that path; or that name, and size)
 **                          exists, but only in items outside its scope
 **   size-matches-no-file   a hash-only row whose size no file has
+**   content-not-hashed     a hash-only row, and files of its size (any
+**                          size when it gives none) have no content hash:
+**                          their item's image could not be opened when
+**                          they were to be hashed, or reading them failed;
+**                          the target may be among them
 **   folder-exists          a path whose folder exists (in an item in its
 **                          scope) but the file does not: a hint of
 **                          deletion, with the folder's last modification
@@ -32,7 +37,7 @@
 
 const char *const Tl_cover_reasons[TL_N_COVER_REASONS] = {
   "scope-not-in-case", "outside-scope", "size-matches-no-file",
-  "folder-exists", "not-on-evidence"
+  "content-not-hashed", "folder-exists", "not-on-evidence"
 };
 
 static const char cover_ddl[] =
@@ -68,7 +73,25 @@ static const char cover_ddl[] =
   " AND t.path IS NULL AND t.name IS NULL AND t.size IS NOT NULL AND "
   "t.size NOT IN (SELECT o.size FROM object o WHERE o.stream IS NULL AND "
   "o.size IN (SELECT size FROM target WHERE path IS NULL AND name IS NULL"
-  " AND size IS NOT NULL));";
+  " AND size IS NOT NULL));"
+  /* hash-only rows that files of unknown content may be: the candidates
+  ** matching hashes (match.c: files, not folders or streams, of the row's
+  ** size or any size) without a hash, or whose read failed */
+  "UPDATE x_cover SET reason = 'content-not-hashed', detail = (SELECT "
+  "count(*) FROM object o LEFT JOIN object_hash h USING(object_id) WHERE "
+  "o.stream IS NULL AND coalesce(o.meta_type, o.name_type) <> 'd' AND "
+  "o.size > 0 AND (t.size IS NULL OR o.size = t.size) AND (h.object_id IS "
+  "NULL OR h.error IS NOT NULL)) || ' file(s) ' || CASE WHEN t.size IS "
+  "NULL THEN 'in the case' ELSE 'of its size' END || ' could not be "
+  "hashed (an image not at hand, or a failed read): it may be one of "
+  "them; `touchline targets CASE match` hashes them once their image can "
+  "be read' FROM target t WHERE t.target_id = x_cover.target_id AND "
+  "x_cover.reason = 'not-on-evidence' AND t.path IS NULL AND t.name IS "
+  "NULL AND (t.md5 IS NOT NULL OR t.sha1 IS NOT NULL OR t.sha256 IS NOT "
+  "NULL) AND EXISTS (SELECT 1 FROM object o LEFT JOIN object_hash h "
+  "USING(object_id) WHERE o.stream IS NULL AND coalesce(o.meta_type, "
+  "o.name_type) <> 'd' AND o.size > 0 AND (t.size IS NULL OR o.size = "
+  "t.size) AND (h.object_id IS NULL OR h.error IS NOT NULL));";
 
 /* One integer from sql (0 on any error: used for wording only). */
 static int64_t
@@ -305,6 +328,11 @@ tl_targets_coverage(tl_case *c, void (*warn)(const char *msg, void *ctx),
       snprintf(msg, sizeof(msg), "%lld hash %s give%s a size that no file "
                "in the case has (first: line %lld)", n, rows,
                n == 1 ? "s" : "", line);
+    else if(!strcmp(reason, "content-not-hashed"))
+      snprintf(msg, sizeof(msg), "%lld hash %s may match file(s) whose "
+               "content could not be read (an image not at hand, or a "
+               "failed read: `targets match` once it can be) (first: line "
+               "%lld)", n, rows, line);
     else if(!strcmp(reason, "folder-exists"))
       snprintf(msg, sizeof(msg), "%lld %s name%s a file whose folder exists"
                " but the file does not: deleted? (first: line %lld)", n,

@@ -20,20 +20,21 @@
   " reason TEXT NOT NULL, detail TEXT, scope TEXT, folder_evidence TEXT," \
   " folder_path TEXT, folder_modified_ns INTEGER);"
 
-#define TL_N_COVER_REASONS 5
+#define TL_N_COVER_REASONS 6
 
-/* SQL ranking a reason column in the order above (0..4) */
+/* SQL ranking a reason column in the order above (0..5) */
 #define TL_COVER_RANK(col) \
   "(CASE " col " WHEN 'scope-not-in-case' THEN 0 WHEN 'outside-scope' " \
-  "THEN 1 WHEN 'size-matches-no-file' THEN 2 WHEN 'folder-exists' THEN 3 " \
-  "ELSE 4 END)"
+  "THEN 1 WHEN 'size-matches-no-file' THEN 2 WHEN 'content-not-hashed' " \
+  "THEN 3 WHEN 'folder-exists' THEN 4 ELSE 5 END)"
 
 /* Every reason and its count in x_cover, in that order (0 included) */
 #define TL_COVER_COUNTS \
   "SELECT r, (SELECT count(*) FROM x_cover x WHERE x.reason = r) FROM " \
   "(SELECT 'scope-not-in-case' AS r UNION ALL SELECT 'outside-scope' " \
   "UNION ALL SELECT 'size-matches-no-file' UNION ALL SELECT " \
-  "'folder-exists' UNION ALL SELECT 'not-on-evidence') ORDER BY " \
+  "'content-not-hashed' UNION ALL SELECT 'folder-exists' UNION ALL " \
+  "SELECT 'not-on-evidence') ORDER BY " \
   TL_COVER_RANK("r")
 extern const char *const Tl_cover_reasons[TL_N_COVER_REASONS];
 

@@ -278,17 +278,17 @@ emit_list(tl_case *c, pending *p, const matcher *m,
 }
 
 /* The content hashes exposure's copy detection compares (EXPOSURE.md):
-** every object with a creation time and the size of an occurrence whose
-** content is known (a hash target, or an occurrence already hashed),
-** anywhere in the case, not hashed yet. SQL for SQLite and PostgreSQL
-** alike: a PostgreSQL item copy asks the case the same after its commit
-** (ingest/pghash.c). */
+** every file (a folder is no copy) with a creation time and the size of
+** an occurrence whose content is known (a hash target, or an occurrence
+** already hashed), anywhere in the case, not hashed yet. SQL for SQLite
+** and PostgreSQL alike: a PostgreSQL item copy asks the case the same
+** after its commit (ingest/pghash.c). */
 const char Tl_copy_candidates_sql[] =
-  "SELECT y.object_id FROM object y WHERE y.stream IS NULL AND y.size "
-  "> 0 AND y.size IN (SELECT o.size FROM target_match m JOIN object o "
-  "ON o.object_id = m.object_id JOIN target t ON t.target_id = "
-  "m.target_id LEFT JOIN object_hash h ON h.object_id = o.object_id "
-  "WHERE o.size > 0 AND (t.sha256 IS NOT NULL OR t.sha1 IS NOT NULL OR "
+  "SELECT y.object_id FROM object y WHERE y.stream IS NULL AND "
+  "coalesce(y.meta_type, y.name_type) <> 'd' AND y.size > 0 AND y.size "
+  "IN (SELECT o.size FROM target_match m JOIN object o ON o.object_id = "
+  "m.object_id JOIN target t ON t.target_id = m.target_id LEFT JOIN "
+  "object_hash h ON h.object_id = o.object_id WHERE o.size > 0 AND (t.sha256 IS NOT NULL OR t.sha1 IS NOT NULL OR "
   "t.md5 IS NOT NULL OR h.sha256 IS NOT NULL)) AND NOT EXISTS (SELECT "
   "1 FROM object_hash h2 WHERE h2.object_id = y.object_id) AND EXISTS "
   "(SELECT 1 FROM event b WHERE b.object_id = y.object_id AND "

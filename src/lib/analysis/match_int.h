@@ -10,11 +10,16 @@
 #include "base/pathglob_int.h"
 
 /* Objects a hash pass left without a content hash because their item's
-** image could not be opened here (Tl_hash_objects). */
+** image could not be opened here (Tl_hash_objects). Zero-initialise;
+** Tl_hash_left_free() after. */
 typedef struct Tl_hash_left {
-  uint64_t n;
+  uint64_t n;               /* distinct objects left, over every pass */
   char why[700];            /* the first cause: the item, the file, why */
+  int64_t *ids;             /* their ids, sorted, distinct */
+  size_t cap;
 } Tl_hash_left;
+
+void Tl_hash_left_free(Tl_hash_left *left);
 
 /* The warning an ingest stores and prints for left->n > 0 (one line). */
 void Tl_hash_left_msg(const Tl_hash_left *left, const char *case_name,

@@ -149,11 +149,12 @@ path_value(const struct tl_import_opts *o, const char *file, long line,
 static tl_rc
 match_all(tl_case *c, struct tl_import_result *res)
 {
-  Tl_hash_left left = {0, ""};
+  Tl_hash_left left = {0, "", NULL, 0};
   tl_rc rc = Tl_match_run(c, 0, &res->n_matches, &res->n_hashed, &left);
   res->n_unhashed = left.n;
   if(!rc && left.n)
     Tl_hash_left_msg(&left, c->path, c->note, sizeof(c->note));
+  Tl_hash_left_free(&left);
   return rc;
 }
 
@@ -508,7 +509,8 @@ targets_stats(tl_case *c, FILE *out)
       "not_found, count(x.reason = 'scope-not-in-case' OR NULL) AS "
       "scope_not_in_case, count(x.reason = 'outside-scope' OR NULL) AS "
       "outside_scope, count(x.reason = 'size-matches-no-file' OR NULL) "
-      "AS size_matches_no_file, count(x.reason = 'folder-exists' OR NULL) "
+      "AS size_matches_no_file, count(x.reason = 'content-not-hashed' OR "
+      "NULL) AS content_not_hashed, count(x.reason = 'folder-exists' OR NULL) "
       "AS folder_exists, count(x.reason = 'not-on-evidence' OR NULL) AS "
       "not_on_evidence "
       "FROM target t LEFT JOIN x_cover x USING(target_id) GROUP BY 1 "

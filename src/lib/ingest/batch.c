@@ -528,7 +528,7 @@ copy_in(batch *b, job *j)
   Tl_item_copied cp;
   int64_t dups[8];
   uint64_t n_m = 0, n_h = 0, n_unc = 0;
-  Tl_hash_left left = {0, ""};
+  Tl_hash_left left = {0, "", NULL, 0};
   int n_dup, i, empty = 0, in_tx = 0;
   sqlite3_stmt *s;
   tl_rc rc;
@@ -612,6 +612,7 @@ copy_in(batch *b, job *j)
   j->res.n_objects = (uint64_t)cp.n_objects;
   j->res.n_events = (uint64_t)cp.n_events;
 out:
+  Tl_hash_left_free(&left);
   sqlite3_progress_handler(c->db, 0, NULL, NULL);
   if(rc && user_cancelled(b))
     rc = Tl_set_error(c, TL_INTERRUPTED, "%s: interrupted; nothing of it "

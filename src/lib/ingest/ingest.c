@@ -496,21 +496,22 @@ static tl_rc
 stage_match(ingest *x)
 {
   uint64_t n_m = 0, n_h = 0, n_unc = 0;
-  Tl_hash_left left = {0, ""};
+  Tl_hash_left left = {0, "", NULL, 0};
   tl_rc rc;
   Tl_stage_mark(&x->tm, "verify");
   if(x->staging)
     return TL_OK;       /* matched where the item is copied to */
   Tl_walk_progress(&x->w, "match", 1);
-  if((rc = Tl_match_run(x->c, x->ev, &n_m, &n_h, &left)))
-    return rc;
+  rc = Tl_match_run(x->c, x->ev, &n_m, &n_h, &left);
   /* another item's image not at hand (moved, archived): this item is
   ** still stored; what could not be hashed is said and recorded */
-  if(left.n) {
+  if(!rc && left.n) {
     x->w.n_warnings++;
-    if((rc = Tl_ingest_note_unhashed(x->c, x->ev, &left, x->res)))
-      return rc;
+    rc = Tl_ingest_note_unhashed(x->c, x->ev, &left, x->res);
   }
+  Tl_hash_left_free(&left);
+  if(rc)
+    return rc;
   /* links of items ingested before to \\THIS\share\... */
   rc = Tl_resolve_unc_pending(x->c, &n_unc);
   Tl_stage_mark(&x->tm, "match");

@@ -112,12 +112,13 @@ hash_staged(tl_case *c, char *why, size_t wn, char *err, size_t n)
     }
     else if(k) {
       uint64_t nh = 0;
-      Tl_hash_left left = {0, ""};
+      Tl_hash_left left = {0, "", NULL, 0};
       /* another file system, or the end: hash the gathered */
       if(Tl_hash_objects(c, ids, k, &nh, &left) && !why[0])
         snprintf(why, wn, "%s", tl_case_errmsg(c));
       else if(left.n && !why[0])
         snprintf(why, wn, "%s", left.why);
+      Tl_hash_left_free(&left);
       k = 0;
     }
     if(st != SQLITE_ROW)

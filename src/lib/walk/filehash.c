@@ -168,6 +168,41 @@ cmp_i64(const void *a, const void *b)
   return x < y ? -1 : x > y;
 }
 
+/* Keep id among those left (the count made distinct at the end of each
+** pass: two passes of one match may meet the same file). */
+static tl_rc
+left_add(tl_case *c, Tl_hash_left *left, int64_t id)
+{
+  if(left->n == left->cap) {
+    int64_t *ni = realloc(left->ids, sizeof(*ni) *
+                          (left->cap = left->cap * 2 + 64));
+    if(!ni)
+      return Tl_set_error(c, TL_NOMEM, "out of memory");
+    left->ids = ni;
+  }
+  left->ids[left->n++] = id;
+  return TL_OK;
+}
+
+static void
+left_distinct(Tl_hash_left *left)
+{
+  size_t i, k = 0;
+  qsort(left->ids, (size_t)left->n, sizeof(*left->ids), cmp_i64);
+  for(i = 0; i < left->n; i++)
+    if(!k || left->ids[i] != left->ids[k - 1])
+      left->ids[k++] = left->ids[i];
+  left->n = k;
+}
+
+void
+Tl_hash_left_free(Tl_hash_left *left)
+{
+  free(left->ids);
+  left->ids = NULL;
+  left->n = left->cap = 0;
+}
+
 tl_rc
 Tl_hash_objects(tl_case *c, const int64_t *ids_in, size_t n,
                 uint64_t *n_hashed, Tl_hash_left *left)
@@ -175,6 +210,7 @@ Tl_hash_objects(tl_case *c, const int64_t *ids_in, size_t n,
   sqlite3_stmt *q = NULL, *ins = NULL;
   open_fs o;
   int64_t *ids, skip_fs = 0;
+  int skipping = 0;
   size_t i;
   tl_rc rc = TL_OK;
 
@@ -210,9 +246,10 @@ Tl_hash_objects(tl_case *c, const int64_t *ids_in, size_t n,
       continue;
     }
     fs_id = sqlite3_column_int64(q, 0);
-    if(left && left->n && fs_id == skip_fs) {
-      left->n++;                /* its image is not at hand */
-      sqlite3_reset(q);
+    if(skipping && fs_id == skip_fs) {
+      sqlite3_reset(q);         /* its image is not at hand */
+      if((rc = left_add(c, left, ids[i])))
+        break;
       continue;
     }
     if(o.fs_id != fs_id) {
@@ -222,11 +259,12 @@ Tl_hash_objects(tl_case *c, const int64_t *ids_in, size_t n,
         sqlite3_reset(q);
         if(!left || !not_at_hand || rc == TL_NOMEM)
           break;
-        if(!left->n)
+        if(!left->n && !left->why[0])
           snprintf(left->why, sizeof(left->why), "%s", tl_case_errmsg(c));
-        left->n++;
         skip_fs = fs_id;
-        rc = TL_OK;
+        skipping = 1;
+        if((rc = left_add(c, left, ids[i])))
+          break;
         continue;
       }
     }
@@ -256,5 +294,7 @@ out:
   sqlite3_finalize(q);
   sqlite3_finalize(ins);
   free(ids);
+  if(left && left->n)
+    left_distinct(left);
   return rc;
 }
