@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -166,6 +167,7 @@ Tl_export_pair(tl_case *c, struct Tl_qfilter *q)
       struct timespec ts;
       ts.tv_sec = atol(v) / 1000;
       ts.tv_nsec = (atol(v) % 1000) * 1000000L;
+      fprintf(stderr, "touchline: test hook: pause between the snapshots\n");
       nanosleep(&ts, NULL);
     }
   }
@@ -181,6 +183,7 @@ Tl_export_pair(tl_case *c, struct Tl_qfilter *q)
       struct timespec ts;
       ts.tv_sec = atol(v) / 1000;
       ts.tv_nsec = (atol(v) % 1000) * 1000000L;
+      fprintf(stderr, "touchline: test hook: pause after the snapshots\n");
       nanosleep(&ts, NULL);
     }
   }
@@ -1331,6 +1334,7 @@ struct pair {
   struct evsink k;
   struct Tl_intern src, macb;
   int rc;                   /* SQLite's last code */
+  int taken;                /* chunks the second reader took */
   char err[256];
 };
 
@@ -1340,10 +1344,36 @@ pair_take(struct pair *p, int low)
 {
   int i = -1;
   pthread_mutex_lock(&p->mu);
-  if(p->next_lo <= p->next_hi)
+  if(p->next_lo <= p->next_hi) {
     i = low ? p->next_lo++ : p->next_hi--;
+    p->taken += low;
+  }
   pthread_mutex_unlock(&p->mu);
   return i;
+}
+
+/* Test hook TOUCHLINE_EXPORT_PAIR_WAIT=1 (configure --enable-test-hooks):
+** the case's connection takes a chunk only once the second reader has
+** one, so that a small case is read on both (tests/timeline_pair.sh). */
+static void
+pair_wait(struct pair *p)
+{
+#ifdef TL_TEST_HOOKS
+  const char *v = getenv("TOUCHLINE_EXPORT_PAIR_WAIT");
+  if(v && atoi(v) > 0)
+    for(;;) {
+      int go;
+      struct timespec ts = { 0, 1000000L };
+      pthread_mutex_lock(&p->mu);
+      go = p->taken || p->next_lo > p->next_hi;
+      pthread_mutex_unlock(&p->mu);
+      if(go)
+        break;
+      nanosleep(&ts, NULL);
+    }
+#else
+  (void)p;
+#endif
 }
 
 static void
@@ -1478,6 +1508,7 @@ read_window(tl_case *c, struct Tl_qfilter *q, struct Tl_snap *s, int win,
     p.next_lo = p.next_hi + 1;
     pthread_mutex_unlock(&p.mu);
   }
+  pair_wait(&p);
   /* the top chunks, highest first: each one's rows reversed below */
   while(!r && (ch = pair_take(&p, 0)) >= 0) {
     size_t n0 = k.n;
