@@ -1332,7 +1332,7 @@ struct pair {
   int at;                   /* index of its event_id range's first ? */
   const struct Tl_snap *s;
   struct evsink k;
-  struct Tl_intern src, macb;
+  struct Tl_intern src, macb;   /* the texts of the case connection's rows */
   int rc;                   /* SQLite's last code */
   int taken;                /* chunks the second reader took */
   char err[256];
@@ -1446,7 +1446,11 @@ typedef tl_rc (*Tl_before_fn)(tl_case *c, struct Tl_qfilter *q,
 /* One window's events into s->ev in event_id order. before, when not
 ** NULL, runs first on the case's connection (the objects' read): with a
 ** second reader, while that reader's thread reads its first chunks, its
-** rows then keep their object ids until the objects are in. */
+** rows then keep their object ids until the objects are in.
+** The second reader's rows go straight into s->ev (they are the lower
+** event_ids, in order), with the snapshot's texts; this side's into a
+** buffer of its own, appended after: the only copy is of this side's
+** rows, which also read the objects first (memory: bench/README.md). */
 static tl_rc
 read_window(tl_case *c, struct Tl_qfilter *q, struct Tl_snap *s, int win,
             int64_t lo, int64_t hi, int has_hi, Tl_before_fn before)
@@ -1472,10 +1476,13 @@ read_window(tl_case *c, struct Tl_qfilter *q, struct Tl_snap *s, int win,
   p.next_hi = PAIR_CHUNKS - 1;
   p.db = q->db2;
   p.s = s;
-  p.k.hint = s->ev_hint / 2 + 1;
+  s->n_ev = 0;
+  p.k.ev = s->ev;
+  p.k.cap = s->cap_ev;
+  p.k.hint = s->ev_hint;
   p.k.keep_ids = before != NULL;
-  p.k.src = &p.src;
-  p.k.macb = &p.macb;
+  p.k.src = &s->src;
+  p.k.macb = &s->macb;
   if(!(p.st = ev_prepare(c, q->db2, q, s, win, lo, hi, has_hi, 1, &p.at)))
     return c->errcode;
   if(!(st = ev_prepare(c, c->db, q, s, win, lo, hi, has_hi, 1, &at))) {
@@ -1484,9 +1491,7 @@ read_window(tl_case *c, struct Tl_qfilter *q, struct Tl_snap *s, int win,
   }
   pthread_mutex_init(&p.mu, NULL);
   if(pthread_create(&th, NULL, pair_thread, &p)) {
-    /* no thread: every chunk here */
-    p.next_lo = PAIR_CHUNKS;
-    p.next_hi = PAIR_CHUNKS - 1;
+    /* no thread: one connection */
     sqlite3_finalize(p.st);
     sqlite3_finalize(st);
     pthread_mutex_destroy(&p.mu);
@@ -1494,14 +1499,11 @@ read_window(tl_case *c, struct Tl_qfilter *q, struct Tl_snap *s, int win,
       return r;
     return snap_events(c, q, s, win, lo, hi, has_hi);
   }
+  /* s->ev, s->src and s->macb are the thread's until it ends */
   r = before ? before(c, q, s) : TL_OK;
-  s->n_ev = 0;
   memset(&k, 0, sizeof(k));
-  k.ev = s->ev;
-  k.cap = s->cap_ev;
-  k.hint = s->ev_hint;
-  k.src = &s->src;
-  k.macb = &s->macb;
+  k.src = &p.src;
+  k.macb = &p.macb;
   if(r) {
     /* stop the thread at its next chunk */
     pthread_mutex_lock(&p.mu);
@@ -1509,7 +1511,7 @@ read_window(tl_case *c, struct Tl_qfilter *q, struct Tl_snap *s, int win,
     pthread_mutex_unlock(&p.mu);
   }
   pair_wait(&p);
-  /* the top chunks, highest first: each one's rows reversed below */
+  /* the top chunks, highest first: put in order below */
   while(!r && (ch = pair_take(&p, 0)) >= 0) {
     size_t n0 = k.n;
     sqlite3_reset(st);
@@ -1528,9 +1530,9 @@ read_window(tl_case *c, struct Tl_qfilter *q, struct Tl_snap *s, int win,
   }
   pthread_join(th, NULL);
   pthread_mutex_destroy(&p.mu);
-  s->ev = k.ev;
-  s->cap_ev = k.cap;
-  s->n_ev = k.n;
+  s->ev = p.k.ev;
+  s->cap_ev = p.k.cap;
+  s->n_ev = 0;
   sqlite3_finalize(st);
   sqlite3_finalize(p.st);
   if(!r && p.k.oom)
@@ -1539,9 +1541,8 @@ read_window(tl_case *c, struct Tl_qfilter *q, struct Tl_snap *s, int win,
     r = Tl_set_error(c, TL_IO, "%s: case database query: %s", c->path,
                      p.err);
   q->rows2 += p.k.n;
-  n_w = 0;
   if(!r) {
-    /* the second reader's texts as the snapshot's */
+    /* this side's texts as the snapshot's */
     if(!(smap = malloc((p.src.n ? p.src.n : 1) * sizeof(*smap))))
       r = Tl_set_error(c, TL_NOMEM, "timeline: out of memory");
     for(i = 0; !r && i < p.src.n; i++) {
@@ -1559,49 +1560,52 @@ read_window(tl_case *c, struct Tl_qfilter *q, struct Tl_snap *s, int win,
         mmap_[i] = (uint8_t)x;
     }
   }
+  n_w = 0;
   if(!r) {
-    /* its rows mapped to objects (those the filter left out dropped) */
-    uint32_t last_ox = UINT32_MAX;
-    int64_t last_id = INT64_MIN;
-    for(i = j = 0; i < p.k.n; i++) {
-      struct Tl_sev *e = &p.k.ev[i];
-      if(p.k.keep_ids) {
+    /* the second reader's rows mapped to objects, those the filter left
+    ** out dropped */
+    if(p.k.keep_ids) {
+      uint32_t last_ox = UINT32_MAX;
+      int64_t last_id = INT64_MIN;
+      for(i = 0; i < p.k.n; i++) {
         if(p.k.ids[i] != last_id) {
           last_id = p.k.ids[i];
           last_ox = Tl_snap_obj_index(s, last_id);
         }
         if(last_ox == UINT32_MAX)
           continue;
-        e->obj = last_ox;
+        s->ev[n_w] = s->ev[i];
+        s->ev[n_w++].obj = last_ox;
       }
-      e->src = smap[e->src];
-      e->macb = mmap_[e->macb];
-      p.k.ev[j++] = *e;
     }
-    n_w = j;
-    /* this side's chunks in event_id order: the whole reversed, then
-    ** each chunk back */
-    ev_reverse(s->ev, s->n_ev);
+    else
+      n_w = p.k.n;
+    s->n_ev = n_w;
+    /* then this side's, its chunks in event_id order: the whole
+    ** reversed, then each chunk back */
+    ev_reverse(k.ev, k.n);
     for(i = n_sizes, j = 0; i-- > 0; j += sizes[i])
-      ev_reverse(s->ev + j, sizes[i]);
-    /* the second reader's rows (the lower event_ids) in front */
-    if(n_w && s->n_ev + n_w > s->cap_ev) {
-      struct Tl_sev *n = realloc(s->ev, (s->n_ev + n_w) * sizeof(*n));
+      ev_reverse(k.ev + j, sizes[i]);
+    if(k.n && n_w + k.n > s->cap_ev) {
+      struct Tl_sev *n = realloc(s->ev, (n_w + k.n) * sizeof(*n));
       if(!n)
         r = Tl_set_error(c, TL_NOMEM, "timeline: out of memory");
       else {
         s->ev = n;
-        s->cap_ev = s->n_ev + n_w;
+        s->cap_ev = n_w + k.n;
       }
     }
-    if(!r && n_w) {
-      memmove(s->ev + n_w, s->ev, s->n_ev * sizeof(*s->ev));
-      memcpy(s->ev, p.k.ev, n_w * sizeof(*s->ev));
-      s->n_ev += n_w;
+    for(i = 0; !r && i < k.n; i++) {
+      struct Tl_sev *e = &s->ev[n_w + i];
+      *e = k.ev[i];
+      e->src = smap[e->src];
+      e->macb = mmap_[e->macb];
     }
+    if(!r)
+      s->n_ev = n_w + k.n;
   }
   free(smap);
-  free(p.k.ev);
+  free(k.ev);
   free(p.k.ids);
   intern_free(&p.src);
   intern_free(&p.macb);
@@ -2019,13 +2023,21 @@ Tl_export_body(tl_case *c, struct Tl_qfilter *q, Tl_body_fn cb, void *ctx)
   /* windows of objects holding about SNAP_BUDGET events */
   s.ev_hint = (size_t)(total < budget ? total : budget) + 1;
   if(q->db2) {
-    /* one window: its events read while the objects are */
+    /* one window: its events read while the objects are. In windows of
+    ** objects (a case of more than SNAP_BUDGET events), one connection:
+    ** the second reader's rows and this side's copies took the peak
+    ** memory at 1,000,000 files from 261 to 309 MiB, over the budget of
+    ** issue 12, for no gain in time there (bench/README.md) */
     if(total <= budget) {
       rc = read_window(c, q, &s, TL_WIN_NONE, 0, 0, 0, body_objects);
       first_read = 1;
     }
-    else
+    else {
       rc = body_objects(c, q, &s);
+      sqlite3_exec(q->db2, "COMMIT", NULL, NULL, NULL);
+      sqlite3_close_v2(q->db2);
+      q->db2 = NULL;
+    }
     if(rc)
       goto out;
   }
