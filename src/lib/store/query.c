@@ -1320,7 +1320,7 @@ snap_events(tl_case *c, struct Tl_qfilter *q, struct Tl_snap *s, int win,
 ** PAIR_CHUNKS pieces, the second reader (q->db2, the same snapshot) takes
 ** them from the bottom, the case's connection from the top (after the
 ** objects, when it reads those first), until they meet. */
-#define PAIR_CHUNKS 16
+#define PAIR_CHUNKS 64
 
 struct pair {
   pthread_mutex_t mu;
