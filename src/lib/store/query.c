@@ -1580,6 +1580,8 @@ read_window(tl_case *c, struct Tl_qfilter *q, struct Tl_snap *s, int win,
         s->ev[n_w] = s->ev[i];
         s->ev[n_w++].obj = last_ox;
       }
+      free(p.k.ids);
+      p.k.ids = NULL;
     }
     else
       n_w = p.k.n;
