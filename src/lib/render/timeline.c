@@ -976,6 +976,10 @@ tl_timeline_export(tl_case *c, const struct tl_filter *filter,
     rc = Tl_set_sqlite_error(c, "timeline");
     goto out;
   }
+  /* a second connection on this snapshot reads part of the event table
+  ** in a thread (store/query.c, read_window) */
+  if(own_tx && use_pool())
+    Tl_export_pair(c, &q);
   Tl_tlw_header(&r.out);
   /* not for the body file: its time is in reading the case (a line per
   ** object, formatted in a tenth of the time), and the copies for a
@@ -997,6 +1001,9 @@ tl_timeline_export(tl_case *c, const struct tl_filter *filter,
   timing_first_row(&r);
   Tl_stage_mark(&r.tm, "lines");
   Tl_stage_total(&r.tm, "formatting", r.fmt_thread_cpu);
+  if(r.tm.on)
+    fprintf(stderr, "timing: second reader %s, %llu event rows\n",
+            q.db2 ? "on" : "off", (unsigned long long)q.rows2);
   if(own_tx)
     sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
   if(rc == TL_STOP || rc == TL_OK) {

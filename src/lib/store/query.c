@@ -10,8 +10,11 @@
 */
 #include "config.h"
 
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/abi_int.h"
 #include "base/fmt_int.h"
@@ -97,6 +100,98 @@ Tl_qfilter_free(struct Tl_qfilter *q)
     Tl_glob_free(&q->glob);
   q->has_glob = 0;
   Tl_divmap_free(&q->dm);
+  if(q->db2) {
+    sqlite3_exec(q->db2, "COMMIT", NULL, NULL, NULL);
+    sqlite3_close_v2(q->db2);
+    q->db2 = NULL;
+  }
+}
+
+/* PRAGMA data_version on db: -1 on error. It changes between two reads of
+** one connection whenever another connection committed in between. */
+static int64_t
+data_version(sqlite3 *db)
+{
+  sqlite3_stmt *st;
+  int64_t v = -1;
+  if(sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &st, NULL) !=
+     SQLITE_OK)
+    return -1;
+  if(sqlite3_step(st) == SQLITE_ROW)
+    v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return v;
+}
+
+/* Start db's read transaction (BEGIN already run, or begin it: start):
+** 1 when it holds one after. */
+static int
+read_tx(sqlite3 *db, int start)
+{
+  if(start && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    return 0;
+  if(sqlite3_exec(db, "SELECT 1 FROM sqlite_master LIMIT 1", NULL, NULL,
+                  NULL) != SQLITE_OK)
+    return 0;
+  return sqlite3_txn_state(db, "main") == SQLITE_TXN_READ;
+}
+
+void
+Tl_export_pair(tl_case *c, struct Tl_qfilter *q)
+{
+  const char *path;
+  sqlite3 *b = NULL;
+  int64_t v0, v1;
+  if(c->pg || !c->db || q->db2 || sqlite3_get_autocommit(c->db) ||
+     sqlite3_txn_state(c->db, "main") != SQLITE_TXN_NONE)
+    return;
+  path = sqlite3_db_filename(c->db, "main");
+  if(!path || !*path)
+    return;
+  /* read-only, as the case's is or not: this one never writes */
+  if(sqlite3_open_v2(path, &b, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                     NULL) != SQLITE_OK)
+    goto none;
+  sqlite3_busy_timeout(b, 5000);
+  sqlite3_extended_result_codes(b, 0);
+  /* b's data version before c's snapshot is taken, and after b's own is:
+  ** the same when nothing was committed in between, so both connections
+  ** read the same state of the case */
+  if((v0 = data_version(b)) < 0 || !read_tx(c->db, 0))
+    goto none;
+#ifdef TL_TEST_HOOKS
+  {
+    /* a test commits in this gap (tests/timeline_pair.sh) */
+    const char *v = getenv("TOUCHLINE_EXPORT_PAIR_PAUSE");
+    if(v && atol(v) > 0) {
+      struct timespec ts;
+      ts.tv_sec = atol(v) / 1000;
+      ts.tv_nsec = (atol(v) % 1000) * 1000000L;
+      fprintf(stderr, "touchline: test hook: pause between the snapshots\n");
+      nanosleep(&ts, NULL);
+    }
+  }
+#endif
+  if(!read_tx(b, 1) || (v1 = data_version(b)) < 0 || v1 != v0)
+    goto none;
+  q->db2 = b;
+#ifdef TL_TEST_HOOKS
+  {
+    /* ... or here, after the two snapshots are taken */
+    const char *v = getenv("TOUCHLINE_EXPORT_PAIR_HOLD");
+    if(v && atol(v) > 0) {
+      struct timespec ts;
+      ts.tv_sec = atol(v) / 1000;
+      ts.tv_nsec = (atol(v) % 1000) * 1000000L;
+      fprintf(stderr, "touchline: test hook: pause after the snapshots\n");
+      nanosleep(&ts, NULL);
+    }
+  }
+#endif
+  return;
+none:
+  if(b)
+    sqlite3_close_v2(b);
 }
 
 int
@@ -1030,27 +1125,43 @@ snap_objects(tl_case *c, struct Tl_qfilter *q, struct Tl_snap *s)
 }
 
 
-/* Events passing the event conditions (and win: t_ns in [lo, hi), or
-** object_id in [lo, hi]), in event_id order, into s->ev. */
-static tl_rc
-snap_events(tl_case *c, struct Tl_qfilter *q, struct Tl_snap *s, int win,
-            int64_t lo, int64_t hi, int has_hi)
+/* ---- reading the event table, on one connection or two ---- */
+
+/* Where rows go: s->ev of the snapshot, or a second reader's own buffer.
+** ids: the rows' object ids, kept when the objects are not read yet
+** (mapped to indices after, ev_map()); NULL: mapped as read. */
+struct evsink {
+  struct Tl_sev *ev;
+  size_t n, cap, hint;
+  int64_t *ids;
+  size_t cap_ids;
+  int keep_ids;
+  struct Tl_intern *src, *macb;
+  int oom;
+};
+
+/* The SELECT of the event rows: the columns the rows need and no more
+** (each costs SQLite a decode per row; the body file has no field for raw
+** but needs fn_ord; clamped is NOT NULL), the filter's conditions, the
+** window (t_ns in [lo, hi), or object_id in [lo, hi]) and, range: an
+** event_id range [?, ?) last. NOT INDEXED: one pass over the table in
+** rowid (event_id) order; the event_id range is still a rowid range. */
+static sqlite3_stmt *
+ev_prepare(tl_case *c, sqlite3 *db, struct Tl_qfilter *q,
+           const struct Tl_snap *s, int win, int64_t lo, int64_t hi,
+           int has_hi, int range, int *next)
 {
-  sqlite3_str *b;
-  sqlite3_stmt *st;
-  int rc, i;
-  int64_t last_id = INT64_MIN;
-  uint32_t last_ox = UINT32_MAX;
-  PG_HOOK(Tl_pg_snap_events(c, q, s, win, lo, hi, has_hi));
-  b = sqlite3_str_new(c->db);
-  s->n_ev = 0;
-  /* NOT INDEXED: one pass over the table in rowid (event_id) order. The
-  ** columns the rows need and no more: each costs SQLite a decode per
-  ** row (fn_ord only for the body file; clamped is NOT NULL) */
+  sqlite3_str *b = sqlite3_str_new(db);
+  sqlite3_stmt *st = NULL;
+  char *sql;
+  int i, err;
   sqlite3_str_appendall(b, "SELECT e.t_ns, e.object_id, e.source, e.macb,"
-                        " e.attr_id, e.raw, e.clamped");
+                        " e.attr_id, ");
   if(s->body)
-    sqlite3_str_appendall(b, s->schema >= 3 ? ", e.fn_ord" : ", NULL");
+    sqlite3_str_appendall(b, s->schema >= 3 ? "e.clamped, e.fn_ord" :
+                          "e.clamped, NULL");
+  else
+    sqlite3_str_appendall(b, "e.clamped, e.raw");
   sqlite3_str_appendall(b, " FROM event e NOT INDEXED WHERE 1");
   sql_event_cond(b, q);
   if(win == TL_WIN_TIME) {
@@ -1060,68 +1171,450 @@ snap_events(tl_case *c, struct Tl_qfilter *q, struct Tl_snap *s, int win,
   }
   else if(win == TL_WIN_OBJECT)
     sqlite3_str_appendall(b, " AND e.object_id >= ? AND e.object_id <= ?");
-  if(!(st = Tl_query_prepare(c, b)))
-    return c->errcode;
+  if(range)
+    sqlite3_str_appendall(b, " AND e.event_id >= ? AND e.event_id < ?");
+  err = sqlite3_str_errcode(b);
+  sql = sqlite3_str_finish(b);
+  if(err || !sql) {
+    sqlite3_free(sql);
+    Tl_set_error(c, TL_NOMEM, "out of memory");
+    return NULL;
+  }
+  if(sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+    if(db == c->db)
+      Tl_set_sqlite_error(c, "query");
+    else
+      Tl_set_error(c, TL_IO, "%s: case database query: %s", c->path,
+                   sqlite3_errmsg(db));
+    st = NULL;
+  }
+  sqlite3_free(sql);
+  if(!st)
+    return NULL;
   i = bind_event_cond(st, 1, q);
   if(win != TL_WIN_NONE) {
     sqlite3_bind_int64(st, i++, lo);
     if(win == TL_WIN_OBJECT || has_hi)
-      sqlite3_bind_int64(st, i, hi);
+      sqlite3_bind_int64(st, i++, hi);
   }
+  *next = i;
+  return st;
+}
+
+/* Room for one more row in k. */
+static int
+ev_grow(struct evsink *k)
+{
+  if(k->n == k->cap) {
+    size_t nc = k->cap ? k->cap * 2 : k->hint ? k->hint : 65536;
+    struct Tl_sev *n = realloc(k->ev, nc * sizeof(*n));
+    if(!n)
+      return 0;
+    k->ev = n;
+    k->cap = nc;
+  }
+  if(k->keep_ids && k->n >= k->cap_ids) {
+    int64_t *n = realloc(k->ids, k->cap * sizeof(*n));
+    if(!n)
+      return 0;
+    k->ids = n;
+    k->cap_ids = k->cap;
+  }
+  return 1;
+}
+
+/* The rows of st (ev_prepare's, bound) into k; SQLite's last code. */
+static int
+ev_rows(sqlite3_stmt *st, const struct Tl_snap *s, struct evsink *k)
+{
+  int rc;
+  int64_t last_id = INT64_MIN;
+  uint32_t last_ox = UINT32_MAX;
   while((rc = sqlite3_step(st)) == SQLITE_ROW) {
     struct Tl_sev *e;
     int64_t id = sqlite3_column_int64(st, 1);
-    uint32_t ox;
+    uint32_t ox = 0;
     long sx, mx;
     int has_attr;
-    /* an object's events are stored together */
-    if(id != last_id) {
-      last_id = id;
-      last_ox = Tl_snap_obj_index(s, id);
-    }
-    if((ox = last_ox) == UINT32_MAX)
-      continue;
-    if(s->n_ev == s->cap_ev) {
-      size_t nc = s->cap_ev ? s->cap_ev * 2 :
-                  s->ev_hint ? s->ev_hint : 65536;
-      struct Tl_sev *n = realloc(s->ev, nc * sizeof(*n));
-      if(!n) {
-        s->oom = 1;
-        break;
+    if(!k->keep_ids) {
+      /* an object's events are stored together */
+      if(id != last_id) {
+        last_id = id;
+        last_ox = Tl_snap_obj_index(s, id);
       }
-      s->ev = n;
-      s->cap_ev = nc;
+      if((ox = last_ox) == UINT32_MAX)
+        continue;
     }
-    e = &s->ev[s->n_ev];
+    if(!ev_grow(k)) {
+      k->oom = 1;
+      break;
+    }
+    e = &k->ev[k->n];
     e->t_ns = sqlite3_column_int64(st, 0);
-    if((sx = intern_col(&s->src, col_text(st, 2), (size_t)
+    if((sx = intern_col(k->src, col_text(st, 2), (size_t)
                         sqlite3_column_bytes(st, 2), 65535)) < 0 ||
-       (mx = intern_col(&s->macb, col_text(st, 3), (size_t)
+       (mx = intern_col(k->macb, col_text(st, 3), (size_t)
                         sqlite3_column_bytes(st, 3), 255)) < 0) {
-      s->oom = 1;
+      k->oom = 1;
       break;
     }
     e->src = (uint16_t)sx;
     e->macb = (uint8_t)mx;
     has_attr = sqlite3_column_type(st, 4) != SQLITE_NULL;
     e->attr_id = has_attr ? sqlite3_column_int(st, 4) : 0;
-    e->flags = sqlite3_column_type(st, 5) != SQLITE_NULL ? 2 : 0;
-    e->raw = e->flags ? sqlite3_column_int64(st, 5) : 0;
-    e->flags |= sqlite3_column_int(st, 6) != 0;
+    e->flags = sqlite3_column_int(st, 5) != 0;
+    e->raw = 0;
+    if(s->body) {
+      if(sqlite3_column_type(st, 6) != SQLITE_NULL)
+        e->fnkey = sqlite3_column_int(st, 6);
+      else
+        e->fnkey = has_attr ? e->attr_id : INT32_MIN;
+    }
+    else {
+      if(sqlite3_column_type(st, 6) != SQLITE_NULL) {
+        e->flags |= 2;
+        e->raw = sqlite3_column_int64(st, 6);
+      }
+      e->fnkey = has_attr ? e->attr_id : INT32_MIN;
+    }
     e->obj = ox;
-    if(s->body && sqlite3_column_type(st, 7) != SQLITE_NULL)
-      e->fnkey = sqlite3_column_int(st, 7);
-    else if(has_attr)
-      e->fnkey = e->attr_id;
-    else
-      e->fnkey = INT32_MIN;
-    s->n_ev++;
+    if(k->keep_ids)
+      k->ids[k->n] = id;
+    k->n++;
   }
-  if(s->oom) {
+  return rc;
+}
+
+/* Events passing the event conditions (and the window), in event_id
+** order, into s->ev, on the case's connection. */
+static tl_rc
+snap_events(tl_case *c, struct Tl_qfilter *q, struct Tl_snap *s, int win,
+            int64_t lo, int64_t hi, int has_hi)
+{
+  sqlite3_stmt *st;
+  struct evsink k;
+  int rc, next;
+  PG_HOOK(Tl_pg_snap_events(c, q, s, win, lo, hi, has_hi));
+  s->n_ev = 0;
+  if(!(st = ev_prepare(c, c->db, q, s, win, lo, hi, has_hi, 0, &next)))
+    return c->errcode;
+  memset(&k, 0, sizeof(k));
+  k.ev = s->ev;
+  k.cap = s->cap_ev;
+  k.hint = s->ev_hint;
+  k.src = &s->src;
+  k.macb = &s->macb;
+  rc = ev_rows(st, s, &k);
+  s->ev = k.ev;
+  s->cap_ev = k.cap;
+  s->n_ev = k.n;
+  if(k.oom) {
+    s->oom = 1;
     sqlite3_finalize(st);
     return Tl_set_error(c, TL_NOMEM, "timeline: out of memory");
   }
   return step_end(c, st, rc, 0);
+}
+
+/* The event table read in two threads: the event_id range cut in
+** PAIR_CHUNKS pieces, the second reader (q->db2, the same snapshot) takes
+** them from the bottom, the case's connection from the top (after the
+** objects, when it reads those first), until they meet. */
+#define PAIR_CHUNKS 64
+
+struct pair {
+  pthread_mutex_t mu;
+  int next_lo, next_hi;     /* the lowest and highest chunk not taken */
+  int64_t base, span;       /* chunk i: event_id in [base + i*span, +span) */
+  /* the second reader's */
+  sqlite3 *db;
+  sqlite3_stmt *st;
+  int at;                   /* index of its event_id range's first ? */
+  const struct Tl_snap *s;
+  struct evsink k;
+  struct Tl_intern src, macb;   /* the texts of the case connection's rows */
+  int rc;                   /* SQLite's last code */
+  int taken;                /* chunks the second reader took */
+  char err[256];
+};
+
+/* The next chunk from the bottom (low) or the top; -1 when none is left. */
+static int
+pair_take(struct pair *p, int low)
+{
+  int i = -1;
+  pthread_mutex_lock(&p->mu);
+  if(p->next_lo <= p->next_hi) {
+    i = low ? p->next_lo++ : p->next_hi--;
+    p->taken += low;
+  }
+  pthread_mutex_unlock(&p->mu);
+  return i;
+}
+
+/* Test hook TOUCHLINE_EXPORT_PAIR_WAIT=1 (configure --enable-test-hooks):
+** the case's connection takes a chunk only once the second reader has
+** one, so that a small case is read on both (tests/timeline_pair.sh). */
+static void
+pair_wait(struct pair *p)
+{
+#ifdef TL_TEST_HOOKS
+  const char *v = getenv("TOUCHLINE_EXPORT_PAIR_WAIT");
+  if(v && atoi(v) > 0)
+    for(;;) {
+      int go;
+      struct timespec ts = { 0, 1000000L };
+      pthread_mutex_lock(&p->mu);
+      go = p->taken || p->next_lo > p->next_hi;
+      pthread_mutex_unlock(&p->mu);
+      if(go)
+        break;
+      nanosleep(&ts, NULL);
+    }
+#else
+  (void)p;
+#endif
+}
+
+static void
+pair_bind(struct pair *p, sqlite3_stmt *st, int at, int i)
+{
+  sqlite3_bind_int64(st, at, p->base + (int64_t)i * p->span);
+  if(i == PAIR_CHUNKS - 1)
+    sqlite3_bind_int64(st, at + 1, INT64_MAX);
+  else
+    sqlite3_bind_int64(st, at + 1, p->base + (int64_t)(i + 1) * p->span);
+}
+
+static void *
+pair_thread(void *arg)
+{
+  struct pair *p = arg;
+  int i;
+  p->rc = SQLITE_DONE;
+  while((i = pair_take(p, 1)) >= 0) {
+    sqlite3_reset(p->st);
+    pair_bind(p, p->st, p->at, i);
+    p->rc = ev_rows(p->st, p->s, &p->k);
+    if(p->k.oom || p->rc != SQLITE_DONE) {
+      if(!p->k.oom)
+        snprintf(p->err, sizeof(p->err), "%s", sqlite3_errmsg(p->db));
+      /* the other side stops too */
+      pthread_mutex_lock(&p->mu);
+      p->next_lo = p->next_hi + 1;
+      pthread_mutex_unlock(&p->mu);
+      break;
+    }
+  }
+  return NULL;
+}
+
+/* Reverse n rows of a in place. */
+static void
+ev_reverse(struct Tl_sev *a, size_t n)
+{
+  size_t i;
+  for(i = 0; i < n / 2; i++) {
+    struct Tl_sev t = a[i];
+    a[i] = a[n - 1 - i];
+    a[n - 1 - i] = t;
+  }
+}
+
+/* The event_id range of the case's events: 0 when it has none. */
+static int
+event_range(tl_case *c, int64_t *lo, int64_t *hi)
+{
+  sqlite3_stmt *st;
+  int ok = 0;
+  /* two subqueries: min() and max() of the rowid in one SELECT would
+  ** scan the table, each alone is one descent of the B-tree */
+  if(sqlite3_prepare_v2(c->db, "SELECT (SELECT min(event_id) FROM event),"
+                        " (SELECT max(event_id) FROM event)", -1, &st,
+                        NULL) != SQLITE_OK)
+    return 0;
+  if(sqlite3_step(st) == SQLITE_ROW &&
+     sqlite3_column_type(st, 0) != SQLITE_NULL) {
+    *lo = sqlite3_column_int64(st, 0);
+    *hi = sqlite3_column_int64(st, 1);
+    ok = *hi >= *lo;
+  }
+  sqlite3_finalize(st);
+  return ok;
+}
+
+typedef tl_rc (*Tl_before_fn)(tl_case *c, struct Tl_qfilter *q,
+                              struct Tl_snap *s);
+
+/* One window's events into s->ev in event_id order. before, when not
+** NULL, runs first on the case's connection (the objects' read): with a
+** second reader, while that reader's thread reads its first chunks, its
+** rows then keep their object ids until the objects are in.
+** The second reader's rows go straight into s->ev (they are the lower
+** event_ids, in order), with the snapshot's texts; this side's into a
+** buffer of its own, appended after: the only copy is of this side's
+** rows, which also read the objects first (memory: bench/README.md). */
+static tl_rc
+read_window(tl_case *c, struct Tl_qfilter *q, struct Tl_snap *s, int win,
+            int64_t lo, int64_t hi, int has_hi, Tl_before_fn before)
+{
+  struct pair p;
+  sqlite3_stmt *st = NULL;
+  struct evsink k;
+  size_t sizes[PAIR_CHUNKS], n_sizes = 0, i, j, n_w;
+  int64_t elo, ehi;
+  int at, rc = SQLITE_DONE, ch;
+  uint16_t *smap = NULL;
+  uint8_t mmap_[256];
+  pthread_t th;
+  tl_rc r;
+  if(!q->db2 || c->pg || !event_range(c, &elo, &ehi)) {
+    if(before && (r = before(c, q, s)))
+      return r;
+    return snap_events(c, q, s, win, lo, hi, has_hi);
+  }
+  memset(&p, 0, sizeof(p));
+  p.base = elo;
+  p.span = (int64_t)(((uint64_t)ehi - (uint64_t)elo) / PAIR_CHUNKS + 1);
+  p.next_hi = PAIR_CHUNKS - 1;
+  p.db = q->db2;
+  p.s = s;
+  s->n_ev = 0;
+  p.k.ev = s->ev;
+  p.k.cap = s->cap_ev;
+  p.k.hint = s->ev_hint;
+  p.k.keep_ids = before != NULL;
+  p.k.src = &s->src;
+  p.k.macb = &s->macb;
+  if(!(p.st = ev_prepare(c, q->db2, q, s, win, lo, hi, has_hi, 1, &p.at)))
+    return c->errcode;
+  if(!(st = ev_prepare(c, c->db, q, s, win, lo, hi, has_hi, 1, &at))) {
+    sqlite3_finalize(p.st);
+    return c->errcode;
+  }
+  pthread_mutex_init(&p.mu, NULL);
+  if(pthread_create(&th, NULL, pair_thread, &p)) {
+    /* no thread: one connection */
+    sqlite3_finalize(p.st);
+    sqlite3_finalize(st);
+    pthread_mutex_destroy(&p.mu);
+    if(before && (r = before(c, q, s)))
+      return r;
+    return snap_events(c, q, s, win, lo, hi, has_hi);
+  }
+  /* s->ev, s->src and s->macb are the thread's until it ends */
+  r = before ? before(c, q, s) : TL_OK;
+  memset(&k, 0, sizeof(k));
+  k.src = &p.src;
+  k.macb = &p.macb;
+  if(r) {
+    /* stop the thread at its next chunk */
+    pthread_mutex_lock(&p.mu);
+    p.next_lo = p.next_hi + 1;
+    pthread_mutex_unlock(&p.mu);
+  }
+  pair_wait(&p);
+  /* the top chunks, highest first: put in order below */
+  while(!r && (ch = pair_take(&p, 0)) >= 0) {
+    size_t n0 = k.n;
+    sqlite3_reset(st);
+    pair_bind(&p, st, at, ch);
+    rc = ev_rows(st, s, &k);
+    sizes[n_sizes++] = k.n - n0;
+    if(k.oom || rc != SQLITE_DONE) {
+      pthread_mutex_lock(&p.mu);
+      p.next_lo = p.next_hi + 1;
+      pthread_mutex_unlock(&p.mu);
+      if(k.oom)
+        r = Tl_set_error(c, TL_NOMEM, "timeline: out of memory");
+      else
+        r = Tl_set_sqlite_error(c, "query");
+    }
+  }
+  pthread_join(th, NULL);
+  pthread_mutex_destroy(&p.mu);
+  s->ev = p.k.ev;
+  s->cap_ev = p.k.cap;
+  s->n_ev = 0;
+  sqlite3_finalize(st);
+  sqlite3_finalize(p.st);
+  if(!r && p.k.oom)
+    r = Tl_set_error(c, TL_NOMEM, "timeline: out of memory");
+  else if(!r && p.rc != SQLITE_DONE)
+    r = Tl_set_error(c, TL_IO, "%s: case database query: %s", c->path,
+                     p.err);
+  q->rows2 += p.k.n;
+  if(!r) {
+    /* this side's texts as the snapshot's */
+    if(!(smap = malloc((p.src.n ? p.src.n : 1) * sizeof(*smap))))
+      r = Tl_set_error(c, TL_NOMEM, "timeline: out of memory");
+    for(i = 0; !r && i < p.src.n; i++) {
+      long x = Tl_snap_intern(&s->src, p.src.s[i], 65535);
+      if(x < 0)
+        r = Tl_set_error(c, TL_NOMEM, "timeline: out of memory");
+      else
+        smap[i] = (uint16_t)x;
+    }
+    for(i = 0; !r && i < p.macb.n; i++) {
+      long x = Tl_snap_intern(&s->macb, p.macb.s[i], 255);
+      if(x < 0)
+        r = Tl_set_error(c, TL_NOMEM, "timeline: out of memory");
+      else
+        mmap_[i] = (uint8_t)x;
+    }
+  }
+  n_w = 0;
+  if(!r) {
+    /* the second reader's rows mapped to objects, those the filter left
+    ** out dropped */
+    if(p.k.keep_ids) {
+      uint32_t last_ox = UINT32_MAX;
+      int64_t last_id = INT64_MIN;
+      for(i = 0; i < p.k.n; i++) {
+        if(p.k.ids[i] != last_id) {
+          last_id = p.k.ids[i];
+          last_ox = Tl_snap_obj_index(s, last_id);
+        }
+        if(last_ox == UINT32_MAX)
+          continue;
+        s->ev[n_w] = s->ev[i];
+        s->ev[n_w++].obj = last_ox;
+      }
+      free(p.k.ids);
+      p.k.ids = NULL;
+    }
+    else
+      n_w = p.k.n;
+    s->n_ev = n_w;
+    /* then this side's, its chunks in event_id order: the whole
+    ** reversed, then each chunk back */
+    ev_reverse(k.ev, k.n);
+    for(i = n_sizes, j = 0; i-- > 0; j += sizes[i])
+      ev_reverse(k.ev + j, sizes[i]);
+    if(k.n && n_w + k.n > s->cap_ev) {
+      struct Tl_sev *n = realloc(s->ev, (n_w + k.n) * sizeof(*n));
+      if(!n)
+        r = Tl_set_error(c, TL_NOMEM, "timeline: out of memory");
+      else {
+        s->ev = n;
+        s->cap_ev = n_w + k.n;
+      }
+    }
+    for(i = 0; !r && i < k.n; i++) {
+      struct Tl_sev *e = &s->ev[n_w + i];
+      *e = k.ev[i];
+      e->src = smap[e->src];
+      e->macb = mmap_[e->macb];
+    }
+    if(!r)
+      s->n_ev = n_w + k.n;
+  }
+  free(smap);
+  free(k.ev);
+  free(p.k.ids);
+  intern_free(&p.src);
+  intern_free(&p.macb);
+  return r;
 }
 
 static void
@@ -1314,13 +1807,15 @@ time_windows(tl_case *c, struct Tl_snap *s, int64_t **bounds, size_t *n)
   return TL_OK;
 }
 
+/* The snapshot's file systems and, objects, its objects (else read by
+** read_window() with the first window's events). */
 static tl_rc
-snap_open(tl_case *c, struct Tl_qfilter *q, struct Tl_snap *s)
+snap_open(tl_case *c, struct Tl_qfilter *q, struct Tl_snap *s, int objects)
 {
   tl_rc rc;
   memset(s, 0, sizeof(*s));
   s->schema = schema_version(c);
-  if((rc = snap_fs(c, q, s)) || (rc = snap_objects(c, q, s)))
+  if((rc = snap_fs(c, q, s)) || (objects && (rc = snap_objects(c, q, s))))
     snap_free(s);
   return rc;
 }
@@ -1335,7 +1830,9 @@ Tl_export_events(tl_case *c, struct Tl_qfilter *q, Tl_export_fn cb,
   size_t nb = 0, w;
   int ra = SQLITE_DONE, stopped = 0;
   tl_rc rc;
-  if((rc = snap_open(c, q, &s)))
+  /* with a second reader, the objects are read while it reads the first
+  ** window's events */
+  if((rc = snap_open(c, q, &s, !q->db2)))
     return rc;
   if((rc = time_windows(c, &s, &bounds, &nb)))
     goto out;
@@ -1350,11 +1847,12 @@ Tl_export_events(tl_case *c, struct Tl_qfilter *q, Tl_export_fn cb,
   }
   for(w = 0; w <= nb && !stopped; w++) {
     size_t i;
+    Tl_before_fn objs = !w && q->db2 ? snap_objects : NULL;
     if(nb)
-      rc = snap_events(c, q, &s, TL_WIN_TIME, w ? bounds[w - 1] : INT64_MIN,
-                       w < nb ? bounds[w] : 0, w < nb);
+      rc = read_window(c, q, &s, TL_WIN_TIME, w ? bounds[w - 1] : INT64_MIN,
+                       w < nb ? bounds[w] : 0, w < nb, objs);
     else
-      rc = snap_events(c, q, &s, TL_WIN_NONE, 0, 0, 0);
+      rc = read_window(c, q, &s, TL_WIN_NONE, 0, 0, 0, objs);
     if(rc)
       goto out;
     if(!sort_events(&s)) {
@@ -1488,6 +1986,14 @@ fn_find(const struct Tl_snap *s, int64_t id, int32_t key)
   return NULL;
 }
 
+/* The body file's objects and their $FILE_NAME rows. */
+static tl_rc
+body_objects(tl_case *c, struct Tl_qfilter *q, struct Tl_snap *s)
+{
+  tl_rc rc = snap_objects(c, q, s);
+  return rc ? rc : snap_fn(c, s);
+}
+
 tl_rc
 Tl_export_body(tl_case *c, struct Tl_qfilter *q, Tl_body_fn cb, void *ctx)
 {
@@ -1496,12 +2002,12 @@ Tl_export_body(tl_case *c, struct Tl_qfilter *q, Tl_body_fn cb, void *ctx)
   int64_t total = 0, budget = Tl_snap_budget();
   size_t per, a, *start = NULL;
   uint32_t *order = NULL;
-  int stopped = 0;
+  int stopped = 0, first_read = 0;
   tl_rc rc;
-  if((rc = snap_open(c, q, &s)))
+  if((rc = snap_open(c, q, &s, !q->db2)))
     return rc;
   s.body = 1;
-  if((rc = snap_fn(c, &s)))
+  if(!q->db2 && (rc = snap_fn(c, &s)))
     goto out;
 #ifdef HAVE_LIBPQ
   if(c->pg) {
@@ -1521,6 +2027,25 @@ Tl_export_body(tl_case *c, struct Tl_qfilter *q, Tl_body_fn cb, void *ctx)
   }
   /* windows of objects holding about SNAP_BUDGET events */
   s.ev_hint = (size_t)(total < budget ? total : budget) + 1;
+  if(q->db2) {
+    /* one window: its events read while the objects are. In windows of
+    ** objects (a case of more than SNAP_BUDGET events), one connection:
+    ** the second reader's rows and this side's copies took the peak
+    ** memory at 1,000,000 files from 261 to 309 MiB, over the budget of
+    ** issue 12, for no gain in time there (bench/README.md) */
+    if(total <= budget) {
+      rc = read_window(c, q, &s, TL_WIN_NONE, 0, 0, 0, body_objects);
+      first_read = 1;
+    }
+    else {
+      rc = body_objects(c, q, &s);
+      sqlite3_exec(q->db2, "COMMIT", NULL, NULL, NULL);
+      sqlite3_close_v2(q->db2);
+      q->db2 = NULL;
+    }
+    if(rc)
+      goto out;
+  }
   per = s.n_obj;
   if(total > budget && s.n_obj) {
     per = (size_t)((double)budget * (double)s.n_obj / (double)total);
@@ -1529,11 +2054,14 @@ Tl_export_body(tl_case *c, struct Tl_qfilter *q, Tl_body_fn cb, void *ctx)
   }
   for(a = 0; a < s.n_obj && !stopped; a += per) {
     size_t b = a + per < s.n_obj ? a + per : s.n_obj, i, n = b - a;
-    if(per == s.n_obj)
-      rc = snap_events(c, q, &s, TL_WIN_NONE, 0, 0, 0);
+    if(first_read)
+      rc = TL_OK;
+    else if(per == s.n_obj)
+      rc = read_window(c, q, &s, TL_WIN_NONE, 0, 0, 0, NULL);
     else
-      rc = snap_events(c, q, &s, TL_WIN_OBJECT, s.obj[a].id, s.obj[b - 1].id,
-                       1);
+      rc = read_window(c, q, &s, TL_WIN_OBJECT, s.obj[a].id,
+                       s.obj[b - 1].id, 1, NULL);
+    first_read = 0;
     if(rc)
       goto out;
     /* group by object, keeping event_id order: a counting sort */

@@ -17,12 +17,25 @@ struct Tl_qfilter {
   int has_glob;
   Tl_divmap dm;             /* the division map: division of each object */
   int has_map;              /* the case has a division_map table */
+  /* the timeline export's second reader (Tl_export_pair): a read-only
+  ** connection on the same snapshot as the case's, NULL: none */
+  sqlite3 *db2;
+  uint64_t rows2;           /* event rows it read (TOUCHLINE_TIMING) */
 };
 
 /* Check and compile filter (NULL: everything) into q; errors on c. */
 tl_rc Tl_qfilter_init(tl_case *c, const struct tl_filter *filter,
                       struct Tl_qfilter *q);
 void Tl_qfilter_free(struct Tl_qfilter *q);
+
+/* Inside a transaction that has read nothing yet (BEGIN just run), open
+** a second read-only connection on the snapshot the case's connection
+** takes now, for Tl_export_events() and Tl_export_body() to read part of
+** the event table in a thread (q->db2). Nothing when it cannot be had: a
+** PostgreSQL case, a transaction that has read, a commit by another
+** process between the two (PRAGMA data_version), or no second open; the
+** exports then read on one connection. Tl_qfilter_free() closes it. */
+void Tl_export_pair(tl_case *c, struct Tl_qfilter *q);
 
 /* 1 when the filter has event conditions (window or sources). */
 int Tl_qfilter_has_event_cond(const struct Tl_qfilter *q);
