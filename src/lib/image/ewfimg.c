@@ -79,6 +79,9 @@ typedef struct {
   uint64_t hits, misses;  /* shown by imgstat */
   uint64_t direct;        /* bytes read around the cache */
   _Atomic(ewf_pins *) pins;  /* NULL until Tl_ewf_img_pin */
+  uint64_t (*hint)[2];    /* Tl_ewf_img_hint: where cache fills stop */
+  size_t n_hint, cap_hint;
+  uint64_t short_fills;   /* cache fills that stopped at a hint's end */
   char md5[33];
 } ewf_img;
 
@@ -333,6 +336,20 @@ ewf_img_read(TSK_IMG_INFO *img, TSK_OFF_T aoff, char *buf, size_t len)
   }
   if(len > ei->media_size - off)
     len = (size_t)(ei->media_size - off);
+  /* a fill of libtsk's cache that starts in a hinted range stops at its
+  ** end: the walk's reads there do not go past it (Tl_ewf_img_hint) */
+  if(ei->n_hint && buf >= img->cache[0] &&
+     buf < img->cache[0] + sizeof(img->cache) && pin_find(p, off / ei->bsize) < 0) {
+    size_t i;
+    for(i = 0; i < ei->n_hint; i++)
+      if(off >= ei->hint[i][0] && off < ei->hint[i][1]) {
+        if(len > ei->hint[i][1] - off) {
+          len = (size_t)(ei->hint[i][1] - off);
+          ei->short_fills++;
+        }
+        break;
+      }
+  }
   end = off + len;
 
 
@@ -427,6 +444,7 @@ Tl_ewf_img_cache_stats(TSK_IMG_INFO *img, Tl_ewf_cache_stats *st)
   st->hits = ei->hits;
   st->misses = ei->misses;
   st->direct = ei->direct;
+  st->short_fills = ei->short_fills;
   {
     ewf_pins *p = atomic_load_explicit(&ei->pins, memory_order_acquire);
     st->pinned = p ? p->n : 0;
@@ -460,6 +478,7 @@ ewf_img_free(ewf_img *ei)
       free(p);
     }
   }
+  free(ei->hint);
   free(ei->data);
   free(ei->blk);
   free(ei->len);
@@ -529,6 +548,28 @@ Tl_ewf_img_cache_grow(TSK_IMG_INFO *img, size_t bytes)
   }
   ei->n_slots = (uint32_t)slots;
   return 1;
+}
+
+void
+Tl_ewf_img_hint(TSK_IMG_INFO *img, const uint64_t (*ranges)[2], size_t n)
+{
+  ewf_img *ei = (ewf_img *)img;
+  if(!Tl_ewf_img_is_ours(img))
+    return;
+  if(!atomic_load(&ei->pins))
+    n = 0;  /* the MFT's reads must not be cut: only with it pinned */
+  if(n > ei->cap_hint) {
+    void *q = realloc(ei->hint, n * sizeof(*ei->hint));
+    if(!q) {
+      ei->n_hint = 0;
+      return;
+    }
+    ei->hint = q;
+    ei->cap_hint = n;
+  }
+  if(n)
+    memcpy(ei->hint, ranges, n * sizeof(*ei->hint));
+  ei->n_hint = n;
 }
 
 int

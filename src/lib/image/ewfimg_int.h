@@ -39,6 +39,7 @@ typedef struct Tl_ewf_cache_stats {
   uint64_t pin_walk_fills;  /* of them inflated by reads of img */
   uint64_t pin_hash_fills;  /* left there by Tl_ewf_img_shared_read */
   uint64_t pin_hash_taken;  /* taken from there by it */
+  uint64_t short_fills;   /* libtsk cache fills stopped by a hint */
 } Tl_ewf_cache_stats;
 
 void Tl_ewf_img_cache_stats(TSK_IMG_INFO *img, Tl_ewf_cache_stats *st);
@@ -66,6 +67,15 @@ int Tl_ewf_img_cache_grow(TSK_IMG_INFO *img, size_t bytes);
 ** the 1,000,000-file one's (1 GB) does not fit, and the walk grows the
 ** cache as before (docs/internals/WRITE-PATH.md, "E01"). */
 #define TL_EWF_PIN_MAX ((size_t)112 << 20)
+
+/* Hint: until the next call, the reads libtsk makes through its image
+** cache that start in one of the ranges end in it (a directory's index
+** records while libtsk reads them): a cache fill that starts there stops
+** at the range's end instead of inflating the blocks after it, which
+** nothing asked for. n = 0 clears it. Taken only once blocks are pinned
+** (the MFT: its reads start in pinned blocks and are never cut). */
+void Tl_ewf_img_hint(TSK_IMG_INFO *img, const uint64_t (*ranges)[2],
+                     size_t n);
 
 /* 1 when img was opened by Tl_ewf_img_open(). */
 int Tl_ewf_img_is_ours(const TSK_IMG_INFO *img);

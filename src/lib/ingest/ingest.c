@@ -382,10 +382,11 @@ stage_walk(ingest *x)
     if(cs.pinned)
       fprintf(stderr, "timing: EWF MFT blocks pinned %u, inflated by the "
               "walk %llu, by the hasher %llu (so far), taken by the hasher "
-              "%llu (so far)\n", cs.pinned,
-              (unsigned long long)cs.pin_walk_fills,
+              "%llu (so far); %llu index reads stopped at their run's end\n",
+              cs.pinned, (unsigned long long)cs.pin_walk_fills,
               (unsigned long long)cs.pin_hash_fills,
-              (unsigned long long)cs.pin_hash_taken);
+              (unsigned long long)cs.pin_hash_taken,
+              (unsigned long long)cs.short_fills);
   }
   /* the walk is over: let the writer finish before anything else */
   wrc = Tl_writer_finish_cpu(w->wr, &x->writer_cpu);
