@@ -333,8 +333,8 @@ save_named(nw *n)
 ** record reads stop at a run's end instead of inflating the 64 KiB after
 ** each record (Tl_ewf_img_hint). libtsk reads an attribute run by run, so
 ** no read of the index starts in a run and ends past it; the MFT entries
-** it reads meanwhile are pinned blocks, never cut (the layer takes no
-** hint without them). */
+** it reads meanwhile are pinned blocks, never cut: only for a file system
+** whose MFT was pinned (w->ewf_hint). */
 static void
 hint_index(nw *n, const TSK_FS_FILE *f)
 {
@@ -343,7 +343,7 @@ hint_index(nw *n, const TSK_FS_FILE *f)
   TSK_FS_INFO *fs = n->fs;
   uint64_t rg[64][2];
   size_t k = 0;
-  if(!Tl_ewf_img_is_ours(fs->img_info) || !f->meta || !f->meta->attr)
+  if(!n->w->ewf_hint || !f->meta || !f->meta->attr)
     return;
   for(a = f->meta->attr->head; a; a = a->next) {
     if(!(a->flags & TSK_FS_ATTR_INUSE) || !(a->flags & TSK_FS_ATTR_NONRES) ||

@@ -410,8 +410,9 @@ grow_ewf_cache(TSK_FS_INFO *fs)
 /* NTFS in an E01: pin the blocks of the MFT (Tl_ewf_img_pin) when they
 ** fit in TL_EWF_PIN_MAX (beside the CLOCK cache of TL_EWF_CACHE_BYTES), so
 ** that each is inflated once, by the walk or by the hashing thread,
-** whatever order the walk reads the entries in; else grow the cache. */
-static void
+** whatever order the walk reads the entries in; else grow the cache.
+** 1 when this file system's MFT was pinned. */
+static int
 pin_mft(TSK_FS_INFO *fs)
 {
   TSK_FS_FILE *f;
@@ -419,9 +420,10 @@ pin_mft(TSK_FS_INFO *fs)
   const TSK_FS_ATTR_RUN *r;
   uint64_t (*ranges)[2] = NULL;
   size_t n = 0, cap = 0;
+  int pinned = 0;
 
   if(!Tl_ewf_img_is_ours(fs->img_info))
-    return;
+    return 0;
   f = tsk_fs_file_open_meta(fs, NULL, 0);
   a = f ? tsk_fs_file_attr_get_type(f, TSK_FS_ATTR_TYPE_NTFS_DATA, 0, 0)
         : NULL;
@@ -443,13 +445,15 @@ pin_mft(TSK_FS_INFO *fs)
       n++;
     }
   }
-  if(!n || Tl_ewf_img_pin(fs->img_info, (const uint64_t (*)[2])ranges, n,
-                          TL_EWF_PIN_MAX) <= 0)
+  pinned = n && Tl_ewf_img_pin(fs->img_info, (const uint64_t (*)[2])ranges,
+                               n, TL_EWF_PIN_MAX) > 0;
+  if(!pinned)
     grow_ewf_cache(fs);
 out:
   free(ranges);
   tsk_fs_file_close(f);
   tsk_error_reset();
+  return pinned;
 }
 
 static void
@@ -497,8 +501,7 @@ walk_fs(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id, const char *pool_vol,
              (long long)fs->offset);
     Tl_walk_warn(w, volume_id, "fat-times", msg);
   }
-  if(w->is_ntfs)
-    pin_mft(fs);
+  w->ewf_hint = w->is_ntfs && pin_mft(fs);
   {
     uint64_t before = w->n_corrupt;
     tsk_error_reset();
