@@ -514,8 +514,9 @@ test_damaged(const char *src)
     uint32_t cx = 0, cy = 0;
     Tl_ewf_cache_stats st;
     char c[4096];
-    ok(Tl_ewf_img_pin(img, (const uint64_t (*)[2])all, 1, (size_t)sz + (1 << 20))
-       > 0, "damaged E01: every block pinned");
+    ok(Tl_ewf_img_pin(img, (const uint64_t (*)[2])all, 1,
+                      (size_t)sz + (1 << 20)) > 0,
+       "damaged E01: every block pinned");
     /* the upper half first (clean: shared), then anywhere (once the walk
     ** has met the bad chunk, what it inflates stays its own) */
     for(i = 0; i < 200; i++)

@@ -339,7 +339,8 @@ ewf_img_read(TSK_IMG_INFO *img, TSK_OFF_T aoff, char *buf, size_t len)
   /* a fill of libtsk's cache that starts in a hinted range stops at its
   ** end: the walk's reads there do not go past it (Tl_ewf_img_hint) */
   if(ei->n_hint && buf >= img->cache[0] &&
-     buf < img->cache[0] + sizeof(img->cache) && pin_find(p, off / ei->bsize) < 0) {
+     buf < img->cache[0] + sizeof(img->cache) &&
+     pin_find(p, off / ei->bsize) < 0) {
     size_t i;
     for(i = 0; i < ei->n_hint; i++)
       if(off >= ei->hint[i][0] && off < ei->hint[i][1]) {
