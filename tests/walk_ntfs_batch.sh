@@ -173,4 +173,24 @@ sys.exit(1 if fail else 0)
 PY
 [ $? -eq 0 ] || T_FAIL=$((T_FAIL + 1))
 T_N=$(cat "$T_TMP/n")
+
+# The same volume in an E01 (image/ewfimg.c): the MFT's blocks pinned and
+# shared with the hashing thread, each directory's index reads stopped at
+# the end of its runs; every table the walk fills is the raw image's.
+if command -v ewfacquire >/dev/null 2>&1; then
+  ewfacquire -q -u -t "$T_TMP/b" -c deflate:fast -f encase6 "$IMG" \
+    >/dev/null 2>&1
+  ok $? "ewfacquire makes an E01 of the volume"
+  TOUCHLINE_TIMING=1 "$TOUCHLINE" ingest -q "$T_TMP/e01.db" "$T_TMP/b.E01" \
+    2>"$T_TMP/e01.err"
+  ok $? "ingest the E01 (hashed)"
+  "$SAME" "$T_TMP/tsk.db" "$T_TMP/e01.db" >"$T_TMP/same.e01" 2>&1
+  is "$(grep -cE '^(object|event|ntfs_filename|volume|filesystem|warning) .* same$' "$T_TMP/same.e01")" 6 \
+     "E01: object, event, ntfs_filename, volume, filesystem, warning as the raw image's with libtsk's walk"
+  grep DIFFERS "$T_TMP/same.e01" | grep -v '^evidence' | sed 's/^/#   /'
+  is "$(sqlite3 "$T_TMP/e01.db" "SELECT verification FROM evidence")" verified \
+     "E01: the media hash verified against the stored one"
+  grep -q 'EWF MFT blocks pinned [1-9][0-9]*, .*; [1-9][0-9]* index reads stopped at their run.s end$' "$T_TMP/e01.err"
+  ok $? "E01: the MFT pinned and index reads stopped at their runs' end ($(grep -o 'pinned.*' "$T_TMP/e01.err"))"
+fi
 done_testing

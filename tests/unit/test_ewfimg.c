@@ -3,7 +3,9 @@
 ** equals what libewf reads directly (and the MD5 stored in the image);
 ** CLOCK eviction with a cache of four blocks; large reads that bypass the
 ** cache; reads at and past the end; a damaged chunk read as libewf reads
-** it. Needs $TL_CORPUS; skipped without it. */
+** it; pinned blocks and the hasher's shared read (Tl_ewf_img_pin,
+** Tl_ewf_img_shared_read), also on the damaged copy. Needs $TL_CORPUS;
+** skipped without it. */
 #include "config.h"
 
 #include <libewf.h>
@@ -335,6 +337,119 @@ test_grow(char *const *segs, int n)
   is_int(Tl_ewf_img_cache_grow(NULL, 1 << 20), 0, "grow: NULL returns 0");
 }
 
+/* The hasher's loop of src/lib/image/hash.c over the whole media in 1 MiB
+** windows: through Tl_ewf_img_shared_read when img is given, else (and
+** when it returns 0) seek and read through h, zeros for a failed window.
+** The bytes go to out; the failed windows and h's checksum errors are
+** counted. */
+static void
+hash_pass(TSK_IMG_INFO *img, libewf_handle_t *h, uint64_t size,
+          unsigned char *out, int *n_failed, uint32_t *n_cs)
+{
+  uint64_t off = 0;
+  *n_failed = 0;
+  *n_cs = 0;
+  while(off < size) {
+    size_t want = size - off < (1 << 20) ? (size_t)(size - off) : 1 << 20;
+    ssize_t got = -1;
+    if(img && Tl_ewf_img_shared_read(img, h, off, out + off, want))
+      got = (ssize_t)want;
+    else if(libewf_handle_seek_offset(h, (off64_t)off, SEEK_SET, NULL) >= 0)
+      got = libewf_handle_read_buffer(h, out + off, want, NULL);
+    if(got <= 0) {
+      (*n_failed)++;
+      memset(out + off, 0, want);
+      got = (ssize_t)want;
+    }
+    off += (uint64_t)got;
+  }
+  libewf_handle_get_number_of_checksum_errors(h, n_cs, NULL);
+}
+
+/* Tl_ewf_img_pin and Tl_ewf_img_shared_read: pinned blocks inflated once,
+** by the reads of the image or by the hasher's pass, and every byte as
+** libewf reads it. */
+static void
+test_pins(const char *what, char *const *segs, int n)
+{
+  char err[512] = "", b;
+  uint64_t size = 0, n_reads = 0, nblk, bs;
+  char want_md5[33];
+  unsigned char *ref = reference(segs, n, &size, want_md5), *out = NULL;
+  TSK_IMG_INFO *img = Tl_ewf_img_open(segs, n, 1, err, sizeof(err));
+  libewf_handle_t *h = ewf_open(segs, n);
+  Tl_ewf_cache_stats st;
+  int n_bad = 0, n_failed = 0;
+  uint32_t n_cs = 0;
+  uint64_t ranges[3][2];
+
+  ok(img && ref && h, "pins, %s: opens %s", what, err);
+  if(!img || !ref || !h)
+    goto out;
+  Tl_ewf_img_cache_stats(img, &st);
+  bs = st.block_size;
+  nblk = (size + bs - 1) / bs;
+  if(nblk < 10) {
+    ok(0, "pins, %s: the media (%llu bytes) has fewer than 10 blocks", what,
+       (unsigned long long)size);
+    goto out;
+  }
+  /* blocks 2-5, 4-5 again, and the short last block */
+  ranges[0][0] = 2 * bs + 100;
+  ranges[0][1] = 5 * bs + 7;
+  ranges[1][0] = 4 * bs;
+  ranges[1][1] = 6 * bs;
+  ranges[2][0] = size - 10;
+  ranges[2][1] = size + 5000;
+  is_int(Tl_ewf_img_pin(img, (const uint64_t (*)[2])ranges, 3, 4 * bs), 0,
+         "pins, %s: 5 blocks do not fit in 4 blocks' bytes", what);
+  is_int(Tl_ewf_img_pin(img, (const uint64_t (*)[2])ranges, 3, 5 * bs), 5,
+         "pins, %s: blocks 2, 3, 4, 5 and the last pinned", what);
+  is_int(Tl_ewf_img_pin(img, (const uint64_t (*)[2])ranges, 3, 5 * bs), 0,
+         "pins, %s: a second pin returns 0", what);
+  img->read(img, (TSK_OFF_T)(2 * bs + 1), &b, 1);
+  img->read(img, (TSK_OFF_T)(3 * bs + 1), &b, 1);
+  img->read(img, (TSK_OFF_T)(3 * bs + 2), &b, 1);
+  Tl_ewf_img_cache_stats(img, &st);
+  ok(st.pinned == 5 && st.pin_walk_fills == 2 && st.misses == 2 &&
+     st.hits == 1, "pins, %s: blocks 2 and 3 read: 2 fills, 2 misses, 1 "
+     "hit (%u pinned, %llu fills, %llu misses, %llu hits)", what, st.pinned,
+     (unsigned long long)st.pin_walk_fills, (unsigned long long)st.misses,
+     (unsigned long long)st.hits);
+  is_int(Tl_ewf_img_shared_read(img, h, 100, (uint8_t *)&b, 1), 0,
+         "pins, %s: a shared read not on a block boundary returns 0", what);
+  out = malloc((size_t)size);
+  if(!out)
+    goto out;
+  hash_pass(img, h, size, out, &n_failed, &n_cs);
+  ok(!memcmp(out, ref, (size_t)size) && !n_failed && !n_cs,
+     "pins, %s: the hasher's shared pass equals libewf's reads", what);
+  Tl_ewf_img_cache_stats(img, &st);
+  ok(st.pin_hash_taken == 2 && st.pin_hash_fills == 3,
+     "pins, %s: the hasher took blocks 2, 3 and filled 4, 5 and the last "
+     "(%llu taken, %llu filled)", what,
+     (unsigned long long)st.pin_hash_taken,
+     (unsigned long long)st.pin_hash_fills);
+  {
+    uint64_t m0 = st.misses;
+    img->read(img, (TSK_OFF_T)(4 * bs + 1), &b, 1);
+    img->read(img, (TSK_OFF_T)(size - 1), &b, 1);
+    Tl_ewf_img_cache_stats(img, &st);
+    ok(st.misses == m0 && st.pin_walk_fills == 2,
+       "pins, %s: blocks the hasher filled read as hits", what);
+  }
+  is_int(read_all_shuffled(img, ref, size, bs, &n_reads, &n_bad) + n_bad, 0,
+         "pins, %s: a shuffled pass with pinned blocks equals libewf's",
+         what);
+out:
+  if(img)
+    tsk_img_close(img);
+  ewf_close(h);
+  free(ref);
+  free(out);
+  is_int(Tl_ewf_img_pin(NULL, NULL, 0, 1), 0, "pins: NULL image returns 0");
+}
+
 /* A copy of the E01 with bytes changed in the compressed chunk data:
 ** every window reads through the layer as libewf reads it directly. */
 static void
@@ -386,6 +501,49 @@ test_damaged(const char *src)
   if(img)
     tsk_img_close(img);
   ewf_close(h);
+  /* the hasher's pass with every block pinned, after the walk read a
+  ** random half of them, against the pass without sharing: the same
+  ** bytes, failed windows and checksum errors */
+  img = Tl_ewf_img_open(segs, 1, 0, err, sizeof(err));
+  h = ewf_open(segs, 1);
+  if(img && h) {
+    uint64_t all[1][2] = {{0, (uint64_t)img->size}}, sz = (uint64_t)img->size;
+    unsigned char *x = malloc((size_t)sz), *y = malloc((size_t)sz);
+    libewf_handle_t *h2 = ewf_open(segs, 1);
+    int fx = 0, fy = 0;
+    uint32_t cx = 0, cy = 0;
+    Tl_ewf_cache_stats st;
+    char c[4096];
+    ok(Tl_ewf_img_pin(img, (const uint64_t (*)[2])all, 1,
+                      (size_t)sz + (1 << 20)) > 0,
+       "damaged E01: every block pinned");
+    /* the upper half first (clean: shared), then anywhere (once the walk
+    ** has met the bad chunk, what it inflates stays its own) */
+    for(i = 0; i < 200; i++)
+      img->read(img, (TSK_OFF_T)(sz / 2 + rnd() % (sz / 2)), c, sizeof(c));
+    for(i = 0; i < 200; i++)
+      img->read(img, (TSK_OFF_T)(rnd() % sz), c, sizeof(c));
+    if(x && y && h2) {
+      hash_pass(img, h, sz, x, &fx, &cx);
+      hash_pass(NULL, h2, sz, y, &fy, &cy);
+      Tl_ewf_img_cache_stats(img, &st);
+      ok(!memcmp(x, y, (size_t)sz) && fx == fy && cx == cy && cx > 0 &&
+         st.pin_hash_taken > 0,
+         "damaged E01: the shared pass (%llu blocks taken) gives the bytes, "
+         "%d failed windows and %u checksum errors of the plain one (%d, "
+         "%u)", (unsigned long long)st.pin_hash_taken, fx, cx, fy, cy);
+    }
+    else
+      ok(0, "damaged E01: out of memory");
+    free(x);
+    free(y);
+    ewf_close(h2);
+  }
+  else
+    ok(0, "damaged E01: opens again %s", err);
+  if(img)
+    tsk_img_close(img);
+  ewf_close(h);
   free(data);
   unlink(path);
 }
@@ -413,6 +571,8 @@ main(void)
   test_eviction(one, 1);
   test_grow(one, 1);
   test_grow(two, 2);
+  test_pins("imageformat_mmls_1.E01", one, 1);
+  test_pins("ext2.split.E01+E02", two, 2);
   snprintf(p3, sizeof(p3), "%s/sleuthkit/test/data/image.E01", corpus);
   test_damaged(p3);
   return done_testing();

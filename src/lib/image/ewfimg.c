@@ -17,13 +17,27 @@
 ** read once (index records, neighbours of the asked range) go first.
 **
 ** libtsk serialises calls to read() with the image's cache_lock, so this
-** layer needs no lock of its own. Nothing here is shared with the hashing
-** thread, which opens its own libewf handle.
+** layer needs no lock of its own for the CLOCK cache.
+**
+** Pinned blocks (Tl_ewf_img_pin): the blocks of an NTFS file system's MFT
+** when they fit the memory budget, each inflated once and never evicted,
+** in a store of their own beside the CLOCK cache. The hashing thread (its
+** own libewf handle, a sequential pass) shares that store: it takes the
+** pinned blocks the walk has inflated instead of inflating them again,
+** and leaves there the pinned blocks it inflates first
+** (Tl_ewf_img_shared_read). A block's state is an atomic: EMPTY, BUSY
+** (one thread filling it, after a compare-and-swap from EMPTY), SHARED
+** (filled by a read through a handle that had met no checksum error: the
+** bytes are what either handle reads) or PRIVATE (the walk's own read
+** after a checksum error: the hasher reads such a block itself, so its
+** handle counts the error as before).
 */
 #include "config.h"
 
 #include <inttypes.h>
 #include <libewf.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +48,18 @@
 #define MIN_BLOCK ((size_t)32 << 10)
 #define NO_SLOT UINT32_MAX
 #define NO_BLOCK UINT64_MAX
+
+enum { PIN_EMPTY, PIN_BUSY, PIN_SHARED, PIN_PRIVATE };
+
+/* The pinned blocks (see the top of the file); set once, freed with the
+** image. */
+typedef struct ewf_pins {
+  uint32_t n;
+  uint64_t *blk;          /* block numbers, ascending, distinct */
+  atomic_uchar *state;    /* PIN_* */
+  uint8_t *data;          /* n * bsize bytes, touched as filled */
+  atomic_uint_fast64_t walk_fills, hash_fills, hash_taken;
+} ewf_pins;
 
 typedef struct {
   TSK_IMG_INFO img;       /* first: libtsk casts to and from this */
@@ -52,6 +78,10 @@ typedef struct {
   uint32_t used;
   uint64_t hits, misses;  /* shown by imgstat */
   uint64_t direct;        /* bytes read around the cache */
+  _Atomic(ewf_pins *) pins;  /* NULL until Tl_ewf_img_pin */
+  uint64_t (*hint)[2];    /* Tl_ewf_img_hint: where cache fills stop */
+  size_t n_hint, cap_hint;
+  uint64_t short_fills;   /* cache fills that stopped at a hint's end */
   char md5[33];
 } ewf_img;
 
@@ -170,24 +200,104 @@ raw_read(ewf_img *ei, uint64_t off, void *buf, size_t len, int report)
   return n < 0 ? -1 : n;
 }
 
-/* The slot holding block b, loading it on a miss; NO_SLOT when libewf
-** cannot read it whole (no error is set: the caller reads around it). */
-static uint32_t
-get_block(ewf_img *ei, uint64_t b)
+/* Bytes in block b (the last block of the media may be short). */
+static size_t
+block_len(const ewf_img *ei, uint64_t b)
 {
-  uint32_t s = lookup(ei, b), hb;
+  uint64_t off = b * ei->bsize;
+  return ei->media_size - off < ei->bsize ? (size_t)(ei->media_size - off)
+                                          : ei->bsize;
+}
+
+/* Index of block b among the pinned ones, or -1. */
+static long
+pin_find(const ewf_pins *p, uint64_t b)
+{
+  uint32_t lo = 0, hi = p ? p->n : 0;
+  while(lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if(p->blk[mid] < b)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return p && lo < p->n && p->blk[lo] == b ? (long)lo : -1;
+}
+
+/* No checksum error met so far through handle h: a read just made
+** through it holds exactly what any other handle reads. */
+static int
+handle_clean(libewf_handle_t *h)
+{
+  uint32_t n = 1;
+  return libewf_handle_get_number_of_checksum_errors(h, &n, NULL) == 1 &&
+         n == 0;
+}
+
+/* Pinned block i (block b): filled by the walk or the hasher, or filled
+** here; NULL when libewf cannot read it whole (the caller goes the
+** CLOCK cache's way, which reads around a bad block). */
+static const uint8_t *
+pinned_block(ewf_img *ei, ewf_pins *p, long i, uint64_t b, size_t *len)
+{
+  uint8_t *dst = p->data + (size_t)i * ei->bsize;
+  size_t want = block_len(ei, b);
+  for(;;) {
+    unsigned char st = atomic_load_explicit(&p->state[i],
+                                            memory_order_acquire);
+    ssize_t n;
+    if(st == PIN_SHARED || st == PIN_PRIVATE) {
+      ei->hits++;
+      *len = want;
+      return dst;
+    }
+    if(st == PIN_BUSY) {  /* the hasher is copying it in: a moment */
+      sched_yield();
+      continue;
+    }
+    if(!atomic_compare_exchange_strong(&p->state[i], &st, PIN_BUSY))
+      continue;
+    n = raw_read(ei, b * ei->bsize, dst, want, 0);
+    if(n != (ssize_t)want) {
+      atomic_store_explicit(&p->state[i], PIN_EMPTY, memory_order_release);
+      return NULL;
+    }
+    ei->misses++;
+    atomic_fetch_add(&p->walk_fills, 1);
+    atomic_store_explicit(&p->state[i], handle_clean(ei->h) ? PIN_SHARED :
+                          PIN_PRIVATE, memory_order_release);
+    *len = want;
+    return dst;
+  }
+}
+
+/* The bytes of block b (*len of them), loading them on a miss; NULL when
+** libewf cannot read it whole (no error is set: the caller reads around
+** it). */
+static const uint8_t *
+get_block(ewf_img *ei, uint64_t b, size_t *len)
+{
+  ewf_pins *p = atomic_load_explicit(&ei->pins, memory_order_acquire);
+  long pi = pin_find(p, b);
+  uint32_t s, hb;
   uint64_t off = b * ei->bsize;
   size_t want;
   ssize_t n;
 
+  if(pi >= 0) {
+    const uint8_t *d = pinned_block(ei, p, pi, b, len);
+    if(d)
+      return d;
+  }
+  s = lookup(ei, b);
   if(s != NO_SLOT) {
     ei->ref[s] = 1;
     ei->hits++;
-    return s;
+    *len = ei->len[s];
+    return ei->data + (size_t)s * ei->bsize;
   }
   ei->misses++;
-  want = ei->media_size - off < ei->bsize ? (size_t)(ei->media_size - off)
-                                          : ei->bsize;
+  want = block_len(ei, b);
   s = victim(ei);
   n = raw_read(ei, off, ei->data + (size_t)s * ei->bsize, want, 0);
   if(n <= 0) {
@@ -197,7 +307,7 @@ get_block(ewf_img *ei, uint64_t b)
     ei->hand = s;
     if(ei->used == s + 1)
       ei->used = s;
-    return NO_SLOT;
+    return NULL;
   }
   ei->blk[s] = b;
   ei->len[s] = (uint32_t)n;
@@ -205,7 +315,8 @@ get_block(ewf_img *ei, uint64_t b)
   hb = bucket_of(ei, b);
   ei->next[s] = ei->bucket[hb];
   ei->bucket[hb] = s;
-  return s;
+  *len = (size_t)n;
+  return ei->data + (size_t)s * ei->bsize;
 }
 
 static ssize_t
@@ -214,6 +325,7 @@ ewf_img_read(TSK_IMG_INFO *img, TSK_OFF_T aoff, char *buf, size_t len)
   ewf_img *ei = (ewf_img *)img;
   uint64_t off = (uint64_t)aoff, end;
   size_t done = 0;
+  ewf_pins *p = atomic_load_explicit(&ei->pins, memory_order_acquire);
 
   if(aoff < 0 || off > ei->media_size) {
     tsk_error_reset();
@@ -224,25 +336,43 @@ ewf_img_read(TSK_IMG_INFO *img, TSK_OFF_T aoff, char *buf, size_t len)
   }
   if(len > ei->media_size - off)
     len = (size_t)(ei->media_size - off);
+  /* a fill of libtsk's cache that starts in a hinted range stops at its
+  ** end: the walk's reads there do not go past it (Tl_ewf_img_hint) */
+  if(ei->n_hint && buf >= img->cache[0] &&
+     buf < img->cache[0] + sizeof(img->cache) &&
+     pin_find(p, off / ei->bsize) < 0) {
+    size_t i;
+    for(i = 0; i < ei->n_hint; i++)
+      if(off >= ei->hint[i][0] && off < ei->hint[i][1]) {
+        if(len > ei->hint[i][1] - off) {
+          len = (size_t)(ei->hint[i][1] - off);
+          ei->short_fills++;
+        }
+        break;
+      }
+  }
   end = off + len;
+
 
   while(off < end) {
     uint64_t b = off / ei->bsize, boff = b * ei->bsize;
     size_t in = (size_t)(off - boff);
-    size_t take = ei->bsize - in;
-    uint32_t s;
+    size_t take = ei->bsize - in, blen;
+    const uint8_t *d;
     if(take > end - off)
       take = (size_t)(end - off);
 
     /* Whole blocks of a large request that are not cached go straight
     ** into the caller's buffer: streaming file content should not flush
-    ** the metadata the walk keeps coming back to. */
+    ** the metadata the walk keeps coming back to. Pinned blocks go
+    ** through the store. */
     if(in == 0 && len > 2 * ei->bsize && end - off >= ei->bsize &&
-       lookup(ei, b) == NO_SLOT) {
+       lookup(ei, b) == NO_SLOT && pin_find(p, b) < 0) {
       uint64_t run_end = boff + ei->bsize;
       ssize_t n;
       while(end - run_end >= ei->bsize &&
-            lookup(ei, run_end / ei->bsize) == NO_SLOT)
+            lookup(ei, run_end / ei->bsize) == NO_SLOT &&
+            pin_find(p, run_end / ei->bsize) < 0)
         run_end += ei->bsize;
       n = raw_read(ei, off, buf + done, (size_t)(run_end - off), 1);
       if(n < 0)
@@ -255,8 +385,8 @@ ewf_img_read(TSK_IMG_INFO *img, TSK_OFF_T aoff, char *buf, size_t len)
       continue;
     }
 
-    s = get_block(ei, b);
-    if(s == NO_SLOT) {
+    d = get_block(ei, b, &blen);
+    if(!d) {
       /* The block would not inflate as a whole (a damaged chunk, say):
       ** read just what was asked, so a good chunk next to a bad one
       ** still reads as it does through libtsk's own EWF layer. */
@@ -277,14 +407,14 @@ ewf_img_read(TSK_IMG_INFO *img, TSK_OFF_T aoff, char *buf, size_t len)
         break;
       continue;
     }
-    if(in >= ei->len[s])
+    if(in >= blen)
       break;  /* short block: the media ends early */
-    if(take > ei->len[s] - in)
-      take = ei->len[s] - in;
-    memcpy(buf + done, ei->data + (size_t)s * ei->bsize + in, take);
+    if(take > blen - in)
+      take = blen - in;
+    memcpy(buf + done, d + in, take);
     done += take;
     off += take;
-    if(in + take == ei->len[s] && ei->len[s] < ei->bsize && off < end)
+    if(in + take == blen && blen < ei->bsize && off < end)
       break;
   }
   return (ssize_t)done;
@@ -315,6 +445,14 @@ Tl_ewf_img_cache_stats(TSK_IMG_INFO *img, Tl_ewf_cache_stats *st)
   st->hits = ei->hits;
   st->misses = ei->misses;
   st->direct = ei->direct;
+  st->short_fills = ei->short_fills;
+  {
+    ewf_pins *p = atomic_load_explicit(&ei->pins, memory_order_acquire);
+    st->pinned = p ? p->n : 0;
+    st->pin_walk_fills = p ? (uint64_t)atomic_load(&p->walk_fills) : 0;
+    st->pin_hash_fills = p ? (uint64_t)atomic_load(&p->hash_fills) : 0;
+    st->pin_hash_taken = p ? (uint64_t)atomic_load(&p->hash_taken) : 0;
+  }
 }
 
 static void
@@ -332,6 +470,16 @@ ewf_img_free(ewf_img *ei)
       free(ei->img.images[i]);
     free(ei->img.images);
   }
+  {
+    ewf_pins *p = atomic_load(&ei->pins);
+    if(p) {
+      free(p->blk);
+      free(p->state);
+      free(p->data);
+      free(p);
+    }
+  }
+  free(ei->hint);
   free(ei->data);
   free(ei->blk);
   free(ei->len);
@@ -400,6 +548,175 @@ Tl_ewf_img_cache_grow(TSK_IMG_INFO *img, size_t bytes)
     ei->bucket[hb] = (uint32_t)i;
   }
   ei->n_slots = (uint32_t)slots;
+  return 1;
+}
+
+void
+Tl_ewf_img_hint(TSK_IMG_INFO *img, const uint64_t (*ranges)[2], size_t n)
+{
+  ewf_img *ei = (ewf_img *)img;
+  if(!Tl_ewf_img_is_ours(img))
+    return;
+  if(!atomic_load(&ei->pins))
+    n = 0;  /* the MFT's reads must not be cut: only with it pinned */
+  if(n > ei->cap_hint) {
+    void *q = realloc(ei->hint, n * sizeof(*ei->hint));
+    if(!q) {
+      ei->n_hint = 0;
+      return;
+    }
+    ei->hint = q;
+    ei->cap_hint = n;
+  }
+  if(n)
+    memcpy(ei->hint, ranges, n * sizeof(*ei->hint));
+  ei->n_hint = n;
+}
+
+int
+Tl_ewf_img_is_ours(const TSK_IMG_INFO *img)
+{
+  return img && img->read == ewf_img_read;
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+long
+Tl_ewf_img_pin(TSK_IMG_INFO *img, const uint64_t (*ranges)[2], size_t n,
+               size_t max_bytes)
+{
+  ewf_img *ei = (ewf_img *)img;
+  ewf_pins *p;
+  size_t i, cnt = 0, cap = 0, k;
+  uint64_t *blk = NULL;
+
+  if(!img || img->read != ewf_img_read || atomic_load(&ei->pins))
+    return 0;
+  for(i = 0; i < n; i++) {
+    uint64_t a = ranges[i][0], e = ranges[i][1];
+    if(e > ei->media_size)
+      e = ei->media_size;
+    if(a >= e)
+      continue;
+    cap += (size_t)((e - 1) / ei->bsize - a / ei->bsize + 1);
+    /* disjoint ranges share at most a block with the one before */
+    if(cap > max_bytes / ei->bsize + n)
+      return 0;
+  }
+  if(!cap || !(blk = malloc(cap * sizeof(*blk))))
+    return 0;
+  for(i = 0; i < n; i++) {
+    uint64_t a = ranges[i][0], e = ranges[i][1], b;
+    if(e > ei->media_size)
+      e = ei->media_size;
+    if(a >= e)
+      continue;
+    for(b = a / ei->bsize; b <= (e - 1) / ei->bsize; b++)
+      blk[cnt++] = b;
+  }
+  qsort(blk, cnt, sizeof(*blk), cmp_u64);
+  for(i = k = 0; i < cnt; i++)
+    if(!k || blk[k - 1] != blk[i])
+      blk[k++] = blk[i];
+  if(k > max_bytes / ei->bsize) {
+    free(blk);
+    return 0;
+  }
+  if(!(p = calloc(1, sizeof(*p))) ||
+     !(p->state = calloc(k, sizeof(*p->state))) ||
+     !(p->data = malloc(k * ei->bsize))) {
+    if(p)
+      free(p->state);
+    free(p);
+    free(blk);
+    return 0;
+  }
+  p->blk = blk;
+  p->n = (uint32_t)k;
+  for(i = 0; i < k; i++)
+    atomic_init(&p->state[i], PIN_EMPTY);
+  atomic_init(&p->walk_fills, 0);
+  atomic_init(&p->hash_fills, 0);
+  atomic_init(&p->hash_taken, 0);
+  atomic_store_explicit(&ei->pins, p, memory_order_release);
+  return (long)k;
+}
+
+/* The hasher's read of [off, off + len) through its handle h, sequential:
+** 1 when done, 0 when it failed (the caller reads the range again its
+** usual way, so that an error is met and counted as before). */
+static int
+hasher_read(libewf_handle_t *h, uint64_t off, uint8_t *buf, size_t len)
+{
+  libewf_error_t *e = NULL;
+  ssize_t got = -1;
+  if(libewf_handle_seek_offset(h, (off64_t)off, SEEK_SET, &e) >= 0)
+    got = libewf_handle_read_buffer(h, buf, len, &e);
+  if(e)
+    libewf_error_free(&e);
+  return got == (ssize_t)len;
+}
+
+int
+Tl_ewf_img_shared_read(TSK_IMG_INFO *img, libewf_handle_t *h, uint64_t off,
+                       uint8_t *buf, size_t len)
+{
+  ewf_img *ei = (ewf_img *)img;
+  ewf_pins *p;
+  uint64_t b, b0, b1, run = NO_BLOCK, end = off + len;
+
+  if(!img || img->read != ewf_img_read || !len)
+    return 0;
+  p = atomic_load_explicit(&ei->pins, memory_order_acquire);
+  if(!p || off % ei->bsize || end > ei->media_size ||
+     (len % ei->bsize && end != ei->media_size))
+    return 0;
+  b0 = off / ei->bsize;
+  b1 = (end + ei->bsize - 1) / ei->bsize;
+  for(b = b0; b <= b1; b++) {
+    long i = b < b1 ? pin_find(p, b) : -1;
+    int take = i >= 0 &&
+               atomic_load_explicit(&p->state[i], memory_order_acquire) ==
+               PIN_SHARED;
+    if(b < b1 && !take) {
+      if(run == NO_BLOCK)
+        run = b;
+      continue;
+    }
+    if(run != NO_BLOCK) {
+      /* blocks run..b-1 through h; the pinned ones among them go to the
+      ** store while no checksum error has been met */
+      uint64_t ro = run * ei->bsize, re = b * ei->bsize, k;
+      int clean;
+      if(re > end)
+        re = end;
+      if(!hasher_read(h, ro, buf + (ro - off), (size_t)(re - ro)))
+        return 0;
+      clean = handle_clean(h);
+      for(k = run; clean && k < b; k++) {
+        long j = pin_find(p, k);
+        unsigned char st = PIN_EMPTY;
+        if(j < 0 || !atomic_compare_exchange_strong(&p->state[j], &st,
+                                                    PIN_BUSY))
+          continue;
+        memcpy(p->data + (size_t)j * ei->bsize, buf + (k * ei->bsize - off),
+               block_len(ei, k));
+        atomic_fetch_add(&p->hash_fills, 1);
+        atomic_store_explicit(&p->state[j], PIN_SHARED, memory_order_release);
+      }
+      run = NO_BLOCK;
+    }
+    if(take) {
+      memcpy(buf + (b * ei->bsize - off), p->data + (size_t)i * ei->bsize,
+             block_len(ei, b));
+      atomic_fetch_add(&p->hash_taken, 1);
+    }
+  }
   return 1;
 }
 

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <libewf.h>
 #include <tsk/libtsk.h>
 
 /* Default bound on the decompressed data kept per open image. */
@@ -34,6 +35,11 @@ typedef struct Tl_ewf_cache_stats {
   uint32_t used;
   uint64_t hits, misses;
   uint64_t direct;        /* bytes read around the cache (large reads) */
+  uint32_t pinned;        /* pinned blocks (Tl_ewf_img_pin), 0: none */
+  uint64_t pin_walk_fills;  /* of them inflated by reads of img */
+  uint64_t pin_hash_fills;  /* left there by Tl_ewf_img_shared_read */
+  uint64_t pin_hash_taken;  /* taken from there by it */
+  uint64_t short_fills;   /* libtsk cache fills stopped by a hint */
 } Tl_ewf_cache_stats;
 
 void Tl_ewf_img_cache_stats(TSK_IMG_INFO *img, Tl_ewf_cache_stats *st);
@@ -54,5 +60,47 @@ int Tl_ewf_img_cache_grow(TSK_IMG_INFO *img, size_t bytes);
 ** CPU of 4.7 s) with a peak of 277 MiB; 192 MiB, 309 MiB
 ** (docs/internals/WRITE-PATH.md, "E01"). */
 #define TL_EWF_CACHE_MAX ((size_t)160 << 20)
+
+/* The most an NTFS file system's MFT may take to be pinned
+** (Tl_ewf_img_pin), beside the CLOCK cache of TL_EWF_CACHE_BYTES: 112 + 64
+** MiB. The 100,000-file bench image's MFT (100 MiB) pins 3,212 blocks;
+** the 1,000,000-file one's (1 GB) does not fit, and the walk grows the
+** cache as before (docs/internals/WRITE-PATH.md, "E01"). */
+#define TL_EWF_PIN_MAX ((size_t)112 << 20)
+
+/* Hint: until the next call, the reads libtsk makes through its image
+** cache that start in one of the ranges end in it (a directory's index
+** records while libtsk reads them): a cache fill that starts there stops
+** at the range's end instead of inflating the blocks after it, which
+** nothing asked for. n = 0 clears it. Taken only once blocks are pinned
+** (the MFT: its reads start in pinned blocks and are never cut). */
+void Tl_ewf_img_hint(TSK_IMG_INFO *img, const uint64_t (*ranges)[2],
+                     size_t n);
+
+/* 1 when img was opened by Tl_ewf_img_open(). */
+int Tl_ewf_img_is_ours(const TSK_IMG_INFO *img);
+
+/* Pin the blocks that hold the media byte ranges [ranges[i][0],
+** ranges[i][1]) (an NTFS file system's MFT): each is inflated once, the
+** first time it is read, and kept until the image is closed, beside the
+** CLOCK cache. Returns the number of blocks pinned; 0 when img is not
+** this layer's, has pinned blocks already, they would take more than
+** max_bytes, or memory is short (nothing changes then). */
+long Tl_ewf_img_pin(TSK_IMG_INFO *img, const uint64_t (*ranges)[2], size_t n,
+                    size_t max_bytes);
+
+/* The hashing thread's read of the media range [off, off + len) (whole
+** blocks from a block boundary, or up to the end of the media) through its
+** own libewf handle h, sharing the pinned blocks of img with the walk:
+** those already inflated (through a handle that had met no checksum error)
+** are copied from the store, the rest read through h, and the pinned ones
+** among them left in the store while h has met no checksum error. Returns
+** 1 when buf holds the range; 0 when nothing is pinned, the range is not
+** block-aligned, or a read through h fell short: the caller then reads the
+** range through h its usual way, so a bad chunk is met, zero-filled and
+** counted exactly as without sharing. Safe to call from another thread
+** than the one reading img; img must stay open meanwhile. */
+int Tl_ewf_img_shared_read(TSK_IMG_INFO *img, libewf_handle_t *h,
+                           uint64_t off, uint8_t *buf, size_t len);
 
 #endif

@@ -28,6 +28,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "image/ewfimg_int.h"
 #include "image/image_int.h"
 
 #define HASH_CHUNK (1024 * 1024)
@@ -36,6 +37,8 @@ struct Tl_hasher {
   pthread_t thread;
   TSK_IMG_INFO *img;        /* own handle (non-EWF) */
   libewf_handle_t *ewf;     /* own handle (EWF) */
+  TSK_IMG_INFO *share;      /* EWF: the walk's image, whose pinned blocks
+                            ** are shared (Tl_ewf_img_shared_read) */
   uint64_t size;
   int want_sha1;
   /* per container file (see the top of the file) */
@@ -181,7 +184,10 @@ hash_main(void *arg)
     size_t want = h->size - off < HASH_CHUNK ? (size_t)(h->size - off) :
                   HASH_CHUNK;
     ssize_t got;
-    if(h->ewf) {
+    if(h->ewf && h->share &&
+       Tl_ewf_img_shared_read(h->share, h->ewf, off, buf, want))
+      got = (ssize_t)want;
+    else if(h->ewf) {
       libewf_error_t *e = NULL;
       /* read sequentially; after a failed read, seek past the chunk */
       if(libewf_handle_seek_offset(h->ewf, (off64_t)off, SEEK_SET, &e) < 0)
@@ -343,6 +349,7 @@ Tl_hasher_start(tl_case *c, const Tl_image *im, int want_sha1,
       hasher_free(h);
       return Tl_ewf_open_error(c, im->segments, im->n_segments, es);
     }
+    h->share = im->img;   /* stays open until the hasher is joined */
   }
   else {
     tsk_error_reset();

@@ -379,6 +379,14 @@ stage_walk(ingest *x)
             "hits, %llu misses, %llu bytes read around it\n", cs.n_slots,
             cs.block_size, cs.used, (unsigned long long)cs.hits,
             (unsigned long long)cs.misses, (unsigned long long)cs.direct);
+    if(cs.pinned)
+      fprintf(stderr, "timing: EWF MFT blocks pinned %u, inflated by the "
+              "walk %llu, by the hasher %llu (so far), taken by the hasher "
+              "%llu (so far); %llu index reads stopped at their run's end\n",
+              cs.pinned, (unsigned long long)cs.pin_walk_fills,
+              (unsigned long long)cs.pin_hash_fills,
+              (unsigned long long)cs.pin_hash_taken,
+              (unsigned long long)cs.short_fills);
   }
   /* the walk is over: let the writer finish before anything else */
   wrc = Tl_writer_finish_cpu(w->wr, &x->writer_cpu);
@@ -443,6 +451,15 @@ stage_finish(ingest *x)
                           &x->n_read_err, x->herr, sizeof(x->herr));
     x->hasher = NULL;
     w->hasher = NULL;   /* freed: later progress must not read it */
+    if(x->tm.on && x->im.is_ewf) {
+      Tl_ewf_cache_stats cs;
+      Tl_ewf_img_cache_stats(x->im.img, &cs);
+      if(cs.pinned)
+        fprintf(stderr, "timing: EWF MFT blocks inflated by the hasher "
+                "%llu, taken by it from the walk %llu\n",
+                (unsigned long long)cs.pin_hash_fills,
+                (unsigned long long)cs.pin_hash_taken);
+    }
     if(rc)
       return Tl_set_error(c, rc, "%s: hashing failed: %s", x->paths[0],
                           x->herr);

@@ -39,6 +39,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "image/ewfimg_int.h"
 #include "walk/walk_int.h"
 
 /* libtsk's limits (tsk_fs_i.h): depth of the walk, length of its path */
@@ -327,6 +328,63 @@ save_named(nw *n)
   n->named = NULL;
 }
 
+/* E01: the runs of directory f's $INDEX_ALLOCATION (physically adjacent
+** runs joined) as the EWF layer's hint while libtsk opens it: its index
+** record reads stop at a run's end instead of inflating the 64 KiB after
+** each record (Tl_ewf_img_hint). libtsk reads an attribute run by run, so
+** no read of the index starts in a run and ends past it; the MFT entries
+** it reads meanwhile are pinned blocks, never cut: only for a file system
+** whose MFT was pinned (w->ewf_hint). */
+static void
+hint_index(nw *n, const TSK_FS_FILE *f)
+{
+  const TSK_FS_ATTR *a;
+  const TSK_FS_ATTR_RUN *r;
+  TSK_FS_INFO *fs = n->fs;
+  uint64_t rg[64][2];
+  size_t k = 0;
+  if(!n->w->ewf_hint || !f->meta || !f->meta->attr)
+    return;
+  for(a = f->meta->attr->head; a; a = a->next) {
+    if(!(a->flags & TSK_FS_ATTR_INUSE) || !(a->flags & TSK_FS_ATTR_NONRES) ||
+       a->type != TSK_FS_ATTR_TYPE_NTFS_IDXALLOC)
+      continue;
+    for(r = a->nrd.run; r; r = r->next) {
+      uint64_t s0, e0;
+      if(r->flags & (TSK_FS_ATTR_RUN_FLAG_FILLER |
+                     TSK_FS_ATTR_RUN_FLAG_SPARSE) || !r->len)
+        continue;
+      s0 = (uint64_t)fs->offset + r->addr * fs->block_size;
+      e0 = s0 + r->len * fs->block_size;
+      if(k && rg[k - 1][1] == s0)
+        rg[k - 1][1] = e0;
+      else if(k == sizeof(rg) / sizeof(rg[0]))
+        return;             /* so fragmented: no hint */
+      else {
+        rg[k][0] = s0;
+        rg[k][1] = e0;
+        k++;
+      }
+    }
+  }
+  /* none when another of its attributes (read too while the folder is
+  ** opened) shares clusters with them: a damaged volume */
+  for(a = f->meta->attr->head; a && k; a = a->next) {
+    size_t i;
+    if(!(a->flags & TSK_FS_ATTR_INUSE) || !(a->flags & TSK_FS_ATTR_NONRES) ||
+       a->type == TSK_FS_ATTR_TYPE_NTFS_IDXALLOC)
+      continue;
+    for(r = a->nrd.run; r; r = r->next) {
+      uint64_t s0 = (uint64_t)fs->offset + r->addr * fs->block_size;
+      uint64_t e0 = s0 + r->len * fs->block_size;
+      for(i = 0; i < k; i++)
+        if(s0 < rg[i][1] && rg[i][0] < e0)
+          return;
+    }
+  }
+  Tl_ewf_img_hint(fs->img_info, (const uint64_t (*)[2])rg, k);
+}
+
 static TSK_WALK_RET_ENUM
 walk_dir(nw *n, TSK_INUM_T addr)
 {
@@ -336,7 +394,9 @@ walk_dir(nw *n, TSK_INUM_T addr)
   size_t i, *ix = NULL;
   TSK_WALK_RET_ENUM ret = TSK_WALK_CONT;
 
-  if(!(d = tsk_fs_dir_open_meta(fs, addr)))
+  d = tsk_fs_dir_open_meta(fs, addr);
+  Tl_ewf_img_hint(fs->img_info, NULL, 0);
+  if(!d)
     return TSK_WALK_ERROR;
   if(!(nd = calloc(1, sizeof(*nd))) || !(nd->dirs = strdup(n->dirs)) ||
      (addr == fs->root_inum && d->names_used &&
@@ -411,6 +471,8 @@ walk_dir(nw *n, TSK_INUM_T addr)
         save_bak = n->save;
         n->save = 0;
       }
+      if(f->meta->addr == child)
+        hint_index(n, f);
       r = walk_dir(n, child);
       if(r == TSK_WALK_ERROR)
         tsk_error_reset();

@@ -388,13 +388,12 @@ truncated(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id)
     snprintf(w->incomplete, sizeof(w->incomplete), "%s", msg);
 }
 
-/* NTFS in an E01: when the whole MFT fits in TL_EWF_CACHE_MAX (160 MiB),
-** the EWF cache grows to 2.5 times the MFT (at most TL_EWF_CACHE_MAX), so
-** that it holds the MFT and most of the directory indexes and other
-** metadata the walk reads beside it (ewfimg_int.h: the cap is the memory
-** budget's). On the 100,000-file bench image (100 MiB MFT) the walk
-** touches 7,383 32 KiB chunks (242 MB): the capped cache inflates 10,664.
-** At 1,000,000 files the MFT does not fit and memory stays as it was. */
+/* NTFS in an E01 whose MFT is too large to pin (below): when the whole
+** MFT fits in TL_EWF_CACHE_MAX (160 MiB), the EWF cache grows to 2.5 times
+** the MFT (at most TL_EWF_CACHE_MAX), so that it holds the MFT and most of
+** the directory indexes and other metadata the walk reads beside it
+** (ewfimg_int.h: the cap is the memory budget's). At 1,000,000 files the
+** MFT does not fit and memory stays as it was. */
 static void
 grow_ewf_cache(TSK_FS_INFO *fs)
 {
@@ -406,6 +405,55 @@ grow_ewf_cache(TSK_FS_INFO *fs)
     want = TL_EWF_CACHE_MAX;
   if(want > TL_EWF_CACHE_BYTES)
     Tl_ewf_img_cache_grow(fs->img_info, (size_t)want);
+}
+
+/* NTFS in an E01: pin the blocks of the MFT (Tl_ewf_img_pin) when they
+** fit in TL_EWF_PIN_MAX (beside the CLOCK cache of TL_EWF_CACHE_BYTES), so
+** that each is inflated once, by the walk or by the hashing thread,
+** whatever order the walk reads the entries in; else grow the cache.
+** 1 when this file system's MFT was pinned. */
+static int
+pin_mft(TSK_FS_INFO *fs)
+{
+  TSK_FS_FILE *f;
+  const TSK_FS_ATTR *a;
+  const TSK_FS_ATTR_RUN *r;
+  uint64_t (*ranges)[2] = NULL;
+  size_t n = 0, cap = 0;
+  int pinned = 0;
+
+  if(!Tl_ewf_img_is_ours(fs->img_info))
+    return 0;
+  f = tsk_fs_file_open_meta(fs, NULL, 0);
+  a = f ? tsk_fs_file_attr_get_type(f, TSK_FS_ATTR_TYPE_NTFS_DATA, 0, 0)
+        : NULL;
+
+  if(a && (a->flags & TSK_FS_ATTR_NONRES)) {
+    for(r = a->nrd.run; r; r = r->next) {
+      if(r->flags & (TSK_FS_ATTR_RUN_FLAG_FILLER |
+                     TSK_FS_ATTR_RUN_FLAG_SPARSE) || !r->len)
+        continue;
+      if(n == cap) {
+        void *q = realloc(ranges, (cap = cap ? 2 * cap : 16) *
+                          sizeof(*ranges));
+        if(!q)
+          goto out;
+        ranges = q;
+      }
+      ranges[n][0] = (uint64_t)fs->offset + r->addr * fs->block_size;
+      ranges[n][1] = ranges[n][0] + r->len * fs->block_size;
+      n++;
+    }
+  }
+  pinned = n && Tl_ewf_img_pin(fs->img_info, (const uint64_t (*)[2])ranges,
+                               n, TL_EWF_PIN_MAX) > 0;
+  if(!pinned)
+    grow_ewf_cache(fs);
+out:
+  free(ranges);
+  tsk_fs_file_close(f);
+  tsk_error_reset();
+  return pinned;
 }
 
 static void
@@ -453,8 +501,7 @@ walk_fs(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id, const char *pool_vol,
              (long long)fs->offset);
     Tl_walk_warn(w, volume_id, "fat-times", msg);
   }
-  if(w->is_ntfs)
-    grow_ewf_cache(fs);
+  w->ewf_hint = w->is_ntfs && pin_mft(fs);
   {
     uint64_t before = w->n_corrupt;
     tsk_error_reset();

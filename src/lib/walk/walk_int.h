@@ -80,6 +80,7 @@ typedef struct Tl_walk {
   int ntfs_tsk_walk, ntfs_timing;   /* TOUCHLINE_TIMING: counts on stderr */
   size_t ntfs_batch;
   uint64_t ntfs_loads, ntfs_fresh;
+  int ewf_hint;             /* E01, this NTFS's MFT pinned: index hints */
 
   /* Fault injection for tests (TOUCHLINE_FAULT=SIG:N, docs/TESTS.md): raise
   ** signal fault_sig once n_objects reaches fault_after. */
