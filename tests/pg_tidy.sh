@@ -14,7 +14,7 @@
 # - the case then equals a SQLite case ingested item after item;
 # - the partial index artifact_event_unc of a new case, made by `upgrade`
 #   in a case without it; the item copy's pending-UNC query uses it
-#   (EXPLAIN, 300,000 artifact events);
+#   (EXPLAIN, 300,000 artifact events); the same index in a SQLite case;
 # - `case tidy` of a SQLite case, of a missing file, usage.
 . "$TL_SRCDIR/tests/lib.sh"
 S=$(cd "$TL_SRCDIR/samples" && pwd -P)
@@ -139,6 +139,17 @@ grep -q "Index Only Scan using artifact_event_unc" "$T_TMP/plan"
 ok $? "the item copy's pending-UNC query (pgartifacts.c, unc_where) is an index-only scan of artifact_event_unc"
 is "$(pg_sql c2 "select string_agg(event_id::text, ' ' order by event_id) $UNCQ")" "20000001 20000002 20000003" \
   "the pending UNC paths: unresolved, resolved through a share, and // (not a resolved path, not an MFT reference)"
+
+# SQLite: the same index in a new case, and made by the first writer that
+# resolves UNC paths in a case without it; the same query uses it
+is "$(q "$A" "select count(*) from sqlite_master where name = 'artifact_event_unc'")" 1 "a SQLite case has artifact_event_unc too"
+D="$T_TMP/d.db"
+"$TOUCHLINE" ingest "$D" "$E/WS17.E01" -l WS17 -q 2>/dev/null
+q "$D" "drop index artifact_event_unc"
+"$TOUCHLINE" ingest "$D" "$E/WS22.E01" -l WS22 -q 2>/dev/null
+is "$? $(q "$D" "select count(*) from sqlite_master where name = 'artifact_event_unc'")" "0 1" "dropped, it is made again by the next ingest"
+is "$(q "$D" "explain query plan select event_id, evidence_id, path, coalesce(object_id, 0) $UNCQ" | grep -c 'USING INDEX artifact_event_unc')" 1 \
+  "Tl_resolve_unc_pending's query reads it (EXPLAIN QUERY PLAN)"
 
 # ---- case tidy elsewhere
 "$TOUCHLINE" case tidy "$A" >"$T_TMP/s1" 2>&1

@@ -1147,18 +1147,15 @@ pg_create_tables(cpx *x, backend *b, const model *m)
   return rc;
 }
 
-/* The pending-UNC index, PostgreSQL only (a partial index the SQLite
-** schema model cannot carry): the artifact events with a UNC path that a
-** new item or fact may resolve. Every item copy asks whether the case has
+/* The pending-UNC index (store_int.h; a partial index, which the schema
+** model cannot carry): the artifact events with a UNC path that a new
+** item or fact may resolve. Every item copy asks whether the case has
 ** any, and pulls them when it has (ingest/pgartifacts.c, unc_where: the
 ** same predicate word for word, so that the planner matches the index);
 ** without it each copy reads the whole table. Made with a new case's
 ** indexes, and in an existing case by its owner's first writer
 ** (Tl_pg_case_prepare) or `upgrade URI`: the schema version stays 4. */
-#define PG_UNC_INDEX \
-  "CREATE INDEX IF NOT EXISTS artifact_event_unc ON artifact_event(event_id) " \
-  "WHERE (object_id IS NULL OR resolved_by = 'share') AND ref_kind = 'path' " \
-  "AND substr(path, 1, 2) IN ('\\\\', '//')"
+#define PG_UNC_INDEX TL_UNC_PENDING_INDEX
 
 /* The same in a case made before it, by its owner only (CREATE INDEX needs
 ** the table's owner: another role leaves it to the owner), and not at the
