@@ -61,7 +61,8 @@ is "$? $(cat "$T_TMP/t1")" "0 tidy: 0 dropped, 1 in flight, 1 busy, 0 holding ro
 is "$(orphans)" "event_e1 event_e2" "both partitions still there"
 is "$(pg_sql c1 "select state || ' ' || attempts from tl_queue where label = 'WS17'")" "running 1" \
   "P's item still in its copy"
-rm -f "$PAUSE"
+# P pauses again in its copy of WS22 (the same hook): released each time
+while kill -0 $WP 2>/dev/null; do rm -f "$PAUSE"; sleep 0.2; done
 wait $WP
 is "$?" 0 "P finishes WS17, then takes WS22 over from K (stale) and copies it: exit 0"
 is "$(pg_sql c1 "select string_agg(label || ' ' || state || ' ' || attempts, ';' order by label) from tl_queue")" \

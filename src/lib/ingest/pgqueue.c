@@ -202,7 +202,11 @@ static const char queue_fns[] =
 ** (CREATE TABLE, then ATTACH PARTITION, which waits for no copy: CREATE
 ** TABLE ... PARTITION OF would lock `event` ACCESS EXCLUSIVE and so wait
 ** for every copy in flight). Only the tables of itemcopy.c's list whose
-** keys the case gives are accepted. Returns a malloc'd string. */
+** keys the case gives are accepted. Before the partition is made, the
+** caller's session takes the advisory lock (1953260388, evidence id mod
+** 2^31), held past this transaction until the copy has ended
+** (unlock_reserved) or the session ends: while it is held, `case tidy`
+** leaves the partition alone (pgtidy.c). Returns a malloc'd string. */
 static char *
 reserve_fn_sql(void)
 {
