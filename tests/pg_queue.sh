@@ -180,8 +180,8 @@ is "$(ls "$STAGE" | wc -l)" 0 "no staging case is left behind (the killed worker
 pg_createdb q3
 printf 'FS01\tSpace Technology\t%s\n' "$S/evidence/FS01.E01" >"$T_TMP/m4.tsv"
 "$TOUCHLINE" queue "$(pg_uri q3)" add --manifest "$T_TMP/m4.tsv" >/dev/null
-is "$(pg_sql q3 "select count(*) from pg_proc p join pg_roles r on r.oid = p.proowner where proname like 'tl\_%' and prosecdef and rolname = 'postgres'")" 11 \
-  "the owner's first queue add makes the queue's eleven SECURITY DEFINER functions"
+is "$(pg_sql q3 "select count(*) from pg_proc p join pg_roles r on r.oid = p.proowner where proname like 'tl\_%' and prosecdef and rolname = 'postgres'")" 12 \
+  "the owner's first queue add makes the queue's twelve SECURITY DEFINER functions (with tl_tidy_partitions)"
 pg_sql q3 "CREATE ROLE tl_examiner NOLOGIN; CREATE ROLE alice LOGIN IN ROLE tl_examiner;
   GRANT USAGE ON SCHEMA public TO tl_examiner;
   GRANT SELECT ON ALL TABLES IN SCHEMA public TO tl_examiner;

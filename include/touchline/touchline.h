@@ -617,6 +617,28 @@ tl_rc tl_pg_artifacts_add(const char *uri, int n_files,
                           struct tl_artifacts_result *res,
                           const char **errmsg);
 
+struct tl_tidy_result {
+  uint32_t struct_size;     /* set by the caller: sizeof(...) */
+  uint32_t n_dropped;       /* empty event partitions of item copies that
+                            ** did not finish, dropped */
+  uint32_t n_in_flight;     /* partitions of copies in flight: left alone */
+  uint32_t n_busy;          /* of dead copies, but `event` stayed busy
+                            ** (copies, readers) past the wait: left */
+  uint32_t n_full;          /* without their item but holding rows: left */
+  int is_sqlite;            /* a SQLite case: nothing of the kind */
+};
+
+/* `touchline case tidy CASE` (docs/POSTGRESQL.md, "Tidy"): in a
+** PostgreSQL case, the empty event partitions that item copies which
+** failed or were killed left behind (their item not in the case, no copy
+** of it in flight) dropped; busy ones tried again for up to wait_s
+** seconds. The names of those dropped into dropped (n bytes, may be NULL).
+** A SQLite case (checked to be one) has nothing to tidy: is_sqlite. Makes
+** the case's tidy function when absent (the owner). */
+tl_rc tl_case_tidy(const char *case_path, int wait_s,
+                   struct tl_tidy_result *result, char *dropped, size_t n,
+                   const char **errmsg);
+
 /* `touchline upgrade URI`: PostgreSQL cases are made at the current
 ** schema version, so no migration applies yet (*from_version 0: already
 ** current); makes the case's functions of this version when absent (the

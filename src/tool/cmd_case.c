@@ -30,6 +30,7 @@ tl_usage_case(FILE *o)
 {
   fprintf(o,
     "usage: touchline case copy SRC DST [--replace] [-q]\n"
+    "       touchline case tidy CASE [--wait SECONDS]\n"
     "\n"
     "Copy a whole case: SRC and DST are each a SQLite case file or a\n"
     "PostgreSQL URI (postgresql://[user@]host[:port]/db or postgres://...;\n"
@@ -48,7 +49,15 @@ tl_usage_case(FILE *o)
     "\n"
     "PostgreSQL support in this build: %s. docs/POSTGRESQL.md.\n"
     "exit status: 0 copied and checked, 1 error or difference, 2 usage,\n"
-    "3 DST holds a case, 130 interrupted\n",
+    "3 DST holds a case, 130 interrupted\n"
+    "\n"
+    "`case tidy`: in a PostgreSQL case, drop the empty event partitions that\n"
+    "item copies which failed or were killed left behind (never one of a copy\n"
+    "in flight); workers and `ingest URI` do it by themselves when it is\n"
+    "cheap. Prints: N dropped (their names), in flight, busy (the case's\n"
+    "copies or readers kept `event` locked past --wait, default 5 s: run it\n"
+    "again), holding rows. A SQLite case has nothing to tidy.\n"
+    "exit status: 0 done, 1 error, 2 usage\n",
     tl_postgresql_built() ? "yes" : "no (built without libpq)");
 }
 
@@ -113,6 +122,61 @@ cmd_case_copy(int argc, char **argv)
   return 0;
 }
 
+static int
+cmd_case_tidy(int argc, char **argv)
+{
+  static const struct option lo[] = {
+    {"wait", required_argument, NULL, 'w'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}
+  };
+  struct tl_tidy_result res;
+  const char *err = NULL;
+  char names[2000], *end;
+  int ch, wait_s = 5;
+  tl_rc rc;
+
+  memset(&res, 0, sizeof(res));
+  res.struct_size = sizeof(res);
+  optind = 1;
+  while((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+    switch(ch) {
+    case 'w':
+      wait_s = (int)strtol(optarg, &end, 10);
+      if(*end || !*optarg || wait_s < 0 || wait_s > 86400) {
+        fprintf(stderr, "touchline case tidy: --wait takes seconds (0 to "
+                "86400)\n");
+        return 2;
+      }
+      break;
+    case 'h': tl_usage_case(stdout); return 0;
+    default: tl_usage_case(stderr); return 2;
+    }
+  }
+  if(argc - optind != 1) {
+    tl_usage_case(stderr);
+    return 2;
+  }
+  rc = tl_case_tidy(argv[optind], wait_s, &res, names, sizeof(names), &err);
+  if(rc) {
+    fprintf(stderr, "touchline case tidy: %s\n", err);
+    return rc == TL_USAGE ? 2 : 1;
+  }
+  if(res.is_sqlite)
+    printf("%s: a SQLite case has nothing to tidy (an ingest that fails or "
+           "is killed leaves nothing in it)\n", argv[optind]);
+  else
+    printf("tidy: %u dropped%s%s%s, %u in flight, %u busy, %u holding "
+           "rows\n", res.n_dropped, res.n_dropped ? " (" : "",
+           res.n_dropped ? names : "", res.n_dropped ? ")" : "",
+           res.n_in_flight, res.n_busy, res.n_full);
+  if(fflush(stdout)) {
+    fprintf(stderr, "touchline case tidy: standard output failed\n");
+    return 1;
+  }
+  return 0;
+}
+
 int
 cmd_case(int argc, char **argv)
 {
@@ -122,6 +186,8 @@ cmd_case(int argc, char **argv)
   }
   if(argc >= 2 && !strcmp(argv[1], "copy"))
     return cmd_case_copy(argc - 1, argv + 1);
+  if(argc >= 2 && !strcmp(argv[1], "tidy"))
+    return cmd_case_tidy(argc - 1, argv + 1);
   tl_usage_case(stderr);
   return 2;
 }

@@ -940,7 +940,8 @@ tl_pg_upgrade(const char *uri, int *from_version, const char **errmsg)
     goto out;
   if(!(r = q(&x, "SELECT (SELECT value FROM case_meta WHERE key = "
              "'schema_version'), to_regproc('tl_artifacts_resolve') IS NOT "
-             "NULL", 0, NULL))) {
+             "NULL AND to_regclass('artifact_event_unc') IS NOT NULL", 0,
+             NULL))) {
     /* no case_meta: not a case (Tl_pg_case_check says so) */
     if((rc = Tl_pg_case_check((struct pg_conn *)x.pg, x.name, x.err,
                               sizeof(x.err))) == TL_OK)

@@ -206,7 +206,11 @@ static const char queue_fns[] =
 ** (CREATE TABLE, then ATTACH PARTITION, which waits for no copy: CREATE
 ** TABLE ... PARTITION OF would lock `event` ACCESS EXCLUSIVE and so wait
 ** for every copy in flight). Only the tables of itemcopy.c's list whose
-** keys the case gives are accepted. Returns a malloc'd string. */
+** keys the case gives are accepted. Before the partition is made, the
+** caller's session takes the advisory lock (1953260388, evidence id mod
+** 2^31), held past this transaction until the copy has ended
+** (unlock_reserved) or the session ends: while it is held, `case tidy`
+** leaves the partition alone (pgtidy.c). Returns a malloc'd string. */
 static char *
 reserve_fn_sql(void)
 {
@@ -235,7 +239,8 @@ reserve_fn_sql(void)
     "'_id'; SELECT value::bigint INTO m FROM case_meta WHERE key = k; b := "
     "greatest(b, coalesce(m, 1)); INSERT INTO case_meta VALUES(k, (b + "
     "p_span[i])::text) ON CONFLICT (key) DO UPDATE SET value = "
-    "excluded.value; r := r || b; IF p_tables[i] = 'evidence' THEN EXECUTE "
+    "excluded.value; r := r || b; IF p_tables[i] = 'evidence' THEN PERFORM "
+    "pg_advisory_lock(1953260388, (b %% 2147483648)::integer); EXECUTE "
     "format('CREATE TABLE %%I (LIKE event)', 'event_e' || b); EXECUTE "
     "format('ALTER TABLE event ATTACH PARTITION %%I FOR VALUES IN (%%s)', "
     "'event_e' || b, b); END IF; END LOOP; RETURN r; END $f$;\n");
@@ -276,6 +281,15 @@ run0(PGconn *pg, const char *name, char *err, size_t n, const char *sql,
 /* The queue and its functions, made when absent (by the owner: another
 ** role is told to ask the owner), in the case made when absent. */
 static tl_rc
+prepare_case(PGconn *pg, const char *name, char *err, size_t n);
+
+tl_rc
+Tl_pg_queue_prepare(struct pg_conn *pg, const char *name, char *err, size_t n)
+{
+  return prepare_case((PGconn *)pg, name, err, n);
+}
+
+static tl_rc
 prepare_case(PGconn *pg, const char *name, char *err, size_t n)
 {
   PGresult *r;
@@ -283,27 +297,38 @@ prepare_case(PGconn *pg, const char *name, char *err, size_t n)
   char *ddl, *rfn;
   size_t len;
   tl_rc rc;
+  int core;
+  /* core: the queue and its functions; have: also the tidy function made
+  ** with the reservation that takes its lock (pgtidy.c) */
   r = run(pg, name, err, n, "SELECT to_regclass('tl_queue') IS NOT NULL AND "
           "to_regproc('tl_reserve_ids') IS NOT NULL AND to_regproc("
-          "'tl_lock_register') IS NOT NULL", 0, NULL);
+          "'tl_lock_register') IS NOT NULL, to_regproc("
+          "'tl_tidy_partitions') IS NOT NULL", 0, NULL);
   if(!r)
     return TL_IO;
-  have = !strcmp(PQgetvalue(r, 0, 0), "t");
+  core = !strcmp(PQgetvalue(r, 0, 0), "t");
+  have = core && !strcmp(PQgetvalue(r, 0, 1), "t");
   PQclear(r);
   if(have)
     return Tl_pg_case_prepare(pg, name, NULL, err, n);
   rfn = reserve_fn_sql();
   len = sizeof(Tl_pg_queue_ddl) + sizeof(queue_fns) +
-        (rfn ? strlen(rfn) : 0) + 8;
+        (rfn ? strlen(rfn) : 0) + strlen(Tl_pg_tidy_fn) + 8;
   if(!rfn || !(ddl = malloc(len))) {
     free(rfn);
     snprintf(err, n, "out of memory");
     return TL_NOMEM;
   }
-  snprintf(ddl, len, "%s;\n%s%s", Tl_pg_queue_ddl, queue_fns, rfn);
+  snprintf(ddl, len, "%s;\n%s%s%s", Tl_pg_queue_ddl, queue_fns, rfn,
+           Tl_pg_tidy_fn);
   free(rfn);
   rc = Tl_pg_case_prepare(pg, name, ddl, err, n);
   free(ddl);
+  /* a case of the version before the tidy function, and a role that may
+  ** not make it: works as that version did (nothing is tidied) */
+  if(rc == TL_IO && core && (strstr(err, "permission denied") ||
+                             strstr(err, "must be owner")))
+    return Tl_pg_case_prepare(pg, name, NULL, err, n);
   if(rc == TL_IO && (strstr(err, "permission denied") ||
                      strstr(err, "must be owner"))) {
     char e2[600];
@@ -1212,6 +1237,31 @@ const char Tl_pg_register_fp_sql[] =
   "string_agg(d::text, E'\n' ORDER BY evidence COLLATE \"C\", path_prefix "
   "COLLATE \"C\") FROM division_map d), '')), (SELECT count(*) FROM target)";
 
+/* The empty event partitions of copies that did not finish (pgtidy.c),
+** dropped when it is cheap: each call waits at most 200 ms for `event`
+** (copies and readers in flight); else they are left for the next one or
+** for `case tidy`. Quiet: nothing depends on it. */
+static void
+tidy_auto(PGconn *pg, wshared *w)
+{
+  struct tl_tidy_result t;
+  char e[600];
+  memset(&t, 0, sizeof(t));
+  Tl_pg_tidy((struct pg_conn *)pg, w->name, 200, &t, NULL, 0, e, sizeof(e));
+}
+
+/* The reservation's lock on its evidence id (tl_reserve_ids), released
+** once the item's copy transaction has ended: from now on `case tidy` may
+** take its partition when the item is not in the case. */
+static void
+unlock_reserved(PGconn *pg, wshared *w, int64_t ev)
+{
+  char sql[120], e[300];
+  snprintf(sql, sizeof(sql), "SELECT pg_advisory_unlock(1953260388, "
+           "(%lld %% 2147483648)::integer)", (long long)ev);
+  run0(pg, w->name, e, sizeof(e), sql, 0, NULL);
+}
+
 /* Test hook (configure --enable-test-hooks only): TOUCHLINE_PG_FAULT=KILL
 ** kills the process inside an item's copy transaction, before its
 ** COMMIT. Returns 0. */
@@ -1440,7 +1490,7 @@ do_item(PGconn *pg, wshared *w, pitem *it, char *err, size_t n)
   const char *oerr, *img = it->image;
   struct tl_ingest_opts io;
   tl_rc rc;
-  int tries, cr;
+  int tries, cr, reserved = 0;
   ireserve rv;
 
   snprintf(cmd, sizeof(cmd), "%s", w->o.command_line ?
@@ -1493,6 +1543,7 @@ do_item(PGconn *pg, wshared *w, pitem *it, char *err, size_t n)
         rc = TL_FAILED;
         goto out;
       }
+      reserved = 1;
     }
     q_locked_ns = Tl_now_ns();
     cr = copy_item(pg, w, path, it->item_id, it->claim, it->attempts,
@@ -1513,6 +1564,11 @@ do_item(PGconn *pg, wshared *w, pitem *it, char *err, size_t n)
   }
   after_copy(pg, w, it);
 out:
+  if(reserved) {
+    unlock_reserved(pg, w, rv.ev);
+    if(rc != TL_OK)         /* its partition, empty: dropped when cheap */
+      tidy_auto(pg, w);
+  }
   if(c)
     tl_case_close(c);
   remove_staged(path);
@@ -1601,6 +1657,8 @@ worker_thread(void *arg)
            "stopped beating the heartbeat; the item was claimed again' "
            "WHERE label = $2 AND status = 'running' AND evidence_id IS "
            "NULL", 2, pv);
+      /* and the partition its copy may have left, when cheap */
+      tidy_auto(pg, w);
     }
     memset(&it, 0, sizeof(it));
     it.item_id = item_id;
@@ -1730,6 +1788,7 @@ tl_worker_run(const char *uri, const struct tl_worker_opts *opts,
     free(w);
     return rc;
   }
+  tidy_auto(hb, w);
   th = calloc(n, sizeof(*th));
   tid = calloc(n, sizeof(*tid));
   if(!th || !tid) {
@@ -1856,6 +1915,7 @@ tl_pg_ingest(const char *uri, const char *image,
   if((rc = Tl_pg_connect(uri, &pg, q_err, sizeof(q_err))) ||
      (rc = prepare_case(pg, w->name, q_err, sizeof(q_err))))
     goto out;
+  tidy_auto(pg, w);
   memset(&it, 0, sizeof(it));
   it.label = lab;
   it.division = w->ing.division;

@@ -388,6 +388,11 @@ Tl_resolve_unc_pending(tl_case *c, uint64_t *n)
   int st, have_r = 0;
   tl_rc rc = TL_OK;
   *n = 0;
+  /* the partial index of these events (a case made before it gets it
+  ** here, in the writer's transaction): without it, a scan of every
+  ** artifact event for each item */
+  if((rc = Tl_exec(c, TL_UNC_PENDING_INDEX)))
+    return rc;
   /* every UNC path, resolved or not: a share fact that came since may
   ** say that a path taken as /NAME/rest is in the share's folder */
   if(sqlite3_prepare_v2(c->db, "SELECT event_id, evidence_id, path, "

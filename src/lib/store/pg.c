@@ -1147,6 +1147,28 @@ pg_create_tables(cpx *x, backend *b, const model *m)
   return rc;
 }
 
+/* The pending-UNC index (store_int.h; a partial index, which the schema
+** model cannot carry): the artifact events with a UNC path that a new
+** item or fact may resolve. Every item copy asks whether the case has
+** any, and pulls them when it has (ingest/pgartifacts.c, unc_where: the
+** same predicate word for word, so that the planner matches the index);
+** without it each copy reads the whole table. Made with a new case's
+** indexes, and in an existing case by its owner's first writer
+** (Tl_pg_case_prepare) or `upgrade URI`: the schema version stays 4. */
+#define PG_UNC_INDEX TL_UNC_PENDING_INDEX
+
+/* The same in a case made before it, by its owner only (CREATE INDEX needs
+** the table's owner: another role leaves it to the owner), and not at the
+** price of waiting for the copies in flight (CREATE INDEX waits for the
+** writers of artifact_event, and new ones for it): after 2 s it is left
+** for the next writer. Run last in a transaction (its lock_timeout). */
+static const char pg_unc_index_ensure[] =
+  "DO $d$ BEGIN IF to_regclass('artifact_event_unc') IS NULL AND "
+  "pg_has_role((SELECT relowner FROM pg_class WHERE oid = "
+  "'artifact_event'::regclass), 'USAGE') THEN PERFORM set_config("
+  "'lock_timeout', '2s', true); BEGIN " PG_UNC_INDEX "; EXCEPTION WHEN "
+  "lock_not_available THEN NULL; END; END IF; END $d$";
+
 static tl_rc
 pg_create_indexes(cpx *x, backend *b, const model *m)
 {
@@ -1162,6 +1184,8 @@ pg_create_indexes(cpx *x, backend *b, const model *m)
       rc = pg_exec(x, b, q.p);
     free(q.p);
   }
+  if(!rc)
+    rc = pg_exec(x, b, PG_UNC_INDEX);
   return rc;
 }
 
@@ -1658,6 +1682,8 @@ Tl_pg_case_prepare(struct pg_conn *pg, const char *name, const char *extra,
                         " 'int64 ns since 1970-01-01T00:00:00Z')")))) {
     if(extra)
       pg_exec(&x, &b, extra);
+    if(!x.rc && have)
+      pg_exec(&x, &b, pg_unc_index_ensure);
     if(!x.rc)
       pg_exec(&x, &b, "COMMIT");
   }

@@ -122,6 +122,21 @@ int Tl_pg_hash_candidates(struct pg_conn *pg, const char *name,
 
 /* The candidates Tl_pg_hash_candidates would hash now (-1: error). */
 int64_t Tl_pg_count_candidates(struct pg_conn *pg);
+
+/* The empty event partitions of item copies that did not finish
+** (ingest/pgtidy.c): Tl_pg_tidy_fn makes the owner's function
+** tl_tidy_partitions; Tl_pg_tidy calls it once (each drop waits at most
+** wait_ms for `event`), adds the partitions dropped to res->n_dropped and
+** their names to names (space-separated), sets the other counts. 0; 1 the
+** case has no such function (an older case: nothing done); -1 err set. */
+extern const char Tl_pg_tidy_fn[];
+/* The work queue and its functions (the reservation, the tidy function)
+** made when absent, as `queue add` and workers do (ingest/pgqueue.c). */
+tl_rc Tl_pg_queue_prepare(struct pg_conn *pg, const char *name, char *err,
+                          size_t n);
+int Tl_pg_tidy(struct pg_conn *pg, const char *name, int wait_ms,
+               struct tl_tidy_result *res, char *names, size_t nn, char *err,
+               size_t n);
 #endif
 
 #endif

@@ -36,6 +36,7 @@ create_schema(tl_case *c)
      (rc = Tl_exec(c, Tl_schema_v2_delta)) ||
      (rc = Tl_exec(c, Tl_schema_v3_delta)) ||
      (rc = Tl_exec(c, Tl_schema_v4_delta)) ||
+     (rc = Tl_exec(c, TL_UNC_PENDING_INDEX)) ||
      (rc = Tl_exec(c, "INSERT INTO case_meta VALUES"
                       "('schema_version','4'),"
                       "('created_by','touchline " TL_VERSION "'),"

@@ -12,6 +12,17 @@ extern const char Tl_schema_v2_delta[];
 extern const char Tl_schema_v3_delta[];
 extern const char Tl_schema_v4_delta[];
 extern const char Tl_index_create[];
+/* The pending-UNC partial index: the artifact events with a UNC path that
+** a new item or fact may resolve (Tl_resolve_unc_pending's query and the
+** PostgreSQL item copy's check and pull: the same predicate word for
+** word, so that both planners match it). The same statement on both
+** backends; a new SQLite case has it (create_schema), an older one gets it
+** from its first writer that resolves UNC paths; PostgreSQL: pg.c. Not in
+** the schema model (a partial index) and no schema version of its own. */
+#define TL_UNC_PENDING_INDEX \
+  "CREATE INDEX IF NOT EXISTS artifact_event_unc ON artifact_event(event_id) " \
+  "WHERE (object_id IS NULL OR resolved_by = 'share') AND ref_kind = 'path' " \
+  "AND substr(path, 1, 2) IN ('\\\\', '//')"
 extern const char Tl_index_drop[];
 
 /* Create the schema in a new database or check (and migrate) an old one. */
