@@ -133,18 +133,6 @@ remove_stale(const char *case_path)
   closedir(d);
 }
 
-static void
-remove_stage(const char *path)
-{
-  static const char *const ext[] = {"", "-journal", "-wal", "-shm"};
-  char p[PATH_MAX + 16];
-  size_t i;
-  for(i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
-    snprintf(p, sizeof(p), "%s%s", path, ext[i]);
-    unlink(p);
-  }
-}
-
 /* ---- the walkers -------------------------------------------------- */
 
 static void
@@ -171,7 +159,7 @@ walk_one(batch *b, job *j)
   tl_case *s = NULL;
   tl_rc rc;
 
-  remove_stage(j->stage);
+  Tl_remove_case_files(j->stage);
   if((rc = tl_case_open(j->stage, TL_OPEN_CREATE, &s, &err))) {
     j->wrc = rc;
     snprintf(j->wmsg, sizeof(j->wmsg), "staging case: %s", err);
@@ -643,7 +631,7 @@ store_one(batch *b, job *j)
   }
   else if((rc = copy_in(b, j)))
     snprintf(msg, sizeof(msg), "%s", b->c->errmsg);
-  remove_stage(j->stage);
+  Tl_remove_case_files(j->stage);
   if(!rc) {
     b->n_complete++;
     finish_job(b, j, "complete", TL_OK, NULL);
@@ -855,7 +843,7 @@ tl_case_ingest_manifest(tl_case *c, const tl_manifest *m,
   }
   for(i = 0; b->jobs && i < b->n; i++) {
     if(b->jobs[i].stage)
-      remove_stage(b->jobs[i].stage);
+      Tl_remove_case_files(b->jobs[i].stage);
     free(b->jobs[i].stage);
   }
   pthread_cond_destroy(&b->work_cv);

@@ -658,17 +658,11 @@ open_stage(pgart *x, const char *path)
 static void
 close_stage(pgart *x, const char *path)
 {
-  static const char *const ext[] = {"", "-wal", "-shm", "-journal"};
-  char p2[4300];
-  size_t i;
   if(!x->c)
     return;
   tl_case_close(x->c);
   x->c = NULL;
-  for(i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
-    snprintf(p2, sizeof(p2), "%s%s", path, ext[i]);
-    unlink(p2);
-  }
+  Tl_remove_case_files(path);
 }
 
 /* An item copy's step (pgqueue.c), in its transaction after the item's

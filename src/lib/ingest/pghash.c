@@ -50,18 +50,6 @@ hash_stage_path(const char *dir, char *path, size_t n)
            __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
 }
 
-static void
-remove_stage(const char *path)
-{
-  static const char *const ext[] = {"", "-wal", "-shm", "-journal"};
-  char p2[4400];
-  size_t i;
-  for(i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
-    snprintf(p2, sizeof(p2), "%s%s", path, ext[i]);
-    unlink(p2);
-  }
-}
-
 static int
 pq_ok(PGconn *pg, const char *sql, const char *name, char *err, size_t n)
 {
@@ -228,7 +216,7 @@ Tl_pg_hash_candidates(struct pg_conn *pgc, const char *name,
   if(!v)
     return 0;
   hash_stage_path(dir, path, sizeof(path));
-  remove_stage(path);
+  Tl_remove_case_files(path);
   if(tl_case_open(path, TL_OPEN_CREATE, &c, &oerr)) {
     snprintf(err, n, "%s", oerr);
     return -1;
@@ -270,7 +258,7 @@ out:
     PQclear(PQexec(pg, "ROLLBACK"));
   if(c)
     tl_case_close(c);
-  remove_stage(path);
+  Tl_remove_case_files(path);
   return rc;
 }
 

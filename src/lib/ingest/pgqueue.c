@@ -1370,18 +1370,6 @@ pull_and_match(PGconn *pg, wshared *w, tl_case *c, char *fp, size_t fpn,
   return TL_OK;
 }
 
-static void
-remove_staged(const char *path)
-{
-  static const char *const ext[] = {"", "-wal", "-shm", "-journal"};
-  char p2[4400];
-  size_t i;
-  for(i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
-    snprintf(p2, sizeof(p2), "%s%s", path, ext[i]);
-    unlink(p2);
-  }
-}
-
 /* Staging cases of workers of this host that died (SIGKILL, power). */
 static void
 remove_dead_stages(const char *dir)
@@ -1500,7 +1488,7 @@ do_item(PGconn *pg, wshared *w, pitem *it, char *err, size_t n)
   snprintf(path, sizeof(path), "%s/tl-worker-%ld-%d-%s.db",
            w->o.stage_dir ? w->o.stage_dir : "/tmp", (long)getpid(), it->no,
            it->item_id ? it->item_id : "direct");
-  remove_staged(path);
+  Tl_remove_case_files(path);
   memcpy(&io, &w->ing, sizeof(io));
   io.label = it->label;
   io.division = it->division;
@@ -1571,7 +1559,7 @@ out:
   }
   if(c)
     tl_case_close(c);
-  remove_staged(path);
+  Tl_remove_case_files(path);
   return rc;
 }
 
@@ -2142,7 +2130,7 @@ out:
   if(pg)
     PQfinish(pg);
   if(have_dir) {
-    remove_staged(path);
+    Tl_remove_case_files(path);
     rmdir(dir);
   }
   return rc;

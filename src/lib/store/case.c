@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -394,4 +395,16 @@ Tl_begin_write(tl_case *c, int wait_s,
   if(r != SQLITE_OK)
     return Tl_set_sqlite_error(c, "begin");
   return TL_OK;
+}
+
+void
+Tl_remove_case_files(const char *path)
+{
+  static const char *const ext[] = {"", "-wal", "-shm", "-journal"};
+  char p[PATH_MAX + 320];
+  size_t i;
+  for(i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+    snprintf(p, sizeof(p), "%s%s", path, ext[i]);
+    unlink(p);
+  }
 }

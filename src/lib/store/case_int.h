@@ -54,4 +54,8 @@ int64_t Tl_now_ns(void);
 /* Monotonic seconds, for rates and progress. */
 double Tl_mono_s(void);
 
+/* Unlink a SQLite case file that is done with (a staging case) and its
+** -wal, -shm and -journal files; missing ones are no error. */
+void Tl_remove_case_files(const char *path);
+
 #endif

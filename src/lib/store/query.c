@@ -107,6 +107,23 @@ Tl_qfilter_free(struct Tl_qfilter *q)
   }
 }
 
+#ifdef TL_TEST_HOOKS
+/* Sleep the milliseconds the environment variable env gives, saying so:
+** a test commits in that gap (tests/timeline_pair.sh). */
+static void
+test_pause(const char *env, const char *where)
+{
+  const char *v = getenv(env);
+  if(v && atol(v) > 0) {
+    struct timespec ts;
+    ts.tv_sec = atol(v) / 1000;
+    ts.tv_nsec = (atol(v) % 1000) * 1000000L;
+    fprintf(stderr, "touchline: test hook: pause %s\n", where);
+    nanosleep(&ts, NULL);
+  }
+}
+#endif
+
 /* PRAGMA data_version on db: -1 on error. It changes between two reads of
 ** one connection whenever another connection committed in between. */
 static int64_t
@@ -160,33 +177,15 @@ Tl_export_pair(tl_case *c, struct Tl_qfilter *q)
   if((v0 = data_version(b)) < 0 || !read_tx(c->db, 0))
     goto none;
 #ifdef TL_TEST_HOOKS
-  {
-    /* a test commits in this gap (tests/timeline_pair.sh) */
-    const char *v = getenv("TOUCHLINE_EXPORT_PAIR_PAUSE");
-    if(v && atol(v) > 0) {
-      struct timespec ts;
-      ts.tv_sec = atol(v) / 1000;
-      ts.tv_nsec = (atol(v) % 1000) * 1000000L;
-      fprintf(stderr, "touchline: test hook: pause between the snapshots\n");
-      nanosleep(&ts, NULL);
-    }
-  }
+  /* a test commits in this gap (tests/timeline_pair.sh) */
+  test_pause("TOUCHLINE_EXPORT_PAIR_PAUSE", "between the snapshots");
 #endif
   if(!read_tx(b, 1) || (v1 = data_version(b)) < 0 || v1 != v0)
     goto none;
   q->db2 = b;
 #ifdef TL_TEST_HOOKS
-  {
-    /* ... or here, after the two snapshots are taken */
-    const char *v = getenv("TOUCHLINE_EXPORT_PAIR_HOLD");
-    if(v && atol(v) > 0) {
-      struct timespec ts;
-      ts.tv_sec = atol(v) / 1000;
-      ts.tv_nsec = (atol(v) % 1000) * 1000000L;
-      fprintf(stderr, "touchline: test hook: pause after the snapshots\n");
-      nanosleep(&ts, NULL);
-    }
-  }
+  /* ... or here, after the two snapshots are taken */
+  test_pause("TOUCHLINE_EXPORT_PAIR_HOLD", "after the snapshots");
 #endif
   return;
 none:
