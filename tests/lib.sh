@@ -32,6 +32,13 @@ ntfs_volume() {
   done
 }
 ntfs_unmount() { umount "$MNT"; wait $NPID; }
+# wait_for SECONDS COMMAND...: until COMMAND succeeds, at most SECONDS of
+# wall time (polled every 0.2 s); its status
+wait_for() {
+  end=$(($(date +%s) + $1)); shift
+  while [ "$(date +%s)" -le "$end" ]; do "$@" && return 0; sleep 0.2; done
+  return 1
+}
 # unzip_corpus ZIP [NAME]: unpack a corpus archive into $T_TMP; print the
 # path of the file called NAME inside it, or without NAME the folder.
 unzip_corpus() {

@@ -30,13 +30,8 @@ U=$(pg_uri c1)
 STAGE="$T_TMP/stage"
 mkdir -p "$STAGE"
 E=$S/evidence
-# wait_for SECONDS COMMAND...: until COMMAND succeeds, at most SECONDS of
-# wall time (a paused copy waits up to 600 s: longer than any wait here)
-wait_for() {
-  end=$(($(date +%s) + $1)); shift
-  while [ "$(date +%s)" -le "$end" ]; do "$@" && return 0; sleep 0.2; done
-  return 1
-}
+# (wait_for, tests/lib.sh: a paused copy waits up to 600 s, longer than any
+# wait here)
 
 # ---- two copies at once
 printf 'WS17\tAdministration\t%s\nWS22\tResearch\t%s\n' \

@@ -155,11 +155,6 @@ q "$B" "$UNC" >"$T_TMP/uncB"
 is "$(cut -d'|' -f3-6 "$T_TMP/uncB" | sort | tr '\n' ';')" \
   "-|-|-|-1;share|FS01|/share/note.txt|6;share|FS01|/share/plan.docx|6173;" \
   "SQLite: two links resolved to FS01's files by the share, one to no file unresolved"
-wait_for() {
-  end=$(($(date +%s) + $1)); shift
-  while [ "$(date +%s)" -le "$end" ]; do "$@" && return 0; sleep 0.2; done
-  return 1
-}
 PAUSE="$T_TMP/pause"
 # held HELD NEXT DB: HELD's ingest paused inside its copy transaction
 # while NEXT is ingested and committed, then HELD let go

@@ -29,11 +29,6 @@ U=$(pg_uri c1)
 STAGE="$T_TMP/stage"
 mkdir -p "$STAGE"
 E=$S/evidence
-wait_for() {
-  end=$(($(date +%s) + $1)); shift
-  while [ "$(date +%s)" -le "$end" ]; do "$@" && return 0; sleep 0.2; done
-  return 1
-}
 # the event partitions whose item is not in the case, by evidence id
 orphans() { pg_sql c1 "select coalesce(string_agg(c.relname, ' ' order by substr(c.relname, 8)::bigint), '') from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'event'::regclass and not exists (select 1 from evidence v where v.evidence_id = substr(c.relname, 8)::bigint)"; }
 

@@ -56,16 +56,6 @@ for f in bodyfile csv jsonl l2tcsv tln; do
   set +f
 done
 
-# wait_for FILE TEXT: until FILE has TEXT (10 s at most)
-wait_for() {
-  i=0
-  while ! grep -q "$2" "$1" 2>/dev/null && [ $i -lt 100 ]; do
-    sleep 0.1
-    i=$((i + 1))
-  done
-  grep -q "$2" "$1"
-}
-
 # ---- a commit between the two snapshots ----------------------------------
 # the replaced item's events are deleted and written again under new
 # event_ids: a second reader on the new state would find none of them in
@@ -76,7 +66,7 @@ for f in bodyfile csv; do
   tl "$CASE" -f $f -o "$T_TMP/pre.$f"
   TOUCHLINE_TIMING=1 TOUCHLINE_EXPORT_PAIR_PAUSE=5000 \
     tl "$CASE" -f $f -o "$T_TMP/gap.$f" 2>"$T_TMP/gap.err" & pid=$!
-  wait_for "$T_TMP/gap.err" "pause between the snapshots"
+  wait_for 10 grep -qs "pause between the snapshots" "$T_TMP/gap.err"
   ok $? "$f: the export waits between its two snapshots (test hook)"
   "$TOUCHLINE" ingest -q --replace -l NTFS "$CASE" "$NTFS"
   s=$?
@@ -100,7 +90,7 @@ done
 tl "$CASE" -f csv -o "$T_TMP/pre.csv"
 TOUCHLINE_TIMING=1 TOUCHLINE_EXPORT_PAIR_HOLD=5000 \
   tl "$CASE" -f csv -o "$T_TMP/hold.csv" 2>"$T_TMP/hold.err" & pid=$!
-wait_for "$T_TMP/hold.err" "pause after the snapshots"
+wait_for 10 grep -qs "pause after the snapshots" "$T_TMP/hold.err"
 ok $? "csv: the export waits after its two snapshots (test hook)"
 "$TOUCHLINE" ingest -q -l JPEG "$CASE" "$JPEG"
 s=$?
