@@ -77,41 +77,23 @@ Tl_pg_count_candidates(struct pg_conn *pg)
   return v;
 }
 
-/* The candidates in the staging case, hashed one file system at a time;
-** a file system whose image cannot be opened leaves its candidates (the
-** first cause in why). */
+/* The candidates in the staging case, hashed; those of a file system
+** whose image cannot be opened are left (Tl_hash_objects: the first cause
+** in why), as is the rest after any other failure (its message in why). */
 static int
 hash_staged(tl_case *c, char *why, size_t wn, char *err, size_t n)
 {
   sqlite3_stmt *s;
-  int64_t *ids = NULL, fs = 0;
+  int64_t *ids = NULL;
   size_t k = 0, cap = 0;
   int st, rc = 0;
   if(sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
-     sqlite3_prepare_v2(c->db, "SELECT fs_id, object_id FROM object ORDER "
-                        "BY fs_id, object_id", -1, &s, NULL) != SQLITE_OK) {
+     sqlite3_prepare_v2(c->db, "SELECT object_id FROM object", -1, &s,
+                        NULL) != SQLITE_OK) {
     snprintf(err, n, "the staging case: %s", sqlite3_errmsg(c->db));
     return -1;
   }
-  for(;;) {
-    st = sqlite3_step(s);
-    if(st == SQLITE_ROW && k && sqlite3_column_int64(s, 0) == fs) {
-      /* the same file system: gather */
-    }
-    else if(k) {
-      uint64_t nh = 0;
-      Tl_hash_left left = {0, "", NULL, 0};
-      /* another file system, or the end: hash the gathered */
-      if(Tl_hash_objects(c, ids, k, &nh, &left) && !why[0])
-        snprintf(why, wn, "%s", tl_case_errmsg(c));
-      else if(left.n && !why[0])
-        snprintf(why, wn, "%s", left.why);
-      Tl_hash_left_free(&left);
-      k = 0;
-    }
-    if(st != SQLITE_ROW)
-      break;
-    fs = sqlite3_column_int64(s, 0);
+  while((st = sqlite3_step(s)) == SQLITE_ROW) {
     if(k == cap) {
       int64_t *ni = realloc(ids, sizeof(*ni) * (cap = cap * 2 + 256));
       if(!ni) {
@@ -121,13 +103,22 @@ hash_staged(tl_case *c, char *why, size_t wn, char *err, size_t n)
       }
       ids = ni;
     }
-    ids[k++] = sqlite3_column_int64(s, 1);
+    ids[k++] = sqlite3_column_int64(s, 0);
   }
   if(!rc && st != SQLITE_DONE) {
     snprintf(err, n, "the staging case: %s", sqlite3_errmsg(c->db));
     rc = -1;
   }
   sqlite3_finalize(s);
+  if(!rc) {
+    uint64_t nh = 0;
+    Tl_hash_left left = {0, "", NULL, 0};
+    if(Tl_hash_objects(c, ids, k, &nh, &left))
+      snprintf(why, wn, "%s", tl_case_errmsg(c));
+    else if(left.n)
+      snprintf(why, wn, "%s", left.why);
+    Tl_hash_left_free(&left);
+  }
   free(ids);
   if(sqlite3_exec(c->db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL) !=
      SQLITE_OK && !rc) {
