@@ -123,32 +123,17 @@ typedef struct {
   char err[1400];
 } pgart;
 
-/* libpq's message, one line */
-static const char *
-msg1(PGconn *pg)
-{
-  return Tl_pg_msg((struct pg_conn *)pg);
-}
-
 /* sql with up to 8 text parameters; the result, or NULL with x->err. */
 static PGresult *
 q(pgart *x, const char *sql, int np, const char *const *pv)
 {
-  PGresult *r = PQexecParams(x->pg, sql, np, NULL, pv, NULL, NULL, 0);
-  ExecStatusType st = PQresultStatus(r);
-  if(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
-    return r;
-  snprintf(x->err, sizeof(x->err), "%.650s: %.700s", x->name, msg1(x->pg));
-  PQclear(r);
-  return NULL;
+  return Tl_pg_run(x->pg, x->name, x->err, sizeof(x->err), sql, np, pv);
 }
 
 static int
 q0(pgart *x, const char *sql, int np, const char *const *pv)
 {
-  PGresult *r = q(x, sql, np, pv);
-  PQclear(r);
-  return r ? 0 : -1;
+  return Tl_pg_run0(x->pg, x->name, x->err, sizeof(x->err), sql, np, pv);
 }
 
 /* One integer of the staging case (0 when NULL). */
@@ -779,41 +764,24 @@ Tl_pg_resolve_unc_after(struct pg_conn *pg, const char *name,
   *n_done = *n_left = 0;
   snprintf(sql, sizeof(sql), "SELECT EXISTS (SELECT 1 FROM artifact_event "
            "WHERE %s), (%s)", unc_where, Tl_pg_items_seen_sql);
-  r = PQexec(c, sql);
-  if(PQresultStatus(r) != PGRES_TUPLES_OK) {
-    snprintf(err, n, "%.650s: %.700s", name, msg1(c));
-    PQclear(r);
+  if(!(r = Tl_pg_run(pg, name, err, n, sql, 0, NULL)))
     return -1;
-  }
   pending = !strcmp(PQgetvalue(r, 0, 0), "t") &&
             (!seen || strcmp(PQgetvalue(r, 0, 1), seen));
   PQclear(r);
   if(!pending)
     return 0;
-  for(i = 0; i < 3; i++) {
-    r = PQexec(c, step[i]);
-    if(PQresultStatus(r) != PGRES_COMMAND_OK &&
-       PQresultStatus(r) != PGRES_TUPLES_OK) {
-      snprintf(err, n, "%.650s: %.700s", name, msg1(c));
-      PQclear(r);
+  for(i = 0; i < 3; i++)
+    if(Tl_pg_run0(pg, name, err, n, step[i], 0, NULL)) {
       if(i)
         PQclear(PQexec(c, "ROLLBACK"));
       return -1;
     }
-    PQclear(r);
-  }
   if(Tl_pg_resolve_unc(pg, name, dir, n_done, n_left, err, n)) {
     PQclear(PQexec(c, "ROLLBACK"));
     return -1;
   }
-  r = PQexec(c, "COMMIT");
-  if(PQresultStatus(r) != PGRES_COMMAND_OK) {
-    snprintf(err, n, "%.650s: %.700s", name, msg1(c));
-    PQclear(r);
-    return -1;
-  }
-  PQclear(r);
-  return 0;
+  return Tl_pg_run0(pg, name, err, n, "COMMIT", 0, NULL);
 }
 
 tl_rc

@@ -50,18 +50,6 @@ hash_stage_path(const char *dir, char *path, size_t n)
            __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
 }
 
-static int
-pq_ok(PGconn *pg, const char *sql, const char *name, char *err, size_t n)
-{
-  PGresult *r = PQexec(pg, sql);
-  ExecStatusType st = PQresultStatus(r);
-  PQclear(r);
-  if(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
-    return 0;
-  snprintf(err, n, "%.650s: %.700s", name, Tl_pg_msg((struct pg_conn *)pg));
-  return -1;
-}
-
 int64_t
 Tl_pg_count_candidates(struct pg_conn *pg)
 {
@@ -143,8 +131,8 @@ push_hashes(PGconn *pg, tl_case *c, const char *name, uint64_t *n_added,
     snprintf(err, n, "the staging case: %s", sqlite3_errmsg(c->db));
     return -1;
   }
-  if(pq_ok(pg, "BEGIN", name, err, n) ||
-     pq_ok(pg, "SELECT tl_lock_item()", name, err, n)) {
+  if(Tl_pg_run0(pg, name, err, n, "BEGIN", 0, NULL) ||
+     Tl_pg_run0(pg, name, err, n, "SELECT tl_lock_item()", 0, NULL)) {
     sqlite3_finalize(s);
     PQclear(PQexec(pg, "ROLLBACK"));
     return -1;
@@ -173,7 +161,7 @@ push_hashes(PGconn *pg, tl_case *c, const char *name, uint64_t *n_added,
     bad = 1;
   }
   sqlite3_finalize(s);
-  if(bad || pq_ok(pg, "COMMIT", name, err, n)) {
+  if(bad || Tl_pg_run0(pg, name, err, n, "COMMIT", 0, NULL)) {
     PQclear(PQexec(pg, "ROLLBACK"));
     *n_added = 0;
     return -1;
@@ -218,8 +206,8 @@ Tl_pg_hash_candidates(struct pg_conn *pgc, const char *name,
   ** (an item replaced meanwhile is wholly there or wholly not) */
   snprintf(where, sizeof(where), "object_id IN (%s)",
            Tl_copy_candidates_sql);
-  if(pq_ok(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", name, err,
-           n))
+  if(Tl_pg_run0(pg, name, err, n, "BEGIN ISOLATION LEVEL REPEATABLE READ "
+                "READ ONLY", 0, NULL))
     goto out;
   in_tx = 1;
   if(Tl_pg_pull(pgc, name, c->db, "object", where, &n_obj, err, n))
@@ -228,7 +216,7 @@ Tl_pg_hash_candidates(struct pg_conn *pgc, const char *name,
     if(Tl_pg_pull(pgc, name, c->db, small[i], NULL, &rows, err, n))
       goto out;
   in_tx = 0;
-  if(pq_ok(pg, "COMMIT", name, err, n))
+  if(Tl_pg_run0(pg, name, err, n, "COMMIT", 0, NULL))
     goto out;
   if(hash_staged(c, why, wn, err, n))
     goto out;

@@ -247,37 +247,6 @@ reserve_fn_sql(void)
   return s;
 }
 
-/* libpq's message, one line */
-static const char *
-msg1(PGconn *pg)
-{
-  return Tl_pg_msg((struct pg_conn *)pg);
-}
-
-/* Run sql with up to 8 text parameters (NULL: SQL NULL); the result when
-** it succeeded (the caller clears it), else NULL with err set. */
-static PGresult *
-run(PGconn *pg, const char *name, char *err, size_t n, const char *sql,
-    int np, const char *const *pv)
-{
-  PGresult *r = PQexecParams(pg, sql, np, NULL, pv, NULL, NULL, 0);
-  ExecStatusType st = PQresultStatus(r);
-  if(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
-    return r;
-  snprintf(err, n, "%s: %s", name, msg1(pg));
-  PQclear(r);
-  return NULL;
-}
-
-static int
-run0(PGconn *pg, const char *name, char *err, size_t n, const char *sql,
-     int np, const char *const *pv)
-{
-  PGresult *r = run(pg, name, err, n, sql, np, pv);
-  PQclear(r);
-  return r ? 0 : -1;
-}
-
 /* The queue and its functions, made when absent (by the owner: another
 ** role is told to ask the owner), in the case made when absent. */
 static tl_rc
@@ -300,10 +269,10 @@ prepare_case(PGconn *pg, const char *name, char *err, size_t n)
   int core;
   /* core: the queue and its functions; have: also the tidy function made
   ** with the reservation that takes its lock (pgtidy.c) */
-  r = run(pg, name, err, n, "SELECT to_regclass('tl_queue') IS NOT NULL AND "
-          "to_regproc('tl_reserve_ids') IS NOT NULL AND to_regproc("
-          "'tl_lock_register') IS NOT NULL, to_regproc("
-          "'tl_tidy_partitions') IS NOT NULL", 0, NULL);
+  r = Tl_pg_run(pg, name, err, n, "SELECT to_regclass('tl_queue') IS NOT NULL "
+          "AND to_regproc('tl_reserve_ids') IS NOT NULL AND "
+          "to_regproc('tl_lock_register') IS NOT NULL, "
+          "to_regproc('tl_tidy_partitions') IS NOT NULL", 0, NULL);
   if(!r)
     return TL_IO;
   core = !strcmp(PQgetvalue(r, 0, 0), "t");
@@ -369,7 +338,7 @@ tl_queue_add(const char *uri, const tl_manifest *m, uint32_t *n_added,
   }
   rc = TL_OK;
   cnt = tl_manifest_count(m);
-  if(run0(pg, name, q_err, sizeof(q_err), "BEGIN", 0, NULL))
+  if(Tl_pg_run0(pg, name, q_err, sizeof(q_err), "BEGIN", 0, NULL))
     rc = TL_IO;
   for(i = 0; !rc && i < cnt; i++) {
     struct tl_manifest_entry e;
@@ -389,7 +358,7 @@ tl_queue_add(const char *uri, const tl_manifest *m, uint32_t *n_added,
       pv[2] = e.image;
     pv[0] = e.label;
     pv[1] = e.division && *e.division ? e.division : NULL;
-    r = run(pg, name, q_err, sizeof(q_err), "INSERT INTO tl_queue(label, "
+    r = Tl_pg_run(pg, name, q_err, sizeof(q_err), "INSERT INTO tl_queue(label, "
             "division, image) VALUES($1, $2, $3) ON CONFLICT (label) DO "
             "NOTHING", 3, pv);
     if(!r)
@@ -398,7 +367,7 @@ tl_queue_add(const char *uri, const tl_manifest *m, uint32_t *n_added,
       added += (uint32_t)atoi(PQcmdTuples(r));
     PQclear(r);
   }
-  if(!rc && run0(pg, name, q_err, sizeof(q_err), "COMMIT", 0, NULL))
+  if(!rc && Tl_pg_run0(pg, name, q_err, sizeof(q_err), "COMMIT", 0, NULL))
     rc = TL_IO;
   if(rc)
     PQclear(PQexec(pg, "ROLLBACK"));
@@ -432,8 +401,8 @@ tl_queue_status(const char *uri, const struct tl_sink *out,
       PQfinish(pg);
     return rc;
   }
-  r = run(pg, name, q_err, sizeof(q_err), "SELECT to_regclass('tl_queue') "
-          "IS NOT NULL", 0, NULL);
+  r = Tl_pg_run(pg, name, q_err, sizeof(q_err), "SELECT "
+          "to_regclass('tl_queue') IS NOT NULL", 0, NULL);
   if(!r || strcmp(PQgetvalue(r, 0, 0), "t")) {
     if(r)
       snprintf(q_err, sizeof(q_err), "%s: no work queue (touchline queue "
@@ -443,7 +412,7 @@ tl_queue_status(const char *uri, const struct tl_sink *out,
     return r ? TL_FAILED : TL_IO;
   }
   PQclear(r);
-  r = run(pg, name, q_err, sizeof(q_err),
+  r = Tl_pg_run(pg, name, q_err, sizeof(q_err),
           "SELECT label, coalesce(division, '-'), state, "
           "coalesce(host || ':' || pid, '-'), attempts, "
           "coalesce(n_objects::text, '-'), coalesce(n_events::text, '-'), "
@@ -475,7 +444,7 @@ tl_queue_status(const char *uri, const struct tl_sink *out,
   }
   PQclear(r);
   /* the totals and the throughput over the time items were worked on */
-  r = rc ? NULL : run(pg, name, q_err, sizeof(q_err),
+  r = rc ? NULL : Tl_pg_run(pg, name, q_err, sizeof(q_err),
           "SELECT count(*), count(*) FILTER (WHERE state = 'waiting'), "
           "count(*) FILTER (WHERE state = 'running'), "
           "count(*) FILTER (WHERE state = 'done'), "
@@ -509,7 +478,7 @@ tl_queue_status(const char *uri, const struct tl_sink *out,
       snprintf(sql, len, "SELECT CASE WHEN EXISTS (SELECT 1 FROM run WHERE "
                "message LIKE '%%targets URI match%%') THEN (SELECT count(*) "
                "FROM (%s) x) ELSE 0 END", Tl_copy_candidates_sql);
-      r = run(pg, name, q_err, sizeof(q_err), sql, 0, NULL);
+      r = Tl_pg_run(pg, name, q_err, sizeof(q_err), sql, 0, NULL);
       free(sql);
       if(!r)
         rc = TL_IO;
@@ -687,7 +656,7 @@ reserve_ids(PGconn *pg, wshared *w, const char *path, ireserve *rv,
   snprintf(spans + el, sizeof(spans) - el, "}");
   pv[0] = rv->tables;
   pv[1] = spans;
-  if(!(r = run(pg, w->name, err, n, "SELECT tl_reserve_ids($1::text[], "
+  if(!(r = Tl_pg_run(pg, w->name, err, n, "SELECT tl_reserve_ids($1::text[], "
                "$2::bigint[])", 2, pv)))
     goto out;
   /* {b1,b2,...}: the first id of each range */
@@ -742,12 +711,13 @@ delete_item(PGconn *pg, wshared *w, const char *ev, char *err, size_t n)
     cnt++;
   /* what names the item's objects from the case's own tables and from
   ** other items (artifact events keep their path text, unresolved) */
-  if(run0(pg, w->name, err, n, "DELETE FROM target_match WHERE object_id "
+  if(Tl_pg_run0(pg, w->name, err, n, "DELETE FROM target_match WHERE object_id "
           "IN (SELECT object_id FROM object WHERE evidence_id = $1::bigint)",
           1, pv) ||
-     run0(pg, w->name, err, n, "UPDATE artifact_event SET object_id = NULL, "
-          "resolved_by = NULL WHERE evidence_id <> $1::bigint AND object_id "
-          "IN (SELECT object_id FROM object WHERE evidence_id = $1::bigint)",
+     Tl_pg_run0(pg, w->name, err, n, "UPDATE artifact_event SET object_id = "
+          "NULL, resolved_by = NULL WHERE evidence_id <> $1::bigint AND "
+          "object_id IN (SELECT object_id FROM object WHERE evidence_id = "
+          "$1::bigint)",
           1, pv))
     return -1;
   for(i = cnt; i-- > 0;) {
@@ -784,7 +754,7 @@ delete_item(PGconn *pg, wshared *w, const char *ev, char *err, size_t n)
         }
     }
     /* rows that name no item (plugin: per run) are kept, as in SQLite */
-    if(done && run0(pg, w->name, err, n, sql, 1, pv))
+    if(done && Tl_pg_run0(pg, w->name, err, n, sql, 1, pv))
       return -1;
   }
   return 0;
@@ -819,9 +789,9 @@ static PGresult *
 same_items(PGconn *pg, wshared *w, const char *const *pv, char *err,
            size_t n)
 {
-  return run(pg, w->name, err, n, "SELECT evidence_id, label FROM evidence "
-             "WHERE label = $1 OR ($2::text IS NOT NULL AND md5 = $2 AND "
-             "sha256 IS NOT DISTINCT FROM $3) ORDER BY label = $1 DESC, "
+  return Tl_pg_run(pg, w->name, err, n, "SELECT evidence_id, label FROM "
+             "evidence WHERE label = $1 OR ($2::text IS NOT NULL AND md5 = $2 "
+             "AND sha256 IS NOT DISTINCT FROM $3) ORDER BY label = $1 DESC, "
              "evidence_id", 3, pv);
 }
 
@@ -899,15 +869,15 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
     sqlite3_close(db);
     return -1;
   }
-  if(run0(pg, w->name, err, n, "BEGIN", 0, NULL))
+  if(Tl_pg_run0(pg, w->name, err, n, "BEGIN", 0, NULL))
     goto out;
-  if(run0(pg, w->name, err, n, "SELECT tl_lock_item()", 0, NULL))
+  if(Tl_pg_run0(pg, w->name, err, n, "SELECT tl_lock_item()", 0, NULL))
     goto out;
   q_locked_ns = Tl_now_ns();
   pv[0] = item_id;
   pv[1] = claim;
   pv[2] = attempts;
-  if(item_id && !(r = run(pg, w->name, err, n, "SELECT tl_claim_check("
+  if(item_id && !(r = Tl_pg_run(pg, w->name, err, n, "SELECT tl_claim_check("
                           "$1::bigint, $2, $3::integer)", 3, pv)))
     goto out;
   if(item_id && strcmp(PQgetvalue(r, 0, 0), "t")) {
@@ -923,7 +893,7 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
   ** holds SHARE ROW EXCLUSIVE on case_meta until it commits, so it is
   ** either seen here or waits for this copy */
   if(fp) {
-    if(!(r = run(pg, w->name, err, n, Tl_pg_register_fp_sql, 0, NULL)))
+    if(!(r = Tl_pg_run(pg, w->name, err, n, Tl_pg_register_fp_sql, 0, NULL)))
       goto out;
     if(strcmp(PQgetvalue(r, 0, 0), fp)) {
       PQclear(r);
@@ -943,11 +913,12 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
     pv[0] = rv->tables;
     pv[1] = rv->ends;
     pv[2] = evs;
-    if(!(r = run(pg, w->name, err, n, "SELECT coalesce(bool_and(coalesce(("
-                 "SELECT value::bigint FROM case_meta WHERE key = 'next_' || "
-                 "x.t || '_id'), 0) >= x.e), true) AND NOT EXISTS (SELECT 1 "
-                 "FROM evidence WHERE evidence_id = $3::bigint) FROM "
-                 "unnest($1::text[], $2::bigint[]) AS x(t, e)", 3, pv)))
+    if(!(r = Tl_pg_run(pg, w->name, err, n, "SELECT "
+                 "coalesce(bool_and(coalesce((SELECT value::bigint FROM "
+                 "case_meta WHERE key = 'next_' || x.t || '_id'), 0) >= x.e), "
+                 "true) AND NOT EXISTS (SELECT 1 FROM evidence WHERE "
+                 "evidence_id = $3::bigint) FROM unnest($1::text[], "
+                 "$2::bigint[]) AS x(t, e)", 3, pv)))
       goto out;
     if(strcmp(PQgetvalue(r, 0, 0), "t")) {
       PQclear(r);
@@ -968,10 +939,11 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
     pv[2] = sha[0] ? sha : NULL;
     /* one item of a label, one of a media: copies of the same take turns
     ** from here to their COMMIT (label first, then media: no cycle) */
-    if(run0(pg, w->name, err, n, "SELECT pg_advisory_xact_lock("
+    if(Tl_pg_run0(pg, w->name, err, n, "SELECT pg_advisory_xact_lock("
             "hashtextextended('touchline label ' || $1, 0))", 1, pv) ||
-       (md5[0] && run0(pg, w->name, err, n, "SELECT pg_advisory_xact_lock("
-                       "hashtextextended('touchline media ' || $1, 0))", 1,
+       (md5[0] && Tl_pg_run0(pg, w->name, err, n, "SELECT "
+                       "pg_advisory_xact_lock(hashtextextended('touchline "
+                       "media ' || $1, 0))", 1,
                        pv + 1)))
       goto out;
     if(!(r = same_items(pg, w, pv, err, n)))
@@ -1127,7 +1099,7 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
     ** change them leaves them to `artifacts URI add`, said in the run */
     uint64_t n_unc, n_left;
     char left[200] = "";
-    if(!(r = run(pg, w->name, err, n, Tl_pg_items_seen_sql, 0, NULL)))
+    if(!(r = Tl_pg_run(pg, w->name, err, n, Tl_pg_items_seen_sql, 0, NULL)))
       goto out;
     snprintf(q_items_seen, sizeof(q_items_seen), "%s", PQgetvalue(r, 0, 0));
     PQclear(r);
@@ -1145,7 +1117,7 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
     pv[1] = num[1];
     pv[2] = num[2];
     pv[3] = n_left ? left : NULL;
-    if(run0(pg, w->name, err, n, "UPDATE run SET status = 'complete', "
+    if(Tl_pg_run0(pg, w->name, err, n, "UPDATE run SET status = 'complete', "
             "ended_ns = $1, evidence_id = $2, message = $4 WHERE run_id = "
             "$3", 4, pv))
       goto out;
@@ -1157,12 +1129,12 @@ copy_item(PGconn *pg, wshared *w, const char *path, const char *item_id,
   pv[2] = num[0];
   pv[3] = num[3];
   pv[4] = num[2];
-  if(item_id && run0(pg, w->name, err, n, "SELECT tl_queue_done("
+  if(item_id && Tl_pg_run0(pg, w->name, err, n, "SELECT tl_queue_done("
                      "$1::bigint, $2::bigint, $3::bigint, $4::bigint, "
                      "$5::bigint)", 5, pv))
     goto out;
   copy_pause();
-  if(copy_fault() || run0(pg, w->name, err, n, "COMMIT", 0, NULL))
+  if(copy_fault() || Tl_pg_run0(pg, w->name, err, n, "COMMIT", 0, NULL))
     goto out;
   rc = 0;
   goto done;
@@ -1190,14 +1162,14 @@ drop_partition(PGconn *pg, wshared *w, int64_t ev)
   snprintf(sql, sizeof(sql), "SELECT count(*) FROM pg_inherits WHERE "
            "inhrelid = to_regclass('%s') AND inhparent = 'event'::regclass",
            name);
-  if(!(r = run(pg, w->name, e, sizeof(e), sql, 0, NULL)))
+  if(!(r = Tl_pg_run(pg, w->name, e, sizeof(e), sql, 0, NULL)))
     return;
   if(!strcmp(PQgetvalue(r, 0, 0), "1")) {
     snprintf(sql, sizeof(sql), "ALTER TABLE event DETACH PARTITION \"%s\" "
              "CONCURRENTLY", name);
-    if(!run0(pg, w->name, e, sizeof(e), sql, 0, NULL)) {
+    if(!Tl_pg_run0(pg, w->name, e, sizeof(e), sql, 0, NULL)) {
       snprintf(sql, sizeof(sql), "DROP TABLE \"%s\"", name);
-      run0(pg, w->name, e, sizeof(e), sql, 0, NULL);
+      Tl_pg_run0(pg, w->name, e, sizeof(e), sql, 0, NULL);
     }
   }
   PQclear(r);
@@ -1216,7 +1188,7 @@ fail_item(PGconn *pg, wshared *w, const char *item_id, const char *claim,
   pv[1] = why;
   pv[2] = num[1];
   if(run_id)
-    run0(pg, w->name, e, sizeof(e), "UPDATE run SET status = 'failed', "
+    Tl_pg_run0(pg, w->name, e, sizeof(e), "UPDATE run SET status = 'failed', "
          "ended_ns = $1, message = $2 WHERE run_id = $3 AND status = "
          "'running'", 3, pv);
   if(!item_id)
@@ -1225,7 +1197,7 @@ fail_item(PGconn *pg, wshared *w, const char *item_id, const char *claim,
   pv[1] = claim;
   pv[2] = attempts;
   pv[3] = why;
-  run0(pg, w->name, e, sizeof(e), "SELECT tl_queue_fail($1::bigint, $2, "
+  Tl_pg_run0(pg, w->name, e, sizeof(e), "SELECT tl_queue_fail($1::bigint, $2, "
        "$3::integer, $4)", 4, pv);
 }
 
@@ -1259,7 +1231,7 @@ unlock_reserved(PGconn *pg, wshared *w, int64_t ev)
   char sql[120], e[300];
   snprintf(sql, sizeof(sql), "SELECT pg_advisory_unlock(1953260388, "
            "(%lld %% 2147483648)::integer)", (long long)ev);
-  run0(pg, w->name, e, sizeof(e), sql, 0, NULL);
+  Tl_pg_run0(pg, w->name, e, sizeof(e), sql, 0, NULL);
 }
 
 /* Test hook (configure --enable-test-hooks only): TOUCHLINE_PG_FAULT=KILL
@@ -1306,18 +1278,19 @@ start_run(PGconn *pg, wshared *w, pitem *it, const char *cmd, char *err,
   pv[5] = num;
   /* run ids in turn (an advisory lock: a LOCK TABLE run would wait for
   ** every copy in flight, which updates its run row) */
-  if(run0(pg, w->name, err, n, "BEGIN", 0, NULL) ||
-     run0(pg, w->name, err, n, "SELECT tl_lock_run()", 0, NULL) ||
-     !(r = run(pg, w->name, err, n, "INSERT INTO run(run_id, tool_version, "
-               "command_line, host, pid, label, started_ns, status) SELECT "
-               "coalesce(max(run_id), 0) + 1, $1, $2, $3, $4::bigint, $5, "
-               "$6::bigint, 'running' FROM run RETURNING run_id", 6, pv))) {
+  if(Tl_pg_run0(pg, w->name, err, n, "BEGIN", 0, NULL) ||
+     Tl_pg_run0(pg, w->name, err, n, "SELECT tl_lock_run()", 0, NULL) ||
+     !(r = Tl_pg_run(pg, w->name, err, n, "INSERT INTO run(run_id, "
+               "tool_version, command_line, host, pid, label, started_ns, "
+               "status) SELECT coalesce(max(run_id), 0) + 1, $1, $2, $3, "
+               "$4::bigint, $5, $6::bigint, 'running' FROM run RETURNING "
+               "run_id", 6, pv))) {
     PQclear(PQexec(pg, "ROLLBACK"));
     return -1;
   }
   it->run_id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
   PQclear(r);
-  if(run0(pg, w->name, err, n, "COMMIT", 0, NULL)) {
+  if(Tl_pg_run0(pg, w->name, err, n, "COMMIT", 0, NULL)) {
     it->run_id = 0;
     return -1;
   }
@@ -1342,9 +1315,9 @@ pull_and_match(PGconn *pg, wshared *w, tl_case *c, char *fp, size_t fpn,
     sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
     return rc;
   }
-  if(run0(pg, w->name, err, n, "BEGIN ISOLATION LEVEL REPEATABLE READ READ "
-          "ONLY", 0, NULL) ||
-     !(r = run(pg, w->name, err, n, Tl_pg_register_fp_sql, 0, NULL))) {
+  if(Tl_pg_run0(pg, w->name, err, n, "BEGIN ISOLATION LEVEL REPEATABLE READ "
+          "READ ONLY", 0, NULL) ||
+     !(r = Tl_pg_run(pg, w->name, err, n, Tl_pg_register_fp_sql, 0, NULL))) {
     PQclear(PQexec(pg, "ROLLBACK"));
     sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
     return TL_IO;
@@ -1354,7 +1327,7 @@ pull_and_match(PGconn *pg, wshared *w, tl_case *c, char *fp, size_t fpn,
   PQclear(r);
   if(Tl_pg_pull(pg, w->name, c->db, "target", NULL, &rows, err, n) ||
      Tl_pg_pull(pg, w->name, c->db, "division_map", NULL, &rows, err, n) ||
-     run0(pg, w->name, err, n, "COMMIT", 0, NULL)) {
+     Tl_pg_run0(pg, w->name, err, n, "COMMIT", 0, NULL)) {
     PQclear(PQexec(pg, "ROLLBACK"));
     sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
     return TL_IO;
@@ -1462,7 +1435,7 @@ after_copy(PGconn *pg, wshared *w, pitem *it)
   snprintf(num, sizeof(num), "%lld", (long long)it->run_id);
   pv[0] = num;
   pv[1] = it->warn;
-  run0(pg, w->name, e1, sizeof(e1), "UPDATE run SET message = CASE WHEN "
+  Tl_pg_run0(pg, w->name, e1, sizeof(e1), "UPDATE run SET message = CASE WHEN "
        "message IS NULL OR message = '' THEN $2 ELSE message || '; ' || $2 "
        "END WHERE run_id = $1::bigint", 2, pv);
 }
@@ -1599,7 +1572,7 @@ worker_thread(void *arg)
     pv[1] = w->host;
     pv[2] = pid;
     pv[3] = stale;
-    r = run(pg, w->name, err, sizeof(err),
+    r = Tl_pg_run(pg, w->name, err, sizeof(err),
             "SELECT item_id, attempts, label, division, image FROM "
             "tl_claim_item($1, $2, $3::bigint, $4::integer)", 4, pv);
     if(!r) {
@@ -1614,7 +1587,7 @@ worker_thread(void *arg)
     if(!PQntuples(r)) {
       PQclear(r);
       if(w->o.drain) {
-        r = run(pg, w->name, err, sizeof(err), "SELECT count(*) FROM "
+        r = Tl_pg_run(pg, w->name, err, sizeof(err), "SELECT count(*) FROM "
                 "tl_queue WHERE state IN ('waiting', 'running')", 0, NULL);
         if(!r || !strcmp(PQgetvalue(r, 0, 0), "0")) {
           PQclear(r);
@@ -1640,7 +1613,7 @@ worker_thread(void *arg)
       snprintf(num, sizeof(num), "%lld", (long long)Tl_now_ns());
       pv[0] = num;
       pv[1] = label;
-      run0(pg, w->name, e, sizeof(e), "UPDATE run SET status = "
+      Tl_pg_run0(pg, w->name, e, sizeof(e), "UPDATE run SET status = "
            "'interrupted', ended_ns = $1::bigint, message = 'its worker "
            "stopped beating the heartbeat; the item was claimed again' "
            "WHERE label = $2 AND status = 'running' AND evidence_id IS "
@@ -1666,13 +1639,13 @@ worker_thread(void *arg)
       snprintf(num[1], sizeof(num[1]), "%lld", (long long)run_id);
       pv[0] = num[0];
       pv[1] = num[1];
-      run0(pg, w->name, e, sizeof(e), "UPDATE run SET status = "
+      Tl_pg_run0(pg, w->name, e, sizeof(e), "UPDATE run SET status = "
            "'interrupted', ended_ns = $1::bigint, message = 'interrupted' "
            "WHERE run_id = $2::bigint", 2, pv);
       pv[0] = item_id;
       pv[1] = claim;
-      run0(pg, w->name, e, sizeof(e), "SELECT tl_queue_requeue($1::bigint, "
-           "$2)", 2, pv);
+      Tl_pg_run0(pg, w->name, e, sizeof(e), "SELECT "
+           "tl_queue_requeue($1::bigint, $2)", 2, pv);
       tell(w, label, "interrupted", NULL);
       break;
     }
@@ -1686,8 +1659,8 @@ worker_thread(void *arg)
         pv[0] = num[0];
         pv[1] = err;
         pv[2] = num[1];
-        run0(pg, w->name, e, sizeof(e), "UPDATE run SET status = 'failed',"
-             " ended_ns = $1::bigint, message = $2 WHERE run_id = "
+        Tl_pg_run0(pg, w->name, e, sizeof(e), "UPDATE run SET status = "
+             "'failed', ended_ns = $1::bigint, message = $2 WHERE run_id = "
              "$3::bigint", 3, pv);
       }
       tell(w, label, lost ? "lost" : "failed", err);
@@ -1820,7 +1793,7 @@ tl_worker_run(const char *uri, const struct tl_worker_opts *opts,
       nanosleep(&ts, NULL);
       if(++tick >= every * 5) {
         tick = 0;
-        run0(hb, w->name, e, sizeof(e), "SELECT tl_heartbeat($1, "
+        Tl_pg_run0(hb, w->name, e, sizeof(e), "SELECT tl_heartbeat($1, "
              "$2::bigint)", 2, pv);
       }
     }
@@ -1919,7 +1892,7 @@ tl_pg_ingest(const char *uri, const char *image,
       pv[0] = num[0];
       pv[1] = num[1];
       if(it.run_id)
-        run0(pg, w->name, e, sizeof(e), "UPDATE run SET status = "
+        Tl_pg_run0(pg, w->name, e, sizeof(e), "UPDATE run SET status = "
              "'interrupted', ended_ns = $1::bigint, message = 'interrupted'"
              " WHERE run_id = $2::bigint", 2, pv);
     } else
@@ -2053,11 +2026,11 @@ tl_pg_register_edit(const char *uri, int write,
   ** and it for the copies in flight, so the items matched are the items
   ** in the case, and an item copied after it sees the new register's
   ** fingerprint and is matched again */
-  if(run0(pg, name, q_err, sizeof(q_err), write ? "BEGIN" : "BEGIN "
+  if(Tl_pg_run0(pg, name, q_err, sizeof(q_err), write ? "BEGIN" : "BEGIN "
           "ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL))
     goto out;
   in_tx = 1;
-  if(write && run0(pg, name, q_err, sizeof(q_err), "SELECT "
+  if(write && Tl_pg_run0(pg, name, q_err, sizeof(q_err), "SELECT "
                    "tl_lock_register()", 0, NULL))
     goto out;
   if(sqlite3_exec(db, "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = "
@@ -2099,7 +2072,7 @@ tl_pg_register_edit(const char *uri, int write,
     char sql[200];
     int64_t want;
     snprintf(sql, sizeof(sql), "DELETE FROM \"%s\"", written[i]);
-    if(run0(pg, name, q_err, sizeof(q_err), sql, 0, NULL))
+    if(Tl_pg_run0(pg, name, q_err, sizeof(q_err), sql, 0, NULL))
       goto out;
     snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\"", written[i]);
     if(Tl_pg_copy_select(pg, name, db, written[i], sql, &rows, q_err,
@@ -2118,7 +2091,7 @@ tl_pg_register_edit(const char *uri, int write,
                        "FROM x_pulled_hash) ORDER BY object_id", &rows,
                        q_err, sizeof(q_err)) ||
      copy_fault() ||
-     run0(pg, name, q_err, sizeof(q_err), "COMMIT", 0, NULL))
+     Tl_pg_run0(pg, name, q_err, sizeof(q_err), "COMMIT", 0, NULL))
     goto out;
   in_tx = 0;
   rc = TL_OK;

@@ -482,6 +482,28 @@ Tl_pg_msg(struct pg_conn *conn)
   return m;
 }
 
+PGresult *
+Tl_pg_run(PGconn *pg, const char *name, char *err, size_t n,
+          const char *sql, int np, const char *const *pv)
+{
+  PGresult *r = PQexecParams(pg, sql, np, NULL, pv, NULL, NULL, 0);
+  ExecStatusType st = PQresultStatus(r);
+  if(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+    return r;
+  snprintf(err, n, "%s: %s", name, Tl_pg_msg(pg));
+  PQclear(r);
+  return NULL;
+}
+
+int
+Tl_pg_run0(PGconn *pg, const char *name, char *err, size_t n,
+           const char *sql, int np, const char *const *pv)
+{
+  PGresult *r = Tl_pg_run(pg, name, err, n, sql, np, pv);
+  PQclear(r);
+  return r ? 0 : -1;
+}
+
 static const char *
 pg_msg(PGconn *pg)
 {

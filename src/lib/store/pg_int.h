@@ -28,6 +28,18 @@ struct pg_conn;             /* libpq's PGconn */
 ** spaces, no trailing space), in a buffer of the calling thread. */
 const char *Tl_pg_msg(struct pg_conn *pg);
 
+struct pg_result;           /* libpq's PGresult */
+
+/* Run sql with up to np text parameters pv (NULL: SQL NULL); the result
+** when it succeeded (the caller clears it), else NULL with err set to
+** "name: libpq's message". Tl_pg_run0: the same without a result, 0 or
+** -1. */
+struct pg_result *Tl_pg_run(struct pg_conn *pg, const char *name, char *err,
+                            size_t n, const char *sql, int np,
+                            const char *const *pv);
+int Tl_pg_run0(struct pg_conn *pg, const char *name, char *err, size_t n,
+               const char *sql, int np, const char *const *pv);
+
 /* Connect to a PostgreSQL case (quiet notices, UTF8); err gets one line
 ** with the URI redacted. */
 tl_rc Tl_pg_connect(const char *uri, struct pg_conn **out, char *err,
