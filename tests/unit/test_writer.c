@@ -243,6 +243,41 @@ errors(tl_case *c)
   Tl_exec(c, "ROLLBACK");
 }
 
+/* A table with an ON CONFLICT clause of its own keeps it: the writer's
+** multi-row INSERT is OR FAIL (store/writer.c), which stops at the first
+** conflict; from there the rows go through the caller's statement, whose
+** conflict is the table's. 300 rows, every value three times: IGNORE
+** keeps the first of each. */
+static void
+conflict_clause(tl_case *c)
+{
+  Tl_writer *w = NULL;
+  sqlite3_stmt *ins = NULL;
+  tl_rc last = TL_OK, rc;
+  int i;
+
+  Tl_exec(c, "CREATE TABLE u(a INTEGER UNIQUE ON CONFLICT IGNORE, b)");
+  Tl_exec(c, "BEGIN");
+  sqlite3_prepare_v2(c->db, "INSERT INTO u(a, b) VALUES(?,?)", -1, &ins,
+                     NULL);
+  Tl_writer_start(c, &w);
+  for(i = 0; i < 300; i++) {
+    Tl_row_begin(w, ins);
+    Tl_row_int(w, i % 100);
+    Tl_row_int(w, i);
+    if((rc = Tl_row_end(w)) && !last)
+      last = rc;
+  }
+  is_int(last, TL_OK, "ON CONFLICT IGNORE: every Tl_row_end is TL_OK");
+  is_int(Tl_writer_finish(w), TL_OK, "ON CONFLICT IGNORE: finish");
+  is_int(one_int(c, "SELECT count(*) FROM u"), 100,
+         "ON CONFLICT IGNORE: the duplicates ignored");
+  is_int(one_int(c, "SELECT count(*) FROM u WHERE b = a"), 100,
+         "ON CONFLICT IGNORE: the first of each value kept");
+  sqlite3_finalize(ins);
+  Tl_exec(c, "COMMIT");
+}
+
 /* A grow that fails: at the first row (the rows array is still NULL), at
 ** the 1025th (the rows array is full), and in the text arena. */
 static void
@@ -297,6 +332,7 @@ main(void)
   every_kind(c);
   interleaved(c);
   errors(c);
+  conflict_clause(c);
   grow_fails(c, "first rows array", 0, 1);
   grow_fails(c, "full rows array", 1024, 1);
   grow_fails(c, "first cells array", 0, 2);

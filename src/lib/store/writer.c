@@ -47,6 +47,7 @@ typedef struct multi {
   sqlite3_stmt *one;    /* the caller's single-row INSERT */
   sqlite3_stmt *many;   /* the same with MULTI_ROWS tuples; NULL: none */
   int ncols;
+  int or_fail;          /* many is "INSERT OR FAIL": see multi_of() */
   cell *bound;          /* what each parameter of many holds now */
 } multi;
 
@@ -145,7 +146,17 @@ write_one(Tl_writer *w, const batch *b, const row *rw)
 
 /* The multi-row form of s ("INSERT ... VALUES(?,..),(?,..),..." with
 ** MULTI_ROWS tuples), prepared on first use; NULL when s is not a plain
-** "INSERT ... VALUES(...)" or the statement cannot be made. */
+** "INSERT ... VALUES(...)" or the statement cannot be made.
+**
+** A plain "INSERT INTO" becomes "INSERT OR FAIL INTO": a multi-row INSERT
+** with the default ABORT opens a statement journal, so each step copied
+** the pages it changes (the right-most leaves of the table and of its
+** indexes) into a sub-journal, to be able to undo the step alone. With
+** FAIL a constraint error keeps the rows before the bad one, which the
+** row-by-row retry in write_batch() wrote anyway, and the retry goes on
+** from the bad row through the caller's statement, so a conflict clause
+** of the table (ON CONFLICT IGNORE, REPLACE), which OR FAIL overrides,
+** still decides that row and the rest. */
 static multi *
 multi_of(Tl_writer *w, sqlite3_stmt *s)
 {
@@ -178,10 +189,17 @@ multi_of(Tl_writer *w, sqlite3_stmt *s)
   if(v[tl - 1] != ')' || memchr(v, ';', tl) || memchr(v + 1, '(', tl - 1))
     return NULL;
   pre = (size_t)(v - sql);
-  n = pre + (tl + 1) * MULTI_ROWS + 1;
+  n = pre + 8 + (tl + 1) * MULTI_ROWS + 1;
   if(!(text = malloc(n)))
     return NULL;
-  memcpy(text, sql, pre);
+  m->or_fail = !strncmp(sql, "INSERT INTO ", 12);
+  if(m->or_fail) {
+    memcpy(text, "INSERT OR FAIL INTO ", 20);
+    memcpy(text + 20, sql + 12, pre - 12);
+    pre += 8;
+  }
+  else
+    memcpy(text, sql, pre);
   for(i = 0; i < MULTI_ROWS; i++) {
     if(i)
       text[pre++] = ',';
@@ -259,9 +277,22 @@ write_batch(Tl_writer *w, batch *b)
       if(k < MULTI_ROWS)
         break;
       st = sqlite3_step(m->many);
+      if(st != SQLITE_DONE) {
+        /* A constraint error: FAIL kept the rows before the bad one
+        ** (sqlite3_changes() counts them), ABORT undid the step; the rest
+        ** go row by row, below, and the bad row's error is reported.
+        ** Anything else (I/O, memory, a corrupt page) is reported as it
+        ** is: it may have rolled the whole transaction back, after which
+        ** a row would be committed on its own. */
+        int done = m->or_fail ? sqlite3_changes(w->c->db) : 0;
+        sqlite3_reset(m->many);
+        if(sqlite3_errcode(w->c->db) != SQLITE_CONSTRAINT ||
+           sqlite3_get_autocommit(w->c->db))
+          return Tl_set_sqlite_error(w->c, "insert");
+        j += (size_t)done;
+        break;
+      }
       sqlite3_reset(m->many);
-      if(st != SQLITE_DONE)
-        break;       /* again row by row, below */
       j += MULTI_ROWS;
     }
     for(; j < n; j++)
