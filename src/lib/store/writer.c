@@ -425,22 +425,32 @@ hand_over(Tl_writer *w)
   pthread_mutex_unlock(&w->mu);
 }
 
-/* A cell of the current row. After a failed grow (w->oom) there is no
-** current row: nothing is stored until Tl_row_end() reports the error. */
+/* new_cell() when the batch's cells are full or a grow has failed. */
 static cell *
-new_cell(Tl_writer *w)
+new_cell_slow(Tl_writer *w)
 {
   batch *b = &w->b[w->fill];
   if(w->oom)
     return NULL;
-  /* room for ROW_CELLS cells was made by Tl_row_begin() */
-  if(b->n_cells >= b->cap_cells &&
-     !reserve((void **)&b->cells, &b->cap_cells, b->n_cells + 1,
+  if(!reserve((void **)&b->cells, &b->cap_cells, b->n_cells + 1,
               sizeof(cell))) {
     w->oom = 1;
     return NULL;
   }
-  b->rows[b->n_rows].n++;
+  return &b->cells[b->n_cells++];
+}
+
+/* A cell of the current row (the row's count of cells is taken at
+** Tl_row_end()). After a failed grow (w->oom) there is no current row:
+** nothing is stored until Tl_row_end() reports the error. Inline: the
+** walker calls it for every value; Tl_row_begin() made room for ROW_CELLS
+** cells, so the grow is the rare path. */
+static inline cell *
+new_cell(Tl_writer *w)
+{
+  batch *b = &w->b[w->fill];
+  if(w->oom || b->n_cells >= b->cap_cells)
+    return new_cell_slow(w);
   return &b->cells[b->n_cells++];
 }
 
@@ -563,6 +573,7 @@ Tl_row_end(Tl_writer *w)
   tl_rc rc;
   if(w->oom)
     return oom_error(w);
+  b->rows[b->n_rows].n = b->n_cells - b->rows[b->n_rows].first;
   b->n_rows++;
   if(b->n_rows >= BATCH_ROWS)
     hand_over(w);
