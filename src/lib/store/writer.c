@@ -17,8 +17,8 @@
 #define BATCH_ROWS 8192
 #define MULTI_ROWS 64   /* rows per multi-row INSERT */
 #define SMALL_ROWS 8    /* and per one for the rest of a batch */
-#define MAX_MULTI 8
-#define ROW_CELLS 32    /* cells made room for at each row's begin */     /* distinct statements per batch grouped by table */
+#define MAX_MULTI 8     /* distinct statements per batch grouped by table */
+#define ROW_CELLS 32    /* cells made room for at each row's begin */
 
 enum { CELL_NULL, CELL_INT, CELL_TEXT, CELL_BLOB, CELL_STATIC,
        CELL_UNKNOWN };
@@ -32,7 +32,7 @@ typedef struct cell {
 
 typedef struct row {
   sqlite3_stmt *s;
-  size_t first, n;
+  size_t first, n;      /* its cells; n is set by Tl_row_end() */
 } row;
 
 typedef struct batch {
