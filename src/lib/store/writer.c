@@ -16,8 +16,9 @@
 
 #define BATCH_ROWS 8192
 #define MULTI_ROWS 64   /* rows per multi-row INSERT */
-#define MAX_MULTI 8
-#define ROW_CELLS 32    /* cells made room for at each row's begin */     /* distinct statements per batch grouped by table */
+#define SMALL_ROWS 8    /* and per one for the rest of a batch */
+#define MAX_MULTI 8     /* distinct statements per batch grouped by table */
+#define ROW_CELLS 32    /* cells made room for at each row's begin */
 
 enum { CELL_NULL, CELL_INT, CELL_TEXT, CELL_BLOB, CELL_STATIC,
        CELL_UNKNOWN };
@@ -31,7 +32,7 @@ typedef struct cell {
 
 typedef struct row {
   sqlite3_stmt *s;
-  size_t first, n;
+  size_t first, n;      /* its cells; n is set by Tl_row_end() */
 } row;
 
 typedef struct batch {
@@ -43,11 +44,20 @@ typedef struct batch {
   size_t n_arena, cap_arena;
 } batch;
 
+/* A multi-row form of a statement: "INSERT ... VALUES(...),(...),..." with
+** `rows` tuples. */
+typedef struct many {
+  sqlite3_stmt *s;      /* NULL: not made (yet, or it cannot be) */
+  int rows;
+  int tried;            /* made once, or failed to be */
+  cell *bound;          /* what each parameter of s holds now */
+} many;
+
 typedef struct multi {
   sqlite3_stmt *one;    /* the caller's single-row INSERT */
-  sqlite3_stmt *many;   /* the same with MULTI_ROWS tuples; NULL: none */
-  int ncols;
-  cell *bound;          /* what each parameter of many holds now */
+  many big, small;      /* MULTI_ROWS and SMALL_ROWS tuples */
+  int ncols;            /* 0: no multi-row form */
+  int or_fail;          /* the forms are "INSERT OR FAIL": see multi_of() */
 } multi;
 
 struct Tl_writer {
@@ -91,24 +101,24 @@ reserve(void **p, size_t *cap, size_t need, size_t size)
 }
 
 /* A row's values onto parameters first+1 .. first+n of s. With bound
-** (what those parameters hold from the last row bound there), an integer,
-** a NULL or a static text already in place is not bound again: bindings
-** survive sqlite3_reset(), and a bind costs more than the compare. Text
-** and blobs from the arena are always bound (the arena is reused). */
+** (what those n parameters hold from the last row bound there), an
+** integer, a NULL or a static text already in place is not bound again:
+** bindings survive sqlite3_reset(), and a bind costs more than the
+** compare. The cells are kept canonical for that (len 0 in an integer, i
+** and len 0 in a NULL), so a cell equal to its bound copy is the same
+** value; text and blobs from the arena are always bound (the arena is
+** reused), their copies marked CELL_UNKNOWN, equal to no cell. */
 static void
 bind_row(const batch *b, const row *rw, sqlite3_stmt *s, int first,
          cell *bound)
 {
-  size_t k;
-  for(k = 0; k < rw->n; k++) {
-    const cell *c = &b->cells[rw->first + k];
-    int idx = first + (int)k + 1;
+  const cell *c = &b->cells[rw->first];
+  int k, n = (int)rw->n;
+  for(k = 0; k < n; k++, c++) {
+    int idx = first + k + 1;
     if(bound) {
-      cell *o = &bound[idx - 1];
-      if(o->type == c->type && (c->type == CELL_NULL ||
-                                (o->i == c->i && (c->type == CELL_INT ||
-                                                  (c->type == CELL_STATIC &&
-                                                   o->len == c->len)))))
+      cell *o = &bound[k];
+      if(o->i == c->i && o->type == c->type && o->len == c->len)
         continue;
       *o = *c;
       if(c->type == CELL_TEXT || c->type == CELL_BLOB)
@@ -143,31 +153,19 @@ write_one(Tl_writer *w, const batch *b, const row *rw)
   return TL_OK;
 }
 
-/* The multi-row form of s ("INSERT ... VALUES(?,..),(?,..),..." with
-** MULTI_ROWS tuples), prepared on first use; NULL when s is not a plain
-** "INSERT ... VALUES(...)" or the statement cannot be made. */
-static multi *
-multi_of(Tl_writer *w, sqlite3_stmt *s)
+/* The statement of mn: the caller's INSERT with its one tuple repeated
+** mn->rows times, made on first use; NULL when it cannot be made. */
+static sqlite3_stmt *
+many_stmt(Tl_writer *w, const multi *m, many *mn)
 {
-  int i, np;
   const char *sql, *v, *t;
   char *text;
   size_t pre, tl, n;
-  multi *m;
-  for(i = 0; i < w->n_multi; i++)
-    if(w->multi[i].one == s)
-      return w->multi[i].many ? &w->multi[i] : NULL;
-  if(w->n_multi == MAX_MULTI)
-    return NULL;
-  m = &w->multi[w->n_multi++];
-  m->one = s;
-  m->many = NULL;
-  m->bound = NULL;
-  np = sqlite3_bind_parameter_count(s);
-  sql = sqlite3_sql(s);
-  if(!sql || np < 1 || np * MULTI_ROWS >
-     sqlite3_limit(w->c->db, SQLITE_LIMIT_VARIABLE_NUMBER, -1))
-    return NULL;
+  int i, np = m->ncols;
+  if(mn->tried)
+    return mn->s;
+  mn->tried = 1;
+  sql = sqlite3_sql(m->one);
   /* the one tuple must end the statement: "... VALUES(?,?,...)" */
   for(v = NULL, t = sql; (t = strstr(t, "VALUES(")); t++)
     v = t;
@@ -178,11 +176,17 @@ multi_of(Tl_writer *w, sqlite3_stmt *s)
   if(v[tl - 1] != ')' || memchr(v, ';', tl) || memchr(v + 1, '(', tl - 1))
     return NULL;
   pre = (size_t)(v - sql);
-  n = pre + (tl + 1) * MULTI_ROWS + 1;
+  n = pre + 8 + (tl + 1) * (size_t)mn->rows + 1;
   if(!(text = malloc(n)))
     return NULL;
-  memcpy(text, sql, pre);
-  for(i = 0; i < MULTI_ROWS; i++) {
+  if(m->or_fail) {
+    memcpy(text, "INSERT OR FAIL INTO ", 20);
+    memcpy(text + 20, sql + 12, pre - 12);
+    pre += 8;
+  }
+  else
+    memcpy(text, sql, pre);
+  for(i = 0; i < mn->rows; i++) {
     if(i)
       text[pre++] = ',';
     memcpy(text + pre, v, tl);
@@ -190,31 +194,107 @@ multi_of(Tl_writer *w, sqlite3_stmt *s)
   }
   text[pre] = '\0';
   if(sqlite3_prepare_v3(w->c->db, text, -1, SQLITE_PREPARE_PERSISTENT,
-                        &m->many, NULL) != SQLITE_OK) {
-    m->many = NULL;
+                        &mn->s, NULL) != SQLITE_OK) {
+    mn->s = NULL;
     free(text);
     return NULL;
   }
   free(text);
-  if(!(m->bound = malloc(sizeof(cell) * (size_t)np * MULTI_ROWS))) {
-    sqlite3_finalize(m->many);
-    m->many = NULL;
+  if(!(mn->bound = calloc((size_t)np * (size_t)mn->rows, sizeof(cell)))) {
+    sqlite3_finalize(mn->s);
+    mn->s = NULL;
     return NULL;
   }
-  for(i = 0; i < np * MULTI_ROWS; i++)
-    m->bound[i].type = CELL_UNKNOWN;
+  for(i = 0; i < np * mn->rows; i++)
+    mn->bound[i].type = CELL_UNKNOWN;
+  return mn->s;
+}
+
+/* The multi-row forms of s ("INSERT ... VALUES(?,..),(?,..),..." with
+** MULTI_ROWS or SMALL_ROWS tuples, each made on first use); NULL when s is
+** not a plain "INSERT ... VALUES(...)" or has too many parameters.
+**
+** A plain "INSERT INTO" becomes "INSERT OR FAIL INTO": a multi-row INSERT
+** with the default ABORT opens a statement journal, so each step copied
+** the pages it changes (the right-most leaves of the table and of its
+** indexes) into a sub-journal, to be able to undo the step alone. With
+** FAIL a constraint error keeps the rows before the bad one, which the
+** row-by-row retry in write_batch() wrote anyway, and the retry goes on
+** from the bad row through the caller's statement, so a conflict clause
+** of the table (ON CONFLICT IGNORE, REPLACE), which OR FAIL overrides,
+** still decides that row and the rest. */
+static multi *
+multi_of(Tl_writer *w, sqlite3_stmt *s)
+{
+  int i, np;
+  const char *sql;
+  multi *m;
+  for(i = 0; i < w->n_multi; i++)
+    if(w->multi[i].one == s)
+      return w->multi[i].ncols ? &w->multi[i] : NULL;
+  if(w->n_multi == MAX_MULTI)
+    return NULL;
+  m = &w->multi[w->n_multi++];
+  memset(m, 0, sizeof(*m));
+  m->one = s;
+  m->big.rows = MULTI_ROWS;
+  m->small.rows = SMALL_ROWS;
+  np = sqlite3_bind_parameter_count(s);
+  sql = sqlite3_sql(s);
+  if(!sql || np < 1 || np * MULTI_ROWS >
+     sqlite3_limit(w->c->db, SQLITE_LIMIT_VARIABLE_NUMBER, -1))
+    return NULL;
+  m->or_fail = !strncmp(sql, "INSERT INTO ", 12);
   m->ncols = np;
   return m;
 }
 
+/* Rows order[0 .. mn->rows - 1] of the batch through mn's statement. The
+** number of rows written, all of them when TL_OK; after a constraint error
+** the rows before the bad one (the caller goes on with them one by one);
+** any other error is returned. */
+static tl_rc
+write_many(Tl_writer *w, const batch *b, const multi *m, many *mn,
+           const size_t *order, size_t *written)
+{
+  int k, st, np = m->ncols;
+  *written = 0;
+  for(k = 0; k < mn->rows; k++) {
+    const row *rw = &b->rows[order[k]];
+    if(rw->n != (size_t)np)
+      return TL_OK;     /* not this row's shape: one by one */
+    bind_row(b, rw, mn->s, k * np, mn->bound + (size_t)k * (size_t)np);
+  }
+  st = sqlite3_step(mn->s);
+  if(st != SQLITE_DONE) {
+    /* A constraint error: FAIL kept the rows before the bad one
+    ** (sqlite3_changes() counts them), ABORT undid the step; the rest go
+    ** row by row, and the bad row's error is reported. Anything else (I/O,
+    ** memory, a corrupt page) is reported as it is: it may have rolled the
+    ** whole transaction back, after which a row would be committed on its
+    ** own. */
+    int done = m->or_fail ? sqlite3_changes(w->c->db) : 0;
+    sqlite3_reset(mn->s);
+    if(sqlite3_errcode(w->c->db) != SQLITE_CONSTRAINT ||
+       sqlite3_get_autocommit(w->c->db))
+      return Tl_set_sqlite_error(w->c, "insert");
+    *written = (size_t)done;
+    return TL_OK;
+  }
+  sqlite3_reset(mn->s);
+  *written = (size_t)mn->rows;
+  return TL_OK;
+}
+
 /* The rows of a batch go table by table (in their order within each
-** table), MULTI_ROWS at a time through one multi-row INSERT: SQLite's cost
-** per statement (cursors opened and closed, the VDBE started and halted)
-** is then paid once per MULTI_ROWS rows. Every row of the batch is written
-** before the batch is given back, so the connection sees all rows at every
-** Tl_writer_sync(). A multi-row statement that fails is run again row by
-** row, so the rows before the failing one are written and the error names
-** that row, as before. */
+** table), MULTI_ROWS at a time through one multi-row INSERT, the rest of
+** the table's rows SMALL_ROWS at a time, the last few one by one: SQLite's
+** cost per statement (cursors opened and closed, the VDBE started and
+** halted) is then paid once per many rows. Every row of the batch is
+** written before the batch is given back, so the connection sees all rows
+** at every Tl_writer_sync(). A multi-row statement that fails on a
+** constraint is followed row by row from the failing row, so the rows
+** before it are written and the error names that row, as before. */
 static tl_rc
 write_batch(Tl_writer *w, batch *b)
 {
@@ -244,26 +324,28 @@ write_batch(Tl_writer *w, batch *b)
   for(i = 0; i < n_seen; i++) {
     sqlite3_stmt *s = seen[i];
     multi *m = multi_of(w, s);
-    size_t n = 0, j = 0, k;
+    size_t n = 0, j = 0;
     for(r = 0; r < b->n_rows; r++)
       if(b->rows[r].s == s)
         w->order[n++] = r;
-    while(m && n - j >= MULTI_ROWS) {
-      int st;
-      for(k = 0; k < MULTI_ROWS; k++) {
-        const row *rw = &b->rows[w->order[j + k]];
-        if(rw->n != (size_t)m->ncols)
-          break;
-        bind_row(b, rw, m->many, (int)k * m->ncols, m->bound);
+    if(m) {
+      many *sizes[2];
+      int z;
+      sizes[0] = &m->big;
+      sizes[1] = &m->small;
+      for(z = 0; z < 2; z++) {
+        many *mn = sizes[z];
+        size_t done;
+        while(n - j >= (size_t)mn->rows && many_stmt(w, m, mn)) {
+          if((rc = write_many(w, b, m, mn, w->order + j, &done)))
+            return rc;
+          j += done;
+          if(done < (size_t)mn->rows)
+            goto one_by_one;
+        }
       }
-      if(k < MULTI_ROWS)
-        break;
-      st = sqlite3_step(m->many);
-      sqlite3_reset(m->many);
-      if(st != SQLITE_DONE)
-        break;       /* again row by row, below */
-      j += MULTI_ROWS;
     }
+  one_by_one:
     for(; j < n; j++)
       if((rc = write_one(w, b, &b->rows[w->order[j]])))
         return rc;
@@ -343,22 +425,32 @@ hand_over(Tl_writer *w)
   pthread_mutex_unlock(&w->mu);
 }
 
-/* A cell of the current row. After a failed grow (w->oom) there is no
-** current row: nothing is stored until Tl_row_end() reports the error. */
+/* new_cell() when the batch's cells are full or a grow has failed. */
 static cell *
-new_cell(Tl_writer *w)
+new_cell_slow(Tl_writer *w)
 {
   batch *b = &w->b[w->fill];
   if(w->oom)
     return NULL;
-  /* room for ROW_CELLS cells was made by Tl_row_begin() */
-  if(b->n_cells >= b->cap_cells &&
-     !reserve((void **)&b->cells, &b->cap_cells, b->n_cells + 1,
+  if(!reserve((void **)&b->cells, &b->cap_cells, b->n_cells + 1,
               sizeof(cell))) {
     w->oom = 1;
     return NULL;
   }
-  b->rows[b->n_rows].n++;
+  return &b->cells[b->n_cells++];
+}
+
+/* A cell of the current row (the row's count of cells is taken at
+** Tl_row_end()). After a failed grow (w->oom) there is no current row:
+** nothing is stored until Tl_row_end() reports the error. Inline: the
+** walker calls it for every value; Tl_row_begin() made room for ROW_CELLS
+** cells, so the grow is the rare path. */
+static inline cell *
+new_cell(Tl_writer *w)
+{
+  batch *b = &w->b[w->fill];
+  if(w->oom || b->n_cells >= b->cap_cells)
+    return new_cell_slow(w);
   return &b->cells[b->n_cells++];
 }
 
@@ -386,6 +478,7 @@ Tl_row_int(Tl_writer *w, int64_t v)
   cell *c = new_cell(w);
   if(c) {
     c->type = CELL_INT;
+    c->len = 0;
     c->i = v;
   }
 }
@@ -394,10 +487,11 @@ void
 Tl_row_opt_int(Tl_writer *w, int have, int64_t v)
 {
   cell *c = new_cell(w);
-  if(c)
+  if(c) {
     c->type = have ? CELL_INT : CELL_NULL;
-  if(c)
-    c->i = v;
+    c->len = 0;
+    c->i = have ? v : 0;
+  }
 }
 
 static void
@@ -409,6 +503,8 @@ row_bytes(Tl_writer *w, int type, const void *p, int len)
     return;
   if(!p) {
     c->type = CELL_NULL;
+    c->len = 0;
+    c->i = 0;
     return;
   }
   if(len < 0)
@@ -417,6 +513,8 @@ row_bytes(Tl_writer *w, int type, const void *p, int len)
               1, 1)) {
     w->oom = 1;
     c->type = CELL_NULL;
+    c->len = 0;
+    c->i = 0;
     return;
   }
   memcpy(b->arena + b->n_arena, p, (size_t)len);
@@ -435,6 +533,8 @@ Tl_row_static(Tl_writer *w, const char *s, int len)
     return;
   if(!s) {
     c->type = CELL_NULL;
+    c->len = 0;
+    c->i = 0;
     return;
   }
   c->type = CELL_STATIC;
@@ -473,6 +573,7 @@ Tl_row_end(Tl_writer *w)
   tl_rc rc;
   if(w->oom)
     return oom_error(w);
+  b->rows[b->n_rows].n = b->n_cells - b->rows[b->n_rows].first;
   b->n_rows++;
   if(b->n_rows >= BATCH_ROWS)
     hand_over(w);
@@ -522,8 +623,10 @@ Tl_writer_finish_cpu(Tl_writer *w, double *cpu_s)
   if(cpu_s)
     *cpu_s = w->cpu_s;
   for(i = 0; i < w->n_multi; i++) {
-    sqlite3_finalize(w->multi[i].many);
-    free(w->multi[i].bound);
+    sqlite3_finalize(w->multi[i].big.s);
+    free(w->multi[i].big.bound);
+    sqlite3_finalize(w->multi[i].small.s);
+    free(w->multi[i].small.bound);
   }
   free(w->order);
   for(i = 0; i < 2; i++) {
