@@ -79,7 +79,7 @@ typedef struct ewf_inflater {
   struct libdeflate_decompressor *dec;
   uint8_t *raw;
   size_t cap;
-  uint64_t chunks;        /* chunks inflated here */
+  atomic_uint_fast64_t chunks;  /* chunks inflated here (read by stats) */
 } ewf_inflater;
 
 typedef struct {
@@ -228,6 +228,7 @@ static int
 inflater_init(ewf_inflater *z, size_t chunk)
 {
   z->cap = 2 * chunk + 64;  /* a stored chunk is chunk + 4 bytes */
+  atomic_init(&z->chunks, 0);
   z->dec = libdeflate_alloc_decompressor();
   z->raw = malloc(z->cap);
   return z->dec && z->raw;
@@ -281,7 +282,7 @@ fast_read(ewf_img *ei, ewf_inflater *z, libewf_handle_t *h, uint64_t off,
         goto fail;
       memcpy(dst, z->raw, want);
     }
-    z->chunks++;
+    atomic_fetch_add_explicit(&z->chunks, 1, memory_order_relaxed);
     dst += want;
     len -= want;
   }
@@ -542,6 +543,8 @@ Tl_ewf_img_cache_stats(TSK_IMG_INFO *img, Tl_ewf_cache_stats *st)
   st->misses = ei->misses;
   st->direct = ei->direct;
   st->short_fills = ei->short_fills;
+  st->fast_walk = (uint64_t)atomic_load(&ei->wz.chunks);
+  st->fast_hash = (uint64_t)atomic_load(&ei->hz.chunks);
   {
     ewf_pins *p = atomic_load_explicit(&ei->pins, memory_order_acquire);
     st->pinned = p ? p->n : 0;

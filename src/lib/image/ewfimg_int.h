@@ -40,6 +40,8 @@ typedef struct Tl_ewf_cache_stats {
   uint64_t pin_hash_fills;  /* left there by Tl_ewf_img_shared_read */
   uint64_t pin_hash_taken;  /* taken from there by it */
   uint64_t short_fills;   /* libtsk cache fills stopped by a hint */
+  uint64_t fast_walk;     /* chunks inflated with libdeflate by reads of img */
+  uint64_t fast_hash;     /* and by Tl_ewf_img_shared_read */
 } Tl_ewf_cache_stats;
 
 void Tl_ewf_img_cache_stats(TSK_IMG_INFO *img, Tl_ewf_cache_stats *st);
