@@ -471,7 +471,9 @@ ewf_img_read(TSK_IMG_INFO *img, TSK_OFF_T aoff, char *buf, size_t len)
             lookup(ei, run_end / ei->bsize) == NO_SLOT &&
             pin_find(p, run_end / ei->bsize) < 0)
         run_end += ei->bsize;
-      n = raw_read(ei, off, buf + done, (size_t)(run_end - off), 1);
+      n = fast_read(ei, &ei->wz, ei->h, off, (uint8_t *)buf + done,
+                    (size_t)(run_end - off)) ? (ssize_t)(run_end - off) :
+          raw_read(ei, off, buf + done, (size_t)(run_end - off), 1);
       if(n < 0)
         return -1;
       ei->direct += (uint64_t)n;
