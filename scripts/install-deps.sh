@@ -6,7 +6,7 @@ set -eu
 BUILD="build-essential autoconf automake libtool pkg-config
   libtsk-dev libewf-dev libsqlite3-dev zlib1g-dev libssl-dev
   libscca-dev libbfio-dev libfwnt-dev libregf-dev libfwsi-dev libevtx-dev
-  libpq-dev"
+  libpq-dev libdeflate-dev"
 TEST="sleuthkit ewf-tools sqlite3 unzip python3 xxd chromium exfatprogs tzdata
   dosfstools mtools libregf-utils libevtx-utils
   postgresql"

@@ -4,7 +4,8 @@
 ** CLOCK eviction with a cache of four blocks; large reads that bypass the
 ** cache; reads at and past the end; a damaged chunk read as libewf reads
 ** it; pinned blocks and the hasher's shared read (Tl_ewf_img_pin,
-** Tl_ewf_img_shared_read), also on the damaged copy. Needs $TL_CORPUS;
+** Tl_ewf_img_shared_read), also on the damaged copy; the chunks inflated
+** with libdeflate (compressed and stored ones). Needs $TL_CORPUS;
 ** skipped without it. */
 #include "config.h"
 
@@ -52,6 +53,18 @@ ewf_close(libewf_handle_t *h)
     libewf_handle_close(h, NULL);
     libewf_handle_free(&h, NULL);
   }
+}
+
+/* The set's EWF chunk size as libewf gives it (0: none). */
+static uint64_t
+chunk_size(char *const *segs, int n)
+{
+  libewf_handle_t *h = ewf_open(segs, n);
+  size32_t cs = 0;
+  if(h)
+    libewf_handle_get_chunk_size(h, &cs, NULL);
+  ewf_close(h);
+  return cs;
 }
 
 /* The whole media as libewf reads it directly, in 1 MiB steps, and the
@@ -416,6 +429,9 @@ test_pins(const char *what, char *const *segs, int n)
      "hit (%u pinned, %llu fills, %llu misses, %llu hits)", what, st.pinned,
      (unsigned long long)st.pin_walk_fills, (unsigned long long)st.misses,
      (unsigned long long)st.hits);
+  ok(st.fast_walk == 2 * (bs / chunk_size(segs, n)),
+     "pins, %s: both blocks inflated with libdeflate (%llu chunks)", what,
+     (unsigned long long)st.fast_walk);
   is_int(Tl_ewf_img_shared_read(img, h, 100, (uint8_t *)&b, 1), 0,
          "pins, %s: a shared read not on a block boundary returns 0", what);
   out = malloc((size_t)size);
@@ -430,6 +446,12 @@ test_pins(const char *what, char *const *segs, int n)
      "(%llu taken, %llu filled)", what,
      (unsigned long long)st.pin_hash_taken,
      (unsigned long long)st.pin_hash_fills);
+  {
+    uint64_t cs = chunk_size(segs, n);
+    ok(st.fast_hash == (size - 2 * bs + cs - 1) / cs,
+       "pins, %s: the hasher inflated every other chunk with libdeflate "
+       "(%llu)", what, (unsigned long long)st.fast_hash);
+  }
   {
     uint64_t m0 = st.misses;
     img->read(img, (TSK_OFF_T)(4 * bs + 1), &b, 1);

@@ -40,6 +40,8 @@ typedef struct Tl_ewf_cache_stats {
   uint64_t pin_hash_fills;  /* left there by Tl_ewf_img_shared_read */
   uint64_t pin_hash_taken;  /* taken from there by it */
   uint64_t short_fills;   /* libtsk cache fills stopped by a hint */
+  uint64_t fast_walk;     /* chunks inflated with libdeflate by reads of img */
+  uint64_t fast_hash;     /* and by Tl_ewf_img_shared_read */
 } Tl_ewf_cache_stats;
 
 void Tl_ewf_img_cache_stats(TSK_IMG_INFO *img, Tl_ewf_cache_stats *st);
@@ -92,14 +94,16 @@ long Tl_ewf_img_pin(TSK_IMG_INFO *img, const uint64_t (*ranges)[2], size_t n,
 /* The hashing thread's read of the media range [off, off + len) (whole
 ** blocks from a block boundary, or up to the end of the media) through its
 ** own libewf handle h, sharing the pinned blocks of img with the walk:
-** those already inflated (through a handle that had met no checksum error)
-** are copied from the store, the rest read through h, and the pinned ones
-** among them left in the store while h has met no checksum error. Returns
-** 1 when buf holds the range; 0 when nothing is pinned, the range is not
-** block-aligned, or a read through h fell short: the caller then reads the
-** range through h its usual way, so a bad chunk is met, zero-filled and
-** counted exactly as without sharing. Safe to call from another thread
-** than the one reading img; img must stay open meanwhile. */
+** those already inflated (checked, or through a handle that had met no
+** checksum error) are copied from the store, the rest read through h
+** (inflated with libdeflate, else through libewf: the top of ewfimg.c), and
+** the pinned ones among them left in the store when they were checked or h
+** has met no checksum error. Also without pinned blocks. Returns 1 when
+** buf holds the range; 0 when the range is not block-aligned or a read
+** through libewf fell short: the caller then reads the range through h its
+** usual way, so a bad chunk is met, zero-filled and counted exactly as
+** without sharing. Safe to call from one other thread than the one reading
+** img; img must stay open meanwhile. */
 int Tl_ewf_img_shared_read(TSK_IMG_INFO *img, libewf_handle_t *h,
                            uint64_t off, uint8_t *buf, size_t len);
 
