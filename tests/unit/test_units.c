@@ -96,6 +96,34 @@ main(void)
     is_str(buf, "a\xf0\x9f\x98\x80\\ud800b",
            "UTF-16 pair decoded, lone surrogate escaped");
   }
+  /* the fast paths: ASCII 8 bytes at a time (UTF-8), ASCII runs (UTF-16) */
+  ok(Tl_utf8_valid("abcdefgh\xc3\xa9ijklmnopq", 19),
+     "valid after 8 ASCII bytes");
+  ok(!Tl_utf8_valid("abcdefghijklmnop\xe9", 17),
+     "latin-1 byte after 16 ASCII bytes");
+  ok(!Tl_utf8_valid("abcdefghi\xc3", 10), "cut sequence at the end");
+  ok(!Tl_utf8_valid("abcdefghijklmno\x80pqrstuvw", 24),
+     "lone continuation byte inside an 8-byte word");
+  ok(Tl_utf8_valid("abcdefghijklmnopqrstuvwxyz0123456789", 36),
+     "36 ASCII bytes");
+  ok(!Tl_utf8_valid("abcdefghijklmnopqrstuvwxyz012345678\xff", 36),
+     "0xff as the 36th byte");
+  {
+    const unsigned char u16[] = {'a', 0, 'b', 0, 'c', 0, 'd', 0, 'e', 0,
+                                 'f', 0};
+    const unsigned char u16b[] = {'a', 0, 'b', 0, 0xe9, 0, 'c', 0};
+    const unsigned char u16c[] = {'a', 0, 0, 0, 'b', 0, 0x7f, 0, 0x80, 0};
+    char small[4];
+    is_int(Tl_utf16le_to_utf8(u16, 6, small, sizeof(small)), 6,
+           "ASCII past cap: the whole length");
+    is_str(small, "abc", "... cut to cap - 1 bytes");
+    is_int(Tl_utf16le_to_utf8(u16b, 4, small, 3), 5,
+           "U+00E9 past cap counted as 2 bytes");
+    is_str(small, "ab", "... not written");
+    Tl_utf16le_to_utf8(u16c, 5, buf, sizeof(buf));
+    is_str(buf, "a\\u0000b\x7f\xc2\x80",
+           "U+0000 ends an ASCII run escaped, U+007F one byte, U+0080 two");
+  }
   {
     static const struct { const char *in, *want; } norm[] = {
       {"C:\\Users\\alice\\Doc.docx", "/Users/alice/Doc.docx"},
