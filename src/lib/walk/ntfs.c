@@ -109,7 +109,7 @@ si_times(const TSK_FS_ATTR *a, Tl_times4 *t)
 typedef struct fn_rec {
   const TSK_FS_ATTR *a;
   Tl_ntfs_fn fn;
-  size_t name_off;
+  size_t name_off, name_len;
   int ok;
 } fn_rec;
 
@@ -119,6 +119,7 @@ store_fn(Tl_walk *w, int64_t object_id, const fn_rec *r, int ord)
 {
   static const char *const ns_names[] = {"POSIX", "Win32", "DOS",
                                          "Win32&DOS"};
+  static const int ns_len[] = {5, 5, 3, 9};
   const Tl_ntfs_fn *fn = &r->fn;
   Tl_writer *wr = w->wr;
 
@@ -129,8 +130,9 @@ store_fn(Tl_walk *w, int64_t object_id, const fn_rec *r, int ord)
   Tl_row_begin(wr, w->st->ins_fn);
   Tl_row_int(wr, object_id);
   Tl_row_int(wr, r->a->id);
-  Tl_row_static(wr, fn->nspace < 4 ? ns_names[fn->nspace] : "unknown", -1);
-  Tl_row_text(wr, w->text + r->name_off, -1);
+  Tl_row_static(wr, fn->nspace < 4 ? ns_names[fn->nspace] : "unknown",
+                fn->nspace < 4 ? ns_len[fn->nspace] : 7);
+  Tl_row_text(wr, w->text + r->name_off, (int)r->name_len);
   Tl_row_int(wr, (int64_t)(fn->parent & 0xffffffffffffULL));
   Tl_row_int(wr, (int64_t)(fn->parent >> 48));
   Tl_row_int(wr, fn->flags);
@@ -177,8 +179,11 @@ fn_parse(Tl_walk *w, fn_rec *r, int nfn)
       continue;
     cap = (size_t)r[k].fn.name_units * 6 + 1;
     r[k].name_off = off;
-    Tl_utf16le_to_utf8(r[k].fn.name, (size_t)r[k].fn.name_units,
-                       w->text + off, cap);
+    /* cap holds the longest form (6 bytes a unit: "\uXXXX"), so the
+    ** length returned is the text's */
+    r[k].name_len = Tl_utf16le_to_utf8(r[k].fn.name,
+                                       (size_t)r[k].fn.name_units,
+                                       w->text + off, cap);
     off += cap;
   }
   return 1;
