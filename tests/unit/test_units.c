@@ -125,6 +125,42 @@ main(void)
            "U+0000 ends an ASCII run escaped, U+007F one byte, U+0080 two");
   }
   {
+    /* 4 units at a time: each kind of unit that ends a word, at each
+    ** place in it, and cap in the middle of a word */
+    static const struct { unsigned short u[10]; size_t n; const char *want;
+                          const char *what; } w4[] = {
+      {{'a', 'b', 'c', 0x100, 'd', 'e', 'f', 'g'}, 8, "abc\xc4\x80" "defg",
+       "U+0100 (high byte set) 4th"},
+      {{'a', 'b', 0, 'c', 'd', 'e', 'f', 'g'}, 8, "ab\\u0000cdefg",
+       "U+0000 3rd"},
+      {{0x80, 'b', 'c', 'd', 'e', 'f', 'g', 'h'}, 8, "\xc2\x80" "bcdefgh",
+       "U+0080 1st"},
+      {{'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 0x7f}, 9, "abcdefgh\x7f",
+       "9 units, U+007F last"},
+      {{'a', 'b', 'c', 'd', 0xd83d, 0xde00, 'e', 'f', 'g', 'h'}, 10,
+       "abcd\xf0\x9f\x98\x80" "efgh", "a surrogate pair after a word"},
+    };
+    size_t k, j;
+    unsigned char b16[20];
+    char six[7];
+    for(k = 0; k < sizeof(w4) / sizeof(w4[0]); k++) {
+      for(j = 0; j < w4[k].n; j++) {
+        b16[2 * j] = (unsigned char)(w4[k].u[j] & 0xff);
+        b16[2 * j + 1] = (unsigned char)(w4[k].u[j] >> 8);
+      }
+      is_int(Tl_utf16le_to_utf8(b16, w4[k].n, buf, sizeof(buf)),
+             strlen(w4[k].want), "%s: length", w4[k].what);
+      is_str(buf, w4[k].want, "%s", w4[k].what);
+    }
+    for(j = 0; j < 9; j++) {
+      b16[2 * j] = (unsigned char)('a' + j);
+      b16[2 * j + 1] = 0;
+    }
+    is_int(Tl_utf16le_to_utf8(b16, 9, six, sizeof(six)), 9,
+           "9 ASCII units, cap 7: the whole length");
+    is_str(six, "abcdef", "... 6 bytes written (a word, then one by one)");
+  }
+  {
     static const struct { const char *in, *want; } norm[] = {
       {"C:\\Users\\alice\\Doc.docx", "/Users/alice/Doc.docx"},
       {"Shares/Space//x.pdf", "/Shares/Space/x.pdf"},

@@ -145,7 +145,24 @@ Tl_utf16le_to_utf8(const unsigned char *p, size_t n_units, char *out,
   while(i < n_units) {
     uint32_t u;
     /* a run of U+0001..U+007F, one byte each (what put_utf8 writes for
-    ** them) while they fit */
+    ** them) while they fit: 4 units at a time, then one by one */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    while(i + 4 <= n_units && o + 4 < cap) {
+      uint64_t v;
+      memcpy(&v, p + 2 * i, 8);
+      /* each unit below 0x80, and none 0 */
+      if((v & UINT64_C(0xff80ff80ff80ff80)) ||
+         ((v - UINT64_C(0x0001000100010001)) & ~v &
+          UINT64_C(0x8000800080008000)))
+        break;
+      out[o] = (char)p[2 * i];
+      out[o + 1] = (char)p[2 * i + 2];
+      out[o + 2] = (char)p[2 * i + 4];
+      out[o + 3] = (char)p[2 * i + 6];
+      o += 4;
+      i += 4;
+    }
+#endif
     while(i < n_units && !p[2 * i + 1] && p[2 * i] - 1u < 0x7f &&
           o + 1 < cap)
       out[o++] = (char)p[2 * i++];
