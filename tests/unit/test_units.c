@@ -96,6 +96,70 @@ main(void)
     is_str(buf, "a\xf0\x9f\x98\x80\\ud800b",
            "UTF-16 pair decoded, lone surrogate escaped");
   }
+  /* the fast paths: ASCII 8 bytes at a time (UTF-8), ASCII runs (UTF-16) */
+  ok(Tl_utf8_valid("abcdefgh\xc3\xa9ijklmnopq", 19),
+     "valid after 8 ASCII bytes");
+  ok(!Tl_utf8_valid("abcdefghijklmnop\xe9", 17),
+     "latin-1 byte after 16 ASCII bytes");
+  ok(!Tl_utf8_valid("abcdefghi\xc3", 10), "cut sequence at the end");
+  ok(!Tl_utf8_valid("abcdefghijklmno\x80pqrstuvw", 24),
+     "lone continuation byte inside an 8-byte word");
+  ok(Tl_utf8_valid("abcdefghijklmnopqrstuvwxyz0123456789", 36),
+     "36 ASCII bytes");
+  ok(!Tl_utf8_valid("abcdefghijklmnopqrstuvwxyz012345678\xff", 36),
+     "0xff as the 36th byte");
+  {
+    const unsigned char u16[] = {'a', 0, 'b', 0, 'c', 0, 'd', 0, 'e', 0,
+                                 'f', 0};
+    const unsigned char u16b[] = {'a', 0, 'b', 0, 0xe9, 0, 'c', 0};
+    const unsigned char u16c[] = {'a', 0, 0, 0, 'b', 0, 0x7f, 0, 0x80, 0};
+    char small[4];
+    is_int(Tl_utf16le_to_utf8(u16, 6, small, sizeof(small)), 6,
+           "ASCII past cap: the whole length");
+    is_str(small, "abc", "... cut to cap - 1 bytes");
+    is_int(Tl_utf16le_to_utf8(u16b, 4, small, 3), 5,
+           "U+00E9 past cap counted as 2 bytes");
+    is_str(small, "ab", "... not written");
+    Tl_utf16le_to_utf8(u16c, 5, buf, sizeof(buf));
+    is_str(buf, "a\\u0000b\x7f\xc2\x80",
+           "U+0000 ends an ASCII run escaped, U+007F one byte, U+0080 two");
+  }
+  {
+    /* 4 units at a time: each kind of unit that ends a word, at each
+    ** place in it, and cap in the middle of a word */
+    static const struct { unsigned short u[10]; size_t n; const char *want;
+                          const char *what; } w4[] = {
+      {{'a', 'b', 'c', 0x100, 'd', 'e', 'f', 'g'}, 8, "abc\xc4\x80" "defg",
+       "U+0100 (high byte set) 4th"},
+      {{'a', 'b', 0, 'c', 'd', 'e', 'f', 'g'}, 8, "ab\\u0000cdefg",
+       "U+0000 3rd"},
+      {{0x80, 'b', 'c', 'd', 'e', 'f', 'g', 'h'}, 8, "\xc2\x80" "bcdefgh",
+       "U+0080 1st"},
+      {{'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 0x7f}, 9, "abcdefgh\x7f",
+       "9 units, U+007F last"},
+      {{'a', 'b', 'c', 'd', 0xd83d, 0xde00, 'e', 'f', 'g', 'h'}, 10,
+       "abcd\xf0\x9f\x98\x80" "efgh", "a surrogate pair after a word"},
+    };
+    size_t k, j;
+    unsigned char b16[20];
+    char six[7];
+    for(k = 0; k < sizeof(w4) / sizeof(w4[0]); k++) {
+      for(j = 0; j < w4[k].n; j++) {
+        b16[2 * j] = (unsigned char)(w4[k].u[j] & 0xff);
+        b16[2 * j + 1] = (unsigned char)(w4[k].u[j] >> 8);
+      }
+      is_int(Tl_utf16le_to_utf8(b16, w4[k].n, buf, sizeof(buf)),
+             strlen(w4[k].want), "%s: length", w4[k].what);
+      is_str(buf, w4[k].want, "%s", w4[k].what);
+    }
+    for(j = 0; j < 9; j++) {
+      b16[2 * j] = (unsigned char)('a' + j);
+      b16[2 * j + 1] = 0;
+    }
+    is_int(Tl_utf16le_to_utf8(b16, 9, six, sizeof(six)), 9,
+           "9 ASCII units, cap 7: the whole length");
+    is_str(six, "abcdef", "... 6 bytes written (a word, then one by one)");
+  }
   {
     static const struct { const char *in, *want; } norm[] = {
       {"C:\\Users\\alice\\Doc.docx", "/Users/alice/Doc.docx"},

@@ -53,7 +53,16 @@ Tl_utf8_valid(const char *s, size_t len)
   size_t i = 0, n;
   while(i < len) {
     if(p[i] < 0x80) {
+      /* ASCII runs 8 bytes at a time (names and paths are mostly
+      ** ASCII): a byte of 0x80 or more stops the fast path */
+      uint64_t v;
       i++;
+      while(i + 8 <= len) {
+        memcpy(&v, p + i, 8);
+        if(v & UINT64_C(0x8080808080808080))
+          break;
+        i += 8;
+      }
       continue;
     }
     n = utf8_seq(p + i, len - i);
@@ -134,8 +143,40 @@ Tl_utf16le_to_utf8(const unsigned char *p, size_t n_units, char *out,
   static const char hex[] = "0123456789abcdef";
   size_t i = 0, o = 0;
   while(i < n_units) {
-    uint32_t u = (uint32_t)p[2 * i] | ((uint32_t)p[2 * i + 1] << 8);
+    uint32_t u;
+    /* a run of U+0001..U+007F, one byte each (what put_utf8 writes for
+    ** them) while they fit: 4 units at a time, then one by one */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    while(i + 4 <= n_units && o + 4 < cap) {
+      uint64_t v;
+      memcpy(&v, p + 2 * i, 8);
+      /* each unit below 0x80, and none 0 */
+      if((v & UINT64_C(0xff80ff80ff80ff80)) ||
+         ((v - UINT64_C(0x0001000100010001)) & ~v &
+          UINT64_C(0x8000800080008000)))
+        break;
+      out[o] = (char)p[2 * i];
+      out[o + 1] = (char)p[2 * i + 2];
+      out[o + 2] = (char)p[2 * i + 4];
+      out[o + 3] = (char)p[2 * i + 6];
+      o += 4;
+      i += 4;
+    }
+#endif
+    while(i < n_units && !p[2 * i + 1] && p[2 * i] - 1u < 0x7f &&
+          o + 1 < cap)
+      out[o++] = (char)p[2 * i++];
+    if(i == n_units)
+      break;
+    u = (uint32_t)p[2 * i] | ((uint32_t)p[2 * i + 1] << 8);
     i++;
+    if(u - 1 < 0x7f) {
+      /* the same past cap: counted, not written */
+      if(o + 1 < cap)
+        out[o] = (char)u;
+      o++;
+      continue;
+    }
     if(u >= 0xd800 && u <= 0xdbff && i < n_units) {
       uint32_t l = (uint32_t)p[2 * i] | ((uint32_t)p[2 * i + 1] << 8);
       if(l >= 0xdc00 && l <= 0xdfff) {

@@ -16,7 +16,15 @@ Tl_filetime_to_ns(uint64_t ft, int *clamped)
 {
   /* ft fits in int64 ticks only below 2^63; ns = (ft - epoch) * 100 must
   ** fit too. Work in signed 128-bit to keep the test simple and exact. */
-  __int128 ns = ((__int128)ft - TL_FILETIME_UNIX_EPOCH) * 100;
+  __int128 ns;
+  /* the usual case, (ft - epoch) * 100 within int64, without 128 bits:
+  ** |ft - epoch| <= INT64_MAX / 100 */
+  if(ft >= (uint64_t)(TL_FILETIME_UNIX_EPOCH - INT64_MAX / 100) &&
+     ft <= (uint64_t)(TL_FILETIME_UNIX_EPOCH + INT64_MAX / 100)) {
+    *clamped = 0;
+    return ((int64_t)ft - TL_FILETIME_UNIX_EPOCH) * 100;
+  }
+  ns = ((__int128)ft - TL_FILETIME_UNIX_EPOCH) * 100;
   *clamped = 0;
   if(ns > (__int128)INT64_MAX) {
     *clamped = 1;

@@ -16,14 +16,22 @@
 #define NTFS_ATTR_SI 0x10
 #define NTFS_ATTR_FN 0x30
 
+/* Little-endian loads: one load on a little-endian host (GCC kept the
+** byte loop as a loop, 8 shifts a value) */
 static uint64_t
 le64(const uint8_t *p)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return v;
+#else
   uint64_t v = 0;
   int i;
   for(i = 7; i >= 0; i--)
     v = (v << 8) | p[i];
   return v;
+#endif
 }
 
 static uint32_t
@@ -101,7 +109,7 @@ si_times(const TSK_FS_ATTR *a, Tl_times4 *t)
 typedef struct fn_rec {
   const TSK_FS_ATTR *a;
   Tl_ntfs_fn fn;
-  size_t name_off;
+  size_t name_off, name_len;
   int ok;
 } fn_rec;
 
@@ -111,6 +119,7 @@ store_fn(Tl_walk *w, int64_t object_id, const fn_rec *r, int ord)
 {
   static const char *const ns_names[] = {"POSIX", "Win32", "DOS",
                                          "Win32&DOS"};
+  static const int ns_len[] = {5, 5, 3, 9};
   const Tl_ntfs_fn *fn = &r->fn;
   Tl_writer *wr = w->wr;
 
@@ -121,8 +130,9 @@ store_fn(Tl_walk *w, int64_t object_id, const fn_rec *r, int ord)
   Tl_row_begin(wr, w->st->ins_fn);
   Tl_row_int(wr, object_id);
   Tl_row_int(wr, r->a->id);
-  Tl_row_static(wr, fn->nspace < 4 ? ns_names[fn->nspace] : "unknown", -1);
-  Tl_row_text(wr, w->text + r->name_off, -1);
+  Tl_row_static(wr, fn->nspace < 4 ? ns_names[fn->nspace] : "unknown",
+                fn->nspace < 4 ? ns_len[fn->nspace] : 7);
+  Tl_row_text(wr, w->text + r->name_off, (int)r->name_len);
   Tl_row_int(wr, (int64_t)(fn->parent & 0xffffffffffffULL));
   Tl_row_int(wr, (int64_t)(fn->parent >> 48));
   Tl_row_int(wr, fn->flags);
@@ -169,8 +179,11 @@ fn_parse(Tl_walk *w, fn_rec *r, int nfn)
       continue;
     cap = (size_t)r[k].fn.name_units * 6 + 1;
     r[k].name_off = off;
-    Tl_utf16le_to_utf8(r[k].fn.name, (size_t)r[k].fn.name_units,
-                       w->text + off, cap);
+    /* cap holds the longest form (6 bytes a unit: "\uXXXX"), so the
+    ** length returned is the text's */
+    r[k].name_len = Tl_utf16le_to_utf8(r[k].fn.name,
+                                       (size_t)r[k].fn.name_units,
+                                       w->text + off, cap);
     off += cap;
   }
   return 1;
@@ -225,23 +238,191 @@ fn_select(Tl_walk *w, const TSK_FS_FILE *f, const fn_rec *r, int nfn,
 }
 
 /* $FILE_NAMEs of one entry kept on the stack; more (rare: hard links)
-** take memory of their own. */
+** take memory of their own. The same for its attributes. */
 #define FN_STACK 8
+#define ATTR_STACK 16
+
+/* The attributes of f in libtsk's order: av[i] is what
+** tsk_fs_file_attr_get_idx(f, i) gives (NULL where it gives none), i <
+** the count returned, -1 when out of memory. av has room for max; *out is
+** av, or a malloc'd array when there are more. Loaded attributes (the
+** normal case) are the list's attributes in use, read in one pass: each
+** tsk_fs_file_attr_get_idx() walks the list from its head (and the entry
+** was asked three times over). Anything else goes through libtsk. */
+static int
+attr_vec(TSK_FS_FILE *f, const TSK_FS_ATTR **av, int max,
+         const TSK_FS_ATTR ***out)
+{
+  const TSK_FS_META *m = f->meta;
+  const TSK_FS_ATTR *a;
+  int cnt = 0, i;
+  *out = av;
+  if(m && m->attr_state == TSK_FS_META_ATTR_STUDIED && m->attr) {
+    for(a = m->attr->head; a; a = a->next)
+      if(a->flags & TSK_FS_ATTR_INUSE) {
+        if(cnt < max)
+          av[cnt] = a;
+        cnt++;
+      }
+    if(cnt <= max)
+      return cnt;
+    if(!(*out = malloc(sizeof(**out) * (size_t)cnt)))
+      return -1;
+    i = 0;
+    for(a = m->attr->head; a; a = a->next)
+      if(a->flags & TSK_FS_ATTR_INUSE)
+        (*out)[i++] = a;
+    return cnt;
+  }
+  cnt = tsk_fs_file_attr_getsize(f);
+  if(cnt > max && !(*out = malloc(sizeof(**out) * (size_t)cnt)))
+    return -1;
+  for(i = 0; i < cnt; i++)
+    (*out)[i] = tsk_fs_file_attr_get_idx(f, i);
+  return cnt;
+}
+
+/* Owner SIDs by security id, per file system. libtsk's
+** tsk_fs_file_get_owner_sid() takes the security id from the entry's
+** $STANDARD_INFORMATION (the lowest attribute id, as tsk_fs_attrlist_get
+** picks it; 4 bytes at offset 52 of its buffer, read whatever the
+** attribute's size), searches $SII for it one entry after the other,
+** then formats the owner of its $SDS entry, or fails (setting an error
+** message) each time: the answer depends on those 4 bytes alone, so each
+** is asked once (a Windows volume has a few thousand security ids for its
+** 100,000s of files). Keyed by the raw bytes, so libtsk's byte order does
+** not matter. */
+typedef struct sid_ent {
+  uint32_t key;
+  int used;
+  char *sid;                /* NULL: libtsk gave none */
+} sid_ent;
+
+struct Tl_sidcache {
+  sid_ent *e;
+  size_t cap, n;            /* cap: a power of two */
+  int64_t fs_id;            /* the file system they belong to */
+};
+
+static void
+sids_clear(Tl_sidcache *c)
+{
+  size_t i;
+  for(i = 0; i < c->cap; i++)
+    if(c->e[i].used) {
+      free(c->e[i].sid);
+      c->e[i].used = 0;
+      c->e[i].sid = NULL;
+    }
+  c->n = 0;
+}
+
+void
+Tl_ntfs_free(Tl_walk *w)
+{
+  if(w->sids) {
+    sids_clear(w->sids);
+    free(w->sids->e);
+    free(w->sids);
+    w->sids = NULL;
+  }
+  free(w->named_bits);
+  free(w->named_far);
+  w->named_bits = w->named_far = NULL;
+  w->named_words = w->n_far = w->far_cap = 0;
+}
+
+static sid_ent *
+sids_slot(Tl_sidcache *c, uint32_t key)
+{
+  size_t i = (size_t)(key * 2654435761u) & (c->cap - 1);
+  while(c->e[i].used && c->e[i].key != key)
+    i = (i + 1) & (c->cap - 1);
+  return &c->e[i];
+}
+
+/* Room for one more; 0 when out of memory. */
+static int
+sids_room(Tl_sidcache *c)
+{
+  sid_ent *old = c->e, *ne;
+  size_t oc = c->cap, i;
+  if(c->n + 1 <= c->cap / 2)
+    return 1;
+  if(!(ne = calloc(oc ? oc * 2 : 64, sizeof(*ne))))
+    return 0;
+  c->e = ne;
+  c->cap = oc ? oc * 2 : 64;
+  for(i = 0; i < oc; i++)
+    if(old[i].used)
+      *sids_slot(c, old[i].key) = old[i];
+  free(old);
+  return 1;
+}
+
+/* The owner SID of f as tsk_fs_file_get_owner_sid() gives it, or NULL;
+** it stays valid until the walk of this file system ends (or, for *own,
+** the caller frees it). */
+static const char *
+owner_sid(Tl_walk *w, TSK_FS_FILE *f, char **own)
+{
+  const TSK_FS_META *m = f->meta;
+  const TSK_FS_ATTR *si;
+  Tl_sidcache *c = w->sids;
+  sid_ent *e;
+  uint32_t key;
+  char *sid = NULL;
+
+  *own = NULL;
+  if(!c && (c = w->sids = calloc(1, sizeof(*c))))
+    c->fs_id = -1;
+  if(c && c->fs_id != w->fs_id) {
+    sids_clear(c);
+    c->fs_id = w->fs_id;
+  }
+  /* loaded attributes only: then the lookup below changes nothing */
+  si = c && m && m->attr_state == TSK_FS_META_ATTR_STUDIED && m->attr ?
+       tsk_fs_file_attr_get_type(f, TSK_FS_ATTR_TYPE_NTFS_SI, 0, 0) : NULL;
+  if(!si || !si->rd.buf || si->rd.buf_size < 56 || !sids_room(c)) {
+    tsk_error_reset();
+    if(tsk_fs_file_get_owner_sid(f, own))
+      *own = NULL;
+    return *own;
+  }
+  memcpy(&key, si->rd.buf + 52, 4);
+  e = sids_slot(c, key);
+  if(e->used)
+    return e->sid;
+  if(tsk_fs_file_get_owner_sid(f, &sid))
+    sid = NULL;
+  e->used = 1;
+  e->key = key;
+  e->sid = sid;
+  c->n++;
+  return sid;
+}
 
 void
 Tl_ntfs_entry(Tl_walk *w, TSK_FS_FILE *f, size_t path_len)
 {
-  int cnt = tsk_fs_file_attr_getsize(f), i, fn_idx = -1, first = -1;
+  const TSK_FS_ATTR *av_stack[ATTR_STACK], **av;
+  int cnt = attr_vec(f, av_stack, ATTR_STACK, &av), i, fn_idx = -1;
+  int first = -1;
   const TSK_FS_ATTR *si = NULL;
   Tl_times4 t;
   int have_t = 0;
-  char *sid = NULL;
+  const char *sid;
+  char *sid_own = NULL;
   fn_rec fn_stack[FN_STACK], *fn = fn_stack;
   char sel_stack[FN_STACK], *sel = sel_stack;
   int nfn = 0;
 
+  if(cnt < 0) {
+    w->rc = Tl_set_error(w->c, TL_NOMEM, "out of memory");
+    return;
+  }
   for(i = 0; i < cnt; i++) {
-    const TSK_FS_ATTR *a = tsk_fs_file_attr_get_idx(f, i);
+    const TSK_FS_ATTR *a = av[i];
     if(!a)
       continue;
     if(a->type == NTFS_ATTR_SI && !si)
@@ -262,8 +443,7 @@ Tl_ntfs_entry(Tl_walk *w, TSK_FS_FILE *f, size_t path_len)
     have_t = si_times(si, &t);
   if(!have_t)
     Tl_walk_meta_times(f->meta, &t);
-  if(tsk_fs_file_get_owner_sid(f, &sid))
-    sid = NULL;
+  sid = owner_sid(w, f, &sid_own);
   tsk_error_reset();
   if(nfn > FN_STACK &&
      (!(fn = malloc(sizeof(*fn) * (size_t)nfn)) ||
@@ -273,7 +453,7 @@ Tl_ntfs_entry(Tl_walk *w, TSK_FS_FILE *f, size_t path_len)
   }
 
   for(i = 0; i < cnt || (first < 0 && i == 0); i++) {
-    const TSK_FS_ATTR *a = first < 0 ? NULL : tsk_fs_file_attr_get_idx(f, i);
+    const TSK_FS_ATTR *a = first < 0 ? NULL : av[i];
     int64_t id;
     int j;
     if(first >= 0 && (!a || !is_object_attr(a)))
@@ -286,7 +466,7 @@ Tl_ntfs_entry(Tl_walk *w, TSK_FS_FILE *f, size_t path_len)
       /* the entry's $FILE_NAMEs in attribute order: ord is the index */
       nfn = 0;
       for(j = 0; j < cnt; j++) {
-        const TSK_FS_ATTR *fa = tsk_fs_file_attr_get_idx(f, j);
+        const TSK_FS_ATTR *fa = av[j];
         if(fa && fa->type == NTFS_ATTR_FN)
           fn[nfn++].a = fa;
       }
@@ -305,7 +485,46 @@ out:
     free(fn);
   if(sel != sel_stack)
     free(sel);
-  free(sid);
+  if(av != av_stack)
+    free(av);
+  free(sid_own);
+}
+
+/* NTFS: the MFT entries the walk names, for Tl_ntfs_orphans(): one bit an
+** entry up to the file system's last entry (a qsort and a bsearch per
+** entry before: 800 KiB and a sort at 100,000 files, 12.5 KiB now), a
+** list for the numbers past it (a damaged index can name any). 0 when
+** out of memory. */
+int
+Tl_ntfs_named(Tl_walk *w, uint64_t inum)
+{
+  if(w->named_fs != w->fs_id || !w->named_bits) {
+    size_t nw = (size_t)((uint64_t)w->fs->last_inum / 64 + 1);
+    if(nw > w->named_words) {
+      uint64_t *nb = realloc(w->named_bits, nw * sizeof(*nb));
+      if(!nb)
+        return 0;
+      w->named_bits = nb;
+      w->named_words = nw;
+    }
+    memset(w->named_bits, 0, w->named_words * sizeof(uint64_t));
+    w->n_far = 0;
+    w->named_fs = w->fs_id;
+  }
+  if(inum / 64 < w->named_words) {
+    w->named_bits[inum / 64] |= UINT64_C(1) << (inum % 64);
+    return 1;
+  }
+  if(w->n_far == w->far_cap) {
+    size_t nc = w->far_cap ? w->far_cap * 2 : 64;
+    uint64_t *nn = realloc(w->named_far, nc * sizeof(*nn));
+    if(!nn)
+      return 0;
+    w->named_far = nn;
+    w->far_cap = nc;
+  }
+  w->named_far[w->n_far++] = inum;
+  return 1;
 }
 
 static int
@@ -329,7 +548,7 @@ Tl_ntfs_orphans(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id)
   uint64_t n_dirs = 0, n_files = 0, rs, per, off, size, i;
   char list[300], msg[800];
   size_t used = 0;
-  int c = 0;
+  int c = 0, any = w->named_fs == w->fs_id && w->named_bits;
   list[0] = 0;
   if(tsk_fs_read(fs, 0, (char *)bs, sizeof(bs)) != (ssize_t)sizeof(bs))
     goto out;
@@ -344,8 +563,8 @@ Tl_ntfs_orphans(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id)
   per = 256;
   if(!(buf = malloc(rs * per)))
     goto out;
-  if(w->n_named)
-    qsort(w->named, w->n_named, sizeof(uint64_t), cmp_u64);
+  if(any && w->n_far)
+    qsort(w->named_far, w->n_far, sizeof(uint64_t), cmp_u64);
   for(off = 0; off < size && !w->interrupted; off += rs * per) {
     ssize_t got = tsk_fs_file_read(mft, (TSK_OFF_T)off, (char *)buf,
                                    (size_t)(rs * per), 0);
@@ -359,8 +578,10 @@ Tl_ntfs_orphans(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id)
         continue;
       flags = r[22] | (r[23] << 8);
       if(!(flags & 1) ||
-         (w->n_named && bsearch(&inum, w->named, w->n_named,
-                                sizeof(uint64_t), cmp_u64)))
+         (any && (inum / 64 < w->named_words ?
+                  (w->named_bits[inum / 64] >> (inum % 64)) & 1 :
+                  w->n_far && bsearch(&inum, w->named_far, w->n_far,
+                                      sizeof(uint64_t), cmp_u64) != NULL)))
         continue;
       if(flags & 2)
         n_dirs++;
@@ -389,5 +610,5 @@ out:
   if(mft)
     tsk_fs_file_close(mft);
   free(buf);
-  w->n_named = 0;
+  w->named_fs = -1;
 }

@@ -83,27 +83,27 @@ Tl_walk_emit(Tl_walk *w, int64_t object_id, const char *source, int attr_id,
     "....", "m...", ".a..", "ma..", "..c.", "m.c.", ".ac.", "mac.",
     "...b", "m..b", ".a.b", "ma.b", "..cb", "m.cb", ".acb", "macb"
   };
-  int used[4] = {0, 0, 0, 0};
-  int i, j;
+  unsigned used = 0;
+  int i, j, source_len = (int)strlen(source);
   Tl_writer *wr = w->wr;
   for(i = 0; i < 4 && !w->rc; i++) {
-    unsigned bits = 0;
-    if(!t->have[i] || used[i])
+    unsigned bits = 1u << i;
+    if(!t->have[i] || (used & bits))
       continue;
-    for(j = i; j < 4; j++)
+    for(j = i + 1; j < 4; j++)
       /* one instant, and the same raw value and stored offset (exFAT
       ** times can meet at one instant from different wall times) */
-      if(t->have[j] && !used[j] && t->ns[j] == t->ns[i] &&
+      if(t->have[j] && !(used & (1u << j)) && t->ns[j] == t->ns[i] &&
          (!t->has_raw || t->raw[j] == t->raw[i]) &&
-         t->has_tz[j] == t->has_tz[i] && t->tz[j] == t->tz[i]) {
-        used[j] = 1;
+         t->has_tz[j] == t->has_tz[i] && t->tz[j] == t->tz[i])
         bits |= 1u << j;
-      }
+    used |= bits;
     Tl_row_begin(wr, w->st->ins_event);
     Tl_row_int(wr, object_id);
     Tl_row_int(wr, w->evidence_id);
     Tl_row_int(wr, t->ns[i]);
-    Tl_row_static(wr, source, -1);   /* a literal or w->source */
+    /* a literal or w->source, its length taken once a call */
+    Tl_row_static(wr, source, source_len);
     Tl_row_static(wr, macb_str[bits], 4);
     Tl_row_opt_int(wr, attr_id >= 0, attr_id);
     Tl_row_opt_int(wr, t->has_raw, (int64_t)t->raw[i]);
@@ -134,13 +134,19 @@ Tl_walk_meta_times(const TSK_FS_META *m, Tl_times4 *t)
 
 /* ---- objects --------------------------------------------------------- */
 
+/* The alloc_state column and its length. */
 static const char *
-alloc_state(const TSK_FS_FILE *f)
+alloc_state(const TSK_FS_FILE *f, int *len)
 {
-  if(!(f->name->flags & TSK_FS_NAME_FLAG_UNALLOC))
+  if(!(f->name->flags & TSK_FS_NAME_FLAG_UNALLOC)) {
+    *len = 9;
     return "allocated";
-  if(f->meta && (f->meta->flags & TSK_FS_META_FLAG_ALLOC))
+  }
+  if(f->meta && (f->meta->flags & TSK_FS_META_FLAG_ALLOC)) {
+    *len = 15;
     return "deleted-realloc";
+  }
+  *len = 7;
   return "deleted";
 }
 
@@ -155,7 +161,8 @@ Tl_walk_store_object(Tl_walk *w, TSK_FS_FILE *f, const char *path, size_t path_l
   const char *stream = NULL, *nm = f->name->name;
   size_t len = path_len, nl = strlen(nm);
   int64_t id = w->next_object_id;
-  int path_ok;
+  int path_ok, state_len;
+  const char *state = alloc_state(f, &state_len);
 
   if(a && a->name &&
      (a->type != TSK_FS_ATTR_TYPE_NTFS_IDXROOT || strcmp(a->name, "$I30")))
@@ -215,7 +222,7 @@ Tl_walk_store_object(Tl_walk *w, TSK_FS_FILE *f, const char *path, size_t path_l
                                              TSK_FS_META_TYPE_STR_MAX ?
                                              m->type : 0] : NULL, 1);
   Tl_row_opt_int(wr, a || m, a ? a->size : m ? m->size : 0);
-  Tl_row_static(wr, alloc_state(f), -1);
+  Tl_row_static(wr, state, state_len);
   Tl_row_int(wr, (f->name->flags & TSK_FS_NAME_FLAG_UNALLOC) != 0);
   Tl_row_opt_int(wr, m != NULL, m ? (int64_t)m->mode : 0);
   Tl_row_opt_int(wr, m != NULL, m ? (int64_t)m->uid : 0);
@@ -282,18 +289,9 @@ on_entry(TSK_FS_FILE *f, const char *dir, void *ptr)
   memcpy(w->path + 1, dir, dl);
   memcpy(w->path + 1 + dl, f->name->name, nl + 1);
 
-  if(w->is_ntfs) {
-    if(w->n_named == w->named_cap) {
-      size_t nc = w->named_cap ? w->named_cap * 2 : 1024;
-      uint64_t *nn = realloc(w->named, nc * sizeof(*nn));
-      if(!nn) {
-        w->rc = Tl_set_error(w->c, TL_NOMEM, "out of memory");
-        return TSK_WALK_ERROR;
-      }
-      w->named = nn;
-      w->named_cap = nc;
-    }
-    w->named[w->n_named++] = f->name->meta_addr;
+  if(w->is_ntfs && !Tl_ntfs_named(w, f->name->meta_addr)) {
+    w->rc = Tl_set_error(w->c, TL_NOMEM, "out of memory");
+    return TSK_WALK_ERROR;
   }
   if(w->is_ntfs && f->meta)
     Tl_ntfs_entry(w, f, 1 + dl + nl);
@@ -731,6 +729,5 @@ Tl_walk_free(Tl_walk *w)
   w->tz = NULL;
   free(w->seen);
   w->seen = NULL;
-  free(w->named);
-  w->named = NULL;
+  Tl_ntfs_free(w);
 }

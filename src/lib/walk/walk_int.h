@@ -24,6 +24,7 @@ typedef struct Tl_times4 {
 } Tl_times4;
 
 typedef struct Tl_wclaims Tl_wclaims;   /* walk/claims_int.h */
+typedef struct Tl_sidcache Tl_sidcache; /* walk/ntfs.c */
 
 typedef struct Tl_walk {
   tl_case *c;
@@ -70,9 +71,13 @@ typedef struct Tl_walk {
   int fat_oom;
 
   /* NTFS: the MFT entries the walk named (for allocated entries TSK lists
-  ** nowhere) */
-  uint64_t *named;
-  size_t n_named, named_cap;
+  ** nowhere), of file system named_fs: a bit an entry, and a list of
+  ** those past the last entry (walk/ntfs.c, Tl_ntfs_named) */
+  uint64_t *named_bits, *named_far;
+  size_t named_words, n_far, far_cap;
+  int64_t named_fs;
+  /* NTFS: owner SIDs by security id (walk/ntfs.c) */
+  Tl_sidcache *sids;
 
   /* NTFS: the walk of walk/ntfswalk.c (TOUCHLINE_NTFS_WALK=tsk: libtsk's
   ** tsk_fs_dir_walk instead), MFT entries loaded, and loads that failed
@@ -127,8 +132,12 @@ int Tl_ntfs_parse_fn(const uint8_t *b, size_t n, Tl_ntfs_fn *fn);
 
 /* NTFS (walk/ntfs.c): the objects, times and $FILE_NAMEs of entry f, whose
 ** path is w->path[0..path_len); after the walk, allocated MFT entries the
-** walk did not name (w->named) counted in an "orphan" warning. */
+** walk did not name (Tl_ntfs_named) counted in an "orphan" warning. */
 void Tl_ntfs_entry(Tl_walk *w, TSK_FS_FILE *f, size_t path_len);
+/* Note that the walk named MFT entry inum; 0 when out of memory. */
+int Tl_ntfs_named(Tl_walk *w, uint64_t inum);
+/* Free what the NTFS code of the walk keeps (Tl_walk_free). */
+void Tl_ntfs_free(Tl_walk *w);
 void Tl_ntfs_orphans(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id);
 
 /* NTFS (walk/ntfswalk.c): tsk_fs_dir_walk(fs, root, ALLOC | UNALLOC |
