@@ -15,6 +15,15 @@ skip_all() { echo "1..0 # SKIP $1"; exit 0; }
 # A fresh temporary directory, removed on exit.
 T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/tl-test.XXXXXX")
 trap 'rm -rf "$T_TMP"' EXIT
+# need_ntfs3g TOOL...: skip_all unless the test can build NTFS volumes with
+# ntfs_volume (root, /dev/fuse, mkntfs and ntfs-3g) and has each TOOL.
+need_ntfs3g() {
+  [ "$(id -u)" = 0 ] || skip_all "needs root to mount NTFS with ntfs-3g"
+  for _t in mkntfs ntfs-3g "$@"; do
+    command -v "$_t" >/dev/null || skip_all "$_t not installed"
+  done
+  [ -c /dev/fuse ] || skip_all "no /dev/fuse"
+}
 # ntfs_volume IMG SIZE [NTFS3G_OPTS]: a fresh NTFS volume (mkntfs, 4 KiB
 # clusters, 512-byte sectors) in the file IMG, mounted with ntfs-3g on
 # $MNT (made here; $NPID: the ntfs-3g process); skip_all when it cannot be.

@@ -12,11 +12,7 @@
 # entries reused, an index entry patched to name another file's entry
 # with a wrong sequence number, and a tree deeper than libtsk's walk goes.
 . "$TL_SRCDIR/tests/lib.sh"
-[ "$(id -u)" = 0 ] || skip_all "needs root to mount NTFS with ntfs-3g"
-for t in mkntfs ntfs-3g fls ifind sqlite3; do
-  command -v $t >/dev/null || skip_all "$t not installed"
-done
-[ -c /dev/fuse ] || skip_all "no /dev/fuse"
+need_ntfs3g fls ifind sqlite3
 IMG="$T_TMP/b.raw"
 MNT="$T_TMP/mnt"
 ntfs_volume "$IMG" 16M streams_interface=windows

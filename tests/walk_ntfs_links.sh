@@ -5,11 +5,7 @@
 # equal to istat to 100 ns, under the link it names, and each $FN time must
 # make its events once.
 . "$TL_SRCDIR/tests/lib.sh"
-[ "$(id -u)" = 0 ] || skip_all "needs root to mount NTFS with ntfs-3g"
-for t in mkntfs ntfs-3g istat ifind; do
-  command -v $t >/dev/null || skip_all "$t not installed"
-done
-[ -c /dev/fuse ] || skip_all "no /dev/fuse"
+need_ntfs3g istat ifind
 
 IMG="$T_TMP/links.raw"
 MNT="$T_TMP/mnt"

@@ -6,11 +6,7 @@
 # with ntfs-3g; then p's index entry for orph is pointed elsewhere and
 # orph's $FILE_NAME parent reference gets another sequence number.
 . "$TL_SRCDIR/tests/lib.sh"
-[ "$(id -u)" = 0 ] || skip_all "needs root to mount NTFS with ntfs-3g"
-for t in mkntfs ntfs-3g fls; do
-  command -v $t >/dev/null || skip_all "$t not installed"
-done
-[ -c /dev/fuse ] || skip_all "no /dev/fuse"
+need_ntfs3g fls
 IMG="$T_TMP/o.raw"
 MNT="$T_TMP/mnt"
 ntfs_volume "$IMG" 8M

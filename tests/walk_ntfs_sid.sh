@@ -6,11 +6,7 @@
 # owners, so the same security ids stand for other SIDs in each; 40 files
 # share one security id, and a few have one of their own.
 . "$TL_SRCDIR/tests/lib.sh"
-[ "$(id -u)" = 0 ] || skip_all "needs root to mount NTFS with ntfs-3g"
-for t in mkntfs ntfs-3g istat sqlite3; do
-  command -v $t >/dev/null || skip_all "$t not installed"
-done
-[ -c /dev/fuse ] || skip_all "no /dev/fuse"
+need_ntfs3g istat sqlite3
 MNT="$T_TMP/mnt"
 # vol IMG UID1 UID2: a volume with /d/f1..f40 owned by UID1, /g owned by
 # UID2, /h (mode 600) by UID1, /d/s owned by UID2 with group 100
