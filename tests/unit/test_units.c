@@ -2,7 +2,9 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 
+#include "base/grow_int.h"
 #include "base/names_int.h"
 #include "base/pathglob_int.h"
 #include "tap.h"
@@ -198,6 +200,24 @@ main(void)
     ok(Tl_glob_check("/a/**/b") == NULL, "'/a/**/b' is a good glob");
     ok(Tl_glob_check("/a**/b") != NULL, "'/a**/b' is a bad glob");
     ok(Tl_glob_check("/a/***") != NULL, "'***' is a bad glob");
+  }
+  {
+    /* Tl_grow: doubling from first, enough for need, refusal unchanged */
+    uint64_t *a = NULL, *keep;
+    size_t cap = 0;
+    ok(Tl_grow(&a, &cap, 1, sizeof(*a), 64) && a && cap == 64,
+       "grow: the first allocation holds first (64)");
+    a[63] = 7;
+    ok(Tl_grow(&a, &cap, 64, sizeof(*a), 64) && cap == 64,
+       "grow: need within the capacity leaves it");
+    ok(Tl_grow(&a, &cap, 65, sizeof(*a), 64) && cap == 128 && a[63] == 7,
+       "grow: one more doubles it, the contents kept");
+    ok(Tl_grow(&a, &cap, 1000, sizeof(*a), 64) && cap == 1024,
+       "grow: doubled until need fits (1000 -> 1024)");
+    keep = a;
+    ok(!Tl_grow(&a, &cap, SIZE_MAX / 4, sizeof(*a), 64) && a == keep &&
+       cap == 1024, "grow: a size that overflows is refused, array unchanged");
+    free(a);
   }
   return done_testing();
 }

@@ -23,6 +23,7 @@
 
 #include "base/names_int.h"
 #include "base/timeconv_int.h"
+#include "base/grow_int.h"
 #include "walk/walk_int.h"
 
 #define FAT_FIRST_NORMINO 3
@@ -193,16 +194,9 @@ Tl_fat_times(Tl_walk *w, const TSK_FS_FILE *f, Tl_times4 *t)
     /* a directory: remember its first cluster */
     uint64_t cl = le16(d + 26) | (w->fat_bits == 32 ?
                                   (uint64_t)le16(d + 20) << 16 : 0);
-    if(w->n_seen == w->seen_cap) {
-      size_t nc = w->seen_cap ? w->seen_cap * 2 : 256;
-      uint64_t *ns = realloc(w->seen, nc * sizeof(*ns));
-      if(!ns)
-        w->fat_oom = 1;
-      else {
-        w->seen = ns;
-        w->seen_cap = nc;
-      }
-    }
+    if(!Tl_grow(&w->seen, &w->seen_cap, w->n_seen + 1, sizeof(*w->seen),
+                256))
+      w->fat_oom = 1;
     if(w->n_seen < w->seen_cap)
       w->seen[w->n_seen++] = cl;
   }

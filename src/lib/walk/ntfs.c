@@ -11,6 +11,7 @@
 
 #include "base/names_int.h"
 #include "base/timeconv_int.h"
+#include "base/grow_int.h"
 #include "walk/walk_int.h"
 
 #define NTFS_ATTR_SI 0x10
@@ -515,14 +516,9 @@ Tl_ntfs_named(Tl_walk *w, uint64_t inum)
     w->named_bits[inum / 64] |= UINT64_C(1) << (inum % 64);
     return 1;
   }
-  if(w->n_far == w->far_cap) {
-    size_t nc = w->far_cap ? w->far_cap * 2 : 64;
-    uint64_t *nn = realloc(w->named_far, nc * sizeof(*nn));
-    if(!nn)
-      return 0;
-    w->named_far = nn;
-    w->far_cap = nc;
-  }
+  if(!Tl_grow(&w->named_far, &w->far_cap, w->n_far + 1,
+              sizeof(*w->named_far), 64))
+    return 0;
   w->named_far[w->n_far++] = inum;
   return 1;
 }

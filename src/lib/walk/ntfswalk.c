@@ -40,6 +40,7 @@
 #include <strings.h>
 
 #include "image/ewfimg_int.h"
+#include "base/grow_int.h"
 #include "walk/walk_int.h"
 
 /* libtsk's limits (tsk_fs_i.h): depth of the walk, length of its path */
@@ -142,14 +143,9 @@ named_free(nw *n)
 static int
 named_add(nw *n, uint64_t addr)
 {
-  if(n->n_named == n->cap_named) {
-    size_t nc = n->cap_named ? n->cap_named * 2 : 256;
-    uint64_t *nn = realloc(n->named, nc * sizeof(*nn));
-    if(!nn)
-      return 0;
-    n->named = nn;
-    n->cap_named = nc;
-  }
+  if(!Tl_grow(&n->named, &n->cap_named, n->n_named + 1, sizeof(*n->named),
+              256))
+    return 0;
   n->named[n->n_named++] = addr;
   return 1;
 }
@@ -312,14 +308,8 @@ static int
 push(nw *n, nw_dir *nd, TSK_FS_NAME *name)
 {
   nw_slot *s;
-  if(n->nq == n->capq) {
-    size_t nc = n->capq ? n->capq * 2 : 1024;
-    nw_slot *nq = realloc(n->q, nc * sizeof(*nq));
-    if(!nq)
-      return 0;
-    n->q = nq;
-    n->capq = nc;
-  }
+  if(!Tl_grow(&n->q, &n->capq, n->nq + 1, sizeof(*n->q), 1024))
+    return 0;
   s = &n->q[n->nq++];
   s->dir = nd;
   s->name = name;
