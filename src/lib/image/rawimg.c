@@ -24,6 +24,22 @@
 ** stay with libtsk's reader: a read error on a mapped device would be a
 ** SIGBUS, not a warning. Reads past the media fail with libtsk raw's
 ** errors, and a read across its end is short, as before.
+**
+** Pages of a map count in the process's RSS once touched, and an NTFS
+** walk touches its whole MFT (1 GB at 1,000,000 files), so what may be
+** mapped in is bounded (TL_RAW_MAP_RESIDENT): the maps start on a 2 MiB
+** boundary and are cut in 2 MiB pieces (the kernel's fault-around and
+** the page cache's large folios stay inside one); a piece read enters a
+** CLOCK of slots, and the pages of the piece the hand takes are dropped
+** from the map with MADV_DONTNEED (the page cache keeps them; a later
+** read faults them in again).
+**
+** A mapped file that shrinks while it is read, or an I/O error under a
+** map, is a SIGBUS where pread reports an error: evidence files do not
+** change during an ingest, and devices are not mapped.
+**
+** libtsk calls read() under the image's cache_lock, so the CLOCK and the
+** counters need no lock of their own.
 */
 #include "config.h"
 
@@ -293,10 +309,6 @@ map_aligned(int fd, size_t len)
   size_t span = len + (size_t)ALIGN;
   uint8_t *r, *a;
   void *m;
-#ifdef TL_TEST_HOOKS
-  if(getenv("TOUCHLINE_TEST_RAWMAP_NOMAP"))
-    return NULL;
-#endif
   if(span < len)
     return NULL;
   r = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -331,6 +343,10 @@ Tl_raw_img_adopt(TSK_IMG_INFO *raw)
   if(!raw || raw->itype != TSK_IMG_TYPE_RAW || raw->num_img < 1 ||
      !raw->images || raw->size <= 0)
     return raw;
+#ifdef TL_TEST_HOOKS
+  if(getenv("TOUCHLINE_TEST_RAWMAP_OFF"))
+    return raw;  /* tests and benches: libtsk's raw reader */
+#endif
   n = raw->num_img;
   if(!(ri = calloc(1, sizeof(*ri))))
     return raw;
@@ -341,8 +357,8 @@ Tl_raw_img_adopt(TSK_IMG_INFO *raw)
   ri->img.images = calloc((size_t)n, sizeof(*ri->img.images));
   {
     size_t slots = resident_bytes() / PIECE, nb;
-    if(slots < 4)
-      slots = 4;
+    if(slots < 1)
+      slots = 1;  /* a read is copied a piece at a time */
     if(slots > (1u << 24))
       slots = 1u << 24;
     for(nb = 16; nb < 2 * slots; nb *= 2)
@@ -376,6 +392,14 @@ Tl_raw_img_adopt(TSK_IMG_INFO *raw)
     sum += (uint64_t)sb.st_size;
     if(sb.st_size == 0 || (uint64_t)sb.st_size > SIZE_MAX)
       continue;
+#ifdef TL_TEST_HOOKS
+    {
+      /* tests: segment k (0-based) read with pread, as if mmap failed */
+      const char *e = getenv("TOUCHLINE_TEST_RAWMAP_NOMAP");
+      if(e && *e && atoi(e) == i)
+        continue;
+    }
+#endif
     if(!(m = map_aligned(ri->fd[i], (size_t)sb.st_size)))
       continue;  /* read with pread */
     ri->map[i] = m;
