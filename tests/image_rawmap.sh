@@ -4,7 +4,8 @@
 # be the same item for item as through libtsk's reader: a single raw NTFS
 # image, the same cut short (the truncation warning), a split raw set, with
 # the mapped pages bounded to one 2 MiB piece (every change of piece drops
-# one) and with a segment read by pread (as when mmap fails).
+# one), with a segment read by pread (as when mmap fails), and a map that
+# cannot be read (SIGBUS) fails the read.
 . "$TL_SRCDIR/tests/lib.sh"
 [ -d "$TL_CORPUS" ] || skip_all "corpus not found at $TL_CORPUS"
 command -v bash >/dev/null && command -v sqlite3 >/dev/null ||
@@ -75,6 +76,15 @@ if [ "${TL_TEST_HOOKS:-}" = yes ]; then
   ingest split_p1 "$SPLIT" TOUCHLINE_TEST_RAWMAP_NOMAP=1 \
     TOUCHLINE_TEST_RAWMAP_RESIDENT=1
   same split_tsk split_p1 "split raw, second segment not mapped, one piece"
+
+  # a map whose file ends early (the file shrank, or an I/O error): the
+  # SIGBUS becomes a read error, as libtsk's reader reports one
+  head -c 3000000 "$NTFS" >"$T_TMP/short.dd"
+  TOUCHLINE_TEST_RAWMAP_BUSFILE="$T_TMP/short.dd" "$TOUCHLINE" ingest -q \
+    "$T_TMP/bus.db" "$NTFS" 2>"$T_TMP/bus.err"
+  is "$?" 1 "a map that cannot be read: exit 1, not a crash"
+  ok "$(grep -q 'offset: 2949120 read len: 65536 - bus error reading the mapped file' "$T_TMP/bus.err" && echo 0 || echo 1)" \
+    "a map that cannot be read: the read at 2949120 fails with a bus error"
 else
   echo "# without configure --enable-test-hooks: not compared with libtsk's reader"
 fi

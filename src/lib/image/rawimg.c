@@ -35,8 +35,10 @@
 ** read faults them in again).
 **
 ** A mapped file that shrinks while it is read, or an I/O error under a
-** map, is a SIGBUS where pread reports an error: evidence files do not
-** change during an ingest, and devices are not mapped.
+** map, is a SIGBUS where pread reports an error: a handler (installed
+** once; other SIGBUS go to the handler there was before) jumps back to
+** the copy, which fails the read with a TSK error as libtsk's reader
+** does. Devices are not mapped.
 **
 ** libtsk calls read() under the image's cache_lock, so the CLOCK and the
 ** counters need no lock of their own.
@@ -46,6 +48,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,9 +164,48 @@ piece_touch(raw_img *ri, int i, uint64_t p)
   ri->bucket[b] = s;
 }
 
+/* A SIGBUS in a copy from a map (the file shrank, or an I/O error under
+** it) jumps back to the copy, which reports a read error; any other
+** SIGBUS goes to the handler there was before. */
+static _Thread_local sigjmp_buf *volatile bus_jmp;
+static struct sigaction bus_old;
+static pthread_once_t bus_once = PTHREAD_ONCE_INIT;
+static int bus_ok;
+
+static void
+bus_handler(int sig, siginfo_t *si, void *uc)
+{
+  sigjmp_buf *j = bus_jmp;
+  if(j) {
+    bus_jmp = NULL;
+    siglongjmp(*j, 1);
+  }
+  if(bus_old.sa_flags & SA_SIGINFO) {
+    if(bus_old.sa_sigaction)
+      bus_old.sa_sigaction(sig, si, uc);
+  }
+  else if(bus_old.sa_handler == SIG_DFL) {
+    /* the fault happens again on return, with the default action */
+    signal(SIGBUS, SIG_DFL);
+  }
+  else if(bus_old.sa_handler != SIG_IGN)
+    bus_old.sa_handler(sig);
+}
+
+static void
+bus_install(void)
+{
+  struct sigaction sa;
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_sigaction = bus_handler;
+  sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+  sigemptyset(&sa.sa_mask);
+  bus_ok = sigaction(SIGBUS, &sa, &bus_old) == 0;
+}
+
 /* Copy [rel, rel + len) of mapped segment i, piece by piece. */
 static void
-map_copy(raw_img *ri, int i, uint64_t rel, char *dst, size_t len)
+copy_pieces(raw_img *ri, int i, uint64_t rel, char *dst, size_t len)
 {
   while(len) {
     uint64_t p = rel / PIECE;
@@ -174,6 +218,33 @@ map_copy(raw_img *ri, int i, uint64_t rel, char *dst, size_t len)
     rel += take;
     len -= take;
   }
+}
+
+/* copy_pieces(): 0, or -1 with the TSK error set when the map could not
+** be read (a SIGBUS). */
+static int
+map_copy(raw_img *ri, int i, uint64_t rel, char *dst, size_t len)
+{
+  raw_img *volatile vri = ri;
+  volatile int vi = i;
+  volatile uint64_t vrel = rel;
+  volatile size_t vlen = len;
+  char *volatile vdst = dst;
+  sigjmp_buf j;
+  if(sigsetjmp(j, 0)) {
+    tsk_error_reset();
+    tsk_error_set_errno(TSK_ERR_IMG_READ);
+    tsk_error_set_errstr("raw_read: file \"%s\" offset: %" PRIu64
+                         " read len: %zu - bus error reading the mapped "
+                         "file (it is shorter than when it was opened, or "
+                         "an I/O error)", vri->img.images[vi],
+                         (uint64_t)vrel, (size_t)vlen);
+    return -1;
+  }
+  bus_jmp = &j;
+  copy_pieces(vri, vi, vrel, vdst, vlen);
+  bus_jmp = NULL;
+  return 0;
 }
 
 static ssize_t
@@ -225,8 +296,10 @@ raw_img_read(TSK_IMG_INFO *img, TSK_OFF_T aoff, char *buf, size_t len)
                                           : len;
     if(!take)
       continue;
-    if(ri->map[i])
-      map_copy(ri, i, rel, buf + done, take);
+    if(ri->map[i]) {
+      if(map_copy(ri, i, rel, buf + done, take) < 0)
+        return -1;  /* as libtsk's reader after a failed read */
+    }
     else {
       ssize_t n = pread(ri->fd[i], buf + done, take, (off_t)rel);
       ri->preads++;
@@ -332,6 +405,25 @@ map_aligned(int fd, size_t len)
   return a;
 }
 
+/* The file to map for fd: fd, or under the test hook
+** TOUCHLINE_TEST_RAWMAP_BUSFILE another (shorter) file, whose missing
+** end reads as a SIGBUS. */
+static int
+map_fd(int fd)
+{
+#ifdef TL_TEST_HOOKS
+  static int other = -1;
+  const char *e = getenv("TOUCHLINE_TEST_RAWMAP_BUSFILE");
+  if(e && *e) {
+    if(other < 0)
+      other = open(e, O_RDONLY | O_CLOEXEC);
+    if(other >= 0)
+      return other;
+  }
+#endif
+  return fd;
+}
+
 TSK_IMG_INFO *
 Tl_raw_img_adopt(TSK_IMG_INFO *raw)
 {
@@ -400,7 +492,8 @@ Tl_raw_img_adopt(TSK_IMG_INFO *raw)
         continue;
     }
 #endif
-    if(!(m = map_aligned(ri->fd[i], (size_t)sb.st_size)))
+    pthread_once(&bus_once, bus_install);
+    if(!bus_ok || !(m = map_aligned(map_fd(ri->fd[i]), (size_t)sb.st_size)))
       continue;  /* read with pread */
     ri->map[i] = m;
     ri->n_mapped++;
