@@ -15,7 +15,6 @@
 
 #include "image/ewfimg_int.h"
 #include "image/image_int.h"
-#include "image/rawimg_int.h"
 
 const char *
 Tl_tsk_errstr(char *buf, size_t len)
@@ -242,11 +241,6 @@ Tl_image_open_ex(tl_case *c, int n_paths, const char *const *paths,
                                   (const char *const *)im->segments,
                                   TSK_IMG_TYPE_DETECT, 0);
     }
-    /* raw: read through memory maps (rawimg.c), not libtsk's 64 KiB
-    ** cache fills; a device or a file that cannot be mapped stays with
-    ** libtsk's reader */
-    if(im->img && im->img->itype == TSK_IMG_TYPE_RAW)
-      im->img = Tl_raw_img_adopt(im->img);
   }
   if(!im->img) {
     if(im->is_ewf)
@@ -258,10 +252,8 @@ Tl_image_open_ex(tl_case *c, int n_paths, const char *const *paths,
     Tl_image_close(im);
     return rc;
   }
-  /* our EWF and raw layers are TSK_IMG_TYPE_EXTERNAL to libtsk */
-  im->itype = im->is_ewf ? TSK_IMG_TYPE_EWF_EWF :
-              Tl_raw_img_is_ours(im->img) ? TSK_IMG_TYPE_RAW :
-              im->img->itype;
+  /* our EWF layer is TSK_IMG_TYPE_EXTERNAL to libtsk; it is still EWF */
+  im->itype = im->is_ewf ? TSK_IMG_TYPE_EWF_EWF : im->img->itype;
   im->media_size = (uint64_t)im->img->size;
   im->sector_size = im->img->sector_size;
   snprintf(im->container, sizeof(im->container), "%s%s",
