@@ -567,7 +567,7 @@ copy_in(batch *b, job *j)
     snprintf(j->stage_name, sizeof(j->stage_name), "index");
     pthread_mutex_unlock(&b->mu);
     emit_progress(b, 1);
-    if((rc = Tl_index_build(c)))
+    if((rc = Tl_exec(c, Tl_index_create)))
       goto out;
   }
   pthread_mutex_lock(&b->mu);

@@ -436,7 +436,7 @@ stage_finish(ingest *x)
   ** rows are indexed where they are copied to */
   if(x->deferred_index && !x->staging) {
     Tl_walk_progress(w, "index", 1);
-    if((rc = Tl_index_build(c)))
+    if((rc = Tl_exec(c, Tl_index_create)))
       return rc;
     Tl_stage_mark(&x->tm, "index");
   }

@@ -1333,7 +1333,7 @@ pull_and_match(PGconn *pg, wshared *w, tl_case *c, char *fp, size_t fpn,
     return TL_IO;
   }
   /* the staging case has no indexes yet (built where it is copied) */
-  if((nt && ((rc = Tl_index_build(c)) ||
+  if((nt && ((rc = Tl_exec(c, Tl_index_create)) ||
              (rc = Tl_match_run(c, 0, &nm, &nh, NULL)))) ||
      (rc = Tl_exec(c, "COMMIT"))) {
     snprintf(err, n, "matching the register: %s", tl_case_errmsg(c));

@@ -5,9 +5,6 @@
 */
 #include "config.h"
 
-#include <stdio.h>
-#include <unistd.h>
-
 #include "store/store_int.h"
 
 const char Tl_schema_v1[] =
@@ -169,41 +166,6 @@ const char Tl_index_drop[] =
   "DROP INDEX IF EXISTS event_time;\n"
   "DROP INDEX IF EXISTS object_name;\n"
   "DROP INDEX IF EXISTS object_fs_inode;\n";
-
-/* Tl_index_create with SQLite's sorter in parallel: CREATE INDEX sorts its
-** keys in runs ("PMAs") of at most cache_size bytes; with PRAGMA threads
-** the runs are sorted and merged by worker threads while the statement
-** reads on. With the case's 64 MiB cache the 717,624 keys of a 100,000-file
-** ingest fit one run and one thread sorts them all; a 4 MiB cache cuts
-** them into runs for the workers (event_time 0.95-1.06 s -> 0.52-0.59 s
-** wall on two cores, about the same CPU; docs/internals/WRITE-PATH.md).
-** The cache is restored after: the setting is per connection and the
-** later stages want it. */
-tl_rc
-Tl_index_build(tl_case *c)
-{
-  long n = sysconf(_SC_NPROCESSORS_ONLN);
-  char sql[120];
-  tl_rc rc, rc2;
-  int cache = -65536;
-  sqlite3_stmt *s;
-
-  if(sqlite3_prepare_v2(c->db, "PRAGMA cache_size", -1, &s, NULL) ==
-     SQLITE_OK) {
-    if(sqlite3_step(s) == SQLITE_ROW)
-      cache = sqlite3_column_int(s, 0);
-    sqlite3_finalize(s);
-  }
-  snprintf(sql, sizeof(sql), "PRAGMA threads = %ld; PRAGMA cache_size = "
-           "-4096", n < 2 ? 0 : n > 4 ? 4 : n);
-  if((rc = Tl_exec(c, sql)))
-    return rc;
-  rc = Tl_exec(c, Tl_index_create);
-  snprintf(sql, sizeof(sql), "PRAGMA threads = 0; PRAGMA cache_size = %d",
-           cache);
-  rc2 = Tl_exec(c, sql);
-  return rc ? rc : rc2;
-}
 
 /* Version 2: the target register, its matches, division mapping and the
 ** content hashes computed for matching. Applied on top of version 1, both

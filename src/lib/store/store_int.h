@@ -24,8 +24,6 @@ extern const char Tl_index_create[];
   "WHERE (object_id IS NULL OR resolved_by = 'share') AND ref_kind = 'path' " \
   "AND substr(path, 1, 2) IN ('\\\\', '//')"
 extern const char Tl_index_drop[];
-/* Tl_index_create run with SQLite's sorter on worker threads (schema.c). */
-tl_rc Tl_index_build(tl_case *c);
 
 /* Create the schema in a new database or check (and migrate) an old one. */
 tl_rc Tl_store_init(tl_case *c);
