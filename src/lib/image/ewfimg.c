@@ -293,6 +293,19 @@ fail:
   return 0;
 }
 
+/* The walk's read of [off, off + len) through ei->h: inflated and checked
+** here when it can be (fast_read; *checked set to 1 then), else through
+** libewf (raw_read). The number of bytes, or -1 as raw_read. */
+static ssize_t
+walk_read(ewf_img *ei, uint64_t off, void *buf, size_t len, int report,
+          int *checked)
+{
+  int ok = fast_read(ei, &ei->wz, ei->h, off, buf, len);
+  if(checked)
+    *checked = ok;
+  return ok ? (ssize_t)len : raw_read(ei, off, buf, len, report);
+}
+
 /* Bytes in block b (the last block of the media may be short). */
 static size_t
 block_len(const ewf_img *ei, uint64_t b)
@@ -351,8 +364,7 @@ pinned_block(ewf_img *ei, ewf_pins *p, long i, uint64_t b, size_t *len)
     }
     if(!atomic_compare_exchange_strong(&p->state[i], &st, PIN_BUSY))
       continue;
-    good = fast_read(ei, &ei->wz, ei->h, b * ei->bsize, dst, want);
-    n = good ? (ssize_t)want : raw_read(ei, b * ei->bsize, dst, want, 0);
+    n = walk_read(ei, b * ei->bsize, dst, want, 0, &good);
     if(n != (ssize_t)want) {
       atomic_store_explicit(&p->state[i], PIN_EMPTY, memory_order_release);
       return NULL;
@@ -394,9 +406,7 @@ get_block(ewf_img *ei, uint64_t b, size_t *len)
   ei->misses++;
   want = block_len(ei, b);
   s = victim(ei);
-  n = fast_read(ei, &ei->wz, ei->h, off, ei->data + (size_t)s * ei->bsize,
-                want) ? (ssize_t)want :
-      raw_read(ei, off, ei->data + (size_t)s * ei->bsize, want, 0);
+  n = walk_read(ei, off, ei->data + (size_t)s * ei->bsize, want, 0, NULL);
   if(n <= 0) {
     /* leave the slot empty, where the hand will take it next */
     ei->ref[s] = 0;
@@ -471,9 +481,7 @@ ewf_img_read(TSK_IMG_INFO *img, TSK_OFF_T aoff, char *buf, size_t len)
             lookup(ei, run_end / ei->bsize) == NO_SLOT &&
             pin_find(p, run_end / ei->bsize) < 0)
         run_end += ei->bsize;
-      n = fast_read(ei, &ei->wz, ei->h, off, (uint8_t *)buf + done,
-                    (size_t)(run_end - off)) ? (ssize_t)(run_end - off) :
-          raw_read(ei, off, buf + done, (size_t)(run_end - off), 1);
+      n = walk_read(ei, off, buf + done, (size_t)(run_end - off), 1, NULL);
       if(n < 0)
         return -1;
       ei->direct += (uint64_t)n;
