@@ -219,5 +219,16 @@ main(void)
        cap == 1024, "grow: a size that overflows is refused, array unchanged");
     free(a);
   }
+  {
+    /* Tl_cmp_u64: ascending over the whole range (a difference would
+    ** overflow between 0 and values past INT64_MAX) */
+    uint64_t v[] = {UINT64_MAX, 0, UINT64_C(1) << 63, 7, 7};
+    uint64_t key = UINT64_C(1) << 63;
+    qsort(v, 5, sizeof(v[0]), Tl_cmp_u64);
+    ok(v[0] == 0 && v[1] == 7 && v[2] == 7 && v[3] == UINT64_C(1) << 63 &&
+       v[4] == UINT64_MAX, "cmp_u64: 0, 7, 7, 2^63, 2^64-1 in order");
+    ok(bsearch(&key, v, 5, sizeof(v[0]), Tl_cmp_u64) == &v[3],
+       "cmp_u64: bsearch finds 2^63");
+  }
   return done_testing();
 }

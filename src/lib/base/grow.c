@@ -26,3 +26,10 @@ Tl_grow(void *pp, size_t *cap, size_t need, size_t elem, size_t first)
   *cap = nc;
   return 1;
 }
+
+int
+Tl_cmp_u64(const void *a, const void *b)
+{
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}

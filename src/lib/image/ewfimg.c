@@ -55,6 +55,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/grow_int.h"
 #include "image/ewfimg_int.h"
 
 #define MIN_BLOCK ((size_t)32 << 10)
@@ -690,13 +691,6 @@ Tl_ewf_img_is_ours(const TSK_IMG_INFO *img)
   return img && img->read == ewf_img_read;
 }
 
-static int
-cmp_u64(const void *a, const void *b)
-{
-  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-  return x < y ? -1 : x > y;
-}
-
 long
 Tl_ewf_img_pin(TSK_IMG_INFO *img, const uint64_t (*ranges)[2], size_t n,
                size_t max_bytes)
@@ -730,7 +724,7 @@ Tl_ewf_img_pin(TSK_IMG_INFO *img, const uint64_t (*ranges)[2], size_t n,
     for(b = a / ei->bsize; b <= (e - 1) / ei->bsize; b++)
       blk[cnt++] = b;
   }
-  qsort(blk, cnt, sizeof(*blk), cmp_u64);
+  qsort(blk, cnt, sizeof(*blk), Tl_cmp_u64);
   for(i = k = 0; i < cnt; i++)
     if(!k || blk[k - 1] != blk[i])
       blk[k++] = blk[i];

@@ -284,13 +284,6 @@ Tl_fat_name_cut(Tl_walk *w, const TSK_FS_FILE *f, char *full, size_t len)
   return n > tsk_units ? n : 0;
 }
 
-static int
-cmp_u64(const void *a, const void *b)
-{
-  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-  return x < y ? -1 : x > y;
-}
-
 static uint32_t
 fat_entry(const Tl_walk *w, const uint8_t *fat, uint64_t c)
 {
@@ -335,13 +328,13 @@ Tl_fat_orphan_dirs(Tl_walk *w, char *list, size_t len, uint64_t *n_dirs,
       pointed[v] = 1;
   }
   if(w->n_seen)
-    qsort(w->seen, w->n_seen, sizeof(uint64_t), cmp_u64);
+    qsort(w->seen, w->n_seen, sizeof(uint64_t), Tl_cmp_u64);
   for(c = 2; c <= last; c++) {
     uint32_t v = fat_entry(w, fat, c);
     size_t i;
     if(!v || v == bad || pointed[c] ||
        (w->n_seen &&
-        bsearch(&c, w->seen, w->n_seen, sizeof(uint64_t), cmp_u64)))
+        bsearch(&c, w->seen, w->n_seen, sizeof(uint64_t), Tl_cmp_u64)))
       continue;
     /* the head of a chain no listed directory starts: a directory when it
     ** begins with "." and ".." */

@@ -523,13 +523,6 @@ Tl_ntfs_named(Tl_walk *w, uint64_t inum)
   return 1;
 }
 
-static int
-cmp_u64(const void *a, const void *b)
-{
-  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-  return x < y ? -1 : x > y;
-}
-
 /* NTFS: TSK lists an allocated entry only through its parent directory (its
 ** index, or the $FILE_NAME parent reference when that names the directory
 ** with its sequence number); its orphan search looks only at unallocated
@@ -560,7 +553,7 @@ Tl_ntfs_orphans(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id)
   if(!(buf = malloc(rs * per)))
     goto out;
   if(any && w->n_far)
-    qsort(w->named_far, w->n_far, sizeof(uint64_t), cmp_u64);
+    qsort(w->named_far, w->n_far, sizeof(uint64_t), Tl_cmp_u64);
   for(off = 0; off < size && !w->interrupted; off += rs * per) {
     ssize_t got = tsk_fs_file_read(mft, (TSK_OFF_T)off, (char *)buf,
                                    (size_t)(rs * per), 0);
@@ -577,7 +570,7 @@ Tl_ntfs_orphans(Tl_walk *w, TSK_FS_INFO *fs, int64_t volume_id)
          (any && (inum / 64 < w->named_words ?
                   (w->named_bits[inum / 64] >> (inum % 64)) & 1 :
                   w->n_far && bsearch(&inum, w->named_far, w->n_far,
-                                      sizeof(uint64_t), cmp_u64) != NULL)))
+                                      sizeof(uint64_t), Tl_cmp_u64) != NULL)))
         continue;
       if(flags & 2)
         n_dirs++;

@@ -349,13 +349,6 @@ root_order(const TSK_FS_DIR *d, size_t *ix)
     }
 }
 
-static int
-cmp_u64(const void *a, const void *b)
-{
-  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-  return x < y ? -1 : x > y;
-}
-
 /* libtsk's list of the walk's named deleted entries, built from the
 ** numbers in ascending order: the same set as tsk_list_add() in walk
 ** order gives (tsk_list_find() answers by the set), no walk of the list
@@ -367,7 +360,7 @@ named_list(nw *n)
   TSK_LIST *l = NULL;
   size_t i;
   if(n->n_named > 1)
-    qsort(n->named, n->n_named, sizeof(*n->named), cmp_u64);
+    qsort(n->named, n->n_named, sizeof(*n->named), Tl_cmp_u64);
   for(i = 0; i < n->n_named; i++)
     if(tsk_list_add(&l, n->named[i])) {
       tsk_list_free(l);
