@@ -30,6 +30,25 @@ typedef struct cell {
                     ** of a static text */
 } cell;
 
+/* Integer and NULL cells in their canonical form (len 0; i 0 in a NULL),
+** so that bind_row() may compare a cell with its bound copy field by
+** field. */
+static inline void
+cell_int(cell *c, int64_t v)
+{
+  c->type = CELL_INT;
+  c->len = 0;
+  c->i = v;
+}
+
+static inline void
+cell_null(cell *c)
+{
+  c->type = CELL_NULL;
+  c->len = 0;
+  c->i = 0;
+}
+
 typedef struct row {
   sqlite3_stmt *s;
   size_t first, n;      /* its cells; n is set by Tl_row_end() */
@@ -476,22 +495,18 @@ void
 Tl_row_int(Tl_writer *w, int64_t v)
 {
   cell *c = new_cell(w);
-  if(c) {
-    c->type = CELL_INT;
-    c->len = 0;
-    c->i = v;
-  }
+  if(c)
+    cell_int(c, v);
 }
 
 void
 Tl_row_opt_int(Tl_writer *w, int have, int64_t v)
 {
   cell *c = new_cell(w);
-  if(c) {
-    c->type = have ? CELL_INT : CELL_NULL;
-    c->len = 0;
-    c->i = have ? v : 0;
-  }
+  if(c && have)
+    cell_int(c, v);
+  else if(c)
+    cell_null(c);
 }
 
 static void
@@ -502,9 +517,7 @@ row_bytes(Tl_writer *w, int type, const void *p, int len)
   if(!c)
     return;
   if(!p) {
-    c->type = CELL_NULL;
-    c->len = 0;
-    c->i = 0;
+    cell_null(c);
     return;
   }
   if(len < 0)
@@ -512,9 +525,7 @@ row_bytes(Tl_writer *w, int type, const void *p, int len)
   if(!reserve((void **)&b->arena, &b->cap_arena, b->n_arena + (size_t)len +
               1, 1)) {
     w->oom = 1;
-    c->type = CELL_NULL;
-    c->len = 0;
-    c->i = 0;
+    cell_null(c);
     return;
   }
   memcpy(b->arena + b->n_arena, p, (size_t)len);
@@ -532,9 +543,7 @@ Tl_row_static(Tl_writer *w, const char *s, int len)
   if(!c)
     return;
   if(!s) {
-    c->type = CELL_NULL;
-    c->len = 0;
-    c->i = 0;
+    cell_null(c);
     return;
   }
   c->type = CELL_STATIC;
