@@ -387,10 +387,9 @@ stage_walk(ingest *x)
               (unsigned long long)cs.pin_hash_fills,
               (unsigned long long)cs.pin_hash_taken,
               (unsigned long long)cs.short_fills);
-    if(!x->hasher)
-      fprintf(stderr, "timing: EWF chunks inflated with libdeflate: %llu by "
-              "the walk (the rest through libewf)\n",
-              (unsigned long long)cs.fast_walk);
+    fprintf(stderr, "timing: EWF chunks inflated with libdeflate by the "
+            "walk %llu (the rest through libewf)\n",
+            (unsigned long long)cs.fast_walk);
   }
   /* the walk is over: let the writer finish before anything else */
   wrc = Tl_writer_finish_cpu(w->wr, &x->writer_cpu);
@@ -463,10 +462,8 @@ stage_finish(ingest *x)
                 "%llu, taken by it from the walk %llu\n",
                 (unsigned long long)cs.pin_hash_fills,
                 (unsigned long long)cs.pin_hash_taken);
-      fprintf(stderr, "timing: EWF chunks inflated with libdeflate: %llu by "
-              "the walk, %llu by the hasher (the rest through libewf)\n",
-              (unsigned long long)cs.fast_walk,
-              (unsigned long long)cs.fast_hash);
+      fprintf(stderr, "timing: EWF chunks inflated with libdeflate by the "
+              "hasher %llu\n", (unsigned long long)cs.fast_hash);
     }
     if(rc)
       return Tl_set_error(c, rc, "%s: hashing failed: %s", x->paths[0],
