@@ -42,6 +42,7 @@
 #include "image/ewfimg_int.h"
 #include "base/grow_int.h"
 #include "walk/walk_int.h"
+#include "walk/ntfsmeta_int.h"
 
 /* libtsk's limits (tsk_fs_i.h): depth of the walk, length of its path */
 #define NW_MAX_DEPTH 128
@@ -557,6 +558,7 @@ Tl_ntfs_dir_walk(Tl_walk *w, TSK_FS_INFO *fs, TSK_FS_DIR_WALK_CB cb,
   nw n;
   TSK_WALK_RET_ENUM r;
   size_t i;
+  Tl_ntfs_mw *mw;
   memset(&n, 0, sizeof(n));
   n.w = w;
   n.fs = fs;
@@ -567,9 +569,12 @@ Tl_ntfs_dir_walk(Tl_walk *w, TSK_FS_INFO *fs, TSK_FS_DIR_WALK_CB cb,
     return 1;
   }
   n.save = fs->list_inum_named == NULL;
+  /* libtsk's orphan search from its parent-map pass (walk/ntfsmeta.c) */
+  mw = Tl_ntfs_mw_begin(fs);
   r = walk_dir(&n, fs->root_inum);
   if(!flush(&n) && !w->rc)
     w->rc = Tl_set_error(w->c, TL_NOMEM, "out of memory");
+  Tl_ntfs_mw_end(mw, w->ntfs_timing);
   if(n.failed)
     r = TSK_WALK_ERROR;
   else if(n.stopped)
