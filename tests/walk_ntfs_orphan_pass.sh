@@ -1,0 +1,144 @@
+#!/bin/sh
+# NTFS: libtsk's orphan search ($OrphanFiles) served from its parent-map
+# pass over the MFT (walk/ntfsmeta.c) instead of a second full pass. The
+# $OrphanFiles listing, every deleted object and the whole case must be
+# what libtsk's own second pass gives (test builds:
+# TOUCHLINE_NTFS_ORPHANS=tsk) and what libtsk's own walk gives
+# (TOUCHLINE_NTFS_WALK=tsk), table by table with ids, and what
+# `fls -r -p -m /` lists, line by line; the orphans' MFT entries are the
+# ones ntfs-3g gave the files (st_ino) before they were deleted. The image:
+# a deleted folder tree three levels deep (folders and files) whose top
+# folder's MFT entry is reused by a new folder, so its entries are orphans
+# (libtsk walks into the deleted subfolders to mark their contents seen),
+# deleted files in a living folder, and MFT entries reused by new files.
+. "$TL_SRCDIR/tests/lib.sh"
+need_ntfs3g fls sqlite3
+IMG="$T_TMP/o.raw"
+MNT="$T_TMP/mnt"
+ntfs_volume "$IMG" 16M
+(
+  cd "$MNT" || exit 1
+  mkdir keep gone
+  for f in $(seq 1 12); do echo "g$f" >"gone/f$f.txt"; done
+  mkdir gone/sub gone/sub/deeper gone/other
+  for f in $(seq 1 5); do echo "s$f" >"gone/sub/s$f.txt"; done
+  for f in $(seq 1 3); do echo "d$f" >"gone/sub/deeper/d$f.txt"; done
+  echo o >gone/other/o.txt
+  for f in $(seq 1 10); do echo "k$f" >"keep/k$f.txt"; done
+  stat -c '%i gone' gone
+  stat -c '%i gone/f12.txt' gone/f12.txt
+  stat -c '%i gone/f2.txt' gone/f2.txt
+  stat -c '%i gone/sub' gone/sub
+  stat -c '%i gone/sub/deeper/d3.txt' gone/sub/deeper/d3.txt
+  stat -c '%i keep/k9.txt' keep/k9.txt
+) >"$T_TMP/ino" || skip_all "could not fill the volume"
+ntfs_unmount
+# a second mount: the deletions and the reuse after the first write-out
+ntfs-3g -o no_detach "$IMG" "$MNT" >/dev/null 2>&1 &
+NPID=$!
+wait_for 5 mountpoint -q "$MNT" || { kill $NPID; skip_all "ntfs-3g mount failed"; }
+(
+  cd "$MNT" || exit 1
+  rm -rf gone
+  rm keep/k9.txt keep/k10.txt
+  # the lowest free entries first: gone's, then gone/f1.txt's and
+  # gone/f2.txt's
+  mkdir fresh && echo n1 >fresh/n1.txt && echo n2 >fresh/n2.txt
+  stat -c '%i fresh' fresh
+  stat -c '%i fresh/n2.txt' fresh/n2.txt
+) >>"$T_TMP/ino" || skip_all "could not delete"
+ntfs_unmount
+ino() { sed -n "s/^\([0-9]*\) $1\$/\1/p" "$T_TMP/ino"; }
+is "$(ino fresh)" "$(ino gone)" "the new folder has the deleted folder's MFT entry ($(ino gone))"
+is "$(ino fresh/n2.txt)" "$(ino gone/f2.txt)" "a new file has a deleted file's MFT entry ($(ino gone/f2.txt))"
+
+TOUCHLINE_TIMING=1 "$TOUCHLINE" ingest -q --no-hash "$T_TMP/new.db" "$IMG" \
+  2>"$T_TMP/new.err"
+ok $? "ingest (the orphan search from the first pass)"
+TOUCHLINE_TIMING=1 TOUCHLINE_NTFS_ORPHANS=tsk "$TOUCHLINE" ingest -q \
+  --no-hash "$T_TMP/orp.db" "$IMG" 2>"$T_TMP/orp.err"
+ok $? "ingest with libtsk's second pass (TOUCHLINE_NTFS_ORPHANS=tsk)"
+TOUCHLINE_NTFS_WALK=tsk "$TOUCHLINE" ingest -q --no-hash "$T_TMP/tsk.db" \
+  "$IMG" 2>/dev/null
+ok $? "ingest with libtsk's walk (TOUCHLINE_NTFS_WALK=tsk)"
+K=$(sed -n 's/^timing: NTFS MFT passes .* \([0-9][0-9]*\) of them kept and \([0-9][0-9]*\) handed to its orphan search (second pass from the first)$/\1 \2/p' "$T_TMP/new.err")
+case "$K" in
+  "0 0"|"") ok 1 "the orphan search was served from the first pass: '$K'" ;;
+  *) set -- $K
+     is "$1" "$2" "every kept entry handed to libtsk's orphan callback ($1)" ;;
+esac
+ok "$(grep -c 'NTFS MFT passes' "$T_TMP/orp.err")" \
+  "TOUCHLINE_NTFS_ORPHANS=tsk: libtsk's own passes"
+SAME="$TL_SRCDIR/bench/same-case.sh"
+for c in new orp; do
+  "$SAME" "$T_TMP/tsk.db" "$T_TMP/$c.db" >"$T_TMP/same.$c" 2>&1
+  is "$(grep -c ' same$' "$T_TMP/same.$c")" 8 \
+     "$c: eight tables, ids included, those of libtsk's walk"
+  grep DIFFERS "$T_TMP/same.$c" | sed 's/^/#   /'
+done
+
+fls -r -p -m / "$IMG" >"$T_TMP/fls.m" 2>/dev/null
+ok $? "fls -r -p -m /"
+"$PYTHON3" - "$T_TMP/new.db" "$T_TMP/fls.m" "$T_TMP/ino" "$T_N" "$T_TMP/n" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+n = int(sys.argv[4])
+fail = 0
+def ok(c, d, diag=()):
+    global n, fail
+    n += 1
+    fail += not c
+    print("%sok %d - %s" % ("" if c else "not ", n, d))
+    for x in (list(diag)[:8] if not c else []):
+        print("#   %s" % (x,))
+ino = {}
+for line in open(sys.argv[3]):
+    a, b = line.split(" ", 1)
+    ino[b.strip()] = int(a)
+want = []
+for line in open(sys.argv[2], encoding="utf-8", errors="surrogateescape"):
+    f = line.rstrip("\n").split("|")
+    path, dele = f[1], 0
+    if " ($FILE_NAME)" in path:
+        continue
+    for suf in (" (deleted-realloc)", " (deleted)"):
+        if path.endswith(suf):
+            path, dele = path[:-len(suf)], 1
+    want.append((path, f[2], dele, int(f[6])))
+got = []
+for (path, i, at, aid, dele, size) in db.execute(
+        "SELECT path, inode, attr_type, attr_id, deleted, size FROM object "
+        "ORDER BY object_id"):
+    addr = "%d-%d-%d" % (i, at, aid) if at is not None else "%d" % i
+    got.append((path, addr, dele, size or 0))
+ok(len(got) == len(want), "as many objects as fls lines (%d, %d)"
+   % (len(got), len(want)))
+bad = [(k, w, g) for k, (w, g) in enumerate(zip(want, got)) if w != g]
+ok(not bad, "each object equals its fls line (path, inode-type-id, "
+   "deleted, size), in fls's order", bad)
+orph = [w for w in want if w[0].startswith("/$OrphanFiles/")]
+ok(len(orph) >= 10, "fls lists %d objects under $OrphanFiles" % len(orph))
+gorph = [g for g in got if g[0].startswith("/$OrphanFiles/")]
+ok(gorph == orph, "the case's $OrphanFiles listing is fls's, in order",
+   [x for x in zip(orph, gorph) if x[0] != x[1]])
+def paths_of(i):
+    return sorted(g[0] for g in got if g[1].split("-")[0] == str(i))
+for name, path in (("gone/f12.txt", "/$OrphanFiles/f12.txt"),
+                   ("gone/sub", "/$OrphanFiles/sub"),
+                   ("gone/sub/deeper/d3.txt",
+                    "/$OrphanFiles/sub/deeper/d3.txt")):
+    ok(path in paths_of(ino[name]),
+       "%s (MFT entry %d) is %s" % (name, ino[name], path), paths_of(ino[name]))
+ok(paths_of(ino["keep/k9.txt"]) == ["/keep/k9.txt"],
+   "keep/k9.txt (MFT entry %d, deleted, its folder alive) is listed there "
+   "only" % ino["keep/k9.txt"], paths_of(ino["keep/k9.txt"]))
+r = db.execute("SELECT count(*), sum(deleted) FROM object WHERE path LIKE "
+               "'/$OrphanFiles/%'").fetchone()
+ok(r[0] == r[1] == len(orph), "every object under $OrphanFiles is deleted "
+   "(%s)" % (r,))
+open(sys.argv[5], "w").write("%d\n" % n)
+sys.exit(1 if fail else 0)
+PY
+[ $? -eq 0 ] || T_FAIL=$((T_FAIL + 1))
+T_N=$(cat "$T_TMP/n")
+done_testing
