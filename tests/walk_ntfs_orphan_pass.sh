@@ -1,6 +1,7 @@
 #!/bin/sh
 # NTFS: libtsk's orphan search ($OrphanFiles) served from its parent-map
-# pass over the MFT (walk/ntfsmeta.c) instead of a second full pass. The
+# pass over the MFT (walk/ntfsmeta.c) instead of a second full pass, and
+# that pass with the allocated entries parsed by walk/ntfsmeta.c. The
 # $OrphanFiles listing, every deleted object and the whole case must be
 # what libtsk's own second pass gives (test builds:
 # TOUCHLINE_NTFS_ORPHANS=tsk) and what libtsk's own walk gives
@@ -61,7 +62,7 @@ ok $? "ingest with libtsk's second pass (TOUCHLINE_NTFS_ORPHANS=tsk)"
 TOUCHLINE_NTFS_WALK=tsk "$TOUCHLINE" ingest -q --no-hash "$T_TMP/tsk.db" \
   "$IMG" 2>/dev/null
 ok $? "ingest with libtsk's walk (TOUCHLINE_NTFS_WALK=tsk)"
-K=$(sed -n 's/^timing: NTFS MFT passes .* \([0-9][0-9]*\) of them kept and \([0-9][0-9]*\) handed to its orphan search (second pass from the first)$/\1 \2/p' "$T_TMP/new.err")
+K=$(sed -n 's/^timing: NTFS MFT passes .* \([0-9][0-9]*\) of them kept and \([0-9][0-9]*\) handed to its orphan search (second pass from the first); .*$/\1 \2/p' "$T_TMP/new.err")
 case "$K" in
   "0 0"|"") ok 1 "the orphan search was served from the first pass: '$K'" ;;
   *) set -- $K
@@ -69,8 +70,25 @@ case "$K" in
 esac
 ok "$(grep -c 'NTFS MFT passes' "$T_TMP/orp.err")" \
   "TOUCHLINE_NTFS_ORPHANS=tsk: libtsk's own passes"
+# the first pass with the allocated entries parsed by walk/ntfsmeta.c (all
+# but the last 4 here: the volume is smaller than the 256 left to libtsk
+# by default), each callback's entry, names and parents compared with
+# libtsk's own pass; and with libtsk's pass only
+TOUCHLINE_NTFS_TAIL=4 TOUCHLINE_NTFS_PARENTS=check TOUCHLINE_TIMING=1 \
+  "$TOUCHLINE" ingest -q --no-hash "$T_TMP/chk.db" "$IMG" 2>"$T_TMP/chk.err"
+ok $? "ingest, the first pass checked against libtsk's"
+L=$(sed -n 's/^timing: NTFS MFT passes .*first pass: \([0-9][0-9]*\) entries parsed here, \([0-9][0-9]*\) left to libtsk$/\1 \2/p' "$T_TMP/chk.err")
+set -- $L 0 0
+ok $([ "$1" -ge 20 ] && [ "$2" -ge 4 ]; echo $?) \
+   "allocated entries parsed by walk/ntfsmeta.c ($1), the rest by libtsk ($2)"
+C=$(sed -n 's/^check: NTFS first pass at offset 0: libtsk.s \([0-9]*\) callbacks, ours \([0-9]*\), \([0-9]*\) of them differ$/\1 \2 \3/p' "$T_TMP/chk.err")
+set -- $C x y z
+is "$2 $3" "$1 0" "the parent map's pass: each of libtsk's $1 entries (entry, sequence, type, names, parents) as libtsk gives it"
+TOUCHLINE_NTFS_PARENTS=tsk "$TOUCHLINE" ingest -q --no-hash "$T_TMP/par.db" \
+  "$IMG" 2>/dev/null
+ok $? "ingest with libtsk's first pass (TOUCHLINE_NTFS_PARENTS=tsk)"
 SAME="$TL_SRCDIR/bench/same-case.sh"
-for c in new orp; do
+for c in new orp chk par; do
   "$SAME" "$T_TMP/tsk.db" "$T_TMP/$c.db" >"$T_TMP/same.$c" 2>&1
   is "$(grep -c ' same$' "$T_TMP/same.$c")" 8 \
      "$c: eight tables, ids included, those of libtsk's walk"

@@ -51,9 +51,25 @@
 #include "base/grow_int.h"
 #include "walk/ntfsmeta_int.h"
 
+#include <tsk/fs/tsk_ntfs.h>
+
+/* libtsk's UTF-16 to UTF-8 conversion (exported by libtsk, declared only
+** in its internal tsk_unicode.h): the names of the first pass are
+** converted as ntfs_proc_attrseq converts them. */
+extern int tsk_UTF16toUTF8(TSK_ENDIAN_ENUM endian, const uint16_t **src,
+                           const uint16_t *src_end, uint8_t **dst,
+                           uint8_t *dst_end, int flags);
+#define MW_CONV_OK 0
+#define MW_CONV_LENIENT 1
+
 typedef uint8_t (*inode_walk_fn)(TSK_FS_INFO *, TSK_INUM_T, TSK_INUM_T,
                                  TSK_FS_META_FLAG_ENUM, TSK_FS_META_WALK_CB,
                                  void *);
+
+/* The last MFT entries of the first pass left to libtsk: its $OrphanFiles
+** entry at the end takes the name list of the last entry it parsed, which
+** is among them (test builds: TOUCHLINE_NTFS_TAIL=N) */
+#define MW_TAIL 256
 
 enum { MW_NONE, MW_RECORDING, MW_DONE, MW_BROKEN, MW_REPLAYED };
 
@@ -84,6 +100,15 @@ struct Tl_ntfs_mw {
   size_t n_text, cap_text;
   uint64_t seen;              /* entries the first pass gave its callback */
   uint64_t replayed;          /* entries handed to the second pass's */
+  uint64_t light;             /* first pass: entries parsed here */
+  uint64_t delegated;         /* first pass: entries left to libtsk */
+  int no_light;               /* test builds: TOUCHLINE_NTFS_PARENTS=tsk */
+  int check;                  /* test builds: TOUCHLINE_NTFS_PARENTS=check */
+  size_t tail;                /* the last entries left to libtsk */
+  uint64_t *ck[2];            /* check: a digest of each callback's entry,
+                              ** libtsk's pass [0] and this one [1] */
+  size_t n_ck[2], cap_ck[2];
+  TSK_WALK_RET_ENUM last_r;   /* the first pass's callback's last answer */
   TSK_FS_META_WALK_CB cb;     /* the first pass's callback, while it runs */
   void *cb_ptr;
 };
@@ -126,6 +151,48 @@ keep(Tl_ntfs_mw *m, const TSK_FS_META *meta)
   return 1;
 }
 
+/* Test builds: what the parent map takes of an entry (entry, sequence,
+** type, allocated, each name's parent, sequence and text), as one 64-bit
+** FNV-1a digest, for TOUCHLINE_NTFS_PARENTS=check. */
+static uint64_t
+fnv(uint64_t h, const void *p, size_t n)
+{
+  const uint8_t *b = p;
+  while(n--)
+    h = (h ^ *b++) * 0x100000001b3ULL;
+  return h;
+}
+
+static void
+digest(Tl_ntfs_mw *m, int k, const TSK_FS_META *meta)
+{
+  uint64_t h = 0xcbf29ce484222325ULL, v[4];
+  const TSK_FS_META_NAME_LIST *nl;
+  if(!meta)
+    return;
+  v[0] = meta->addr;
+  v[1] = meta->seq;
+  v[2] = (uint64_t)meta->type;
+  v[3] = (meta->flags & TSK_FS_META_FLAG_ALLOC) != 0;
+  h = fnv(h, v, sizeof(v));
+  for(nl = meta->name2; nl; nl = nl->next) {
+    v[0] = nl->par_inode;
+    v[1] = nl->par_seq;
+    h = fnv(h, v, 2 * sizeof(v[0]));
+    h = fnv(h, nl->name, strnlen(nl->name, sizeof(nl->name)) + 1);
+  }
+  if(Tl_grow(&m->ck[k], &m->cap_ck[k], m->n_ck[k] + 1, sizeof(uint64_t),
+             1024))
+    m->ck[k][m->n_ck[k]++] = h;
+}
+
+static TSK_WALK_RET_ENUM
+check_cb(TSK_FS_FILE *f, void *ptr)
+{
+  digest(ptr, 0, f->meta);
+  return TSK_WALK_CONT;
+}
+
 /* The first pass's callback: libtsk's, then the entry kept when the
 ** second pass would see it (ntfs_inode_walk's test with flags UNALLOC |
 ** USED: its ALLOC/UNALLOC is the entry's in-use flag, which is also the
@@ -137,12 +204,14 @@ record_cb(TSK_FS_FILE *f, void *ptr)
   TSK_WALK_RET_ENUM r;
   const TSK_FS_META *meta = f->meta;
   m->seen++;
+  if(m->check)
+    digest(m, 1, meta);
   if(m->state == MW_RECORDING && meta &&
      (meta->flags & TSK_FS_META_FLAG_UNALLOC) &&
      !(meta->flags & (TSK_FS_META_FLAG_ALLOC | TSK_FS_META_FLAG_UNUSED)) &&
      !keep(m, meta))
     m->state = MW_BROKEN;   /* out of memory: libtsk's second pass */
-  r = m->cb(f, m->cb_ptr);
+  r = m->last_r = m->cb(f, m->cb_ptr);
   if(r != TSK_WALK_CONT && m->state == MW_RECORDING)
     m->state = MW_BROKEN;   /* the pass ends early: not all entries seen */
   return r;
@@ -209,6 +278,255 @@ replay(Tl_ntfs_mw *m, TSK_FS_META_WALK_CB cb, void *ptr)
   return ret;
 }
 
+/* The first pass over entries a..b by libtsk itself (ntfs_inode_walk,
+** flags ALLOC | UNALLOC): the same reads, checks, errors and callbacks as
+** libtsk's whole pass gives those entries. */
+static uint8_t
+sub(Tl_ntfs_mw *m, TSK_INUM_T a, TSK_INUM_T b)
+{
+  if(a > b)
+    return 0;
+  m->delegated += b - a + 1;
+  return m->orig(m->fs, a, b, TSK_FS_META_FLAG_ALLOC |
+                 TSK_FS_META_FLAG_UNALLOC, record_cb, m);
+}
+
+static unsigned
+u16(const uint8_t *p)
+{
+  return (unsigned)p[0] | ((unsigned)p[1] << 8);
+}
+
+static uint32_t
+u32(const uint8_t *p)
+{
+  return (uint32_t)u16(p) | ((uint32_t)u16(p + 2) << 16);
+}
+
+static uint64_t
+u48(const uint8_t *p)
+{
+  return (uint64_t)u32(p) | ((uint64_t)u16(p + 4) << 32);
+}
+
+/* One MFT record r (rs bytes, as read) for the light path: 1 when libtsk
+** would parse it with no other outcome than (a) skipping it (not a base
+** record: *skip set) or (b) passing it to the callback, allocated, with
+** the names it has in *nl (n names; a parse of libtsk's that would end
+** the entry as corrupt after the names are taken is no concern: the
+** parent map then names a child more, whose load fails when its folder is
+** opened and adds nothing, as libtsk's own does). 0: libtsk decides
+** (unallocated, an attribute list, anything damaged). The update
+** sequence is applied to r in place, as ntfs_dinode_lookup does. */
+static int
+classify(Tl_ntfs_mw *m, uint8_t *r, size_t rs, int *skip, int *is_dir,
+         TSK_FS_META_NAME_LIST **nl, size_t *cap, size_t *n)
+{
+  unsigned upd_off = u16(r + 4), upd_cnt = u16(r + 6), i, flags;
+  size_t p, end = rs;
+  *skip = 0;
+  *n = 0;
+  if(upd_cnt > 0 && (size_t)(upd_cnt - 1) * 512 > rs)
+    return 0;
+  if(upd_off + sizeof(ntfs_upd) > rs || upd_off + 2 * (size_t)upd_cnt > rs)
+    return 0;
+  for(i = 1; i < upd_cnt; i++) {
+    size_t off = (size_t)i * 512 - 2;
+    if(off + 2 > rs || r[off] != r[upd_off] || r[off + 1] != r[upd_off + 1])
+      return 0;
+  }
+  for(i = 1; i < upd_cnt; i++) {
+    size_t off = (size_t)i * 512 - 2;
+    r[off] = r[upd_off + 2 + (i - 1) * 2];
+    r[off + 1] = r[upd_off + 3 + (i - 1) * 2];
+  }
+  if(u48(r + 32) != 0) {
+    *skip = 1;
+    return 1;
+  }
+  flags = u16(r + 22);
+  if(!(flags & 1) || u16(r + 20) > rs)
+    return 0;
+  *is_dir = (flags & 2) != 0;
+  for(p = u16(r + 20); p + 16 <= end; ) {
+    const uint8_t *a = r + p;
+    uint32_t type = u32(a), len = u32(a + 4);
+    if(!len || type == 0xffffffff)
+      break;
+    if(type == 0x20)
+      return 0;             /* an attribute list: names elsewhere too */
+    if(a[8] == 0) {         /* resident: libtsk's bounds, else corrupt */
+      size_t soff = u16(a + 20), ssize = u32(a + 16);
+      if(p + 24 > end || p + soff > end || p + soff + ssize > end)
+        return 0;
+      if(type == 0x30) {
+        const uint8_t *fn = a + soff;
+        size_t nlen;
+        TSK_FS_META_NAME_LIST *x;
+        const uint16_t *src;
+        uint8_t *dst;
+        if(p + soff + 66 > end)
+          return 0;
+        nlen = fn[64];
+        if(p + soff + 66 + 2 * nlen > end)
+          return 0;         /* libtsk reads past the record: its call */
+        if(fn[65] == 2)     /* a DOS name: not in libtsk's list */
+          goto next;
+        if(*n == *cap) {
+          size_t nc = *cap ? *cap * 2 : 8;
+          TSK_FS_META_NAME_LIST *nn = realloc(*nl, nc * sizeof(*nn));
+          if(!nn)
+            return 0;
+          *nl = nn;
+          *cap = nc;
+        }
+        x = &(*nl)[(*n)++];
+        src = (const uint16_t *)(const void *)(fn + 66);
+        dst = (uint8_t *)x->name;
+        if(tsk_UTF16toUTF8(m->fs->endian, &src, src + nlen, &dst,
+                           (uint8_t *)x->name + sizeof(x->name),
+                           MW_CONV_LENIENT) != MW_CONV_OK)
+          *dst = 0;
+        else if(dst >= (uint8_t *)x->name + sizeof(x->name))
+          x->name[sizeof(x->name) - 1] = 0;
+        else
+          *dst = 0;
+        x->par_inode = u48(fn);
+        x->par_seq = u16(fn + 6);
+      }
+    }
+    else {
+      if(p + 64 > end || type == 0x10 || type == 0x30 ||
+         u16(a + 34) > 16)
+        return 0;           /* corrupt by libtsk's rules */
+      if(u16(a + 32) > len)
+        break;              /* libtsk stops reading attributes here */
+    }
+  next:
+    p += len;
+  }
+  return 1;
+}
+
+/* libtsk's first pass (the parent map) with the plain allocated entries
+** parsed here: only their $FILE_NAMEs' parents and names are read by its
+** callback (ntfs_parent_act), and ntfs_dinode_copy building every
+** attribute of every entry was most of the pass. Entries in MFT order;
+** anything unusual, the unallocated entries (whose metadata the orphan
+** search needs in full) and the last 256 (libtsk's $OrphanFiles entry at
+** the end reuses the last entry's name list) go to libtsk's own walk,
+** range by range. */
+static uint8_t
+light_pass(Tl_ntfs_mw *m, TSK_FS_META_WALK_CB cb, void *ptr)
+{
+  NTFS_INFO *ntfs = (NTFS_INFO *)m->fs;
+  TSK_FS_INFO *fs = m->fs;
+  size_t rs = ntfs->mft_rsize_b, per = 256, cap = 0, n, i;
+  TSK_INUM_T e0, tail, pa = 0, pb = 0;
+  int pending = 0;
+  uint8_t *buf = NULL, ret = 0;
+  TSK_FS_META_NAME_LIST *nl = NULL;
+  TSK_FS_FILE file;
+  TSK_FS_META meta;
+
+  m->cb = cb;
+  m->cb_ptr = ptr;
+  m->last_r = TSK_WALK_CONT;
+  if(m->check && m->orig(fs, fs->first_inum, fs->last_inum,
+                         TSK_FS_META_FLAG_ALLOC | TSK_FS_META_FLAG_UNALLOC,
+                         check_cb, m))
+    tsk_error_reset();
+  if(m->no_light || !ntfs->mft_data || rs < 512 || rs > 65536 ||
+     fs->endian != TSK_LIT_ENDIAN || fs->last_inum < fs->first_inum + 1 ||
+     !(buf = malloc(rs * per)))
+    return m->orig(fs, fs->first_inum, fs->last_inum,
+                   TSK_FS_META_FLAG_ALLOC | TSK_FS_META_FLAG_UNALLOC,
+                   record_cb, m);
+  tail = fs->last_inum > fs->first_inum + m->tail
+           ? fs->last_inum - m->tail : fs->first_inum;
+  memset(&file, 0, sizeof(file));
+  file.tag = TSK_FS_FILE_TAG;
+  file.fs_info = fs;
+  file.meta = &meta;
+#define FLUSH()                                                       \
+  do {                                                                \
+    if(pending) {                                                     \
+      pending = 0;                                                    \
+      if((ret = sub(m, pa, pb)) || m->last_r != TSK_WALK_CONT)        \
+        goto out;                                                     \
+    }                                                                 \
+  } while(0)
+#define DELEGATE(e)                                                   \
+  do {                                                                \
+    if(pending && pb + 1 == (e))                                      \
+      pb = (e);                                                       \
+    else {                                                            \
+      FLUSH();                                                        \
+      pending = 1;                                                    \
+      pa = pb = (e);                                                  \
+    }                                                                 \
+  } while(0)
+  for(e0 = fs->first_inum; e0 < tail; e0 += per) {
+    size_t k = (size_t)(tail - e0 < per ? tail - e0 : per);
+    ssize_t got = tsk_fs_attr_read(ntfs->mft_data, (TSK_OFF_T)(e0 * rs),
+                                   (char *)buf, k * rs,
+                                   TSK_FS_FILE_READ_FLAG_NONE);
+    if(got != (ssize_t)(k * rs)) {
+      tsk_error_reset();
+      for(i = 0; i < k; i++)
+        DELEGATE(e0 + i);
+      continue;
+    }
+    for(i = 0; i < k; i++) {
+      TSK_INUM_T e = e0 + i;
+      int skip, is_dir = 0;
+      TSK_WALK_RET_ENUM r;
+      if(!classify(m, buf + i * rs, rs, &skip, &is_dir, &nl, &cap, &n)) {
+        DELEGATE(e);
+        continue;
+      }
+      if(skip)
+        continue;
+      FLUSH();
+      memset(&meta, 0, sizeof(meta));
+      meta.tag = TSK_FS_META_TAG;
+      meta.addr = e;
+      meta.seq = u16(buf + i * rs + 16);
+      meta.nlink = (int)u16(buf + i * rs + 18);
+      meta.type = is_dir ? TSK_FS_META_TYPE_DIR : TSK_FS_META_TYPE_REG;
+      meta.flags = TSK_FS_META_FLAG_ALLOC | TSK_FS_META_FLAG_USED;
+      meta.attr_state = TSK_FS_META_ATTR_EMPTY;
+      {
+        size_t j;
+        for(j = 0; j < n; j++)
+          nl[j].next = j + 1 < n ? &nl[j + 1] : NULL;
+      }
+      meta.name2 = n ? nl : NULL;
+      m->light++;
+      m->seen++;
+      if(m->check)
+        digest(m, 1, &meta);
+      r = m->last_r = cb(&file, ptr);
+      if(r == TSK_WALK_STOP)
+        goto out;
+      if(r == TSK_WALK_ERROR) {
+        ret = 1;
+        goto out;
+      }
+    }
+  }
+  FLUSH();
+  ret = sub(m, tail, fs->last_inum);
+out:
+#undef FLUSH
+#undef DELEGATE
+  if(m->last_r != TSK_WALK_CONT && m->state == MW_RECORDING)
+    m->state = MW_BROKEN;
+  free(buf);
+  free(nl);
+  return ret;
+}
+
 static uint8_t
 mw_inode_walk(TSK_FS_INFO *fs, TSK_INUM_T start, TSK_INUM_T end,
               TSK_FS_META_FLAG_ENUM flags, TSK_FS_META_WALK_CB cb, void *ptr)
@@ -227,9 +545,7 @@ mw_inode_walk(TSK_FS_INFO *fs, TSK_INUM_T start, TSK_INUM_T end,
      flags == (TSK_FS_META_FLAG_ALLOC | TSK_FS_META_FLAG_UNALLOC)) {
     uint8_t r;
     m->state = MW_RECORDING;
-    m->cb = cb;
-    m->cb_ptr = ptr;
-    r = m->orig(fs, start, end, flags, record_cb, m);
+    r = light_pass(m, cb, ptr);
     if(m->state == MW_RECORDING)
       m->state = r ? MW_BROKEN : MW_DONE;
     return r;
@@ -256,6 +572,16 @@ Tl_ntfs_mw_begin(TSK_FS_INFO *fs)
     return NULL;            /* libtsk's own passes */
   m->fs = fs;
   m->orig = fs->inode_walk;
+#ifdef TL_TEST_HOOKS
+  e = getenv("TOUCHLINE_NTFS_PARENTS");
+  m->no_light = e && !strcmp(e, "tsk");
+  m->check = e && !strcmp(e, "check");
+#endif
+  m->tail = MW_TAIL;
+#ifdef TL_TEST_HOOKS
+  if((e = getenv("TOUCHLINE_NTFS_TAIL")) && atol(e) > 0)
+    m->tail = (size_t)atol(e);
+#endif
   mw_cur = m;
   fs->inode_walk = mw_inode_walk;
   return m;
@@ -272,13 +598,26 @@ Tl_ntfs_mw_end(Tl_ntfs_mw *m, int timing)
   if(!m)
     return;
   m->fs->inode_walk = m->orig;
+  if(m->check) {
+    size_t i, differ = 0, n = m->n_ck[0] < m->n_ck[1] ? m->n_ck[0]
+                                                         : m->n_ck[1];
+    for(i = 0; i < n; i++)
+      differ += m->ck[0][i] != m->ck[1][i];
+    fprintf(stderr, "check: NTFS first pass at offset %lld: libtsk's %zu "
+            "callbacks, ours %zu, %zu of them differ\n",
+            (long long)m->fs->offset, m->n_ck[0], m->n_ck[1], differ);
+    free(m->ck[0]);
+    free(m->ck[1]);
+  }
   mw_cur = NULL;
   if(timing)
     fprintf(stderr, "timing: NTFS MFT passes at offset %lld: %llu entries "
             "read by libtsk's first pass, %llu of them kept and %llu handed "
-            "to its orphan search (%s)\n", (long long)m->fs->offset,
+            "to its orphan search (%s); first pass: %llu entries parsed "
+            "here, %llu left to libtsk\n", (long long)m->fs->offset,
             (unsigned long long)m->seen, (unsigned long long)m->n_ent,
-            (unsigned long long)m->replayed, st[m->state]);
+            (unsigned long long)m->replayed, st[m->state],
+            (unsigned long long)m->light, (unsigned long long)m->delegated);
   free(m->ent);
   free(m->names);
   free(m->text);
