@@ -26,6 +26,8 @@ ntfs_volume "$IMG" 16M
   for f in $(seq 1 3); do echo "d$f" >"gone/sub/deeper/d$f.txt"; done
   echo o >gone/other/o.txt
   for f in $(seq 1 10); do echo "k$f" >"keep/k$f.txt"; done
+  echo u >"keep/ünïcødé_日本語.txt"
+  echo u >"gone/sub/ünïcødé_gone.txt"
   stat -c '%i gone' gone
   stat -c '%i gone/f12.txt' gone/f12.txt
   stat -c '%i gone/f2.txt' gone/f2.txt
@@ -150,6 +152,10 @@ for name, path in (("gone/f12.txt", "/$OrphanFiles/f12.txt"),
 ok(paths_of(ino["keep/k9.txt"]) == ["/keep/k9.txt"],
    "keep/k9.txt (MFT entry %d, deleted, its folder alive) is listed there "
    "only" % ino["keep/k9.txt"], paths_of(ino["keep/k9.txt"]))
+for p in ("/keep/\u00fcn\u00efc\u00f8d\u00e9_\u65e5\u672c\u8a9e.txt",
+          "/$OrphanFiles/sub/\u00fcn\u00efc\u00f8d\u00e9_gone.txt"):
+    ok(p in [g[0] for g in got] and p in [w[0] for w in want],
+       "a name past ASCII, in fls and the case: %s" % p)
 r = db.execute("SELECT count(*), sum(deleted) FROM object WHERE path LIKE "
                "'/$OrphanFiles/%'").fetchone()
 ok(r[0] == r[1] == len(orph), "every object under $OrphanFiles is deleted "

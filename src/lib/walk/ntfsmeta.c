@@ -381,6 +381,18 @@ classify(Tl_ntfs_mw *m, uint8_t *r, size_t rs, int *skip, int *is_dir,
           *cap = nc;
         }
         x = &(*nl)[(*n)++];
+        {
+          /* ASCII (most names): what the conversion gives, byte for
+          ** byte (at most 255 units: the buffer holds them) */
+          size_t j;
+          for(j = 0; j < nlen && fn[66 + 2 * j] < 0x80 &&
+                     fn[67 + 2 * j] == 0; j++)
+            x->name[j] = (char)fn[66 + 2 * j];
+          if(j == nlen) {
+            x->name[j] = 0;
+            goto parent;
+          }
+        }
         src = (const uint16_t *)(const void *)(fn + 66);
         dst = (uint8_t *)x->name;
         if(tsk_UTF16toUTF8(m->fs->endian, &src, src + nlen, &dst,
@@ -391,6 +403,7 @@ classify(Tl_ntfs_mw *m, uint8_t *r, size_t rs, int *skip, int *is_dir,
           x->name[sizeof(x->name) - 1] = 0;
         else
           *dst = 0;
+      parent:
         x->par_inode = u48(fn);
         x->par_seq = u16(fn + 6);
       }
