@@ -39,8 +39,23 @@
 ** What the orphan callback reads of the entry (libtsk 4.11.1, fs_dir.c,
 ** and Debian's build of it, disassembled: the meta's addr, seq, type and
 ** name2, the file's fs_info) is all that is kept; the file handed to it
-** has no attributes. Test builds take TOUCHLINE_NTFS_ORPHANS=tsk (libtsk's
-** second pass, for comparison); TOUCHLINE_TIMING prints the counts.
+** has no attributes.
+**
+** The first pass itself (light_pass()): its callback, ntfs_parent_act,
+** reads an entry's addr, seq, type, flags and $FILE_NAME list, and
+** ntfs_dinode_copy building every attribute of every entry was most of
+** its cost. The plain allocated entries (valid fixups, base record, in
+** use, no attribute list, nothing libtsk would call corrupt) are parsed
+** here into just that; every other entry goes to libtsk's inode_walk, in
+** ranges, in MFT order (classify() says which). An entry libtsk would
+** call corrupt after its names were taken is harmless in the map: libtsk
+** adds a child it nominates only through the $FILE_NAMEs of a fresh load,
+** which then fails (docs/internals/WRITE-PATH.md).
+**
+** Test builds: TOUCHLINE_NTFS_ORPHANS=tsk (nothing replaced),
+** TOUCHLINE_NTFS_PARENTS=tsk (the first pass all libtsk's) or =check (both
+** first passes, every callback's entry compared), TOUCHLINE_NTFS_TAIL=N.
+** TOUCHLINE_TIMING prints the counts.
 */
 #include "config.h"
 
