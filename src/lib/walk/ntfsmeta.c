@@ -167,7 +167,7 @@ keep(Tl_ntfs_mw *m, const TSK_FS_META *meta)
 }
 
 /* Test builds: what the parent map takes of an entry (entry, sequence,
-** type, allocated, each name's parent, sequence and text), as one 64-bit
+** type, allocated and used flags, each name's parent, sequence and text), as one 64-bit
 ** FNV-1a digest, for TOUCHLINE_NTFS_PARENTS=check. */
 static uint64_t
 fnv(uint64_t h, const void *p, size_t n)
@@ -188,7 +188,8 @@ digest(Tl_ntfs_mw *m, int k, const TSK_FS_META *meta)
   v[0] = meta->addr;
   v[1] = meta->seq;
   v[2] = (uint64_t)meta->type;
-  v[3] = (meta->flags & TSK_FS_META_FLAG_ALLOC) != 0;
+  v[3] = meta->flags & (TSK_FS_META_FLAG_ALLOC | TSK_FS_META_FLAG_UNALLOC |
+                        TSK_FS_META_FLAG_USED | TSK_FS_META_FLAG_UNUSED);
   h = fnv(h, v, sizeof(v));
   for(nl = meta->name2; nl; nl = nl->next) {
     v[0] = nl->par_inode;
@@ -335,7 +336,7 @@ u48(const uint8_t *p)
 ** sequence is applied to r in place, as ntfs_dinode_lookup does. */
 static int
 classify(Tl_ntfs_mw *m, uint8_t *r, size_t rs, int *skip, int *is_dir,
-         TSK_FS_META_NAME_LIST **nl, size_t *cap, size_t *n)
+         int *used, TSK_FS_META_NAME_LIST **nl, size_t *cap, size_t *n)
 {
   unsigned upd_off = u16(r + 4), upd_cnt = u16(r + 6), i, flags;
   size_t p, end = rs;
@@ -363,6 +364,7 @@ classify(Tl_ntfs_mw *m, uint8_t *r, size_t rs, int *skip, int *is_dir,
   if(!(flags & 1) || u16(r + 20) > rs)
     return 0;
   *is_dir = (flags & 2) != 0;
+  *used = 0;
   for(p = u16(r + 20); p + 16 <= end; ) {
     const uint8_t *a = r + p;
     uint32_t type = u32(a), len = u32(a + 4);
@@ -374,6 +376,7 @@ classify(Tl_ntfs_mw *m, uint8_t *r, size_t rs, int *skip, int *is_dir,
       size_t soff = u16(a + 20), ssize = u32(a + 16);
       if(p + 24 > end || p + soff > end || p + soff + ssize > end)
         return 0;
+      *used = 1;            /* in libtsk's attribute list: USED */
       if(type == 0x30) {
         const uint8_t *fn = a + soff;
         size_t nlen;
@@ -429,6 +432,7 @@ classify(Tl_ntfs_mw *m, uint8_t *r, size_t rs, int *skip, int *is_dir,
         return 0;           /* corrupt by libtsk's rules */
       if(u16(a + 32) > len)
         break;              /* libtsk stops reading attributes here */
+      *used = 1;
     }
   next:
     p += len;
@@ -507,9 +511,10 @@ light_pass(Tl_ntfs_mw *m, TSK_FS_META_WALK_CB cb, void *ptr)
     }
     for(i = 0; i < k; i++) {
       TSK_INUM_T e = e0 + i;
-      int skip, is_dir = 0;
+      int skip, is_dir = 0, used = 0;
       TSK_WALK_RET_ENUM r;
-      if(!classify(m, buf + i * rs, rs, &skip, &is_dir, &nl, &cap, &n)) {
+      if(!classify(m, buf + i * rs, rs, &skip, &is_dir, &used, &nl, &cap,
+                   &n)) {
         DELEGATE(e);
         continue;
       }
@@ -522,7 +527,8 @@ light_pass(Tl_ntfs_mw *m, TSK_FS_META_WALK_CB cb, void *ptr)
       meta.seq = u16(buf + i * rs + 16);
       meta.nlink = (int)u16(buf + i * rs + 18);
       meta.type = is_dir ? TSK_FS_META_TYPE_DIR : TSK_FS_META_TYPE_REG;
-      meta.flags = TSK_FS_META_FLAG_ALLOC | TSK_FS_META_FLAG_USED;
+      meta.flags = TSK_FS_META_FLAG_ALLOC |
+                   (used ? TSK_FS_META_FLAG_USED : TSK_FS_META_FLAG_UNUSED);
       meta.attr_state = TSK_FS_META_ATTR_EMPTY;
       {
         size_t j;
@@ -629,11 +635,16 @@ Tl_ntfs_mw_end(Tl_ntfs_mw *m, int timing)
   if(m->check) {
     size_t i, differ = 0, n = m->n_ck[0] < m->n_ck[1] ? m->n_ck[0]
                                                          : m->n_ck[1];
+    size_t first = 0;
     for(i = 0; i < n; i++)
-      differ += m->ck[0][i] != m->ck[1][i];
+      if(m->ck[0][i] != m->ck[1][i] && !differ++)
+        first = i + 1;
     fprintf(stderr, "check: NTFS first pass at offset %lld: libtsk's %zu "
-            "callbacks, ours %zu, %zu of them differ\n",
-            (long long)m->fs->offset, m->n_ck[0], m->n_ck[1], differ);
+            "callbacks, ours %zu, %zu of them differ", (long long)
+            m->fs->offset, m->n_ck[0], m->n_ck[1], differ);
+    if(differ)
+      fprintf(stderr, " (the first: callback %zu)", first);
+    fputc('\n', stderr);
     free(m->ck[0]);
     free(m->ck[1]);
   }
