@@ -601,8 +601,8 @@ Tl_ntfs_mw_begin(TSK_FS_INFO *fs)
   if(e && !strcmp(e, "tsk"))
     return NULL;
 #endif
-  if(mw_cur || !fs->inode_walk || fs->inode_walk == mw_inode_walk ||
-     !(m = calloc(1, sizeof(*m))))
+  if(!TSK_FS_TYPE_ISNTFS(fs->ftype) || mw_cur || !fs->inode_walk ||
+     fs->inode_walk == mw_inode_walk || !(m = calloc(1, sizeof(*m))))
     return NULL;            /* libtsk's own passes */
   m->fs = fs;
   m->orig = fs->inode_walk;
