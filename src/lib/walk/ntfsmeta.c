@@ -120,7 +120,7 @@ struct Tl_ntfs_mw {
   int no_light;               /* test builds: TOUCHLINE_NTFS_PARENTS=tsk */
   int check;                  /* test builds: TOUCHLINE_NTFS_PARENTS=check */
   size_t tail;                /* the last entries left to libtsk */
-  uint64_t *ck[2];            /* check: a digest of each callback's entry,
+  uint64_t *ck[2];            /* check: entry and digest of each callback,
                               ** libtsk's pass [0] and this one [1] */
   size_t n_ck[2], cap_ck[2];
   TSK_WALK_RET_ENUM last_r;   /* the first pass's callback's last answer */
@@ -197,9 +197,11 @@ digest(Tl_ntfs_mw *m, int k, const TSK_FS_META *meta)
     h = fnv(h, v, 2 * sizeof(v[0]));
     h = fnv(h, nl->name, strnlen(nl->name, sizeof(nl->name)) + 1);
   }
-  if(Tl_grow(&m->ck[k], &m->cap_ck[k], m->n_ck[k] + 1, sizeof(uint64_t),
-             1024))
+  if(Tl_grow(&m->ck[k], &m->cap_ck[k], m->n_ck[k] + 2, sizeof(uint64_t),
+             1024)) {
+    m->ck[k][m->n_ck[k]++] = meta->addr;
     m->ck[k][m->n_ck[k]++] = h;
+  }
 }
 
 static TSK_WALK_RET_ENUM
@@ -325,6 +327,37 @@ u48(const uint8_t *p)
   return (uint64_t)u32(p) | ((uint64_t)u16(p + 4) << 32);
 }
 
+/* A non-resident attribute's run list (at a + off, within len bytes):
+** 1 when it is well formed and every run lies within the volume, as
+** ntfs_make_data_run would take it; 0 sends the entry to libtsk. */
+static int
+runs_sane(const TSK_FS_INFO *fs, const uint8_t *a, size_t off, size_t len)
+{
+  int64_t lcn = 0;
+  while(off < len) {
+    unsigned h = a[off], nl = h & 15, no = h >> 4, k;
+    uint64_t rl = 0;
+    int64_t d = 0;
+    if(!h)
+      return 1;
+    if(!nl || nl > 8 || no > 8 || off + 1 + nl + no > len)
+      return 0;
+    for(k = 0; k < nl; k++)
+      rl |= (uint64_t)a[off + 1 + k] << (8 * k);
+    if(no) {
+      for(k = 0; k < no; k++)
+        d |= (int64_t)((uint64_t)a[off + 1 + nl + k] << (8 * k));
+      if(no < 8 && (a[off + nl + no] & 0x80))
+        d -= (int64_t)((uint64_t)1 << (8 * no));
+      lcn += d;
+      if(lcn < 0 || !rl || (uint64_t)lcn + rl - 1 > fs->last_block)
+        return 0;
+    }
+    off += 1 + nl + no;
+  }
+  return 0;
+}
+
 /* One MFT record r (rs bytes, as read) for the light path: 1 when libtsk
 ** would parse it with no other outcome than (a) skipping it (not a base
 ** record: *skip set) or (b) passing it to the callback, allocated, with
@@ -342,9 +375,10 @@ classify(Tl_ntfs_mw *m, uint8_t *r, size_t rs, int *skip, int *is_dir,
   size_t p, end = rs;
   *skip = 0;
   *n = 0;
-  if(upd_cnt > 0 && (size_t)(upd_cnt - 1) * 512 > rs)
-    return 0;
-  if(upd_off + sizeof(ntfs_upd) > rs || upd_off + 2 * (size_t)upd_cnt > rs)
+  /* a plain update sequence only: one value a 512-byte sector, placed
+  ** before the attributes (libtsk's releases differ on the odd ones) */
+  if(upd_cnt != rs / 512 + 1 || upd_off < 40 || upd_off % 2 ||
+     upd_off + 2 * (size_t)upd_cnt > u16(r + 20) || rs % 512)
     return 0;
   for(i = 1; i < upd_cnt; i++) {
     size_t off = (size_t)i * 512 - 2;
@@ -372,9 +406,14 @@ classify(Tl_ntfs_mw *m, uint8_t *r, size_t rs, int *skip, int *is_dir,
       break;
     if(type == 0x20)
       return 0;             /* an attribute list: names elsewhere too */
-    if(a[8] == 0) {         /* resident: libtsk's bounds, else corrupt */
+    /* only attributes sane by any rule go on here (libtsk's releases
+    ** differ in which odd ones they stop at or call corrupt) */
+    if(p + len > end || len % 8 || len < 24 || a[8] > 1 ||
+       u16(a + 10) + 2 * (size_t)a[9] > len)
+      return 0;
+    if(a[8] == 0) {         /* resident */
       size_t soff = u16(a + 20), ssize = u32(a + 16);
-      if(p + 24 > end || p + soff > end || p + soff + ssize > end)
+      if(soff < 24 || soff + ssize > len)
         return 0;
       *used = 1;            /* in libtsk's attribute list: USED */
       if(type == 0x30) {
@@ -383,11 +422,11 @@ classify(Tl_ntfs_mw *m, uint8_t *r, size_t rs, int *skip, int *is_dir,
         TSK_FS_META_NAME_LIST *x;
         const uint16_t *src;
         uint8_t *dst;
-        if(p + soff + 66 > end)
+        if(ssize < 66)
           return 0;
         nlen = fn[64];
-        if(p + soff + 66 + 2 * nlen > end)
-          return 0;         /* libtsk reads past the record: its call */
+        if(66 + 2 * nlen > ssize || fn[65] > 3)
+          return 0;
         if(fn[65] == 2)     /* a DOS name: not in libtsk's list */
           goto next;
         if(*n == *cap) {
@@ -427,11 +466,21 @@ classify(Tl_ntfs_mw *m, uint8_t *r, size_t rs, int *skip, int *is_dir,
       }
     }
     else {
-      if(p + 64 > end || type == 0x10 || type == 0x30 ||
-         u16(a + 34) > 16)
-        return 0;           /* corrupt by libtsk's rules */
-      if(u16(a + 32) > len)
-        break;              /* libtsk stops reading attributes here */
+      uint64_t vcn0, vcn1, alen, ssize, isize;
+      if(len < 64 || type == 0x10 || type == 0x30 || u16(a + 34) > 16 ||
+         u16(a + 32) < 64 || u16(a + 32) > len ||
+         !runs_sane(m->fs, a, u16(a + 32), len))
+        return 0;           /* corrupt or odd: libtsk's call */
+      vcn0 = u48(a + 16) | ((uint64_t)u16(a + 22) << 48);
+      vcn1 = u48(a + 24) | ((uint64_t)u16(a + 30) << 48);
+      alen = u48(a + 40) | ((uint64_t)u16(a + 46) << 48);
+      ssize = u48(a + 48) | ((uint64_t)u16(a + 54) << 48);
+      isize = u48(a + 56) | ((uint64_t)u16(a + 62) << 48);
+      /* the sizes of one whole stream, within the volume */
+      if(vcn0 || vcn1 > m->fs->last_block ||
+         alen != (vcn1 + 1) * m->fs->block_size || ssize > alen ||
+         isize > ssize)
+        return 0;
       *used = 1;
     }
   next:
@@ -633,17 +682,39 @@ Tl_ntfs_mw_end(Tl_ntfs_mw *m, int timing)
     return;
   m->fs->inode_walk = m->orig;
   if(m->check) {
-    size_t i, differ = 0, n = m->n_ck[0] < m->n_ck[1] ? m->n_ck[0]
-                                                         : m->n_ck[1];
-    size_t first = 0;
-    for(i = 0; i < n; i++)
-      if(m->ck[0][i] != m->ck[1][i] && !differ++)
-        first = i + 1;
+    /* both in MFT order: merged by entry; an entry only here is one
+    ** libtsk parses and then calls corrupt (harmless in the map), one
+    ** only libtsk's or a different one is a fault */
+    size_t i = 0, j = 0, differ = 0, only0 = 0, only1 = 0;
+    uint64_t first = 0, extra = 0;
+    const uint64_t *a = m->ck[0], *b = m->ck[1];
+    while(i < m->n_ck[0] || j < m->n_ck[1]) {
+      if(j >= m->n_ck[1] || (i < m->n_ck[0] && a[i] < b[j])) {
+        if(!only0++ && !differ)
+          first = a[i];
+        i += 2;
+      }
+      else if(i >= m->n_ck[0] || b[j] < a[i]) {
+        if(!only1++)
+          extra = b[j];
+        j += 2;
+      }
+      else {
+        if(a[i + 1] != b[j + 1] && !differ++ && !only0)
+          first = a[i];
+        i += 2;
+        j += 2;
+      }
+    }
     fprintf(stderr, "check: NTFS first pass at offset %lld: libtsk's %zu "
-            "callbacks, ours %zu, %zu of them differ", (long long)
-            m->fs->offset, m->n_ck[0], m->n_ck[1], differ);
-    if(differ)
-      fprintf(stderr, " (the first: callback %zu)", first);
+            "callbacks, ours %zu, %zu of them differ, %zu only libtsk's, "
+            "%zu only ours", (long long)m->fs->offset, m->n_ck[0] / 2,
+            m->n_ck[1] / 2, differ, only0, only1);
+    if(differ || only0)
+      fprintf(stderr, " (the first: entry %llu)", (unsigned long long)first);
+    if(only1)
+      fprintf(stderr, " (only ours, the first: entry %llu)",
+              (unsigned long long)extra);
     fputc('\n', stderr);
     free(m->ck[0]);
     free(m->ck[1]);
