@@ -90,18 +90,12 @@ done
 
 fls -r -p -m / "$IMG" >"$T_TMP/fls.m" 2>/dev/null
 ok $? "fls -r -p -m /"
-"$PYTHON3" - "$T_TMP/new.db" "$T_TMP/fls.m" "$T_N" "$T_TMP/n" <<'PY'
+PYTHONPATH="$TL_SRCDIR/tests" PYTHONDONTWRITEBYTECODE=1 "$PYTHON3" - "$T_TMP/new.db" "$T_TMP/fls.m" "$T_N" "$T_TMP/n" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
-n = int(sys.argv[3])
-fail = 0
-def ok(c, d, diag=()):
-    global n, fail
-    n += 1
-    fail += not c
-    print("%sok %d - %s" % ("" if c else "not ", n, d))
-    for x in (list(diag)[:8] if not c else []):
-        print("#   %s" % (x,))
+from tapcont import Tap
+tap = Tap(int(sys.argv[3]), sys.argv[4])
+ok = tap.ok
 # fls: every line but the ($FILE_NAME) ones, in order
 want = []
 for line in open(sys.argv[2], encoding="utf-8", errors="surrogateescape"):
@@ -164,8 +158,7 @@ ok(db.execute("SELECT count(*) FROM ntfs_filename f JOIN object o "
               "USING(object_id) WHERE o.inode=(SELECT inode FROM object "
               "WHERE path='/links/orig.txt')").fetchone()[0] == 3,
    "the three names of the hard-linked file are stored once each")
-open(sys.argv[4], "w").write("%d\n" % n)
-sys.exit(1 if fail else 0)
+tap.finish()
 PY
 [ $? -eq 0 ] || T_FAIL=$((T_FAIL + 1))
 T_N=$(cat "$T_TMP/n")

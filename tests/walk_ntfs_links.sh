@@ -25,20 +25,14 @@ istat "$IMG" "$INODE" >"$T_TMP/istat"
 is "$(grep -c '^Name: ' "$T_TMP/istat")" 100 "istat lists 100 names"
 is "$(sed -n '/^Attributes:/,$p' "$T_TMP/istat" | grep -c '\$FILE_NAME (48-0)')" 94 \
   "94 of them share attribute id 0"
-"$PYTHON3" - "$CASE" "$T_TMP/istat" "$INODE" "$T_N" "$T_TMP/n" <<'PY'
+PYTHONPATH="$TL_SRCDIR/tests" PYTHONDONTWRITEBYTECODE=1 "$PYTHON3" - "$CASE" "$T_TMP/istat" "$INODE" "$T_N" "$T_TMP/n" <<'PY'
 import re, sqlite3, sys
 from datetime import datetime, timedelta
 db = sqlite3.connect(sys.argv[1])
 inode = int(sys.argv[3])
-n = int(sys.argv[4])
-fail = 0
-def ok(c, d, diag=()):
-    global n, fail
-    n += 1
-    fail += not c
-    print("%sok %d - %s" % ("" if c else "not ", n, d))
-    for x in list(diag)[:5]:
-        print("#   %s" % (x,))
+from tapcont import Tap
+tap = Tap(int(sys.argv[4]), sys.argv[5], diag_max=5)
+ok = tap.ok
 # istat: per $FILE_NAME its name, parent and the four times to 100 ns
 fns, cur = [], None
 for line in open(sys.argv[2], encoding="utf-8"):
@@ -91,8 +85,7 @@ bad = [(o, m) for oid, o, m, raw in ev
        if byord[o][8] != oid or
        raw != byord[o][2 + {"b": 0, "m": 1, "c": 2, "a": 3}[m.replace(".", "")[0]]]]
 ok(not bad, "every $FN event sits on its name's object with its raw value", bad)
-open(sys.argv[5], "w").write("%d\n" % n)
-sys.exit(1 if fail else 0)
+tap.finish()
 PY
 [ $? -eq 0 ] || T_FAIL=$((T_FAIL + 1))
 T_N=$(cat "$T_TMP/n")

@@ -107,18 +107,12 @@ done
 
 fls -r -p -m / "$IMG" >"$T_TMP/fls.m" 2>/dev/null
 ok $? "fls -r -p -m /"
-"$PYTHON3" - "$T_TMP/new.db" "$T_TMP/fls.m" "$T_TMP/ino" "$T_N" "$T_TMP/n" <<'PY'
+PYTHONPATH="$TL_SRCDIR/tests" PYTHONDONTWRITEBYTECODE=1 "$PYTHON3" - "$T_TMP/new.db" "$T_TMP/fls.m" "$T_TMP/ino" "$T_N" "$T_TMP/n" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
-n = int(sys.argv[4])
-fail = 0
-def ok(c, d, diag=()):
-    global n, fail
-    n += 1
-    fail += not c
-    print("%sok %d - %s" % ("" if c else "not ", n, d))
-    for x in (list(diag)[:8] if not c else []):
-        print("#   %s" % (x,))
+from tapcont import Tap
+tap = Tap(int(sys.argv[4]), sys.argv[5])
+ok = tap.ok
 ino = {}
 for line in open(sys.argv[3]):
     a, b = line.split(" ", 1)
@@ -168,8 +162,7 @@ r = db.execute("SELECT count(*), sum(deleted) FROM object WHERE path LIKE "
                "'/$OrphanFiles/%'").fetchone()
 ok(r[0] == r[1] == len(orph), "every object under $OrphanFiles is deleted "
    "(%s)" % (r,))
-open(sys.argv[5], "w").write("%d\n" % n)
-sys.exit(1 if fail else 0)
+tap.finish()
 PY
 [ $? -eq 0 ] || T_FAIL=$((T_FAIL + 1))
 T_N=$(cat "$T_TMP/n")
@@ -219,11 +212,6 @@ with open(sys.argv[1], "r+b") as f:
         f.seek(mft + e * rs)
         f.write(r)
 with open(sys.argv[1], "r+b") as f:
-    bs = f.read(512)
-    bps, spc = struct.unpack_from("<H", bs, 11)[0], bs[13]
-    mft = struct.unpack_from("<Q", bs, 48)[0] * bps * spc
-    rs = bs[64]
-    rs = 2 ** (256 - rs) if rs > 127 else rs * bps * spc
     n = 0
     for e in range(16, 120):
         f.seek(mft + e * rs)
