@@ -97,15 +97,9 @@ from tapcont import Tap
 tap = Tap(int(sys.argv[3]), sys.argv[4])
 ok = tap.ok
 # fls: every line but the ($FILE_NAME) ones, in order
+from flsm import fls_m_entries
 want = []
-for line in open(sys.argv[2], encoding="utf-8", errors="surrogateescape"):
-    f = line.rstrip("\n").split("|")
-    path, dele = f[1], 0
-    if " ($FILE_NAME)" in path:
-        continue
-    for suf in (" (deleted-realloc)", " (deleted)"):
-        if path.endswith(suf):
-            path, dele = path[:-len(suf)], 1
+for path, dele, f in fls_m_entries(sys.argv[2]):
     want.append((path, f[2], dele, int(f[4]), int(f[6]), int(f[7]),
                  int(f[8]), int(f[9]), int(f[10])))
 si = {}

@@ -117,15 +117,9 @@ ino = {}
 for line in open(sys.argv[3]):
     a, b = line.split(" ", 1)
     ino[b.strip()] = int(a)
+from flsm import fls_m_entries
 want = []
-for line in open(sys.argv[2], encoding="utf-8", errors="surrogateescape"):
-    f = line.rstrip("\n").split("|")
-    path, dele = f[1], 0
-    if " ($FILE_NAME)" in path:
-        continue
-    for suf in (" (deleted-realloc)", " (deleted)"):
-        if path.endswith(suf):
-            path, dele = path[:-len(suf)], 1
+for path, dele, f in fls_m_entries(sys.argv[2]):
     want.append((path, f[2], dele, int(f[6])))
 got = []
 for (path, i, at, aid, dele, size) in db.execute(
