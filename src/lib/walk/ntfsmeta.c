@@ -378,7 +378,8 @@ classify(Tl_ntfs_mw *m, uint8_t *r, size_t rs, int *skip, int *is_dir,
   /* a plain update sequence only: one value a 512-byte sector, placed
   ** before the attributes (libtsk's releases differ on the odd ones) */
   if(upd_cnt != rs / 512 + 1 || upd_off < 40 || upd_off % 2 ||
-     upd_off + 2 * (size_t)upd_cnt > u16(r + 20) || rs % 512)
+     upd_off + 2 * (size_t)upd_cnt > u16(r + 20) ||
+     upd_off + 2 * (size_t)upd_cnt > rs || rs % 512)
     return 0;
   for(i = 1; i < upd_cnt; i++) {
     size_t off = (size_t)i * 512 - 2;
