@@ -21,14 +21,11 @@ ntfs_unmount
 "$TOUCHLINE" ingest -q --no-hash "$T_TMP/good.db" "$IMG" 2>/dev/null
 ok $? "ingest the undamaged volume"
 # entry 255: the last record of the first 256-record buffer
-D=$("$PYTHON3" - "$IMG" <<'PY'
+D=$(PYTHONPATH="$TL_SRCDIR/tests" PYTHONDONTWRITEBYTECODE=1 "$PYTHON3" - "$IMG" <<'PY'
 import struct, sys
+from ntfsimg import mft_geometry
 with open(sys.argv[1], "r+b") as f:
-    bs = f.read(512)
-    bps, spc = struct.unpack_from("<H", bs, 11)[0], bs[13]
-    mft = struct.unpack_from("<Q", bs, 48)[0] * bps * spc
-    rs = bs[64]
-    rs = 2 ** (256 - rs) if rs > 127 else rs * bps * spc
+    mft, rs = mft_geometry(f)
     f.seek(mft + 255 * rs)
     r = bytearray(f.read(rs))
     if r[:4] != b"FILE" or not struct.unpack_from("<H", r, 22)[0] & 1:

@@ -171,17 +171,14 @@ T_N=$(cat "$T_TMP/n")
 # $FILE_NAME attribute name offset past the attribute, keep/big.bin's
 # $DATA size larger than its allocation.
 cp "$IMG" "$T_TMP/d.raw"
-"$PYTHON3" - "$T_TMP/d.raw" "$(ino keep/k1.txt)" "$(ino keep/k2.txt)" \
+PYTHONPATH="$TL_SRCDIR/tests" PYTHONDONTWRITEBYTECODE=1 "$PYTHON3" - "$T_TMP/d.raw" "$(ino keep/k1.txt)" "$(ino keep/k2.txt)" \
   "$(ino keep/big.bin)" <<'PY'
 import random, struct, sys
+from ntfsimg import mft_geometry
 random.seed(12)
 k1, k2, big = (int(x) for x in sys.argv[2:5])
 with open(sys.argv[1], "r+b") as f:
-    bs = f.read(512)
-    bps, spc = struct.unpack_from("<H", bs, 11)[0], bs[13]
-    mft = struct.unpack_from("<Q", bs, 48)[0] * bps * spc
-    rs = bs[64]
-    rs = 2 ** (256 - rs) if rs > 127 else rs * bps * spc
+    mft, rs = mft_geometry(f)
     def attr(r, want):
         a = struct.unpack_from("<H", r, 20)[0]
         while a + 16 <= rs:
