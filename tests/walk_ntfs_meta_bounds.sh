@@ -9,6 +9,8 @@
 # TOUCHLINE_NTFS_TAIL=1: all but the last entry parsed here.
 . "$TL_SRCDIR/tests/lib.sh"
 need_ntfs3g sqlite3
+[ "${TL_TEST_HOOKS:-}" = yes ] ||
+  skip_all "TOUCHLINE_NTFS_TAIL needs configure --enable-test-hooks"
 IMG="$T_TMP/b.raw"
 MNT="$T_TMP/mnt"
 ntfs_volume "$IMG" 16M
