@@ -24,22 +24,10 @@
 #include "base/names_int.h"
 #include "base/timeconv_int.h"
 #include "base/grow_int.h"
+#include "base/le_int.h"
 #include "walk/walk_int.h"
 
 #define FAT_FIRST_NORMINO 3
-
-static uint16_t
-le16(const uint8_t *p)
-{
-  return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static uint32_t
-le32(const uint8_t *p)
-{
-  return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-         ((uint32_t)p[3] << 24);
-}
 
 void
 Tl_fat_start(Tl_walk *w, TSK_FS_INFO *fs)
@@ -60,24 +48,24 @@ Tl_fat_start(Tl_walk *w, TSK_FS_INFO *fs)
     if(bs[108] < 9 || bs[108] > 12)
       return;
     ssize = 1u << bs[108];
-    datasect = le32(bs + 88);
+    datasect = Tl_le32(bs + 88);
     w->is_exfat = 1;
   }
   else {
     /* BPB: bytes per sector 11, reserved sectors 14, number of FATs 16,
     ** sectors per FAT 22 (FAT12/16) or 36 (FAT32) */
-    uint32_t spf = le16(bs + 22) ? le16(bs + 22) : le32(bs + 36);
-    ssize = le16(bs + 11);
+    uint32_t spf = Tl_le16(bs + 22) ? Tl_le16(bs + 22) : Tl_le32(bs + 36);
+    ssize = Tl_le16(bs + 11);
     if(ssize < 512 || ssize > 4096 || (ssize & (ssize - 1)) || !bs[16] ||
        !spf)
       return;
-    datasect = le16(bs + 14) + (uint64_t)bs[16] * spf;
+    datasect = Tl_le16(bs + 14) + (uint64_t)bs[16] * spf;
     w->is_fat = 1;
     {
       /* for the FAT itself: where, how wide, how many clusters */
-      uint64_t totsec = le16(bs + 19) ? le16(bs + 19) : le32(bs + 32);
-      uint64_t rootsec = ((uint64_t)le16(bs + 17) * 32 + ssize - 1) / ssize;
-      w->fat_fatsect = le16(bs + 14);
+      uint64_t totsec = Tl_le16(bs + 19) ? Tl_le16(bs + 19) : Tl_le32(bs + 32);
+      uint64_t rootsec = ((uint64_t)Tl_le16(bs + 17) * 32 + ssize - 1) / ssize;
+      w->fat_fatsect = Tl_le16(bs + 14);
       w->fat_spf = spf;
       w->fat_spc = bs[13];
       w->fat_clustsect = datasect + rootsec;
@@ -179,9 +167,9 @@ Tl_fat_times(Tl_walk *w, const TSK_FS_FILE *f, Tl_times4 *t)
         w->fat_no_dentry++;
       return 0;
     }
-    set_dos(w, t, 0, le16(d + 14), le16(d + 12), d[21], d[23]);
-    set_dos(w, t, 1, le16(d + 18), le16(d + 16), 0, d[24]);
-    set_dos(w, t, 3, le16(d + 10), le16(d + 8), d[20], d[22]);
+    set_dos(w, t, 0, Tl_le16(d + 14), Tl_le16(d + 12), d[21], d[23]);
+    set_dos(w, t, 1, Tl_le16(d + 18), Tl_le16(d + 16), 0, d[24]);
+    set_dos(w, t, 3, Tl_le16(d + 10), Tl_le16(d + 8), d[20], d[22]);
     return 1;
   }
   /* 8.3 entry: creation tenths 13, time 14, date 16; access date 18;
@@ -192,17 +180,17 @@ Tl_fat_times(Tl_walk *w, const TSK_FS_FILE *f, Tl_times4 *t)
   }
   if((d[11] & 0x10) && d[0] != '.') {
     /* a directory: remember its first cluster */
-    uint64_t cl = le16(d + 26) | (w->fat_bits == 32 ?
-                                  (uint64_t)le16(d + 20) << 16 : 0);
+    uint64_t cl = Tl_le16(d + 26) | (w->fat_bits == 32 ?
+                                  (uint64_t)Tl_le16(d + 20) << 16 : 0);
     if(!Tl_grow(&w->seen, &w->seen_cap, w->n_seen + 1, sizeof(*w->seen),
                 256))
       w->fat_oom = 1;
     if(w->n_seen < w->seen_cap)
       w->seen[w->n_seen++] = cl;
   }
-  set_dos(w, t, 0, le16(d + 24), le16(d + 22), 0, 0);
-  set_dos(w, t, 1, le16(d + 18), 0, 0, 0);
-  set_dos(w, t, 3, le16(d + 16), le16(d + 14), d[13], 0);
+  set_dos(w, t, 0, Tl_le16(d + 24), Tl_le16(d + 22), 0, 0);
+  set_dos(w, t, 1, Tl_le16(d + 18), 0, 0, 0);
+  set_dos(w, t, 3, Tl_le16(d + 16), Tl_le16(d + 14), d[13], 0);
   return 1;
 }
 
@@ -233,7 +221,7 @@ long_name(Tl_walk *w, TSK_INUM_T inum, const uint8_t *d, char *out,
     if((e[11] & 0x3f) != 0x0f || (e[0] & 0x1f) != k || e[13] != sum)
       return -1;
     for(i = 0; i < 13; i++) {
-      uint16_t u = le16(e + pos[i]);
+      uint16_t u = Tl_le16(e + pos[i]);
       if(u == 0 || u == 0xffff)
         break;
       units[2 * n] = e[pos[i]];
@@ -288,12 +276,12 @@ static uint32_t
 fat_entry(const Tl_walk *w, const uint8_t *fat, uint64_t c)
 {
   if(w->fat_bits == 12) {
-    uint16_t v = le16(fat + c + c / 2);
+    uint16_t v = Tl_le16(fat + c + c / 2);
     return c & 1 ? v >> 4 : v & 0xfff;
   }
   if(w->fat_bits == 16)
-    return le16(fat + 2 * c);
-  return le32(fat + 4 * c) & 0x0fffffff;
+    return Tl_le16(fat + 2 * c);
+  return Tl_le32(fat + 4 * c) & 0x0fffffff;
 }
 
 int

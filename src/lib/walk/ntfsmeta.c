@@ -64,6 +64,7 @@
 #include <string.h>
 
 #include "base/grow_int.h"
+#include "base/le_int.h"
 #include "walk/ntfsmeta_int.h"
 
 #include <tsk/fs/tsk_ntfs.h>
@@ -253,17 +254,12 @@ replay(Tl_ntfs_mw *m, TSK_FS_META_WALK_CB cb, void *ptr)
   for(i = 0; i < m->n_ent; i++) {
     const mw_ent *e = &m->ent[i];
     TSK_WALK_RET_ENUM r;
-    if(e->nn > cap) {
-      TSK_FS_META_NAME_LIST *nn = realloc(nl, e->nn * sizeof(*nn));
-      if(!nn) {
-        tsk_error_reset();
-        tsk_error_set_errno(TSK_ERR_AUX_MALLOC);
-        tsk_error_set_errstr("ntfs orphan search: out of memory");
-        ret = 1;
-        break;
-      }
-      nl = nn;
-      cap = e->nn;
+    if(!Tl_grow(&nl, &cap, e->nn, sizeof(*nl), e->nn)) {
+      tsk_error_reset();
+      tsk_error_set_errno(TSK_ERR_AUX_MALLOC);
+      tsk_error_set_errstr("ntfs orphan search: out of memory");
+      ret = 1;
+      break;
     }
     memset(&meta, 0, sizeof(meta));
     meta.tag = TSK_FS_META_TAG;
@@ -307,24 +303,6 @@ sub(Tl_ntfs_mw *m, TSK_INUM_T a, TSK_INUM_T b)
   m->delegated += b - a + 1;
   return m->orig(m->fs, a, b, TSK_FS_META_FLAG_ALLOC |
                  TSK_FS_META_FLAG_UNALLOC, record_cb, m);
-}
-
-static unsigned
-u16(const uint8_t *p)
-{
-  return (unsigned)p[0] | ((unsigned)p[1] << 8);
-}
-
-static uint32_t
-u32(const uint8_t *p)
-{
-  return (uint32_t)u16(p) | ((uint32_t)u16(p + 2) << 16);
-}
-
-static uint64_t
-u48(const uint8_t *p)
-{
-  return (uint64_t)u32(p) | ((uint64_t)u16(p + 4) << 32);
 }
 
 /* A non-resident attribute's run list (at a + off, within len bytes):
@@ -371,14 +349,14 @@ static int
 classify(Tl_ntfs_mw *m, uint8_t *r, size_t rs, int *skip, int *is_dir,
          int *used, TSK_FS_META_NAME_LIST **nl, size_t *cap, size_t *n)
 {
-  unsigned upd_off = u16(r + 4), upd_cnt = u16(r + 6), i, flags;
+  unsigned upd_off = Tl_le16(r + 4), upd_cnt = Tl_le16(r + 6), i, flags;
   size_t p, end = rs;
   *skip = 0;
   *n = 0;
   /* a plain update sequence only: one value a 512-byte sector, placed
   ** before the attributes (libtsk's releases differ on the odd ones) */
   if(upd_cnt != rs / 512 + 1 || upd_off < 40 || upd_off % 2 ||
-     upd_off + 2 * (size_t)upd_cnt > u16(r + 20) ||
+     upd_off + 2 * (size_t)upd_cnt > Tl_le16(r + 20) ||
      upd_off + 2 * (size_t)upd_cnt > rs || rs % 512)
     return 0;
   for(i = 1; i < upd_cnt; i++) {
@@ -391,18 +369,18 @@ classify(Tl_ntfs_mw *m, uint8_t *r, size_t rs, int *skip, int *is_dir,
     r[off] = r[upd_off + 2 + (i - 1) * 2];
     r[off + 1] = r[upd_off + 3 + (i - 1) * 2];
   }
-  if(u48(r + 32) != 0) {
+  if(Tl_le48(r + 32) != 0) {
     *skip = 1;
     return 1;
   }
-  flags = u16(r + 22);
-  if(!(flags & 1) || u16(r + 20) > rs)
+  flags = Tl_le16(r + 22);
+  if(!(flags & 1) || Tl_le16(r + 20) > rs)
     return 0;
   *is_dir = (flags & 2) != 0;
   *used = 0;
-  for(p = u16(r + 20); p + 16 <= end; ) {
+  for(p = Tl_le16(r + 20); p + 16 <= end; ) {
     const uint8_t *a = r + p;
-    uint32_t type = u32(a), len = u32(a + 4);
+    uint32_t type = Tl_le32(a), len = Tl_le32(a + 4);
     if(!len || type == 0xffffffff)
       break;
     if(type == 0x20)
@@ -410,10 +388,10 @@ classify(Tl_ntfs_mw *m, uint8_t *r, size_t rs, int *skip, int *is_dir,
     /* only attributes sane by any rule go on here (libtsk's releases
     ** differ in which odd ones they stop at or call corrupt) */
     if(p + len > end || len % 8 || len < 24 || a[8] > 1 ||
-       u16(a + 10) + 2 * (size_t)a[9] > len)
+       Tl_le16(a + 10) + 2 * (size_t)a[9] > len)
       return 0;
     if(a[8] == 0) {         /* resident */
-      size_t soff = u16(a + 20), ssize = u32(a + 16);
+      size_t soff = Tl_le16(a + 20), ssize = Tl_le32(a + 16);
       if(soff < 24 || soff + ssize > len)
         return 0;
       *used = 1;            /* in libtsk's attribute list: USED */
@@ -430,14 +408,8 @@ classify(Tl_ntfs_mw *m, uint8_t *r, size_t rs, int *skip, int *is_dir,
           return 0;
         if(fn[65] == 2)     /* a DOS name: not in libtsk's list */
           goto next;
-        if(*n == *cap) {
-          size_t nc = *cap ? *cap * 2 : 8;
-          TSK_FS_META_NAME_LIST *nn = realloc(*nl, nc * sizeof(*nn));
-          if(!nn)
-            return 0;
-          *nl = nn;
-          *cap = nc;
-        }
+        if(!Tl_grow(nl, cap, *n + 1, sizeof(**nl), 8))
+          return 0;
         x = &(*nl)[(*n)++];
         {
           /* ASCII (most names): what the conversion gives, byte for
@@ -462,21 +434,21 @@ classify(Tl_ntfs_mw *m, uint8_t *r, size_t rs, int *skip, int *is_dir,
         else
           *dst = 0;
       parent:
-        x->par_inode = u48(fn);
-        x->par_seq = u16(fn + 6);
+        x->par_inode = Tl_le48(fn);
+        x->par_seq = Tl_le16(fn + 6);
       }
     }
     else {
       uint64_t vcn0, vcn1, alen, ssize, isize;
-      if(len < 64 || type == 0x10 || type == 0x30 || u16(a + 34) > 16 ||
-         u16(a + 32) < 64 || u16(a + 32) > len ||
-         !runs_sane(m->fs, a, u16(a + 32), len))
+      if(len < 64 || type == 0x10 || type == 0x30 || Tl_le16(a + 34) > 16 ||
+         Tl_le16(a + 32) < 64 || Tl_le16(a + 32) > len ||
+         !runs_sane(m->fs, a, Tl_le16(a + 32), len))
         return 0;           /* corrupt or odd: libtsk's call */
-      vcn0 = u48(a + 16) | ((uint64_t)u16(a + 22) << 48);
-      vcn1 = u48(a + 24) | ((uint64_t)u16(a + 30) << 48);
-      alen = u48(a + 40) | ((uint64_t)u16(a + 46) << 48);
-      ssize = u48(a + 48) | ((uint64_t)u16(a + 54) << 48);
-      isize = u48(a + 56) | ((uint64_t)u16(a + 62) << 48);
+      vcn0 = Tl_le48(a + 16) | ((uint64_t)Tl_le16(a + 22) << 48);
+      vcn1 = Tl_le48(a + 24) | ((uint64_t)Tl_le16(a + 30) << 48);
+      alen = Tl_le48(a + 40) | ((uint64_t)Tl_le16(a + 46) << 48);
+      ssize = Tl_le48(a + 48) | ((uint64_t)Tl_le16(a + 54) << 48);
+      isize = Tl_le48(a + 56) | ((uint64_t)Tl_le16(a + 62) << 48);
       /* the sizes of one whole stream, within the volume */
       if(vcn0 || vcn1 > m->fs->last_block ||
          alen != (vcn1 + 1) * m->fs->block_size || ssize > alen ||
@@ -574,8 +546,8 @@ light_pass(Tl_ntfs_mw *m, TSK_FS_META_WALK_CB cb, void *ptr)
       memset(&meta, 0, sizeof(meta));
       meta.tag = TSK_FS_META_TAG;
       meta.addr = e;
-      meta.seq = u16(buf + i * rs + 16);
-      meta.nlink = (int)u16(buf + i * rs + 18);
+      meta.seq = Tl_le16(buf + i * rs + 16);
+      meta.nlink = (int)Tl_le16(buf + i * rs + 18);
       meta.type = is_dir ? TSK_FS_META_TYPE_DIR : TSK_FS_META_TYPE_REG;
       meta.flags = TSK_FS_META_FLAG_ALLOC |
                    (used ? TSK_FS_META_FLAG_USED : TSK_FS_META_FLAG_UNUSED);
