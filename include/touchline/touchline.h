@@ -59,6 +59,15 @@ typedef struct tl_case tl_case;
 #define TL_OPEN_READWRITE 0x0 /* an existing case, migrated when older */
 #define TL_OPEN_CREATE    0x1 /* read-write; a new case when absent */
 #define TL_OPEN_READONLY  0x2 /* never writes the file, never migrates */
+/* With TL_OPEN_CREATE, for a handle whose first write is tl_case_ingest():
+** an absent case is built in a private file and appears at its path only
+** when that first item ends (committed, or failed with its run row), or at
+** tl_case_close(). The first item is written without a journal on disk and
+** without syncs (one fsync before the case appears): a bulk load, with no
+** WAL copy and no checkpoint. Other processes see no case until then; when
+** one of them creates the case meanwhile, the item is ingested again into
+** that case. An existing case opens as with TL_OPEN_CREATE alone. */
+#define TL_OPEN_BULK      0x4
 
 /* Open the case database at path with flags (TL_OPEN_*). On success *out
 ** is a handle to free with tl_case_close(). On failure *out is NULL and, when

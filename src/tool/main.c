@@ -324,7 +324,7 @@ cmd_ingest(int argc, char **argv, int full_argc, char **full_argv)
     free(cmdline);
     return st;
   }
-  if((rc = tl_case_open(case_path, TL_OPEN_CREATE, &c, &err))) {
+  if((rc = tl_case_open(case_path, TL_OPEN_CREATE | TL_OPEN_BULK, &c, &err))) {
     fprintf(stderr, "touchline: %s\n", err);
     free(cmdline);
     return exit_code(rc);

@@ -6,6 +6,9 @@
 ** block it. A new case is built under a temporary name in the case's
 ** folder and linked into place complete, so two processes creating the
 ** same case never see half a schema and never delete each other's file.
+** Opened for an ingest (TL_OPEN_BULK), a new case stays private until its
+** first item is in: that item is written without a journal on disk and
+** without syncs, then the file is synced and linked (Tl_case_publish).
 */
 #include "config.h"
 
@@ -143,13 +146,17 @@ current_umask(void)
   return (mode_t)m;
 }
 
+static tl_rc open_rw(tl_case *c, int create);
+
 /* A new case: the schema is built in a temporary file next to path, then
 ** linked into place. When another process links its case first, that one
 ** is used. Only the temporary file, which this process made alone, is
 ** ever removed (a crash in between may leave a CASE.new-XXXXXX file, never
-** a half-made case). */
+** a half-made case). With keep, the temporary file stays open and private
+** (c->pending) for the ingest of the first item; Tl_case_publish() links
+** it. */
 static tl_rc
-create_case(tl_case *c)
+create_case(tl_case *c, int keep)
 {
   char *tmp;
   int fd;
@@ -177,12 +184,46 @@ create_case(tl_case *c)
   ** process's alone and becomes the case only by the link() below, after
   ** a clean close and an fsync, so a crash or a failure before that
   ** leaves at most a CASE.new-XXXXXX file, never a half-made case. */
-  if(!(rc = open_db(c, tmp, SQLITE_OPEN_READWRITE, NULL)) &&
-     !(rc = Tl_exec(c, "PRAGMA page_size = 8192;"
-                       "PRAGMA journal_mode = OFF;"
-                       "PRAGMA synchronous = OFF")) &&
-     !(rc = Tl_store_init(c)) &&
-     !(rc = Tl_exec(c, "PRAGMA journal_mode = WAL"))) {
+  rc = open_db(c, tmp, SQLITE_OPEN_READWRITE, NULL);
+  if(!rc)
+    rc = Tl_exec(c, "PRAGMA page_size = 8192;"
+                    "PRAGMA journal_mode = OFF;"
+                    "PRAGMA synchronous = OFF");
+  if(!rc)
+    rc = Tl_store_init(c);
+  c->creating = 0;
+  /* Kept private for a bulk ingest: the rollback journal in memory (an
+  ** item that fails still rolls back: pages past the file's end at BEGIN,
+  ** i.e. all of a first item's, are never journalled, so it costs next to
+  ** nothing), still no syncs; the WAL only once the case is published. */
+  if(!rc && keep)
+    rc = Tl_exec(c, "PRAGMA journal_mode = MEMORY");
+  if(rc) {
+    sqlite3_close_v2(c->db);
+    c->db = NULL;
+    Tl_remove_case_files(tmp);
+    free(tmp);
+    return rc;
+  }
+  c->pending = tmp;
+  return keep ? TL_OK : Tl_case_publish(c, 0, NULL);
+}
+
+tl_rc
+Tl_case_publish(tl_case *c, int reopen, int *raced)
+{
+  char *tmp = c->pending;
+  tl_rc rc = c->db ? TL_OK : c->errcode ? c->errcode : TL_IO;
+  int fd, lost = 0;
+
+  if(raced)
+    *raced = 0;
+  if(!tmp)
+    return TL_OK;
+  c->pending = NULL;
+  if(!rc)
+    rc = Tl_exec(c, "PRAGMA journal_mode = WAL");
+  if(!rc) {
     /* a clean close checkpoints and removes tmp's -wal and -shm */
     if(sqlite3_close(c->db) != SQLITE_OK)
       rc = Tl_set_error(c, TL_IO, "%s: cannot close the new case",
@@ -197,15 +238,23 @@ create_case(tl_case *c)
         close(fd);
     }
   }
-  c->creating = 0;
-  if(!rc && link(tmp, c->path) && errno != EEXIST)
-    rc = Tl_set_error(c, TL_IO, "%s: cannot create the case: %s", c->path,
-                      strerror(errno));
+  if(!rc && link(tmp, c->path)) {
+    if(errno == EEXIST)
+      lost = 1;
+    else
+      rc = Tl_set_error(c, TL_IO, "%s: cannot create the case: %s",
+                        c->path, strerror(errno));
+  }
   sqlite3_close_v2(c->db);
   c->db = NULL;
-  unlink(tmp);
+  Tl_remove_case_files(tmp);
   free(tmp);
-  return rc;
+  if(raced)
+    *raced = lost;
+  if(rc || !reopen)
+    return rc;
+  /* the case at its path: this one, or the one linked there first */
+  return open_rw(c, 1);
 }
 
 /* Runs left 'running' by a process that is gone (killed, power loss) are
@@ -233,6 +282,27 @@ mark_dead_runs(tl_case *c)
      SQLITE_OK)
     sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
   sqlite3_busy_timeout(c->db, 5000);
+}
+
+/* The read-write open of a case that exists at c->path: migrated when
+** older (a schema another process is creating this moment is waited for),
+** WAL, runs of dead processes marked. */
+static tl_rc
+open_rw(tl_case *c, int create)
+{
+  tl_rc rc;
+  if((rc = open_db(c, c->path, SQLITE_OPEN_READWRITE, NULL)))
+    return rc;
+  c->creating = create;
+  rc = Tl_store_init(c);
+  c->creating = 0;
+  if(rc)
+    return rc;
+  /* persistent; when it cannot be set (busy, a file system without
+  ** shared memory) readers wait for commits instead, nothing is lost */
+  sqlite3_exec(c->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+  mark_dead_runs(c);
+  return TL_OK;
 }
 
 tl_rc
@@ -267,7 +337,7 @@ tl_case_open(const char *path, unsigned flags, tl_case **out,
       rc = Tl_set_error(c, TL_IO, "%s: %s", path, strerror(errno));
       goto fail;
     }
-    if((rc = create_case(c)))
+    if((rc = create_case(c, (flags & TL_OPEN_BULK) != 0)))
       goto fail;
   }
   else if(S_ISDIR(sb.st_mode)) {
@@ -296,18 +366,11 @@ tl_case_open(const char *path, unsigned flags, tl_case **out,
     if(rc)
       goto fail;
   }
-  else if((rc = open_db(c, path, SQLITE_OPEN_READWRITE, NULL)))
+  else if(!c->pending && (rc = open_rw(c, (flags & TL_OPEN_CREATE) != 0)))
     goto fail;
-  c->creating = (flags & TL_OPEN_CREATE) != 0;
-  rc = Tl_store_init(c);
-  c->creating = 0;
-  if(rc)
-    goto fail;
-  if(!ro) {
-    /* persistent; when it cannot be set (busy, a file system without
-    ** shared memory) readers wait for commits instead, nothing is lost */
-    sqlite3_exec(c->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
-    mark_dead_runs(c);
+  if(ro) {
+    if((rc = Tl_store_init(c)))
+      goto fail;
   }
   *out = c;
   return TL_OK;
@@ -327,6 +390,10 @@ tl_case_close(tl_case *c)
   if(!c || c->magic != TL_CASE_MAGIC)
     return;
   Tl_pgread_close(c);
+  /* a bulk case that no ingest published: the case as it stands (its
+  ** schema, a failed run); when another process linked one first, that
+  ** one stays and this is dropped */
+  Tl_case_publish(c, 0, NULL);
   sqlite3_close_v2(c->db);
   free(c->path);
   c->magic = 0;
@@ -363,6 +430,11 @@ Tl_begin_write(tl_case *c, int wait_s,
   double t0 = Tl_mono_s(), told = -100;
   char who[1200], msg[1400];
   int r;
+  tl_rc rc;
+  /* a bulk case (TL_OPEN_BULK) takes only its first item privately; any
+  ** other write publishes it first, so that it lands in the real case */
+  if(c->pending && !c->bulk_item && (rc = Tl_case_publish(c, 1, NULL)))
+    return rc;
   sqlite3_busy_timeout(c->db, 0);
   for(;;) {
     r = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);

@@ -16,6 +16,12 @@ struct tl_case {
   char *path;
   int readonly;         /* opened with TL_OPEN_READONLY */
   int creating;         /* Tl_store_init may create the schema */
+  char *pending;        /* TL_OPEN_BULK: the private file of a new case
+                        ** that Tl_case_publish() has still to link */
+  int bulk_item;        /* Tl_ingest_item is writing the first item into
+                        ** c->pending (other writers publish it first) */
+  int bulk_raced;       /* the publish found a case linked by another
+                        ** process first (tl_case_ingest ingests again) */
   int upgraded_from;    /* schema version this open migrated, else 0 */
   tl_rc errcode;
   char errmsg[1024];
@@ -53,6 +59,14 @@ int64_t Tl_now_ns(void);
 
 /* Monotonic seconds, for rates and progress. */
 double Tl_mono_s(void);
+
+/* A new case opened TL_OPEN_BULK (c->pending; else nothing to do):
+** switched to WAL, closed, synced and linked at c->path; the private file
+** removed. With reopen, the handle is then open on the case at c->path,
+** ready for writes: this one, or, when another process linked its case
+** first (*raced = 1 when raced is not NULL), that one, without what was
+** written into this one. Without reopen the handle is left closed. */
+tl_rc Tl_case_publish(tl_case *c, int reopen, int *raced);
 
 /* Unlink a SQLite case file that is done with (a staging case) and its
 ** -wal, -shm and -journal files; missing ones are no error. */
