@@ -32,7 +32,6 @@ is "$(q "$D/case.db" 'PRAGMA page_size')" 8192 "with 8 KiB pages"
 is "$(q "$D/case.db" 'PRAGMA integrity_check')" ok "and passes the integrity check"
 is "$(q "$D/case.db" "SELECT status FROM run")" complete "one run, complete"
 is "$(q "$D/case.db" "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('event_time', 'event_object', 'object_name', 'object_fs_inode')")" 4 "the four object and event indexes are built"
-is "$(q "$D/case.db" 'PRAGMA threads')" 0 "no sorter threads are left set in the file's settings"
 is "$(leftovers "$D")" 0 "no private file left"
 is "$(ls "$D" | grep -c 'case.db-journal')" 0 "no rollback journal file"
 
