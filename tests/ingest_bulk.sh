@@ -58,6 +58,18 @@ is "$?" 0 "a second item into the published case"
 is "$(q "$D/case.db" "SELECT group_concat(label, ' ') FROM (SELECT label FROM evidence ORDER BY 1)")" "WS17 WS22" "both items in the case"
 is "$(q "$D/case.db" 'PRAGMA integrity_check')" ok "integrity check after the second item"
 
+# 4. the same image twice at once into a new case: one in, one refused
+R="$T_TMP/r"; mkdir -p "$R"
+"$TOUCHLINE" ingest -q -l A "$R/case.db" "$IMG" 2>"$R/e1" & p1=$!
+"$TOUCHLINE" ingest -q -l B "$R/case.db" "$IMG" 2>"$R/e2" & p2=$!
+wait $p1; s1=$?; wait $p2; s2=$?
+is "$(echo "$s1 $s2" | tr ' ' '\n' | sort | tr '\n' ' ')" "0 3 " "the same image twice at once into a new case: one ingested, one refused (exit 3)"
+grep -q "already in the case" "$R/e1" "$R/e2"
+ok $? "the refusal says it is already in the case"
+is "$(q "$R/case.db" 'SELECT count(*) FROM evidence')" 1 "one item in the case"
+is "$(q "$R/case.db" "SELECT count(*) FROM run WHERE status = 'complete'")" 1 "one complete run"
+is "$(leftovers "$R")" 0 "no private file left"
+
 if [ "${TL_TEST_HOOKS:-}" = yes ]; then
   # 4. interrupted (SIGINT) in the walk: the case appears with the run row
   F="$T_TMP/c"; mkdir -p "$F"

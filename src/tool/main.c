@@ -324,7 +324,15 @@ cmd_ingest(int argc, char **argv, int full_argc, char **full_argv)
     free(cmdline);
     return st;
   }
-  if((rc = tl_case_open(case_path, TL_OPEN_CREATE | TL_OPEN_BULK, &c, &err))) {
+  /* the handlers first: a new case's first item is built in a private file
+  ** from the open on, and a Ctrl-C must end it through the library */
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = on_signal;
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+  if((rc = tl_case_open(case_path, TL_OPEN_CREATE | TL_OPEN_BULK, &c,
+                        &err))) {
     fprintf(stderr, "touchline: %s\n", err);
     free(cmdline);
     return exit_code(rc);
@@ -337,11 +345,6 @@ cmd_ingest(int argc, char **argv, int full_argc, char **full_argv)
     o.progress_ctx = &pv;
   }
   o.cancel = &g_cancel;
-  memset(&sa, 0, sizeof(sa));
-  sa.sa_handler = on_signal;
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
-  sigaction(SIGHUP, &sa, NULL);
 
   rc = tl_case_ingest(c, argc - optind - 1,
                       (const char *const *)argv + optind + 1, &o, &res);

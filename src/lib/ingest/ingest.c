@@ -615,10 +615,10 @@ end_failed_run(ingest *x, tl_rc rc)
   char msg[sizeof(c->errmsg)];
   tl_rc code = c->errcode;
 
-  if(x->in_tx)
+  if(x->in_tx && c->db)
     sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
   x->in_tx = 0;
-  if(!x->run)
+  if(!x->run || !c->db)         /* !db: a publish failed (TL_OPEN_BULK) */
     return;
   snprintf(msg, sizeof(msg), "%s", c->errmsg);
   if(!Tl_begin_write(c, x->o->wait_s < 0 ? 60 : x->o->wait_s + 5, NULL,
@@ -661,6 +661,8 @@ Tl_ingest_item(tl_case *c, int n_paths, const char *const *paths,
                         "UTF-8");
   if(c->readonly)
     return Tl_set_error(c, TL_USAGE, "%s: opened read-only", c->path);
+  if(!c->db)    /* a bulk case whose publish failed */
+    return Tl_set_error(c, TL_IO, "%s: the case is not open", c->path);
   if(!(x = calloc(1, sizeof(*x))))
     return Tl_set_error(c, TL_NOMEM, "out of memory");
   x->c = c;
@@ -681,9 +683,12 @@ Tl_ingest_item(tl_case *c, int n_paths, const char *const *paths,
      !(rc = stage_finish(x)) &&
      !(rc = stage_match(x)))
     rc = stage_commit(x, res);
-  /* a new case's first item is in: the case appears at its path */
+  /* a new case's first item is in: the case appears at its path. Its run
+  ** row is complete in the private file; whatever happens next must not
+  ** end a run row of the case found at the path (x->run is not its id) */
   if(!rc && c->bulk_item) {
     int raced = 0;
+    x->run = 0;
     rc = Tl_case_publish(c, 1, &raced);
     c->bulk_raced = raced;
     Tl_stage_mark(&x->tm, "publish");
@@ -703,15 +708,21 @@ Tl_ingest_item(tl_case *c, int n_paths, const char *const *paths,
     end_failed_run(x, rc);
   /* a new case whose first item failed: the case appears with the failed
   ** run row, as any case does (the error of the item is the one kept) */
-  if(rc && c->bulk_item) {
-    char msg[sizeof(c->errmsg)];
+  if(rc && c->bulk_item && c->pending) {
+    char msg[sizeof(c->errmsg)], why[sizeof(c->errmsg)];
     tl_rc code = c->errcode;
+    int raced = 0, failed;
     snprintf(msg, sizeof(msg), "%s", c->errmsg);
-    Tl_case_publish(c, 1, NULL);
-    snprintf(c->errmsg, sizeof(c->errmsg), "%s", msg);
-    c->errcode = code;
+    c->bulk_failed = 1;
+    failed = Tl_case_publish(c, 1, &raced) != TL_OK;
+    snprintf(why, sizeof(why), "%s", c->errmsg);
+    Tl_set_error(c, code, "%s%s%.400s", msg, failed ? "; the case was not "
+                 "created: " : raced ? "; another ingest created the case "
+                 "meanwhile, this failed run is not recorded in it" : "",
+                 failed ? why : "");
   }
   c->bulk_item = 0;
+  c->bulk_failed = 0;
   Tl_claims_free(x->w.claims);
   x->w.claims = NULL;
   Tl_phost_free(x->ph);

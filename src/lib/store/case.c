@@ -148,6 +148,44 @@ current_umask(void)
 
 static tl_rc open_rw(tl_case *c, int create);
 
+/* fsync the folder holding path (a new name in it); best effort */
+static void
+sync_dir(const char *path)
+{
+  char dir[PATH_MAX];
+  const char *sl = strrchr(path, '/');
+  int fd;
+  if(!sl)
+    snprintf(dir, sizeof(dir), ".");
+  else
+    snprintf(dir, sizeof(dir), "%.*s", sl == path ? 1 : (int)(sl - path),
+             path);
+  if((fd = open(dir, O_RDONLY | O_DIRECTORY)) >= 0) {
+    (void)fsync(fd);
+    close(fd);
+  }
+}
+
+/* 1 when the folder of tmp takes hard links (link() is how a new case
+** appears; exFAT/FAT and some network and FUSE file systems refuse it):
+** probed at once, so that a bulk ingest does not walk a whole image
+** first to find out. errno is kept from the failing link(). */
+static int
+can_link(const char *tmp)
+{
+  char probe[PATH_MAX + 64];
+  int e;
+  snprintf(probe, sizeof(probe), "%s.link", tmp);
+  if(link(tmp, probe)) {
+    e = errno;
+    unlink(probe);
+    errno = e;
+    return errno == EEXIST;
+  }
+  unlink(probe);
+  return 1;
+}
+
 /* A new case: the schema is built in a temporary file next to path, then
 ** linked into place. When another process links its case first, that one
 ** is used. Only the temporary file, which this process made alone, is
@@ -201,6 +239,9 @@ create_case(tl_case *c, int keep)
   ** to the right-most leaves; the 64 MiB of the ordinary path only cost
   ** memory (1,000,000 files: the same walk time, peak 190 against 68 MiB;
   ** docs/internals/WRITE-PATH.md). */
+  if(!rc && keep && !can_link(tmp))
+    rc = Tl_set_error(c, TL_IO, "%s: cannot create the case: %s", c->path,
+                      strerror(errno));
   if(!rc && keep)
     rc = Tl_exec(c, "PRAGMA journal_mode = MEMORY;"
                     "PRAGMA cache_size = -16384");
@@ -227,6 +268,18 @@ Tl_case_publish(tl_case *c, int reopen, int *raced)
   if(!tmp)
     return TL_OK;
   c->pending = NULL;
+  /* a first item that failed was rolled back out of the journal in
+  ** memory; after an I/O error in the middle (a full disk) that is worth
+  ** checking before the file becomes the case (small again by then) */
+  if(!rc && c->bulk_failed) {
+    sqlite3_stmt *s = NULL;
+    if(sqlite3_prepare_v2(c->db, "PRAGMA quick_check", -1, &s, NULL) !=
+       SQLITE_OK || sqlite3_step(s) != SQLITE_ROW ||
+       strcmp((const char *)sqlite3_column_text(s, 0), "ok"))
+      rc = Tl_set_error(c, TL_IO, "%s: the new case did not survive the "
+                        "failure (quick_check), it was dropped", c->path);
+    sqlite3_finalize(s);
+  }
   if(!rc)
     rc = Tl_exec(c, "PRAGMA journal_mode = WAL");
   if(!rc) {
@@ -251,6 +304,8 @@ Tl_case_publish(tl_case *c, int reopen, int *raced)
       rc = Tl_set_error(c, TL_IO, "%s: cannot create the case: %s",
                         c->path, strerror(errno));
   }
+  if(!rc && !lost)
+    sync_dir(c->path);   /* the new name on disk, not only the file */
   sqlite3_close_v2(c->db);
   c->db = NULL;
   Tl_remove_case_files(tmp);
@@ -441,6 +496,10 @@ Tl_begin_write(tl_case *c, int wait_s,
   ** other write publishes it first, so that it lands in the real case */
   if(c->pending && !c->bulk_item && (rc = Tl_case_publish(c, 1, NULL)))
     return rc;
+  if(!c->db)    /* a publish failed: the handle has no case to write */
+    return c->errcode ? c->errcode : Tl_set_error(c, TL_IO, "%s: the "
+                                                  "case is not open",
+                                                  c->path);
   sqlite3_busy_timeout(c->db, 0);
   for(;;) {
     r = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);

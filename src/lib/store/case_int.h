@@ -20,6 +20,8 @@ struct tl_case {
                         ** that Tl_case_publish() has still to link */
   int bulk_item;        /* Tl_ingest_item is writing the first item into
                         ** c->pending (other writers publish it first) */
+  int bulk_failed;      /* that first item failed (checked before the
+                        ** private file is published) */
   int bulk_raced;       /* the publish found a case linked by another
                         ** process first (tl_case_ingest ingests again) */
   int upgraded_from;    /* schema version this open migrated, else 0 */
