@@ -12,9 +12,13 @@
 */
 #include "config.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,6 +170,71 @@ sync_dir(const char *path)
   }
 }
 
+/* This host's name as it goes into a private file's name: letters,
+** digits, '.' and '_' (a '-' would break the parse below), at most 40. */
+static void
+host_tag(char *out, size_t len)
+{
+  char h[256] = "";
+  size_t i, n = 0;
+  gethostname(h, sizeof(h) - 1);
+  for(i = 0; h[i] && n + 1 < len && n < 40; i++)
+    out[n++] = (isalnum((unsigned char)h[i]) || h[i] == '.') ? h[i] : '_';
+  out[n] = '\0';
+}
+
+/* The private files of new cases (CASE.new-HOST-PID-XXXXXX, create_case)
+** left by ingests of this host that were killed outright (their pid is
+** gone): a bulk first item's file holds its whole item, so it is removed
+** before the next one starts, and the handle's note says so. Files of
+** another host, of a process still alive or named otherwise are kept. */
+static void
+sweep_private(tl_case *c)
+{
+  char dir[PATH_MAX], prefix[PATH_MAX + 16], p[2 * PATH_MAX + 2];
+  char me[64], first[PATH_MAX] = "";
+  const char *sl = strrchr(c->path, '/');
+  size_t plen;
+  uint64_t bytes = 0;
+  unsigned n = 0;
+  DIR *d;
+  struct dirent *de;
+  if(sl)
+    snprintf(dir, sizeof(dir), "%.*s", (int)(sl - c->path) + 1, c->path);
+  else
+    snprintf(dir, sizeof(dir), "./");
+  host_tag(me, sizeof(me));
+  snprintf(prefix, sizeof(prefix), "%s.new-%s-", sl ? sl + 1 : c->path, me);
+  plen = strlen(prefix);
+  if(!(d = opendir(dir)))
+    return;
+  while((de = readdir(d))) {
+    char *end;
+    long pid;
+    struct stat sb;
+    if(strncmp(de->d_name, prefix, plen))
+      continue;
+    pid = strtol(de->d_name + plen, &end, 10);
+    /* PID-XXXXXX, or PID-XXXXXX.link (the probe of can_link) */
+    if(pid <= 0 || *end != '-' || strlen(end + 1) < 6 ||
+       (strlen(end + 1) != 6 && strcmp(end + 7, ".link")) ||
+       pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+      continue;
+    snprintf(p, sizeof(p), "%s%s", dir, de->d_name);
+    if(lstat(p, &sb) || !S_ISREG(sb.st_mode) || unlink(p))
+      continue;
+    if(!n++)
+      snprintf(first, sizeof(first), "%s", de->d_name);
+    bytes += (uint64_t)sb.st_size;
+  }
+  closedir(d);
+  if(n)
+    snprintf(c->note, sizeof(c->note), "removed %u private file(s) of new "
+             "cases left by ingests that were killed (%.200s%s, %.1f MiB): "
+             "nothing of them was in the case", n, first,
+             n > 1 ? ", ..." : "", (double)bytes / 1048576.0);
+}
+
 /* 1 when the folder of tmp takes hard links (link() is how a new case
 ** appears; exFAT/FAT and some network and FUSE file systems refuse it):
 ** probed at once, so that a bulk ingest does not walk a whole image
@@ -189,7 +258,7 @@ can_link(const char *tmp)
 /* A new case: the schema is built in a temporary file next to path, then
 ** linked into place. When another process links its case first, that one
 ** is used. Only the temporary file, which this process made alone, is
-** ever removed (a crash in between may leave a CASE.new-XXXXXX file, never
+** ever removed (a crash in between may leave a CASE.new-* file, never
 ** a half-made case). With keep, the temporary file stays open and private
 ** (c->pending) for the ingest of the first item; Tl_case_publish() links
 ** it. */
@@ -201,9 +270,15 @@ create_case(tl_case *c, int keep)
   tl_rc rc;
   size_t n = strlen(c->path) + 32;
 
+  char host[64];
+  host_tag(host, sizeof(host));
+  n += strlen(host) + 24;
   if(!(tmp = malloc(n)))
     return Tl_set_error(c, TL_NOMEM, "out of memory");
-  snprintf(tmp, n, "%s.new-XXXXXX", c->path);
+  sweep_private(c);
+  /* host and pid in the name: sweep_private() tells a killed ingest's
+  ** file from a running one's, also in a folder shared between hosts */
+  snprintf(tmp, n, "%s.new-%s-%ld-XXXXXX", c->path, host, (long)getpid());
   if((fd = mkstemp(tmp)) < 0) {
     rc = Tl_set_error(c, TL_IO, "%s: cannot create the case: %s", c->path,
                       strerror(errno));
@@ -221,7 +296,7 @@ create_case(tl_case *c, int keep)
   ** written without a rollback journal and without syncs: tmp is this
   ** process's alone and becomes the case only by the link() below, after
   ** a clean close and an fsync, so a crash or a failure before that
-  ** leaves at most a CASE.new-XXXXXX file, never a half-made case. */
+  ** leaves at most a CASE.new-* file, never a half-made case. */
   rc = open_db(c, tmp, SQLITE_OPEN_READWRITE, NULL);
   if(!rc)
     rc = Tl_exec(c, "PRAGMA page_size = 8192;"
