@@ -338,7 +338,7 @@ cmd_ingest(int argc, char **argv, int full_argc, char **full_argv)
     return exit_code(rc);
   }
   tl_tool_note_upgrade(c, case_path);
-  if(tl_case_note(c)[0])        /* private files of killed ingests removed */
+  if(tl_case_note(c)[0])        /* private files left by killed ingests */
     fprintf(stderr, "touchline: %s: note: %s\n", case_path, tl_case_note(c));
   o.command_line = cmdline;
   if(!quiet && isatty(STDERR_FILENO)) {

@@ -170,40 +170,47 @@ sync_dir(const char *path)
   }
 }
 
-/* This host's name as it goes into a private file's name: letters,
-** digits, '.' and '_' (a '-' would break the parse below), at most 40. */
+/* This host's name as it goes into a private file's name, when it can go
+** there whole: letters, digits, '.', '_' and '-', at most 64; else "" (the
+** name then carries no host and no pid, and nothing is said of it). */
 static void
 host_tag(char *out, size_t len)
 {
   char h[256] = "";
-  size_t i, n = 0;
+  size_t i;
   gethostname(h, sizeof(h) - 1);
-  for(i = 0; h[i] && n + 1 < len && n < 40; i++)
-    out[n++] = (isalnum((unsigned char)h[i]) || h[i] == '.') ? h[i] : '_';
-  out[n] = '\0';
+  out[0] = '\0';
+  if(!h[0] || strlen(h) > 64 || strlen(h) + 1 > len)
+    return;
+  for(i = 0; h[i]; i++)
+    if(!isalnum((unsigned char)h[i]) && !strchr("._-", h[i]))
+      return;
+  memcpy(out, h, strlen(h) + 1);
 }
 
 /* The private files of new cases (CASE.new-HOST-PID-XXXXXX, create_case)
-** left by ingests of this host that were killed outright (their pid is
-** gone): a bulk first item's file holds its whole item, so it is removed
-** before the next one starts, and the handle's note says so. Files of
-** another host, of a process still alive or named otherwise are kept. */
+** that ingests of this host left when they were killed outright (their
+** pid is gone): a bulk first item's file holds its whole item, so the
+** handle's note names them for the user to delete. Nothing is removed
+** here: the same host name on another machine or container sharing the
+** folder (pids of their own) cannot be told from this one. */
 static void
-sweep_private(tl_case *c)
+find_private(tl_case *c, const char *me)
 {
-  char dir[PATH_MAX], prefix[PATH_MAX + 16], p[2 * PATH_MAX + 2];
-  char me[64], first[PATH_MAX] = "";
+  char dir[PATH_MAX], prefix[PATH_MAX + 80], p[2 * PATH_MAX + 2];
+  char first[2 * PATH_MAX + 2] = "";
   const char *sl = strrchr(c->path, '/');
   size_t plen;
   uint64_t bytes = 0;
   unsigned n = 0;
   DIR *d;
   struct dirent *de;
+  if(!me[0])
+    return;
   if(sl)
     snprintf(dir, sizeof(dir), "%.*s", (int)(sl - c->path) + 1, c->path);
   else
     snprintf(dir, sizeof(dir), "./");
-  host_tag(me, sizeof(me));
   snprintf(prefix, sizeof(prefix), "%s.new-%s-", sl ? sl + 1 : c->path, me);
   plen = strlen(prefix);
   if(!(d = opendir(dir)))
@@ -214,25 +221,24 @@ sweep_private(tl_case *c)
     struct stat sb;
     if(strncmp(de->d_name, prefix, plen))
       continue;
+    /* exactly PID-XXXXXX (not a -wal, -shm or .link probe beside it) */
     pid = strtol(de->d_name + plen, &end, 10);
-    /* PID-XXXXXX, or PID-XXXXXX.link (the probe of can_link) */
-    if(pid <= 0 || *end != '-' || strlen(end + 1) < 6 ||
-       (strlen(end + 1) != 6 && strcmp(end + 7, ".link")) ||
+    if(pid <= 0 || *end != '-' || strlen(end + 1) != 6 ||
        pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
       continue;
     snprintf(p, sizeof(p), "%s%s", dir, de->d_name);
-    if(lstat(p, &sb) || !S_ISREG(sb.st_mode) || unlink(p))
+    if(lstat(p, &sb) || !S_ISREG(sb.st_mode))
       continue;
     if(!n++)
-      snprintf(first, sizeof(first), "%s", de->d_name);
+      snprintf(first, sizeof(first), "%s", p);
     bytes += (uint64_t)sb.st_size;
   }
   closedir(d);
   if(n)
-    snprintf(c->note, sizeof(c->note), "removed %u private file(s) of new "
-             "cases left by ingests that were killed (%.200s%s, %.1f MiB): "
-             "nothing of them was in the case", n, first,
-             n > 1 ? ", ..." : "", (double)bytes / 1048576.0);
+    snprintf(c->note, sizeof(c->note), "%u private file(s) of a new case "
+             "left by an ingest that was killed (%.300s%s, %.1f MiB): "
+             "nothing of it is in any case; delete to free the space", n,
+             first, n > 1 ? ", ..." : "", (double)bytes / 1048576.0);
 }
 
 /* 1 when the folder of tmp takes hard links (link() is how a new case
@@ -270,15 +276,24 @@ create_case(tl_case *c, int keep)
   tl_rc rc;
   size_t n = strlen(c->path) + 32;
 
-  char host[64];
+  char host[80];
+  const char *base = strrchr(c->path, '/');
   host_tag(host, sizeof(host));
+  /* host and pid in the name: find_private() tells a killed ingest's file
+  ** from a running one's; left out when the name would pass NAME_MAX
+  ** (255) with them and the probe's ".link" */
+  base = base ? base + 1 : c->path;
+  if(strlen(base) + strlen(host) + 5 + 1 + 20 + 7 + 5 > 255)
+    host[0] = '\0';
   n += strlen(host) + 24;
   if(!(tmp = malloc(n)))
     return Tl_set_error(c, TL_NOMEM, "out of memory");
-  sweep_private(c);
-  /* host and pid in the name: sweep_private() tells a killed ingest's
-  ** file from a running one's, also in a folder shared between hosts */
-  snprintf(tmp, n, "%s.new-%s-%ld-XXXXXX", c->path, host, (long)getpid());
+  if(keep)
+    find_private(c, host);
+  if(host[0])
+    snprintf(tmp, n, "%s.new-%s-%ld-XXXXXX", c->path, host, (long)getpid());
+  else
+    snprintf(tmp, n, "%s.new-XXXXXX", c->path);
   if((fd = mkstemp(tmp)) < 0) {
     rc = Tl_set_error(c, TL_IO, "%s: cannot create the case: %s", c->path,
                       strerror(errno));
