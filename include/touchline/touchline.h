@@ -102,7 +102,8 @@ struct tl_progress {
   uint32_t struct_size;     /* what the library filled: read a later field
                             ** only when struct_size covers it */
   const char *label;        /* evidence label */
-  const char *stage;        /* "walk", "hash", "index", "commit" */
+  const char *stage;        /* "walk", "hash", "index", "commit", "publish"
+                            ** (a new case's first item, TL_OPEN_BULK) */
   uint64_t n_objects;       /* objects stored so far */
   uint64_t n_events;        /* events stored so far */
   uint64_t bytes_done;      /* media bytes hashed so far */

@@ -696,6 +696,7 @@ Tl_ingest_item(tl_case *c, int n_paths, const char *const *paths,
   if(!rc && c->bulk_item) {
     int raced = 0;
     x->run = 0;
+    Tl_walk_progress(&x->w, "publish", 1);   /* its fsync may take a while */
     rc = Tl_case_publish(c, 1, &raced);
     c->bulk_raced = raced;
     Tl_stage_mark(&x->tm, "publish");
