@@ -439,12 +439,11 @@ stage_finish(ingest *x)
     ** temporary files (event_time and the object indexes at 1,000,000
     ** files: 4.6 s against 6.6 s with the 64 MiB cache, peak memory 68
     ** against 251 MiB; docs/internals/WRITE-PATH.md) */
+    int64_t was = c->bulk_item ? Tl_cache_size_set(c, -4096) : 0;
     Tl_walk_progress(w, "index", 1);
-    if(c->bulk_item && (rc = Tl_exec(c, "PRAGMA cache_size = -4096")))
-      return rc;
     rc = Tl_exec(c, Tl_index_create);
-    if(c->bulk_item && !rc)
-      rc = Tl_exec(c, "PRAGMA cache_size = -16384");
+    if(was)
+      Tl_cache_size_set(c, was);
     if(rc)
       return rc;
     Tl_stage_mark(&x->tm, "index");
@@ -675,12 +674,10 @@ Tl_ingest_item(tl_case *c, int n_paths, const char *const *paths,
   Tl_stage_start(&x->tm, 8);
   c->bulk_item = c->pending && !x->staging;
   /* A staging case (the manifest's walkers, a PostgreSQL worker's item) is
-  ** private, journalled in memory, without indexes: as for a new case's
-  ** first item, a large page cache buys nothing there (two walkers at once
-  ** kept 64 MiB each: the manifest's peak 271 -> 171 MiB at 100,000 files,
-  ** docs/MANIFEST.md) */
+  ** a private file too (two walkers at once kept 64 MiB each: the
+  ** manifest's peak 271 -> 171 MiB at 100,000 files, docs/MANIFEST.md) */
   if(x->staging)
-    sqlite3_exec(c->db, "PRAGMA cache_size = -16384", NULL, NULL, NULL);
+    Tl_cache_size_set(c, -TL_PRIVATE_CACHE_KIB);
 
   if(!(rc = stage_open(x)) &&
      !(rc = stage_identify(x)) &&

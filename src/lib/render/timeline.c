@@ -894,21 +894,6 @@ run_body(tl_case *c, struct run *r)
 
 /* ---- the call ----------------------------------------------------------- */
 
-/* The handle's PRAGMA cache_size (pages, or -KiB), 0 when unknown. */
-static int64_t
-cache_size(tl_case *c)
-{
-  sqlite3_stmt *s;
-  int64_t v = 0;
-  if(sqlite3_prepare_v2(c->db, "PRAGMA cache_size", -1, &s, NULL) !=
-     SQLITE_OK)
-    return 0;
-  if(sqlite3_step(s) == SQLITE_ROW)
-    v = sqlite3_column_int64(s, 0);
-  sqlite3_finalize(s);
-  return v;
-}
-
 tl_rc
 tl_timeline_export(tl_case *c, const struct tl_filter *filter,
                    const struct tl_timeline_opts *opts,
@@ -969,8 +954,7 @@ tl_timeline_export(tl_case *c, const struct tl_filter *filter,
   /* a stream reads each page once: SQLite's default 2 MB page cache, not
   ** the 64 MB the handle keeps for ingest, so memory stays flat (restored
   ** after) */
-  cache_kb = cache_size(c);
-  sqlite3_exec(c->db, "PRAGMA cache_size = -2000", NULL, NULL, NULL);
+  cache_kb = Tl_cache_size_set(c, -2000);
   own_tx = sqlite3_get_autocommit(c->db);
   if(own_tx && sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
     rc = Tl_set_sqlite_error(c, "timeline");
@@ -1018,12 +1002,8 @@ tl_timeline_export(tl_case *c, const struct tl_filter *filter,
   }
 
 out:
-  if(cache_kb) {
-    char sql[64];
-    snprintf(sql, sizeof(sql), "PRAGMA cache_size = %lld",
-             (long long)cache_kb);
-    sqlite3_exec(c->db, sql, NULL, NULL, NULL);
-  }
+  if(cache_kb)
+    Tl_cache_size_set(c, cache_kb);
   /* lines the sink took: a refused chunk counts none of its lines */
   res.n_lines = r.out.lines_written;
   res.n_clamped = r.n_clamped;

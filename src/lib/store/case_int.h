@@ -62,6 +62,19 @@ int64_t Tl_now_ns(void);
 /* Monotonic seconds, for rates and progress. */
 double Tl_mono_s(void);
 
+/* The page cache of a private file that no reader shares and no WAL
+** holds (a new case's first item, a staging case): 16 MiB, in KiB. A
+** spilled page is one pwrite() and one pread() back from the OS's cache
+** there, and the walk's rows are appends to the right-most leaves; the
+** 64 MiB of a shared case only cost memory (docs/internals/WRITE-PATH.md,
+** "A new case's first item"). */
+#define TL_PRIVATE_CACHE_KIB 16384
+
+/* Set the handle's page cache (PRAGMA cache_size: > 0 pages, < 0 KiB)
+** and return the one it had, for a later call to put back; 0 when it
+** could not be read (then there is nothing to put back). */
+int64_t Tl_cache_size_set(tl_case *c, int64_t v);
+
 /* A new case opened TL_OPEN_BULK (c->pending; else nothing to do):
 ** switched to WAL, closed, synced and linked at c->path; the private file
 ** removed. With reopen, the handle is then open on the case at c->path,
